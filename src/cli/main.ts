@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { stackCommand } from './stack-command.js';
+import { migrateCommand } from './migrate-command.js';
+
+const program = new Command('v2v')
+  .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
+  .showHelpAfterError();
+
+program.addCommand(stackCommand(loadConfigOrExit));
+program.addCommand(migrateCommand(loadConfigOrExit));
+
+function loadConfigOrExit() {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}

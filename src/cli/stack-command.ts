@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import type { Config } from '../config.js';
+import { formatExports, formatTable, readStackEnv, stackContext, stackDown, stackStatus, stackUp } from '../stack/stack.js';
+
+export function stackCommand(config: () => Config): Command {
+  const stack = new Command('stack').description('start, stop and inspect the real PostgreSQL, Kafka and Temporal services');
+
+  stack
+    .command('up')
+    .description('start what is missing and wait until every service answers (idempotent)')
+    .action(async () => {
+      const ctx = stackContext(config());
+      const rows = await stackUp(ctx);
+      console.log(formatTable(rows));
+      console.log(`\nexports written to ${ctx.paths.envFile}; load them with: eval "$(npx v2v stack env)"`);
+    });
+
+  stack
+    .command('down')
+    .description('stop the processes this stack started; services given by the environment are left alone')
+    .action(async () => {
+      await stackDown(stackContext(config()));
+      console.log('stack stopped');
+    });
+
+  stack
+    .command('status')
+    .description('check that each service answers')
+    .action(async () => {
+      const rows = await stackStatus(stackContext(config()));
+      console.log(formatTable(rows));
+      if (rows.some((r) => r.state !== 'up')) process.exitCode = 1;
+    });
+
+  stack
+    .command('env')
+    .description('print the services\' addresses as shell export lines')
+    .action(() => {
+      const env = readStackEnv(stackContext(config()));
+      if (!env) throw new Error('The stack is not up: run `npx v2v stack up` first.');
+      process.stdout.write(formatExports(env));
+    });
+
+  return stack;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Every process of V2V (CLI, worker, ingest, api, tests)
+ * calls loadConfig() once at start-up; a bad value stops it with a sentence naming the variable.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
+  API_URL: z.url().optional(),
+  V2V_TIME_SCALE: z.coerce.number().positive().default(1),
+  V2V_STACK_DIR: z.string().min(1).optional(),
+  V2V_PG_PORT: port.default(54329),
+  V2V_KAFKA_PORT: port.default(19092),
+  V2V_KAFKA_CONTROLLER_PORT: port.default(19093),
+  V2V_TEMPORAL_PORT: port.default(17233),
+  V2V_TEMPORAL_UI_PORT: port.default(18233),
+  V2V_API_PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are how shells unset things; treat them as absent.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const sentences = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration. ${sentences.join('; ')}. See .env.example.`);
+  }
+  return parsed.data;
+}
+
+/** The environment wins over `fallback` (e.g. the addresses `v2v stack up` wrote to .stack/env). */
+export function loadConfigOver(fallback: Record<string, string>): Config {
+  return loadConfig({ ...fallback, ...process.env });
+}

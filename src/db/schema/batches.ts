@@ -1,0 +1,93 @@
+import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
+import { at, createdAt, tstzrange } from './columns.js';
+import { productProfiles, sites } from './reference.js';
+
+/**
+ * One patient's batch. `coiId` is the pseudonymous chain-of-identity id; `patientRef` is the
+ * hospital's own pseudonymous reference. No name, birth date or record number is ever stored.
+ */
+export const batches = pgTable('batches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  coiId: text('coi_id').notNull().unique(),
+  patientRef: text('patient_ref').notNull(),
+  productId: text('product_id').notNull().references(() => productProfiles.id),
+  apheresisCenterId: text('apheresis_center_id').notNull().references(() => sites.id),
+  treatmentCenterId: text('treatment_center_id').notNull().references(() => sites.id),
+  facilityId: text('facility_id').references(() => sites.id),
+  din: text('din'),
+  stage: text('stage', { enum: STAGES }).notNull().default('ORDERED'),
+  createdAt: createdAt(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+}, (t) => [index('batches_stage_idx').on(t.stage)]);
+
+/**
+ * The chain of custody: append-only (a trigger refuses UPDATE and DELETE), hash-chained per batch.
+ */
+export const custodyEvents = pgTable('custody_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  seq: integer('seq').notNull(),
+  kind: text('kind').notNull(),
+  step: text('step'),
+  actorName: text('actor_name').notNull(),
+  actorRole: text('actor_role').notNull(),
+  location: text('location'),
+  meaning: text('meaning'),
+  data: jsonb('data'),
+  occurredAt: at('occurred_at').notNull(),
+  recordedAt: at('recorded_at').notNull().defaultNow(),
+  prevHash: text('prev_hash'),
+  hash: text('hash').notNull(),
+}, (t) => [uniqueIndex('custody_events_batch_seq_uq').on(t.batchId, t.seq)]);
+
+export const shipments = pgTable('shipments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  leg: text('leg', { enum: SHIPMENT_LEGS }).notNull(),
+  fromSiteId: text('from_site_id').notNull().references(() => sites.id),
+  toSiteId: text('to_site_id').notNull().references(() => sites.id),
+  state: text('state', { enum: ['planned', 'in_transit', 'delivered', 'cancelled'] }).notNull().default('planned'),
+  departedAt: at('departed_at'),
+  deliveredAt: at('delivered_at'),
+  stabilityDeadline: at('stability_deadline'),
+  createdAt: createdAt(),
+}, (t) => [index('shipments_batch_idx').on(t.batchId)]);
+
+/** A facility's production capacity; an exclusion constraint forbids overlapping slots on one line. */
+export const manufacturingSlots = pgTable('manufacturing_slots', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  facilityId: text('facility_id').notNull().references(() => sites.id),
+  line: text('line').notNull(),
+  batchId: uuid('batch_id').references(() => batches.id),
+  during: tstzrange('during').notNull(),
+  state: text('state', { enum: ['reserved', 'released'] }).notNull().default('reserved'),
+  createdAt: createdAt(),
+});
+
+/** An infusion chair booked for a day; an exclusion constraint forbids double booking. */
+export const infusionBookings = pgTable('infusion_bookings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  siteId: text('site_id').notNull().references(() => sites.id),
+  chair: text('chair').notNull(),
+  during: tstzrange('during').notNull(),
+  state: text('state', { enum: ['active', 'cancelled'] }).notNull().default('active'),
+  ldStart: at('ld_start'),
+  createdAt: createdAt(),
+});
+
+export const forecasts = pgTable('forecasts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  batchId: uuid('batch_id').references(() => batches.id),
+  equipmentId: text('equipment_id'),
+  target: text('target').notNull(),
+  modelId: text('model_id'),
+  /** Quantiles in `unit` (hours until ready for turnaround, hours to failure for equipment). */
+  unit: text('unit').notNull(),
+  p10: doublePrecision('p10').notNull(),
+  p50: doublePrecision('p50').notNull(),
+  p90: doublePrecision('p90').notNull(),
+  details: jsonb('details'),
+  createdAt: createdAt(),
+}, (t) => [index('forecasts_batch_idx').on(t.batchId, t.createdAt)]);

@@ -1,0 +1,37 @@
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { at, createdAt } from './columns.js';
+
+/** Trained forecasting models and their measured quality. */
+export const models = pgTable('models', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['turnaround', 'equipment_rul'] }).notNull(),
+  version: integer('version').notNull(),
+  active: boolean('active').notNull().default(false),
+  metrics: jsonb('metrics'),
+  artifact: jsonb('artifact'),
+  createdAt: createdAt(),
+});
+
+/**
+ * Kafka offsets stored with the rows they produced, in one transaction: the source of truth
+ * for where a consumer resumes, so that a crash can neither lose nor double a reading.
+ */
+export const consumerOffsets = pgTable('consumer_offsets', {
+  groupId: text('group_id').notNull(),
+  topic: text('topic').notNull(),
+  partition: integer('partition').notNull(),
+  nextOffset: bigint('next_offset', { mode: 'bigint' }).notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition] })]);
+
+/** Transactional outbox: events written with the state change, published afterwards. */
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: text('event_id').notNull().unique(),
+  topic: text('topic').notNull(),
+  key: text('key').notNull(),
+  payload: jsonb('payload').notNull(),
+  createdAt: createdAt(),
+  publishedAt: at('published_at'),
+}, (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`published_at is null`)]);

@@ -1,0 +1,21 @@
+import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { SITE_KINDS } from '../../domain/stages.js';
+import { createdAt } from './columns.js';
+
+/** Apheresis centres, manufacturing facilities and treatment centres. */
+export const sites = pgTable('sites', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: SITE_KINDS }).notNull(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('UTC'),
+  createdAt: createdAt(),
+});
+
+/** Product profiles are configuration (validated by zod before they land here), versioned. */
+export const productProfiles = pgTable('product_profiles', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  version: integer('version').notNull().default(1),
+  profile: jsonb('profile').notNull(),
+  createdAt: createdAt(),
+});

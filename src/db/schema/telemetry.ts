@@ -1,0 +1,85 @@
+import { bigint, doublePrecision, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { EQUIPMENT_KINDS } from '../../domain/stages.js';
+import { shipments } from './batches.js';
+import { at, createdAt, tstzrange } from './columns.js';
+import { sites } from './reference.js';
+
+export const equipment = pgTable('equipment', {
+  id: text('id').primaryKey(),
+  siteId: text('site_id').notNull().references(() => sites.id),
+  kind: text('kind', { enum: EQUIPMENT_KINDS }).notNull(),
+  model: text('model'),
+  profile: jsonb('profile'),
+  maintenanceState: text('maintenance_state', { enum: ['in_service', 'maintenance', 'retired'] }).notNull().default('in_service'),
+  createdAt: createdAt(),
+});
+
+export const gateways = pgTable('gateways', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  siteId: text('site_id').references(() => sites.id),
+  createdAt: createdAt(),
+});
+
+/** A device publishes only through the gateway it is registered to. */
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  gatewayId: text('gateway_id').notNull().references(() => gateways.id),
+  kind: text('kind').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * What a device measured during a time range: a shipment or a piece of equipment (exactly one;
+ * a check constraint says so, and an exclusion constraint forbids overlapping bindings).
+ */
+export const deviceBindings = pgTable('device_bindings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  deviceId: text('device_id').notNull().references(() => devices.id),
+  shipmentId: uuid('shipment_id').references(() => shipments.id),
+  equipmentId: text('equipment_id').references(() => equipment.id),
+  during: tstzrange('during').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Readings, range-partitioned by event time (the partitioning lives in the SQL migration;
+ * drizzle does not model it). The key includes event_time because PostgreSQL requires the
+ * partition key in every unique constraint of a partitioned table.
+ */
+export const sensorReadings = pgTable('sensor_readings', {
+  eventId: uuid('event_id').notNull(),
+  eventTime: at('event_time').notNull(),
+  deviceId: text('device_id').notNull(),
+  gatewayId: text('gateway_id').notNull(),
+  metric: text('metric').notNull(),
+  value: doublePrecision('value'),
+  text: text('text_value'),
+  unit: text('unit').notNull(),
+  seq: bigint('seq', { mode: 'number' }),
+  ingestedAt: at('ingested_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.eventTime] }),
+  index('sensor_readings_device_time_idx').on(t.deviceId, t.eventTime),
+]);
+
+/** Excursions and telemetry gaps, one row each, opened and closed by the excursion engine. */
+export const excursions = pgTable('excursions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind', { enum: ['excursion', 'telemetry_gap'] }).notNull(),
+  deviceId: text('device_id').notNull().references(() => devices.id),
+  batchId: uuid('batch_id'),
+  shipmentId: uuid('shipment_id'),
+  equipmentId: text('equipment_id'),
+  metric: text('metric'),
+  rule: jsonb('rule'),
+  state: text('state', { enum: ['open', 'closed'] }).notNull().default('open'),
+  openedAt: at('opened_at').notNull(),
+  closedAt: at('closed_at'),
+  peakValue: doublePrecision('peak_value'),
+  assessment: jsonb('assessment'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('excursions_device_idx').on(t.deviceId, t.openedAt),
+  index('excursions_batch_idx').on(t.batchId),
+]);

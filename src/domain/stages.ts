@@ -1,0 +1,41 @@
+/** The journey of one batch (DESIGN §3), in order, then the side states. */
+export const JOURNEY = [
+  'ORDERED',
+  'APHERESIS_SCHEDULED',
+  'COLLECTED',
+  'OUTBOUND_TRANSIT',
+  'RECEIVED_AT_FACILITY',
+  'MANUFACTURING',
+  'QC_TESTING',
+  'AWAITING_QA_RELEASE',
+  'RELEASED',
+  'RETURN_TRANSIT',
+  'RECEIVED_AT_SITE',
+  'INFUSION_SCHEDULED',
+  'INFUSED',
+  'COMPLETED',
+] as const;
+
+export const SIDE_STATES = ['ON_HOLD', 'FAILED', 'CANCELLED'] as const;
+
+export const STAGES = [...JOURNEY, ...SIDE_STATES] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const SITE_KINDS = ['apheresis_center', 'manufacturing_facility', 'treatment_center'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+export const EQUIPMENT_KINDS = ['bioreactor', 'freezer', 'ln2_tank', 'dry_shipper', 'shipper'] as const;
+export const SHIPMENT_LEGS = ['outbound', 'return'] as const;
+
+/** Metrics a sensor gateway may publish (DESIGN §5). */
+export const METRICS = [
+  'temperature_c',
+  'ph',
+  'dissolved_oxygen_pct',
+  'viable_cell_density',
+  'ln2_level_pct',
+  'tilt_deg',
+  'shock_g',
+  'lid_open',
+  'location',
+] as const;

