@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: 'workflow',
           include: ['test/**/*.workflow.test.ts'],
-          globalSetup: ['test/setup/stack.ts'],
+          globalSetup: ['test/setup/test-server.ts'],
+          setupFiles: ['test/setup/quiet-temporal.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -26,6 +27,7 @@ export default defineConfig({
           name: 'int',
           include: ['test/**/*.int.test.ts'],
           globalSetup: ['test/setup/stack.ts'],
+          setupFiles: ['test/setup/quiet-temporal.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // Integration files share one stack; running them one at a time keeps a 2-core machine honest.

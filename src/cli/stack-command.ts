@@ -26,9 +26,10 @@ export function stackCommand(config: () => Config): Command {
   stack
     .command('status')
     .description('check that each service answers')
-    .action(async () => {
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { json?: boolean }) => {
       const rows = await stackStatus(stackContext(config()));
-      console.log(formatTable(rows));
+      console.log(options.json ? JSON.stringify(rows) : formatTable(rows));
       if (rows.some((r) => r.state !== 'up')) process.exitCode = 1;
     });
 

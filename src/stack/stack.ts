@@ -28,9 +28,11 @@ export async function stackUp(ctx: StackContext): Promise<ServiceStatus[]> {
   return ups.map((u) => u.status);
 }
 
-export async function stackDown(ctx: StackContext): Promise<void> {
-  await Promise.all([...services].reverse().map((s) => s.down(ctx)));
-  rmSync(ctx.paths.envFile, { force: true });
+/** Stops the named services (all by default); the env file goes only when all of them do. */
+export async function stackDown(ctx: StackContext, only?: string[]): Promise<void> {
+  const chosen = services.filter((s) => !only || only.includes(s.name));
+  await Promise.all(chosen.map((s) => s.down(ctx)));
+  if (chosen.length === services.length) rmSync(ctx.paths.envFile, { force: true });
 }
 
 export function stackStatus(ctx: StackContext): Promise<ServiceStatus[]> {

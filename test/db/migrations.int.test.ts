@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/client.js';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { batches, custodyEvents, infusionBookings, productProfiles, sites } from '../../src/db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { stackConfig, unique } from '../setup/services.js';
+
+const url = stackConfig().DATABASE_URL!;
+const { db, pool } = createDatabase(url, { max: 2 });
+afterAll(() => pool.end());
+
+async function seedBatch() {
+  const site = unique('site');
+  const product = unique('product');
+  await db.insert(sites).values([{ id: site, kind: 'treatment_center', name: 'Treatment centre' }]);
+  await db.insert(productProfiles).values({ id: product, name: 'Generic autologous product', profile: {} });
+  const [batch] = await db
+    .insert(batches)
+    .values({ coiId: unique('COI'), patientRef: unique('ref'), productId: product, apheresisCenterId: site, treatmentCenterId: site })
+    .returning();
+  return { site, batch: batch! };
+}
+
+describe('schema v1 in the real PostgreSQL', () => {
+  it('applies the migrations twice without error', async () => {
+    await migrateDatabase(url);
+    await migrateDatabase(url);
+    const { rows } = await pool.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+    expect(rows[0].n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses an infusion booking that overlaps another on the same chair', async () => {
+    const first = await seedBatch();
+    const second = await seedBatch();
+    const booking = { siteId: first.site, chair: 'chair-1', during: '[2026-12-01T08:00Z,2026-12-01T16:00Z)' };
+    await db.insert(infusionBookings).values({ ...booking, batchId: first.batch.id });
+
+    const overlapping = db.insert(infusionBookings).values({
+      ...booking,
+      batchId: second.batch.id,
+      during: '[2026-12-01T12:00Z,2026-12-01T20:00Z)',
+    });
+    await expect(overlapping).rejects.toMatchObject({ cause: { constraint: 'infusion_bookings_no_overlap' } });
+
+    // The same hours on another chair are fine.
+    await db.insert(infusionBookings).values({ ...booking, batchId: second.batch.id, chair: 'chair-2' });
+  });
+
+  it('keeps custody records append-only in the database itself', async () => {
+    const { batch } = await seedBatch();
+    const [record] = await db
+      .insert(custodyEvents)
+      .values({ batchId: batch.id, seq: 1, kind: 'handoff', actorName: 'A. Nurse', actorRole: 'apheresis nurse', occurredAt: new Date(), hash: 'h1' })
+      .returning();
+    await expect(db.update(custodyEvents).set({ actorName: 'Someone else' }).where(eq(custodyEvents.id, record!.id))).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('append-only') },
+    });
+    await expect(db.delete(custodyEvents).where(eq(custodyEvents.id, record!.id))).rejects.toThrow();
+    const [still] = await db.select().from(custodyEvents).where(eq(custodyEvents.id, record!.id));
+    expect(still!.actorName).toBe('A. Nurse');
+  });
+
+  it('stores readings in the partitioned table', async () => {
+    const { rows } = await pool.query(`select relkind from pg_class where relname = 'sensor_readings'`);
+    expect(rows[0].relkind).toBe('p');
+  });
+});

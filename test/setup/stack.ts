@@ -1,0 +1,26 @@
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../src/config.js';
+import { readStackEnv, stackContext, stackDown, stackStatus, stackUp } from '../../src/stack/stack.js';
+
+/**
+ * Integration tests run against the real services: the ones `v2v stack up` already runs (or that
+ * the environment names), else this setup starts them, and at the end stops only what it started.
+ */
+export default async function setup(project: TestProject) {
+  const ctx = stackContext(loadConfig(), (m) => console.error(`[stack] ${m}`));
+  const before = await stackStatus(ctx);
+  const started = before.filter((s) => s.state !== 'up').map((s) => s.service);
+  await stackUp(ctx);
+  const env = readStackEnv(ctx);
+  if (!env) throw new Error('stack up wrote no .stack/env');
+  project.provide('stackEnv', env);
+  return async () => {
+    if (started.length > 0) await stackDown(ctx, started);
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stackEnv: Record<string, string>;
+  }
+}

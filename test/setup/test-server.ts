@@ -1,0 +1,10 @@
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../src/config.js';
+import { stackContext } from '../../src/stack/stack.js';
+import { timeSkippingServerPath } from '../../src/stack/temporal.js';
+
+/** Workflow tests need only the native time-skipping test server, not the running stack. */
+export default async function setup(project: TestProject) {
+  const ctx = stackContext(loadConfig(), (m) => console.error(`[stack] ${m}`));
+  project.provide('temporalTestServerPath', await timeSkippingServerPath(ctx));
+}
