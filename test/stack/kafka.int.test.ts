@@ -25,22 +25,27 @@ describe('Kafka from the stack', () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const received: string[] = [];
+    const nextOffsets = new Map<number, string>();
     const done = new Promise<void>((resolve) => {
       void consumer.run({
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
           received.push(message.value!.toString());
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          nextOffsets.set(partition, (BigInt(message.offset) + 1n).toString());
           if (received.length === sent.length) resolve();
         },
       });
     });
     await done;
+    await consumer.commitOffsets([...nextOffsets].map(([partition, offset]) => ({ topic, partition, offset })));
     await consumer.disconnect();
 
     expect(received.sort()).toEqual(sent.map((m) => m.value).sort());
+    // Every partition's committed offset is its end: the group has consumed everything.
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const total = committed!.partitions.reduce((sum, p) => sum + Number(p.offset), 0);
-    expect(total).toBe(sent.length);
+    const ends = await admin.fetchTopicOffsets(topic);
+    const committedOf = (partition: number) => committed!.partitions.find((p) => p.partition === partition)!.offset;
+    for (const end of ends) expect(committedOf(end.partition)).toBe(end.high === '0' ? '-1' : end.high);
+    expect(ends.reduce((sum, end) => sum + Number(end.high), 0)).toBe(sent.length);
   });
 });
