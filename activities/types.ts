@@ -1,0 +1,53 @@
+// The side effects a batch needs, as one interface: production builds them with
+// createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
+import type { Actor } from '../src/domain/commands.js';
+import type { Stage } from '../src/domain/stages.js';
+import type { Forecast } from '../workflows/messages.js';
+
+/**
+ * Every write carries a key the workflow derives deterministically (e.g. `${batchId}:custody:7`),
+ * so a retried activity finds its earlier write and does nothing twice.
+ */
+export interface CustodyRecordInput {
+  key: string;
+  batchId: string;
+  /** handoff | deviation | qa-disposition | excursion-assessment | booking | cancellation | escalation | … */
+  kind: string;
+  step?: string;
+  actor: Actor;
+  location?: string;
+  /** The meaning of a signature (21 CFR 11.50): "received", "released for infusion", … */
+  meaning?: string;
+  data?: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export interface StageChangeInput {
+  /** Also the outbound event's id: consumers dedupe by it. */
+  eventId: string;
+  batchId: string;
+  coiId: string;
+  productId: string;
+  stage: Stage;
+  previous: Stage;
+  at: string;
+}
+
+export interface BatchActivities {
+  appendCustodyRecord(input: CustodyRecordInput): Promise<{ seq: number; hash: string }>;
+  /** Updates the batch row, records the stage history and writes the outbound event to the outbox, in one transaction. */
+  recordStageChange(input: StageChangeInput): Promise<void>;
+  reserveManufacturingSlot(input: { key: string; batchId: string; facilityId: string; from: string; to: string }): Promise<{ slotId: string; line: string }>;
+  releaseManufacturingSlot(input: { batchId: string }): Promise<void>;
+  createShipment(input: { shipmentId: string; batchId: string; leg: 'outbound' | 'return'; fromSiteId: string; toSiteId: string; departedAt: string; stabilityDeadline: string }): Promise<void>;
+  completeShipment(input: { shipmentId: string; state: 'delivered' | 'cancelled'; at: string }): Promise<void>;
+  /** Marks every shipment of the batch that is still planned or in transit as cancelled. */
+  cancelOpenShipments(input: { batchId: string; at: string }): Promise<void>;
+  /** Books a free chair (or the one asked for); fails with ERR_SLOT_TAKEN when none is free. */
+  bookInfusion(input: { key: string; batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string }): Promise<{ bookingId: string; chair: string }>;
+  cancelInfusionBooking(input: { batchId: string }): Promise<void>;
+  /** An alert for coordinators (COI mismatch, excursion, escalation, at-risk booking). */
+  notify(input: { key: string; batchId: string; severity: 'info' | 'warning' | 'critical'; kind: string; message: string }): Promise<void>;
+  /** Turnaround forecast from the current stage; until the forecasting models land, an empirical baseline. */
+  forecastTurnaround(input: { batchId: string; productId: string; stage: Stage; stageEnteredAt: string; timeScale: number }): Promise<Forecast>;
+}

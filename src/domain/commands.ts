@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The commands people and partner systems send about a batch. One source for the HTTP bodies,
+ * the OpenAPI document, the workflow's update and signal payloads and their TypeScript types.
+ */
+export const HANDOFF_STEPS = ['collection', 'outbound-pickup', 'facility-receipt', 'return-pickup', 'site-receipt', 'infusion'] as const;
+export type HandoffStep = (typeof HANDOFF_STEPS)[number];
+
+export const MILESTONES = [
+  'apheresis-scheduled',
+  'manufacturing-started',
+  'activation-complete',
+  'transduction-complete',
+  'expansion-complete',
+  'harvest-complete',
+  'cryopreservation-complete',
+  'qc-complete',
+  'manufacturing-failed',
+  'physician-acceptance',
+  'recollection-scheduled',
+] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const actorSchema = z.object({
+  name: z.string().trim().min(1, 'printed name is required').max(200),
+  role: z.string().trim().min(1, 'role is required').max(100),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const enrollSchema = z.object({
+  productId: z.string().min(1),
+  treatmentCenterId: z.string().min(1),
+  apheresisCenterId: z.string().min(1),
+  facilityId: z.string().min(1).optional(),
+  /** The hospital's own pseudonymous reference, never a name or a record number. */
+  patientRef: z.string().trim().min(1).max(64),
+});
+export type EnrollCommand = z.infer<typeof enrollSchema>;
+
+export const handoffSchema = z.object({
+  step: z.enum(HANDOFF_STEPS),
+  coiId: z.string().trim().min(1),
+  din: z.string().trim().min(1),
+  actor: actorSchema,
+  location: z.string().trim().min(1),
+  at: isoInstant.optional(),
+});
+export type HandoffCommand = z.infer<typeof handoffSchema>;
+
+export const milestoneSchema = z.object({
+  milestone: z.enum(MILESTONES),
+  at: isoInstant,
+  source: z.string().trim().min(1),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type MilestoneCommand = z.infer<typeof milestoneSchema>;
+
+export const qaDispositionSchema = z
+  .object({
+    decision: z.enum(['release', 'reject', 'conditional-release']),
+    signer: actorSchema,
+    meaning: z.string().trim().min(1),
+    reason: z.string().trim().min(1).optional(),
+  })
+  .refine((d) => d.decision === 'release' || d.reason !== undefined, {
+    message: 'a reason is required to reject or to release conditionally',
+    path: ['reason'],
+  });
+export type QaDispositionCommand = z.infer<typeof qaDispositionSchema>;
+
+export const assessmentSchema = z.object({
+  impact: z.enum(['none', 'quarantine', 'reject']),
+  signer: actorSchema,
+  meaning: z.string().trim().min(1),
+});
+export type AssessmentCommand = z.infer<typeof assessmentSchema> & { excursionId: string };
+
+export const bookingSchema = z.object({
+  infusionDate: z.union([isoInstant, z.iso.date()]),
+  chair: z.string().min(1).optional(),
+});
+export type BookingCommand = z.infer<typeof bookingSchema>;
+
+export const cancelSchema = z.object({
+  reason: z.string().trim().min(1),
+  actor: actorSchema,
+});
+export type CancelCommand = z.infer<typeof cancelSchema>;
