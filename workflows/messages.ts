@@ -45,6 +45,8 @@ export interface Issue {
   id: string;
   kind: 'excursion' | 'deviation' | 'telemetry_gap';
   reason: string;
+  /** A blocking issue holds the batch (ON_HOLD) until QA assesses it; a scan mismatch does not. */
+  blocking: boolean;
   openedAt: string;
   closedAt?: string;
   state: 'open' | 'closed';

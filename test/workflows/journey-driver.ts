@@ -1,0 +1,136 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { productProfile } from '../../src/domain/profiles.js';
+import type { HandoffCommand, HandoffStep, Milestone } from '../../src/domain/commands.js';
+import {
+  assessmentUpdate,
+  bookingUpdate,
+  handoffUpdate,
+  milestoneSignal,
+  qaDispositionUpdate,
+  statusQuery,
+  TASK_QUEUE,
+  type Awaiting,
+  type BatchInput,
+  type BatchStatus,
+} from '../../workflows/messages.js';
+import type { batchWorkflow } from '../../workflows/batch.js';
+
+export type BatchHandle = WorkflowHandle<typeof batchWorkflow>;
+const DAY = 86_400_000;
+export const TEST_DIN = 'W123426000123';
+
+export function batchInput(productId: string, n: number): BatchInput {
+  return {
+    batchId: `batch-${productId}-${n}`,
+    coiId: `COI-TEST-${String(n).padStart(4, '0')}-0000-X`,
+    productId,
+    profile: productProfile(productId),
+    apheresisCenterId: 'city-hospital-apheresis',
+    facilityId: 'central-cell-facility',
+    treatmentCenterId: 'city-hospital-infusion',
+    timeScale: 1,
+  };
+}
+
+export async function startBatch(env: TestWorkflowEnvironment, input: BatchInput): Promise<BatchHandle> {
+  return env.client.workflow.start<typeof batchWorkflow>('batchWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `batch:${input.batchId}`,
+    args: [input],
+  });
+}
+
+export const scan = (input: BatchInput, step: HandoffStep, din = TEST_DIN): HandoffCommand => ({
+  step,
+  coiId: input.coiId,
+  din,
+  actor: { name: 'A. Courier', role: step.includes('pickup') ? 'courier' : 'nurse' },
+  location: `${step} desk`,
+});
+
+/** How long, in simulated days, each thing the batch waits for takes in the real world. */
+export function realisticDelayDays(input: BatchInput, awaiting: NonNullable<Awaiting>): number {
+  const p = input.profile;
+  if (awaiting.kind === 'milestone') {
+    const m = awaiting.milestone;
+    const manufacturing: Partial<Record<Milestone, number>> = {
+      'apheresis-scheduled': 3,
+      'manufacturing-started': 0.5,
+      'activation-complete': p.manufacturingDays.activation,
+      'transduction-complete': p.manufacturingDays.transduction,
+      'expansion-complete': p.manufacturingDays.expansion,
+      'harvest-complete': p.manufacturingDays.harvest,
+      'cryopreservation-complete': p.manufacturingDays.cryopreservation,
+      'qc-complete': p.qcDays,
+    };
+    return manufacturing[m] ?? 1;
+  }
+  if (awaiting.kind === 'handoff') {
+    const byStep: Record<HandoffStep, number> = {
+      collection: 7,
+      'outbound-pickup': 0.2,
+      'facility-receipt': p.legs.outbound.nominalHours / 24,
+      'return-pickup': 1,
+      'site-receipt': p.legs.return.nominalHours / 24,
+      infusion: 0.1,
+    };
+    return byStep[awaiting.step];
+  }
+  if (awaiting.kind === 'qa-disposition') return 0.75;
+  return 0.5;
+}
+
+/**
+ * A client that only reads `awaiting` and answers it, the way partners and people would, letting
+ * simulated time pass in between. Stops at `until` (a predicate on the status) or at the end.
+ */
+export async function drive(env: TestWorkflowEnvironment, handle: BatchHandle, input: BatchInput, until?: (s: BatchStatus) => boolean) {
+  for (let answered = 0; answered < 200; answered++) {
+    const status = await handle.query(statusQuery);
+    const { awaiting } = status;
+    if (!awaiting || until?.(status)) return status;
+    const now = await env.currentTimeMs();
+    if (process.env.DEBUG_DRIVE) console.log(new Date(now).toISOString(), status.stage, JSON.stringify(awaiting));
+    if (awaiting.kind === 'timer') {
+      await env.sleep(Math.max(Date.parse(awaiting.until) - now + 1000, 1000));
+      continue;
+    }
+    await env.sleep(realisticDelayDays(input, awaiting) * DAY);
+    const at = new Date(await env.currentTimeMs()).toISOString();
+    switch (awaiting.kind) {
+      case 'handoff':
+        await handle.executeUpdate(handoffUpdate, { args: [scan(input, awaiting.step)] });
+        break;
+      case 'milestone':
+        await handle.signal(milestoneSignal, { milestone: awaiting.milestone, at, source: 'test partner', data: awaiting.milestone === 'qc-complete' ? { passed: true } : undefined });
+        await waitUntilAwaitingChanges(handle, awaiting);
+        break;
+      case 'qa-disposition':
+        await handle.executeUpdate(qaDispositionUpdate, { args: [{ decision: 'release', signer: { name: 'Q. Person', role: 'qualified person' }, meaning: 'released for infusion' }] });
+        break;
+      case 'infusion-booking':
+        await handle.executeUpdate(bookingUpdate, { args: [{ infusionDate: new Date(Date.parse(awaiting.earliest) + DAY).toISOString() }] });
+        break;
+      case 'excursion-assessment':
+        await handle.executeUpdate(assessmentUpdate, { args: [{ excursionId: awaiting.excursionId, impact: 'none', signer: { name: 'Q. Person', role: 'QA' }, meaning: 'no impact on product' }] });
+        break;
+    }
+  }
+  throw new Error('the batch did not settle within 200 answers');
+}
+
+/** Signals return before the workflow acts on them; wait until it has. */
+export async function waitUntilAwaitingChanges(handle: BatchHandle, before: Awaiting) {
+  for (let i = 0; i < 200; i++) {
+    const { awaiting } = await handle.query(statusQuery);
+    if (JSON.stringify(awaiting) !== JSON.stringify(before)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`still awaiting ${JSON.stringify(before)}`);
+}
+
+export async function historyLength(handle: BatchHandle) {
+  const history = await handle.fetchHistory();
+  return history.events?.length ?? 0;
+}
