@@ -1,4 +1,4 @@
-import { condition, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { assessmentSchema, bookingSchema, cancelSchema, handoffSchema, qaDispositionSchema } from '../src/domain/commands.js';
 import { ERR } from '../src/domain/errors.js';
@@ -34,6 +34,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
 
 function assertNotOnHold(b: BatchState) {
   if (b.stage === 'ON_HOLD') fail(ERR.ON_HOLD, 'The batch is on hold until QA assesses its open excursion or deviation.');
+}
+
+/** A refusal raised by an activity (a taken chair) reaches the caller with its own type and message. */
+function failWithCause(err: unknown): never {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+  throw err;
 }
 
 const BOOKABLE: readonly Stage[] = ['RELEASED', 'RETURN_TRANSIT', 'RECEIVED_AT_SITE', 'INFUSION_SCHEDULED'];
@@ -94,7 +100,7 @@ export function registerBatchHandlers(b: BatchState) {
         data: { decision: decision.decision, ...(decision.reason ? { reason: decision.reason } : {}) }, occurredAt: nowIso(),
       });
       b.qaDecision = decision;
-      await condition(() => b.stage !== 'AWAITING_QA_RELEASE' && b.awaiting?.kind !== 'qa-disposition');
+      await condition(() => b.awaiting?.kind !== 'qa-disposition' || b.ended);
       return { stage: b.stage };
     },
     {
@@ -146,7 +152,9 @@ export function registerBatchHandlers(b: BatchState) {
       const key = b.custodyKey();
       const infusionDate = new Date(infusionAt).toISOString();
       const ldStart = new Date(verdict.ldStart).toISOString();
-      const booked = await activities.bookInfusion({ key, batchId, siteId: b.input.treatmentCenterId, infusionDate, ldStart, chair: request.chair });
+      const booked = await activities
+        .bookInfusion({ key, batchId, siteId: b.input.treatmentCenterId, infusionDate, ldStart, chair: request.chair })
+        .catch(failWithCause);
       b.booking = { infusionDate, ldStart, ldEnd: new Date(verdict.ldEnd).toISOString(), chair: booked.chair };
       b.bookingVersion++;
       await activities.appendCustodyRecord({
