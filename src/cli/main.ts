@@ -9,6 +9,9 @@ const program = new Command('v2v')
 
 program.addCommand(stackCommand(loadConfigOrExit));
 program.addCommand(migrateCommand(loadConfigOrExit));
+program.addCommand((await import('./worker-command.js')).workerCommand(loadConfigOrExit));
+program.addCommand((await import('./api-command.js')).apiCommand(loadConfigOrExit));
+program.addCommand((await import('./audit-command.js')).auditCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {

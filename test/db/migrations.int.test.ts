@@ -50,7 +50,7 @@ describe('schema v1 in the real PostgreSQL', () => {
     const { batch } = await seedBatch();
     const [record] = await db
       .insert(custodyEvents)
-      .values({ batchId: batch.id, seq: 1, kind: 'handoff', actorName: 'A. Nurse', actorRole: 'apheresis nurse', occurredAt: new Date(), hash: 'h1' })
+      .values({ batchId: batch.id, recordKey: unique('custody'), seq: 1, kind: 'handoff', actorName: 'A. Nurse', actorRole: 'apheresis nurse', occurredAt: new Date(), hash: 'h1' })
       .returning();
     await expect(db.update(custodyEvents).set({ actorName: 'Someone else' }).where(eq(custodyEvents.id, record!.id))).rejects.toMatchObject({
       cause: { message: expect.stringContaining('append-only') },

@@ -1,4 +1,5 @@
-import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
 import { at, createdAt, tstzrange } from './columns.js';
 import { productProfiles, sites } from './reference.js';
@@ -23,9 +24,11 @@ export const batches = pgTable('batches', {
 
 /**
  * The chain of custody: append-only (a trigger refuses UPDATE and DELETE), hash-chained per batch.
+ * `recordKey` is the workflow's idempotency key: a retried append finds its earlier record.
  */
 export const custodyEvents = pgTable('custody_events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
+  recordKey: text('record_key').notNull().unique(),
   batchId: uuid('batch_id').notNull().references(() => batches.id),
   seq: integer('seq').notNull(),
   kind: text('kind').notNull(),
@@ -41,8 +44,28 @@ export const custodyEvents = pgTable('custody_events', {
   hash: text('hash').notNull(),
 }, (t) => [uniqueIndex('custody_events_batch_seq_uq').on(t.batchId, t.seq)]);
 
+/**
+ * Every stage a batch entered and when: the history the empirical turnaround baseline learns from.
+ * Unique per (batch, stage, instant) so a retried stage change records nothing twice.
+ */
+export const batchStageHistory = pgTable('batch_stage_history', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  productId: text('product_id').notNull().references(() => productProfiles.id),
+  stage: text('stage', { enum: STAGES }).notNull(),
+  previous: text('previous', { enum: STAGES }),
+  enteredAt: at('entered_at').notNull(),
+}, (t) => [
+  unique('batch_stage_history_entry_uq').on(t.batchId, t.stage, t.enteredAt),
+  index('batch_stage_history_product_stage_idx').on(t.productId, t.stage),
+]);
+
+/**
+ * Shipment ids are chosen by the workflow (they name the child workflow `shipment:{id}`), so any
+ * text is accepted; a uuid is only the default for rows created elsewhere.
+ */
 export const shipments = pgTable('shipments', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
   batchId: uuid('batch_id').notNull().references(() => batches.id),
   leg: text('leg', { enum: SHIPMENT_LEGS }).notNull(),
   fromSiteId: text('from_site_id').notNull().references(() => sites.id),
@@ -51,6 +74,7 @@ export const shipments = pgTable('shipments', {
   departedAt: at('departed_at'),
   deliveredAt: at('delivered_at'),
   stabilityDeadline: at('stability_deadline'),
+  cancelledAt: at('cancelled_at'),
   createdAt: createdAt(),
 }, (t) => [index('shipments_batch_idx').on(t.batchId)]);
 
@@ -79,6 +103,8 @@ export const infusionBookings = pgTable('infusion_bookings', {
 
 export const forecasts = pgTable('forecasts', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Idempotency key of the activity that wrote it (null for forecasts made outside a workflow). */
+  key: text('key').unique(),
   batchId: uuid('batch_id').references(() => batches.id),
   equipmentId: text('equipment_id'),
   target: text('target').notNull(),
@@ -91,3 +117,14 @@ export const forecasts = pgTable('forecasts', {
   details: jsonb('details'),
   createdAt: createdAt(),
 }, (t) => [index('forecasts_batch_idx').on(t.batchId, t.createdAt)]);
+
+/** Alerts for coordinators (COI mismatch, excursion, escalation, at-risk booking); never patient data. */
+export const alerts = pgTable('alerts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  key: text('key').notNull().unique(),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+  kind: text('kind').notNull(),
+  message: text('message').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('alerts_batch_idx').on(t.batchId, t.createdAt)]);

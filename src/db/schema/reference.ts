@@ -8,6 +8,9 @@ export const sites = pgTable('sites', {
   kind: text('kind', { enum: SITE_KINDS }).notNull(),
   name: text('name').notNull(),
   timezone: text('timezone').notNull().default('UTC'),
+  /** Capacity: treatment centres book chairs `chair-1…chair-N`, facilities reserve lines `line-1…line-N`. */
+  infusionChairs: integer('infusion_chairs').notNull().default(4),
+  manufacturingLines: integer('manufacturing_lines').notNull().default(2),
   createdAt: createdAt(),
 });
 

@@ -36,7 +36,7 @@ export const devices = pgTable('devices', {
 export const deviceBindings = pgTable('device_bindings', {
   id: uuid('id').primaryKey().defaultRandom(),
   deviceId: text('device_id').notNull().references(() => devices.id),
-  shipmentId: uuid('shipment_id').references(() => shipments.id),
+  shipmentId: text('shipment_id').references(() => shipments.id),
   equipmentId: text('equipment_id').references(() => equipment.id),
   during: tstzrange('during').notNull(),
   createdAt: createdAt(),
@@ -69,7 +69,7 @@ export const excursions = pgTable('excursions', {
   kind: text('kind', { enum: ['excursion', 'telemetry_gap'] }).notNull(),
   deviceId: text('device_id').notNull().references(() => devices.id),
   batchId: uuid('batch_id'),
-  shipmentId: uuid('shipment_id'),
+  shipmentId: text('shipment_id'),
   equipmentId: text('equipment_id'),
   metric: text('metric'),
   rule: jsonb('rule'),

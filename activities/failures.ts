@@ -1,0 +1,37 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { eq } from 'drizzle-orm';
+import { ERR } from '../src/domain/errors.js';
+import { batches } from '../src/db/schema/index.js';
+import type { Tx } from './deps.js';
+
+/**
+ * Failures a retry cannot fix are nonRetryable, so the workflow learns at once instead of
+ * retrying forever; everything else (a lost connection, a deadlock) stays retryable.
+ */
+export const slotTaken = (message: string) => ApplicationFailure.create({ type: ERR.SLOT_TAKEN, nonRetryable: true, message });
+export const invalidInput = (message: string) => ApplicationFailure.create({ type: ERR.VALIDATION, nonRetryable: true, message });
+
+/** PostgreSQL's exclusion_violation: an overlapping range already holds the line or chair. */
+export function isExclusionViolation(err: unknown): boolean {
+  // drizzle wraps the driver's error; the SQLSTATE sits on it or on its cause.
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === '23P01') return true;
+  }
+  return false;
+}
+
+/**
+ * Locks the batch row for the rest of the transaction. Everything that writes on behalf of one
+ * batch takes this lock first, so a retry racing its own earlier attempt waits for it and then
+ * sees its write instead of doubling it.
+ */
+export async function lockBatch(tx: Tx, batchId: string): Promise<void> {
+  const [row] = await tx.select({ id: batches.id }).from(batches).where(eq(batches.id, batchId)).for('update');
+  if (!row) throw invalidInput(`Batch ${batchId} does not exist.`);
+}
+
+export function parseInstant(value: string, field: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalidInput(`${field} is not a date: "${value}".`);
+  return date;
+}

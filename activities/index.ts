@@ -1,0 +1,29 @@
+import { alertActivities } from './alerts.js';
+import { custodyActivities } from './custody.js';
+import type { ActivityDeps } from './deps.js';
+import { forecastActivities } from './forecast.js';
+import { infusionBookingActivities } from './infusion-bookings.js';
+import { manufacturingSlotActivities } from './manufacturing-slots.js';
+import { shipmentActivities } from './shipments.js';
+import { stageActivities } from './stages.js';
+import type { BatchActivities } from './types.js';
+
+export type { ActivityDeps } from './deps.js';
+export type { BatchActivities } from './types.js';
+
+/**
+ * The batch workflow's side effects on PostgreSQL. Every activity is idempotent: its input carries
+ * a key (record key, event id, shipment id, alert key) or is naturally keyed by the batch, so a
+ * retry after a lost response writes nothing twice.
+ */
+export function createBatchActivities(deps: ActivityDeps): BatchActivities {
+  return {
+    ...custodyActivities(deps),
+    ...stageActivities(deps),
+    ...manufacturingSlotActivities(deps),
+    ...shipmentActivities(deps),
+    ...infusionBookingActivities(deps),
+    ...alertActivities(deps),
+    ...forecastActivities(deps),
+  };
+}

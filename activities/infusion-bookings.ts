@@ -1,0 +1,79 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { infusionBookings, sites } from '../src/db/schema/index.js';
+import { DAY_MS } from '../src/domain/profile.js';
+import type { ActivityDeps, Tx } from './deps.js';
+import { invalidInput, isExclusionViolation, lockBatch, parseInstant, slotTaken } from './failures.js';
+import type { BatchActivities } from './types.js';
+
+type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionBooking'>;
+
+/**
+ * A chair is booked for the infusion day: [infusionDate, infusionDate + one day), the day divided
+ * by the time scale. The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
+ * chair when two bookings race; a unique index keeps one active booking per batch.
+ */
+export function infusionBookingActivities({ db, timeScale = 1 }: ActivityDeps): BookingActivities {
+  const dayMs = DAY_MS / timeScale;
+  return {
+    async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair }) {
+      const start = parseInstant(infusionDate, 'infusionDate');
+      const during = `[${start.toISOString()},${new Date(start.getTime() + dayMs).toISOString()})`;
+      const ld = parseInstant(ldStart, 'ldStart');
+
+      return db.transaction(async (tx) => {
+        await lockBatch(tx, batchId);
+        const current = await activeBooking(tx, batchId);
+        if (current) {
+          const same = current.siteId === siteId && current.startMs === start.getTime() && (!chair || chair === current.chair);
+          // The same booking asked again (a retry): return it. Another date: the move replaces it.
+          if (same) return { bookingId: current.bookingId, chair: current.chair };
+          await tx.update(infusionBookings).set({ state: 'cancelled' }).where(eq(infusionBookings.id, current.bookingId));
+        }
+
+        const [site] = await tx.select({ chairs: sites.infusionChairs }).from(sites).where(eq(sites.id, siteId));
+        if (!site) throw invalidInput(`Treatment centre ${siteId} does not exist.`);
+        const all = Array.from({ length: site.chairs }, (_, i) => `chair-${i + 1}`);
+        if (chair && !all.includes(chair)) throw invalidInput(`${siteId} has no ${chair} (it has ${all.join(', ')}).`);
+
+        for (const candidate of chair ? [chair] : all) {
+          try {
+            // A savepoint per chair: a refused chair must not abort the whole transaction.
+            const [booking] = await tx.transaction((sp) =>
+              sp
+                .insert(infusionBookings)
+                .values({ batchId, siteId, chair: candidate, during, ldStart: ld })
+                .returning({ bookingId: infusionBookings.id, chair: infusionBookings.chair }),
+            );
+            return booking!;
+          } catch (err) {
+            if (!isExclusionViolation(err)) throw err;
+          }
+        }
+        const which = chair ? chair : `any of its ${site.chairs} chairs`;
+        throw slotTaken(`${siteId} has no free infusion chair (${which}) on ${start.toISOString()}.`);
+      });
+    },
+
+    async cancelInfusionBooking({ batchId }) {
+      // Cancelling a batch without an active booking changes nothing, so a retry is harmless.
+      await db
+        .update(infusionBookings)
+        .set({ state: 'cancelled' })
+        .where(and(eq(infusionBookings.batchId, batchId), eq(infusionBookings.state, 'active')));
+    },
+  };
+}
+
+async function activeBooking(tx: Tx, batchId: string) {
+  const [row] = await tx
+    .select({
+      bookingId: infusionBookings.id,
+      siteId: infusionBookings.siteId,
+      chair: infusionBookings.chair,
+      // Epoch milliseconds: a number compares exactly, whatever text form the driver gives times.
+      startMs: sql<number>`(extract(epoch from lower(${infusionBookings.during})) * 1000)::float8`,
+    })
+    .from(infusionBookings)
+    .where(and(eq(infusionBookings.batchId, batchId), eq(infusionBookings.state, 'active')));
+  return row;
+}

@@ -1,0 +1,61 @@
+import { and, eq } from 'drizzle-orm';
+import { manufacturingSlots, sites } from '../src/db/schema/index.js';
+import type { ActivityDeps } from './deps.js';
+import { invalidInput, isExclusionViolation, lockBatch, parseInstant, slotTaken } from './failures.js';
+import type { BatchActivities } from './types.js';
+
+type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releaseManufacturingSlot'>;
+
+/**
+ * A facility makes one batch per line at a time. The exclusion constraint
+ * `manufacturing_slots_no_overlap` is the arbiter, not a read-then-write check: two workers
+ * reserving at once cannot both win a line, whatever they read before.
+ */
+export function manufacturingSlotActivities({ db }: ActivityDeps): SlotActivities {
+  return {
+    async reserveManufacturingSlot({ batchId, facilityId, from, to }) {
+      const start = parseInstant(from, 'from');
+      const end = parseInstant(to, 'to');
+      if (end <= start) throw invalidInput(`A manufacturing slot must end after it starts (${from} → ${to}).`);
+      const during = `[${start.toISOString()},${end.toISOString()})`;
+
+      return db.transaction(async (tx) => {
+        await lockBatch(tx, batchId);
+        // One reserved slot per batch: a retry (or a repeated call) gets the slot it already holds.
+        const [held] = await tx
+          .select({ slotId: manufacturingSlots.id, line: manufacturingSlots.line })
+          .from(manufacturingSlots)
+          .where(and(eq(manufacturingSlots.batchId, batchId), eq(manufacturingSlots.state, 'reserved')));
+        if (held) return held;
+
+        const [facility] = await tx.select({ lines: sites.manufacturingLines }).from(sites).where(eq(sites.id, facilityId));
+        if (!facility) throw invalidInput(`Facility ${facilityId} does not exist.`);
+
+        for (let n = 1; n <= facility.lines; n++) {
+          const line = `line-${n}`;
+          try {
+            // A savepoint per attempt: a refused line must not abort the whole transaction.
+            const [slot] = await tx.transaction((sp) =>
+              sp
+                .insert(manufacturingSlots)
+                .values({ facilityId, line, batchId, during })
+                .returning({ slotId: manufacturingSlots.id, line: manufacturingSlots.line }),
+            );
+            return slot!;
+          } catch (err) {
+            if (!isExclusionViolation(err)) throw err;
+          }
+        }
+        throw slotTaken(`No manufacturing line at ${facilityId} is free from ${from} to ${to}.`);
+      });
+    },
+
+    async releaseManufacturingSlot({ batchId }) {
+      // Releasing what is already released changes nothing, so a retry is harmless.
+      await db
+        .update(manufacturingSlots)
+        .set({ state: 'released' })
+        .where(and(eq(manufacturingSlots.batchId, batchId), eq(manufacturingSlots.state, 'reserved')));
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logging.js';
+
+/** What the HTTP API talks to; built once by the server, replaced by fakes in unit tests. */
+export interface ApiDeps {
+  temporal: Client;
+  db: Database;
+  pool: pg.Pool;
+  config: Config;
+  logger: Logger;
+  /** Entropy for COI ids; tests pass a fixed source to get a known id. */
+  randomBytes?: (n: number) => Uint8Array;
+  /** How long a command waits for the workflow's answer before the caller gets a 504. */
+  updateTimeoutMs?: number;
+  /** How long a status read or a readiness probe waits for Temporal. */
+  queryTimeoutMs?: number;
+}
+
+/** Route plugins receive the dependencies as their options. */
+export interface RouteOptions {
+  deps: ApiDeps;
+}

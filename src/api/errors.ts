@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ERR } from '../domain/errors.js';
+
+/**
+ * Codes only the HTTP edge produces; the workflow's own codes are ERR.* (src/domain/errors.ts) and
+ * reach callers unchanged.
+ */
+export const API_ERR = {
+  NOT_FOUND: 'ERR_NOT_FOUND',
+  TIMEOUT: 'ERR_TIMEOUT',
+  UNAVAILABLE: 'ERR_UNAVAILABLE',
+  INTERNAL: 'ERR_INTERNAL',
+} as const;
+
+/** A problem with one field: where it was (`body`, `querystring`, `params`), its path and why. */
+export const fieldIssueSchema = z.object({
+  in: z.enum(['body', 'querystring', 'params', 'headers']),
+  path: z.array(z.union([z.string(), z.number()])),
+  code: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** The one error shape every route answers with (DESIGN §5). */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(fieldIssueSchema).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The answers a command on a batch can get besides success, for the OpenAPI document. */
+export const commandErrors = {
+  400: errorBodySchema,
+  404: errorBodySchema,
+  409: errorBodySchema,
+  422: errorBodySchema,
+  503: errorBodySchema,
+  504: errorBodySchema,
+};
+
+/** An error a route throws on purpose; the error handler turns it into its status and body. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: FieldIssue[],
+    /** What went wrong underneath, for the log; never sent to the caller. */
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+export const notFound = (message: string) => new ApiError(404, API_ERR.NOT_FOUND, message);
+
+/** A well-formed body that names something that does not exist or does not fit (422, not 400). */
+export const unprocessableField = (field: string, message: string) =>
+  new ApiError(422, ERR.VALIDATION, message, [{ in: 'body', path: [field], code: 'invalid_reference', message }]);

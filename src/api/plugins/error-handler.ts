@@ -1,0 +1,64 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERR } from '../../domain/errors.js';
+import { API_ERR, ApiError, type ErrorBody, type FieldIssue } from '../errors.js';
+import { apiErrorFromTemporal } from '../workflow-errors.js';
+
+/**
+ * Every error leaves as `{ error: { code, message, details? } }`. 4xx say what was wrong, field by
+ * field for bad input; 5xx say nothing about the cause (it is logged with the request id instead),
+ * because stack traces and SQL do not belong to callers.
+ */
+type Location = FieldIssue['in'];
+
+function fieldIssues(err: FastifyError): FieldIssue[] {
+  const where = (err.validationContext ?? 'body') as Location;
+  return (err.validation ?? []).map((v) => ({
+    in: where,
+    // Fastify reports JSON pointers ("/actor/name"); callers want the zod-style path back.
+    path: v.instancePath
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+    code: v.keyword,
+    message: v.message ?? 'is invalid',
+  }));
+}
+
+const describe = (issues: FieldIssue[]) =>
+  issues.map((i) => `${[i.in, ...i.path].join('.')}: ${i.message}`).join('; ');
+
+function send(reply: FastifyReply, status: number, body: ErrorBody) {
+  return reply.status(status).send(body);
+}
+
+export default fp(
+  async (app) => {
+    app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply) => {
+      if (hasZodFastifySchemaValidationErrors(err)) {
+        const details = fieldIssues(err);
+        return send(reply, 400, { error: { code: ERR.VALIDATION, message: `Invalid request: ${describe(details)}`, details } });
+      }
+      const known = err instanceof ApiError ? err : apiErrorFromTemporal(err);
+      if (known) {
+        if (known.statusCode >= 500) request.log.warn({ err: known.cause ?? err }, known.message);
+        const body: ErrorBody = { error: { code: known.code, message: known.message } };
+        if (known.details) body.error.details = known.details;
+        return send(reply, known.statusCode, body);
+      }
+      // Fastify's own 4xx (malformed JSON, body too large, wrong content type) carry safe messages.
+      const status = err.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        return send(reply, status, { error: { code: status === 404 ? API_ERR.NOT_FOUND : ERR.VALIDATION, message: err.message } });
+      }
+      request.log.error({ err }, 'request failed');
+      return send(reply, 500, { error: { code: API_ERR.INTERNAL, message: `Internal error; quote request id ${request.id} to the operator.` } });
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      send(reply, 404, { error: { code: API_ERR.NOT_FOUND, message: `No route ${request.method} ${request.url.split('?')[0]}.` } }),
+    );
+  },
+  { name: 'v2v-error-handler' },
+);

@@ -1,0 +1,49 @@
+import fp from 'fastify-plugin';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics at GET /metrics: the process's own (CPU, memory, event loop, GC) and, per
+ * route template and status, how many requests came and how long they took. The route template
+ * (`/v1/batches/:id`), never the raw URL, is the label, so ids cannot explode the series count.
+ * Each app gets its own registry, so tests can build many apps in one process.
+ */
+declare module 'fastify' {
+  interface FastifyRequest {
+    metricsStart?: bigint;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'v2v_api_' });
+    const labelNames = ['method', 'route', 'status_code'] as const;
+    const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] });
+    const duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from request to response',
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+
+    app.addHook('onRequest', async (request) => {
+      request.metricsStart = process.hrtime.bigint();
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      if (route === '/metrics') return;
+      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+      requests.inc(labels);
+      if (request.metricsStart !== undefined) {
+        duration.observe(labels, Number(process.hrtime.bigint() - request.metricsStart) / 1e9);
+      }
+    });
+
+    app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'v2v-metrics' },
+);

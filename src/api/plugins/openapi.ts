@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/**
+ * The OpenAPI document is generated from the same zod schemas that validate requests, so the
+ * document cannot promise what the API does not check. Served raw at /openapi.json and browsable
+ * at /docs. Must be registered before the routes: it collects them as they are added.
+ */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'V2V — vein-to-vein orchestrator API',
+          version: '1',
+          description:
+            'Enrol autologous cell-therapy batches, record custody hand-offs, QA decisions and infusion bookings. ' +
+            'Every error is `{ error: { code, message, details? } }`. Unauthenticated for now: listen on loopback only.',
+        },
+        tags: [
+          { name: 'batches', description: 'Enrolment and the state of each batch' },
+          { name: 'commands', description: 'What people and partner systems do to a batch' },
+          { name: 'bookings', description: 'Infusion chairs and bookings' },
+          { name: 'reference', description: 'Products and sites' },
+          { name: 'operations', description: 'Health, readiness and metrics' },
+        ],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'v2v-openapi' },
+);

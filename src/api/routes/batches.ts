@@ -1,0 +1,126 @@
+import { and, asc, desc, eq, or, type SQL } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { batches, custodyEvents } from '../../db/schema/index.js';
+import { enrollSchema } from '../../domain/commands.js';
+import type { BatchStatus } from '../../../workflows/messages.js';
+import { queryStatus, requireBatch, type BatchRow } from '../batch-workflow.js';
+import type { ApiDeps, RouteOptions } from '../deps.js';
+import { enrollBatch } from '../enrollment.js';
+import { errorBodySchema } from '../errors.js';
+import { batchDetailSchema, batchIdParams, batchListSchema, enrollResultSchema, listBatchesQuery } from '../schemas/batch.js';
+
+/** Enrolment, the board of batches, and one batch's detail. */
+const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+  app.post(
+    '/v1/batches',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: 'Enrol a patient batch and start its workflow',
+        body: enrollSchema,
+        response: { 201: enrollResultSchema, 400: errorBodySchema, 422: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      const enrolled = await enrollBatch(deps, request.body);
+      return reply.status(201).header('location', `/v1/batches/${enrolled.batchId}`).send(enrolled);
+    },
+  );
+
+  app.get(
+    '/v1/batches',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: 'Batches by stage and site, newest first',
+        querystring: listBatchesQuery,
+        response: { 200: batchListSchema, 400: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { stage, site, limit } = request.query;
+      const filters: SQL[] = [];
+      if (stage) filters.push(eq(batches.stage, stage));
+      if (site) filters.push(or(eq(batches.apheresisCenterId, site), eq(batches.treatmentCenterId, site), eq(batches.facilityId, site))!);
+      const rows = await deps.db
+        .select()
+        .from(batches)
+        .where(and(...filters))
+        .orderBy(desc(batches.createdAt))
+        .limit(limit);
+      return { batches: rows.map(summary) };
+    },
+  );
+
+  app.get(
+    '/v1/batches/:id',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: "A batch's live status, what it awaits, timeline and custody chain",
+        params: batchIdParams,
+        response: { 200: batchDetailSchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => detail(deps, request.params.id),
+  );
+};
+
+/** The board's view of a row: patientRef is deliberately absent, the API being unauthenticated. */
+function summary(row: BatchRow) {
+  return {
+    batchId: row.id,
+    coiId: row.coiId,
+    productId: row.productId,
+    stage: row.stage,
+    apheresisCenterId: row.apheresisCenterId,
+    treatmentCenterId: row.treatmentCenterId,
+    facilityId: row.facilityId,
+    din: row.din,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function detail(deps: ApiDeps, batchId: string) {
+  const row = await requireBatch(deps, batchId);
+  const [live, custody] = await Promise.all([queryStatus(deps, batchId), custodyChain(deps, batchId)]);
+  const status: BatchStatus = live ?? {
+    batchId,
+    coiId: row.coiId,
+    productId: row.productId,
+    stage: row.stage,
+    attempt: 1,
+    ...(row.din ? { din: row.din } : {}),
+    awaiting: null,
+    timeline: [],
+    issues: [],
+    shipments: [],
+    quarantined: false,
+  };
+  return {
+    ...status,
+    apheresisCenterId: row.apheresisCenterId,
+    treatmentCenterId: row.treatmentCenterId,
+    facilityId: row.facilityId,
+    createdAt: row.createdAt.toISOString(),
+    custody,
+    source: live ? ('workflow' as const) : ('database' as const),
+  };
+}
+
+async function custodyChain(deps: ApiDeps, batchId: string) {
+  const rows = await deps.db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batchId)).orderBy(asc(custodyEvents.seq));
+  return rows.map((r) => ({
+    seq: r.seq,
+    kind: r.kind,
+    step: r.step,
+    actor: { name: r.actorName, role: r.actorRole },
+    location: r.location,
+    meaning: r.meaning,
+    occurredAt: r.occurredAt.toISOString(),
+    hash: r.hash,
+  }));
+}
+
+export default batchRoutes;

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { actorSchema, assessmentSchema, HANDOFF_STEPS, MILESTONES } from '../../domain/commands.js';
+import { STAGES } from '../../domain/stages.js';
+import type { BatchStatus } from '../../../workflows/messages.js';
+
+/**
+ * Response shapes of the batch routes, for the OpenAPI document and the serializer. The status
+ * part mirrors BatchStatus (workflows/messages.ts); the type check at the bottom fails the build
+ * when the two drift apart, so the contract is still written once and checked here.
+ */
+const instant = z.string().meta({ format: 'date-time' });
+const stage = z.enum(STAGES);
+
+export const batchIdParams = z.object({ id: z.uuid() });
+
+const awaitingSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('handoff'), step: z.enum(HANDOFF_STEPS) }),
+    z.object({ kind: z.literal('milestone'), milestone: z.enum(MILESTONES) }),
+    z.object({ kind: z.literal('qa-disposition') }),
+    z.object({ kind: z.literal('excursion-assessment'), excursionId: z.string() }),
+    z.object({ kind: z.literal('infusion-booking'), earliest: instant, latest: instant }),
+    z.object({ kind: z.literal('timer'), until: instant, reason: z.string() }),
+  ])
+  .nullable()
+  .describe('What the batch waits for next; null once it has reached an end state.');
+
+const issueSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['excursion', 'deviation', 'telemetry_gap']),
+  reason: z.string(),
+  blocking: z.boolean().describe('A blocking issue holds the batch (ON_HOLD) until QA assesses it.'),
+  openedAt: instant,
+  closedAt: instant.optional(),
+  state: z.enum(['open', 'closed']),
+  assessment: z.object({ impact: assessmentSchema.shape.impact, signer: actorSchema, at: instant }).optional(),
+});
+
+export const bookingResultSchema = z
+  .object({ infusionDate: z.string(), ldStart: z.string(), ldEnd: z.string(), chair: z.string() })
+  .meta({ id: 'InfusionBooking' });
+
+export const batchStatusSchema = z.object({
+  batchId: z.string(),
+  coiId: z.string(),
+  productId: z.string(),
+  stage,
+  attempt: z.number().int(),
+  din: z.string().optional(),
+  awaiting: awaitingSchema,
+  timeline: z.array(z.object({ at: instant, event: z.string(), stage: stage.optional(), detail: z.string().optional() })),
+  issues: z.array(issueSchema),
+  shipments: z.array(
+    z.object({ shipmentId: z.string(), leg: z.enum(['outbound', 'return']), state: z.enum(['in_transit', 'delivered', 'cancelled']) }),
+  ),
+  booking: bookingResultSchema.optional(),
+  quarantined: z.boolean(),
+  forecast: z
+    .object({ method: z.string(), stage, readyP10: instant, readyP50: instant, readyP90: instant })
+    .optional(),
+});
+
+export const custodyRecordSchema = z.object({
+  seq: z.number().int(),
+  kind: z.string(),
+  step: z.string().nullable(),
+  actor: actorSchema,
+  location: z.string().nullable(),
+  meaning: z.string().nullable(),
+  occurredAt: instant,
+  hash: z.string(),
+});
+
+const batchSites = {
+  apheresisCenterId: z.string(),
+  treatmentCenterId: z.string(),
+  facilityId: z.string().nullable(),
+};
+
+export const batchDetailSchema = batchStatusSchema
+  .extend({
+    ...batchSites,
+    createdAt: instant,
+    custody: z.array(custodyRecordSchema).describe('The chain of custody, oldest first, hash-chained.'),
+    source: z
+      .enum(['workflow', 'database'])
+      .describe('workflow: live state; database: the workflow has closed and its history is gone, so only stored facts are shown.'),
+  })
+  .meta({ id: 'BatchDetail' });
+
+export const batchSummarySchema = z
+  .object({
+    batchId: z.string(),
+    coiId: z.string(),
+    productId: z.string(),
+    stage,
+    ...batchSites,
+    din: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'BatchSummary' });
+
+export const batchListSchema = z.object({ batches: z.array(batchSummarySchema) });
+
+export const listBatchesQuery = z.object({
+  stage: stage.optional(),
+  site: z.string().min(1).optional().describe('Batches with this site as apheresis centre, facility or treatment centre.'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const enrollResultSchema = z.object({ batchId: z.uuid(), coiId: z.string() });
+
+export const stageResultSchema = z.object({ stage }).describe("The batch's stage after the command.");
+
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Repeat a command safely: a retry with the same key gets the first answer instead of acting twice.'),
+});
+
+// Drift check: a compile error here means BatchStatus changed and the schema above must follow.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statusSchemaMatchesContract: Same<z.output<typeof batchStatusSchema>, BatchStatus> = true;
+void statusSchemaMatchesContract;

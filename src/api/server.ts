@@ -1,0 +1,65 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config.js';
+import { createDatabase, requireDatabaseUrl } from '../db/client.js';
+import type { Logger } from '../logging.js';
+import { buildApp } from './app.js';
+
+/** Loopback only: the API has no authentication yet, so nothing off this machine may reach it. */
+const HOST = '127.0.0.1';
+
+export interface ApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to PostgreSQL and Temporal, listens on V2V_API_PORT and returns a handle whose close()
+ * stops taking requests, lets in-flight ones finish, then releases the connections.
+ */
+export async function startApiServer(options: { config: Config; logger: Logger; port?: number }): Promise<ApiServer> {
+  const { config, logger } = options;
+  const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const app = buildApp({ temporal, db, pool, config, logger });
+    const url = await app.listen({ host: HOST, port: options.port ?? config.V2V_API_PORT });
+    logger.warn({ url }, 'API listening on loopback only: it is unauthenticated until access control lands; do not expose it');
+
+    const openConnection = connection;
+    return {
+      url,
+      async close() {
+        await app.close();
+        await openConnection.close();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    await connection?.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Runs until SIGINT or SIGTERM, then shuts down gracefully; a second signal exits at once. */
+export async function runApiServer(options: { config: Config; logger: Logger }): Promise<void> {
+  // Listening before start-up, so a signal that arrives while connecting still closes cleanly.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  const server = await startApiServer(options);
+  const signal = await stopRequested;
+  options.logger.info({ signal }, 'API shutting down: finishing requests in flight');
+  await server.close();
+  options.logger.info('API stopped');
+}

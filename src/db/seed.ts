@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { PRODUCT_PROFILES } from '../domain/profiles.js';
+import type { SiteKind } from '../domain/stages.js';
+import type { Database } from './client.js';
+import { productProfiles, sites } from './schema/index.js';
+
+interface SiteSeed {
+  id: string;
+  kind: SiteKind;
+  name: string;
+  timezone: string;
+  infusionChairs: number;
+  manufacturingLines: number;
+}
+
+/**
+ * Generic reference sites for a fresh installation, the demo and the tests: two hospitals that
+ * both collect and infuse, and one manufacturing facility. Capacities only matter for the kind
+ * that uses them (chairs at treatment centres, lines at the facility).
+ */
+export const REFERENCE_SITES: readonly SiteSeed[] = [
+  { id: 'city-hospital-apheresis', kind: 'apheresis_center', name: 'City Hospital apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0 },
+  { id: 'river-clinic-apheresis', kind: 'apheresis_center', name: 'River Clinic apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0 },
+  { id: 'central-cell-facility', kind: 'manufacturing_facility', name: 'Central cell therapy facility', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 4 },
+  { id: 'city-hospital-infusion', kind: 'treatment_center', name: 'City Hospital cell therapy unit', timezone: 'UTC', infusionChairs: 4, manufacturingLines: 0 },
+  { id: 'river-clinic-infusion', kind: 'treatment_center', name: 'River Clinic cell therapy unit', timezone: 'UTC', infusionChairs: 2, manufacturingLines: 0 },
+];
+
+/**
+ * Upserts the product profiles (the code is their source of truth: a changed profile replaces the
+ * stored one) and the reference sites. Idempotent: running it again changes nothing.
+ */
+export async function seedReferenceData(db: Database): Promise<{ products: number; sites: number }> {
+  await db.transaction(async (tx) => {
+    for (const profile of PRODUCT_PROFILES) {
+      await tx
+        .insert(productProfiles)
+        .values({ id: profile.id, name: profile.name, version: profile.version, profile })
+        .onConflictDoUpdate({
+          target: productProfiles.id,
+          set: { name: profile.name, version: profile.version, profile },
+          // Only a real change writes, so re-seeding leaves rows (and their xmin) untouched.
+          setWhere: sql`(${productProfiles.name}, ${productProfiles.version}, ${productProfiles.profile}) is distinct from (excluded.name, excluded.version, excluded.profile)`,
+        });
+    }
+    for (const site of REFERENCE_SITES) {
+      await tx
+        .insert(sites)
+        .values(site)
+        .onConflictDoUpdate({
+          target: sites.id,
+          set: { kind: site.kind, name: site.name, timezone: site.timezone, infusionChairs: site.infusionChairs, manufacturingLines: site.manufacturingLines },
+          setWhere: sql`(${sites.kind}, ${sites.name}, ${sites.timezone}, ${sites.infusionChairs}, ${sites.manufacturingLines})
+            is distinct from (excluded.kind, excluded.name, excluded.timezone, excluded.infusion_chairs, excluded.manufacturing_lines)`,
+        });
+    }
+  });
+  return { products: PRODUCT_PROFILES.length, sites: REFERENCE_SITES.length };
+}

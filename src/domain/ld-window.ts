@@ -1,0 +1,74 @@
+import type { ProductProfile } from './profile.js';
+
+/**
+ * Lymphodepleting (LD) chemotherapy is given as a course of `courseDays`, then the patient rests
+ * `restDaysMin…restDaysMax` days before infusion (e.g. days −5…−3 for a 3-day course and 2 rest
+ * days). All times are epoch milliseconds; `dayMs` is the length of a day after time compression
+ * (DAY_MS / timeScale), so the demo and the tests run the same arithmetic as production.
+ */
+type LdRules = Pick<ProductProfile, 'ld' | 'maxDaysReceiptToInfusion'>;
+
+export interface TimeWindow {
+  earliest: number;
+  latest: number;
+}
+
+export interface WindowInput {
+  now: number;
+  /** When the product reached the treatment centre; undefined while it is still on its way. */
+  receivedAt?: number;
+  profile: LdRules;
+  dayMs: number;
+}
+
+/** The infusion dates that can still be booked. */
+export function infusionWindow({ now, receivedAt, profile, dayMs }: WindowInput): TimeWindow {
+  // LD cannot start in the past, so the earliest infusion is a whole course and the shortest rest away.
+  const earliest = now + (profile.ld.courseDays + profile.ld.restDaysMin) * dayMs;
+  // Before receipt the product's shelf life has not started: anchoring it at the earliest infusion
+  // leaves a window of full length to book in; a booking made now should be checked again on receipt.
+  const latestFrom = receivedAt ?? earliest;
+  return { earliest, latest: latestFrom + profile.maxDaysReceiptToInfusion * dayMs };
+}
+
+/** The LD course for an infusion: it ends the shortest rest before infusion. */
+export function ldCourseFor(infusionAt: number, profile: LdRules, dayMs: number): { ldStart: number; ldEnd: number } {
+  const ldEnd = infusionAt - profile.ld.restDaysMin * dayMs;
+  return { ldStart: ldEnd - profile.ld.courseDays * dayMs, ldEnd };
+}
+
+/**
+ * When an infusion may happen once the LD course has ended: after the shortest rest and before the
+ * longest, beyond which the patient's counts recover and LD must be repeated.
+ */
+export function infusionWindowAfterLd(ldEnd: number, profile: LdRules, dayMs: number): TimeWindow {
+  return { earliest: ldEnd + profile.ld.restDaysMin * dayMs, latest: ldEnd + profile.ld.restDaysMax * dayMs };
+}
+
+export type BookingCheck =
+  | { ok: true; ldStart: number; ldEnd: number }
+  | { ok: false; reason: string; earliest: number; latest: number };
+
+/** Whether an infusion can be booked at `infusionAt`, and if so when LD runs. */
+export function checkBooking(input: WindowInput & { infusionAt: number }): BookingCheck {
+  const { infusionAt, now, receivedAt, profile, dayMs } = input;
+  const { earliest, latest } = infusionWindow({ now, receivedAt, profile, dayMs });
+  const course = ldCourseFor(infusionAt, profile, dayMs);
+  const refuse = (reason: string): BookingCheck => ({ ok: false, reason, earliest, latest });
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  if (earliest > latest) {
+    return refuse(`No infusion can be booked: LD needs until ${iso(earliest)}, after the product's latest infusion date ${iso(latest)}.`);
+  }
+  if (infusionAt < earliest) {
+    return refuse(
+      `An infusion at ${iso(infusionAt)} would need LD to start at ${iso(course.ldStart)}, before now (${iso(now)}); the earliest infusion is ${iso(earliest)}.`,
+    );
+  }
+  if (infusionAt > latest) {
+    return refuse(
+      `An infusion at ${iso(infusionAt)} is after the product's latest infusion date ${iso(latest)} (${profile.maxDaysReceiptToInfusion} days after receipt at the site).`,
+    );
+  }
+  return { ok: true, ...course };
+}

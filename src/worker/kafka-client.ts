@@ -1,0 +1,30 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Config } from '../config.js';
+import type { Logger } from '../logging.js';
+
+/** kafkajs logs to the console by default; V2V processes write one JSON stream, so route it there. */
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export function createKafka(config: Config, logger: Logger, clientId: string): Kafka {
+  if (!config.KAFKA_BROKERS) {
+    throw new Error('KAFKA_BROKERS is not set: run `npx v2v stack up` and `eval "$(npx v2v stack env)"`, or set it.');
+  }
+  const kafkaLogger = logger.child({ component: 'kafka' });
+  return new Kafka({
+    clientId,
+    brokers: config.KAFKA_BROKERS.split(','),
+    // kafkajs's INFO lines are connection churn; warnings and errors are what an operator acts on.
+    logLevel: config.LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...fields } = log;
+        kafkaLogger[LEVELS[level] ?? 'info']({ namespace, ...fields }, message);
+      },
+  });
+}

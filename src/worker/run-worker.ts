@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createBatchActivities } from '../../activities/index.js';
+import type { Config } from '../config.js';
+import { createDatabase, requireDatabaseUrl } from '../db/client.js';
+import { installTemporalLogging, type Logger } from '../logging.js';
+import { startOutboxPublisher } from '../outbox/publisher.js';
+import { TASK_QUEUE } from '../../workflows/messages.js';
+import { createKafka } from './kafka-client.js';
+
+/** The workflow bundle's entry: batch, shipment and equipment workflows. */
+export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+export interface RunWorkerOptions {
+  config: Config;
+  logger: Logger;
+  /** Aborting it shuts the worker down gracefully; SIGINT and SIGTERM do the same (the Temporal Runtime handles them). */
+  signal?: AbortSignal;
+  /** Called once the worker polls its task queue (tests wait for it). */
+  onReady?: () => void;
+}
+
+/**
+ * One worker process: the batch, shipment and equipment workflows and the batch activities on
+ * TASK_QUEUE, plus the outbox publisher that turns committed stage changes into Kafka events.
+ * Returns when the worker has drained: in-flight activities get a grace period, then the publisher,
+ * the Temporal connection and the database pool are closed, in that order.
+ */
+export async function runWorker({ config, logger, signal, onReady }: RunWorkerOptions): Promise<void> {
+  installTemporalLogging(logger);
+  const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
+  const activityLog = logger.child({ component: 'activities' });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` }).catch(
+    async (err: unknown) => {
+      await pool.end();
+      throw err;
+    },
+  );
+
+  let publisher: { stop(): Promise<void> } | undefined;
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: TASK_QUEUE,
+      workflowsPath,
+      activities: createBatchActivities({
+        db,
+        pool,
+        log: (msg, fields) => activityLog.info(fields ?? {}, msg),
+        timeScale: config.V2V_TIME_SCALE,
+      }),
+      // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.
+      shutdownGraceTime: '10s',
+    });
+    publisher = startOutboxPublisher({
+      pool,
+      kafka: createKafka(config, logger, 'v2v-worker'),
+      log: (msg, fields) => logger.child({ component: 'outbox' }).info(fields ?? {}, msg),
+    });
+
+    const stop = () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+
+    logger.info({ taskQueue: TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+    // run() moves the worker to RUNNING before its first await, so polling has begun when onReady fires.
+    const running = worker.run();
+    onReady?.();
+    await running;
+    signal?.removeEventListener('abort', stop);
+  } finally {
+    await publisher?.stop().catch((err: unknown) => logger.error({ err }, 'outbox publisher did not stop cleanly'));
+    await connection.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    logger.info('worker stopped');
+  }
+}

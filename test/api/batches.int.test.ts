@@ -1,0 +1,140 @@
+import { eq } from 'drizzle-orm';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { createBatchActivities } from '../../activities/index.js';
+import { batches, sites } from '../../src/db/schema/index.js';
+import { isCoiId } from '../../src/domain/coi.js';
+import { TASK_QUEUE, type BatchStatus } from '../../workflows/messages.js';
+import { unique } from '../setup/services.js';
+import { stackApp } from './stack-app.js';
+
+const { app, db, pool, temporal, config, ids, profile, enrollBody, enrolled } = stackApp();
+const enroll = (payload: object) => app.inject({ method: 'POST', url: '/v1/batches', payload });
+
+describe('POST /v1/batches', () => {
+  it('stores the batch and starts its workflow with the right id and input, never the patient reference', async () => {
+    const patientRef = unique('hospital-ref');
+    const res = await enroll(enrollBody(patientRef));
+    expect(res.statusCode).toBe(201);
+    const { batchId, coiId } = res.json();
+    expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
+    expect(isCoiId(coiId)).toBe(true);
+
+    const [row] = await db.select().from(batches).where(eq(batches.id, batchId));
+    expect(row).toMatchObject({ coiId, patientRef, productId: ids.product, facilityId: ids.facility, stage: 'ORDERED' });
+
+    const start = temporal.calls.find((c) => c.kind === 'start' && c.workflowId === `batch:${batchId}`);
+    expect(start).toMatchObject({ name: 'batchWorkflow', options: { taskQueue: TASK_QUEUE } });
+    expect(start!.args).toEqual([
+      {
+        batchId,
+        coiId,
+        productId: ids.product,
+        profile,
+        apheresisCenterId: ids.apheresis,
+        facilityId: ids.facility,
+        treatmentCenterId: ids.treatment,
+        timeScale: config.V2V_TIME_SCALE,
+      },
+    ]);
+    expect(JSON.stringify(start)).not.toContain(patientRef);
+  });
+
+  it('sends the batch to the first manufacturing facility when none is named', async () => {
+    const { facilityId, ...body } = enrollBody();
+    void facilityId;
+    const res = await enroll(body);
+    expect(res.statusCode).toBe(201);
+    const { rows } = await pool.query<{ id: string }>("select id from sites where kind = 'manufacturing_facility' order by id limit 1");
+    const [row] = await db.select().from(batches).where(eq(batches.id, res.json().batchId));
+    expect(row!.facilityId).toBe(rows[0]!.id);
+  });
+
+  it('answers 422 naming an unknown product, and stores and starts nothing', async () => {
+    const before = temporal.calls.length;
+    const res = await enroll({ ...enrollBody(), productId: 'no-such-product' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({ code: 'ERR_VALIDATION', message: expect.stringContaining('no-such-product') });
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['productId'] }));
+    expect(temporal.calls.length).toBe(before);
+  });
+
+  it('answers 422 naming an unknown site or a site of the wrong kind', async () => {
+    const unknown = await enroll({ ...enrollBody(), treatmentCenterId: 'nowhere' });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.details).toContainEqual(expect.objectContaining({ path: ['treatmentCenterId'] }));
+    expect(unknown.json().error.message).toContain('nowhere');
+
+    const wrongKind = await enroll({ ...enrollBody(), treatmentCenterId: ids.apheresis });
+    expect(wrongKind.statusCode).toBe(422);
+    expect(wrongKind.json().error.message).toMatch(/apheresis_center.*treatment_center/);
+  });
+
+  it('removes the batch again when its workflow cannot be started', async () => {
+    const patientRef = unique('orphan');
+    temporal.startError = new Error('temporal is down');
+    const res = await enroll(enrollBody(patientRef)).finally(() => (temporal.startError = undefined));
+    expect(res.statusCode).toBe(500);
+    expect(res.json().error.message).not.toContain('temporal is down');
+    expect(await db.select().from(batches).where(eq(batches.patientRef, patientRef))).toEqual([]);
+  });
+});
+
+describe('GET /v1/batches and /v1/batches/{id}', () => {
+  it('lists batches of one site and stage, without patient references', async () => {
+    const ownSite = unique('treatment');
+    await db.insert(sites).values({ id: ownSite, kind: 'treatment_center', name: 'Other unit' });
+    const res = await enroll({ ...enrollBody(), treatmentCenterId: ownSite });
+    const list = await app.inject({ method: 'GET', url: `/v1/batches?site=${ownSite}&stage=ORDERED` });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().batches.map((b: { batchId: string }) => b.batchId)).toEqual([res.json().batchId]);
+    expect(list.body).not.toContain('patientRef');
+    const none = await app.inject({ method: 'GET', url: `/v1/batches?site=${ownSite}&stage=COMPLETED` });
+    expect(none.json().batches).toEqual([]);
+  });
+
+  it("merges the workflow's status with the custody chain, oldest first", async () => {
+    const { batchId, coiId } = await enrolled();
+    const activities = createBatchActivities({ db, pool });
+    const actor = { name: 'A. Nurse', role: 'apheresis nurse' };
+    for (const [i, step] of ['collection', 'outbound-pickup'].entries()) {
+      await activities.appendCustodyRecord({ key: `${batchId}:custody:${i + 1}`, batchId, kind: 'handoff', step, actor, location: ids.apheresis, meaning: 'handed over', occurredAt: new Date(Date.UTC(2026, 0, 1, 8 + i)).toISOString() });
+    }
+    const status: BatchStatus = {
+      batchId, coiId, productId: ids.product, stage: 'OUTBOUND_TRANSIT', attempt: 1, din: 'W123426000123',
+      awaiting: { kind: 'handoff', step: 'facility-receipt' },
+      timeline: [{ at: '2026-01-01T08:00:00.000Z', event: 'collected', stage: 'COLLECTED' }],
+      issues: [], shipments: [{ shipmentId: 's-1', leg: 'outbound', state: 'in_transit' }], quarantined: false,
+    };
+    temporal.status = status;
+    const res = await app.inject({ method: 'GET', url: `/v1/batches/${batchId}` });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ ...status, source: 'workflow', treatmentCenterId: ids.treatment, facilityId: ids.facility });
+    expect(body.custody.map((c: { seq: number; step: string }) => [c.seq, c.step])).toEqual([[1, 'collection'], [2, 'outbound-pickup']]);
+    expect(body.custody[0]).toMatchObject({ kind: 'handoff', actor, meaning: 'handed over', occurredAt: '2026-01-01T08:00:00.000Z', hash: expect.any(String) });
+  });
+
+  it('falls back to the stored facts once the workflow execution is gone', async () => {
+    const { batchId } = await enrolled();
+    temporal.status = new WorkflowNotFoundError('not found', `batch:${batchId}`, undefined);
+    const res = await app.inject({ method: 'GET', url: `/v1/batches/${batchId}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ batchId, stage: 'ORDERED', awaiting: null, source: 'database', custody: [] });
+  });
+
+  it('answers 404 for a batch that does not exist', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/batches/00000000-0000-4000-8000-000000000000' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('ERR_NOT_FOUND');
+  });
+});
+
+describe('reference data', () => {
+  it('lists the products with their profiles and the sites with their kinds', async () => {
+    const products = (await app.inject({ method: 'GET', url: '/v1/products' })).json().products;
+    expect(products).toContainEqual({ id: ids.product, name: profile.name, version: 1, profile });
+    const siteList = (await app.inject({ method: 'GET', url: '/v1/sites' })).json().sites;
+    expect(siteList).toContainEqual(expect.objectContaining({ id: ids.facility, kind: 'manufacturing_facility' }));
+  });
+});

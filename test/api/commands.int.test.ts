@@ -1,0 +1,114 @@
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { infusionBookings } from '../../src/db/schema/index.js';
+import { ERR } from '../../src/domain/errors.js';
+import type { BatchStatus } from '../../workflows/messages.js';
+import { validHandoff } from './offline-app.js';
+import { stackApp } from './stack-app.js';
+
+const { app, db, temporal, ids, enrolled } = stackApp();
+const post = (url: string, payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload, headers });
+const signer = { name: 'Q. A. Person', role: 'qualified person' };
+
+describe('commands on a batch', () => {
+  it('runs a hand-off as the handoff update, keyed by the Idempotency-Key, and answers the stage', async () => {
+    const { batchId, coiId } = await enrolled();
+    temporal.updateAnswer = { stage: 'COLLECTED' };
+    const body = { ...validHandoff, coiId };
+    const res = await post(`/v1/batches/${batchId}/handoffs`, body, { 'idempotency-key': 'scan-42' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ stage: 'COLLECTED' });
+    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [body], options: { updateId: 'scan-42' } }]);
+  });
+
+  it('answers a COI mismatch raised by the workflow with 409 ERR_COI_MISMATCH and its sentence', async () => {
+    const { batchId } = await enrolled();
+    temporal.updateAnswer = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.create({ type: ERR.COI_MISMATCH, message: 'The scanned COI id does not match this batch; nothing was advanced.', nonRetryable: true }),
+    );
+    const res = await post(`/v1/batches/${batchId}/handoffs`, { ...validHandoff, coiId: 'COI-WRON-GBAG-0000-0' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ error: { code: 'ERR_COI_MISMATCH', message: 'The scanned COI id does not match this batch; nothing was advanced.' } });
+  });
+
+  it('answers 404 for an unknown batch without asking the workflow', async () => {
+    const res = await post('/v1/batches/00000000-0000-4000-8000-000000000000/handoffs', validHandoff);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('ERR_NOT_FOUND');
+    expect(temporal.calls).toEqual([]);
+  });
+
+  it('signals a milestone and answers 202 with the batch location', async () => {
+    const { batchId } = await enrolled();
+    const body = { milestone: 'qc-complete', at: '2026-02-01T10:00:00Z', source: 'qc-lims' };
+    const res = await post(`/v1/batches/${batchId}/milestones`, body);
+    expect(res.statusCode).toBe(202);
+    expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
+    expect(temporal.calls).toEqual([{ kind: 'signal', workflowId: `batch:${batchId}`, name: 'milestone', args: [body] }]);
+  });
+
+  it('sends QA disposition, excursion assessment (with the excursion id from the path) and cancel as their updates', async () => {
+    const { batchId } = await enrolled();
+    temporal.updateAnswer = { stage: 'RELEASED' };
+    const qa = { decision: 'release', signer, meaning: 'released for infusion' };
+    const assessment = { impact: 'none', signer, meaning: 'no impact on product quality' };
+    const cancel = { reason: 'patient withdrawn', actor: { name: 'Dr. Who', role: 'treating physician' } };
+    expect((await post(`/v1/batches/${batchId}/qa-disposition`, qa)).statusCode).toBe(200);
+    expect((await post(`/v1/batches/${batchId}/excursions/exc-7/assessment`, assessment)).statusCode).toBe(200);
+    expect((await post(`/v1/batches/${batchId}/cancel`, cancel)).statusCode).toBe(200);
+    expect(temporal.calls.map((c) => [c.name, c.args])).toEqual([
+      ['qaDisposition', [qa]],
+      ['excursionAssessment', [{ ...assessment, excursionId: 'exc-7' }]],
+      ['cancel', [cancel]],
+    ]);
+  });
+});
+
+describe('infusion bookings', () => {
+  it('books and cancels through the booking updates', async () => {
+    const { batchId } = await enrolled();
+    const booking = { infusionDate: '2026-03-10', ldStart: '2026-03-05', ldEnd: '2026-03-07', chair: 'chair-2' };
+    temporal.updateAnswer = booking;
+    const res = await post(`/v1/batches/${batchId}/infusion-booking`, { infusionDate: '2026-03-10' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(booking);
+    temporal.updateAnswer = { stage: 'RECEIVED_AT_SITE' };
+    const cancelled = await app.inject({ method: 'DELETE', url: `/v1/batches/${batchId}/infusion-booking` });
+    expect(cancelled.statusCode).toBe(200);
+    expect(temporal.calls.map((c) => [c.name, c.args])).toEqual([
+      ['infusionBooking', [{ infusionDate: '2026-03-10' }]],
+      ['cancelInfusionBooking', []],
+    ]);
+  });
+
+  it("shows the site's chairs with their bookings in the batch's window", async () => {
+    const { batchId, coiId } = await enrolled();
+    const [other, later] = [await enrolled(), await enrolled()];
+    await db.insert(infusionBookings).values([
+      { batchId: other.batchId, siteId: ids.treatment, chair: 'chair-3', during: '[2026-04-02T00:00Z,2026-04-03T00:00Z)', ldStart: new Date('2026-03-28T00:00Z') },
+      // Outside the window: not shown.
+      { batchId: later.batchId, siteId: ids.treatment, chair: 'chair-1', during: '[2026-06-01T00:00Z,2026-06-02T00:00Z)' },
+    ]);
+    const status: BatchStatus = {
+      batchId, coiId, productId: ids.product, stage: 'RECEIVED_AT_SITE', attempt: 1,
+      awaiting: { kind: 'infusion-booking', earliest: '2026-04-01T00:00:00.000Z', latest: '2026-04-15T00:00:00.000Z' },
+      timeline: [], issues: [], shipments: [], quarantined: false,
+    };
+    temporal.status = status;
+    const res = await app.inject({ method: 'GET', url: `/v1/sites/${ids.treatment}/infusion-slots?batchId=${batchId}` });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ siteId: ids.treatment, from: '2026-04-01T00:00:00.000Z', to: '2026-04-15T00:00:00.000Z', window: { earliest: '2026-04-01T00:00:00.000Z', latest: '2026-04-15T00:00:00.000Z' } });
+    expect(body.chairs.map((c: { chair: string }) => c.chair)).toEqual(['chair-1', 'chair-2', 'chair-3', 'chair-4']);
+    expect(body.chairs[2].bookings).toEqual([{ batchId: other.batchId, from: '2026-04-02T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z', ldStart: '2026-03-28T00:00:00.000Z' }]);
+    expect(body.chairs[0].bookings).toEqual([]);
+  });
+
+  it('answers 404 for an unknown site and 422 for a site that has no chairs', async () => {
+    expect((await app.inject({ method: 'GET', url: '/v1/sites/nowhere/infusion-slots' })).statusCode).toBe(404);
+    const facility = await app.inject({ method: 'GET', url: `/v1/sites/${ids.facility}/infusion-slots` });
+    expect(facility.statusCode).toBe(422);
+    expect(facility.json().error.details).toContainEqual(expect.objectContaining({ in: 'params', path: ['siteId'] }));
+  });
+});

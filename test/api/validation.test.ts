@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BATCH_ID, offlineApp, validHandoff } from './offline-app.js';
+
+const { app, temporal, close } = offlineApp();
+afterAll(close);
+
+const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+
+describe('bad input is rejected at the edge with the field that is wrong', () => {
+  it('names a missing nested field of a hand-off by its path', async () => {
+    const res = await post(`/v1/batches/${BATCH_ID}/handoffs`, { ...validHandoff, actor: { role: 'nurse' } });
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe('ERR_VALIDATION');
+    expect(error.message).toContain('body.actor.name');
+    expect(error.details).toContainEqual(expect.objectContaining({ in: 'body', path: ['actor', 'name'] }));
+  });
+
+  it('names an unknown hand-off step', async () => {
+    const res = await post(`/v1/batches/${BATCH_ID}/handoffs`, { ...validHandoff, step: 'teleport' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['step'] }));
+  });
+
+  it('refuses an enrolment without patientRef and starts nothing', async () => {
+    const res = await post('/v1/batches', { productId: 'p', treatmentCenterId: 't', apheresisCenterId: 'a' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ in: 'body', path: ['patientRef'] }));
+    expect(temporal.calls).toEqual([]);
+  });
+
+  it('requires a reason to reject a batch (a rule across fields)', async () => {
+    const res = await post(`/v1/batches/${BATCH_ID}/qa-disposition`, {
+      decision: 'reject',
+      signer: { name: 'Q. A. Person', role: 'qualified person' },
+      meaning: 'rejected',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['reason'] }));
+  });
+
+  it('rejects a batch id that is not a uuid, naming the path parameter', async () => {
+    const res = await post('/v1/batches/not-a-uuid/cancel', { reason: 'withdrawn', actor: { name: 'A', role: 'physician' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ in: 'params', path: ['id'] }));
+  });
+
+  it('rejects a milestone at a time without an offset', async () => {
+    const res = await post(`/v1/batches/${BATCH_ID}/milestones`, { milestone: 'qc-complete', at: '2026-01-01T10:00:00', source: 'lims' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['at'] }));
+  });
+
+  it('answers malformed JSON with a 400 in the same error shape', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/batches', headers: { 'content-type': 'application/json' }, payload: '{"productId":' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'ERR_VALIDATION', message: expect.any(String) } });
+  });
+
+  it('answers an unknown route with 404 ERR_NOT_FOUND', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'ERR_NOT_FOUND', message: 'No route GET /v1/nothing-here.' } });
+  });
+
+  it('checks the range of infusion slots before touching the database', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/sites/x/infusion-slots?from=tomorrow' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ in: 'querystring', path: ['from'] }));
+  });
+});

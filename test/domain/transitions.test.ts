@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { JOURNEY, STAGES, type Stage } from '../../src/domain/stages.js';
+import { ALLOWED_TRANSITIONS, assertTransition, canTransition, isEndState } from '../../src/domain/transitions.js';
+
+const journeySteps = JOURNEY.slice(1).map((to, i) => [JOURNEY[i] as Stage, to] as const);
+const beforeInfusion = JOURNEY.slice(0, JOURNEY.indexOf('INFUSED'));
+
+describe('stage transitions', () => {
+  it.each(journeySteps)('allows %s → %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(true);
+  });
+
+  it('refuses to skip a journey stage or go back', () => {
+    for (const [i, from] of JOURNEY.entries()) {
+      for (const [j, to] of JOURNEY.entries()) {
+        if (j !== i + 1) expect(canTransition(from, to), `${from} → ${to}`).toBe(false);
+      }
+    }
+  });
+
+  it('puts any stage that has not ended on hold and lifts the hold back to it', () => {
+    for (const stage of STAGES) {
+      if (isEndState(stage) || stage === 'ON_HOLD') continue;
+      expect(canTransition(stage, 'ON_HOLD'), stage).toBe(true);
+      expect(canTransition('ON_HOLD', stage), stage).toBe(true);
+    }
+    expect(canTransition('ON_HOLD', 'COMPLETED')).toBe(false);
+  });
+
+  it('fails only from manufacturing, QC, QA review or a hold', () => {
+    const failing = STAGES.filter((stage) => canTransition(stage, 'FAILED'));
+    expect(failing.sort()).toEqual(['AWAITING_QA_RELEASE', 'MANUFACTURING', 'ON_HOLD', 'QC_TESTING']);
+  });
+
+  it('re-collects a failed batch or cancels it', () => {
+    expect(canTransition('FAILED', 'APHERESIS_SCHEDULED')).toBe(true);
+    expect(canTransition('FAILED', 'CANCELLED')).toBe(true);
+    expect(canTransition('FAILED', 'MANUFACTURING')).toBe(false);
+  });
+
+  it('cancels anything before infusion, but not an infused batch', () => {
+    for (const stage of [...beforeInfusion, 'ON_HOLD', 'FAILED'] as const) {
+      expect(canTransition(stage, 'CANCELLED'), stage).toBe(true);
+    }
+    expect(canTransition('INFUSED', 'CANCELLED')).toBe(false);
+    expect(canTransition('INFUSED', 'COMPLETED')).toBe(true);
+  });
+
+  it('ends at COMPLETED and CANCELLED and nowhere else', () => {
+    expect(STAGES.filter(isEndState)).toEqual(['COMPLETED', 'CANCELLED']);
+    expect(ALLOWED_TRANSITIONS.COMPLETED).toEqual([]);
+    expect(ALLOWED_TRANSITIONS.CANCELLED).toEqual([]);
+  });
+
+  it('names both stages when a transition is refused', () => {
+    expect(() => assertTransition('ORDERED', 'COLLECTED')).toThrow(
+      'A batch cannot move from ORDERED to COLLECTED: from ORDERED a batch may move to APHERESIS_SCHEDULED, ON_HOLD, CANCELLED.',
+    );
+    expect(() => assertTransition('COMPLETED', 'ON_HOLD')).toThrow(/from COMPLETED to ON_HOLD: COMPLETED is an end state/);
+    expect(() => assertTransition('ORDERED', 'APHERESIS_SCHEDULED')).not.toThrow();
+  });
+});
