@@ -1,14 +1,12 @@
 import { Command } from 'commander';
 import type { Config } from '../config.js';
 import { createLogger } from '../logging.js';
-import { takeOverShutdownSignals } from '../worker/shutdown-signals.js';
 import { configWithStack } from './stack-env.js';
 
 export function apiCommand(config: () => Config): Command {
   return new Command('api')
     .description('serve the HTTP API on 127.0.0.1:$V2V_API_PORT (OpenAPI at /openapi.json, docs at /docs); Ctrl-C stops it gracefully')
     .action(async () => {
-      takeOverShutdownSignals();
       const resolved = configWithStack(config());
       // Imported here so that the other commands do not load Fastify and its plugins.
       const { runApiServer } = await import('../api/server.js');

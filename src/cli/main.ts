@@ -2,6 +2,9 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { stackCommand } from './stack-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { workerCommand } from './worker-command.js';
+import { apiCommand } from './api-command.js';
+import { auditCommand } from './audit-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -9,9 +12,9 @@ const program = new Command('v2v')
 
 program.addCommand(stackCommand(loadConfigOrExit));
 program.addCommand(migrateCommand(loadConfigOrExit));
-program.addCommand((await import('./worker-command.js')).workerCommand(loadConfigOrExit));
-program.addCommand((await import('./api-command.js')).apiCommand(loadConfigOrExit));
-program.addCommand((await import('./audit-command.js')).auditCommand(loadConfigOrExit));
+program.addCommand(workerCommand(loadConfigOrExit));
+program.addCommand(apiCommand(loadConfigOrExit));
+program.addCommand(auditCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {

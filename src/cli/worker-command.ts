@@ -1,14 +1,12 @@
 import { Command } from 'commander';
 import type { Config } from '../config.js';
 import { createLogger } from '../logging.js';
-import { takeOverShutdownSignals } from '../worker/shutdown-signals.js';
 import { configWithStack } from './stack-env.js';
 
 export function workerCommand(config: () => Config): Command {
   return new Command('worker')
     .description('run a worker: the batch, shipment and equipment workflows, the batch activities and the outbox publisher (Ctrl-C drains it)')
     .action(async () => {
-      takeOverShutdownSignals();
       const resolved = configWithStack(config());
       // Imported here so that `v2v stack …` and friends do not load the Temporal native runtime.
       const { runWorker } = await import('../worker/run-worker.js');

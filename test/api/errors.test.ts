@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { ApplicationFailure, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import errorHandler from '../../src/api/plugins/error-handler.js';
@@ -10,7 +11,8 @@ const updateFailed = (type: string, message: string, ...details: unknown[]) =>
   new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message, nonRetryable: true, details }));
 
 /** The error handler alone, in front of one route that throws whatever the test hands it. */
-const app = Fastify({ loggerInstance: pino({ level: 'silent' }) });
+const logLines: string[] = [];
+const app = Fastify({ loggerInstance: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }) });
 let toThrow: unknown;
 app.register(errorHandler);
 app.register(async (child) => {
@@ -74,5 +76,18 @@ describe('workflow failures reach the caller as HTTP errors', () => {
     expect(crash.status).toBe(500);
     expect(crash.body.error.code).toBe('ERR_INTERNAL');
     expect(crash.raw).not.toContain('relation');
+  });
+
+  it('keeps query parameters (an enrolment patientRef) out of the log when a query fails', async () => {
+    const failure = Object.assign(new Error('null value in column "coi_id" violates not-null constraint'), {
+      code: '23502',
+      table: 'batches',
+      detail: 'Failing row contains (…, HOSPITAL-REF-0042, …).',
+    });
+    const crash = await answerTo(new DrizzleQueryError('insert into "batches" … values ($1, $2)', ['COI-X', 'HOSPITAL-REF-0042'], failure));
+    expect(crash.status).toBe(500);
+    const logged = logLines.join('');
+    expect(logged).toContain('23502');
+    expect(logged).not.toContain('HOSPITAL-REF-0042');
   });
 });

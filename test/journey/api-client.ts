@@ -16,7 +16,13 @@ export function apiClient(baseUrl: string) {
   }
   return {
     call,
-    batch: async (id: string) => (await call('GET', `/v1/batches/${id}`)).body as BatchStatus & { custody: unknown[] },
+    batch: async (id: string) => {
+      let res = await call('GET', `/v1/batches/${id}`);
+      // 504 means no worker answered the query in time (one was just killed): a real client retries.
+      for (let retry = 0; res.status === 504 && retry < 5; retry++) res = await call('GET', `/v1/batches/${id}`);
+      if (res.status !== 200) throw new Error(`GET /v1/batches/${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body as BatchStatus & { custody: unknown[] };
+    },
   };
 }
 

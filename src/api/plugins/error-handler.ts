@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { DrizzleQueryError } from 'drizzle-orm';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERR } from '../../domain/errors.js';
@@ -29,6 +30,17 @@ function fieldIssues(err: FastifyError): FieldIssue[] {
 const describe = (issues: FieldIssue[]) =>
   issues.map((i) => `${[i.in, ...i.path].join('.')}: ${i.message}`).join('; ');
 
+/**
+ * What of an unexpected error may be logged. drizzle's query errors quote every parameter in their
+ * message and PostgreSQL's `detail` can quote the failing row: for an enrolment either would put
+ * the patient reference in the log. The statement, the SQLSTATE and the constraint are enough.
+ */
+function loggable(err: unknown): unknown {
+  if (!(err instanceof DrizzleQueryError)) return err;
+  const cause = err.cause as (Error & { code?: string; constraint?: string; table?: string }) | undefined;
+  return { type: 'DrizzleQueryError', query: err.query, code: cause?.code, constraint: cause?.constraint, table: cause?.table, message: cause?.message };
+}
+
 function send(reply: FastifyReply, status: number, body: ErrorBody) {
   return reply.status(status).send(body);
 }
@@ -52,7 +64,7 @@ export default fp(
       if (status >= 400 && status < 500) {
         return send(reply, status, { error: { code: status === 404 ? API_ERR.NOT_FOUND : ERR.VALIDATION, message: err.message } });
       }
-      request.log.error({ err }, 'request failed');
+      request.log.error({ err: loggable(err) }, 'request failed');
       return send(reply, 500, { error: { code: API_ERR.INTERNAL, message: `Internal error; quote request id ${request.id} to the operator.` } });
     });
 

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { createDatabase } from '../../src/db/client.js';
+import { repoRoot } from '../../src/stack/paths.js';
+import { stackConfig } from '../setup/services.js';
+import { answerUntilDone, apiClient } from './api-client.js';
+import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
+
+const TIME_SCALE = 86_400;
+const config = stackConfig();
+const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
+let server: ApiServer;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
+  api = apiClient(server.url);
+});
+afterAll(async () => {
+  await server?.close();
+  await pool.end();
+});
+
+const v2v = (...args: string[]) =>
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/v2v.js'), ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: config.DATABASE_URL } });
+
+describe('a worker killed mid-journey', () => {
+  it('lets the batch finish on a new worker with no custody record written twice', async () => {
+    const res = await api.call('POST', '/v1/batches', {
+      productId: 'autologous-cd19-fresh', apheresisCenterId: 'river-clinic-apheresis', treatmentCenterId: 'river-clinic-infusion', patientRef: `restart-${Date.now()}`,
+    });
+    const { batchId, coiId } = res.body as { batchId: string; coiId: string };
+
+    const first = await startWorkerProcess(TIME_SCALE);
+    await answerUntilDone(api, batchId, coiId, (s) => s.stage === 'MANUFACTURING');
+    await stopWorkerProcess(first, 'SIGKILL');
+
+    const second = await startWorkerProcess(TIME_SCALE);
+    try {
+      const done = await answerUntilDone(api, batchId, coiId);
+      expect(done.stage).toBe('COMPLETED');
+    } finally {
+      await stopWorkerProcess(second);
+    }
+
+    const { rows } = await pool.query<{ kind: string; step: string | null; n: number }>(
+      `select kind, step, count(*)::int as n from custody_events where batch_id = $1 group by kind, step order by kind, step`,
+      [batchId],
+    );
+    const handoffs = rows.filter((r) => r.kind === 'handoff');
+    expect(handoffs.map((r) => [r.step, r.n])).toEqual([
+      ['collection', 1], ['facility-receipt', 1], ['infusion', 1], ['outbound-pickup', 1], ['return-pickup', 1], ['site-receipt', 1],
+    ]);
+    expect(rows.find((r) => r.kind === 'qa-disposition')?.n).toBe(1);
+    expect(v2v('audit', 'verify', batchId)).toMatch(/verified/);
+  });
+});
