@@ -1,7 +1,7 @@
-import type { Stage } from './stages.js';
+import { JOURNEY, type Stage } from './stages.js';
 
 /**
- * Which stage may follow which (DESIGN §3). Written out in full rather than derived, so an auditor
+ * Which stage may follow which (DESIGN §3). Written out in full (ON_HOLD aside), so an auditor
  * can read every allowed move in one place. The rules behind the table:
  * - each journey stage moves to the next one;
  * - any stage that has not ended may be put ON_HOLD, and a hold is lifted back to the stage it left;
@@ -28,23 +28,7 @@ export const ALLOWED_TRANSITIONS: Record<Stage, readonly Stage[]> = {
   INFUSED: ['COMPLETED', 'ON_HOLD'],
   COMPLETED: [],
   // A hold returns to the stage it left; the workflow remembers which one.
-  ON_HOLD: [
-    'ORDERED',
-    'APHERESIS_SCHEDULED',
-    'COLLECTED',
-    'OUTBOUND_TRANSIT',
-    'RECEIVED_AT_FACILITY',
-    'MANUFACTURING',
-    'QC_TESTING',
-    'AWAITING_QA_RELEASE',
-    'RELEASED',
-    'RETURN_TRANSIT',
-    'RECEIVED_AT_SITE',
-    'INFUSION_SCHEDULED',
-    'INFUSED',
-    'FAILED',
-    'CANCELLED',
-  ],
+  ON_HOLD: [...JOURNEY.filter((stage) => stage !== 'COMPLETED'), 'FAILED', 'CANCELLED'],
   FAILED: ['APHERESIS_SCHEDULED', 'ON_HOLD', 'CANCELLED'],
   CANCELLED: [],
 };

@@ -1,4 +1,4 @@
-import type { Stage } from '../domain/stages.js';
+import type { StageChangeInput } from '../../activities/types.js';
 
 /** Outbound stage changes for downstream systems (DESIGN §5): key = batchId, versioned by topic name. */
 export const BATCH_EVENTS_TOPIC = 'v2v.batch.events.v1';
@@ -10,13 +10,4 @@ export const EVENT_ID_HEADER = 'v2v-event-id';
  * The value published for each stage change. Pseudonymous ids only: no patient reference, name or
  * record number ever leaves V2V through this topic.
  */
-export interface BatchStageChangedEvent {
-  eventId: string;
-  type: 'batch.stage-changed';
-  batchId: string;
-  coiId: string;
-  productId: string;
-  stage: Stage;
-  previous: Stage;
-  at: string;
-}
+export type BatchStageChangedEvent = StageChangeInput & { type: 'batch.stage-changed' };
