@@ -5,6 +5,7 @@ import { migrateCommand } from './migrate-command.js';
 import { workerCommand } from './worker-command.js';
 import { apiCommand } from './api-command.js';
 import { auditCommand } from './audit-command.js';
+import { demoCommand } from './demo-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -15,6 +16,7 @@ program.addCommand(migrateCommand(loadConfigOrExit));
 program.addCommand(workerCommand(loadConfigOrExit));
 program.addCommand(apiCommand(loadConfigOrExit));
 program.addCommand(auditCommand(loadConfigOrExit));
+program.addCommand(demoCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {

@@ -5,18 +5,22 @@ import { migrateDatabase } from '../db/migrate.js';
 import { seedReferenceData } from '../db/seed.js';
 import { databaseUrlFromStack } from './stack-env.js';
 
+/** Migrations, then the product profiles and reference sites: what every V2V database needs. */
+export async function prepareDatabase(url: string) {
+  await migrateDatabase(url);
+  const { db, pool } = createDatabase(url, { max: 1 });
+  try {
+    return await seedReferenceData(db);
+  } finally {
+    await pool.end();
+  }
+}
+
 export function migrateCommand(config: () => Config): Command {
   return new Command('migrate')
     .description('apply the database migrations in drizzle/, then upsert the product profiles and reference sites (idempotent)')
     .action(async () => {
-      const url = requireDatabaseUrl(databaseUrlFromStack(config()));
-      await migrateDatabase(url);
-      const { db, pool } = createDatabase(url, { max: 1 });
-      try {
-        const seeded = await seedReferenceData(db);
-        console.log(`migrations applied; reference data seeded (${seeded.products} product profiles, ${seeded.sites} sites)`);
-      } finally {
-        await pool.end();
-      }
+      const seeded = await prepareDatabase(requireDatabaseUrl(databaseUrlFromStack(config())));
+      console.log(`migrations applied; reference data seeded (${seeded.products} product profiles, ${seeded.sites} sites)`);
     });
 }

@@ -117,11 +117,12 @@ function byTopic(rows: OutboxRow[]) {
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** Creates the outbound topic if it is missing; createTopics answers false when it already exists. */
+/** Creates the outbound topic if it is missing (asking first: kafkajs logs an error for an existing one). */
 async function ensureTopic(kafka: Kafka): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    if ((await admin.listTopics()).includes(BATCH_EVENTS_TOPIC)) return;
     await admin.createTopics({ topics: [{ topic: BATCH_EVENTS_TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true });
   } finally {
     await admin.disconnect();

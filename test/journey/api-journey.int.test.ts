@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { stackConfig } from '../setup/services.js';
-import { answerUntilDone, apiClient, VALID_DIN } from './api-client.js';
+import { answerUntilDone, apiClient, VALID_DIN } from '../../src/sim/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
 
 const TIME_SCALE = 86_400;
@@ -41,7 +41,7 @@ describe('a batch through the HTTP API, on the real dev server and worker, one s
 
   it('refuses a hand-off with the wrong COI id or DIN with a clear error, and the stage stays', async () => {
     const { batchId, coiId } = await enroll('autologous-cd19-fresh');
-    const before = await answerUntilDone(api, batchId, coiId, (s) => s.awaiting?.kind === 'handoff' && s.awaiting.step === 'outbound-pickup');
+    const before = await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.awaiting?.kind === 'handoff' && s.awaiting.step === 'outbound-pickup' });
     const scan = { step: 'outbound-pickup', coiId, din: VALID_DIN, actor: { name: 'A. Courier', role: 'courier' }, location: 'dock 2' };
 
     const wrongCoi = await api.call('POST', `/v1/batches/${batchId}/handoffs`, { ...scan, coiId: 'COI-AAAA-BBBB-CCCC-D' });

@@ -8,7 +8,7 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
 import { stackConfig, unique } from '../setup/services.js';
-import { answerUntilDone, apiClient } from './api-client.js';
+import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
 
 /**
@@ -92,7 +92,7 @@ describe('history discipline', () => {
     expect((await answerUntilDone(api, quiet.batchId, quiet.coiId)).stage).toBe('COMPLETED');
 
     const busy = await enroll();
-    await answerUntilDone(api, busy.batchId, busy.coiId, (s) => s.stage === 'MANUFACTURING');
+    await answerUntilDone(api, busy.batchId, busy.coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
     await produceReadings();
     expect((await answerUntilDone(api, busy.batchId, busy.coiId)).stage).toBe('COMPLETED');
 

@@ -6,7 +6,7 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { repoRoot } from '../../src/stack/paths.js';
 import { stackConfig } from '../setup/services.js';
-import { answerUntilDone, apiClient } from './api-client.js';
+import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
 
 const TIME_SCALE = 86_400;
@@ -35,7 +35,7 @@ describe('a worker killed mid-journey', () => {
     const { batchId, coiId } = res.body as { batchId: string; coiId: string };
 
     const first = await startWorkerProcess(TIME_SCALE);
-    await answerUntilDone(api, batchId, coiId, (s) => s.stage === 'MANUFACTURING');
+    await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
     await stopWorkerProcess(first, 'SIGKILL');
 
     const second = await startWorkerProcess(TIME_SCALE);

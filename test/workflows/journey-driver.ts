@@ -1,7 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { productProfile } from '../../src/domain/profiles.js';
-import type { HandoffCommand, HandoffStep, Milestone } from '../../src/domain/commands.js';
+import type { HandoffCommand, HandoffStep } from '../../src/domain/commands.js';
+import { realisticDelayDays } from '../../src/sim/pace.js';
 import {
   assessmentUpdate,
   bookingUpdate,
@@ -49,38 +50,6 @@ export const scan = (input: BatchInput, step: HandoffStep, din = TEST_DIN): Hand
   location: `${step} desk`,
 });
 
-/** How long, in simulated days, each thing the batch waits for takes in the real world. */
-export function realisticDelayDays(input: BatchInput, awaiting: NonNullable<Awaiting>): number {
-  const p = input.profile;
-  if (awaiting.kind === 'milestone') {
-    const m = awaiting.milestone;
-    const manufacturing: Partial<Record<Milestone, number>> = {
-      'apheresis-scheduled': 3,
-      'manufacturing-started': 0.5,
-      'activation-complete': p.manufacturingDays.activation,
-      'transduction-complete': p.manufacturingDays.transduction,
-      'expansion-complete': p.manufacturingDays.expansion,
-      'harvest-complete': p.manufacturingDays.harvest,
-      'cryopreservation-complete': p.manufacturingDays.cryopreservation,
-      'qc-complete': p.qcDays,
-    };
-    return manufacturing[m] ?? 1;
-  }
-  if (awaiting.kind === 'handoff') {
-    const byStep: Record<HandoffStep, number> = {
-      collection: 7,
-      'outbound-pickup': 0.2,
-      'facility-receipt': p.legs.outbound.nominalHours / 24,
-      'return-pickup': 1,
-      'site-receipt': p.legs.return.nominalHours / 24,
-      infusion: 0.1,
-    };
-    return byStep[awaiting.step];
-  }
-  if (awaiting.kind === 'qa-disposition') return 0.75;
-  return 0.5;
-}
-
 /**
  * A client that only reads `awaiting` and answers it, the way partners and people would, letting
  * simulated time pass in between. Stops at `until` (a predicate on the status) or at the end.
@@ -96,7 +65,7 @@ export async function drive(env: TestWorkflowEnvironment, handle: BatchHandle, i
       await env.sleep(Math.max(Date.parse(awaiting.until) - now + 1000, 1000));
       continue;
     }
-    await env.sleep(realisticDelayDays(input, awaiting) * DAY);
+    await env.sleep(realisticDelayDays(input.profile, awaiting) * DAY);
     const at = new Date(await env.currentTimeMs()).toISOString();
     switch (awaiting.kind) {
       case 'handoff':

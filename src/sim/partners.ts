@@ -1,5 +1,8 @@
 import type { Awaiting, BatchStatus } from '../../workflows/messages.js';
 
+// The simulated partners of the digital twin: apheresis centre, couriers, manufacturing, QC, QA
+// and the hospital scheduler, each answering what a batch waits for through the public API.
+
 export const VALID_DIN = 'W123426000123';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,17 +35,27 @@ type Client = ReturnType<typeof apiClient>;
  * A client that knows nothing of the journey: it reads `awaiting` and answers it, as the
  * partners, couriers, QA and schedulers behind the API would. Returns the final detail.
  */
-export async function answerUntilDone(api: Client, batchId: string, coiId: string, stopAt?: (s: BatchStatus) => boolean) {
-  const deadline = Date.now() + 120_000;
+export interface PartnerOptions {
+  stopAt?: (s: BatchStatus) => boolean;
+  /** How long the partner takes to answer (real milliseconds); at once by default. */
+  paceMs?: (awaiting: NonNullable<Awaiting>) => number;
+  timeoutMs?: number;
+}
+
+export async function answerUntilDone(api: Client, batchId: string, coiId: string, options: PartnerOptions = {}) {
+  const { stopAt, paceMs, timeoutMs = 120_000 } = options;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const detail = await api.batch(batchId);
     const { awaiting } = detail;
     if (!awaiting || stopAt?.(detail)) return detail;
+    // A timer is the batch's own wait, and a booking's window is computed for now: neither is paced.
+    if (paceMs && awaiting.kind !== 'timer' && awaiting.kind !== 'infusion-booking') await sleep(paceMs(awaiting));
     const res = await answer(api, batchId, coiId, awaiting);
     if (res && res.status >= 400) throw new Error(`${JSON.stringify(awaiting)} answered ${res.status}: ${JSON.stringify(res.body)}`);
     if (awaiting.kind === 'milestone' || res === undefined) await untilAwaitingChanges(api, batchId, awaiting);
   }
-  throw new Error(`batch ${batchId} did not finish in 120 s`);
+  throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
 }
 
 async function answer(api: Client, batchId: string, coiId: string, awaiting: NonNullable<Awaiting>) {
