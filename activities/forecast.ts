@@ -35,7 +35,7 @@ export function forecastActivities({ db }: ActivityDeps): Pick<BatchActivities, 
         if (!row) throw invalidInput(`Product profile ${productId} does not exist.`);
         const profile = productProfileSchema.parse(row.profile);
 
-        const samplesMs = await releaseDurations(tx, { batchId, productId, stage });
+        const samplesMs = await releaseDurations(tx, { batchId, productId, stage, timeScale });
         const q = turnaroundQuantiles({ profile, stage, timeScale, samplesMs });
         const ready = (ms: number) => new Date(entered.getTime() + ms).toISOString();
         const forecast: Forecast = { method: q.method, stage, readyP10: ready(q.p10Ms), readyP50: ready(q.p50Ms), readyP90: ready(q.p90Ms) };
@@ -68,9 +68,10 @@ async function storedForecast(tx: Tx, key: string): Promise<Forecast | undefined
 
 /**
  * For earlier batches of the product: from their (last) entry into `stage` to their first RELEASED
- * after it, in milliseconds. The batch being forecast is left out so it never predicts itself.
+ * after it, in milliseconds. The batch being forecast is left out so it never predicts itself, and
+ * only batches that ran on the same clock (V2V_TIME_SCALE) count: a demo's seconds are not days.
  */
-async function releaseDurations(tx: Tx, where: { batchId: string; productId: string; stage: Stage }): Promise<number[]> {
+async function releaseDurations(tx: Tx, where: { batchId: string; productId: string; stage: Stage; timeScale: number }): Promise<number[]> {
   const result = await tx.execute<{ ms: number }>(sql`
     select ms from (
       select distinct on (s.batch_id) s.batch_id, r.released_at,
@@ -80,6 +81,7 @@ async function releaseDurations(tx: Tx, where: { batchId: string; productId: str
         select min(h.entered_at) as released_at from batch_stage_history h
         where h.batch_id = s.batch_id and h.stage = 'RELEASED' and h.entered_at >= s.entered_at
       ) r
+      join batches b on b.id = s.batch_id and b.time_scale = ${where.timeScale}
       where s.product_id = ${where.productId} and s.stage = ${where.stage}
         and s.batch_id <> ${where.batchId} and r.released_at is not null
       order by s.batch_id, s.entered_at desc

@@ -65,7 +65,7 @@ export async function enrollBatch(deps: ApiDeps, command: EnrollCommand): Promis
   // patientRef stays in this row: the workflow input, its history, Kafka and the logs never see it.
   const [row] = await deps.db
     .insert(batches)
-    .values({ coiId, patientRef: command.patientRef, productId: command.productId, ...siteIds })
+    .values({ coiId, patientRef: command.patientRef, productId: command.productId, ...siteIds, timeScale: deps.config.V2V_TIME_SCALE })
     .returning({ id: batches.id });
   const batchId = row!.id;
 

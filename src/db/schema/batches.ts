@@ -18,6 +18,8 @@ export const batches = pgTable('batches', {
   facilityId: text('facility_id').references(() => sites.id),
   din: text('din'),
   stage: text('stage', { enum: STAGES }).notNull().default('ORDERED'),
+  /** The V2V_TIME_SCALE the batch was enrolled with, so forecasts learn only from batches on the same clock. */
+  timeScale: doublePrecision('time_scale').notNull().default(1),
   createdAt: createdAt(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 }, (t) => [index('batches_stage_idx').on(t.stage)]);

@@ -1,0 +1,1 @@
+ALTER TABLE "batches" ADD COLUMN "time_scale" double precision DEFAULT 1 NOT NULL;
