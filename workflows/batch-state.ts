@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { ApplicationFailure, condition, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Actor, HandoffCommand, HandoffStep, Milestone, MilestoneCommand, QaDispositionCommand } from '../src/domain/commands.js';
 import { ERR, type ErrorType } from '../src/domain/errors.js';
 import { DAY_MS } from '../src/domain/profile.js';
@@ -6,6 +6,7 @@ import type { Stage } from '../src/domain/stages.js';
 import { activities } from './activities-proxy.js';
 import { nowIso } from './clock.js';
 import type { Awaiting, BatchInput, BatchStatus, Forecast, Issue, ShipmentRef, TimelineEntry } from './messages.js';
+import type { shipmentWorkflow } from './shipment.js';
 
 /** Thrown inside the journey when a cancel update arrives; the workflow then compensates. */
 export class BatchCancelled extends Error {}
@@ -28,6 +29,8 @@ export class BatchState {
   readonly timeline: TimelineEntry[] = [];
   readonly issues: Issue[] = [];
   readonly shipments: ShipmentRef[] = [];
+  /** Legs still moving, by shipment id: delivered or cancelled through their child workflow. */
+  readonly legs = new Map<string, ChildWorkflowHandle<typeof shipmentWorkflow>>();
   booking?: NonNullable<BatchStatus['booking']>;
   /** Bumped on every booking change, so the wait for the infusion date starts over. */
   bookingVersion = 0;
