@@ -5,18 +5,14 @@ import { ERR } from '../src/domain/errors.js';
 import { STAGE_AFTER_HANDOFF, verifyScan } from '../src/domain/handoff.js';
 import { checkBooking } from '../src/domain/ld-window.js';
 import { activities } from './activities-proxy.js';
-import { assertNotEnded, fail, SYSTEM_ACTOR, type BatchState } from './batch-state.js';
+import { assertNotEnded, fail, type BatchState } from './batch-state.js';
 import { nowIso } from './clock.js';
 import {
   assessmentUpdate,
   bookingUpdate,
   cancelBookingUpdate,
   cancelUpdate,
-  equipmentRiskSignal,
-  excursionSignal,
   handoffUpdate,
-  legOverdueSignal,
-  milestoneSignal,
   qaDispositionUpdate,
   statusQuery,
 } from './messages.js';
@@ -44,6 +40,7 @@ function failWithCause(err: unknown): never {
 
 const BOOKABLE: readonly Stage[] = ['RELEASED', 'RETURN_TRANSIT', 'RECEIVED_AT_SITE', 'INFUSION_SCHEDULED'];
 
+/** Queries and updates: what people and partner systems ask of a batch, each refused early when it cannot apply. */
 export function registerBatchHandlers(b: BatchState) {
   const { batchId } = b.input;
   setHandler(statusQuery, () => b.status());
@@ -213,40 +210,4 @@ export function registerBatchHandlers(b: BatchState) {
       },
     },
   );
-
-  setHandler(milestoneSignal, (milestone) => {
-    if (b.ended) return;
-    b.milestones.set(milestone.milestone, milestone);
-    b.note(`milestone:${milestone.milestone}`, milestone.source);
-  });
-
-  setHandler(excursionSignal, async (change) => {
-    const existing = b.issues.find((i) => i.id === change.excursionId);
-    if (change.change === 'closed') {
-      if (existing) Object.assign(existing, { closedAt: change.at, ...(existing.blocking ? {} : { state: 'closed' }) });
-      b.note(`${change.kind}-closed`, change.excursionId);
-      return;
-    }
-    if (existing || b.ended) return;
-    const blocking = change.kind === 'excursion';
-    b.issues.push({ id: change.excursionId, kind: change.kind, reason: `${change.metric ?? change.kind} on ${change.deviceId}`, blocking, openedAt: change.at, state: 'open' });
-    b.note(`${change.kind}-opened`, change.excursionId);
-    if (blocking) await b.alert('warning', 'excursion', `excursion ${change.excursionId} on ${change.deviceId}`);
-  });
-
-  setHandler(legOverdueSignal, async ({ shipmentId, leg, at }) => {
-    const id = `deviation:leg:${shipmentId}`;
-    if (b.ended || b.issues.some((i) => i.id === id)) return;
-    b.issues.push({ id, kind: 'deviation', reason: `${leg} leg over its stability window`, blocking: true, openedAt: at, state: 'open' });
-    b.note('deviation', `${leg} leg over its stability window`);
-    await activities.appendCustodyRecord({
-      key: id, batchId, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'stability window exceeded', data: { shipmentId, leg }, occurredAt: at,
-    });
-    await b.alert('critical', 'stability-window', `${leg} leg ${shipmentId} is over its stability window`);
-  });
-
-  setHandler(equipmentRiskSignal, async (risk) => {
-    b.note('equipment-risk', `${risk.equipmentId} ${risk.crossed} ${risk.threshold}`);
-    if (risk.crossed === 'above') await b.alert('warning', 'equipment-risk', `equipment ${risk.equipmentId} risk ${risk.risk.toFixed(2)} is above ${risk.threshold}`);
-  });
 }

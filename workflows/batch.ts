@@ -4,6 +4,7 @@ import { infusionWindow } from '../src/domain/ld-window.js';
 import { activities } from './activities-proxy.js';
 import { BatchCancelled, BatchState } from './batch-state.js';
 import { registerBatchHandlers } from './batch-handlers.js';
+import { registerBatchSignals } from './batch-signals.js';
 import { BatchFailed, escalateAfter, handoff, milestone, moveTo, step } from './batch-steps.js';
 import { nowIso, scaledMs } from './clock.js';
 import type { BatchInput, BatchStatus } from './messages.js';
@@ -22,6 +23,7 @@ const MANUFACTURING_STEPS: readonly Milestone[] = [
 export async function batchWorkflow(input: BatchInput): Promise<BatchStatus> {
   const b = new BatchState(input);
   registerBatchHandlers(b);
+  registerBatchSignals(b);
   b.note('enrolled');
   try {
     await milestone(b, 'apheresis-scheduled');
