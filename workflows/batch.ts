@@ -1,4 +1,5 @@
-import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { ERR } from '../src/domain/errors.js';
 import type { Milestone, MilestoneCommand } from '../src/domain/commands.js';
 import { infusionWindow } from '../src/domain/ld-window.js';
 import { activities } from './activities-proxy.js';
@@ -56,15 +57,7 @@ async function fromCollectionToRelease(b: BatchState) {
   await handoff(b, 'facility-receipt');
   await finishLeg(b, outbound);
 
-  const { manufacturingDays, qcDays } = input.profile;
-  const days = Object.values(manufacturingDays).reduce((a, d) => a + d, 0) + qcDays;
-  await activities.reserveManufacturingSlot({
-    key: `${input.batchId}:slot:${b.attempt}`,
-    batchId: input.batchId,
-    facilityId: input.facilityId,
-    from: nowIso(),
-    to: new Date(Date.now() + scaledMs(days * 24, input.timeScale)).toISOString(),
-  });
+  await reserveManufacturingSlot(b);
   const started = await milestone(b, 'manufacturing-started');
   await moveTo(b, 'MANUFACTURING');
   const equipmentId = typeof started.data?.equipmentId === 'string' ? started.data.equipmentId : undefined;
@@ -85,6 +78,37 @@ async function fromCollectionToRelease(b: BatchState) {
   if (decision.decision === 'conditional-release') await milestone(b, 'physician-acceptance');
   await moveTo(b, 'RELEASED');
   await activities.releaseManufacturingSlot({ batchId: input.batchId });
+}
+
+/**
+ * A line for the whole manufacturing and QC time. When the facility is full the batch is not lost:
+ * coordinators are alerted once and the batch asks again every (simulated) hour.
+ */
+async function reserveManufacturingSlot(b: BatchState) {
+  const { input } = b;
+  const { manufacturingDays, qcDays } = input.profile;
+  const days = Object.values(manufacturingDays).reduce((a, d) => a + d, 0) + qcDays;
+  for (let tries = 1; ; tries++) {
+    try {
+      await activities.reserveManufacturingSlot({
+        key: `${input.batchId}:slot:${b.attempt}`,
+        batchId: input.batchId,
+        facilityId: input.facilityId,
+        from: nowIso(),
+        to: new Date(Date.now() + scaledMs(days * 24, input.timeScale)).toISOString(),
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ERR.SLOT_TAKEN)) throw err;
+      if (tries === 1) {
+        b.note('no-manufacturing-line', input.facilityId);
+        await b.alert('warning', 'capacity', `no manufacturing line free at ${input.facilityId}; retrying hourly`);
+      }
+      const retryMs = scaledMs(1, input.timeScale);
+      const until = new Date(Date.now() + retryMs).toISOString();
+      await step(b, { kind: 'timer', until, reason: 'waiting for a free manufacturing line' }, () => false, retryMs, 'timer');
+    }
+  }
 }
 
 /** A manufacturing or QC step, unless the facility reports a failure first. */

@@ -14,6 +14,7 @@ export function inMemoryActivities() {
   const bookings = new Map<string, { state: 'active' | 'cancelled'; infusionDate: string; chair: string }>();
   const alerts = new Map<string, { batchId: string; kind: string; severity: string; message: string }>();
   let takenChairs = new Set<string>();
+  const fullFacilityFor = new Map<string, number>();
 
   const activities: BatchActivities = {
     async appendCustodyRecord(input) {
@@ -27,6 +28,11 @@ export function inMemoryActivities() {
       stageChanges.set(input.eventId, input);
     },
     async reserveManufacturingSlot({ batchId }) {
+      const refusals = fullFacilityFor.get(batchId) ?? 0;
+      if (refusals > 0) {
+        fullFacilityFor.set(batchId, refusals - 1);
+        throw ApplicationFailure.create({ type: ERR.SLOT_TAKEN, nonRetryable: true, message: 'every line is taken' });
+      }
       slots.set(batchId, { state: 'reserved' });
       return { slotId: `slot-${batchId}`, line: 'line-1' };
     },
@@ -73,6 +79,8 @@ export function inMemoryActivities() {
     shipments,
     bookings,
     alerts,
+    /** The facility refuses this batch's slot `times` times before a line frees up. */
+    fillFacility: (batchId: string, times: number) => fullFacilityFor.set(batchId, times),
     takeChair: (chair: string, infusionDate: string) => (takenChairs = new Set([...takenChairs, `${chair}@${infusionDate}`])),
     /** What a cancelled batch must not leave behind. */
     leftovers(batchId: string) {

@@ -119,6 +119,18 @@ describe('side paths of the batch workflow', () => {
     expect((await handle.query(statusQuery)).awaiting).toEqual({ kind: 'qa-disposition' });
   });
 
+  it('waits for a free manufacturing line when the facility is full, alerting coordinators once', async () => {
+    const { env, fake } = ctx;
+    const input = batchInput(FRESH, 109);
+    fake.fillFacility(input.batchId, 3);
+    const handle = await startBatch(env, input);
+    await drive(env, handle, input, (s) => s.stage === 'RECEIVED_AT_FACILITY');
+    const done = await drive(env, handle, input);
+    expect(done.stage).toBe('COMPLETED');
+    expect(done.timeline.filter((t) => t.event === 'no-manufacturing-line')).toHaveLength(1);
+    expect([...fake.alerts.values()].filter((a) => a.batchId === input.batchId && a.kind === 'capacity')).toHaveLength(1);
+  });
+
   it('opens and clears a telemetry gap without holding the batch', async () => {
     const { env } = ctx;
     const input = batchInput(FRESH, 107);
