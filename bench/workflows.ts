@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +25,7 @@ import { ERR } from '../src/domain/errors.js';
 import { DAY_MS, type ProductProfile } from '../src/domain/profile.js';
 import { PRODUCT_PROFILES } from '../src/domain/profiles.js';
 import type { Stage } from '../src/domain/stages.js';
-import { repoRoot } from '../src/stack/paths.js';
+import { repoRoot, stackPaths } from '../src/stack/paths.js';
 import type { batchWorkflow } from '../workflows/batch.js';
 import {
   assessmentUpdate,
@@ -141,6 +141,14 @@ function failureType(err: unknown): string {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? 'ApplicationFailure';
   return err instanceof Error ? err.name : String(err);
 }
+const describeError = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure
+    ? `update refused: ${err.cause.type}: ${err.cause.message}`
+    : err instanceof Error
+      ? `${err.name}: ${err.message}`
+      : String(err);
+/** Refusals that only mean the batch moved on (put ON_HOLD, say): read `awaiting` again. */
+const MOVED_ON: readonly string[] = [ERR.ON_HOLD, ERR.OUT_OF_TURN, ERR.ENDED];
 
 // ---------------------------------------------------------------------------------------------
 // Worker processes
@@ -164,6 +172,69 @@ function procStatus(pid: number): Record<string, number> {
   return out;
 }
 
+const CLK_TCK = 100; // USER_HZ on Linux: /proc/<pid>/stat times are in 1/100 s
+
+/** CPU seconds of a process, its live children and its reaped ones (0 when it is gone). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const read = (p: number | string) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+      return { ppid: Number(f[1]), self: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
+    } catch {
+      return undefined;
+    }
+  };
+  const root = read(pid);
+  if (!root) return 0;
+  let ticks = root.self + root.reaped;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = read(entry);
+    if (child?.ppid === pid) ticks += child.self + child.reaped;
+  }
+  return ticks / CLK_TCK;
+}
+
+/** The local stack's PostgreSQL and Temporal server, when `v2v stack up` started them (their pid files). */
+function stackPid(service: 'postgres' | 'temporal'): number | undefined {
+  try {
+    return Number(readFileSync(path.join(stackPaths(config).run, `${service}.pid`), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds the whole machine spent busy (all processes, all cores) since boot. */
+function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, v) => a + v, 0);
+  return (total - (f[3] ?? 0) - (f[4] ?? 0)) / CLK_TCK; // minus idle and iowait
+}
+
+interface CpuMark {
+  machine: number;
+  worker: number;
+  temporal: number;
+  postgres: number;
+  client: number;
+}
+const cpuMark = (workerPid: number): CpuMark => ({
+  machine: machineBusySeconds(),
+  worker: cpuSeconds(workerPid),
+  temporal: cpuSeconds(stackPid('temporal')),
+  postgres: cpuSeconds(stackPid('postgres')),
+  client: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+});
+const cpuSince = (from: CpuMark, to: CpuMark): CpuMark => ({
+  machine: to.machine - from.machine,
+  worker: to.worker - from.worker,
+  temporal: to.temporal - from.temporal,
+  postgres: to.postgres - from.postgres,
+  client: to.client - from.client,
+});
+
 /** The child's configuration, explicitly: nothing of this process's environment leaks into it. */
 function childEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {
@@ -183,6 +254,7 @@ async function startWorker(name: string, args: string[], env: Record<string, str
   // the pid spawn returns is the node process that runs the worker, not a wrapper.
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const w: WorkerProcess = { name, child, pid: child.pid!, output: [], warnLines: 0, peakSampledKb: 0 };
+  running.push(w);
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
@@ -203,8 +275,13 @@ async function startWorker(name: string, args: string[], env: Record<string, str
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) while starting:\n${w.output.join('\n')}`);
     }
-    const res = await connection.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: taskQueue }, taskQueueType: 1 /* WORKFLOW */ });
-    if (res.pollers?.some((p) => p.identity?.startsWith(`${w.pid}@`))) break;
+    // A deadline per call: right after a namespace is registered, the server may sit on requests.
+    const res = await connection
+      .withDeadline(Date.now() + 5_000, () =>
+        connection.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: taskQueue }, taskQueueType: 1 /* WORKFLOW */ }),
+      )
+      .catch(() => undefined);
+    if (res?.pollers?.some((p) => p.identity?.startsWith(`${w.pid}@`))) break;
     if (Date.now() - started > 120_000) throw new Error(`${name} did not poll ${taskQueue} within 120 s:\n${w.output.join('\n')}`);
     await sleep(250);
   }
@@ -238,6 +315,7 @@ async function stopWorker(w: WorkerProcess): Promise<{ hwmKb?: number; rssKb?: n
 }
 
 const running: WorkerProcess[] = [];
+let clientForSignals: Client | undefined;
 async function stopAll() {
   for (const w of running.splice(0)) await stopWorker(w).catch(() => undefined);
 }
@@ -247,7 +325,7 @@ async function stopAll() {
 
 async function ensureNamespace(connection: Connection): Promise<boolean> {
   const exists = async () =>
-    connection.workflowService.describeNamespace({ namespace: NAMESPACE }).then(
+    connection.withDeadline(Date.now() + 10_000, () => connection.workflowService.describeNamespace({ namespace: NAMESPACE })).then(
       () => true,
       (err: unknown) => {
         if ((err as { code?: number }).code === 5 /* NOT_FOUND */) return false;
@@ -361,6 +439,7 @@ async function insertBatches(db: ReturnType<typeof createDatabase>['db'], setup:
         apheresisCenterId: input.apheresisCenterId,
         treatmentCenterId: input.treatmentCenterId,
         facilityId: input.facilityId,
+        timeScale: TIME_SCALE,
       })),
     );
   }
@@ -391,8 +470,12 @@ let bookingRetries = 0;
 
 const sameAwaiting = (a: Awaiting, b: Awaiting) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * Queries until `done`. Every query is a round trip to the worker through the server, so the
+ * interval grows (×1.5 up to 250 ms): a hundred drivers polling fast would load the system they measure.
+ */
 async function pollStatus(handle: BatchHandle, done: (s: BatchStatus) => boolean, what: string): Promise<BatchStatus> {
-  let delay = 10;
+  let delay = 20;
   const started = Date.now();
   for (;;) {
     if (aborted) throw new PhaseTimeout('aborted');
@@ -400,7 +483,7 @@ async function pollStatus(handle: BatchHandle, done: (s: BatchStatus) => boolean
     if (done(status)) return status;
     if (Date.now() - started > 120_000) throw new Error(`still ${what} after 120 s (stage ${status.stage}, awaiting ${JSON.stringify(status.awaiting)})`);
     await sleep(delay);
-    delay = Math.min(delay * 2, 100);
+    delay = Math.min(delay * 1.5, 250);
   }
 }
 const awaitingChanged = (handle: BatchHandle, before: Awaiting) =>
@@ -421,23 +504,34 @@ async function handoff(handle: BatchHandle, c: BatchCase, step: HandoffStep, bef
   return status;
 }
 
+/**
+ * The margin added to the earliest infusion date. The workflow checks the window against its own
+ * clock when the update's workflow task runs, which under load is seconds after the client sent
+ * it: a refusal doubles this batch's margin (up to the window's end), an acceptance sets the
+ * starting margin for the next batches, which decays back towards a quarter of a day.
+ */
+let bookingMarginMs = 0.25 * DAY;
+
 async function book(handle: BatchHandle, c: BatchCase, awaiting: Extract<Awaiting, { kind: 'infusion-booking' }>): Promise<BatchStatus> {
   const { ld } = c.input.profile;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    // The workflow checks the window against its own clock when the update arrives, so the date
-    // is at least the earliest it announced and the LD lead time from now, plus a margin.
-    const at = Math.max(Date.parse(awaiting.earliest), Date.now() + (ld.courseDays + ld.restDaysMin) * DAY) + (0.25 + attempt * 0.25) * DAY;
+  let margin = bookingMarginMs;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const from = Math.max(Date.parse(awaiting.earliest), Date.now() + (ld.courseDays + ld.restDaysMin) * DAY);
+    const at = Math.min(from + margin, Date.parse(awaiting.latest) - DAY);
     try {
       await handle.executeUpdate(bookingUpdate, { args: [{ infusionDate: new Date(at).toISOString() }] });
+      bookingMarginMs = Math.max(0.25 * DAY, attempt === 0 ? margin * 0.9 : margin);
       return await awaitingChanged(handle, awaiting);
     } catch (err) {
       const type = failureType(err);
-      if (type !== ERR.SLOT_TAKEN && type !== ERR.BOOKING_OUTSIDE_WINDOW) throw err;
       refused(`booking ${type}`);
+      if (MOVED_ON.includes(type)) return handle.query(statusQuery);
+      if (type !== ERR.SLOT_TAKEN && type !== ERR.BOOKING_OUTSIDE_WINDOW) throw err;
       bookingRetries++;
+      if (type === ERR.BOOKING_OUTSIDE_WINDOW) margin *= 2;
     }
   }
-  throw new Error('no infusion booking accepted after 20 attempts');
+  throw new Error(`no infusion booking accepted after 12 attempts (margin ${fmt(margin / DAY)} days)`);
 }
 
 async function drive(client: Client, c: BatchCase): Promise<BatchOutcome> {
@@ -486,10 +580,11 @@ async function drive(client: Client, c: BatchCase): Promise<BatchOutcome> {
             await handle.executeUpdate(assessmentUpdate, {
               args: [{ excursionId: awaiting.excursionId, impact: 'none', signer: { name: 'Q. Person', role: 'QA' }, meaning: 'no impact on product' }],
             });
+            status = await awaitingChanged(handle, awaiting);
           } catch (err) {
             refused(`assessment ${failureType(err)}`);
+            status = await handle.query(statusQuery);
           }
-          status = await awaitingChanged(handle, awaiting);
           break;
       }
     }
@@ -498,7 +593,7 @@ async function drive(client: Client, c: BatchCase): Promise<BatchOutcome> {
     outcome.escalations = result.timeline.filter((e) => e.event === 'escalation').length;
     outcome.holds = result.timeline.filter((e) => e.stage === 'ON_HOLD').length;
   } catch (err) {
-    outcome.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    outcome.error = describeError(err);
   }
   outcome.journeyMs = performance.now() - started;
   return outcome;
@@ -515,14 +610,17 @@ interface PhaseFigures {
   childWorkflowTasks: number;
   workflowTaskProblems: number;
   eventsPerWorkflow: number[];
+  /** Events of the workflows and their children: what the server persisted. */
+  totalEvents: number;
   tasksPerWorkflow: number[];
   activitiesPerWorkflow: number[];
   children: number;
   worker: Awaited<ReturnType<typeof stopWorker>>;
   warnLines: number;
+  cpu: CpuMark;
 }
 
-async function countAll(client: Client, ids: string[]): Promise<Omit<PhaseFigures, 'completed' | 'failed' | 'wallMs' | 'worker' | 'warnLines'>> {
+async function countAll(client: Client, ids: string[]): Promise<Omit<PhaseFigures, 'completed' | 'failed' | 'wallMs' | 'worker' | 'warnLines' | 'cpu'>> {
   const counts = await pool(ids.length, 16, (i) => countHistory(client, ids[i]!));
   const childIds = counts.flatMap((c) => c.children);
   const childCounts = await pool(childIds.length, 16, (i) => countHistory(client, childIds[i]!));
@@ -531,6 +629,7 @@ async function countAll(client: Client, ids: string[]): Promise<Omit<PhaseFigure
     childWorkflowTasks: childCounts.reduce((a, c) => a + c.workflowTasks, 0),
     workflowTaskProblems: [...counts, ...childCounts].reduce((a, c) => a + c.workflowTaskProblems, 0),
     eventsPerWorkflow: counts.map((c) => c.events),
+    totalEvents: [...counts, ...childCounts].reduce((a, c) => a + c.events, 0),
     tasksPerWorkflow: counts.map((c) => c.workflowTasks),
     activitiesPerWorkflow: counts.map((c) => c.activities),
     children: childIds.length,
@@ -542,7 +641,7 @@ async function batchPhase(client: Client, connection: Connection, db: ReturnType
   const cases = await insertBatches(db, setup);
   log(`${cases.length} batch rows inserted (run ${RUN}); starting the V2V worker`);
   const worker = await startWorker('v2v worker', [path.join(repoRoot, 'bin/v2v.js'), 'worker'], childEnv({ V2V_TIME_SCALE: String(TIME_SCALE) }), TASK_QUEUE, connection);
-  running.push(worker);
+  const cpuAtStart = cpuMark(worker.pid);
   const started = performance.now();
   let done = 0;
   const progress = setInterval(() => log(`batches: ${done}/${N} settled, ${handoffLatencies.length} hand-offs`), 15_000);
@@ -556,10 +655,13 @@ async function batchPhase(client: Client, connection: Connection, db: ReturnType
     }),
   ).finally(() => clearInterval(progress));
   const wallMs = performance.now() - started;
+  const cpu = cpuSince(cpuAtStart, cpuMark(worker.pid));
   const stopped = await stopWorker(worker);
   running.splice(running.indexOf(worker), 1);
   log(`batch phase done in ${(wallMs / 1000).toFixed(1)} s; fetching ${outcomes.length} histories and their shipment legs`);
   const completedIds = outcomes.filter((o) => o.stage === 'COMPLETED').map((o) => o.workflowId);
+  const abandoned = outcomes.filter((o) => o.error).map((o) => o.workflowId);
+  if (abandoned.length) await terminate(client, abandoned, 'abandoned by the bench driver');
   const counts = await countAll(client, outcomes.map((o) => o.workflowId));
   const figures: PhaseFigures = {
     completed: completedIds.length,
@@ -568,14 +670,15 @@ async function batchPhase(client: Client, connection: Connection, db: ReturnType
     ...counts,
     worker: stopped,
     warnLines: worker.warnLines,
+    cpu,
   };
-  return { figures, outcomes, setup, pid: worker.pid, workerTail: worker.output.slice(-5) };
+  return { figures, outcomes, setup, pid: worker.pid, workerTail: worker.output.slice(-3) };
 }
 
 async function baselinePhase(client: Client, connection: Connection) {
   const worker = await startWorker('trivial worker', ['--import', 'tsx', path.join(repoRoot, 'bench/trivial-worker.ts')], childEnv({}), TRIVIAL_TASK_QUEUE, connection);
-  running.push(worker);
   const ids = Array.from({ length: N }, (_, i) => `bench-trivial-${RUN}-${i}`);
+  const cpuAtStart = cpuMark(worker.pid);
   const started = performance.now();
   const results = await bounded(
     'the baseline phase',
@@ -590,22 +693,37 @@ async function baselinePhase(client: Client, connection: Connection) {
     ),
   );
   const wallMs = performance.now() - started;
+  const cpu = cpuSince(cpuAtStart, cpuMark(worker.pid));
   const stopped = await stopWorker(worker);
   running.splice(running.indexOf(worker), 1);
   log(`baseline phase done in ${(wallMs / 1000).toFixed(1)} s; fetching histories`);
   const counts = await countAll(client, ids);
   const completed = results.filter(Boolean).length;
-  const figures: PhaseFigures = { completed, failed: N - completed, wallMs, ...counts, worker: stopped, warnLines: worker.warnLines };
+  const figures: PhaseFigures = { completed, failed: N - completed, wallMs, ...counts, worker: stopped, warnLines: worker.warnLines, cpu };
   return { figures, pid: worker.pid };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
+const cpuLine = (f: PhaseFigures) => {
+  const capacity = (os.cpus().length * f.wallMs) / 1000;
+  const part = (name: string, v: number) => `${name} ${fmt(v)} (${fmt((100 * v) / capacity, 0)}%)`;
+  const ours = f.cpu.worker + f.cpu.temporal + f.cpu.postgres + f.cpu.client;
+  return [
+    part('worker', f.cpu.worker),
+    part('Temporal server', f.cpu.temporal),
+    part('PostgreSQL', f.cpu.postgres),
+    part('bench client', f.cpu.client),
+    part('everything else', f.cpu.machine - ours),
+  ].join(', ') + ` of ${fmt(capacity, 0)} available`;
+};
+
 async function main() {
   const benchStarted = Date.now();
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: NAMESPACE });
+  clientForSignals = client;
   const { db, pool: pgPool } = createDatabase(DATABASE_URL, { max: 4 });
   const lines: string[] = [];
   const out = (s = '') => lines.push(s);
@@ -636,6 +754,7 @@ async function main() {
     out(`  workflow tasks completed: ${bTasks} (batch ${b.workflowTasks}, shipment legs ${b.childWorkflowTasks} in ${b.children} child workflows)`);
     out(`  workflow tasks per second: ${fmt(bRate)}`);
     out(`  batches completed per second: ${fmt(b.completed / (b.wallMs / 1000), 2)}`);
+    out(`  history events per second (batches and legs): ${fmt(b.totalEvents / (b.wallMs / 1000))}`);
     out(`  hand-off latency p50 (update sent -> new stage in the status query): ${fmt(percentile(lat, 50), 0)} ms`);
     out(`  hand-off latency p99: ${fmt(percentile(lat, 99), 0)} ms (max ${fmt(lat[lat.length - 1] ?? NaN, 0)} ms, ${lat.length} hand-offs)`);
     out(`  history events per batch: ${minMedMax(b.eventsPerWorkflow)}`);
@@ -647,7 +766,9 @@ async function main() {
     out(`  workflow task failures or timeouts: ${b.workflowTaskProblems}`);
     out(`  escalations: ${batch.outcomes.reduce((a, o) => a + o.escalations, 0)}; holds: ${batch.outcomes.reduce((a, o) => a + o.holds, 0)}; booking retries: ${bookingRetries}`);
     out(`  refused commands: ${refusals.size ? [...refusals].map(([k, v]) => `${k} ×${v}`).join(', ') : 'none'}`);
+    out(`  CPU seconds in the phase: ${cpuLine(b)}`);
     out(`  worker log lines (LOG_LEVEL=warn): ${b.warnLines}`);
+    for (const line of batch.workerTail.slice(-3)) out(`    ${line.slice(0, 300)}`);
     for (const [e, count] of errors) out(`  error ×${count}: ${e}`);
 
     if (baseline) {
@@ -661,13 +782,16 @@ async function main() {
       out(`  workflow tasks completed: ${tTasks}`);
       out(`  workflow tasks per second: ${fmt(tRate)}`);
       out(`  workflows completed per second: ${fmt(t.completed / (t.wallMs / 1000), 2)}`);
+      out(`  history events per second: ${fmt(t.totalEvents / (t.wallMs / 1000))}`);
       out(`  history events per workflow: ${minMedMax(t.eventsPerWorkflow)}`);
       out(`  worker peak RSS (VmHWM, pid ${baseline.pid}): ${mib(t.worker.hwmKb)}`);
       out(`  worker peak RSS sampled during the phase: ${mib(t.worker.peakSampledKb)} (at the end ${mib(t.worker.rssKb)})`);
       out(`  workflow task failures or timeouts: ${t.workflowTaskProblems}`);
+      out(`  CPU seconds in the phase: ${cpuLine(t)}`);
       out();
       out('Ratios (batch journey / baseline)');
       out(`  workflow tasks per second: ${fmt(bRate / tRate, 2)}`);
+      out(`  history events per second: ${fmt(b.totalEvents / b.wallMs / (t.totalEvents / t.wallMs), 2)}`);
       out(`  worker peak RSS (VmHWM): ${b.worker.hwmKb && t.worker.hwmKb ? fmt(b.worker.hwmKb / t.worker.hwmKb, 2) : 'n/a'}`);
       out(`  worker peak RSS sampled during the phase: ${t.worker.peakSampledKb ? fmt(b.worker.peakSampledKb / t.worker.peakSampledKb, 2) : 'n/a'}`);
       out(`  history events per workflow (medians): ${fmt(percentile(sortNum(b.eventsPerWorkflow), 50) / percentile(sortNum(t.eventsPerWorkflow), 50), 1)}`);
@@ -677,6 +801,7 @@ async function main() {
     console.log(lines.join('\n'));
     if (b.failed > 0) process.exitCode = 1;
   } catch (err) {
+    aborted = true;
     if (lines.length) console.log(lines.join('\n'));
     if (err instanceof PhaseTimeout) {
       console.error(`ABORTED: ${err.message} (handoffs measured so far: ${handoffLatencies.length})`);
@@ -693,22 +818,32 @@ async function main() {
   }
 }
 
-/** After an abort, none of the workflows this run started is left open (their shipment legs close with them). */
-async function terminateOpen(client: Client) {
+/** Terminates the given workflows if still open (their shipment legs close with them); returns how many were. */
+async function terminate(client: Client, ids: readonly string[], reason: string): Promise<number> {
   let n = 0;
-  await pool(startedIds.length, 16, async (i) => {
-    const terminated = await client.workflow.getHandle(startedIds[i]!).terminate('bench aborted').then(() => true, () => false);
-    if (terminated) n++;
+  await pool(ids.length, 16, async (i) => {
+    if (await client.workflow.getHandle(ids[i]!).terminate(reason).then(() => true, () => false)) n++;
   });
+  return n;
+}
+
+/** After an abort, none of the workflows this run started is left open. */
+async function terminateOpen(client: Client) {
+  const n = await terminate(client, startedIds, 'bench aborted');
   console.error(`terminated ${n} open workflows in namespace ${NAMESPACE}`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (aborted) return;
     aborted = true;
-    log(`${signal}: stopping the workers`);
-    void stopAll().finally(() => process.exit(130));
+    log(`${signal}: stopping the workers and terminating this run's open workflows`);
+    void stopAll()
+      .then(() => (clientForSignals ? terminateOpen(clientForSignals) : undefined))
+      .finally(() => process.exit(130));
   });
 }
 
 await main();
+// Pending drivers of an aborted phase must not keep the process alive.
+process.exit(process.exitCode ?? 0);
