@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 import { TRIVIAL_TASK_QUEUE, type TrivialActivities } from './trivial-workflow.js';
 
 /**
- * The baseline worker of bench/workflows.ts, run as its own process (`node --import tsx
+ * The baseline worker of bench/workflows/, run as its own process (`node --import tsx
  * bench/trivial-worker.ts`) so that its peak RSS can be read like the V2V worker's. Its
  * configuration is the environment its parent gives it. SIGTERM drains it (the Runtime's default).
  */
