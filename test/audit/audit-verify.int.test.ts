@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchActivities } from '../../activities/index.js';
@@ -9,6 +8,7 @@ import { migrateDatabase } from '../../src/db/migrate.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { repoRoot } from '../../src/stack/paths.js';
 import { stackConfig } from '../setup/services.js';
+import { V2V_BIN } from '../setup/cli.js';
 import { createBatch, createProduct, createSites } from '../activities/batch-fixtures.js';
 
 const config = stackConfig();
@@ -49,7 +49,7 @@ async function batchWithChain(n: number) {
 async function auditCli(batchId: string): Promise<{ code: number; stdout: string }> {
   const env = { ...process.env, DATABASE_URL: url };
   try {
-    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin/v2v.js'), 'audit', 'verify', batchId], { cwd: repoRoot, env });
+    const { stdout } = await run(process.execPath, [V2V_BIN, 'audit', 'verify', batchId], { cwd: repoRoot, env });
     return { code: 0, stdout };
   } catch (err) {
     const failed = err as { code: number; stdout: string };

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { repoRoot } from '../../src/stack/paths.js';
+import { V2V_BIN } from '../setup/cli.js';
 import { inject } from 'vitest';
 
 /**
@@ -8,7 +7,7 @@ import { inject } from 'vitest';
  * and a compressed clock. Resolves once the worker says it polls its task queue.
  */
 export async function startWorkerProcess(timeScale = 86_400): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/v2v.js'), 'worker'], {
+  const child = spawn(process.execPath, [V2V_BIN, 'worker'], {
     env: { ...process.env, ...inject('stackEnv'), V2V_TIME_SCALE: String(timeScale), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

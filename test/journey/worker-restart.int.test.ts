@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
-import { repoRoot } from '../../src/stack/paths.js';
+import { runV2v } from '../setup/cli.js';
 import { stackConfig } from '../setup/services.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
@@ -23,9 +21,6 @@ afterAll(async () => {
   await server?.close();
   await pool.end();
 });
-
-const v2v = (...args: string[]) =>
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/v2v.js'), ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: config.DATABASE_URL } });
 
 describe('a worker killed mid-journey', () => {
   it('lets the batch finish on a new worker with no custody record written twice', async () => {
@@ -55,6 +50,6 @@ describe('a worker killed mid-journey', () => {
       ['collection', 1], ['facility-receipt', 1], ['infusion', 1], ['outbound-pickup', 1], ['return-pickup', 1], ['site-receipt', 1],
     ]);
     expect(rows.find((r) => r.kind === 'qa-disposition')?.n).toBe(1);
-    expect(v2v('audit', 'verify', batchId)).toMatch(/verified/);
+    expect(runV2v('audit', 'verify', batchId)).toMatch(/verified/);
   });
 });

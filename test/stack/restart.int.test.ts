@@ -4,12 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { stackPaths, repoRoot } from '../../src/stack/paths.js';
+import { stackPaths } from '../../src/stack/paths.js';
+import { runV2v } from '../setup/cli.js';
 import { stackConfig, unique } from '../setup/services.js';
 
 const config = stackConfig();
 const paths = stackPaths(config);
-const v2v = (...args: string[]) => execFileSync(process.execPath, [path.join(repoRoot, 'bin/v2v.js'), ...args], { encoding: 'utf8' });
 
 /** Process groups of the daemons the stack started (postgres forks its workers into its own group). */
 function stackProcessGroups(): number[] {
@@ -28,7 +28,7 @@ function livePidsInGroups(groups: number[]): number[] {
     .map(([pid]) => pid!);
 }
 
-const allLocal = JSON.parse(v2v('stack', 'status', '--json')).every((s: { source: string }) => s.source === 'local');
+const allLocal = JSON.parse(runV2v('stack', 'status', '--json')).every((s: { source: string }) => s.source === 'local');
 
 describe.runIf(allLocal)('stack down and up again', () => {
   it('leaves no process behind, then keeps PostgreSQL rows and Temporal workflows', async () => {
@@ -45,10 +45,10 @@ describe.runIf(allLocal)('stack down and up again', () => {
 
     const groups = stackProcessGroups();
     expect(groups).toHaveLength(3);
-    v2v('stack', 'down');
+    runV2v('stack', 'down');
     expect(livePidsInGroups(groups)).toEqual([]);
 
-    v2v('stack', 'up');
+    runV2v('stack', 'up');
     const after = new pg.Client({ connectionString: config.DATABASE_URL });
     await after.connect();
     const { rows } = await after.query('select name from sites where id = $1', [siteId]);

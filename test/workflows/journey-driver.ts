@@ -60,7 +60,6 @@ export async function drive(env: TestWorkflowEnvironment, handle: BatchHandle, i
     const { awaiting } = status;
     if (!awaiting || until?.(status)) return status;
     const now = await env.currentTimeMs();
-    if (process.env.DEBUG_DRIVE) console.log(new Date(now).toISOString(), status.stage, JSON.stringify(awaiting));
     if (awaiting.kind === 'timer') {
       await env.sleep(Math.max(Date.parse(awaiting.until) - now + 1000, 1000));
       continue;
