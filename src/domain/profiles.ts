@@ -1,4 +1,9 @@
-import { productProfileSchema, type ProductProfile } from './profile.js';
+import { productProfileSchema, type LegTelemetry, type ProductProfile } from './profile.js';
+
+// How logger readings are judged in transit. A chilled leg tolerates short door-open spikes; a dry
+// shipper warms fast once its vapour is gone, so it is judged sooner, and tilting it spills the nitrogen.
+const CHILLED: LegTelemetry = { minExcursionMinutes: 10, hysteresisC: 0.5, budgetMinutes: 30, tiltMaxDeg: 45, tiltMinSeconds: 60, gapMinutes: 15 };
+const CRYOGENIC: LegTelemetry = { minExcursionMinutes: 5, hysteresisC: 2, budgetMinutes: 20, tiltMaxDeg: 45, tiltMinSeconds: 60, gapMinutes: 15 };
 
 /**
  * The products this installation knows. Values are realistic for autologous CAR-T
@@ -13,9 +18,9 @@ export const PRODUCT_PROFILES: readonly ProductProfile[] = [
     startingMaterial: 'fresh',
     legs: {
       // Fresh leukapheresis travels chilled and must start manufacturing within two days.
-      outbound: { tempMinC: 2, tempMaxC: 8, stabilityHours: 48, nominalHours: 20 },
+      outbound: { tempMinC: 2, tempMaxC: 8, stabilityHours: 48, nominalHours: 20, telemetry: CHILLED },
       // Cryopreserved product in a vapour-phase liquid-nitrogen dry shipper.
-      return: { tempMinC: -196, tempMaxC: -150, stabilityHours: 120, nominalHours: 24 },
+      return: { tempMinC: -196, tempMaxC: -150, stabilityHours: 120, nominalHours: 24, telemetry: CRYOGENIC },
     },
     finalProductStorageMaxC: -150,
     manufacturingDays: { activation: 1, transduction: 1, expansion: 7, harvest: 1, cryopreservation: 1 },
@@ -32,8 +37,8 @@ export const PRODUCT_PROFILES: readonly ProductProfile[] = [
     startingMaterial: 'cryopreserved',
     legs: {
       // Starting material is frozen at the apheresis centre, which allows a longer, colder leg.
-      outbound: { tempMinC: -196, tempMaxC: -150, stabilityHours: 120, nominalHours: 36 },
-      return: { tempMinC: -196, tempMaxC: -130, stabilityHours: 120, nominalHours: 30 },
+      outbound: { tempMinC: -196, tempMaxC: -150, stabilityHours: 120, nominalHours: 36, telemetry: CRYOGENIC },
+      return: { tempMinC: -196, tempMaxC: -130, stabilityHours: 120, nominalHours: 30, telemetry: CRYOGENIC },
     },
     finalProductStorageMaxC: -130,
     manufacturingDays: { activation: 2, transduction: 2, expansion: 10, harvest: 1, cryopreservation: 2 },
