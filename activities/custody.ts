@@ -1,7 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
-import { custodyEvents } from '../src/db/schema/index.js';
+import { desc, eq, sql } from 'drizzle-orm';
+import { custodyEvents, excursions } from '../src/db/schema/index.js';
 import { custodyHash } from '../src/domain/custody-chain.js';
-import type { ActivityDeps } from './deps.js';
+import type { ActivityDeps, Tx } from './deps.js';
 import { invalidInput, lockBatch, parseInstant } from './failures.js';
 import type { BatchActivities, CustodyRecordInput } from './types.js';
 
@@ -47,8 +47,23 @@ export function custodyActivities({ db }: ActivityDeps): Pick<BatchActivities, '
         };
         const hash = custodyHash(record);
         await tx.insert(custodyEvents).values({ ...record, recordKey: input.key, occurredAt, hash });
+        if (input.kind === 'excursion-assessment') await recordAssessment(tx, input, occurredAt);
         return { seq: record.seq, hash };
       });
     },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Copies QA's verdict onto the excursion row, with the signature that records it, so the excursion
+ * list shows it. Only excursions and gaps of the engine have a row (uuid ids); a deviation has
+ * none, and then nothing is updated.
+ */
+async function recordAssessment(tx: Tx, input: CustodyRecordInput, at: Date): Promise<void> {
+  const issueId = input.data?.['issueId'];
+  if (typeof issueId !== 'string' || !UUID.test(issueId)) return;
+  const assessment = { impact: input.data?.['impact'], signer: input.actor, meaning: input.meaning ?? null, at: at.toISOString() };
+  await tx.update(excursions).set({ assessment, updatedAt: sql`now()` }).where(eq(excursions.id, issueId));
 }

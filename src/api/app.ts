@@ -8,6 +8,8 @@ import openapi from './plugins/openapi.js';
 import batchRoutes from './routes/batches.js';
 import bookingRoutes from './routes/bookings.js';
 import commandRoutes from './routes/commands.js';
+import deviceRoutes from './routes/devices.js';
+import excursionRoutes from './routes/excursions.js';
 import healthRoutes from './routes/health.js';
 import referenceRoutes from './routes/reference.js';
 
@@ -43,6 +45,8 @@ export function buildApp(deps: ApiDeps) {
   app.register(batchRoutes, options);
   app.register(commandRoutes, options);
   app.register(bookingRoutes, options);
+  app.register(deviceRoutes, options);
+  app.register(excursionRoutes, options);
   return app;
 }
 

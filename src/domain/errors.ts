@@ -13,3 +13,18 @@ export const ERR = {
   ENDED: 'ERR_ENDED',
 } as const;
 export type ErrorType = (typeof ERR)[keyof typeof ERR];
+
+/**
+ * Codes of device registration, refused at the HTTP edge (no workflow is involved), so they are
+ * not ErrorTypes and need no status in the workflow error mapping.
+ */
+export const DEVICE_ERR = {
+  /** A device publishes only through the gateway it is registered to; another one is refused. */
+  GATEWAY_MISMATCH: 'ERR_GATEWAY_MISMATCH',
+  /** The kind is a fact of the hardware: registering the device again under another is refused. */
+  KIND_MISMATCH: 'ERR_DEVICE_KIND_MISMATCH',
+  /** A device measures one shipment or piece of equipment at a time. */
+  BINDING_OVERLAP: 'ERR_BINDING_OVERLAP',
+  /** The shipment or equipment to bind to does not exist. */
+  UNKNOWN_TARGET: 'ERR_UNKNOWN_BINDING_TARGET',
+} as const;

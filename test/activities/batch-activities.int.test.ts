@@ -5,7 +5,7 @@ import { createBatchActivities } from '../../activities/index.js';
 import { verifyCustodyChains } from '../../src/db/audit.js';
 import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { alerts, batches, batchStageHistory, custodyEvents, forecasts, infusionBookings, manufacturingSlots, outbox, shipments } from '../../src/db/schema/index.js';
+import { alerts, batches, batchStageHistory, custodyEvents, devices, excursions, forecasts, gateways, infusionBookings, manufacturingSlots, outbox, shipments } from '../../src/db/schema/index.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { ERR } from '../../src/domain/errors.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
@@ -53,6 +53,32 @@ describe('batch activities on the real PostgreSQL', () => {
     const rows = await db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batch.id)).orderBy(custodyEvents.seq);
     expect(rows.map((r) => [r.seq, r.prevHash])).toEqual([[1, null], [2, first.hash]]);
     expect(await verifyCustodyChains(pool, batch.id)).toEqual({ records: 2, batches: 1, breaks: [] });
+  });
+
+  it("puts QA's excursion assessment on the excursion row, and passes over a deviation that has none", async () => {
+    const { batch } = await setup();
+    const gatewayId = unique('gw');
+    const deviceId = unique('dev');
+    await db.insert(gateways).values({ id: gatewayId, name: gatewayId });
+    await db.insert(devices).values({ id: deviceId, gatewayId, kind: 'shipper_logger' });
+    const [excursion] = await db
+      .insert(excursions)
+      .values({ kind: 'excursion', deviceId, batchId: batch.id, metric: 'temperature_c', openedAt: new Date('2026-03-01T09:00:00.000Z'), updatedAt: new Date('2026-03-01T09:00:00.000Z') })
+      .returning();
+    const signer = { name: 'Q. A. Person', role: 'qualified person' };
+    const assess = (n: number, issueId: string) =>
+      activities.appendCustodyRecord({
+        key: `${batch.id}:custody:${n}`, batchId: batch.id, kind: 'excursion-assessment', actor: signer, meaning: 'assessed: no impact on the product',
+        data: { issueId, issueKind: 'excursion', impact: 'none' }, occurredAt: '2026-03-01T10:00:00.000Z',
+      });
+
+    await assess(1, excursion!.id);
+    const [row] = await db.select().from(excursions).where(eq(excursions.id, excursion!.id));
+    expect(row!.assessment).toEqual({ impact: 'none', signer, meaning: 'assessed: no impact on the product', at: '2026-03-01T10:00:00.000Z' });
+    expect(row!.updatedAt.getTime()).toBeGreaterThan(Date.parse('2026-03-01T09:00:00.000Z'));
+
+    // A deviation's id is no uuid and names no row: the record is still appended.
+    expect((await assess(2, 'deviation-1')).seq).toBe(2);
   });
 
   it('records a stage change, its history and its outbound event once, without patient data', async () => {
