@@ -24,6 +24,12 @@ export const configSchema = z.object({
   V2V_TEMPORAL_PORT: port.default(17233),
   V2V_TEMPORAL_UI_PORT: port.default(18233),
   V2V_API_PORT: port.default(3000),
+  /** The ingest process's /healthz, /readyz and /metrics; 0 takes any free port (its log says which). */
+  V2V_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** Partitions of the readings topic when `v2v ingest` creates it: the unit of ingest parallelism. */
+  V2V_INGEST_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+  /** A message above this size goes to the dead-letter topic as `oversize`. */
+  V2V_INGEST_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -6,6 +6,7 @@ import {
   equipmentRiskSignal,
   equipmentRiskUpdateSignal,
   equipmentStatusQuery,
+  excursionSignal,
   type EquipmentInput,
   type EquipmentState,
 } from './messages.js';
@@ -42,6 +43,15 @@ export async function equipmentWorkflow(input: EquipmentInput): Promise<never> {
     for (const batchId of state.batchIds) {
       // A batch that has already ended is no longer listening; that is not the equipment's failure.
       outgoing.push(getExternalWorkflowHandle(batchWorkflowId(batchId)).signal(equipmentRiskSignal, change).catch(() => undefined));
+    }
+  });
+
+  // Ingest reports excursions of the equipment's own sensors here; the batches inside it must know.
+  setHandler(excursionSignal, (change) => {
+    state.eventsSeen++;
+    state.openExcursions = state.openExcursions.filter((id) => id !== change.excursionId).concat(change.change === 'opened' ? [change.excursionId] : []);
+    for (const batchId of state.batchIds) {
+      outgoing.push(getExternalWorkflowHandle(batchWorkflowId(batchId)).signal(excursionSignal, change).catch(() => undefined));
     }
   });
 

@@ -6,6 +6,7 @@ import { workerCommand } from './worker-command.js';
 import { apiCommand } from './api-command.js';
 import { auditCommand } from './audit-command.js';
 import { demoCommand } from './demo-command.js';
+import { ingestCommand } from './ingest-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -16,6 +17,7 @@ program.addCommand(migrateCommand(loadConfigOrExit));
 program.addCommand(workerCommand(loadConfigOrExit));
 program.addCommand(apiCommand(loadConfigOrExit));
 program.addCommand(auditCommand(loadConfigOrExit));
+program.addCommand(ingestCommand(loadConfigOrExit));
 program.addCommand(demoCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { stackConfig } from '../setup/services.js';
 import { answerUntilDone, apiClient, VALID_DIN } from '../../src/sim/partners.js';
-import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
+import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 const TIME_SCALE = 86_400;
 let worker: ChildProcess;

@@ -9,7 +9,7 @@ import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
-import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
+import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 /**
  * Telemetry never enters workflow history. A batch whose bioreactor and shipper produced 50,000

@@ -5,7 +5,7 @@ import { createDatabase } from '../../src/db/client.js';
 import { runV2v } from '../setup/cli.js';
 import { stackConfig } from '../setup/services.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
-import { startWorkerProcess, stopWorkerProcess } from './worker-process.js';
+import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 const TIME_SCALE = 86_400;
 const config = stackConfig();

@@ -1,39 +1,57 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { V2V_BIN } from '../setup/cli.js';
 import { inject } from 'vitest';
+import { V2V_BIN } from './cli.js';
+
+export interface V2vProcess {
+  child: ChildProcess;
+  /** Everything it has written so far (JSON log lines). */
+  output(): string;
+}
 
 /**
- * `v2v worker` as a real child process, as an operator would run it, with the stack's addresses
- * and a compressed clock. Resolves once the worker says it polls its task queue.
+ * A `v2v` long-running command (`worker`, `ingest`) as a real child process, as an operator would
+ * run it, with the stack's addresses. Resolves once its log says `ready`.
  */
-export async function startWorkerProcess(timeScale = 86_400): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [V2V_BIN, 'worker'], {
-    env: { ...process.env, ...inject('stackEnv'), V2V_TIME_SCALE: String(timeScale), LOG_LEVEL: 'info' },
+export async function startV2vProcess(command: 'worker' | 'ingest', ready: string, env: Record<string, string> = {}): Promise<V2vProcess> {
+  const child = spawn(process.execPath, [V2V_BIN, command], {
+    env: { ...process.env, ...inject('stackEnv'), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // Keep draining its output so a chatty process never blocks on a full pipe.
+  child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker started')) {
-        clearTimeout(timer);
+    const timer = setInterval(() => {
+      if (output.includes(ready)) {
+        clearInterval(timer);
+        clearTimeout(deadline);
         resolve();
       }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the worker exited (${code}) while starting:\n${output}`)));
+    }, 50);
+    const deadline = setTimeout(() => {
+      clearInterval(timer);
+      reject(new Error(`v2v ${command} did not start within 60 s:\n${output}`));
+    }, 60_000);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      clearTimeout(deadline);
+      reject(new Error(`v2v ${command} exited (${code}) while starting:\n${output}`));
+    });
   });
-  // Keep draining its output so a chatty worker never blocks on a full pipe.
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return child;
+  return { child, output: () => output };
 }
 
-export async function stopWorkerProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+/** `v2v worker` with a compressed clock; resolves once it polls its task queue. */
+export async function startWorkerProcess(timeScale = 86_400): Promise<ChildProcess> {
+  return (await startV2vProcess('worker', 'worker started', { V2V_TIME_SCALE: String(timeScale) })).child;
+}
+
+export async function stopV2vProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
   await exited;
 }
+
+export const stopWorkerProcess = stopV2vProcess;

@@ -35,3 +35,20 @@ export const outbox = pgTable('outbox', {
   createdAt: createdAt(),
   publishedAt: at('published_at'),
 }, (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`published_at is null`)]);
+
+/**
+ * Workflow signals waiting to be sent (a transactional outbox towards Temporal). `change_id` makes
+ * each excursion change one row however often the engine re-derives it; the signaller may send a row
+ * twice after a crash, and the workflows ignore a change they have already seen.
+ */
+export const workflowSignals = pgTable('workflow_signals', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  changeId: text('change_id').notNull().unique(),
+  workflowId: text('workflow_id').notNull(),
+  signal: text('signal').notNull(),
+  payload: jsonb('payload').notNull(),
+  createdAt: createdAt(),
+  sentAt: at('sent_at'),
+  /** `delivered`, or `not_running` when the workflow had already ended (nothing to tell). */
+  outcome: text('outcome'),
+}, (t) => [index('workflow_signals_unsent_idx').on(t.id).where(sql`sent_at is null`)]);

@@ -57,6 +57,8 @@ export const sensorReadings = pgTable('sensor_readings', {
   text: text('text_value'),
   unit: text('unit').notNull(),
   seq: bigint('seq', { mode: 'number' }),
+  /** The device's binding at the reading's event time; null when the device was bound to nothing. */
+  bindingId: uuid('binding_id'),
   ingestedAt: at('ingested_at').notNull().defaultNow(),
 }, (t) => [
   primaryKey({ columns: [t.eventId, t.eventTime] }),
@@ -73,13 +75,30 @@ export const excursions = pgTable('excursions', {
   equipmentId: text('equipment_id'),
   metric: text('metric'),
   rule: jsonb('rule'),
-  state: text('state', { enum: ['open', 'closed'] }).notNull().default('open'),
+  /** `withdrawn`: a late reading showed the excursion never met its rule (the workflow was told it closed). */
+  state: text('state', { enum: ['open', 'closed', 'withdrawn'] }).notNull().default('open'),
   openedAt: at('opened_at').notNull(),
   closedAt: at('closed_at'),
   peakValue: doublePrecision('peak_value'),
+  durationMs: bigint('duration_ms', { mode: 'number' }),
+  bindingId: uuid('binding_id'),
   assessment: jsonb('assessment'),
   createdAt: createdAt(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
 }, (t) => [
   index('excursions_device_idx').on(t.deviceId, t.openedAt),
   index('excursions_batch_idx').on(t.batchId),
 ]);
+
+/**
+ * The excursion engine's state for one device binding, written in the same transaction as the
+ * readings and the consumed offsets, so a restarted consumer resumes exactly where it stopped.
+ * `gap_due_at` is when the device becomes silent for too long (the gap sweep's index).
+ */
+export const engineState = pgTable('engine_state', {
+  bindingId: uuid('binding_id').primaryKey().references(() => deviceBindings.id),
+  deviceId: text('device_id').notNull().references(() => devices.id),
+  state: jsonb('state').notNull(),
+  gapDueAt: at('gap_due_at'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+}, (t) => [index('engine_state_gap_due_idx').on(t.gapDueAt)]);

@@ -1,0 +1,150 @@
+import type pg from 'pg';
+import { applyReadings, gapDueAt, newEngineState, sweepGaps, type EngineState } from '../domain/excursions/index.js';
+import type { EngineReading, EpisodeChange, RuleSet } from '../domain/excursions/types.js';
+import { batchWorkflowId, equipmentWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
+import { loadRegistrations, type Binding } from './bindings.js';
+
+/** The readings of one binding that were stored for the first time in this transaction. */
+export interface BindingWork {
+  deviceId: string;
+  binding: Binding & { rules: RuleSet };
+  readings: EngineReading[];
+}
+
+/**
+ * Runs the excursion engine for the given bindings inside the caller's transaction: locks their
+ * stored state, applies the new readings, writes the state back with the excursion rows and the
+ * workflow signals that the changes imply. Returns the number of changes and of too-late readings.
+ */
+export async function evaluateBindings(client: pg.PoolClient, work: BindingWork[]): Promise<{ changes: number; tooLate: number }> {
+  if (work.length === 0) return { changes: 0, tooLate: 0 };
+  const states = await lockStates(client, work.map((w) => w.binding.id));
+  let changes = 0;
+  let tooLate = 0;
+  const saved: SavedState[] = [];
+  for (const w of work) {
+    const result = applyReadings(states.get(w.binding.id) ?? newEngineState(), w.readings, w.binding.rules, w.binding.id);
+    tooLate += result.tooLate;
+    changes += result.changes.length;
+    saved.push({ deviceId: w.deviceId, binding: w.binding, state: result.state });
+    await recordChanges(client, w.deviceId, w.binding, result.changes);
+  }
+  await saveStates(client, saved);
+  return { changes, tooLate };
+}
+
+/** Opens telemetry gaps on bindings whose devices have gone silent; several sweepers never collide. */
+export async function sweepDueGaps(client: pg.PoolClient, now: number, timeScale: number, limit = 200): Promise<number> {
+  const { rows } = await client.query<{ binding_id: string; device_id: string; state: EngineState }>(
+    `select binding_id, device_id, state from engine_state where gap_due_at < to_timestamp($1 / 1000.0)
+      order by binding_id limit $2 for update skip locked`,
+    [now, limit],
+  );
+  if (rows.length === 0) return 0;
+  const devices = await loadRegistrations(client, [...new Set(rows.map((r) => r.device_id))], timeScale);
+  let changes = 0;
+  const saved: SavedState[] = [];
+  for (const row of rows) {
+    const binding = devices.get(row.device_id)?.bindings.find((b) => b.id === row.binding_id);
+    if (!binding?.rules || binding.to <= now) {
+      // The binding has ended (or lost its rules): silence is expected now, so stop watching it.
+      await client.query('update engine_state set gap_due_at = null where binding_id = $1', [row.binding_id]);
+      continue;
+    }
+    const withRules = { ...binding, rules: binding.rules };
+    const result = sweepGaps(row.state, now, withRules.rules, binding.id);
+    changes += result.changes.length;
+    saved.push({ deviceId: row.device_id, binding: withRules, state: result.state });
+    await recordChanges(client, row.device_id, withRules, result.changes);
+  }
+  await saveStates(client, saved);
+  return changes;
+}
+
+interface SavedState {
+  deviceId: string;
+  binding: Binding & { rules: RuleSet };
+  state: EngineState;
+}
+
+async function lockStates(client: pg.PoolClient, bindingIds: string[]): Promise<Map<string, EngineState>> {
+  // In id order, so two transactions that share bindings cannot deadlock.
+  const { rows } = await client.query<{ binding_id: string; state: EngineState }>(
+    'select binding_id, state from engine_state where binding_id = any($1::uuid[]) order by binding_id for update',
+    [bindingIds],
+  );
+  return new Map(rows.map((r) => [r.binding_id, r.state]));
+}
+
+async function saveStates(client: pg.PoolClient, saved: SavedState[]): Promise<void> {
+  if (saved.length === 0) return;
+  const dueAt = (s: SavedState) => {
+    const due = gapDueAt(s.state, s.binding.rules);
+    return due === undefined || due >= s.binding.to ? null : new Date(due).toISOString();
+  };
+  await client.query(
+    `insert into engine_state (binding_id, device_id, state, gap_due_at, updated_at)
+     select b, d, s, g, now() from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) as t(b, d, s, g)
+     on conflict (binding_id) do update set state = excluded.state, gap_due_at = excluded.gap_due_at, updated_at = now()`,
+    [saved.map((s) => s.binding.id), saved.map((s) => s.deviceId), saved.map((s) => JSON.stringify(s.state)), saved.map(dueAt)],
+  );
+}
+
+/**
+ * Each change updates its excursion row; opening and closing (a withdrawal closes) also queue a
+ * signal for the workflow that cares: the batch of a shipment, or the equipment's own workflow.
+ * The change id makes a re-derived change one row, however often the engine reports it.
+ */
+async function recordChanges(client: pg.PoolClient, deviceId: string, binding: Binding, changes: EpisodeChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = changes.map(({ change, episode }) => ({
+    id: episode.id,
+    kind: episode.kind,
+    device_id: deviceId,
+    batch_id: binding.batchId,
+    shipment_id: binding.shipmentId,
+    equipment_id: binding.equipmentId,
+    binding_id: binding.id,
+    metric: episode.metric ?? null,
+    rule: episode.ruleId === undefined ? null : binding.rules?.rules.find((r) => r.id === episode.ruleId) ?? { id: episode.ruleId },
+    state: change === 'withdrawn' ? 'withdrawn' : episode.closedAt === undefined ? 'open' : 'closed',
+    opened_at: new Date(episode.openedAt).toISOString(),
+    closed_at: episode.closedAt === undefined ? null : new Date(episode.closedAt).toISOString(),
+    peak_value: episode.peak ?? null,
+    duration_ms: episode.closedAt === undefined ? null : episode.closedAt - episode.openedAt,
+  }));
+  await client.query(
+    `insert into excursions (id, kind, device_id, batch_id, shipment_id, equipment_id, binding_id, metric, rule, state, opened_at, closed_at, peak_value, duration_ms)
+     select id, kind, device_id, batch_id, shipment_id, equipment_id, binding_id, metric, rule, state, opened_at, closed_at, peak_value, duration_ms
+       from json_populate_recordset(null::excursions, $1::json)
+     on conflict (id) do update set state = excluded.state, closed_at = excluded.closed_at, peak_value = excluded.peak_value,
+       duration_ms = excluded.duration_ms, updated_at = now()`,
+    [JSON.stringify(rows)],
+  );
+
+  const workflowId = binding.batchId !== null ? batchWorkflowId(binding.batchId) : binding.equipmentId !== null ? equipmentWorkflowId(binding.equipmentId) : null;
+  if (workflowId === null) return;
+  const signals = changes
+    .filter((c) => c.change !== 'updated')
+    .map(({ change, episode }) => {
+      const closed = change !== 'opened';
+      const payload: ExcursionChange = {
+        excursionId: episode.id,
+        change: closed ? 'closed' : 'opened',
+        kind: episode.kind,
+        deviceId,
+        ...(episode.metric === undefined ? {} : { metric: episode.metric }),
+        at: new Date(closed ? (episode.closedAt ?? episode.openedAt) : episode.openedAt).toISOString(),
+        ...(episode.peak === undefined ? {} : { peak: episode.peak }),
+        ...(closed && episode.closedAt !== undefined ? { durationMs: episode.closedAt - episode.openedAt } : {}),
+      };
+      return { change_id: `${episode.id}:${payload.change}`, workflow_id: workflowId, signal: 'excursion', payload };
+    });
+  if (signals.length === 0) return;
+  await client.query(
+    `insert into workflow_signals (change_id, workflow_id, signal, payload)
+     select change_id, workflow_id, signal, payload from json_populate_recordset(null::workflow_signals, $1::json)
+     on conflict (change_id) do nothing`,
+    [JSON.stringify(signals)],
+  );
+}

@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import { sweepDueGaps } from './engine-store.js';
+
+/**
+ * Silence cannot announce itself: a telemetry gap opens on the wall clock, when a bound device has
+ * sent nothing for its rule's gap time. Every ingest process sweeps; SKIP LOCKED keeps them apart.
+ */
+export function startGapSweeper(options: { pool: pg.Pool; timeScale: number; onChanges: () => void; log: (msg: string, fields?: object) => void; intervalMs?: number }) {
+  const { pool, timeScale, onChanges, log, intervalMs = 1_000 } = options;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const sweep = async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const changes = await sweepDueGaps(client, Date.now(), timeScale);
+      await client.query('commit');
+      if (changes > 0) onChanges();
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      log('gap sweep failed; retried at the next tick', { error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      client.release();
+    }
+  };
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = sweep().finally(() => {
+      if (!stopping) timer = setTimeout(tick, intervalMs);
+    });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config.js';
+import { requireDatabaseUrl } from '../db/client.js';
+import type { Logger } from '../logging.js';
+import { createKafka } from '../worker/kafka-client.js';
+import { startIngestConsumer } from './consumer.js';
+import { startGapSweeper } from './gap-sweeper.js';
+import { createIngestMetrics } from './metrics.js';
+import { startOpsServer } from './ops-server.js';
+import { startSignaller } from './signaller.js';
+import { ensureIngestTopics } from './topics.js';
+import pg from 'pg';
+
+export interface IngestProcess {
+  opsUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One ingest process: the consumer (readings → PostgreSQL → engine), the gap sweeper, the signaller
+ * (engine changes → workflows) and the operations server. Run more of them to scale out: the
+ * consumer group splits the partitions, and the sweeper and signaller share their queues.
+ */
+export async function startIngest(options: { config: Config; logger: Logger; port?: number }): Promise<IngestProcess> {
+  const { config, logger } = options;
+  const pool = new pg.Pool({ connectionString: requireDatabaseUrl(config.DATABASE_URL), max: 8 });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` }).catch(async (err: unknown) => {
+    await pool.end();
+    throw err;
+  });
+  const stops: (() => Promise<unknown>)[] = [() => pool.end(), () => connection.close()];
+  const stop = async () => {
+    for (const close of stops.splice(0).reverse()) await close().catch((err: unknown) => logger.error({ err }, 'ingest: part did not stop cleanly'));
+  };
+  try {
+    const kafka = createKafka(config, logger, 'v2v-ingest');
+    const topics = await ensureIngestTopics(kafka, config.V2V_INGEST_PARTITIONS);
+    logger.info(topics, 'ingest: topics ready');
+    const metrics = createIngestMetrics(pool);
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const signaller = startSignaller({ pool, temporal, metrics, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
+    stops.push(() => signaller.stop());
+    const sweeper = startGapSweeper({ pool, timeScale: config.V2V_TIME_SCALE, onChanges: () => signaller.wake(), log: (msg, fields) => logger.warn(fields ?? {}, msg) });
+    stops.push(() => sweeper.stop());
+    const consumer = await startIngestConsumer({
+      kafka,
+      pool,
+      metrics,
+      log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+      timeScale: config.V2V_TIME_SCALE,
+      maxMessageBytes: config.V2V_INGEST_MAX_MESSAGE_BYTES,
+      onChanges: () => signaller.wake(),
+    });
+    stops.push(() => consumer.stop());
+    const ops = await startOpsServer({ pool, metrics, joined: consumer.joined, port: options.port ?? config.V2V_INGEST_PORT });
+    stops.push(() => ops.close());
+    logger.info({ opsUrl: ops.url }, 'ingest started');
+    return { opsUrl: ops.url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Runs until SIGINT or SIGTERM, then stops: the chunk in flight commits or rolls back whole. */
+export async function runIngest(options: { config: Config; logger: Logger; port?: number }): Promise<void> {
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  const ingest = await startIngest(options);
+  const signal = await stopRequested;
+  options.logger.info({ signal }, 'ingest stopping');
+  await ingest.stop();
+  options.logger.info('ingest stopped');
+}
