@@ -28,6 +28,12 @@ export const configSchema = z.object({
   V2V_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Partitions of the readings topic when `v2v ingest` creates it: the unit of ingest parallelism. */
   V2V_INGEST_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+  /**
+   * The readings topic and consumer group; the defaults are the contract. Another name lets two
+   * installations (or two test files) share one Kafka cluster without taking each other's readings.
+   */
+  V2V_INGEST_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'a Kafka topic name').default('v2v.sensor.readings.v1'),
+  V2V_INGEST_GROUP: z.string().min(1).default('v2v-ingest'),
   /** A message above this size goes to the dead-letter topic as `oversize`. */
   V2V_INGEST_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,7 +1,7 @@
-import type { EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import { applyChunk, type ChunkDeps, type ChunkOutcome, type DeadLetter } from './apply-chunk.js';
-import { DLQ_HEADERS, DLQ_TOPIC, INGEST_GROUP, READINGS_TOPIC } from './contract.js';
+import { DLQ_HEADERS, dlqTopicOf, INGEST_GROUP, READINGS_TOPIC } from './contract.js';
 import type { IngestMetrics } from './metrics.js';
 import { monthlyPartitions } from './partitions.js';
 
@@ -41,7 +41,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   const { kafka, pool, metrics, log } = options;
   const groupId = options.groupId ?? INGEST_GROUP;
   const chunkSize = options.chunkSize ?? 2_000;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 2 * 1024 * 1024 });
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -143,7 +143,7 @@ function record(metrics: IngestMetrics, outcome: Extract<ChunkOutcome, { kind: '
 /** The original bytes and key, with why and where from (DESIGN §5). */
 async function sendDeadLetters(producer: Producer, topic: string, partition: number, letters: DeadLetter[]): Promise<void> {
   await producer.send({
-    topic: DLQ_TOPIC,
+    topic: dlqTopicOf(topic),
     messages: letters.map(({ message, reason, detail }) => ({
       key: message.key,
       value: message.value,

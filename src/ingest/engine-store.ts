@@ -97,7 +97,9 @@ async function saveStates(client: pg.PoolClient, saved: SavedState[]): Promise<v
  */
 async function recordChanges(client: pg.PoolClient, deviceId: string, binding: Binding, changes: EpisodeChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const rows = changes.map(({ change, episode }) => ({
+  // One row per episode, its last change winning (an episode can open and close in one chunk).
+  const latest = new Map(changes.map((c) => [c.episode.id, c]));
+  const rows = [...latest.values()].map(({ change, episode }) => ({
     id: episode.id,
     kind: episode.kind,
     device_id: deviceId,

@@ -34,7 +34,7 @@ export async function startIngest(options: { config: Config; logger: Logger; por
   };
   try {
     const kafka = createKafka(config, logger, 'v2v-ingest');
-    const topics = await ensureIngestTopics(kafka, config.V2V_INGEST_PARTITIONS);
+    const topics = await ensureIngestTopics(kafka, config.V2V_INGEST_TOPIC, config.V2V_INGEST_PARTITIONS);
     logger.info(topics, 'ingest: topics ready');
     const metrics = createIngestMetrics(pool);
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -50,6 +50,8 @@ export async function startIngest(options: { config: Config; logger: Logger; por
       timeScale: config.V2V_TIME_SCALE,
       maxMessageBytes: config.V2V_INGEST_MAX_MESSAGE_BYTES,
       onChanges: () => signaller.wake(),
+      topic: config.V2V_INGEST_TOPIC,
+      groupId: config.V2V_INGEST_GROUP,
     });
     stops.push(() => consumer.stop());
     const ops = await startOpsServer({ pool, metrics, joined: consumer.joined, port: options.port ?? config.V2V_INGEST_PORT });
