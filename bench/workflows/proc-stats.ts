@@ -4,15 +4,7 @@ import { stackPaths } from '../../src/stack/paths.js';
 import { config } from './parameters.js';
 
 /** Memory and CPU figures read from Linux's /proc. */
-
-export function procStatus(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-    const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
-    if (m) out[m[1]!] = Number(m[2]);
-  }
-  return out;
-}
+export { procStatus } from './proc-status.js';
 
 const CLK_TCK = 100; // USER_HZ on Linux: /proc/<pid>/stat times are in 1/100 s
 

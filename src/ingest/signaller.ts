@@ -77,7 +77,7 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
       const flat = outcomes.flat();
       if (flat.length > 0) {
         await client.query(
-          `update workflow_signals w set sent_at = now(), outcome = t.outcome
+          `update workflow_signals w set sent_at = clock_timestamp(), outcome = t.outcome
              from unnest($1::bigint[], $2::text[]) as t(id, outcome) where w.id = t.id`,
           [flat.map((o) => o.id), flat.map((o) => o.outcome)],
         );

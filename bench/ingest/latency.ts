@@ -1,0 +1,184 @@
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import type pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { startApiServer } from '../../src/api/server.js';
+import { productProfile } from '../../src/domain/profiles.js';
+import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
+import { batchWorkflowId, statusQuery } from '../../workflows/messages.js';
+import { log } from '../workflows/log.js';
+import { percentile, sortNum } from '../workflows/percentiles.js';
+import type { Device } from './fleet.js';
+import { startIngestProcess, startV2vChild, untilReady } from './ingest-process.js';
+import { config, flags, PARTITIONS, RUN } from './parameters.js';
+import { connectedProducer, createTopic } from './topic.js';
+
+export interface LatencyResult {
+  samples: number[];
+  /** Medians and 99th percentiles of the three legs: produced → committed by ingest → signal sent → visible. */
+  legs: { name: string; p50: number; p99: number }[];
+  batches: number;
+  loadPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  peakRssMiB: number;
+}
+
+/** Batches run a day per minute; ingest compresses its rules 600×: 5 minutes out of range take 0.5 s. */
+const WORKER_SCALE = 1_440;
+const INGEST_SCALE = 600;
+const OUT_C = -140;
+const IN_C = -180;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Shipper loggers bound to batches in OUTBOUND_TRANSIT leave their range again and again while the
+ * fleet publishes a steady background load. Each sample: from just before the reading that makes
+ * the spell an excursion is produced, to the batch's status query listing the new excursion.
+ */
+export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<LatencyResult> {
+  const topic = `${RUN}.live`;
+  const batchCount = Number(flags.batches);
+  const wanted = Number(flags.excursions);
+  const loadPerSecond = Number(flags['load-per-second']);
+  await createTopic(topic, PARTITIONS);
+  // The bench product is the cryopreserved one with an unlimited out-of-range budget, so that every
+  // excursion opens by its minimum duration and the timed reading is the one that opens it.
+  const base = productProfile('autologous-bcma-cryo');
+  const profile = { ...base, id: `${RUN}-cryo`, legs: { ...base.legs, outbound: { ...base.legs.outbound, telemetry: { ...base.legs.outbound.telemetry!, budgetMinutes: 1e9 } } } };
+  await pool.query('insert into product_profiles (id, name, version, profile) values ($1, $2, 1, $3)', [profile.id, 'bench', profile]);
+
+  const worker = await startV2vChild('worker', /worker started/, { V2V_TIME_SCALE: String(WORKER_SCALE) });
+  const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: `${RUN}-live`, V2V_TIME_SCALE: String(INGEST_SCALE) });
+  const server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: WORKER_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const producer = await connectedProducer();
+  const api = apiClient(server.url);
+  const batchIds: string[] = [];
+  let stopLoad = false;
+  try {
+    await untilReady(ingest.opsUrl);
+    const loggers = await batchesInTransit(api, profile.id, batchCount, batchIds);
+    log(`latency: ${loggers.length} batches in OUTBOUND_TRANSIT with a logger each; background load ${loadPerSecond}/s`);
+    const send = (deviceId: string, value: number) =>
+      producer.send({ topic, messages: [{ key: deviceId, value: JSON.stringify({ eventId: randomUUID(), gatewayId: `${RUN}-gw-live`, deviceId, metric: 'temperature_c', value, unit: 'Cel', eventTime: new Date().toISOString() }) }] });
+
+    let loadSent = 0;
+    const loadStarted = performance.now();
+    const load = (async () => {
+      for (let tick = 0; !stopLoad; tick++) {
+        const due = loadStarted + tick * 100;
+        await sleep(Math.max(0, due - performance.now()));
+        const now = new Date().toISOString();
+        const messages = Array.from({ length: loadPerSecond / 10 }, (_, i) => {
+          const device = fleet[(tick * 7 + i) % fleet.length]!;
+          return { key: device.id, value: JSON.stringify({ eventId: randomUUID(), gatewayId: device.gatewayId, deviceId: device.id, metric: device.spec.metric, value: device.spec.nominal, unit: device.spec.unit, eventTime: now }) };
+        });
+        await producer.send({ topic, messages });
+        loadSent += messages.length;
+      }
+    })();
+
+    const samples: number[] = [];
+    const timed: { excursionId: string; producedAt: number; visibleAt: number }[] = [];
+    const perLogger = Math.ceil(wanted / loggers.length);
+    let next = 0;
+    const runLogger = async ({ deviceId, batchId }: { deviceId: string; batchId: string }) => {
+      const handle = temporal.workflow.getHandle(batchWorkflowId(batchId));
+      for (let k = 0; k < perLogger; k++) {
+        for (let i = 0; i < 3; i++) {
+          await send(deviceId, IN_C);
+          await sleep(200);
+        }
+        await send(deviceId, OUT_C); // the spell starts
+        await sleep(600); // longer than the scaled 5-minute minimum
+        const produced = performance.now();
+        const producedAt = Date.now();
+        await send(deviceId, OUT_C); // this reading makes it an excursion
+        for (;;) {
+          const excursions = (await handle.query(statusQuery)).issues.filter((i) => i.kind === 'excursion');
+          if (excursions.length > k) {
+            timed.push({ excursionId: excursions[k]!.id, producedAt, visibleAt: Date.now() });
+            break;
+          }
+          await sleep(5);
+        }
+        samples.push(Math.round(performance.now() - produced));
+        await send(deviceId, IN_C);
+      }
+    };
+    // Five loggers at a time: enough to overlap, few enough that the status polling is not the load.
+    await Promise.all(Array.from({ length: 5 }, async () => {
+      while (next < loggers.length) await runLogger(loggers[next++]!);
+    }));
+    stopLoad = true;
+    await load;
+    const loadRate = Math.round(loadSent / ((performance.now() - loadStarted) / 1000));
+    const sorted = sortNum(samples);
+    const legs = await legsOf(pool, timed);
+    return { samples, legs, batches: loggers.length, loadPerSecond: loadRate, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1)!, peakRssMiB: ingest.peakRssMiB() };
+  } finally {
+    stopLoad = true;
+    for (const id of batchIds) await temporal.workflow.getHandle(batchWorkflowId(id)).terminate('benchmark over').catch(() => undefined);
+    await producer.disconnect();
+    await server.close();
+    await connection.close();
+    await ingest.stop();
+    await worker.stop();
+    for (const [name, child] of [['ingest', ingest], ['worker', worker]] as const) {
+      const warnings = child.warnings();
+      if (warnings.length > 0) log(`${name}: ${warnings.length} warnings, e.g. ${warnings.slice(0, 3).join('\n')}`);
+    }
+  }
+}
+
+/** Enrols batches, takes each to OUTBOUND_TRANSIT and binds a logger to its outbound shipment. */
+async function batchesInTransit(api: ReturnType<typeof apiClient>, productId: string, count: number, batchIds: string[]) {
+  const loggers: { deviceId: string; batchId: string }[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: 5 }, async () => {
+    while (next < count) {
+      const i = next++;
+      const res = await api.call('POST', '/v1/batches', { productId, apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: `${RUN}-${i}` });
+      if (res.status !== 201) throw new Error(`enrolment answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const { batchId, coiId } = res.body as { batchId: string; coiId: string };
+      batchIds.push(batchId);
+      const detail = await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
+      const deviceId = `${RUN}-logger-${i}`;
+      const body = { deviceId, gatewayId: `${RUN}-gw-live`, kind: 'shipper_logger', binding: { shipmentId: detail.shipments[0]!.shipmentId } };
+      let bound = await api.call('POST', '/v1/devices', body);
+      // The batch lists a leg as soon as its child workflow starts; the shipment row follows a moment later.
+      for (let tries = 0; bound.status === 404 && tries < 50; tries++) {
+        await sleep(100);
+        bound = await api.call('POST', '/v1/devices', body);
+      }
+      if (bound.status !== 201) throw new Error(`device registration answered ${bound.status}: ${JSON.stringify(bound.body)}`);
+      loggers.push({ deviceId, batchId });
+    }
+  }));
+  return loggers;
+}
+
+/** Where the time went, from the database's own clock (same machine): row committed, signal sent. */
+async function legsOf(pool: pg.Pool, timed: { excursionId: string; producedAt: number; visibleAt: number }[]) {
+  const { rows } = await pool.query<{ id: string; committed: string; sent: string }>(
+    `select e.id, (extract(epoch from e.created_at) * 1000)::bigint as committed, (extract(epoch from w.sent_at) * 1000)::bigint as sent
+       from excursions e join workflow_signals w on w.change_id = e.id::text || ':opened' where e.id = any($1::uuid[])`,
+    [timed.map((t) => t.excursionId)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, { committed: Number(r.committed), sent: Number(r.sent) }]));
+  const legs = { 'produced → picked up by ingest (its transaction began)': [] as number[], 'picked up → signal sent': [] as number[], 'signal sent → visible in status': [] as number[] };
+  for (const t of timed) {
+    const db = byId.get(t.excursionId);
+    if (!db) continue;
+    legs['produced → picked up by ingest (its transaction began)'].push(db.committed - t.producedAt);
+    legs['picked up → signal sent'].push(db.sent - db.committed);
+    legs['signal sent → visible in status'].push(t.visibleAt - db.sent);
+  }
+  return Object.entries(legs).map(([name, xs]) => {
+    const sorted = sortNum(xs);
+    return { name, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  });
+}

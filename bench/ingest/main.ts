@@ -1,0 +1,68 @@
+/**
+ * Ingest benchmark (see bench/README.md): N readings pre-produced to a fresh topic, then consumed by
+ * V2V's ingest and by the baseline and limit consumers in the same run; then excursion latency
+ * under background load.
+ *
+ *   npx tsx bench/ingest/main.ts [--readings 1000000] [--devices 500] [--partitions 12]
+ */
+import pg from 'pg';
+import { log } from '../workflows/log.js';
+import { registerFleet, reading, retireFleet, EVENT_SPACING_MS, type Device } from './fleet.js';
+import { copyRows, naiveConsumer, noopConsumer, scratchTable } from './limits.js';
+import { latencyPhase } from './latency.js';
+import { DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
+import { writeReport } from './report.js';
+import { connectedProducer, createTopic, sendAll } from './topic.js';
+import { ingestPhase } from './throughput.js';
+
+async function main() {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+  const devices = await registerFleet(pool, RUN, DEVICES);
+  try {
+    const throughput = flags['skip-throughput'] ? undefined : await throughputPhases(pool, devices);
+    const latency = flags['skip-latency'] ? undefined : await latencyPhase(pool, devices);
+    console.log(writeReport({ throughput, latency }));
+  } finally {
+    await retireFleet(pool, devices);
+    await pool.end();
+  }
+}
+
+/** The same pre-produced messages through V2V's ingest, the naive baseline and the two limits. */
+async function throughputPhases(pool: pg.Pool, devices: Device[]) {
+  const topic = `${RUN}.readings`;
+  const table = (name: string) => `${RUN.replace('-', '_')}_${name}`;
+  log(`run ${RUN}: ${READINGS} readings from ${DEVICES} devices into ${PARTITIONS} partitions`);
+  await createTopic(topic, PARTITIONS);
+  const perDevice = Math.ceil(READINGS / DEVICES);
+  const startMs = Date.now() - perDevice * EVENT_SPACING_MS - 60_000;
+  const values: { key: string; value: string }[] = [];
+  for (let n = 0; values.length < READINGS; n++) {
+    for (const device of devices) {
+      if (values.length === READINGS) break;
+      values.push({ key: device.id, value: JSON.stringify(reading(device, n, startMs)) });
+    }
+  }
+  const producer = await connectedProducer();
+  const producing = performance.now();
+  await sendAll(producer, topic, values);
+  await producer.disconnect();
+  log(`produced in ${((performance.now() - producing) / 1000).toFixed(1)} s`);
+  try {
+    log('(c1) kafkajs consumer that does nothing');
+    const noop = await noopConsumer(topic, `${RUN}-noop`, READINGS);
+    log('(a) v2v ingest');
+    const ingest = await ingestPhase(pool, topic, `${RUN}-ingest`, READINGS);
+    log(`(b) naive consumer, one INSERT per reading, for at most ${flags['naive-seconds']} s`);
+    await scratchTable(pool, table('naive'));
+    const naive = await naiveConsumer(pool, topic, `${RUN}-naive`, table('naive'), Number(flags['naive-seconds']), READINGS);
+    log('(c2) PostgreSQL COPY of the same rows');
+    await scratchTable(pool, table('copy'));
+    const copy = await copyRows(pool, table('copy'), values.map((v) => v.value));
+    return { noop, ingest, naive, copy };
+  } finally {
+    for (const name of ['naive', 'copy']) await pool.query(`drop table if exists ${table(name)}`);
+  }
+}
+
+await main();

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../src/config.js';
+import { configWithStack } from '../../src/cli/stack-env.js';
+import { requireDatabaseUrl } from '../../src/db/client.js';
+
+/** The run's parameters: the command-line flags, read once, and the stack's configuration. */
+export const { values: flags } = parseArgs({
+  options: {
+    readings: { type: 'string', default: '1000000' },
+    devices: { type: 'string', default: '500' },
+    partitions: { type: 'string', default: '12' },
+    'naive-seconds': { type: 'string', default: '60' },
+    'load-per-second': { type: 'string', default: '10000' },
+    excursions: { type: 'string', default: '200' },
+    batches: { type: 'string', default: '25' },
+    'skip-latency': { type: 'boolean', default: false },
+    'skip-throughput': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  console.log(`npx tsx bench/ingest/main.ts [options]
+  --readings N          readings pre-produced, one per message, default 1000000
+  --devices D           devices they come from, default 500
+  --partitions P        partitions of the benchmark topic, default 12
+  --naive-seconds S     how long the naive one-INSERT-per-reading baseline runs, default 60
+  --load-per-second R   background load during the latency phase, default 10000
+  --excursions E        excursions timed in the latency phase, default 200
+  --batches B           batch workflows they are spread over, default 25
+  --skip-latency        only the throughput phases
+  --skip-throughput     only the latency phase`);
+  process.exit(0);
+}
+
+export const config = configWithStack(loadConfig());
+export const DATABASE_URL = requireDatabaseUrl(config.DATABASE_URL);
+export const BROKERS = (config.KAFKA_BROKERS ?? '').split(',');
+export const READINGS = Number(flags.readings);
+export const DEVICES = Number(flags.devices);
+export const PARTITIONS = Number(flags.partitions);
+export const RUN = `bench-${Date.now().toString(36)}`;
