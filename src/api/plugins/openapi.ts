@@ -25,6 +25,8 @@ export default fp(
           { name: 'commands', description: 'What people and partner systems do to a batch' },
           { name: 'bookings', description: 'Infusion chairs and bookings' },
           { name: 'reference', description: 'Products and sites' },
+          { name: 'devices', description: 'Sensors, the gateway each publishes through, and what each is bound to' },
+          { name: 'excursions', description: 'Excursions and telemetry gaps found by ingest' },
           { name: 'operations', description: 'Health, readiness and metrics' },
         ],
       },
