@@ -122,7 +122,8 @@ export function registerBatchHandlers(b: BatchState) {
         data: { issueId: issue.id, issueKind: issue.kind, impact: assessment.impact }, occurredAt: at,
       });
       issue.assessment = { impact: assessment.impact, signer: assessment.signer, at };
-      if (!issue.blocking) issue.state = 'closed';
+      // A deviation is settled by its assessment; an excursion also has to be over.
+      if (issue.kind !== 'excursion' || issue.closedAt) issue.state = 'closed';
       if (assessment.impact === 'quarantine') b.quarantined = true;
       // Let the journey leave ON_HOLD (or fail the batch) before answering.
       await condition(() => (b.stage !== 'ON_HOLD' && b.awaiting?.kind !== 'excursion-assessment') || b.needsHold() || b.ended);

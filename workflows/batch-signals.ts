@@ -18,7 +18,8 @@ export function registerBatchSignals(b: BatchState) {
   setHandler(excursionSignal, async (change) => {
     const existing = b.issues.find((i) => i.id === change.excursionId);
     if (change.change === 'closed') {
-      if (existing) Object.assign(existing, { closedAt: change.at, ...(existing.blocking ? {} : { state: 'closed' }) });
+      // A blocking issue is settled when the excursion is over and QA has assessed it, in either order.
+      if (existing) Object.assign(existing, { closedAt: change.at, ...(existing.blocking && !existing.assessment ? {} : { state: 'closed' }) });
       b.note(`${change.kind}-closed`, change.excursionId);
       return;
     }

@@ -41,6 +41,10 @@ describe('side paths of the batch workflow', () => {
     await handle.executeUpdate(assessmentUpdate, { args: [{ excursionId: 'exc-1', impact: 'none', signer: QA, meaning: 'no impact on product quality' }] });
     status = await handle.query(statusQuery);
     expect(status.stage).toBe('OUTBOUND_TRANSIT');
+    // Assessed but not over: the issue stays open until ingest says the excursion ended.
+    expect(status.issues.find((i) => i.id === 'exc-1')?.state).toBe('open');
+    await handle.signal(excursionSignal, { excursionId: 'exc-1', change: 'closed', kind: 'excursion', deviceId: 'logger-7', at: new Date().toISOString(), durationMs: 60_000 });
+    expect((await handle.query(statusQuery)).issues.find((i) => i.id === 'exc-1')?.state).toBe('closed');
     expect((await drive(env, handle, input)).stage).toBe('COMPLETED');
     expect(ctx.fake.alerts.size).toBeGreaterThan(0);
   });
