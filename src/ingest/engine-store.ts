@@ -53,6 +53,10 @@ export async function sweepDueGaps(client: pg.PoolClient, now: number, timeScale
     }
     const withRules = { ...binding, rules: binding.rules };
     const result = sweepGaps(row.state, now, withRules.rules, binding.id);
+    // Nothing opened: leave the row and its deadline as the process that stored the readings set
+    // them. Rewriting it would let a sweeper on a slower clock (another V2V_TIME_SCALE on the same
+    // database, e.g. a real-time ingest beside a demo) push every faster gap back to its own.
+    if (result.changes.length === 0) continue;
     changes += result.changes.length;
     saved.push({ deviceId: row.device_id, binding: withRules, state: result.state });
     await recordChanges(client, row.device_id, withRules, result.changes);

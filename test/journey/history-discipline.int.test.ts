@@ -1,41 +1,43 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
+import { IngestPipeline, reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 /**
- * Telemetry never enters workflow history. A batch whose bioreactor and shipper produced 50,000
- * readings — on the readings topic and in the readings table, where gateways and ingest put them —
- * must have exactly as many history events as one with none. (The ingest consumer that turns
- * readings into state-change signals arrives with the ingestion issue; then only its signals, one
- * per excursion change, may add events.)
+ * Telemetry never enters workflow history. A batch whose shipper loggers sent 50,000 readings
+ * through Kafka and a real `v2v ingest`, which stored and evaluated every one, must have exactly as
+ * many business events as one with none: in-range readings change no excursion state, so ingest
+ * has nothing to signal (it signals only such changes: an excursion or a gap opening or closing).
  */
 const READINGS = 50_000;
 // A day lasts 5 s: slow enough that no escalation or stability timer fires in one run and not the
 // other just because the machine is busy, which would change the history for reasons of timing.
 const TIME_SCALE = 17_280;
+// The ingest's clock, as in the other journey files: ingest processes sharing a database should agree.
+const INGEST_SCALE = 600;
 const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
+const ingest = new IngestPipeline(INGEST_SCALE);
 let worker: ChildProcess;
 let server: ApiServer;
 let api: ReturnType<typeof apiClient>;
 let connection: Connection;
 
 beforeAll(async () => {
-  worker = await startWorkerProcess(TIME_SCALE);
+  [worker] = await Promise.all([startWorkerProcess(TIME_SCALE), ingest.start()]);
   server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
   api = apiClient(server.url);
   connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
 });
 afterAll(async () => {
+  await ingest.dispose();
   await server?.close();
   await connection?.close();
   if (worker) await stopWorkerProcess(worker);
@@ -60,33 +62,28 @@ async function historyCounts(batchId: string) {
   return { total: events!.length, business: business.length };
 }
 
-/** 50,000 readings from a bioreactor and a shipper logger, on the topic and in the table. */
-async function produceReadings() {
+/**
+ * 50,000 in-range readings (−180 °C, 2° of tilt) from two loggers of the batch's outbound dry
+ * shipper, one message each. The gateway uploads them after delivery, as loggers do on docking;
+ * each logger is bound to the shipment for the 50 s its readings cover, so the silence after them is
+ * the binding's end, not a telemetry gap.
+ */
+async function sendReadings(shipmentId: string): Promise<string[]> {
   const gatewayId = unique('gateway');
-  const devices = [unique('bioreactor-probe'), unique('shipper-logger')];
-  const kafka = new Kafka({ clientId: 'history-test', brokers: config.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
-  const start = Date.now();
-  for (let offset = 0; offset < READINGS; offset += 5_000) {
-    const readings = Array.from({ length: 5_000 }, (_, i) => {
-      const n = offset + i;
-      const deviceId = devices[n % 2]!;
-      return { eventId: randomUUID(), gatewayId, deviceId, metric: 'temperature_c', value: n % 2 ? -180 : 37, unit: 'C', eventTime: new Date(start + n).toISOString() };
+  const loggers = [unique('temperature-logger'), unique('tilt-logger')];
+  const start = Date.now() - 60_000;
+  const end = start + READINGS;
+  for (const [i, deviceId] of loggers.entries()) {
+    const res = await api.call('POST', '/v1/devices', {
+      deviceId, gatewayId, kind: i === 0 ? 'shipper_logger' : 'tilt_sensor', binding: { shipmentId }, from: new Date(start).toISOString(), to: new Date(end).toISOString(),
     });
-    // The broker takes up to 1 MB a request: a thousand readings at a time.
-    for (let i = 0; i < readings.length; i += 1_000) {
-      const messages = readings.slice(i, i + 1_000).map((r) => ({ key: r.deviceId, value: JSON.stringify(r) }));
-      await producer.send({ topic: 'v2v.sensor.readings.v1', messages });
-    }
-    await pool.query(
-      `insert into sensor_readings (event_id, event_time, device_id, gateway_id, metric, value, unit)
-       select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[])`,
-      [readings.map((r) => r.eventId), readings.map((r) => r.eventTime), readings.map((r) => r.deviceId), readings.map((r) => r.gatewayId),
-        readings.map((r) => r.metric), readings.map((r) => r.value), readings.map((r) => r.unit)],
-    );
+    expect(res.status).toBe(201);
   }
-  await producer.disconnect();
+  const readings: Reading[] = Array.from({ length: READINGS }, (_, n) =>
+    n % 2 === 0 ? reading(gatewayId, loggers[0]!, start + n, -180) : reading(gatewayId, loggers[1]!, start + n, 2, 'tilt_deg'),
+  );
+  await ingest.publish(readings);
+  return loggers;
 }
 
 describe('history discipline', () => {
@@ -95,8 +92,26 @@ describe('history discipline', () => {
     expect((await answerUntilDone(api, quiet.batchId, quiet.coiId)).stage).toBe('COMPLETED');
 
     const busy = await enroll();
-    await answerUntilDone(api, busy.batchId, busy.coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
-    await produceReadings();
+    const manufacturing = await answerUntilDone(api, busy.batchId, busy.coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
+    const sentAt = Date.now();
+    const loggers = await sendReadings(manufacturing.shipments.find((s) => s.leg === 'outbound')!.shipmentId);
+    // Every reading stored by ingest, and every signal it may have queued sent, before the journey goes on.
+    const counts = await until(
+      `ingest stores all ${READINGS} readings`,
+      async () => {
+        const { rows } = await pool.query<{ device_id: string; n: number }>(
+          'select device_id, count(*)::int as n from sensor_readings where device_id = any($1) group by device_id order by device_id',
+          [loggers],
+        );
+        return rows.reduce((sum, r) => sum + r.n, 0) >= READINGS && rows;
+      },
+      { timeoutMs: 180_000, context: () => ingest.log() },
+    );
+    console.info(`ingest: ${READINGS} readings published and stored in ${Date.now() - sentAt} ms`);
+    expect(Object.fromEntries(counts.map((r) => [r.device_id, r.n]))).toEqual(Object.fromEntries(loggers.map((id) => [id, READINGS / 2])));
+    await until('ingest has sent every signal', async () => (await pool.query('select 1 from workflow_signals where workflow_id = $1 and sent_at is null', [batchWorkflowId(busy.batchId)])).rows.length === 0);
+    const { rows: episodes } = await pool.query('select kind, state from excursions where device_id = any($1)', [loggers]);
+    expect(episodes).toEqual([]);
     expect((await answerUntilDone(api, busy.batchId, busy.coiId)).stage).toBe('COMPLETED');
 
     const [quietHistory, busyHistory] = [await historyCounts(quiet.batchId), await historyCounts(busy.batchId)];
