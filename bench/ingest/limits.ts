@@ -31,9 +31,15 @@ export async function noopConsumer(topic: string, group: string, total: number):
   return { seconds: (endedAt - startedAt) / 1000 };
 }
 
-/** A table shaped like sensor_readings (same columns, key and index), unpartitioned. */
+/**
+ * A table shaped like sensor_readings: same columns, key and index, partitioned by event time with a
+ * default partition, as the readings of the current month are on this database.
+ */
 export async function scratchTable(pool: pg.Pool, name: string) {
-  await pool.query(`create table ${name} (like sensor_readings including all)`);
+  await pool.query(`create table ${name} (like sensor_readings including defaults) partition by range (event_time)`);
+  await pool.query(`alter table ${name} add primary key (event_id, event_time)`);
+  await pool.query(`create index on ${name} (device_id, event_time)`);
+  await pool.query(`create table ${name}_default partition of ${name} default`);
 }
 
 export async function naiveConsumer(pool: pg.Pool, topic: string, group: string, table: string, seconds: number, total: number): Promise<{ rows: number; seconds: number }> {
