@@ -124,7 +124,7 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
     entry.readings.push({ metric: row.metric as EngineReading['metric'], value: row.value, eventTime: Date.parse(row.eventTime) });
     work.set(binding.id, entry);
   }
-  const { changes, tooLate } = await evaluateBindings(client, [...work.values()]);
+  const { changes, tooLate } = await evaluateBindings(client, [...work.values()], deps.timeScale);
 
   if (deadLetters.length > 0) await deps.sendDeadLetters(topic, partition, deadLetters);
   return { stored, duplicates: rows.length - stored, deadLetters, changes, tooLate };

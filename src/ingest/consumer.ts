@@ -42,7 +42,9 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   const groupId = options.groupId ?? INGEST_GROUP;
   const chunkSize = options.chunkSize ?? 2_000;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 2 * 1024 * 1024 });
+  // A 15 s session (kafkajs: 30 s) hands a dead consumer's partitions over sooner; the retry loop
+  // heart-beats at least every 5 s, so a long PostgreSQL outage does not cost the partitions.
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 3_000, maxBytesPerPartition: 2 * 1024 * 1024 });
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
@@ -125,7 +127,7 @@ async function untilApplied(apply: () => Promise<ChunkOutcome>, ctx: RetryContex
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       // Keep the group membership while waiting; a rebalance in the meantime makes the batch stale.
       await ctx.heartbeat().catch(() => undefined);
-      delayMs = Math.min(delayMs * 2, 10_000);
+      delayMs = Math.min(delayMs * 2, 5_000);
     }
   }
 }

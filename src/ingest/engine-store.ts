@@ -16,7 +16,7 @@ export interface BindingWork {
  * stored state, applies the new readings, writes the state back with the excursion rows and the
  * workflow signals that the changes imply. Returns the number of changes and of too-late readings.
  */
-export async function evaluateBindings(client: pg.PoolClient, work: BindingWork[]): Promise<{ changes: number; tooLate: number }> {
+export async function evaluateBindings(client: pg.PoolClient, work: BindingWork[], timeScale: number): Promise<{ changes: number; tooLate: number }> {
   if (work.length === 0) return { changes: 0, tooLate: 0 };
   const states = await lockStates(client, work.map((w) => w.binding.id));
   let changes = 0;
@@ -29,16 +29,16 @@ export async function evaluateBindings(client: pg.PoolClient, work: BindingWork[
     saved.push({ deviceId: w.deviceId, binding: w.binding, state: result.state });
     await recordChanges(client, w.deviceId, w.binding, result.changes);
   }
-  await saveStates(client, saved);
+  await saveStates(client, saved, timeScale);
   return { changes, tooLate };
 }
 
 /** Opens telemetry gaps on bindings whose devices have gone silent; several sweepers never collide. */
 export async function sweepDueGaps(client: pg.PoolClient, now: number, timeScale: number, limit = 200): Promise<number> {
   const { rows } = await client.query<{ binding_id: string; device_id: string; state: EngineState }>(
-    `select binding_id, device_id, state from engine_state where gap_due_at < to_timestamp($1 / 1000.0)
+    `select binding_id, device_id, state from engine_state where gap_due_at < to_timestamp($1 / 1000.0) and time_scale = $3
       order by binding_id limit $2 for update skip locked`,
-    [now, limit],
+    [now, limit, timeScale],
   );
   if (rows.length === 0) return 0;
   const devices = await loadRegistrations(client, [...new Set(rows.map((r) => r.device_id))], timeScale);
@@ -53,15 +53,11 @@ export async function sweepDueGaps(client: pg.PoolClient, now: number, timeScale
     }
     const withRules = { ...binding, rules: binding.rules };
     const result = sweepGaps(row.state, now, withRules.rules, binding.id);
-    // Nothing opened: leave the row and its deadline as the process that stored the readings set
-    // them. Rewriting it would let a sweeper on a slower clock (another V2V_TIME_SCALE on the same
-    // database, e.g. a real-time ingest beside a demo) push every faster gap back to its own.
-    if (result.changes.length === 0) continue;
     changes += result.changes.length;
     saved.push({ deviceId: row.device_id, binding: withRules, state: result.state });
     await recordChanges(client, row.device_id, withRules, result.changes);
   }
-  await saveStates(client, saved);
+  await saveStates(client, saved, timeScale);
   return changes;
 }
 
@@ -80,17 +76,18 @@ async function lockStates(client: pg.PoolClient, bindingIds: string[]): Promise<
   return new Map(rows.map((r) => [r.binding_id, r.state]));
 }
 
-async function saveStates(client: pg.PoolClient, saved: SavedState[]): Promise<void> {
+async function saveStates(client: pg.PoolClient, saved: SavedState[], timeScale: number): Promise<void> {
   if (saved.length === 0) return;
   const dueAt = (s: SavedState) => {
     const due = gapDueAt(s.state, s.binding.rules);
     return due === undefined || due >= s.binding.to ? null : new Date(due).toISOString();
   };
   await client.query(
-    `insert into engine_state (binding_id, device_id, state, gap_due_at, updated_at)
-     select b, d, s, g, now() from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) as t(b, d, s, g)
-     on conflict (binding_id) do update set state = excluded.state, gap_due_at = excluded.gap_due_at, updated_at = now()`,
-    [saved.map((s) => s.binding.id), saved.map((s) => s.deviceId), saved.map((s) => JSON.stringify(s.state)), saved.map(dueAt)],
+    `insert into engine_state (binding_id, device_id, state, gap_due_at, time_scale, updated_at)
+     select b, d, s, g, $5, now() from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) as t(b, d, s, g)
+     on conflict (binding_id) do update
+       set state = excluded.state, gap_due_at = excluded.gap_due_at, time_scale = excluded.time_scale, updated_at = now()`,
+    [saved.map((s) => s.binding.id), saved.map((s) => s.deviceId), saved.map((s) => JSON.stringify(s.state)), saved.map(dueAt), timeScale],
   );
 }
 

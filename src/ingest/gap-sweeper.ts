@@ -11,17 +11,19 @@ export function startGapSweeper(options: { pool: pg.Pool; timeScale: number; onC
   let timer: NodeJS.Timeout | undefined;
 
   const sweep = async () => {
-    const client = await pool.connect();
+    let client: pg.PoolClient | undefined;
     try {
+      // Inside the try: PostgreSQL being away at a tick is a failed sweep, retried, not a crash.
+      client = await pool.connect();
       await client.query('begin');
       const changes = await sweepDueGaps(client, Date.now(), timeScale);
       await client.query('commit');
       if (changes > 0) onChanges();
     } catch (err) {
-      await client.query('rollback').catch(() => undefined);
+      await client?.query('rollback').catch(() => undefined);
       log('gap sweep failed; retried at the next tick', { error: err instanceof Error ? err.message : String(err) });
     } finally {
-      client.release();
+      client?.release();
     }
   };
   let running: Promise<void> = Promise.resolve();

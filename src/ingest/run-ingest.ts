@@ -24,6 +24,11 @@ export interface IngestProcess {
 export async function startIngest(options: { config: Config; logger: Logger; port?: number }): Promise<IngestProcess> {
   const { config, logger } = options;
   const pool = new pg.Pool({ connectionString: requireDatabaseUrl(config.DATABASE_URL), max: 8 });
+  // A lost PostgreSQL connection must cost retries, not the process: pg emits the socket's error on
+  // the pool (idle client) or on the client (checked out), and an 'error' nobody listens to kills
+  // Node. The query in flight still fails, so its transaction rolls back and is retried.
+  pool.on('error', (err) => logger.warn({ error: err.message }, 'ingest: a PostgreSQL connection was lost'));
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` }).catch(async (err: unknown) => {
     await pool.end();
     throw err;

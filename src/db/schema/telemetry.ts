@@ -100,5 +100,7 @@ export const engineState = pgTable('engine_state', {
   deviceId: text('device_id').notNull().references(() => devices.id),
   state: jsonb('state').notNull(),
   gapDueAt: at('gap_due_at'),
+  /** The V2V_TIME_SCALE the rules were judged with: only a sweeper on the same clock opens its gaps. */
+  timeScale: doublePrecision('time_scale').notNull().default(1),
   updatedAt: at('updated_at').notNull().defaultNow(),
 }, (t) => [index('engine_state_gap_due_idx').on(t.gapDueAt)]);

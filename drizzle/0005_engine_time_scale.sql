@@ -1,0 +1,1 @@
+ALTER TABLE "engine_state" ADD COLUMN "time_scale" double precision DEFAULT 1 NOT NULL;
