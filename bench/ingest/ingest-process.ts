@@ -23,7 +23,7 @@ export async function startV2vChild(command: 'worker' | 'ingest', ready: RegExp,
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   const readyMatch = await new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {
       const match = ready.exec(output);

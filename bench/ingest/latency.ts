@@ -134,6 +134,23 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   }
 }
 
+/**
+ * Answers the batch until its outbound leg is under way. A status read can time out while the
+ * worker catches up (the throughput phase's excursions started hundreds of equipment workflows just
+ * before); answering is idempotent, so it simply carries on after a pause.
+ */
+async function inTransit(api: ReturnType<typeof apiClient>, batchId: string, coiId: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
+    } catch (err) {
+      if (attempt === 5) throw err;
+      log(`latency: batch ${batchId} not yet in transit (${err instanceof Error ? err.message : String(err)}); retrying`);
+      await sleep(2_000);
+    }
+  }
+}
+
 /** Enrols batches, takes each to OUTBOUND_TRANSIT and binds a logger to its outbound shipment. */
 async function batchesInTransit(api: ReturnType<typeof apiClient>, productId: string, count: number, batchIds: string[]) {
   const loggers: { deviceId: string; batchId: string }[] = [];
@@ -145,7 +162,7 @@ async function batchesInTransit(api: ReturnType<typeof apiClient>, productId: st
       if (res.status !== 201) throw new Error(`enrolment answered ${res.status}: ${JSON.stringify(res.body)}`);
       const { batchId, coiId } = res.body as { batchId: string; coiId: string };
       batchIds.push(batchId);
-      const detail = await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
+      const detail = await inTransit(api, batchId, coiId);
       const deviceId = `${RUN}-logger-${i}`;
       const body = { deviceId, gatewayId: `${RUN}-gw-live`, kind: 'shipper_logger', binding: { shipmentId: detail.shipments[0]!.shipmentId } };
       let bound = await api.call('POST', '/v1/devices', body);

@@ -19,9 +19,9 @@ async function main() {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   const devices = await registerFleet(pool, RUN, DEVICES);
   try {
-    const throughput = flags['skip-throughput'] ? undefined : await throughputPhases(pool, devices);
-    const latency = flags['skip-latency'] ? undefined : await latencyPhase(pool, devices);
-    console.log(writeReport({ throughput, latency }));
+    // Each part is printed as soon as it is measured, so a failure later does not lose it.
+    if (!flags['skip-throughput']) console.log(writeReport({ throughput: await throughputPhases(pool, devices) }));
+    if (!flags['skip-latency']) console.log(writeReport({ latency: await latencyPhase(pool, devices) }));
   } finally {
     await retireFleet(pool, devices);
     await pool.end();

@@ -40,7 +40,7 @@ const MAX_FUTURE_MS = 5 * 60_000;
 export async function startIngestConsumer(options: IngestConsumerOptions): Promise<IngestConsumer> {
   const { kafka, pool, metrics, log } = options;
   const groupId = options.groupId ?? INGEST_GROUP;
-  const chunkSize = options.chunkSize ?? 2_000;
+  const chunkSize = options.chunkSize ?? 5_000;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   // A 15 s session (kafkajs: 30 s) hands a dead consumer's partitions over sooner; the retry loop
   // heart-beats at least every 5 s, so a long PostgreSQL outage does not cost the partitions.
@@ -89,7 +89,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   await consumer.subscribe({ topic: options.topic ?? READINGS_TOPIC, fromBeginning: true });
   await consumer.run({
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
     eachBatch,
   });
   return {

@@ -26,9 +26,9 @@ export async function evaluateBindings(client: pg.PoolClient, work: BindingWork[
     const result = applyReadings(states.get(w.binding.id) ?? newEngineState(), w.readings, w.binding.rules, w.binding.id);
     tooLate += result.tooLate;
     changes += result.changes.length;
-    saved.push({ deviceId: w.deviceId, binding: w.binding, state: result.state });
-    await recordChanges(client, w.deviceId, w.binding, result.changes);
+    saved.push({ deviceId: w.deviceId, binding: w.binding, state: result.state, changes: result.changes });
   }
+  await recordChanges(client, saved);
   await saveStates(client, saved, timeScale);
   return { changes, tooLate };
 }
@@ -54,9 +54,9 @@ export async function sweepDueGaps(client: pg.PoolClient, now: number, timeScale
     const withRules = { ...binding, rules: binding.rules };
     const result = sweepGaps(row.state, now, withRules.rules, binding.id);
     changes += result.changes.length;
-    saved.push({ deviceId: row.device_id, binding: withRules, state: result.state });
-    await recordChanges(client, row.device_id, withRules, result.changes);
+    saved.push({ deviceId: row.device_id, binding: withRules, state: result.state, changes: result.changes });
   }
+  await recordChanges(client, saved);
   await saveStates(client, saved, timeScale);
   return changes;
 }
@@ -65,6 +65,7 @@ interface SavedState {
   deviceId: string;
   binding: Binding & { rules: RuleSet };
   state: EngineState;
+  changes: EpisodeChange[];
 }
 
 async function lockStates(client: pg.PoolClient, bindingIds: string[]): Promise<Map<string, EngineState>> {
@@ -94,13 +95,36 @@ async function saveStates(client: pg.PoolClient, saved: SavedState[], timeScale:
 /**
  * Each change updates its excursion row; opening and closing (a withdrawal closes) also queue a
  * signal for the workflow that cares: the batch of a shipment, or the equipment's own workflow.
- * The change id makes a re-derived change one row, however often the engine reports it.
+ * The change id makes a re-derived change one row, however often the engine reports it. One
+ * statement each for the whole chunk.
  */
-async function recordChanges(client: pg.PoolClient, deviceId: string, binding: Binding, changes: EpisodeChange[]): Promise<void> {
-  if (changes.length === 0) return;
-  // One row per episode, its last change winning (an episode can open and close in one chunk).
-  const latest = new Map(changes.map((c) => [c.episode.id, c]));
-  const rows = [...latest.values()].map(({ change, episode }) => ({
+async function recordChanges(client: pg.PoolClient, saved: SavedState[]): Promise<void> {
+  const excursionRows = saved.flatMap(({ deviceId, binding, changes }) => {
+    // One row per episode, its last change winning (an episode can open and close in one chunk).
+    const latest = new Map(changes.map((c) => [c.episode.id, c]));
+    return [...latest.values()].map(({ change, episode }) => excursionRow(deviceId, binding, change, episode));
+  });
+  if (excursionRows.length === 0) return;
+  await client.query(
+    `insert into excursions (id, kind, device_id, batch_id, shipment_id, equipment_id, binding_id, metric, rule, state, opened_at, closed_at, peak_value, duration_ms)
+     select id, kind, device_id, batch_id, shipment_id, equipment_id, binding_id, metric, rule, state, opened_at, closed_at, peak_value, duration_ms
+       from json_populate_recordset(null::excursions, $1::json)
+     on conflict (id) do update set state = excluded.state, closed_at = excluded.closed_at, peak_value = excluded.peak_value,
+       duration_ms = excluded.duration_ms, updated_at = now()`,
+    [JSON.stringify(excursionRows)],
+  );
+  const signals = saved.flatMap(({ deviceId, binding, changes }) => signalRows(deviceId, binding, changes));
+  if (signals.length === 0) return;
+  await client.query(
+    `insert into workflow_signals (change_id, workflow_id, signal, payload)
+     select change_id, workflow_id, signal, payload from json_populate_recordset(null::workflow_signals, $1::json)
+     on conflict (change_id) do nothing`,
+    [JSON.stringify(signals)],
+  );
+}
+
+function excursionRow(deviceId: string, binding: Binding, change: EpisodeChange['change'], episode: EpisodeChange['episode']) {
+  return {
     id: episode.id,
     kind: episode.kind,
     device_id: deviceId,
@@ -115,19 +139,13 @@ async function recordChanges(client: pg.PoolClient, deviceId: string, binding: B
     closed_at: episode.closedAt === undefined ? null : new Date(episode.closedAt).toISOString(),
     peak_value: episode.peak ?? null,
     duration_ms: episode.closedAt === undefined ? null : episode.closedAt - episode.openedAt,
-  }));
-  await client.query(
-    `insert into excursions (id, kind, device_id, batch_id, shipment_id, equipment_id, binding_id, metric, rule, state, opened_at, closed_at, peak_value, duration_ms)
-     select id, kind, device_id, batch_id, shipment_id, equipment_id, binding_id, metric, rule, state, opened_at, closed_at, peak_value, duration_ms
-       from json_populate_recordset(null::excursions, $1::json)
-     on conflict (id) do update set state = excluded.state, closed_at = excluded.closed_at, peak_value = excluded.peak_value,
-       duration_ms = excluded.duration_ms, updated_at = now()`,
-    [JSON.stringify(rows)],
-  );
+  };
+}
 
+function signalRows(deviceId: string, binding: Binding, changes: EpisodeChange[]) {
   const workflowId = binding.batchId !== null ? batchWorkflowId(binding.batchId) : binding.equipmentId !== null ? equipmentWorkflowId(binding.equipmentId) : null;
-  if (workflowId === null) return;
-  const signals = changes
+  if (workflowId === null) return [];
+  return changes
     .filter((c) => c.change !== 'updated')
     .map(({ change, episode }) => {
       const closed = change !== 'opened';
@@ -143,11 +161,4 @@ async function recordChanges(client: pg.PoolClient, deviceId: string, binding: B
       };
       return { change_id: `${episode.id}:${payload.change}`, workflow_id: workflowId, signal: 'excursion', payload };
     });
-  if (signals.length === 0) return;
-  await client.query(
-    `insert into workflow_signals (change_id, workflow_id, signal, payload)
-     select change_id, workflow_id, signal, payload from json_populate_recordset(null::workflow_signals, $1::json)
-     on conflict (change_id) do nothing`,
-    [JSON.stringify(signals)],
-  );
 }
