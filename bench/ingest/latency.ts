@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { startApiServer } from '../../src/api/server.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
-import { batchWorkflowId, statusQuery } from '../../workflows/messages.js';
+import { batchWorkflowId, equipmentWorkflowId, statusQuery } from '../../workflows/messages.js';
 import { log } from '../workflows/log.js';
 import { percentile, sortNum } from '../workflows/percentiles.js';
 import type { Device } from './fleet.js';
@@ -60,6 +60,9 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   let stopLoad = false;
   try {
     await untilReady(ingest.opsUrl);
+    // The throughput phase's excursions queued signals to hundreds of equipment workflows: let this
+    // ingest send them and retire those workflows first, so the timing starts on a settled system.
+    await settleFleetWorkflows(pool, temporal, fleet);
     const loggers = await batchesInTransit(api, profile.id, batchCount, batchIds);
     log(`latency: ${loggers.length} batches in OUTBOUND_TRANSIT with a logger each; background load ${loadPerSecond}/s`);
     const send = (deviceId: string, value: number) =>
@@ -134,6 +137,22 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   }
 }
 
+/** Waits until the fleet's queued signals are sent, then terminates the fleet's equipment workflows. */
+export async function settleFleetWorkflows(pool: pg.Pool, temporal: Client, fleet: Device[]) {
+  for (let waited = 0; waited < 300; waited++) {
+    const { rows } = await pool.query<{ n: string }>("select count(*) as n from workflow_signals where sent_at is null and workflow_id like $1", [`equipment:${RUN}-%`]);
+    if (rows[0]!.n === '0') break;
+    await sleep(1_000);
+  }
+  await terminateFleetWorkflows(temporal, fleet);
+}
+
+export async function terminateFleetWorkflows(temporal: Client, fleet: Device[]) {
+  for (const device of fleet) {
+    await temporal.workflow.getHandle(equipmentWorkflowId(device.equipmentId)).terminate('benchmark over').catch(() => undefined);
+  }
+}
+
 /**
  * Answers the batch until its outbound leg is under way. A status read can time out while the
  * worker catches up (the throughput phase's excursions started hundreds of equipment workflows just
@@ -167,7 +186,7 @@ async function batchesInTransit(api: ReturnType<typeof apiClient>, productId: st
       const body = { deviceId, gatewayId: `${RUN}-gw-live`, kind: 'shipper_logger', binding: { shipmentId: detail.shipments[0]!.shipmentId } };
       let bound = await api.call('POST', '/v1/devices', body);
       // The batch lists a leg as soon as its child workflow starts; the shipment row follows a moment later.
-      for (let tries = 0; bound.status === 404 && tries < 50; tries++) {
+      for (let tries = 0; bound.status === 404 && tries < 600; tries++) {
         await sleep(100);
         bound = await api.call('POST', '/v1/devices', body);
       }

@@ -9,8 +9,9 @@ import pg from 'pg';
 import { log } from '../workflows/log.js';
 import { registerFleet, reading, retireFleet, EVENT_SPACING_MS, type Device } from './fleet.js';
 import { copyRows, naiveConsumer, noopConsumer, scratchTable } from './limits.js';
-import { latencyPhase } from './latency.js';
-import { DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
+import { Client, Connection } from '@temporalio/client';
+import { latencyPhase, terminateFleetWorkflows } from './latency.js';
+import { config, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
 import { ingestPhase } from './throughput.js';
@@ -24,7 +25,23 @@ async function main() {
     if (!flags['skip-latency']) console.log(writeReport({ latency: await latencyPhase(pool, devices) }));
   } finally {
     await retireFleet(pool, devices);
+    await forgetFleetWorkflows(pool, devices);
     await pool.end();
+  }
+}
+
+/**
+ * The fleet's equipment exists only for this run: its workflows are terminated, and signals still
+ * queued for them are marked as not sent (outcome `not_running`) so that no later ingest process
+ * starts those workflows again.
+ */
+async function forgetFleetWorkflows(pool: pg.Pool, devices: Device[]) {
+  await pool.query("update workflow_signals set sent_at = now(), outcome = 'not_running' where sent_at is null and workflow_id like $1", [`equipment:${RUN}-%`]);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+  try {
+    await terminateFleetWorkflows(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), devices);
+  } finally {
+    await connection.close();
   }
 }
 
