@@ -79,9 +79,15 @@ async function lockStates(client: pg.PoolClient, bindingIds: string[]): Promise<
 
 async function saveStates(client: pg.PoolClient, saved: SavedState[], timeScale: number): Promise<void> {
   if (saved.length === 0) return;
+  // Silence is judged on both clocks: no reading newer than the gap time (event time) and nothing
+  // heard for the gap time (arrival). A backfill of old readings, or ingest running behind, keeps
+  // arriving, so it is not mistaken for a silent device and no gap opens and withdraws per chunk.
+  const heardAt = Date.now();
   const dueAt = (s: SavedState) => {
     const due = gapDueAt(s.state, s.binding.rules);
-    return due === undefined || due >= s.binding.to ? null : new Date(due).toISOString();
+    if (due === undefined) return null;
+    const both = Math.max(due, heardAt + s.binding.rules.gapAfterMs);
+    return both >= s.binding.to ? null : new Date(both).toISOString();
   };
   await client.query(
     `insert into engine_state (binding_id, device_id, state, gap_due_at, time_scale, updated_at)
