@@ -60,9 +60,6 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   let stopLoad = false;
   try {
     await untilReady(ingest.opsUrl);
-    // The throughput phase's excursions queued signals to hundreds of equipment workflows: let this
-    // ingest send them and retire those workflows first, so the timing starts on a settled system.
-    await settleFleetWorkflows(pool, temporal, fleet);
     const loggers = await batchesInTransit(api, profile.id, batchCount, batchIds);
     log(`latency: ${loggers.length} batches in OUTBOUND_TRANSIT with a logger each; background load ${loadPerSecond}/s`);
     const send = (deviceId: string, value: number) =>
@@ -135,16 +132,6 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
       if (warnings.length > 0) log(`${name}: ${warnings.length} warnings, e.g. ${warnings.slice(0, 3).join('\n')}`);
     }
   }
-}
-
-/** Waits until the fleet's queued signals are sent, then terminates the fleet's equipment workflows. */
-export async function settleFleetWorkflows(pool: pg.Pool, temporal: Client, fleet: Device[]) {
-  for (let waited = 0; waited < 300; waited++) {
-    const { rows } = await pool.query<{ n: string }>("select count(*) as n from workflow_signals where sent_at is null and workflow_id like $1", [`equipment:${RUN}-%`]);
-    if (rows[0]!.n === '0') break;
-    await sleep(1_000);
-  }
-  await terminateFleetWorkflows(temporal, fleet);
 }
 
 export async function terminateFleetWorkflows(temporal: Client, fleet: Device[]) {
