@@ -1,14 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
-import { IngestPipeline, reading, until, type Reading } from '../setup/ingest-pipeline.js';
+import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
-import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
+import { useJourneyServices } from '../setup/journey-services.js';
 
 /**
  * Telemetry never enters workflow history. A batch whose shipper loggers sent 50,000 readings
@@ -24,25 +21,12 @@ const TIME_SCALE = 17_280;
 const INGEST_SCALE = 600;
 const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
-const ingest = new IngestPipeline(INGEST_SCALE);
-let worker: ChildProcess;
-let server: ApiServer;
+const services = useJourneyServices(TIME_SCALE, INGEST_SCALE);
+const { ingest } = services;
 let api: ReturnType<typeof apiClient>;
 let connection: Connection;
-
-beforeAll(async () => {
-  [worker] = await Promise.all([startWorkerProcess(TIME_SCALE), ingest.start()]);
-  server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  api = apiClient(server.url);
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
-});
-afterAll(async () => {
-  await ingest.dispose();
-  await server?.close();
-  await connection?.close();
-  if (worker) await stopWorkerProcess(worker);
-  await pool.end();
-});
+beforeAll(() => void ({ api, connection } = services));
+afterAll(() => pool.end());
 
 async function enroll() {
   const res = await api.call('POST', '/v1/batches', {

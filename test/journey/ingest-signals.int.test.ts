@@ -1,14 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
 import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
-import { IngestPipeline, reading, until, type Reading } from '../setup/ingest-pipeline.js';
+import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
-import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
+import { useJourneyServices } from '../setup/journey-services.js';
 
 /**
  * Readings on Kafka reach a batch's workflow only as state changes, once each, through a real
@@ -21,26 +18,13 @@ const BATCH_SCALE = 3_600;
 const INGEST_SCALE = 600;
 const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
-const ingest = new IngestPipeline(INGEST_SCALE);
 const QA = { name: 'Q. Person', role: 'qualified person' };
-let worker: ChildProcess;
-let server: ApiServer;
+const services = useJourneyServices(BATCH_SCALE, INGEST_SCALE);
+const { ingest } = services;
 let api: ReturnType<typeof apiClient>;
 let connection: Connection;
-
-beforeAll(async () => {
-  [worker] = await Promise.all([startWorkerProcess(BATCH_SCALE), ingest.start()]);
-  server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: BATCH_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  api = apiClient(server.url);
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
-});
-afterAll(async () => {
-  await ingest.dispose();
-  await server?.close();
-  await connection?.close();
-  if (worker) await stopWorkerProcess(worker);
-  await pool.end();
-});
+beforeAll(() => void ({ api, connection } = services));
+afterAll(() => pool.end());
 
 const poll = <T>(what: string, probe: () => Promise<T | false | undefined | null>, timeoutMs?: number) =>
   until(what, probe, { timeoutMs, context: () => `ingest log:\n${ingest.log()}` });

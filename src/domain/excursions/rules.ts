@@ -37,14 +37,7 @@ export function ruleId(metric: Metric, min: number | undefined, max: number | un
   return `${metric}:${min ?? ''}..${max ?? ''}`;
 }
 
-export interface RuleSpec {
-  metric: Metric;
-  min?: number;
-  max?: number;
-  hysteresis: number;
-  minDurationMs: number;
-  budgetMs?: number;
-}
+export type RuleSpec = Omit<ThresholdRule, 'id'>;
 
 /** A rule with its id, and without keys that are undefined (rules are stored as JSON). */
 export function thresholdRule(spec: RuleSpec): ThresholdRule {
