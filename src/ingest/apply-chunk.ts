@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import type { EngineReading } from '../domain/excursions/types.js';
 import { bindingAt, loadRegistrations } from './bindings.js';
 import type { DeadLetterReason, SensorReading } from './contract.js';
@@ -51,14 +52,10 @@ export type ChunkOutcome =
  * a rebalance, a zombie consumer) and are skipped, so each message takes effect exactly once.
  */
 export async function applyChunk(deps: ChunkDeps, topic: string, partition: number, messages: RawMessage[]): Promise<ChunkOutcome> {
-  const client = await deps.pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(deps.pool, async (client): Promise<ChunkOutcome> => {
     const stored = await lockOffset(client, deps.groupId, topic, partition);
-    if (stored !== undefined && BigInt(messages[0]!.offset) > stored) {
-      await client.query('rollback');
-      return { kind: 'seek', offset: stored.toString() };
-    }
+    // Nothing written yet, so committing this transaction changes nothing.
+    if (stored !== undefined && BigInt(messages[0]!.offset) > stored) return { kind: 'seek', offset: stored.toString() };
     const fresh = stored === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= stored);
     const outcome = await applyMessages(client, deps, fresh, topic, partition);
     const nextOffset = (BigInt(messages.at(-1)!.offset) + 1n).toString();
@@ -69,14 +66,8 @@ export async function applyChunk(deps: ChunkDeps, topic: string, partition: numb
         [deps.groupId, topic, partition, nextOffset],
       );
     }
-    await client.query('commit');
     return { kind: 'applied', nextOffset, replayed: messages.length - fresh.length, ...outcome };
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function lockOffset(client: pg.PoolClient, groupId: string, topic: string, partition: number): Promise<bigint | undefined> {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import { sweepDueGaps } from './engine-store.js';
 
 /**
@@ -11,19 +12,12 @@ export function startGapSweeper(options: { pool: pg.Pool; timeScale: number; onC
   let timer: NodeJS.Timeout | undefined;
 
   const sweep = async () => {
-    let client: pg.PoolClient | undefined;
     try {
-      // Inside the try: PostgreSQL being away at a tick is a failed sweep, retried, not a crash.
-      client = await pool.connect();
-      await client.query('begin');
-      const changes = await sweepDueGaps(client, Date.now(), timeScale);
-      await client.query('commit');
+      // PostgreSQL being away at a tick is a failed sweep, retried at the next one, not a crash.
+      const changes = await inTransaction(pool, (client) => sweepDueGaps(client, Date.now(), timeScale));
       if (changes > 0) onChanges();
     } catch (err) {
-      await client?.query('rollback').catch(() => undefined);
       log('gap sweep failed; retried at the next tick', { error: err instanceof Error ? err.message : String(err) });
-    } finally {
-      client?.release();
     }
   };
   let running: Promise<void> = Promise.resolve();

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
 import { equipmentWorkflowId, excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
+import { inTransaction } from '../db/transaction.js';
 import type { IngestMetrics } from './metrics.js';
 
 interface SignalRow {
@@ -59,9 +60,7 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
   };
 
   const round = async (): Promise<number> => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+    const sent = await inTransaction(pool, async (client) => {
       const { rows } = await client.query<SignalRow>(
         'select id, workflow_id, payload from workflow_signals where sent_at is null order by id limit 200 for update skip locked',
       );
@@ -82,15 +81,10 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
           [flat.map((o) => o.id), flat.map((o) => o.outcome)],
         );
       }
-      await client.query('commit');
-      for (const o of flat) metrics.signals.inc({ outcome: o.outcome });
-      return rows.length;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return flat;
+    });
+    for (const o of sent) metrics.signals.inc({ outcome: o.outcome });
+    return sent.length;
   };
 
   const loop = (async () => {

@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import { BATCH_EVENTS_TOPIC, EVENT_ID_HEADER } from './batch-events.js';
 
 export interface OutboxPublisherOptions {
@@ -84,9 +85,7 @@ export function startOutboxPublisher(options: OutboxPublisherOptions): { stop():
 
 /** One round; returns how many rows it published. */
 async function publishRound(pool: pg.Pool, producer: Producer, batchSize: number): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<OutboxRow>(
       `select id, event_id, topic, key, payload from outbox
        where published_at is null order by id limit $1 for update skip locked`,
@@ -96,14 +95,8 @@ async function publishRound(pool: pg.Pool, producer: Producer, batchSize: number
       await producer.sendBatch({ topicMessages: byTopic(rows) });
       await client.query('update outbox set published_at = now() where id = any($1::bigint[])', [rows.map((r) => r.id)]);
     }
-    await client.query('commit');
     return rows.length;
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Messages grouped by topic, each group in outbox order, so per-key order is the commit order. */
