@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
-import { dlqTopicOf } from '../../src/ingest/contract.js';
+import { dlqTopicOf, type SensorReading } from '../../src/ingest/contract.js';
 import { stackConfig, unique } from './services.js';
 import { startV2vProcess, stopV2vProcess, type V2vProcess } from './v2v-process.js';
 
-export interface Reading {
-  eventId: string;
-  gatewayId: string;
-  deviceId: string;
-  metric: 'temperature_c' | 'tilt_deg';
-  value: number;
-  unit: string;
-  eventTime: string;
-}
+/** The readings these tests send: temperature and tilt, as the contract types them. */
+export type Reading = Extract<SensorReading, { value: number }> & { metric: 'temperature_c' | 'tilt_deg' };
 
 export const reading = (gatewayId: string, deviceId: string, at: number, value: number, metric: Reading['metric'] = 'temperature_c'): Reading => ({
   eventId: randomUUID(), gatewayId, deviceId, metric, value, unit: metric === 'tilt_deg' ? 'deg' : 'C', eventTime: new Date(at).toISOString(),
