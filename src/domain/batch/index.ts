@@ -1,0 +1,7 @@
+// The journey of one batch as a decider (DESIGN §4): run by the batch workflow and by the digital twin.
+export * from './types.js';
+export { decide } from './decide.js';
+export { evolve, initialState } from './evolve.js';
+export { awaiting, escalationDue, humanStepKey, isEnded, nextDeadline, unassessedBlocking } from './awaiting.js';
+export { BOOKABLE_STAGES, FORECAST_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays } from './journey.js';
+export { compensation } from './compensation.js';

@@ -1,0 +1,58 @@
+import type { HandoffStep, Milestone } from '../commands.js';
+import { DAY_MS, HOUR_MS } from '../profile.js';
+import type { SHIPMENT_LEGS, Stage } from '../stages.js';
+import type { JourneyInput } from './types.js';
+
+type Leg = (typeof SHIPMENT_LEGS)[number];
+
+/**
+ * The hand-offs of DESIGN §3 as data: the stage in which each is awaited, where it leads, and the
+ * shipment leg it starts or ends. Nothing else in V2V says which scan comes when.
+ */
+export const HANDOFFS: Record<HandoffStep, { awaitedIn: Stage; leadsTo: Stage; leg?: { leg: Leg; action: 'start' | 'deliver' } }> = {
+  collection: { awaitedIn: 'APHERESIS_SCHEDULED', leadsTo: 'COLLECTED' },
+  'outbound-pickup': { awaitedIn: 'COLLECTED', leadsTo: 'OUTBOUND_TRANSIT', leg: { leg: 'outbound', action: 'start' } },
+  'facility-receipt': { awaitedIn: 'OUTBOUND_TRANSIT', leadsTo: 'RECEIVED_AT_FACILITY', leg: { leg: 'outbound', action: 'deliver' } },
+  'return-pickup': { awaitedIn: 'RELEASED', leadsTo: 'RETURN_TRANSIT', leg: { leg: 'return', action: 'start' } },
+  'site-receipt': { awaitedIn: 'RETURN_TRANSIT', leadsTo: 'RECEIVED_AT_SITE', leg: { leg: 'return', action: 'deliver' } },
+  infusion: { awaitedIn: 'INFUSION_SCHEDULED', leadsTo: 'INFUSED' },
+};
+
+/** The hand-off a batch waits for in a stage, if that stage moves material. */
+export const handoffAwaitedIn = (stage: Stage): HandoffStep | undefined =>
+  (Object.keys(HANDOFFS) as HandoffStep[]).find((step) => HANDOFFS[step].awaitedIn === stage);
+
+/** The manufacturing execution system reports these, in order, between start and QC. */
+export const MANUFACTURING_STEPS = [
+  'activation-complete',
+  'transduction-complete',
+  'expansion-complete',
+  'harvest-complete',
+  'cryopreservation-complete',
+] as const satisfies readonly Milestone[];
+
+/** An infusion can be booked once the product is released (it travels while the patient has LD). */
+export const BOOKABLE_STAGES: readonly Stage[] = ['RELEASED', 'RETURN_TRANSIT', 'RECEIVED_AT_SITE', 'INFUSION_SCHEDULED'];
+
+/** Stages entered before release, where a fresh turnaround forecast is worth making. */
+export const FORECAST_STAGES: ReadonlySet<Stage> = new Set<Stage>([
+  'APHERESIS_SCHEDULED', 'COLLECTED', 'OUTBOUND_TRANSIT', 'RECEIVED_AT_FACILITY', 'MANUFACTURING', 'QC_TESTING', 'AWAITING_QA_RELEASE',
+]);
+
+/** A human step overdue is escalated this many times, then left to wait. */
+export const MAX_ESCALATIONS = 3;
+/** A full facility is asked again after this many (simulated) hours. */
+export const SLOT_RETRY_HOURS = 1;
+
+/** The batch's clock: its enrolled time scale, and nothing else, turns profile durations into milliseconds. */
+export function batchClock(input: Pick<JourneyInput, 'timeScale'>) {
+  return { dayMs: DAY_MS / input.timeScale, hourMs: HOUR_MS / input.timeScale, hours: (h: number) => (h * HOUR_MS) / input.timeScale };
+}
+
+/** How long the line is held: every manufacturing step plus QC, in the product's nominal days. */
+export function manufacturingDays(input: Pick<JourneyInput, 'profile'>): number {
+  const { manufacturingDays: days, qcDays } = input.profile;
+  return Object.values(days).reduce((a, d) => a + d, 0) + qcDays;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,0 +1,187 @@
+import type {
+  Actor,
+  AssessmentCommand,
+  BookingCommand,
+  CancelCommand,
+  HandoffCommand,
+  HandoffStep,
+  Milestone,
+  MilestoneCommand,
+  QaDispositionCommand,
+} from '../commands.js';
+import type { ErrorType } from '../errors.js';
+import type { ProductProfile } from '../profile.js';
+import type { SHIPMENT_LEGS, Stage } from '../stages.js';
+
+type Leg = (typeof SHIPMENT_LEGS)[number];
+
+/** Who the batch is and where it goes: fixed at enrolment, the batch workflow's input. */
+export interface JourneyInput {
+  batchId: string;
+  coiId: string;
+  productId: string;
+  profile: ProductProfile;
+  apheresisCenterId: string;
+  facilityId: string;
+  treatmentCenterId: string;
+  /** V2V_TIME_SCALE at enrolment: every profile duration is divided by it, for this batch only. */
+  timeScale: number;
+}
+
+/** What the batch waits for next (DESIGN §5); null once it has reached an end state. */
+export type Awaiting =
+  | { kind: 'handoff'; step: HandoffStep }
+  | { kind: 'milestone'; milestone: Milestone }
+  | { kind: 'qa-disposition' }
+  | { kind: 'excursion-assessment'; excursionId: string }
+  | { kind: 'infusion-booking'; earliest: string; latest: string }
+  | { kind: 'timer'; until: string; reason: string }
+  | null;
+
+export const ISSUE_KINDS = ['excursion', 'deviation', 'telemetry_gap'] as const;
+export const ISSUE_STATES = ['open', 'closed'] as const;
+
+/** An excursion (from ingest) or a deviation (raised by the journey) that QA must assess. */
+export interface Issue {
+  id: string;
+  kind: (typeof ISSUE_KINDS)[number];
+  reason: string;
+  /** A blocking issue holds the batch (ON_HOLD) until QA assesses it; a scan mismatch does not. */
+  blocking: boolean;
+  openedAt: string;
+  closedAt?: string;
+  state: (typeof ISSUE_STATES)[number];
+  assessment?: { impact: AssessmentCommand['impact']; signer: Actor; at: string };
+}
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  stage?: Stage;
+  detail?: string;
+}
+
+export interface ShipmentRef {
+  shipmentId: string;
+  leg: Leg;
+  state: 'in_transit' | 'delivered' | 'cancelled';
+}
+
+export interface Booking {
+  infusionDate: string;
+  ldStart: string;
+  ldEnd: string;
+  chair: string;
+}
+
+/** Ingest → batch: only state changes, never readings. */
+export interface ExcursionChange {
+  excursionId: string;
+  change: 'opened' | 'closed';
+  kind: Exclude<Issue['kind'], 'deviation'>;
+  deviceId: string;
+  metric?: string;
+  at: string;
+  peak?: number;
+  durationMs?: number;
+}
+
+export interface EquipmentRiskChange {
+  equipmentId: string;
+  risk: number;
+  threshold: number;
+  crossed: 'above' | 'below';
+  at: string;
+}
+
+/** The manufacturing line: asked for on receipt at the facility, held until release or failure. */
+export type SlotState =
+  | { state: 'none' }
+  | { state: 'requested' }
+  | { state: 'refused'; retryAt: string }
+  | { state: 'reserved' };
+
+/**
+ * Everything the journey knows about one batch. Only `evolve` writes it; `awaiting` and the
+ * deadlines are derived from it, never stored beside it.
+ */
+export interface JourneyState {
+  input: JourneyInput;
+  stage: Stage;
+  /** The stage an ON_HOLD returns to. */
+  heldFrom?: Stage;
+  attempt: number;
+  din?: string;
+  /** Milestones reported by partners and not yet reached by the journey (kept through a hold). */
+  pending: Partial<Record<Milestone, MilestoneCommand>>;
+  slot: SlotState;
+  /** How many manufacturing steps of this attempt are done, and the bioreactor they run on. */
+  manufacturing: { done: number; equipmentId?: string };
+  quarantined: boolean;
+  qaDecision?: QaDispositionCommand;
+  /** A blocking issue QA rejected: the batch fails when the hold ends. */
+  rejection?: string;
+  issues: Issue[];
+  shipments: ShipmentRef[];
+  booking?: Booking;
+  receivedAtSite?: string;
+  /** The human step (QA disposition, an assessment) being waited for: since when, escalated how often. */
+  humanStep?: { key: string; since: string; escalations: number };
+  cancelled?: CancelCommand;
+  timeline: TimelineEntry[];
+}
+
+export type RefusalCode = ErrorType;
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+/** What people, partners, ingest and clocks ask of a batch. `at` is when (workflow time). */
+export type JourneyCommand =
+  | { type: 'scan'; scan: HandoffCommand; at: string; /** the id a leg started by this scan will take */ shipmentId: string }
+  | { type: 'milestone'; milestone: MilestoneCommand; at: string }
+  | { type: 'qa-disposition'; decision: QaDispositionCommand; at: string }
+  | { type: 'assess'; assessment: AssessmentCommand; at: string }
+  | { type: 'book'; request: BookingCommand; at: string }
+  | { type: 'cancel-booking'; at: string }
+  | { type: 'cancel'; command: CancelCommand; at: string }
+  /** The facility's answer to a manufacturing-line request. */
+  | { type: 'slot-answer'; granted: boolean; at: string }
+  /** A deadline of `deadlines(state)` has passed. */
+  | { type: 'timer-fired'; at: string }
+  | { type: 'excursion'; change: ExcursionChange; at: string }
+  | { type: 'leg-overdue'; shipmentId: string; leg: Leg; at: string }
+  | { type: 'equipment-risk'; risk: EquipmentRiskChange; at: string };
+
+/** What happened. Each event implies the side effects the workflow runs (see workflows/batch-effects.ts). */
+export type JourneyEvent =
+  | { type: 'milestone-reported'; milestone: MilestoneCommand; at: string }
+  | { type: 'milestone-reached'; milestone: MilestoneCommand; at: string }
+  | { type: 'stage-changed'; from: Stage; to: Stage; at: string }
+  | { type: 'handoff-verified'; scan: HandoffCommand; din: string; at: string }
+  | { type: 'scan-refused'; scan: HandoffCommand; issueId: string; code: RefusalCode; message: string; at: string }
+  | { type: 'leg-started'; shipmentId: string; leg: Leg; fromSiteId: string; toSiteId: string; at: string }
+  | { type: 'leg-delivered'; shipmentId: string; leg: Leg; at: string }
+  | { type: 'legs-cancelled'; shipmentIds: string[]; at: string }
+  | { type: 'slot-requested'; from: string; to: string; at: string }
+  | { type: 'slot-reserved'; at: string }
+  | { type: 'slot-refused'; retryAt: string; first: boolean; at: string }
+  | { type: 'slot-released'; at: string }
+  | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }
+  | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; at: string }
+  | { type: 'issue-closed'; issueId: string; kind: Issue['kind']; at: string }
+  | { type: 'issue-assessed'; issueId: string; issueKind: Issue['kind']; impact: AssessmentCommand['impact']; signer: Actor; meaning: string; at: string }
+  | { type: 'batch-failed'; reason: string; at: string }
+  | { type: 'recollection-started'; attempt: number; at: string }
+  | { type: 'escalated'; awaiting: Awaiting; level: number; at: string }
+  | { type: 'infusion-booked'; booking: Omit<Booking, 'chair'> & { chair?: string }; at: string }
+  | { type: 'infusion-booking-cancelled'; at: string }
+  | { type: 'cancellation-requested'; command: CancelCommand; at: string }
+  | { type: 'equipment-risk-noted'; risk: EquipmentRiskChange; at: string };
+
+/** Events to record (even with a refusal: a wrong bag's deviation is evidence), or a refusal alone. */
+export interface Decision {
+  events: JourneyEvent[];
+  refusal?: Refusal;
+}
