@@ -7,11 +7,6 @@ export interface ActivityDeps {
   pool: pg.Pool;
   /** Structured log line; alerts go through it. Never given patient data. */
   log?: (msg: string, fields?: object) => void;
-  /**
-   * V2V_TIME_SCALE of the hosting process: an infusion booking holds its chair for one day divided
-   * by it (the booking input carries no time scale of its own). Default 1.
-   */
-  timeScale?: number;
 }
 
 /** A drizzle transaction (or savepoint) handle. */

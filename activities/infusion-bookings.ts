@@ -9,15 +9,16 @@ type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionB
 
 /**
  * A chair is booked for the infusion day: [infusionDate, infusionDate + one day), the day divided
- * by the time scale. The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
+ * by the batch's own time scale (from its input, so every worker books the same day whatever clock
+ * its process runs on). The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
  * chair when two bookings race; a unique index keeps one active booking per batch.
  */
-export function infusionBookingActivities({ db, timeScale = 1 }: ActivityDeps): BookingActivities {
-  const dayMs = DAY_MS / timeScale;
+export function infusionBookingActivities({ db }: ActivityDeps): BookingActivities {
   return {
-    async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair }) {
+    async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair, timeScale }) {
+      if (!(timeScale > 0 && Number.isFinite(timeScale))) throw invalidInput(`timeScale must be a positive number, got ${timeScale}.`);
       const start = parseInstant(infusionDate, 'infusionDate');
-      const during = `[${start.toISOString()},${new Date(start.getTime() + dayMs).toISOString()})`;
+      const during = `[${start.toISOString()},${new Date(start.getTime() + DAY_MS / timeScale).toISOString()})`;
       const ld = parseInstant(ldStart, 'ldStart');
 
       return db.transaction(async (tx) => {

@@ -43,8 +43,12 @@ export interface BatchActivities {
   completeShipment(input: { shipmentId: string; state: 'delivered' | 'cancelled'; at: string }): Promise<void>;
   /** Marks every shipment of the batch that is still planned or in transit as cancelled. */
   cancelOpenShipments(input: { batchId: string; at: string }): Promise<void>;
-  /** Books a free chair (or the one asked for); fails with ERR_SLOT_TAKEN when none is free. */
-  bookInfusion(input: { key: string; batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string }): Promise<{ bookingId: string; chair: string }>;
+  /**
+   * Books a free chair (or the one asked for) for one day of the batch's clock, DAY_MS / timeScale
+   * (the time scale the batch was enrolled with, not the worker's); fails with ERR_SLOT_TAKEN when
+   * none is free.
+   */
+  bookInfusion(input: { key: string; batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string; timeScale: number }): Promise<{ bookingId: string; chair: string }>;
   cancelInfusionBooking(input: { batchId: string }): Promise<void>;
   /** An alert for coordinators (COI mismatch, excursion, escalation, at-risk booking). */
   notify(input: { key: string; batchId: string; severity: 'info' | 'warning' | 'critical'; kind: string; message: string }): Promise<void>;

@@ -48,7 +48,6 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
         db,
         pool,
         log: (msg, fields) => activityLog.info(fields ?? {}, msg),
-        timeScale: config.V2V_TIME_SCALE,
       }),
       // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.
       shutdownGraceTime: '10s',

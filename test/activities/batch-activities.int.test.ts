@@ -1,4 +1,4 @@
-import { and, count, eq, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchActivities } from '../../activities/index.js';
@@ -131,7 +131,7 @@ describe('batch activities on the real PostgreSQL', () => {
 
   it('books an infusion chair once, moves it to another day, and cancels it', async () => {
     const { batch, infusion } = await setup({ chairs: 2 });
-    const booking = { key: `${batch.id}:booking:1`, batchId: batch.id, siteId: infusion, infusionDate: '2026-05-10T00:00:00.000Z', ldStart: '2026-05-05T00:00:00.000Z' };
+    const booking = { key: `${batch.id}:booking:1`, batchId: batch.id, siteId: infusion, infusionDate: '2026-05-10T00:00:00.000Z', ldStart: '2026-05-05T00:00:00.000Z', timeScale: 1 };
     const [booked, retried] = await twice(() => activities.bookInfusion(booking));
     expect(retried).toEqual(booked);
     expect(booked.chair).toBe('chair-1');
@@ -148,7 +148,7 @@ describe('batch activities on the real PostgreSQL', () => {
   it('never gives two batches the same chair on overlapping days', async () => {
     const first = await setup({ chairs: 1 });
     const second = await createBatch(db, { ...first, productId: first.product.id });
-    const day = { siteId: first.infusion, infusionDate: '2026-06-01T00:00:00.000Z', ldStart: '2026-05-27T00:00:00.000Z' };
+    const day = { siteId: first.infusion, infusionDate: '2026-06-01T00:00:00.000Z', ldStart: '2026-05-27T00:00:00.000Z', timeScale: 1 };
     await activities.bookInfusion({ ...day, key: `${first.batch.id}:booking:1`, batchId: first.batch.id, chair: 'chair-1' });
 
     const sameChair = activities.bookInfusion({ ...day, key: `${second.id}:booking:1`, batchId: second.id, chair: 'chair-1', infusionDate: '2026-06-01T12:00:00.000Z' });
@@ -160,10 +160,36 @@ describe('batch activities on the real PostgreSQL', () => {
     expect(nextDay.chair).toBe('chair-1');
   });
 
+  it("holds a chair for one day of the batch's clock, not of the worker's", async () => {
+    // Built as the worker builds them: the process's V2V_TIME_SCALE is not among the deps, so a
+    // worker on any clock books what the batch's input says.
+    const worker = createBatchActivities({ db, pool });
+    const first = await setup({ chairs: 1 });
+    const second = await createBatch(db, { ...first, productId: first.product.id });
+    const compressed = { siteId: first.infusion, ldStart: '2026-06-09T00:00:00.000Z', timeScale: 86_400 };
+    const day = Date.parse('2026-06-10T00:00:00.000Z');
+    const at = (ms: number) => new Date(day + ms).toISOString();
+
+    await worker.bookInfusion({ ...compressed, key: `${first.batch.id}:booking:1`, batchId: first.batch.id, infusionDate: at(0) });
+    const halfDayLater = worker.bookInfusion({ ...compressed, key: `${second.id}:booking:1`, batchId: second.id, infusionDate: at(500) });
+    await expect(halfDayLater).rejects.toMatchObject({ type: ERR.SLOT_TAKEN });
+    const nextDay = await worker.bookInfusion({ ...compressed, key: `${second.id}:booking:2`, batchId: second.id, infusionDate: at(1_000) });
+    expect(nextDay.chair).toBe('chair-1');
+
+    const lengths = await db
+      .select({ ms: sql<number>`(extract(epoch from upper(${infusionBookings.during}) - lower(${infusionBookings.during})) * 1000)::float8` })
+      .from(infusionBookings)
+      .where(and(eq(infusionBookings.siteId, first.infusion), eq(infusionBookings.state, 'active')));
+    expect(lengths.map((l) => l.ms)).toEqual([DAY_MS / 86_400, DAY_MS / 86_400]);
+
+    const noClock = worker.bookInfusion({ ...compressed, key: `${second.id}:booking:3`, batchId: second.id, infusionDate: at(2_000), timeScale: 0 });
+    await expect(noClock).rejects.toMatchObject({ type: ERR.VALIDATION, nonRetryable: true, message: expect.stringContaining('timeScale') });
+  });
+
   it('lets exactly one of two batches racing for the last chair win', async () => {
     const first = await setup({ chairs: 1 });
     const second = await createBatch(db, { ...first, productId: first.product.id });
-    const day = { siteId: first.infusion, infusionDate: '2026-06-05T00:00:00.000Z', ldStart: '2026-05-31T00:00:00.000Z' };
+    const day = { siteId: first.infusion, infusionDate: '2026-06-05T00:00:00.000Z', ldStart: '2026-05-31T00:00:00.000Z', timeScale: 1 };
     const race = await Promise.allSettled([first.batch.id, second.id].map((batchId) => activities.bookInfusion({ ...day, key: `${batchId}:booking:1`, batchId })));
     expect(race.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(race.find((r) => r.status === 'rejected')).toMatchObject({ reason: { type: ERR.SLOT_TAKEN } });
