@@ -1,6 +1,8 @@
 import { productProfile } from '../../../src/domain/profiles.js';
 import { awaiting, decide, evolve, initialState, type Awaiting, type JourneyCommand, type JourneyInput, type JourneyState } from '../../../src/domain/batch/index.js';
 
+type Untimed<T> = T extends unknown ? Omit<T, 'at'> : never;
+
 export const T0 = Date.parse('2027-01-04T08:00:00.000Z');
 export const DAY = 86_400_000;
 export const DIN = 'W123426000123';
@@ -32,7 +34,7 @@ export class Journey {
     return awaiting(this.state, this.now);
   }
   /** Decides and, unless refused, applies. Returns the decision. */
-  send(command: Omit<JourneyCommand, 'at'> & { at?: string }) {
+  send(command: Untimed<JourneyCommand> & { at?: string }) {
     const decision = decide({ at: this.iso(), ...command } as JourneyCommand, this.state);
     if (!decision.refusal || decision.events.length > 0) this.state = decision.events.reduce(evolve, this.state);
     return decision;
