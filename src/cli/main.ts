@@ -7,6 +7,7 @@ import { apiCommand } from './api-command.js';
 import { auditCommand } from './audit-command.js';
 import { demoCommand } from './demo-command.js';
 import { ingestCommand } from './ingest-command.js';
+import { simulateCommand } from './simulate-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -19,6 +20,7 @@ program.addCommand(apiCommand(loadConfigOrExit));
 program.addCommand(auditCommand(loadConfigOrExit));
 program.addCommand(ingestCommand(loadConfigOrExit));
 program.addCommand(demoCommand(loadConfigOrExit));
+program.addCommand(simulateCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {
