@@ -12,9 +12,9 @@ export type { ActivityDeps } from './deps.js';
 export type { BatchActivities } from './types.js';
 
 /**
- * The batch workflow's side effects on PostgreSQL. Every activity is idempotent: its input carries
- * a key (record key, event id, shipment id, alert key) or is naturally keyed by the batch, so a
- * retry after a lost response writes nothing twice.
+ * The batch workflow's side effects on PostgreSQL. Every activity is idempotent, keyed by its input
+ * or by the batch (which ones, how: activities/types.ts), so a retry after a lost response writes
+ * nothing twice.
  */
 export function createBatchActivities(deps: ActivityDeps): BatchActivities {
   return {

@@ -11,7 +11,8 @@ type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionB
  * A chair is booked for the infusion day: [infusionDate, infusionDate + one day), the day divided
  * by the batch's own time scale (from its input, so every worker books the same day whatever clock
  * its process runs on). The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
- * chair when two bookings race; a unique index keeps one active booking per batch.
+ * chair when two bookings race; a unique index keeps one active booking per batch. Idempotent by
+ * batch, with no key of its own: the same booking asked again is returned, another one replaces it.
  */
 export function infusionBookingActivities({ db }: ActivityDeps): BookingActivities {
   return {

@@ -9,7 +9,8 @@ type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releas
 /**
  * A facility makes one batch per line at a time. The exclusion constraint
  * `manufacturing_slots_no_overlap` is the arbiter, not a read-then-write check: two workers
- * reserving at once cannot both win a line, whatever they read before.
+ * reserving at once cannot both win a line, whatever they read before. Idempotent by batch, with
+ * no key of its own: a batch holds at most one reserved slot, and asking again returns it.
  */
 export function manufacturingSlotActivities({ db }: ActivityDeps): SlotActivities {
   return {

@@ -5,8 +5,16 @@ import type { Stage } from '../src/domain/stages.js';
 import type { Forecast } from '../workflows/messages.js';
 
 /**
- * Every write carries a key the workflow derives deterministically (e.g. `${batchId}:custody:7`),
- * so a retried activity finds its earlier write and does nothing twice.
+ * Every activity is idempotent, so a retry after a lost response writes nothing twice, in one of
+ * two ways:
+ * - keyed: the input carries a key the workflow derives deterministically, and the first write
+ *   under it wins: appendCustodyRecord (`key`, e.g. `${batchId}:custody:7`), recordStageChange
+ *   (`eventId`), createShipment and completeShipment (`shipmentId`), notify (`key`), and
+ *   forecastTurnaround (keyed by batch, stage and `stageEnteredAt`);
+ * - by batch: a batch holds at most one reserved manufacturing slot and one active infusion
+ *   booking, so reserveManufacturingSlot returns the slot the batch already holds, bookInfusion the
+ *   same booking asked again (another day or chair moves it), and the release and cancel
+ *   activities change only what is still reserved, active or open.
  */
 export interface CustodyRecordInput {
   key: string;
@@ -37,7 +45,8 @@ export interface BatchActivities {
   appendCustodyRecord(input: CustodyRecordInput): Promise<{ seq: number; hash: string }>;
   /** Updates the batch row, records the stage history and writes the outbound event to the outbox, in one transaction. */
   recordStageChange(input: StageChangeInput): Promise<void>;
-  reserveManufacturingSlot(input: { key: string; batchId: string; facilityId: string; from: string; to: string }): Promise<{ slotId: string; line: string }>;
+  /** The batch's one reserved slot: a free line of the facility, or the slot the batch already holds. */
+  reserveManufacturingSlot(input: { batchId: string; facilityId: string; from: string; to: string }): Promise<{ slotId: string; line: string }>;
   releaseManufacturingSlot(input: { batchId: string }): Promise<void>;
   createShipment(input: { shipmentId: string; batchId: string; leg: 'outbound' | 'return'; fromSiteId: string; toSiteId: string; departedAt: string; stabilityDeadline: string }): Promise<void>;
   completeShipment(input: { shipmentId: string; state: 'delivered' | 'cancelled'; at: string }): Promise<void>;
@@ -46,9 +55,10 @@ export interface BatchActivities {
   /**
    * Books a free chair (or the one asked for) for one day of the batch's clock, DAY_MS / timeScale
    * (the time scale the batch was enrolled with, not the worker's); fails with ERR_SLOT_TAKEN when
-   * none is free.
+   * none is free. The batch's one active booking: asked again it is returned, another day or chair
+   * replaces it.
    */
-  bookInfusion(input: { key: string; batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string; timeScale: number }): Promise<{ bookingId: string; chair: string }>;
+  bookInfusion(input: { batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string; timeScale: number }): Promise<{ bookingId: string; chair: string }>;
   cancelInfusionBooking(input: { batchId: string }): Promise<void>;
   /** An alert for coordinators (COI mismatch, excursion, escalation, at-risk booking). */
   notify(input: { key: string; batchId: string; severity: 'info' | 'warning' | 'critical'; kind: string; message: string }): Promise<void>;

@@ -151,7 +151,7 @@ export function registerBatchHandlers(b: BatchState) {
       const infusionDate = new Date(infusionAt).toISOString();
       const ldStart = new Date(verdict.ldStart).toISOString();
       const booked = await activities
-        .bookInfusion({ key, batchId, siteId: b.input.treatmentCenterId, infusionDate, ldStart, chair: request.chair, timeScale: b.input.timeScale })
+        .bookInfusion({ batchId, siteId: b.input.treatmentCenterId, infusionDate, ldStart, chair: request.chair, timeScale: b.input.timeScale })
         .catch(failWithCause);
       b.booking = { infusionDate, ldStart, ldEnd: new Date(verdict.ldEnd).toISOString(), chair: booked.chair };
       b.bookingVersion++;

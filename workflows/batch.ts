@@ -91,7 +91,6 @@ async function reserveManufacturingSlot(b: BatchState) {
   for (let tries = 1; ; tries++) {
     try {
       await activities.reserveManufacturingSlot({
-        key: `${input.batchId}:slot:${b.attempt}`,
         batchId: input.batchId,
         facilityId: input.facilityId,
         from: nowIso(),

@@ -101,16 +101,16 @@ describe('batch activities on the real PostgreSQL', () => {
     const other = await createBatch(db, { ...first, productId: first.product.id });
     const slot = { facilityId: first.facility, from: '2026-04-01T00:00:00.000Z', to: '2026-04-12T00:00:00.000Z' };
 
-    const [held, retried] = await twice(() => activities.reserveManufacturingSlot({ ...slot, key: `${first.batch.id}:slot:1`, batchId: first.batch.id }));
+    const [held, retried] = await twice(() => activities.reserveManufacturingSlot({ ...slot, batchId: first.batch.id }));
     expect(retried).toEqual(held);
     expect(held.line).toBe('line-1');
     expect(await rowsOf(manufacturingSlots, eq(manufacturingSlots.batchId, first.batch.id))).toBe(1);
 
-    const overlapping = activities.reserveManufacturingSlot({ ...slot, key: `${other.id}:slot:1`, batchId: other.id, from: '2026-04-10T00:00:00.000Z', to: '2026-04-20T00:00:00.000Z' });
+    const overlapping = activities.reserveManufacturingSlot({ ...slot, batchId: other.id, from: '2026-04-10T00:00:00.000Z', to: '2026-04-20T00:00:00.000Z' });
     await expect(overlapping).rejects.toMatchObject({ type: ERR.SLOT_TAKEN, nonRetryable: true });
 
     await twice(() => activities.releaseManufacturingSlot({ batchId: first.batch.id }));
-    const freed = await activities.reserveManufacturingSlot({ ...slot, key: `${other.id}:slot:2`, batchId: other.id });
+    const freed = await activities.reserveManufacturingSlot({ ...slot, batchId: other.id });
     expect(freed.line).toBe('line-1');
   });
 
@@ -131,12 +131,12 @@ describe('batch activities on the real PostgreSQL', () => {
 
   it('books an infusion chair once, moves it to another day, and cancels it', async () => {
     const { batch, infusion } = await setup({ chairs: 2 });
-    const booking = { key: `${batch.id}:booking:1`, batchId: batch.id, siteId: infusion, infusionDate: '2026-05-10T00:00:00.000Z', ldStart: '2026-05-05T00:00:00.000Z', timeScale: 1 };
+    const booking = { batchId: batch.id, siteId: infusion, infusionDate: '2026-05-10T00:00:00.000Z', ldStart: '2026-05-05T00:00:00.000Z', timeScale: 1 };
     const [booked, retried] = await twice(() => activities.bookInfusion(booking));
     expect(retried).toEqual(booked);
     expect(booked.chair).toBe('chair-1');
 
-    const moved = await activities.bookInfusion({ ...booking, key: `${batch.id}:booking:2`, infusionDate: '2026-05-12T00:00:00.000Z', ldStart: '2026-05-07T00:00:00.000Z' });
+    const moved = await activities.bookInfusion({ ...booking, infusionDate: '2026-05-12T00:00:00.000Z', ldStart: '2026-05-07T00:00:00.000Z' });
     expect(moved.bookingId).not.toBe(booked.bookingId);
     const states = await db.select().from(infusionBookings).where(eq(infusionBookings.batchId, batch.id)).orderBy(infusionBookings.createdAt);
     expect(states.map((b) => b.state)).toEqual(['cancelled', 'active']);
@@ -149,14 +149,14 @@ describe('batch activities on the real PostgreSQL', () => {
     const first = await setup({ chairs: 1 });
     const second = await createBatch(db, { ...first, productId: first.product.id });
     const day = { siteId: first.infusion, infusionDate: '2026-06-01T00:00:00.000Z', ldStart: '2026-05-27T00:00:00.000Z', timeScale: 1 };
-    await activities.bookInfusion({ ...day, key: `${first.batch.id}:booking:1`, batchId: first.batch.id, chair: 'chair-1' });
+    await activities.bookInfusion({ ...day, batchId: first.batch.id, chair: 'chair-1' });
 
-    const sameChair = activities.bookInfusion({ ...day, key: `${second.id}:booking:1`, batchId: second.id, chair: 'chair-1', infusionDate: '2026-06-01T12:00:00.000Z' });
+    const sameChair = activities.bookInfusion({ ...day, batchId: second.id, chair: 'chair-1', infusionDate: '2026-06-01T12:00:00.000Z' });
     await expect(sameChair).rejects.toMatchObject({ type: ERR.SLOT_TAKEN, nonRetryable: true });
-    const anyChair = activities.bookInfusion({ ...day, key: `${second.id}:booking:2`, batchId: second.id });
+    const anyChair = activities.bookInfusion({ ...day, batchId: second.id });
     await expect(anyChair).rejects.toMatchObject({ type: ERR.SLOT_TAKEN });
 
-    const nextDay = await activities.bookInfusion({ ...day, key: `${second.id}:booking:3`, batchId: second.id, infusionDate: '2026-06-02T00:00:00.000Z' });
+    const nextDay = await activities.bookInfusion({ ...day, batchId: second.id, infusionDate: '2026-06-02T00:00:00.000Z' });
     expect(nextDay.chair).toBe('chair-1');
   });
 
@@ -170,10 +170,10 @@ describe('batch activities on the real PostgreSQL', () => {
     const day = Date.parse('2026-06-10T00:00:00.000Z');
     const at = (ms: number) => new Date(day + ms).toISOString();
 
-    await worker.bookInfusion({ ...compressed, key: `${first.batch.id}:booking:1`, batchId: first.batch.id, infusionDate: at(0) });
-    const halfDayLater = worker.bookInfusion({ ...compressed, key: `${second.id}:booking:1`, batchId: second.id, infusionDate: at(500) });
+    await worker.bookInfusion({ ...compressed, batchId: first.batch.id, infusionDate: at(0) });
+    const halfDayLater = worker.bookInfusion({ ...compressed, batchId: second.id, infusionDate: at(500) });
     await expect(halfDayLater).rejects.toMatchObject({ type: ERR.SLOT_TAKEN });
-    const nextDay = await worker.bookInfusion({ ...compressed, key: `${second.id}:booking:2`, batchId: second.id, infusionDate: at(1_000) });
+    const nextDay = await worker.bookInfusion({ ...compressed, batchId: second.id, infusionDate: at(1_000) });
     expect(nextDay.chair).toBe('chair-1');
 
     const lengths = await db
@@ -182,7 +182,7 @@ describe('batch activities on the real PostgreSQL', () => {
       .where(and(eq(infusionBookings.siteId, first.infusion), eq(infusionBookings.state, 'active')));
     expect(lengths.map((l) => l.ms)).toEqual([DAY_MS / 86_400, DAY_MS / 86_400]);
 
-    const noClock = worker.bookInfusion({ ...compressed, key: `${second.id}:booking:3`, batchId: second.id, infusionDate: at(2_000), timeScale: 0 });
+    const noClock = worker.bookInfusion({ ...compressed, batchId: second.id, infusionDate: at(2_000), timeScale: 0 });
     await expect(noClock).rejects.toMatchObject({ type: ERR.VALIDATION, nonRetryable: true, message: expect.stringContaining('timeScale') });
   });
 
@@ -190,7 +190,7 @@ describe('batch activities on the real PostgreSQL', () => {
     const first = await setup({ chairs: 1 });
     const second = await createBatch(db, { ...first, productId: first.product.id });
     const day = { siteId: first.infusion, infusionDate: '2026-06-05T00:00:00.000Z', ldStart: '2026-05-31T00:00:00.000Z', timeScale: 1 };
-    const race = await Promise.allSettled([first.batch.id, second.id].map((batchId) => activities.bookInfusion({ ...day, key: `${batchId}:booking:1`, batchId })));
+    const race = await Promise.allSettled([first.batch.id, second.id].map((batchId) => activities.bookInfusion({ ...day, batchId })));
     expect(race.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(race.find((r) => r.status === 'rejected')).toMatchObject({ reason: { type: ERR.SLOT_TAKEN } });
   });
