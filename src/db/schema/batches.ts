@@ -1,7 +1,7 @@
-import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
-import { at, createdAt, tstzrange } from './columns.js';
+import { at, createdAt, simulated, simulationSeed, tstzrange } from './columns.js';
 import { productProfiles, sites } from './reference.js';
 
 /**
@@ -20,12 +20,20 @@ export const batches = pgTable('batches', {
   stage: text('stage', { enum: STAGES }).notNull().default('ORDERED'),
   /** The V2V_TIME_SCALE the batch was enrolled with, so forecasts learn only from batches on the same clock. */
   timeScale: doublePrecision('time_scale').notNull().default(1),
+  simulationSeed: simulationSeed(),
+  simulated: simulated(),
   createdAt: createdAt(),
   updatedAt: at('updated_at').notNull().defaultNow(),
-}, (t) => [index('batches_stage_idx').on(t.stage)]);
+}, (t) => [
+  index('batches_stage_idx').on(t.stage),
+  index('batches_simulation_seed_idx').on(t.simulationSeed).where(sql`simulation_seed is not null`),
+  // The target of custody_events' (batch, seed) key: a record can claim a seed only if its batch has it.
+  unique('batches_id_simulation_seed_uq').on(t.id, t.simulationSeed),
+]);
 
 /**
- * The chain of custody: append-only (a trigger refuses UPDATE and DELETE), hash-chained per batch.
+ * The chain of custody: append-only (a trigger refuses UPDATE and DELETE, except DELETE of a simulated
+ * batch's records: drizzle/0007), hash-chained per batch.
  * `recordKey` is the workflow's idempotency key: a retried append finds its earlier record.
  */
 export const custodyEvents = pgTable('custody_events', {
@@ -44,7 +52,13 @@ export const custodyEvents = pgTable('custody_events', {
   recordedAt: at('recorded_at').notNull().defaultNow(),
   prevHash: text('prev_hash'),
   hash: text('hash').notNull(),
-}, (t) => [uniqueIndex('custody_events_batch_seq_uq').on(t.batchId, t.seq)]);
+  /** Its batch's seed, on a simulated batch's records only: the one kind of record the append-only trigger lets be deleted. */
+  simulationSeed: simulationSeed(),
+}, (t) => [
+  uniqueIndex('custody_events_batch_seq_uq').on(t.batchId, t.seq),
+  // So no record of a real batch can be marked simulated (and so become deletable).
+  foreignKey({ name: 'custody_events_simulated_batch_fk', columns: [t.batchId, t.simulationSeed], foreignColumns: [batches.id, batches.simulationSeed] }),
+]);
 
 /**
  * Every stage a batch entered and when: the history the empirical turnaround baseline learns from.
@@ -89,7 +103,7 @@ export const manufacturingSlots = pgTable('manufacturing_slots', {
   during: tstzrange('during').notNull(),
   state: text('state', { enum: ['reserved', 'released'] }).notNull().default('reserved'),
   createdAt: createdAt(),
-});
+}, (t) => [index('manufacturing_slots_batch_idx').on(t.batchId)]);
 
 /** An infusion chair booked for a day; an exclusion constraint forbids double booking. */
 export const infusionBookings = pgTable('infusion_bookings', {
@@ -101,7 +115,7 @@ export const infusionBookings = pgTable('infusion_bookings', {
   state: text('state', { enum: ['active', 'cancelled'] }).notNull().default('active'),
   ldStart: at('ld_start'),
   createdAt: createdAt(),
-});
+}, (t) => [index('infusion_bookings_batch_idx').on(t.batchId)]);
 
 export const forecasts = pgTable('forecasts', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -1,4 +1,5 @@
 export * from './reference.js';
 export * from './batches.js';
 export * from './telemetry.js';
+export * from './equipment-history.js';
 export * from './platform.js';

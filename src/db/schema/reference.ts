@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { SITE_KINDS } from '../../domain/stages.js';
-import { createdAt } from './columns.js';
+import { createdAt, simulated, simulationSeed } from './columns.js';
 
 /** Apheresis centres, manufacturing facilities and treatment centres. */
 export const sites = pgTable('sites', {
@@ -11,6 +11,9 @@ export const sites = pgTable('sites', {
   /** Capacity: treatment centres book chairs `chair-1…chair-N`, facilities reserve lines `line-1…line-N`. */
   infusionChairs: integer('infusion_chairs').notNull().default(4),
   manufacturingLines: integer('manufacturing_lines').notNull().default(2),
+  /** A simulated history's own network: its sites never take real batches' chairs or lines. */
+  simulationSeed: simulationSeed(),
+  simulated: simulated(),
   createdAt: createdAt(),
 });
 

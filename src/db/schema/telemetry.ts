@@ -1,7 +1,7 @@
 import { bigint, doublePrecision, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { EQUIPMENT_KINDS } from '../../domain/stages.js';
 import { shipments } from './batches.js';
-import { at, createdAt, tstzrange } from './columns.js';
+import { at, createdAt, simulated, simulationSeed, tstzrange } from './columns.js';
 import { sites } from './reference.js';
 
 export const equipment = pgTable('equipment', {
@@ -11,6 +11,10 @@ export const equipment = pgTable('equipment', {
   model: text('model'),
   profile: jsonb('profile'),
   maintenanceState: text('maintenance_state', { enum: ['in_service', 'maintenance', 'retired'] }).notNull().default('in_service'),
+  /** When the unit went into service: its age is a feature of the equipment forecasts. */
+  installedAt: at('installed_at'),
+  simulationSeed: simulationSeed(),
+  simulated: simulated(),
   createdAt: createdAt(),
 });
 
@@ -40,7 +44,7 @@ export const deviceBindings = pgTable('device_bindings', {
   equipmentId: text('equipment_id').references(() => equipment.id),
   during: tstzrange('during').notNull(),
   createdAt: createdAt(),
-});
+}, (t) => [index('device_bindings_shipment_idx').on(t.shipmentId)]);
 
 /**
  * Readings, range-partitioned by event time (the partitioning lives in the SQL migration;
