@@ -1,40 +1,35 @@
-import { startChild, uuid4 } from '@temporalio/workflow';
-import type { BatchState } from './batch-state.js';
-import { nowIso, scaledMs } from './clock.js';
+import { log, startChild } from '@temporalio/workflow';
+import type { JourneyEvent } from '../src/domain/batch/index.js';
+import type { BatchRun } from './batch-run.js';
+import { nowIso } from './clock.js';
 import { cancelShipmentSignal, deliveredSignal, shipmentWorkflowId } from './messages.js';
 import { shipmentWorkflow } from './shipment.js';
 
-type Leg = 'outbound' | 'return';
-
 /** A shipment leg is its own child workflow (`shipment:{id}`), watching its stability window. */
-export async function startLeg(b: BatchState, leg: Leg) {
-  const { input } = b;
-  const shipmentId = uuid4();
-  const [fromSiteId, toSiteId] = leg === 'outbound' ? [input.apheresisCenterId, input.facilityId] : [input.facilityId, input.treatmentCenterId];
-  const stabilityMs = scaledMs(input.profile.legs[leg].stabilityHours, input.timeScale);
+export async function startLeg(run: BatchRun, e: Extract<JourneyEvent, { type: 'leg-started' }>, stabilityMs: number) {
+  const { shipmentId, leg, fromSiteId, toSiteId } = e;
   const handle = await startChild(shipmentWorkflow, {
     workflowId: shipmentWorkflowId(shipmentId),
-    args: [{ shipmentId, batchId: input.batchId, leg, fromSiteId, toSiteId, stabilityMs }],
+    args: [{ shipmentId, batchId: run.input.batchId, leg, fromSiteId, toSiteId, stabilityMs }],
   });
-  b.legs.set(shipmentId, handle);
-  b.shipments.push({ shipmentId, leg, state: 'in_transit' });
-  return shipmentId;
+  run.legs.set(shipmentId, handle);
 }
 
-export async function finishLeg(b: BatchState, shipmentId: string) {
-  const handle = b.legs.get(shipmentId)!;
+export async function finishLeg(run: BatchRun, shipmentId: string) {
+  const handle = run.legs.get(shipmentId);
+  if (!handle) return log.warn('no running leg to deliver', { shipmentId });
   await handle.signal(deliveredSignal, { at: nowIso() });
-  const result = await handle.result();
-  b.legs.delete(shipmentId);
-  b.shipments.find((s) => s.shipmentId === shipmentId)!.state = result.state;
+  await handle.result();
+  run.legs.delete(shipmentId);
 }
 
 /** Cancellation: every leg still moving is told to stop. */
-export async function cancelOpenLegs(b: BatchState) {
-  for (const [shipmentId, handle] of b.legs) {
+export async function cancelLegs(run: BatchRun, shipmentIds: string[]) {
+  for (const shipmentId of shipmentIds) {
+    const handle = run.legs.get(shipmentId);
+    if (!handle) continue;
     await handle.signal(cancelShipmentSignal);
     await handle.result();
-    b.legs.delete(shipmentId);
-    b.shipments.find((s) => s.shipmentId === shipmentId)!.state = 'cancelled';
+    run.legs.delete(shipmentId);
   }
 }

@@ -5,12 +5,9 @@ import type {
   BookingCommand,
   CancelCommand,
   HandoffCommand,
-  HandoffStep,
-  Milestone,
   MilestoneCommand,
   QaDispositionCommand,
 } from '../src/domain/commands.js';
-import type { ProductProfile } from '../src/domain/profile.js';
 import type { Stage } from '../src/domain/stages.js';
 
 export const batchWorkflowId = (batchId: string) => `batch:${batchId}`;
@@ -18,53 +15,18 @@ export const shipmentWorkflowId = (shipmentId: string) => `shipment:${shipmentId
 export const equipmentWorkflowId = (equipmentId: string) => `equipment:${equipmentId}`;
 export const TASK_QUEUE = 'v2v-batches';
 
-export interface BatchInput {
-  batchId: string;
-  coiId: string;
-  productId: string;
-  profile: ProductProfile;
-  apheresisCenterId: string;
-  facilityId: string;
-  treatmentCenterId: string;
-  /** V2V_TIME_SCALE at enrolment: every profile duration is divided by it. */
-  timeScale: number;
-}
-
-/** What the batch waits for next (DESIGN §5); null once it has reached an end state. */
-export type Awaiting =
-  | { kind: 'handoff'; step: HandoffStep }
-  | { kind: 'milestone'; milestone: Milestone }
-  | { kind: 'qa-disposition' }
-  | { kind: 'excursion-assessment'; excursionId: string }
-  | { kind: 'infusion-booking'; earliest: string; latest: string }
-  | { kind: 'timer'; until: string; reason: string }
-  | null;
-
-/** An excursion (from ingest) or a deviation (raised by the workflow) that QA must assess. */
-export interface Issue {
-  id: string;
-  kind: 'excursion' | 'deviation' | 'telemetry_gap';
-  reason: string;
-  /** A blocking issue holds the batch (ON_HOLD) until QA assesses it; a scan mismatch does not. */
-  blocking: boolean;
-  openedAt: string;
-  closedAt?: string;
-  state: 'open' | 'closed';
-  assessment?: { impact: AssessmentCommand['impact']; signer: AssessmentCommand['signer']; at: string };
-}
-
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  stage?: Stage;
-  detail?: string;
-}
-
-export interface ShipmentRef {
-  shipmentId: string;
-  leg: 'outbound' | 'return';
-  state: 'in_transit' | 'delivered' | 'cancelled';
-}
+/** The batch workflow's input, what its status shows and what ingest tells it: the journey decider's own types. */
+import type {
+  Awaiting,
+  Booking,
+  EquipmentRiskChange,
+  ExcursionChange,
+  Issue,
+  JourneyInput as BatchInput,
+  ShipmentRef,
+  TimelineEntry,
+} from '../src/domain/batch/index.js';
+export type { Awaiting, Booking, BatchInput, EquipmentRiskChange, ExcursionChange, Issue, ShipmentRef, TimelineEntry };
 
 export interface Forecast {
   method: string;
@@ -85,29 +47,9 @@ export interface BatchStatus {
   timeline: TimelineEntry[];
   issues: Issue[];
   shipments: ShipmentRef[];
-  booking?: { infusionDate: string; ldStart: string; ldEnd: string; chair: string };
+  booking?: Booking;
   quarantined: boolean;
   forecast?: Forecast;
-}
-
-/** Ingest → batch: only state changes, never readings. */
-export interface ExcursionChange {
-  excursionId: string;
-  change: 'opened' | 'closed';
-  kind: 'excursion' | 'telemetry_gap';
-  deviceId: string;
-  metric?: string;
-  at: string;
-  peak?: number;
-  durationMs?: number;
-}
-
-export interface EquipmentRiskChange {
-  equipmentId: string;
-  risk: number;
-  threshold: number;
-  crossed: 'above' | 'below';
-  at: string;
 }
 
 export const handoffUpdate = defineUpdate<{ stage: Stage }, [HandoffCommand]>('handoff');

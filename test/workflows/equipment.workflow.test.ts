@@ -28,7 +28,10 @@ describe('the equipment workflow', () => {
     await equipment.signal(equipmentRiskUpdateSignal, { risk: 0.3, at: at() });
     expect((await equipment.query(equipmentStatusQuery)).risk).toBe(0.3);
 
-    const notes = (await batch.query(statusQuery)).timeline.filter((t) => t.event === 'equipment-risk').map((t) => t.detail);
+    // The equipment tells the batch by signal: its note lands once the batch has run its alert.
+    const riskNotes = async () => (await batch.query(statusQuery)).timeline.filter((t) => t.event === 'equipment-risk').map((t) => t.detail);
+    for (let i = 0; i < 100 && (await riskNotes()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const notes = await riskNotes();
     expect(notes).toEqual(['bioreactor-7 above 0.7', 'bioreactor-7 below 0.7']);
     expect([...fake.alerts.values()].filter((a) => a.batchId === input.batchId && a.kind === 'equipment-risk')).toHaveLength(1);
     await batch.terminate('done');

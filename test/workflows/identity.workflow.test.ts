@@ -54,6 +54,7 @@ describe.each(HANDOFF_STEPS.map((step, i) => [step, i] as const))('chain of iden
     // The right bag still goes through.
     await handle.executeUpdate(handoffUpdate, { args: [scan(input, step, TEST_DIN)] });
     expect((await handle.query(statusQuery)).stage).not.toBe(before.stage);
-    await handle.terminate('identity checked');
+    // The infusion scan ends the journey; any other step leaves a running batch to stop.
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('identity checked');
   });
 });

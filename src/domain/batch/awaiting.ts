@@ -66,8 +66,17 @@ export function escalationDue(s: JourneyState): number | undefined {
   return Date.parse(step.since) + (step.escalations + 1) * batchClock(s.input).hours(hours);
 }
 
-/** The earliest time at which a `timer-fired` command would change something: a slot retry or an escalation. */
-export function nextDeadline(s: JourneyState): number | undefined {
-  const due = [s.slot.state === 'refused' ? Date.parse(s.slot.retryAt) : undefined, escalationDue(s)].filter((t): t is number => t !== undefined);
+/**
+ * The next time at which the batch's own clock matters, after `now`: a slot retry or an escalation
+ * falling due (then `timer-fired` decides it), or the infusion day (after which `awaiting` asks
+ * for the infusion scan). Whoever runs the decider sleeps until then unless a command comes first.
+ */
+export function nextDeadline(s: JourneyState, now: number): number | undefined {
+  const infusionDay = s.stage === 'INFUSION_SCHEDULED' && s.booking ? Date.parse(s.booking.infusionDate) : undefined;
+  const due = [
+    s.slot.state === 'refused' ? Date.parse(s.slot.retryAt) : undefined,
+    escalationDue(s),
+    infusionDay !== undefined && infusionDay > now ? infusionDay : undefined,
+  ].filter((t): t is number => t !== undefined);
   return due.length > 0 ? Math.min(...due) : undefined;
 }

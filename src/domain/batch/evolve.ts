@@ -136,7 +136,8 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
 
 function reachMilestone(s: JourneyState, e: Extract<JourneyEvent, { type: 'milestone-reached' }>): JourneyState {
   const { milestone, data } = e.milestone;
-  const { [milestone]: _reached, ...pending } = s.pending;
+  const pending = { ...s.pending };
+  delete pending[milestone];
   const next: JourneyState = { ...s, pending };
   if (milestone === 'manufacturing-started') {
     const equipmentId = typeof data?.equipmentId === 'string' ? data.equipmentId : undefined;

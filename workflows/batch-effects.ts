@@ -1,0 +1,149 @@
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { batchClock, FORECAST_STAGES, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
+import type { Actor } from '../src/domain/commands.js';
+import { ERR } from '../src/domain/errors.js';
+import { activities } from './activities-proxy.js';
+import type { BatchRun } from './batch-run.js';
+import { nowIso } from './clock.js';
+import { assignEquipment } from './equipment-link.js';
+import { cancelLegs, finishLeg, startLeg } from './legs.js';
+
+/** The system itself as the actor of records nobody signed (escalations, deviations it detected). */
+export const SYSTEM_ACTOR: Actor = { name: 'V2V orchestrator', role: 'system' };
+
+interface Effect {
+  /** The event as it happened (a booking learns its chair from the treatment centre). */
+  applied: JourneyEvent;
+  /** What the world answered, for the decider to decide next. */
+  followUp?: JourneyCommand;
+}
+
+/**
+ * The side effects an event implies: custody records, stage history and outbound events, the
+ * manufacturing line, shipment legs, bookings, alerts. Activities are idempotent by key or by
+ * batch, so a retry writes nothing twice.
+ */
+export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect> {
+  const { batchId, coiId, productId, timeScale, facilityId, treatmentCenterId } = run.input;
+  const custody = (record: Omit<Parameters<typeof activities.appendCustodyRecord>[0], 'batchId' | 'key'> & { key?: string }) =>
+    activities.appendCustodyRecord({ key: record.key ?? run.custodyKey(), batchId, ...record });
+  const alert = (severity: 'info' | 'warning' | 'critical', kind: string, message: string) =>
+    activities.notify({ key: run.alertKey(), batchId, severity, kind, message });
+
+  switch (e.type) {
+    case 'stage-changed': {
+      const recorded = activities.recordStageChange({ eventId: run.stageEventId(), batchId, coiId, productId, stage: e.to, previous: e.from, at: e.at });
+      const forecast = FORECAST_STAGES.has(e.to) ? activities.forecastTurnaround({ batchId, productId, stage: e.to, stageEnteredAt: e.at, timeScale }) : undefined;
+      await recorded;
+      if (forecast) run.forecast = await forecast;
+      break;
+    }
+    case 'handoff-verified':
+      await custody({
+        kind: 'handoff', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
+        meaning: 'custody transferred; identity verified', data: { coiId, din: e.din }, occurredAt: e.scan.at ?? e.at,
+      });
+      break;
+    case 'scan-refused':
+      await custody({
+        kind: 'deviation', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
+        meaning: 'identity check failed: material not accepted', data: { code: e.code }, occurredAt: e.scan.at ?? e.at,
+      });
+      await alert('critical', 'coi-mismatch', `${e.scan.step} scan refused (${e.code}) at ${e.scan.location}`);
+      break;
+    case 'milestone-reached': {
+      const { equipmentId } = run.state.manufacturing;
+      const started = e.milestone.data?.equipmentId;
+      if (e.milestone.milestone === 'manufacturing-started' && typeof started === 'string') await assignEquipment(run, started, true);
+      if (e.milestone.milestone === 'cryopreservation-complete' && equipmentId) await assignEquipment(run, equipmentId, false);
+      break;
+    }
+    case 'leg-started':
+      await startLeg(run, e, batchClock(run.input).hours(run.input.profile.legs[e.leg].stabilityHours));
+      break;
+    case 'leg-delivered':
+      await finishLeg(run, e.shipmentId);
+      break;
+    case 'legs-cancelled':
+      await Promise.all([activities.cancelOpenShipments({ batchId, at: e.at }), cancelLegs(run, e.shipmentIds)]);
+      break;
+    case 'slot-requested':
+      return { applied: e, followUp: { type: 'slot-answer', granted: await reserveLine(batchId, facilityId, e), at: nowIso() } };
+    case 'slot-refused':
+      if (e.first) await alert('warning', 'capacity', `no manufacturing line free at ${facilityId}; retrying hourly`);
+      break;
+    case 'slot-released':
+      await activities.releaseManufacturingSlot({ batchId });
+      break;
+    case 'qa-disposed':
+      await custody({
+        kind: 'qa-disposition', actor: e.decision.signer, meaning: e.decision.meaning,
+        data: { decision: e.decision.decision, ...(e.decision.reason ? { reason: e.decision.reason } : {}) }, occurredAt: e.at,
+      });
+      break;
+    case 'issue-opened':
+      if (e.issue.kind === 'excursion') await alert('warning', 'excursion', `excursion ${e.issue.id} on ${e.deviceId}`);
+      if (e.issue.kind === 'deviation' && e.shipmentId) {
+        const leg = run.state.shipments.find((x) => x.shipmentId === e.shipmentId)?.leg;
+        await custody({ key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'stability window exceeded', data: { shipmentId: e.shipmentId, leg }, occurredAt: e.at });
+        await alert('critical', 'stability-window', `${leg} leg ${e.shipmentId} is over its stability window`);
+      }
+      break;
+    case 'issue-assessed':
+      await custody({
+        kind: 'excursion-assessment', actor: e.signer, meaning: e.meaning, data: { issueId: e.issueId, issueKind: e.issueKind, impact: e.impact }, occurredAt: e.at,
+      });
+      break;
+    case 'escalated': {
+      const what = e.awaiting?.kind ?? 'step';
+      await custody({ kind: 'escalation', actor: SYSTEM_ACTOR, meaning: `${what} overdue: escalated`, data: { awaiting: e.awaiting, level: e.level }, occurredAt: e.at });
+      await alert('critical', 'escalation', `${what} is overdue for batch ${batchId} (escalation ${e.level})`);
+      break;
+    }
+    case 'infusion-booked': {
+      const { infusionDate, ldStart, chair } = e.booking;
+      const booked = await activities.bookInfusion({ batchId, siteId: treatmentCenterId, infusionDate, ldStart, chair, timeScale }).catch(failWithCause);
+      const applied = { ...e, booking: { ...e.booking, chair: booked.chair } };
+      await custody({
+        kind: 'infusion-booking', actor: { name: 'hospital scheduler (unauthenticated API)', role: 'scheduler' },
+        meaning: 'infusion booked', data: { ...applied.booking }, occurredAt: e.at,
+      });
+      return { applied };
+    }
+    case 'infusion-booking-cancelled':
+      await activities.cancelInfusionBooking({ batchId });
+      break;
+    case 'cancellation-requested':
+      await custody({ kind: 'cancellation', actor: e.command.actor, meaning: 'batch withdrawn', data: { reason: e.command.reason }, occurredAt: e.at });
+      break;
+    case 'equipment-risk-noted':
+      if (e.risk.crossed === 'above') await alert('warning', 'equipment-risk', `equipment ${e.risk.equipmentId} risk ${e.risk.risk.toFixed(2)} is above ${e.risk.threshold}`);
+      break;
+    case 'milestone-reported':
+    case 'slot-reserved':
+    case 'issue-closed':
+    case 'batch-failed':
+    case 'recollection-started':
+      break;
+    default:
+      log.error('unknown journey event', { event: (e satisfies never) as unknown });
+  }
+  return { applied: e };
+}
+
+/** A full facility answers ERR_SLOT_TAKEN: the decider then waits and asks again. */
+async function reserveLine(batchId: string, facilityId: string, e: Extract<JourneyEvent, { type: 'slot-requested' }>): Promise<boolean> {
+  try {
+    await activities.reserveManufacturingSlot({ batchId, facilityId, from: e.from, to: e.to });
+    return true;
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ERR.SLOT_TAKEN) return false;
+    throw err;
+  }
+}
+
+/** A refusal raised by an activity (a taken chair) reaches the caller with its own type and message. */
+function failWithCause(err: unknown): never {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+  throw err;
+}

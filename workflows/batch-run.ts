@@ -1,0 +1,90 @@
+import { ApplicationFailure, type ChildWorkflowHandle } from '@temporalio/workflow';
+import {
+  awaiting,
+  decide,
+  evolve,
+  initialState,
+  type JourneyCommand,
+  type JourneyEvent,
+  type JourneyInput,
+  type JourneyState,
+  type Refusal,
+} from '../src/domain/batch/index.js';
+import { nowIso } from './clock.js';
+import { runEffect } from './batch-effects.js';
+import type { BatchStatus, Forecast } from './messages.js';
+import type { shipmentWorkflow } from './shipment.js';
+
+export function refuse(refusal: Refusal): never {
+  throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
+}
+
+/**
+ * One batch workflow's run: the decider's state, plus what only a workflow holds (child legs,
+ * the latest forecast, counters that make every activity key deterministic). Commands are
+ * decided and applied one at a time, so two updates never interleave their side effects.
+ */
+export class BatchRun {
+  state: JourneyState;
+  forecast?: Forecast;
+  /** Bumped on every applied event: the main loop wakes on it. */
+  version = 0;
+  readonly legs = new Map<string, ChildWorkflowHandle<typeof shipmentWorkflow>>();
+  private readonly counters = { custody: 0, stage: 0, alert: 0 };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly input: JourneyInput) {
+    this.state = initialState(input, nowIso());
+  }
+
+  /** For update validators: a refusal that records nothing leaves no trace in history. */
+  check(command: JourneyCommand) {
+    const decision = decide(command, this.state);
+    if (decision.refusal && decision.events.length === 0) refuse(decision.refusal);
+  }
+
+  /** Decides the command on the current state, runs the side effects of its events and applies them, in order. */
+  dispatch(command: JourneyCommand): Promise<void> {
+    const run = this.queue.then(() => this.decideAndApply(command));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decideAndApply(command: JourneyCommand): Promise<void> {
+    const decision = decide(command, this.state);
+    if (decision.refusal && decision.events.length === 0) refuse(decision.refusal);
+    for (const event of decision.events) {
+      const { applied, followUp } = await runEffect(this, event);
+      this.state = evolve(this.state, applied);
+      this.version++;
+      // An answer from the world the journey asked for (a manufacturing line): decided at once.
+      if (followUp) await this.decideAndApply(followUp);
+    }
+    // A wrong bag's deviation is recorded above; the scan is refused all the same.
+    if (decision.refusal) refuse(decision.refusal);
+  }
+
+  custodyKey = () => `${this.input.batchId}:custody:${++this.counters.custody}`;
+  stageEventId = () => `${this.input.batchId}:stage:${++this.counters.stage}`;
+  alertKey = () => `${this.input.batchId}:alert:${++this.counters.alert}`;
+
+  status(): BatchStatus {
+    const s = this.state;
+    const { batchId, coiId, productId } = this.input;
+    return {
+      batchId, coiId, productId,
+      stage: s.stage,
+      attempt: s.attempt,
+      din: s.din,
+      awaiting: awaiting(s, Date.now()),
+      timeline: s.timeline,
+      issues: s.issues,
+      shipments: s.shipments,
+      booking: s.booking,
+      quarantined: s.quarantined,
+      forecast: this.forecast,
+    };
+  }
+}
+
+export type { JourneyEvent };
