@@ -1,27 +1,5 @@
-import type { HandoffStep } from './commands.js';
 import { parseDin } from './din.js';
 import { ERR } from './errors.js';
-import type { Stage } from './stages.js';
-
-/** The custody hand-off a batch waits for in each stage that moves material (DESIGN §3). */
-export const EXPECTED_HANDOFF: Partial<Record<Stage, HandoffStep>> = {
-  APHERESIS_SCHEDULED: 'collection',
-  COLLECTED: 'outbound-pickup',
-  OUTBOUND_TRANSIT: 'facility-receipt',
-  RELEASED: 'return-pickup',
-  RETURN_TRANSIT: 'site-receipt',
-  INFUSION_SCHEDULED: 'infusion',
-};
-
-/** Where a batch stands once a hand-off has been verified. */
-export const STAGE_AFTER_HANDOFF: Record<HandoffStep, Stage> = {
-  collection: 'COLLECTED',
-  'outbound-pickup': 'OUTBOUND_TRANSIT',
-  'facility-receipt': 'RECEIVED_AT_FACILITY',
-  'return-pickup': 'RETURN_TRANSIT',
-  'site-receipt': 'RECEIVED_AT_SITE',
-  infusion: 'INFUSED',
-};
 
 export type ScanCheck =
   | { ok: true; din: string }

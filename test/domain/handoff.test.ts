@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HANDOFF_STEPS } from '../../src/domain/commands.js';
 import { dinCheckCharacter } from '../../src/domain/din.js';
 import { ERR } from '../../src/domain/errors.js';
-import { EXPECTED_HANDOFF, STAGE_AFTER_HANDOFF, verifyScan } from '../../src/domain/handoff.js';
+import { verifyScan } from '../../src/domain/handoff.js';
+import { HANDOFFS } from '../../src/domain/batch/index.js';
 import { canTransition } from '../../src/domain/transitions.js';
 
 const coiId = 'COI-KWRW-81Z2-BA41-7';
@@ -10,10 +11,11 @@ const din = 'W123426000123';
 
 describe('hand-off steps', () => {
   it('expects each step in exactly one stage and moves that stage one step on', () => {
-    const steps = Object.values(EXPECTED_HANDOFF);
-    expect([...steps].sort()).toEqual([...HANDOFF_STEPS].sort());
-    for (const [stage, step] of Object.entries(EXPECTED_HANDOFF)) {
-      expect(canTransition(stage as keyof typeof EXPECTED_HANDOFF, STAGE_AFTER_HANDOFF[step]), `${stage} → ${step}`).toBe(true);
+    expect(Object.keys(HANDOFFS).sort()).toEqual([...HANDOFF_STEPS].sort());
+    const stages = Object.values(HANDOFFS).map((h) => h.awaitedIn);
+    expect(new Set(stages).size).toBe(stages.length);
+    for (const [step, { awaitedIn, leadsTo }] of Object.entries(HANDOFFS)) {
+      expect(canTransition(awaitedIn, leadsTo), `${awaitedIn} → ${step}`).toBe(true);
     }
   });
 });
