@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { custodyEvents, excursions } from '../src/db/schema/index.js';
-import { custodyHash } from '../src/domain/custody-chain.js';
+import { custodyHash, type CustodyContent } from '../src/domain/custody-chain.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { invalidInput, lockBatch, parseInstant } from './failures.js';
 import type { BatchActivities, CustodyRecordInput } from './types.js';
@@ -9,11 +9,7 @@ import type { BatchActivities, CustodyRecordInput } from './types.js';
 export function custodyActivities({ db }: ActivityDeps): Pick<BatchActivities, 'appendCustodyRecord'> {
   return {
     async appendCustodyRecord(input: CustodyRecordInput) {
-      // Milliseconds only, and data as plain JSON: exactly what reads back from PostgreSQL, so the
-      // hash computed here is the one `v2v audit verify` recomputes.
-      const occurredAt = new Date(parseInstant(input.occurredAt, 'occurredAt').toISOString());
-      const data = input.data === undefined ? null : (JSON.parse(JSON.stringify(input.data)) as unknown);
-
+      parseInstant(input.occurredAt, 'occurredAt');
       return db.transaction(async (tx) => {
         // Lock first, then look: a retry racing its own first attempt waits here and then finds it.
         await lockBatch(tx, input.batchId);
@@ -32,25 +28,35 @@ export function custodyActivities({ db }: ActivityDeps): Pick<BatchActivities, '
           .where(eq(custodyEvents.batchId, input.batchId))
           .orderBy(desc(custodyEvents.seq))
           .limit(1);
-        const record = {
-          batchId: input.batchId,
-          seq: (last?.seq ?? 0) + 1,
-          kind: input.kind,
-          step: input.step ?? null,
-          actorName: input.actor.name,
-          actorRole: input.actor.role,
-          location: input.location ?? null,
-          meaning: input.meaning ?? null,
-          data,
-          occurredAt: occurredAt.toISOString(),
-          prevHash: last?.hash ?? null,
-        };
+        const record = custodyContent(input, last);
         const hash = custodyHash(record);
+        const occurredAt = new Date(record.occurredAt);
         await tx.insert(custodyEvents).values({ ...record, recordKey: input.key, occurredAt, hash });
         if (input.kind === 'excursion-assessment') await recordAssessment(tx, input, occurredAt);
         return { seq: record.seq, hash };
       });
     },
+  };
+}
+
+/**
+ * What a record stores and hashes, chained to the batch's last record: milliseconds only, and data
+ * as plain JSON, exactly what reads back from PostgreSQL, so the hash computed from it is the one
+ * `v2v audit verify` recomputes.
+ */
+export function custodyContent(input: CustodyRecordInput, last: { seq: number; hash: string } | undefined): CustodyContent {
+  return {
+    batchId: input.batchId,
+    seq: (last?.seq ?? 0) + 1,
+    kind: input.kind,
+    step: input.step ?? null,
+    actorName: input.actor.name,
+    actorRole: input.actor.role,
+    location: input.location ?? null,
+    meaning: input.meaning ?? null,
+    data: input.data === undefined ? null : (JSON.parse(JSON.stringify(input.data)) as unknown),
+    occurredAt: parseInstant(input.occurredAt, 'occurredAt').toISOString(),
+    prevHash: last?.hash ?? null,
   };
 }
 

@@ -30,6 +30,11 @@ export async function lockBatch(tx: Tx, batchId: string): Promise<void> {
   if (!row) throw invalidInput(`Batch ${batchId} does not exist.`);
 }
 
+/** A batch's clock: every profile duration is divided by it, so it must be a positive number. */
+export function requireTimeScale(timeScale: number): void {
+  if (!(timeScale > 0 && Number.isFinite(timeScale))) throw invalidInput(`timeScale must be a positive number, got ${timeScale}.`);
+}
+
 export function parseInstant(value: string, field: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw invalidInput(`${field} is not a date: "${value}".`);

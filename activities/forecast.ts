@@ -2,10 +2,10 @@ import { eq, sql } from 'drizzle-orm';
 import { forecasts, productProfiles } from '../src/db/schema/index.js';
 import { HOUR_MS, productProfileSchema } from '../src/domain/profile.js';
 import type { Stage } from '../src/domain/stages.js';
-import { turnaroundQuantiles } from '../src/domain/turnaround-baseline.js';
+import { turnaroundQuantiles, type TurnaroundQuantiles } from '../src/domain/turnaround-baseline.js';
 import type { Forecast } from '../workflows/messages.js';
 import type { ActivityDeps, Tx } from './deps.js';
-import { invalidInput, parseInstant } from './failures.js';
+import { invalidInput, parseInstant, requireTimeScale } from './failures.js';
 import type { BatchActivities } from './types.js';
 
 /** The most recent releases the baseline learns from: enough for stable quantiles, recent enough to track the process. */
@@ -24,7 +24,7 @@ export function forecastActivities({ db }: ActivityDeps): Pick<BatchActivities, 
   return {
     async forecastTurnaround({ batchId, productId, stage, stageEnteredAt, timeScale }) {
       const entered = parseInstant(stageEnteredAt, 'stageEnteredAt');
-      if (!(timeScale > 0)) throw invalidInput(`timeScale must be positive, got ${timeScale}.`);
+      requireTimeScale(timeScale);
       const key = `${batchId}:turnaround:${stage}:${entered.toISOString()}`;
 
       return db.transaction(async (tx) => {
@@ -37,8 +37,7 @@ export function forecastActivities({ db }: ActivityDeps): Pick<BatchActivities, 
 
         const samplesMs = await releaseDurations(tx, { batchId, productId, stage, timeScale });
         const q = turnaroundQuantiles({ profile, stage, timeScale, samplesMs });
-        const ready = (ms: number) => new Date(entered.getTime() + ms).toISOString();
-        const forecast: Forecast = { method: q.method, stage, readyP10: ready(q.p10Ms), readyP50: ready(q.p50Ms), readyP90: ready(q.p90Ms) };
+        const forecast = forecastFrom(q, stage, entered);
 
         const stored = await tx
           .insert(forecasts)
@@ -59,6 +58,12 @@ export function forecastActivities({ db }: ActivityDeps): Pick<BatchActivities, 
       });
     },
   };
+}
+
+/** The quantiles as instants counted from when the batch entered the stage: what the workflow shows. */
+export function forecastFrom(q: TurnaroundQuantiles, stage: Stage, entered: Date): Forecast {
+  const ready = (ms: number) => new Date(entered.getTime() + ms).toISOString();
+  return { method: q.method, stage, readyP10: ready(q.p10Ms), readyP50: ready(q.p50Ms), readyP90: ready(q.p90Ms) };
 }
 
 async function storedForecast(tx: Tx, key: string): Promise<Forecast | undefined> {

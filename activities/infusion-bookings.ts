@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { infusionBookings, sites } from '../src/db/schema/index.js';
 import { DAY_MS } from '../src/domain/profile.js';
 import type { ActivityDeps, Tx } from './deps.js';
-import { invalidInput, isExclusionViolation, lockBatch, parseInstant, slotTaken } from './failures.js';
+import { invalidInput, isExclusionViolation, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
 type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionBooking'>;
@@ -17,7 +17,7 @@ type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionB
 export function infusionBookingActivities({ db }: ActivityDeps): BookingActivities {
   return {
     async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair, timeScale }) {
-      if (!(timeScale > 0 && Number.isFinite(timeScale))) throw invalidInput(`timeScale must be a positive number, got ${timeScale}.`);
+      requireTimeScale(timeScale);
       const start = parseInstant(infusionDate, 'infusionDate');
       const during = `[${start.toISOString()},${new Date(start.getTime() + DAY_MS / timeScale).toISOString()})`;
       const ld = parseInstant(ldStart, 'ldStart');

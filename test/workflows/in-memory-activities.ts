@@ -1,73 +1,141 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { randomUUID } from 'node:crypto';
+import { invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
+import { custodyContent } from '../../activities/custody.js';
+import { forecastFrom } from '../../activities/forecast.js';
 import type { BatchActivities, CustodyRecordInput, StageChangeInput } from '../../activities/types.js';
-import { ERR } from '../../src/domain/errors.js';
+import type { infusionBookings, manufacturingSlots, shipments as shipmentRows, sites as siteRows } from '../../src/db/schema/index.js';
+import { REFERENCE_SITES } from '../../src/db/seed.js';
+import { custodyHash } from '../../src/domain/custody-chain.js';
+import { DAY_MS, type ProductProfile } from '../../src/domain/profile.js';
+import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
+import type { Stage } from '../../src/domain/stages.js';
+import { turnaroundQuantiles } from '../../src/domain/turnaround-baseline.js';
+
+type Site = Pick<typeof siteRows.$inferSelect, 'id' | 'infusionChairs' | 'manufacturingLines'>;
+type Shipment = Pick<typeof shipmentRows.$inferSelect, 'batchId' | 'leg' | 'state'> & { at: string | null };
+/** A reserved line or a booked chair: a resource held over [from, to), like the tstzrange columns. */
+interface Hold<State> {
+  id: string;
+  batchId: string;
+  siteId: string;
+  resource: string;
+  from: number;
+  to: number;
+  state: State;
+}
+type Slot = Hold<(typeof manufacturingSlots.$inferSelect)['state']>;
+type Booking = Hold<(typeof infusionBookings.$inferSelect)['state']>;
+
+const OPEN: readonly Shipment['state'][] = ['planned', 'in_transit'];
+const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }) => a.from < b.to && b.from < a.to;
 
 /**
- * A test double of the batch activities: the same contract, state kept in memory, so the
- * workflow's logic is tested without a database. Keys make it idempotent like the real ones.
+ * A test double of the batch activities, kept to the same contract as the PostgreSQL ones by
+ * test/activities/batch-activities-contract.ts: the same refusals (with the same error types), slots
+ * and chairs taken over time ranges of the sites' own capacities, the same idempotency by key or by
+ * batch. It knows the sites and products it is seeded with (by default the reference data of
+ * `v2v migrate`), and no batch history, so its forecasts are the profile's nominal ones.
  */
-export function inMemoryActivities() {
-  const custody = new Map<string, CustodyRecordInput & { seq: number }>();
+export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: readonly ProductProfile[] } = {}) {
+  const sites = new Map((seed.sites ?? REFERENCE_SITES).map((s) => [s.id, s]));
+  const products = new Map((seed.products ?? PRODUCT_PROFILES).map((p) => [p.id, p]));
+  const custody = new Map<string, CustodyRecordInput & { seq: number; hash: string }>();
   const stageChanges = new Map<string, StageChangeInput>();
-  const slots = new Map<string, { state: 'reserved' | 'released' }>();
-  const shipments = new Map<string, { batchId: string; leg: string; state: 'in_transit' | 'delivered' | 'cancelled' }>();
-  const bookings = new Map<string, { state: 'active' | 'cancelled'; infusionDate: string; chair: string }>();
+  const stages = new Map<string, Stage>();
+  const slots: Slot[] = [];
+  const bookings: Booking[] = [];
+  const shipments = new Map<string, Shipment>();
   const alerts = new Map<string, { batchId: string; kind: string; severity: string; message: string }>();
-  let takenChairs = new Set<string>();
-  const fullFacilityFor = new Map<string, number>();
+  const forecasts = new Map<string, Awaited<ReturnType<BatchActivities['forecastTurnaround']>>>();
+  const refusalsFor = new Map<string, number>();
+
+  const site = (id: string) => sites.get(id) ?? failWith(invalidInput(`Site ${id} does not exist.`));
+  /** The first resource of `candidates` that no hold in `held` (but `except`) has over the range. */
+  const free = (held: Hold<unknown>[], where: Omit<Hold<unknown>, 'id' | 'batchId' | 'state' | 'resource'>, candidates: string[], except?: Hold<unknown>) =>
+    candidates.find((resource) => !held.some((h) => h !== except && h.siteId === where.siteId && h.resource === resource && overlaps(h, where)));
 
   const activities: BatchActivities = {
     async appendCustodyRecord(input) {
+      parseInstant(input.occurredAt, 'occurredAt');
       const existing = custody.get(input.key);
-      if (existing) return { seq: existing.seq, hash: input.key };
-      const seq = [...custody.values()].filter((r) => r.batchId === input.batchId).length + 1;
-      custody.set(input.key, { ...input, seq });
-      return { seq, hash: input.key };
+      if (existing && existing.batchId !== input.batchId) throw invalidInput(`Custody record key ${input.key} already belongs to another batch.`);
+      if (existing) return { seq: existing.seq, hash: existing.hash };
+      const record = custodyContent(input, [...custody.values()].filter((r) => r.batchId === input.batchId).at(-1));
+      const hash = custodyHash(record);
+      custody.set(input.key, { ...input, seq: record.seq, hash });
+      return { seq: record.seq, hash };
     },
     async recordStageChange(input) {
+      parseInstant(input.at, 'at');
+      if (stageChanges.has(input.eventId)) return;
       stageChanges.set(input.eventId, input);
+      stages.set(input.batchId, input.stage);
     },
-    async reserveManufacturingSlot({ batchId }) {
-      const refusals = fullFacilityFor.get(batchId) ?? 0;
-      if (refusals > 0) {
-        fullFacilityFor.set(batchId, refusals - 1);
-        throw ApplicationFailure.create({ type: ERR.SLOT_TAKEN, nonRetryable: true, message: 'every line is taken' });
-      }
-      slots.set(batchId, { state: 'reserved' });
-      return { slotId: `slot-${batchId}`, line: 'line-1' };
+    async reserveManufacturingSlot({ batchId, facilityId, from, to }) {
+      const range = { siteId: facilityId, from: parseInstant(from, 'from').getTime(), to: parseInstant(to, 'to').getTime() };
+      if (range.to <= range.from) throw invalidInput(`A manufacturing slot must end after it starts (${from} → ${to}).`);
+      const held = slots.find((s) => s.batchId === batchId && s.state === 'reserved');
+      if (held) return { slotId: held.id, line: held.resource };
+      const lines = Array.from({ length: site(facilityId).manufacturingLines }, (_, i) => `line-${i + 1}`);
+      const refusals = refusalsFor.get(batchId) ?? 0;
+      refusalsFor.set(batchId, Math.max(0, refusals - 1));
+      const line = refusals > 0 ? undefined : free(slots.filter((s) => s.state === 'reserved'), range, lines);
+      if (!line) throw slotTaken(`No manufacturing line at ${facilityId} is free from ${from} to ${to}.`);
+      const slot: Slot = { id: randomUUID(), batchId, resource: line, ...range, state: 'reserved' };
+      slots.push(slot);
+      return { slotId: slot.id, line };
     },
     async releaseManufacturingSlot({ batchId }) {
-      const slot = slots.get(batchId);
-      if (slot) slot.state = 'released';
+      for (const s of slots) if (s.batchId === batchId) s.state = 'released';
     },
-    async createShipment({ shipmentId, batchId, leg }) {
-      if (!shipments.has(shipmentId)) shipments.set(shipmentId, { batchId, leg, state: 'in_transit' });
+    async createShipment({ shipmentId, batchId, leg, departedAt, stabilityDeadline }) {
+      parseInstant(departedAt, 'departedAt');
+      parseInstant(stabilityDeadline, 'stabilityDeadline');
+      if (!shipments.has(shipmentId)) shipments.set(shipmentId, { batchId, leg, state: 'in_transit', at: null });
     },
-    async completeShipment({ shipmentId, state }) {
-      shipments.get(shipmentId)!.state = state;
+    async completeShipment({ shipmentId, state, at }) {
+      const when = parseInstant(at, 'at').toISOString();
+      const shipment = shipments.get(shipmentId) ?? failWith(invalidInput(`Shipment ${shipmentId} does not exist.`));
+      if (OPEN.includes(shipment.state)) Object.assign(shipment, { state, at: when });
     },
-    async cancelOpenShipments({ batchId }) {
-      for (const s of shipments.values()) if (s.batchId === batchId && s.state === 'in_transit') s.state = 'cancelled';
+    async cancelOpenShipments({ batchId, at }) {
+      const when = parseInstant(at, 'at').toISOString();
+      for (const s of shipments.values()) if (s.batchId === batchId && OPEN.includes(s.state)) Object.assign(s, { state: 'cancelled', at: when });
     },
-    async bookInfusion({ batchId, infusionDate, chair }) {
-      const wanted = chair ?? 'chair-1';
-      if (takenChairs.has(`${wanted}@${infusionDate}`)) {
-        throw ApplicationFailure.create({ type: ERR.SLOT_TAKEN, nonRetryable: true, message: `${wanted} is taken on ${infusionDate}` });
-      }
-      bookings.set(batchId, { state: 'active', infusionDate, chair: wanted });
-      return { bookingId: `booking-${batchId}`, chair: wanted };
+    async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair, timeScale }) {
+      requireTimeScale(timeScale);
+      const start = parseInstant(infusionDate, 'infusionDate').getTime();
+      parseInstant(ldStart, 'ldStart');
+      const current = bookings.find((b) => b.batchId === batchId && b.state === 'active');
+      if (current && current.siteId === siteId && current.from === start && (!chair || chair === current.resource)) return { bookingId: current.id, chair: current.resource };
+
+      const chairs = Array.from({ length: site(siteId).infusionChairs }, (_, i) => `chair-${i + 1}`);
+      if (chair && !chairs.includes(chair)) throw invalidInput(`${siteId} has no ${chair} (it has ${chairs.join(', ')}).`);
+      const range = { siteId, from: start, to: start + DAY_MS / timeScale };
+      // The move replaces the current booking, so its chair does not stand in its way; a refused move keeps it.
+      const found = free(bookings.filter((b) => b.state === 'active'), range, chair ? [chair] : chairs, current);
+      if (!found) throw slotTaken(`${siteId} has no free infusion chair (${chair ?? `any of its ${chairs.length} chairs`}) on ${new Date(start).toISOString()}.`);
+      if (current) current.state = 'cancelled';
+      const booking: Booking = { id: randomUUID(), batchId, resource: found, ...range, state: 'active' };
+      bookings.push(booking);
+      return { bookingId: booking.id, chair: found };
     },
     async cancelInfusionBooking({ batchId }) {
-      const booking = bookings.get(batchId);
-      if (booking) booking.state = 'cancelled';
+      for (const b of bookings) if (b.batchId === batchId) b.state = 'cancelled';
     },
     async notify({ key, batchId, kind, severity, message }) {
-      alerts.set(key, { batchId, kind, severity, message });
+      if (!alerts.has(key)) alerts.set(key, { batchId, kind, severity, message });
     },
-    async forecastTurnaround({ stage, stageEnteredAt }) {
-      const at = Date.parse(stageEnteredAt);
-      const iso = (days: number) => new Date(at + days * 86_400_000).toISOString();
-      return { method: 'test-double', stage, readyP10: iso(10), readyP50: iso(12), readyP90: iso(15) };
+    async forecastTurnaround({ batchId, productId, stage, stageEnteredAt, timeScale }) {
+      const entered = parseInstant(stageEnteredAt, 'stageEnteredAt');
+      requireTimeScale(timeScale);
+      const key = `${batchId}:turnaround:${stage}:${entered.toISOString()}`;
+      const earlier = forecasts.get(key);
+      if (earlier) return earlier;
+      const profile = products.get(productId) ?? failWith(invalidInput(`Product profile ${productId} does not exist.`));
+      const forecast = forecastFrom(turnaroundQuantiles({ profile, stage, timeScale, samplesMs: [] }), stage, entered);
+      forecasts.set(key, forecast);
+      return forecast;
     },
   };
 
@@ -75,20 +143,28 @@ export function inMemoryActivities() {
     activities,
     custody,
     stageChanges,
-    slots,
     shipments,
-    bookings,
     alerts,
+    /** The stage the batch's stage changes have brought it to. */
+    stageOf: (batchId: string) => stages.get(batchId),
     /** The facility refuses this batch's slot `times` times before a line frees up. */
-    fillFacility: (batchId: string, times: number) => fullFacilityFor.set(batchId, times),
-    takeChair: (chair: string, infusionDate: string) => (takenChairs = new Set([...takenChairs, `${chair}@${infusionDate}`])),
+    fillFacility: (batchId: string, times: number) => refusalsFor.set(batchId, times),
+    /** Someone else's booking holds `chair` for the (unscaled) day from `infusionDate`, at every site. */
+    takeChair(chair: string, infusionDate: string) {
+      const from = Date.parse(infusionDate);
+      for (const siteId of sites.keys()) bookings.push({ id: randomUUID(), batchId: `someone-else`, siteId, resource: chair, from, to: from + DAY_MS, state: 'active' });
+    },
     /** What a cancelled batch must not leave behind. */
     leftovers(batchId: string) {
       return {
-        reservedSlots: slots.get(batchId)?.state === 'reserved' ? 1 : 0,
-        activeBookings: bookings.get(batchId)?.state === 'active' ? 1 : 0,
-        openShipments: [...shipments.values()].filter((s) => s.batchId === batchId && s.state === 'in_transit').length,
+        reservedSlots: slots.filter((s) => s.batchId === batchId && s.state === 'reserved').length,
+        activeBookings: bookings.filter((b) => b.batchId === batchId && b.state === 'active').length,
+        openShipments: [...shipments.values()].filter((s) => s.batchId === batchId && OPEN.includes(s.state)).length,
       };
     },
   };
+}
+
+function failWith(failure: Error): never {
+  throw failure;
 }
