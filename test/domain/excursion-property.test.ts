@@ -11,20 +11,9 @@ import {
   type EpisodeChange,
   type RuleSet,
 } from '../../src/domain/excursions/index.js';
+import { prng } from './prng.js';
 
 const BINDING = '7d1f0c2e-4b8a-4c55-9a7e-0f5d2c9b1a10';
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('incremental engine against the batch derivation (property)', () => {
   const rules: RuleSet = {

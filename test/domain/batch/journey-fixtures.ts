@@ -20,6 +20,8 @@ export class Journey {
   state: JourneyState;
   now = T0;
   private ids = 0;
+  /** The facility grants a manufacturing line as soon as it is asked, unless a test answers itself. */
+  grantLines = true;
   constructor(input = journeyInput()) {
     this.state = initialState(input, this.iso());
   }
@@ -51,6 +53,7 @@ export class Journey {
   /** Answers whatever the batch awaits the way a partner would, until `until` or the end. */
   drive(until: (j: Journey) => boolean = () => false, maxSteps = 200) {
     for (let i = 0; i < maxSteps; i++) {
+      if (this.grantLines && this.state.slot.state === 'requested') this.answerSlot(true);
       const next = this.awaiting;
       if (!next || until(this)) return this;
       this.advance(DAY / 2);

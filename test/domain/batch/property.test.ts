@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { HANDOFF_STEPS, MILESTONES } from '../../../src/domain/commands.js';
+import { awaiting, type JourneyCommand } from '../../../src/domain/batch/index.js';
+import { canTransition } from '../../../src/domain/transitions.js';
+import { prng } from '../prng.js';
+import { DAY, DIN, Journey, QA } from './journey-fixtures.js';
+
+type Untimed = JourneyCommand extends infer C ? (C extends unknown ? Omit<C, 'at'> : never) : never;
+const HOUR = 3_600_000;
+
+/** A random command: mostly what the batch awaits (so journeys get far), often something else, sometimes the wrong bag. */
+function randomCommand(j: Journey, random: () => number): Untimed {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const next = j.awaiting;
+  const r = random();
+  const actor = { name: 'A. Courier', role: 'courier' };
+  if (r < 0.35 && next) {
+    if (next.kind === 'handoff') return { type: 'scan', shipmentId: `s${random()}`, scan: { step: next.step, coiId: j.state.input.coiId, din: DIN, actor, location: 'desk' } };
+    if (next.kind === 'milestone') return { type: 'milestone', milestone: { milestone: next.milestone, at: j.iso(), source: 'partner', data: { passed: random() < 0.8 } } };
+    if (next.kind === 'qa-disposition') return { type: 'qa-disposition', decision: { decision: pick(['release', 'reject', 'conditional-release'] as const), signer: QA, meaning: 'signed', reason: 'r' } };
+    if (next.kind === 'excursion-assessment') return { type: 'assess', assessment: { excursionId: next.excursionId, impact: pick(['none', 'none', 'quarantine', 'reject'] as const), signer: QA, meaning: 'assessed' } };
+    if (next.kind === 'infusion-booking') return { type: 'book', request: { infusionDate: j.iso(Date.parse(next.earliest) + Math.floor(random() * 5) * DAY) } };
+  }
+  if (r < 0.45) return { type: 'slot-answer', granted: random() < 0.7 };
+  if (r < 0.55) {
+    j.advance(Math.floor(random() * 72) * HOUR);
+    return { type: 'timer-fired' };
+  }
+  if (r < 0.7) {
+    // The wrong bag: another COI, another DIN, or a malformed one, for any step.
+    const wrong = pick([{ coiId: 'COI-WRNG-0000-0000-X', din: DIN }, { coiId: j.state.input.coiId, din: 'W999926000001' }, { coiId: j.state.input.coiId, din: 'bad' }]);
+    return { type: 'scan', shipmentId: 'x', scan: { step: pick(HANDOFF_STEPS), ...wrong, actor, location: 'desk' } };
+  }
+  if (r < 0.75) return { type: 'scan', shipmentId: `s${random()}`, scan: { step: pick(HANDOFF_STEPS), coiId: j.state.input.coiId, din: DIN, actor, location: 'desk' } };
+  if (r < 0.85) return { type: 'milestone', milestone: { milestone: pick(MILESTONES), at: j.iso(), source: 'partner' } };
+  if (r < 0.92) return { type: 'excursion', change: { excursionId: `x${Math.floor(random() * 3)}`, change: pick(['opened', 'closed'] as const), kind: pick(['excursion', 'telemetry_gap'] as const), deviceId: 'd', at: j.iso() } };
+  if (r < 0.95) return { type: 'cancel-booking' };
+  if (r < 0.97) return { type: 'book', request: { infusionDate: j.iso(j.now + Math.floor(random() * 40) * DAY) } };
+  if (r < 0.98) return { type: 'leg-overdue', shipmentId: j.state.shipments.at(-1)?.shipmentId ?? 'none', leg: 'outbound' };
+  return { type: 'cancel', command: { reason: 'withdrawn', actor: QA } };
+}
+
+describe('the journey decider under random command sequences (property)', () => {
+  it('never accepts the wrong COI or DIN, never moves a stage outside the allowed transitions, and never changes state on a refusal', () => {
+    let handoffs = 0;
+    const reached = new Set<string>();
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = prng(seed);
+      const j = new Journey();
+      j.grantLines = false;
+      for (let i = 0; i < 150 && awaiting(j.state, j.now) !== null; i++) {
+        j.advance(Math.floor(random() * 12) * HOUR);
+        const before = j.state;
+        const command = randomCommand(j, random);
+        const decision = j.send(command);
+        if (decision.refusal && decision.events.length === 0) expect(j.state, `seed ${seed}`).toBe(before);
+        let stage = before.stage;
+        let din = before.din;
+        for (const e of decision.events) {
+          if (e.type === 'stage-changed') {
+            expect(e.from, `seed ${seed} step ${i}`).toBe(stage);
+            expect(canTransition(e.from, e.to), `seed ${seed}: ${e.from} → ${e.to}`).toBe(true);
+            stage = e.to;
+            reached.add(e.to);
+          }
+          if (e.type === 'handoff-verified') {
+            handoffs++;
+            expect(e.scan.coiId.trim(), `seed ${seed}`).toBe(j.state.input.coiId);
+            if (e.scan.step !== 'collection') expect(e.din, `seed ${seed}`).toBe(din);
+            din = e.scan.step === 'collection' ? e.din : din;
+          }
+          if (e.type === 'recollection-started') din = undefined;
+          if (e.type === 'scan-refused') expect(decision.refusal?.code).toBe(e.code);
+        }
+        expect(j.state.stage).toBe(stage);
+      }
+    }
+    // The property means something only if the random journeys went far and often.
+    expect(handoffs).toBeGreaterThan(500);
+    for (const stage of ['ON_HOLD', 'FAILED', 'CANCELLED', 'RELEASED', 'COMPLETED']) expect(reached, stage).toContain(stage);
+  });
+});
