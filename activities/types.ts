@@ -1,7 +1,7 @@
 // The side effects a batch needs, as one interface: production builds them with
 // createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
 import type { Actor } from '../src/domain/commands.js';
-import type { Stage } from '../src/domain/stages.js';
+import type { Leg, Stage } from '../src/domain/stages.js';
 import type { Forecast } from '../workflows/messages.js';
 
 /**
@@ -48,7 +48,7 @@ export interface BatchActivities {
   /** The batch's one reserved slot: a free line of the facility, or the slot the batch already holds. */
   reserveManufacturingSlot(input: { batchId: string; facilityId: string; from: string; to: string }): Promise<{ slotId: string; line: string }>;
   releaseManufacturingSlot(input: { batchId: string }): Promise<void>;
-  createShipment(input: { shipmentId: string; batchId: string; leg: 'outbound' | 'return'; fromSiteId: string; toSiteId: string; departedAt: string; stabilityDeadline: string }): Promise<void>;
+  createShipment(input: { shipmentId: string; batchId: string; leg: Leg; fromSiteId: string; toSiteId: string; departedAt: string; stabilityDeadline: string }): Promise<void>;
   completeShipment(input: { shipmentId: string; state: 'delivered' | 'cancelled'; at: string }): Promise<void>;
   /** Marks every shipment of the batch that is still planned or in transit as cancelled. */
   cancelOpenShipments(input: { batchId: string; at: string }): Promise<void>;

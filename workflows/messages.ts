@@ -8,7 +8,7 @@ import type {
   MilestoneCommand,
   QaDispositionCommand,
 } from '../src/domain/commands.js';
-import type { Stage } from '../src/domain/stages.js';
+import type { Leg, Stage } from '../src/domain/stages.js';
 
 export const batchWorkflowId = (batchId: string) => `batch:${batchId}`;
 export const shipmentWorkflowId = (shipmentId: string) => `shipment:${shipmentId}`;
@@ -67,7 +67,7 @@ export const statusQuery = defineQuery<BatchStatus>('status');
 export interface ShipmentInput {
   shipmentId: string;
   batchId: string;
-  leg: 'outbound' | 'return';
+  leg: Leg;
   fromSiteId: string;
   toSiteId: string;
   /** Already scaled by the batch's time scale. */
@@ -81,7 +81,7 @@ export interface ShipmentResult {
 export const deliveredSignal = defineSignal<[{ at: string }]>('delivered');
 export const cancelShipmentSignal = defineSignal<[]>('cancelShipment');
 /** Shipment → batch: the leg outlived its stability window. */
-export const legOverdueSignal = defineSignal<[{ shipmentId: string; leg: 'outbound' | 'return'; at: string }]>('legOverdue');
+export const legOverdueSignal = defineSignal<[{ shipmentId: string; leg: Leg; at: string }]>('legOverdue');
 
 /** Equipment (long-running, continue-as-new). */
 export interface EquipmentInput {

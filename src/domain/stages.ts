@@ -26,6 +26,8 @@ export type SiteKind = (typeof SITE_KINDS)[number];
 
 export const EQUIPMENT_KINDS = ['bioreactor', 'freezer', 'ln2_tank', 'dry_shipper', 'shipper'] as const;
 export const SHIPMENT_LEGS = ['outbound', 'return'] as const;
+/** A shipment leg (not to be confused with `ShipmentLeg`, a leg's rules in the product profile). */
+export type Leg = (typeof SHIPMENT_LEGS)[number];
 
 /** Metrics a sensor gateway may publish (DESIGN §5). */
 export const METRICS = [

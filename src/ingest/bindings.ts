@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { equipmentRules, scaleRuleSet, shipmentRules } from '../domain/excursions/index.js';
 import type { RuleSet } from '../domain/excursions/types.js';
 import { productProfileSchema } from '../domain/profile.js';
+import type { Leg } from '../domain/stages.js';
 
 /** A device as ingest needs it: who may publish for it and what it measured when. */
 export interface DeviceRegistration {
@@ -30,7 +31,7 @@ interface BindingRow {
   shipment_id: string | null;
   equipment_id: string | null;
   batch_id: string | null;
-  leg: 'outbound' | 'return' | null;
+  leg: Leg | null;
   profile: unknown;
   equipment_kind: string | null;
   equipment_profile: unknown;

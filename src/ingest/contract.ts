@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAIN_ID } from '../domain/ids.js';
 import { METRICS } from '../domain/stages.js';
 
 /**
@@ -13,7 +14,7 @@ export const INGEST_GROUP = 'v2v-ingest';
 /** A gateway's batch carries at most this many readings; bigger batches are split by the gateway. */
 export const MAX_READINGS_PER_MESSAGE = 500;
 
-const ref = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
+const ref = z.string().min(1).max(64).regex(PLAIN_ID, 'letters, digits, . _ : - only');
 
 const common = {
   eventId: z.uuid().describe('Unique per reading; a re-sent reading keeps its eventId and is stored once.'),

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deviceBindings, devices, excursions, sensorReadings } from '../../db/schema/index.js';
+import type { ExcursionKind } from '../../domain/excursions/types.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { bindingColumns, registerDevice, toBinding } from '../devices.js';
 import { errorBodySchema, notFound } from '../errors.js';
@@ -80,7 +81,7 @@ async function detail(deps: ApiDeps, deviceId: string) {
 }
 
 /** An open excursion outranks a gap: the product may be harmed, whereas a gap only means unknown. */
-function deviceState(open: { kind: 'excursion' | 'telemetry_gap' }[], hasReading: boolean) {
+function deviceState(open: { kind: ExcursionKind }[], hasReading: boolean) {
   if (open.some((e) => e.kind === 'excursion')) return 'excursion' as const;
   if (open.some((e) => e.kind === 'telemetry_gap')) return 'telemetry_gap' as const;
   return hasReading ? ('ok' as const) : ('silent' as const);

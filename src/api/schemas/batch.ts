@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, assessmentSchema, HANDOFF_STEPS, MILESTONES } from '../../domain/commands.js';
-import { STAGES } from '../../domain/stages.js';
+import { ISSUE_KINDS, ISSUE_STATES } from '../../domain/batch/index.js';
+import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
 import type { BatchStatus } from '../../../workflows/messages.js';
 
 /**
@@ -27,12 +28,12 @@ const awaitingSchema = z
 
 const issueSchema = z.object({
   id: z.string(),
-  kind: z.enum(['excursion', 'deviation', 'telemetry_gap']),
+  kind: z.enum(ISSUE_KINDS),
   reason: z.string(),
   blocking: z.boolean().describe('A blocking issue holds the batch (ON_HOLD) until QA assesses it.'),
   openedAt: instant,
   closedAt: instant.optional(),
-  state: z.enum(['open', 'closed']),
+  state: z.enum(ISSUE_STATES),
   assessment: z.object({ impact: assessmentSchema.shape.impact, signer: actorSchema, at: instant }).optional(),
 });
 
@@ -51,7 +52,7 @@ export const batchStatusSchema = z.object({
   timeline: z.array(z.object({ at: instant, event: z.string(), stage: stage.optional(), detail: z.string().optional() })),
   issues: z.array(issueSchema),
   shipments: z.array(
-    z.object({ shipmentId: z.string(), leg: z.enum(['outbound', 'return']), state: z.enum(['in_transit', 'delivered', 'cancelled']) }),
+    z.object({ shipmentId: z.string(), leg: z.enum(SHIPMENT_LEGS), state: z.enum(['in_transit', 'delivered', 'cancelled']) }),
   ),
   booking: bookingResultSchema.optional(),
   quarantined: z.boolean(),

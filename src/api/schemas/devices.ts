@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, assessmentSchema } from '../../domain/commands.js';
+import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
+import { PLAIN_ID } from '../../domain/ids.js';
 
 /**
  * Request and response shapes of the device and excursion routes: one source for validation, the
@@ -16,7 +18,7 @@ export const plainId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : - are allowed');
+  .regex(PLAIN_ID, 'only letters, digits and . _ : - are allowed');
 
 // Strict objects, so a body naming both a shipment and a piece of equipment matches neither.
 const bindingTarget = z.union([z.strictObject({ shipmentId: plainId }), z.strictObject({ equipmentId: plainId })]).describe(
@@ -60,9 +62,6 @@ export const registrationSchema = z
   .object({ deviceId: z.string(), gatewayId: z.string(), kind: z.string(), binding: bindingSchema })
   .meta({ id: 'DeviceRegistration' });
 
-export const EXCURSION_KINDS = ['excursion', 'telemetry_gap'] as const;
-export const EXCURSION_STATES = ['open', 'closed', 'withdrawn'] as const;
-
 export const deviceDetailSchema = z
   .object({
     deviceId: z.string(),
@@ -75,7 +74,7 @@ export const deviceDetailSchema = z
       .nullable()
       .describe('The newest reading by event time; null before the first.'),
     state: z
-      .enum(['ok', 'excursion', 'telemetry_gap', 'silent'])
+      .enum(['ok', ...EXCURSION_KINDS, 'silent'])
       .describe('excursion or telemetry_gap while one is open (excursion first); silent before the first reading.'),
     open: z.array(
       z.object({ id: rowId, kind: z.enum(EXCURSION_KINDS), metric: z.string().nullable(), openedAt: instant, peak: z.number().nullable() }),

@@ -1,4 +1,5 @@
 import { bigint, doublePrecision, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
 import { EQUIPMENT_KINDS } from '../../domain/stages.js';
 import { shipments } from './batches.js';
 import { at, createdAt, simulated, simulationSeed, tstzrange } from './columns.js';
@@ -72,7 +73,7 @@ export const sensorReadings = pgTable('sensor_readings', {
 /** Excursions and telemetry gaps, one row each, opened and closed by the excursion engine. */
 export const excursions = pgTable('excursions', {
   id: uuid('id').primaryKey().defaultRandom(),
-  kind: text('kind', { enum: ['excursion', 'telemetry_gap'] }).notNull(),
+  kind: text('kind', { enum: EXCURSION_KINDS }).notNull(),
   deviceId: text('device_id').notNull().references(() => devices.id),
   batchId: uuid('batch_id'),
   shipmentId: text('shipment_id'),
@@ -80,7 +81,7 @@ export const excursions = pgTable('excursions', {
   metric: text('metric'),
   rule: jsonb('rule'),
   /** `withdrawn`: a late reading showed the excursion never met its rule (the workflow was told it closed). */
-  state: text('state', { enum: ['open', 'closed', 'withdrawn'] }).notNull().default('open'),
+  state: text('state', { enum: EXCURSION_STATES }).notNull().default('open'),
   openedAt: at('opened_at').notNull(),
   closedAt: at('closed_at'),
   peakValue: doublePrecision('peak_value'),

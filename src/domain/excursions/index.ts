@@ -1,5 +1,6 @@
 /** The excursion engine: rules from profiles, episodes from readings, and the incremental engine over both. */
-export type { EngineReading, Episode, EpisodeChange, Metric, RuleSet, ThresholdRule } from './types.js';
+export { EXCURSION_KINDS, EXCURSION_STATES } from './types.js';
+export type { EngineReading, Episode, EpisodeChange, ExcursionKind, ExcursionState, Metric, RuleSet, ThresholdRule } from './types.js';
 export {
   ALLOWED_LATENESS_MS,
   CHILLED_LEG_TELEMETRY,

@@ -1,4 +1,5 @@
 import type { LegTelemetry, ProductProfile, ShipmentLeg } from '../profile.js';
+import type { Leg } from '../stages.js';
 import type { Metric, RuleSet, ThresholdRule } from './types.js';
 
 /**
@@ -57,7 +58,7 @@ export function tiltRule(telemetry: Pick<LegTelemetry, 'tiltMaxDeg' | 'tiltMinSe
 }
 
 /** The limits a shipment's logger is held to on one leg of the product's journey. */
-export function shipmentRules(profile: ProductProfile, leg: 'outbound' | 'return'): RuleSet {
+export function shipmentRules(profile: ProductProfile, leg: Leg): RuleSet {
   const spec = profile.legs[leg];
   const cryogenic = isCryogenic(spec);
   const telemetry = spec.telemetry ?? (cryogenic ? CRYOGENIC_LEG_TELEMETRY : CHILLED_LEG_TELEMETRY);

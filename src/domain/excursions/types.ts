@@ -37,10 +37,18 @@ export interface RuleSet {
   allowedLatenessMs: number;
 }
 
+/** A telemetry gap is its own kind, never an excursion: silence is not a value out of range. */
+export const EXCURSION_KINDS = ['excursion', 'telemetry_gap'] as const;
+export type ExcursionKind = (typeof EXCURSION_KINDS)[number];
+
+/** An excursion row's state; `withdrawn`: a late reading showed the rule was never met. */
+export const EXCURSION_STATES = ['open', 'closed', 'withdrawn'] as const;
+export type ExcursionState = (typeof EXCURSION_STATES)[number];
+
 /** An excursion or a telemetry gap, derived from the readings. The id is a function of what it is. */
 export interface Episode {
   id: string;
-  kind: 'excursion' | 'telemetry_gap';
+  kind: ExcursionKind;
   ruleId?: string;
   metric?: Metric;
   openedAt: number;
