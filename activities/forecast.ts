@@ -75,6 +75,9 @@ async function storedForecast(tx: Tx, key: string): Promise<Forecast | undefined
  * For earlier batches of the product: from their (last) entry into `stage` to their first RELEASED
  * after it, in milliseconds. The batch being forecast is left out so it never predicts itself, and
  * only batches that ran on the same clock (V2V_TIME_SCALE) count: a demo's seconds are not days.
+ * Simulated batches (`v2v simulate history`) never count: a real batch's forecast must rest on what
+ * really happened, not on the twin's assumptions; training on simulated history asks for it by
+ * name (`where simulated`).
  */
 async function releaseDurations(tx: Tx, where: { batchId: string; productId: string; stage: Stage; timeScale: number }): Promise<number[]> {
   const result = await tx.execute<{ ms: number }>(sql`
@@ -86,7 +89,7 @@ async function releaseDurations(tx: Tx, where: { batchId: string; productId: str
         select min(h.entered_at) as released_at from batch_stage_history h
         where h.batch_id = s.batch_id and h.stage = 'RELEASED' and h.entered_at >= s.entered_at
       ) r
-      join batches b on b.id = s.batch_id and b.time_scale = ${where.timeScale}
+      join batches b on b.id = s.batch_id and b.time_scale = ${where.timeScale} and not b.simulated
       where s.product_id = ${where.productId} and s.stage = ${where.stage}
         and s.batch_id <> ${where.batchId} and r.released_at is not null
       order by s.batch_id, s.entered_at desc
