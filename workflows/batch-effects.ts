@@ -1,15 +1,11 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import { batchClock, FORECAST_STAGES, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
-import type { Actor } from '../src/domain/commands.js';
+import { batchClock, custodyRecordOf, FORECAST_STAGES, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
 import { ERR } from '../src/domain/errors.js';
 import { activities } from './activities-proxy.js';
 import type { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import { assignEquipment } from './equipment-link.js';
 import { cancelLegs, finishLeg, startLeg } from './legs.js';
-
-/** The system itself as the actor of records nobody signed (escalations, deviations it detected). */
-export const SYSTEM_ACTOR: Actor = { name: 'V2V orchestrator', role: 'system' };
 
 interface Effect {
   /** The event as it happened (a booking learns its chair from the treatment centre). */
@@ -24,9 +20,16 @@ interface Effect {
  * batch, so a retry writes nothing twice.
  */
 export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect> {
+  const { batchId } = run.input;
+  // A booking's record names the chair, which only the treatment centre's answer tells.
+  const { applied, followUp } = await act(run, e);
+  const record = custodyRecordOf(applied, run.state);
+  if (record) await activities.appendCustodyRecord({ ...record, key: record.key ?? run.custodyKey(), batchId });
+  return { applied, followUp };
+}
+
+async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
   const { batchId, coiId, productId, timeScale, facilityId, treatmentCenterId } = run.input;
-  const custody = (record: Omit<Parameters<typeof activities.appendCustodyRecord>[0], 'batchId' | 'key'> & { key?: string }) =>
-    activities.appendCustodyRecord({ key: record.key ?? run.custodyKey(), batchId, ...record });
   const alert = (severity: 'info' | 'warning' | 'critical', kind: string, message: string) =>
     activities.notify({ key: run.alertKey(), batchId, severity, kind, message });
 
@@ -38,17 +41,7 @@ export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect>
       if (forecast) run.forecast = await forecast;
       break;
     }
-    case 'handoff-verified':
-      await custody({
-        kind: 'handoff', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
-        meaning: 'custody transferred; identity verified', data: { coiId, din: e.din }, occurredAt: e.scan.at ?? e.at,
-      });
-      break;
     case 'scan-refused':
-      await custody({
-        kind: 'deviation', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
-        meaning: 'identity check failed: material not accepted', data: { code: e.code }, occurredAt: e.scan.at ?? e.at,
-      });
       await alert('critical', 'coi-mismatch', `${e.scan.step} scan refused (${e.code}) at ${e.scan.location}`);
       break;
     case 'milestone-reached': {
@@ -75,50 +68,33 @@ export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect>
     case 'slot-released':
       await activities.releaseManufacturingSlot({ batchId });
       break;
-    case 'qa-disposed':
-      await custody({
-        kind: 'qa-disposition', actor: e.decision.signer, meaning: e.decision.meaning,
-        data: { decision: e.decision.decision, ...(e.decision.reason ? { reason: e.decision.reason } : {}) }, occurredAt: e.at,
-      });
-      break;
     case 'issue-opened':
       if (e.issue.kind === 'excursion') await alert('warning', 'excursion', `excursion ${e.issue.id} on ${e.deviceId}`);
       if (e.issue.kind === 'deviation' && e.shipmentId) {
         const leg = run.state.shipments.find((x) => x.shipmentId === e.shipmentId)?.leg;
-        await custody({ key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'stability window exceeded', data: { shipmentId: e.shipmentId, leg }, occurredAt: e.at });
         await alert('critical', 'stability-window', `${leg} leg ${e.shipmentId} is over its stability window`);
       }
       break;
-    case 'issue-assessed':
-      await custody({
-        kind: 'excursion-assessment', actor: e.signer, meaning: e.meaning, data: { issueId: e.issueId, issueKind: e.issueKind, impact: e.impact }, occurredAt: e.at,
-      });
-      break;
     case 'escalated': {
       const what = e.awaiting?.kind ?? 'step';
-      await custody({ kind: 'escalation', actor: SYSTEM_ACTOR, meaning: `${what} overdue: escalated`, data: { awaiting: e.awaiting, level: e.level }, occurredAt: e.at });
       await alert('critical', 'escalation', `${what} is overdue for batch ${batchId} (escalation ${e.level})`);
       break;
     }
     case 'infusion-booked': {
       const { infusionDate, ldStart, chair } = e.booking;
       const booked = await activities.bookInfusion({ batchId, siteId: treatmentCenterId, infusionDate, ldStart, chair, timeScale }).catch(failWithCause);
-      const applied = { ...e, booking: { ...e.booking, chair: booked.chair } };
-      await custody({
-        kind: 'infusion-booking', actor: { name: 'hospital scheduler (unauthenticated API)', role: 'scheduler' },
-        meaning: 'infusion booked', data: { ...applied.booking }, occurredAt: e.at,
-      });
-      return { applied };
+      return { applied: { ...e, booking: { ...e.booking, chair: booked.chair } } };
     }
     case 'infusion-booking-cancelled':
       await activities.cancelInfusionBooking({ batchId });
       break;
-    case 'cancellation-requested':
-      await custody({ kind: 'cancellation', actor: e.command.actor, meaning: 'batch withdrawn', data: { reason: e.command.reason }, occurredAt: e.at });
-      break;
     case 'equipment-risk-noted':
       if (e.risk.crossed === 'above') await alert('warning', 'equipment-risk', `equipment ${e.risk.equipmentId} risk ${e.risk.risk.toFixed(2)} is above ${e.risk.threshold}`);
       break;
+    case 'handoff-verified':
+    case 'qa-disposed':
+    case 'issue-assessed':
+    case 'cancellation-requested':
     case 'milestone-reported':
     case 'slot-reserved':
     case 'issue-closed':

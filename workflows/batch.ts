@@ -1,7 +1,6 @@
 import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { isEnded, nextDeadline } from '../src/domain/batch/index.js';
+import { isEnded, nextDeadline, SYSTEM_ACTOR } from '../src/domain/batch/index.js';
 import { registerBatchHandlers } from './batch-handlers.js';
-import { SYSTEM_ACTOR } from './batch-effects.js';
 import { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import type { BatchInput, BatchStatus } from './messages.js';
