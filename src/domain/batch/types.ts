@@ -10,10 +10,9 @@ import type {
   QaDispositionCommand,
 } from '../commands.js';
 import type { ErrorType } from '../errors.js';
+import { EXCURSION_KINDS, type ExcursionKind } from '../excursions/types.js';
 import type { ProductProfile } from '../profile.js';
-import type { SHIPMENT_LEGS, Stage } from '../stages.js';
-
-type Leg = (typeof SHIPMENT_LEGS)[number];
+import type { Leg, Stage } from '../stages.js';
 
 /** Who the batch is and where it goes: fixed at enrolment, the batch workflow's input. */
 export interface JourneyInput {
@@ -38,7 +37,8 @@ export type Awaiting =
   | { kind: 'timer'; until: string; reason: string }
   | null;
 
-export const ISSUE_KINDS = ['excursion', 'deviation', 'telemetry_gap'] as const;
+/** What ingest reports (excursions, telemetry gaps) and what the journey raises itself (deviations). */
+export const ISSUE_KINDS = [...EXCURSION_KINDS, 'deviation'] as const;
 export const ISSUE_STATES = ['open', 'closed'] as const;
 
 /** An excursion (from ingest) or a deviation (raised by the journey) that QA must assess. */
@@ -78,7 +78,7 @@ export interface Booking {
 export interface ExcursionChange {
   excursionId: string;
   change: 'opened' | 'closed';
-  kind: Exclude<Issue['kind'], 'deviation'>;
+  kind: ExcursionKind;
   deviceId: string;
   metric?: string;
   at: string;
