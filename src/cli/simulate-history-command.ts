@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { createDatabase, requireDatabaseUrl } from '../db/client.js';
+import { prepareDatabase } from './migrate-command.js';
+import { configWithStack } from './stack-env.js';
+
+const historyOptionsSchema = z.object({
+  batches: z.coerce.number().int().min(1).max(1_000_000),
+  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  scenario: z.string().min(1),
+  checksum: z.boolean().default(false),
+});
+
+/** `v2v simulate history`: a simulated past of the network, written into the real tables. */
+export function simulateHistoryCommand(config: () => Config): Command {
+  return new Command('history')
+    .description('simulate N batches with the digital twin and write them, marked simulated, into PostgreSQL; the same seed writes the same rows, replacing what it wrote before')
+    .requiredOption('--batches <n>', 'patients to simulate (the last ones enrolled are still in flight)')
+    .requiredOption('--seed <s>', 'the run: same seed and scenario, same rows')
+    .option('--scenario <file>', 'the network and its parameters (docs/twin.md)', 'scenarios/baseline.json')
+    .option('--checksum', "print the md5 of the seed's rows (equal for equal histories)")
+    .action(async (raw: Record<string, unknown>) => {
+      const parsed = historyOptionsSchema.safeParse(raw);
+      if (!parsed.success) throw new Error(`Invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}.`);
+      const { batches, seed, scenario, checksum } = parsed.data;
+      const url = requireDatabaseUrl(configWithStack(config()).DATABASE_URL);
+      await prepareDatabase(url);
+      // Imported here so that the other commands do not load the twin.
+      const { runHistory, describeHistoryRun } = await import('../sim/history/run-history.js');
+      const { pool } = createDatabase(url, { max: 2 });
+      try {
+        const run = await runHistory(pool, { scenarioFile: scenario, batches, seed, checksum });
+        for (const line of describeHistoryRun(run)) console.log(line);
+      } finally {
+        await pool.end();
+      }
+    });
+}

@@ -1,0 +1,69 @@
+import { getTableName } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
+import {
+  batches,
+  batchStageHistory,
+  custodyEvents,
+  equipment,
+  equipmentDailyTelemetry,
+  infusionBookings,
+  maintenanceEvents,
+  manufacturingSlots,
+  shipments,
+  sites,
+} from '../../db/schema/index.js';
+import type { SimulationResult } from '../records.js';
+import { batchRows } from './batch-rows.js';
+import { capacityRows } from './capacity-rows.js';
+import { copyRows } from './copy-rows.js';
+import { assignLinesAndChairs } from './line-assignment.js';
+import { networkRows, type SiteFacts } from './network-rows.js';
+import { simulatedIds } from './simulated-ids.js';
+
+/** Batches per chunk: large enough for COPY to stream, small enough to keep memory flat. */
+const CHUNK_BATCHES = 2_500;
+/** Maintenance and telemetry rows per chunk. */
+const CHUNK_ROWS = 100_000;
+
+/** Rows of one table, ready to COPY on a client (into whatever table that name resolves to there). */
+export interface TableRows {
+  table: string;
+  rows: number;
+  copy(client: pg.PoolClient): Promise<number>;
+}
+
+const part = <T extends PgTable>(table: T, rows: T['$inferInsert'][]): TableRows => ({
+  table: getTableName(table),
+  rows: rows.length,
+  copy: (client) => copyRows(client, table, rows),
+});
+
+/**
+ * A simulation run as the rows the real system would hold, parents before children, in chunks
+ * (one transaction each when written): the network first, then the batches a chunk at a time
+ * (their rows built only when the chunk is reached), then the equipment's maintenance and
+ * telemetry. Lines and chairs are given out over the whole run before the first chunk.
+ */
+export function* historyChunks(result: SimulationResult, facts?: (twinSiteId: string) => SiteFacts): Generator<TableRows[]> {
+  const ids = simulatedIds(result.seed);
+  const capacity = result.batches.map((sim) => capacityRows(sim, ids));
+  const network = networkRows(result, ids, assignLinesAndChairs(capacity), facts);
+  yield [part(sites, network.sites), part(equipment, network.equipment)];
+  for (let from = 0; from < result.batches.length; from += CHUNK_BATCHES) {
+    const chunk = result.batches.slice(from, from + CHUNK_BATCHES);
+    const rows = chunk.map((sim, i) => batchRows(sim, ids, capacity[from + i]!));
+    const held = capacity.slice(from, from + CHUNK_BATCHES);
+    yield [
+      part(batches, rows.map((b) => b.batch)),
+      part(batchStageHistory, rows.flatMap((b) => b.stages)),
+      part(custodyEvents, rows.flatMap((b) => b.custody)),
+      part(shipments, rows.flatMap((b) => b.shipments)),
+      part(manufacturingSlots, held.flatMap((c) => c.slots)),
+      part(infusionBookings, held.flatMap((c) => c.bookings)),
+    ];
+  }
+  for (let from = 0; from < Math.max(network.maintenance.length, network.telemetry.length); from += CHUNK_ROWS) {
+    yield [part(maintenanceEvents, network.maintenance.slice(from, from + CHUNK_ROWS)), part(equipmentDailyTelemetry, network.telemetry.slice(from, from + CHUNK_ROWS))];
+  }
+}
