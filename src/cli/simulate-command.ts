@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import type { Config } from '../config.js';
+import { simulateHistoryCommand } from './simulate-history-command.js';
 
 /**
  * `v2v simulate history|live|what-if`: the digital twin (src/sim/). Each mode adds its own
  * subcommand below; the simulation itself is loaded only when a mode runs.
  */
 export function simulateCommand(config: () => Config): Command {
-  void config;
-  return new Command('simulate').description('the digital twin of the vein-to-vein network: history, live and what-if modes');
+  return new Command('simulate')
+    .description('the digital twin of the vein-to-vein network: history, live and what-if modes')
+    .addCommand(simulateHistoryCommand(config));
 }
