@@ -58,6 +58,14 @@ export interface DailyTelemetrySummary {
   minutesOutOfRange: number;
 }
 
+/** How much of a resource the network used over the KPI window, in resource-days. */
+export interface ResourceUse {
+  siteId: string;
+  resource: 'line' | 'apheresis-chair' | 'infusion-chair';
+  usedDays: number;
+  offeredDays: number;
+}
+
 export interface SimulationResult {
   scenario: string;
   seed: number;
@@ -67,4 +75,7 @@ export interface SimulationResult {
   equipment: SimulatedEquipment[];
   maintenance: MaintenanceRecord[];
   telemetry: DailyTelemetrySummary[];
+  /** The patients KPIs count: enrolled from the end of the warm-up to the end of enrolment. */
+  kpiWindow?: { from: string; to: string };
+  resourceUse?: ResourceUse[];
 }

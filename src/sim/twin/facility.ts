@@ -1,0 +1,187 @@
+import { DAY_MS } from '../../domain/profile.js';
+import type { Facility } from '../scenario/network.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { BatchAgent } from './batch-agent.js';
+import { SiteCalendar } from './calendar.js';
+import type { EquipmentFleet, Unit } from './equipment-fleet.js';
+import type { EventQueue } from './event-queue.js';
+
+interface Waiting<T> {
+  agent: BatchAgent;
+  granted: (value: T) => void;
+}
+
+/**
+ * One manufacturing facility's contended resources: lines (each needing a working bioreactor),
+ * the QC lab, product storage and the return-leg dry shippers. Each has a first-come, first-served
+ * queue; a grant runs on the agenda at the time the resource frees.
+ */
+export class FacilityModel {
+  readonly calendar: SiteCalendar;
+  readonly bioreactors: Unit[] = [];
+  readonly storage: Unit[] = [];
+  readonly shippers: Unit[] = [];
+  readonly usedBy = new Map<string, BatchAgent>();
+  readonly stored = new Map<string, Set<BatchAgent>>();
+  private readonly lineQueue: Waiting<string>[] = [];
+  private readonly qcQueue: Waiting<number>[] = [];
+  private readonly shipperQueue: Waiting<string>[] = [];
+  private busyLines = 0;
+  private busyQc = 0;
+  /** Line-milliseconds used, and lost to outages, inside the measurement window. */
+  lineBusyMs = 0;
+  private readonly outages: { from: number; to: number; lines: number }[];
+
+  constructor(
+    readonly config: Facility,
+    scenario: Scenario,
+    private readonly queue: EventQueue,
+    private readonly fleet: EquipmentFleet,
+    start: number,
+    private readonly window: { from: number; to: number },
+  ) {
+    this.calendar = new SiteCalendar(config.timeZone, config.workingDays);
+    this.outages = scenario.incidents.flatMap((i) =>
+      i.kind === 'line-outage' && i.facilityId === config.id ? [{ from: start + i.startDay * DAY_MS, to: start + (i.startDay + i.days) * DAY_MS, lines: i.lines }] : [],
+    );
+    for (let i = 0; i < config.bioreactors; i++) this.bioreactors.push(fleet.add('bioreactor', config.id, i));
+    for (let i = 0; i < config.freezers; i++) this.storage.push(fleet.add('freezer', config.id, i));
+    for (let i = 0; i < config.ln2Tanks; i++) this.storage.push(fleet.add('ln2_tank', config.id, i));
+    for (let i = 0; i < config.dryShippers; i++) this.shippers.push(fleet.add('dry_shipper', config.id, i));
+    for (const o of this.outages) queue.at(o.to, () => this.grantLines());
+  }
+
+  requestLine(agent: BatchAgent, granted: (equipmentId: string) => void): void {
+    agent.holds.queued = 'line';
+    this.lineQueue.push({ agent, granted });
+    this.grantLines();
+  }
+
+  releaseLine(agent: BatchAgent): void {
+    const held = agent.holds.line;
+    if (!held) return this.dequeue(agent);
+    agent.holds.line = undefined;
+    this.busyLines--;
+    this.lineBusyMs += overlap(held.since, this.queue.now, this.window);
+    const unit = this.bioreactors.find((b) => b.id === held.equipmentId);
+    if (unit) {
+      this.usedBy.delete(unit.id);
+      this.fleet.setInUse(unit, false);
+    }
+    this.grantLines();
+  }
+
+  /** Lines free now: the facility's lines less those closed by an outage. */
+  linesAvailable(at = this.queue.now): number {
+    return this.config.lines - this.outages.reduce((n, o) => (at >= o.from && at < o.to ? n + o.lines : n), 0);
+  }
+
+  /** Batches on or waiting for a line, per line: where a new patient's cells should go. */
+  load(): number {
+    return (this.busyLines + this.lineQueue.length) / Math.max(this.linesAvailable(), 1);
+  }
+
+  /** Line-milliseconds the window offered (lines × time, less outages). */
+  lineCapacityMs(): number {
+    const span = this.window.to - this.window.from;
+    return this.config.lines * span - this.outages.reduce((ms, o) => ms + o.lines * overlap(o.from, o.to, this.window), 0);
+  }
+
+  grantLines(): void {
+    while (this.lineQueue.length > 0 && this.busyLines < this.linesAvailable()) {
+      const unit = this.bioreactors.find((b) => !b.down && !b.inUse);
+      if (!unit) return;
+      const { agent, granted } = this.lineQueue.shift()!;
+      this.busyLines++;
+      this.usedBy.set(unit.id, agent);
+      this.fleet.setInUse(unit, true);
+      agent.holds.queued = undefined;
+      agent.holds.line = { equipmentId: unit.id, since: this.queue.now };
+      this.queue.at(this.queue.now, () => granted(unit.id));
+    }
+  }
+
+  requestQc(agent: BatchAgent, granted: (since: number) => void): void {
+    agent.holds.queued = 'qc';
+    this.qcQueue.push({ agent, granted });
+    this.grantQc();
+  }
+
+  releaseQc(agent: BatchAgent): void {
+    if (!agent.holds.qc) return this.dequeue(agent);
+    agent.holds.qc = false;
+    this.busyQc--;
+    this.grantQc();
+  }
+
+  private grantQc(): void {
+    while (this.qcQueue.length > 0 && this.busyQc < this.config.qcCapacity) {
+      const { agent, granted } = this.qcQueue.shift()!;
+      this.busyQc++;
+      agent.holds.queued = undefined;
+      agent.holds.qc = true;
+      const since = this.queue.now;
+      this.queue.at(since, () => granted(since));
+    }
+  }
+
+  /** Product goes to the storage unit holding the fewest products that is up. */
+  store(agent: BatchAgent): void {
+    const units = this.storage.filter((u) => !u.down);
+    if (units.length === 0) return;
+    const unit = units.reduce((a, b) => ((this.stored.get(a.id)?.size ?? 0) <= (this.stored.get(b.id)?.size ?? 0) ? a : b));
+    if (!this.stored.has(unit.id)) this.stored.set(unit.id, new Set());
+    this.stored.get(unit.id)!.add(agent);
+    agent.holds.storage = unit.id;
+  }
+
+  unstore(agent: BatchAgent): void {
+    if (agent.holds.storage) this.stored.get(agent.holds.storage)?.delete(agent);
+    agent.holds.storage = undefined;
+  }
+
+  requestShipper(agent: BatchAgent, granted: (shipperId: string) => void): void {
+    agent.holds.queued = 'shipper';
+    this.shipperQueue.push({ agent, granted });
+    this.grantShippers();
+  }
+
+  /** Delivered (or the batch is over): the shipper travels back and is free after its back-haul. */
+  releaseShipper(agent: BatchAgent, backhaulDays: number): void {
+    const id = agent.holds.shipper;
+    if (!id) return this.dequeue(agent);
+    agent.holds.shipper = undefined;
+    this.queue.at(this.queue.now + backhaulDays * DAY_MS, () => {
+      const unit = this.shippers.find((s) => s.id === id);
+      if (unit) {
+        this.usedBy.delete(unit.id);
+        this.fleet.setInUse(unit, false);
+      }
+      this.grantShippers();
+    });
+  }
+
+  grantShippers(): void {
+    while (this.shipperQueue.length > 0) {
+      const unit = this.shippers.find((s) => !s.down && !s.inUse);
+      if (!unit) return;
+      const { agent, granted } = this.shipperQueue.shift()!;
+      this.usedBy.set(unit.id, agent);
+      this.fleet.setInUse(unit, true);
+      agent.holds.queued = undefined;
+      agent.holds.shipper = unit.id;
+      this.queue.at(this.queue.now, () => granted(unit.id));
+    }
+  }
+
+  /** A batch that stops waiting (cancelled, failed) leaves whichever queue it was in. */
+  private dequeue(agent: BatchAgent): void {
+    for (const q of [this.lineQueue, this.qcQueue, this.shipperQueue] as Waiting<unknown>[][]) {
+      const at = q.findIndex((w) => w.agent === agent);
+      if (at >= 0) q.splice(at, 1);
+    }
+    if (agent.holds.queued) agent.holds.queued = undefined;
+  }
+}
+
+export const overlap = (from: number, to: number, window: { from: number; to: number }) => Math.max(0, Math.min(to, window.to) - Math.max(from, window.from));

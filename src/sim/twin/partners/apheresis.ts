@@ -1,0 +1,62 @@
+import { isEnded } from '../../../domain/batch/index.js';
+import { days, type BatchAgent, type Next } from '../batch-agent.js';
+import { sample } from '../sample.js';
+import { milestone, NO_RECOLLECTION, scan, withdraw } from './commands.js';
+
+const DROPOUT_REASONS = ['disease progression', 'death before infusion', 'no longer eligible (organ function, infection)'] as const;
+
+/** The coordinator books a collection chair a few days out, once the patient is cleared for apheresis. */
+export function scheduleApheresis(agent: BatchAgent, now: number): Next {
+  const at = agent.planned(`apheresis-booking:${agent.attempt}`, agent.lastAt, () => days(sample(agent.params.apheresisBookingDays, agent.rng)));
+  if (at > now) return at;
+  const collectionAt = bookChair(agent, now);
+  milestone(agent, 'apheresis-scheduled', `${agent.input.apheresisCenterId} apheresis coordinator`, { collectionDate: new Date(collectionAt).toISOString() });
+  return 'again';
+}
+
+/** After a failure the patient is collected again, or does not proceed. */
+export function scheduleRecollection(agent: BatchAgent, now: number): Next {
+  const key = `recollect:${agent.attempt}`;
+  if (!agent.plan.has(`${key}:decided`)) {
+    agent.plan.set(`${key}:decided`, agent.rng.chance(agent.params.recollectionProbability) ? 1 : 0);
+  }
+  const at = agent.planned(key, agent.lastAt, () => days(sample(agent.params.recollectionDelayDays, agent.rng)));
+  if (at > now) return at;
+  if (agent.plan.get(`${key}:decided`) === 0) {
+    withdraw(agent, NO_RECOLLECTION);
+    return 'again';
+  }
+  const collectionAt = bookChair(agent, now, agent.attempt + 1);
+  milestone(agent, 'recollection-scheduled', `${agent.input.apheresisCenterId} apheresis coordinator`, { collectionDate: new Date(collectionAt).toISOString() });
+  return 'again';
+}
+
+/** The bag is collected and labelled with a new DIN; the first collection starts the patient's clock. */
+export function collect(agent: BatchAgent, now: number): Next {
+  const at = agent.plan.get(collectionKey(agent)) ?? bookChair(agent, now);
+  if (at > now) return at;
+  agent.attributes.cellYield = Math.max(0.05, sample(agent.params.cellYield, agent.rng));
+  scan(agent, 'collection', agent.input.apheresisCenterId, agent.world.din(agent, now));
+  if (agent.firstCollectionAt === undefined) {
+    agent.firstCollectionAt = now;
+    if (Number.isFinite(agent.dropoutAfterDays)) {
+      const reason = DROPOUT_REASONS[Math.floor(agent.rng.uniform() * DROPOUT_REASONS.length)]!;
+      agent.world.queue.at(now + days(agent.dropoutAfterDays), () => {
+        if (!agent.ended && !isEnded(agent.state) && agent.state.stage !== 'INFUSED') {
+          withdraw(agent, reason);
+          agent.step();
+        }
+      });
+    }
+  }
+  return 'again';
+}
+
+const collectionKey = (agent: BatchAgent, attempt = agent.attempt) => `collection:${attempt}`;
+
+function bookChair(agent: BatchAgent, now: number, attempt = agent.attempt): number {
+  const earliest = now + days(sample(agent.params.apheresisLeadDays, agent.rng));
+  const at = agent.world.bookCollection(agent, earliest);
+  agent.plan.set(collectionKey(agent, attempt), at);
+  return at;
+}
