@@ -18,7 +18,7 @@ const range = (from: string | number, to: string | number) => `[${new Date(from)
 
 /**
  * The manufacturing slots and infusion bookings a batch's events imply, as the activities write
- * them: a slot reserved for the requested range and released with the line; a chair held for one
+ * them: a slot reserved for the requested length and released with the line; a chair held for one
  * day of the batch's clock, replaced when the booking moves and cancelled with it. Idempotent by
  * batch like the activities: the same booking asked again keeps its row.
  */
@@ -34,14 +34,18 @@ export function capacityRows(sim: SimulatedBatch, ids: SimulatedIds): CapacityRo
       case 'slot-requested':
         requested = { from: e.from, to: e.to };
         break;
-      case 'slot-reserved':
+      case 'slot-reserved': {
         if (!requested || slot) break;
+        // The workflow asks again hourly until a line is free and reserves from then; the twin
+        // answers once, when a line frees: the same slot, from the grant.
+        const from = Date.parse(e.at);
         slot = {
           id: ids.row('slot', input.batchId, out.slots.length + 1), facilityId: ids.site(input.facilityId), line: '', batchId,
-          during: range(requested.from, requested.to), state: 'reserved', createdAt: new Date(e.at),
+          during: range(from, from + Date.parse(requested.to) - Date.parse(requested.from)), state: 'reserved', createdAt: new Date(e.at),
         };
         out.slots.push(slot);
         break;
+      }
       case 'slot-released':
         if (slot) slot.state = 'released';
         slot = undefined;

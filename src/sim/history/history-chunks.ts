@@ -18,7 +18,7 @@ import { batchRows } from './batch-rows.js';
 import { capacityRows } from './capacity-rows.js';
 import { copyRows } from './copy-rows.js';
 import { assignLinesAndChairs } from './line-assignment.js';
-import { networkRows, type SiteFacts } from './network-rows.js';
+import { networkRows, twinSites, type SiteFacts } from './network-rows.js';
 import { simulatedIds } from './simulated-ids.js';
 
 /** Batches per chunk: large enough for COPY to stream, small enough to keep memory flat. */
@@ -48,7 +48,9 @@ const part = <T extends PgTable>(table: T, rows: T['$inferInsert'][]): TableRows
 export function* historyChunks(result: SimulationResult, facts?: (twinSiteId: string) => SiteFacts): Generator<TableRows[]> {
   const ids = simulatedIds(result.seed);
   const capacity = result.batches.map((sim) => capacityRows(sim, ids));
-  const network = networkRows(result, ids, assignLinesAndChairs(capacity), facts);
+  const declared = new Map([...twinSites(result).keys()].map((id) => [ids.site(id), facts?.(id) ?? {}]));
+  const used = assignLinesAndChairs(capacity, (siteId) => ({ lines: declared.get(siteId)?.manufacturingLines ?? 0, chairs: declared.get(siteId)?.infusionChairs ?? 0 }));
+  const network = networkRows(result, ids, used, facts);
   yield [part(sites, network.sites), part(equipment, network.equipment)];
   for (let from = 0; from < result.batches.length; from += CHUNK_BATCHES) {
     const chunk = result.batches.slice(from, from + CHUNK_BATCHES);

@@ -23,19 +23,10 @@ export interface SiteFacts {
 /**
  * The simulated network: every site a batch or a unit names, under the seed's own ids, with at
  * least the lines and chairs its rows needed (a site's real capacity says how many exist; the
- * history must not show more in use at once); its equipment, their maintenance and daily telemetry.
+ * history must not hold more at once); its equipment, their maintenance and daily telemetry.
  */
 export function networkRows(result: SimulationResult, ids: SimulatedIds, used: CapacityUsed, facts: (twinSiteId: string) => SiteFacts = () => ({})): NetworkRows {
-  const kinds = new Map<string, SiteKind>();
-  for (const { input } of result.batches) {
-    kinds.set(input.apheresisCenterId, 'apheresis_center');
-    kinds.set(input.facilityId, 'manufacturing_facility');
-    kinds.set(input.treatmentCenterId, 'treatment_center');
-  }
-  // Equipment stands in facilities, unless the scenario or a batch says otherwise.
-  for (const unit of result.equipment) if (!kinds.has(unit.siteId)) kinds.set(unit.siteId, 'manufacturing_facility');
-
-  const siteRows = [...kinds].map(([twinId, inferred]) => {
+  const siteRows = [...twinSites(result)].map(([twinId, inferred]) => {
     const id = ids.site(twinId);
     const f = facts(twinId);
     const kind = f.kind ?? inferred;
@@ -81,4 +72,17 @@ export function networkRows(result: SimulationResult, ids: SimulatedIds, used: C
       n: t.n, mean: t.mean, min: t.min, max: t.max, stddev: t.stddev, minutesOutOfRange: t.minutesOutOfRange,
     })),
   };
+}
+
+/** Every site a batch or a unit names (by the twin's id), and its kind as the batches use it. */
+export function twinSites(result: SimulationResult): Map<string, SiteKind> {
+  const kinds = new Map<string, SiteKind>();
+  for (const { input } of result.batches) {
+    kinds.set(input.apheresisCenterId, 'apheresis_center');
+    kinds.set(input.facilityId, 'manufacturing_facility');
+    kinds.set(input.treatmentCenterId, 'treatment_center');
+  }
+  // Equipment stands in facilities, unless the scenario or a batch says otherwise.
+  for (const unit of result.equipment) if (!kinds.has(unit.siteId)) kinds.set(unit.siteId, 'manufacturing_facility');
+  return kinds;
 }
