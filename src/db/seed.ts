@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { PRODUCT_PROFILES } from '../domain/profiles.js';
 import type { SiteKind } from '../domain/stages.js';
 import type { Database } from './client.js';
-import { productProfiles, sites } from './schema/index.js';
+import { equipment, productProfiles, sites } from './schema/index.js';
 
 interface SiteSeed {
   id: string;
@@ -27,8 +27,18 @@ export const REFERENCE_SITES: readonly SiteSeed[] = [
 ];
 
 /**
+ * The reference facility's bioreactors, one per manufacturing line, so that a fresh installation's
+ * probes (and live mode's) have equipment to bind to. Rules come from the kind's defaults.
+ */
+export const REFERENCE_BIOREACTORS: readonly { id: string; siteId: string }[] = Array.from({ length: 4 }, (_, i) => ({
+  id: `central-cell-facility-bioreactor-${i + 1}`,
+  siteId: 'central-cell-facility',
+}));
+
+/**
  * Upserts the product profiles (the code is their source of truth: a changed profile replaces the
- * stored one) and the reference sites. Idempotent: running it again changes nothing.
+ * stored one) and the reference sites, and adds the reference bioreactors. Idempotent: running it
+ * again changes nothing.
  */
 export async function seedReferenceData(db: Database): Promise<{ products: number; sites: number }> {
   await db.transaction(async (tx) => {
@@ -54,6 +64,11 @@ export async function seedReferenceData(db: Database): Promise<{ products: numbe
             is distinct from (excluded.kind, excluded.name, excluded.timezone, excluded.infusion_chairs, excluded.manufacturing_lines)`,
         });
     }
+    // Equipment is edited by people once it exists (profile, maintenance state): seeding only adds what is missing.
+    await tx
+      .insert(equipment)
+      .values(REFERENCE_BIOREACTORS.map((b) => ({ ...b, kind: 'bioreactor' as const })))
+      .onConflictDoNothing();
   });
   return { products: PRODUCT_PROFILES.length, sites: REFERENCE_SITES.length };
 }

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { stackConfig } from '../setup/services.js';
-import { answerUntilDone, apiClient, VALID_DIN } from '../../src/sim/partners.js';
+import { apiClient } from '../../src/sim/live/api-client.js';
+import { answerUntilDone, VALID_DIN } from '../../src/sim/live/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 const TIME_SCALE = 86_400;

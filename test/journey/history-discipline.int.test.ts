@@ -4,7 +4,8 @@ import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
 import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
-import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
+import { apiClient } from '../../src/sim/live/api-client.js';
+import { answerUntilDone } from '../../src/sim/live/partners.js';
 import { useJourneyServices } from '../setup/journey-services.js';
 
 /**

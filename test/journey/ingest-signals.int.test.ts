@@ -1,7 +1,8 @@
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
+import { apiClient } from '../../src/sim/live/api-client.js';
+import { answerUntilDone } from '../../src/sim/live/partners.js';
 import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
 import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';

@@ -4,7 +4,8 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { runV2v } from '../setup/cli.js';
 import { stackConfig } from '../setup/services.js';
-import { answerUntilDone, apiClient } from '../../src/sim/partners.js';
+import { apiClient } from '../../src/sim/live/api-client.js';
+import { answerUntilDone } from '../../src/sim/live/partners.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 const TIME_SCALE = 86_400;

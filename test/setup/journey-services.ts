@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import { apiClient } from '../../src/sim/partners.js';
+import { apiClient } from '../../src/sim/live/api-client.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { stackConfig } from './services.js';
 import { startWorkerProcess, stopWorkerProcess } from './v2v-process.js';

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../../ingest/contract.js';
+import type { Channel } from './sensor-values.js';
+
+/** One device's readings, published every tick until `until` (real ms since the epoch). */
+export interface SensorStream {
+  deviceId: string;
+  gatewayId: string;
+  channels: Channel[];
+  until: number;
+}
+
+/**
+ * The simulated sensor gateways: every tick, each live device's channels are read and published
+ * to the readings topic as the ingest contract says (one message per device, key = deviceId, a
+ * gateway batch of that device's readings, event time = now).
+ */
+export class SensorGateway {
+  private readonly producer: Producer;
+  private readonly streams = new Map<string, SensorStream>();
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  /** Readings published so far. */
+  published = 0;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+    private readonly tickMs: number,
+  ) {
+    // The default partitioner hashes the key, so one device's readings stay in order on one partition.
+    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    const tick = () => {
+      this.sending = this.publishDue(Date.now())
+        .catch((err: unknown) => void (this.failure ??= err))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.tickMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.tickMs);
+  }
+
+  /** Starts (or replaces) a device's stream. */
+  add(stream: SensorStream): void {
+    this.streams.set(stream.deviceId, stream);
+  }
+
+  /** Throws what went wrong publishing, if anything did: a run must not pass silently without its readings. */
+  check(): void {
+    if (this.failure) throw new Error(`the sensor gateway could not publish: ${this.failure instanceof Error ? this.failure.message : String(this.failure)}`);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.sending;
+    await this.producer.disconnect();
+  }
+
+  private async publishDue(now: number): Promise<void> {
+    const messages = [];
+    for (const stream of this.streams.values()) {
+      if (now >= stream.until) {
+        this.streams.delete(stream.deviceId);
+        continue;
+      }
+      const eventTime = new Date(now).toISOString();
+      const readings = stream.channels.slice(0, MAX_READINGS_PER_MESSAGE).map((c) => ({
+        eventId: randomUUID(), gatewayId: stream.gatewayId, deviceId: stream.deviceId, metric: c.metric, value: c.value(now), unit: c.unit, eventTime,
+      }));
+      const message: SensorMessage = { gatewayId: stream.gatewayId, readings };
+      messages.push({ key: stream.deviceId, value: JSON.stringify(message) });
+      this.published += readings.length;
+    }
+    if (messages.length > 0) await this.producer.send({ topic: this.topic, messages });
+  }
+}

@@ -1,0 +1,63 @@
+import type { Config } from '../../config.js';
+import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../../db/seed.js';
+import { PRODUCT_PROFILES } from '../../domain/profiles.js';
+import type { Logger } from '../../logging.js';
+import { createKafka } from '../../worker/kafka-client.js';
+import type { Incident } from './incidents.js';
+import { startInProcessServices } from './in-process-services.js';
+import { describe } from './narration.js';
+import { runLive, type LiveRun } from './run-live.js';
+
+export interface LiveSessionOptions {
+  patients: number;
+  seed: number;
+  timeScale: number;
+  sensorTimeScale: number;
+  incidents: Incident[];
+  /** Products to enrol into, in turn; the ones V2V ships with by default. */
+  products?: string[];
+  /** Drive the API at $API_URL and the `v2v ingest` on $V2V_INGEST_TOPIC that are already running. */
+  external: boolean;
+  arrivalDays?: number;
+}
+
+/**
+ * A live run as the CLI and the demo give it: the services (started here unless external), the
+ * patients, one printed line per thing that happens, and a summary. The database must be migrated.
+ */
+export async function liveSession(config: Config, logger: Logger, options: LiveSessionOptions, print: (line: string) => void): Promise<LiveRun> {
+  const services = options.external
+    ? { apiUrl: config.API_URL ?? `http://127.0.0.1:${config.V2V_API_PORT}`, topic: config.V2V_INGEST_TOPIC, stop: async () => undefined }
+    : await startInProcessServices({ config, logger, timeScale: options.timeScale, sensorTimeScale: options.sensorTimeScale });
+  print(
+    `API ${services.apiUrl} (docs at ${services.apiUrl}/docs); readings to ${services.topic}; ` +
+      `batches on a clock ${options.timeScale}× real time, sensors ${options.sensorTimeScale}×${options.external ? '' : ' (worker, ingest and API in this process)'}\n`,
+  );
+  try {
+    const run = await runLive({
+      apiUrl: services.apiUrl,
+      kafka: createKafka(config, logger, 'v2v-live'),
+      topic: services.topic,
+      patients: options.patients,
+      seed: options.seed,
+      timeScale: options.timeScale,
+      sensorTimeScale: options.sensorTimeScale,
+      incidents: options.incidents,
+      // The installation's own products and reference sites, not whatever else a shared database holds.
+      products: options.products ?? PRODUCT_PROFILES.map((p) => p.id),
+      sites: REFERENCE_SITES.map((site) => site.id),
+      bioreactors: REFERENCE_BIOREACTORS.map((b) => b.id),
+      narrate: (event) => print(describe(event)),
+      ...(options.arrivalDays === undefined ? {} : { arrivalDays: options.arrivalDays }),
+    });
+    const holds = run.outcomes.reduce((n, o) => n + o.holds, 0);
+    const custody = run.outcomes.reduce((n, o) => n + o.custodyRecords, 0);
+    const byStage = new Map<string, number>();
+    for (const o of run.outcomes) byStage.set(o.stage, (byStage.get(o.stage) ?? 0) + 1);
+    const ends = [...byStage].map(([stage, n]) => `${n} ${stage}`);
+    print(`\n${run.outcomes.length} patients: ${ends.join(', ')}; ${holds} hold${holds === 1 ? '' : 's'} assessed by QA; ${custody} custody records; ${run.readingsPublished} sensor readings published`);
+    return run;
+  } finally {
+    await services.stop();
+  }
+}

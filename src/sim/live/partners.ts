@@ -1,0 +1,132 @@
+import type { Actor, HandoffStep, Milestone } from '../../domain/commands.js';
+import { isEndState } from '../../domain/transitions.js';
+import { errorCode, type ApiClient, type AwaitingStep, type BatchDetail } from './api-client.js';
+
+/**
+ * The partners behind the API: apheresis centre, couriers, manufacturing, QC, QA and the hospital
+ * scheduler. They know nothing of the journey: each reads what a batch is `awaiting` and answers
+ * it, as the real ones would, through the public HTTP API.
+ */
+
+/** A valid ISBT 128 donation identification number, as the apheresis centre assigns at collection. */
+export const VALID_DIN = 'W123426000123';
+
+export const QA_SIGNER = { name: 'Q. Person', role: 'qualified person' };
+
+export interface PartnerOptions {
+  /** Stop early, returning this status (the partners stand back). */
+  stopAt?: (detail: BatchDetail) => boolean;
+  /** When (real ms since the epoch) to answer a step, decided once when it is first awaited; at once by default. */
+  answerAt?: (awaiting: AwaitingStep, detail: BatchDetail) => number;
+  /** False while a partner is not ready to answer a due step yet (a receiver checking a logger's alarm). */
+  mayAnswer?: (awaiting: AwaitingStep, detail: BatchDetail) => boolean | Promise<boolean>;
+  /** Every status read, for narration and for the sensor gateways, which follow the shipments. */
+  onStatus?: (detail: BatchDetail) => void | Promise<void>;
+  /** What a partner system adds to a milestone it reports (the bioreactor a culture starts in). */
+  milestoneData?: (milestone: Milestone) => Record<string, unknown> | undefined;
+  /** After a step was answered and accepted. */
+  onAnswered?: (awaiting: AwaitingStep, detail: BatchDetail) => void;
+  timeoutMs?: number;
+  /** How often the status is read while nothing is due (a Temporal query each time). */
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Refusals that mean the batch moved between reading `awaiting` and answering it (an excursion held
+ * it, or a booking window slid): read it again and answer what it waits for now.
+ */
+const STALE = new Set(['ERR_ON_HOLD', 'ERR_OUT_OF_TURN', 'ERR_BOOKING_OUTSIDE_WINDOW']);
+const MAX_STALE_IN_A_ROW = 20;
+
+/** One key per awaited step and attempt: a step that comes back after a hold keeps its time. */
+export const stepKey = (detail: BatchDetail, a: AwaitingStep) =>
+  `${detail.attempt}:${a.kind}:${a.kind === 'handoff' ? a.step : a.kind === 'milestone' ? a.milestone : a.kind === 'excursion-assessment' ? a.excursionId : ''}`;
+
+/** Answers whatever the batch awaits until it ends (or `stopAt`); returns the final detail. */
+export async function answerUntilDone(api: ApiClient, batchId: string, coiId: string, options: PartnerOptions = {}): Promise<BatchDetail> {
+  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, timeoutMs = 120_000, pollMs = 100 } = options;
+  const deadline = Date.now() + timeoutMs;
+  const due = new Map<string, number>();
+  let staleInARow = 0;
+  while (Date.now() < deadline) {
+    const detail = await api.batch(batchId);
+    await onStatus?.(detail);
+    const { awaiting } = detail;
+    if (isEndState(detail.stage) || stopAt?.(detail)) return detail;
+    // Nothing to answer yet: a held batch whose excursion QA has assessed but that is not over.
+    if (!awaiting) {
+      await sleep(pollMs);
+      continue;
+    }
+    if (awaiting.kind === 'timer') {
+      await sleep(Math.min(Math.max(Date.parse(awaiting.until) - Date.now(), 0) + 50, 1_000));
+      continue;
+    }
+    const key = stepKey(detail, awaiting);
+    if (!due.has(key)) due.set(key, answerAt?.(awaiting, detail) ?? Date.now());
+    const wait = due.get(key)! - Date.now();
+    // Waiting in short naps, so a hold that comes meanwhile is seen and answered first.
+    if (wait > 0 || (mayAnswer && !(await mayAnswer(awaiting, detail)))) {
+      await sleep(Math.min(Math.max(wait, pollMs), 500));
+      continue;
+    }
+    const res = await answer(api, detail, coiId, awaiting, milestoneData);
+    const code = errorCode(res);
+    if (code !== undefined && STALE.has(code) && ++staleInARow <= MAX_STALE_IN_A_ROW) {
+      await sleep(pollMs);
+      continue;
+    }
+    if (res.status >= 400) throw new Error(`batch ${batchId}: ${JSON.stringify(awaiting)} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    staleInARow = 0;
+    onAnswered?.(awaiting, detail);
+    // A milestone is a signal (202): the batch moves a moment later, so wait for it before reading again.
+    if (awaiting.kind === 'milestone') await untilAwaitingChanges(api, batchId, detail, pollMs);
+  }
+  throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
+}
+
+function answer(api: ApiClient, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' }>, milestoneData: PartnerOptions['milestoneData']) {
+  const path = `/v1/batches/${detail.batchId}`;
+  const at = new Date().toISOString();
+  switch (awaiting.kind) {
+    case 'handoff':
+      return api.call('POST', `${path}/handoffs`, {
+        step: awaiting.step, coiId, din: VALID_DIN, actor: CUSTODIANS[awaiting.step], location: `${awaiting.step} point`,
+      });
+    case 'milestone': {
+      const data = { ...(awaiting.milestone === 'qc-complete' ? { passed: true } : {}), ...milestoneData?.(awaiting.milestone) };
+      return api.call('POST', `${path}/milestones`, { milestone: awaiting.milestone, at, source: 'partner system', ...(Object.keys(data).length > 0 ? { data } : {}) });
+    }
+    case 'qa-disposition':
+      // A quarantined batch can only be released conditionally, with the treating physician's acceptance.
+      return api.call('POST', `${path}/qa-disposition`, detail.quarantined
+        ? { decision: 'conditional-release', signer: QA_SIGNER, meaning: 'released on condition of physician acceptance', reason: 'quarantined after an assessed excursion' }
+        : { decision: 'release', signer: QA_SIGNER, meaning: 'released for infusion' });
+    case 'excursion-assessment':
+      return api.call('POST', `${path}/excursions/${encodeURIComponent(awaiting.excursionId)}/assessment`, {
+        impact: 'none', signer: QA_SIGNER, meaning: 'no impact on product quality',
+      });
+    case 'infusion-booking':
+      return api.call('POST', `${path}/infusion-booking`, { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500).toISOString() });
+  }
+}
+
+/** Who takes custody at each hand-off and signs the scan (printed name and role). */
+const CUSTODIANS: Record<HandoffStep, Actor> = {
+  collection: { name: 'N. Nurse', role: 'apheresis nurse' },
+  'outbound-pickup': { name: 'A. Courier', role: 'courier' },
+  'facility-receipt': { name: 'R. Receiver', role: 'goods-in technician' },
+  'return-pickup': { name: 'A. Courier', role: 'courier' },
+  'site-receipt': { name: 'P. Pharmacist', role: 'cell therapy pharmacist' },
+  infusion: { name: 'I. Nurse', role: 'infusion nurse' },
+};
+
+async function untilAwaitingChanges(api: ApiClient, batchId: string, before: BatchDetail, pollMs: number) {
+  const was = JSON.stringify(before.awaiting);
+  for (let i = 0; i < 15_000 / pollMs; i++) {
+    if (JSON.stringify((await api.batch(batchId)).awaiting) !== was) return;
+    await sleep(pollMs / 2);
+  }
+}

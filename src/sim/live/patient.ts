@@ -1,0 +1,138 @@
+import { batchClock, HANDOFFS } from '../../domain/batch/index.js';
+import type { ProductProfile } from '../../domain/profile.js';
+import type { ApiClient, AwaitingStep, BatchDetail } from './api-client.js';
+import type { SensorGateway } from './gateway.js';
+import { incidentFor, type Incident } from './incidents.js';
+import type { LiveEvent } from './narration.js';
+import type { Pace } from './pace.js';
+import { answerUntilDone } from './partners.js';
+import { PatientSensors } from './patient-sensors.js';
+import { Random } from '../twin/random.js';
+
+/** What every patient of a run shares: the API, the gateways, the reference data and the script. */
+export interface LiveWorld {
+  api: ApiClient;
+  gateway: SensorGateway;
+  pace: Pace;
+  seed: number;
+  timeScale: number;
+  sensorTimeScale: number;
+  incidents: readonly Incident[];
+  narrate: (event: LiveEvent) => void;
+  timeoutMs: number;
+}
+
+export interface PatientPlan {
+  patient: number;
+  productId: string;
+  profile: ProductProfile;
+  apheresisCenterId: string;
+  treatmentCenterId: string;
+  bioreactorId?: string;
+}
+
+export interface PatientOutcome {
+  patient: number;
+  productId: string;
+  batchId: string;
+  stage: BatchDetail['stage'];
+  simulatedDays: number;
+  custodyRecords: number;
+  holds: number;
+}
+
+/**
+ * One patient from enrolment to the end: enrolled with a pseudonymous reference that names the
+ * run, never a person; partners answer at a seeded, realistic pace on the batch's clock; the
+ * patient's sensors follow the batch; couriers pick up and deliver as the script says.
+ */
+export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<PatientOutcome> {
+  const { api, pace, timeScale, narrate } = world;
+  const { patient, productId, profile } = plan;
+  const enrolled = await api.call('POST', '/v1/batches', {
+    productId, apheresisCenterId: plan.apheresisCenterId, treatmentCenterId: plan.treatmentCenterId, patientRef: `live-${world.seed}-${patient}`,
+  });
+  if (enrolled.status !== 201) throw new Error(`patient ${patient}: enrolment answered ${enrolled.status}: ${JSON.stringify(enrolled.body)}`);
+  const { batchId, coiId } = enrolled.body as { batchId: string; coiId: string };
+  narrate({ type: 'enrolled', patient, productId, batchId, coiId });
+
+  // Each patient's partners draw from their own stream, its sensors from another: patients run
+  // concurrently, and neither who asks first nor how many readings were taken may change the pace.
+  const random = Random.stream(world.seed, 'live-patient', patient);
+  const clock = batchClock({ timeScale });
+  const sensors = new PatientSensors({
+    api, gateway: world.gateway, profile, patient, random: Random.stream(world.seed, 'live-sensors', patient), incidents: world.incidents, timeScale, sensorTimeScale: world.sensorTimeScale,
+    ...(plan.bioreactorId ? { bioreactorId: plan.bioreactorId } : {}),
+    onIncident: (incident, detail) => narrate({ type: 'incident', patient, productId, incident, detail }),
+  });
+  const pickedUpAt = new Map<string, number>();
+  const seen = new SeenChanges(patient, productId, narrate);
+
+  // A courier's arrival is decided at pickup: the transit time, or past the stability window when the script makes it late.
+  const arrival = (leg: 'outbound' | 'return', awaiting: AwaitingStep, detail: BatchDetail) => {
+    const from = pickedUpAt.get(leg) ?? Date.now();
+    const late = detail.attempt === 1 ? incidentFor(world.incidents, 'late-courier', patient, leg) : undefined;
+    if (late) narrate({ type: 'incident', patient, productId, incident: late.kind, detail: `${leg} courier arrives ${late.lateHours} h after the ${profile.legs[leg].stabilityHours} h stability window` });
+    return from + (late ? clock.hours(profile.legs[leg].stabilityHours + late.lateHours) : pace.days(profile, awaiting, random) * clock.dayMs);
+  };
+
+  const done = await answerUntilDone(api, batchId, coiId, {
+    timeoutMs: world.timeoutMs,
+    answerAt: (awaiting, detail) => {
+      const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;
+      if (leg?.action === 'deliver') return arrival(leg.leg, awaiting, detail);
+      // A booking's window is computed for now; the scheduler books at once rather than let it slide.
+      if (awaiting.kind === 'infusion-booking') return Date.now();
+      return Date.now() + pace.days(profile, awaiting, random) * clock.dayMs;
+    },
+    mayAnswer: (awaiting, detail) => {
+      const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;
+      return leg?.action === 'deliver' ? sensors.receiverMaySign(leg.leg, detail) : true;
+    },
+    onStatus: async (detail) => {
+      seen.note(detail);
+      await sensors.follow(detail);
+    },
+    milestoneData: (milestone) => (milestone === 'manufacturing-started' && plan.bioreactorId ? { equipmentId: plan.bioreactorId } : undefined),
+    onAnswered: (awaiting) => {
+      const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;
+      if (leg?.action === 'start') pickedUpAt.set(leg.leg, Date.now());
+    },
+  });
+  seen.note(done);
+  const simulatedDays = (Date.parse(done.timeline.at(-1)!.at) - Date.parse(done.timeline[0]!.at)) / clock.dayMs;
+  const outcome = { patient, productId, batchId, stage: done.stage, simulatedDays, custodyRecords: done.custody.length, holds: seen.holds };
+  narrate({ type: 'finished', ...outcome });
+  return outcome;
+}
+
+/** Tells the narration what changed between two reads of a batch: its stage, a hold, an assessment. */
+class SeenChanges {
+  private stage = '';
+  private readonly issues = new Map<string, boolean>();
+  holds = 0;
+
+  constructor(
+    private readonly patient: number,
+    private readonly productId: string,
+    private readonly narrate: (event: LiveEvent) => void,
+  ) {}
+
+  note(detail: BatchDetail): void {
+    const { patient, productId } = this;
+    if (detail.stage !== this.stage) {
+      this.stage = detail.stage;
+      this.narrate({ type: 'stage', patient, productId, stage: detail.stage, ...(detail.forecast ? { forecast: detail.forecast } : {}) });
+    }
+    for (const issue of detail.issues.filter((i) => i.blocking)) {
+      if (!this.issues.has(issue.id)) {
+        this.holds++;
+        this.narrate({ type: 'held', patient, productId, kind: issue.kind, reason: issue.reason, issueId: issue.id });
+      }
+      if (issue.assessment && !this.issues.get(issue.id)) {
+        this.narrate({ type: 'assessed', patient, productId, issueId: issue.id, impact: issue.assessment.impact, signer: issue.assessment.signer.name });
+      }
+      this.issues.set(issue.id, issue.assessment !== undefined);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { Kafka } from 'kafkajs';
+import { batchClock } from '../../domain/batch/index.js';
+import { productProfileSchema } from '../../domain/profile.js';
+import { apiClient, type ApiClient } from './api-client.js';
+import { SensorGateway } from './gateway.js';
+import { checkIncidents, type Incident } from './incidents.js';
+import type { LiveEvent } from './narration.js';
+import { profilePace, type Pace } from './pace.js';
+import { livePatient, type PatientOutcome, type PatientPlan } from './patient.js';
+import { Random } from '../twin/random.js';
+
+export interface LiveRunOptions {
+  /** Where V2V's HTTP API answers. */
+  apiUrl: string;
+  /** The Kafka cluster and readings topic that `v2v ingest` consumes. */
+  kafka: Kafka;
+  topic: string;
+  patients: number;
+  seed: number;
+  /** The batches' clock: it must be the API's V2V_TIME_SCALE, which enrolment gives each batch. */
+  timeScale: number;
+  /** The clock `v2v ingest` judges readings on (its V2V_TIME_SCALE): how long out of range is too long. */
+  sensorTimeScale: number;
+  incidents?: Incident[];
+  /** Products to enrol into, in turn; every product the API lists by default. */
+  products?: readonly string[];
+  /** Apheresis and treatment centres to enrol at (in turn); every one the API lists by default. */
+  sites?: readonly string[];
+  /** Bioreactors at the facility (equipment ids V2V knows); patients take them in turn. */
+  bioreactors?: readonly string[];
+  pace?: Pace;
+  narrate?: (event: LiveEvent) => void;
+  /** Mean time between enrolments, in days of the batches' clock (a Poisson process). */
+  arrivalDays?: number;
+  /** Real milliseconds between two readings of a sensor. */
+  tickMs?: number;
+  /** Real milliseconds one patient may take from enrolment to the end. */
+  timeoutMs?: number;
+}
+
+export interface LiveRun {
+  outcomes: PatientOutcome[];
+  readingsPublished: number;
+}
+
+/**
+ * Live mode: patients enrolled one after another into the real V2V, their partners answering
+ * through the HTTP API and their sensors publishing to Kafka, until every batch has ended.
+ */
+export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
+  const { patients, seed, timeScale, incidents = [] } = options;
+  checkIncidents(incidents, patients);
+  const api = apiClient(options.apiUrl);
+  const plans = await planPatients(api, patients, options);
+  const gateway = new SensorGateway(options.kafka, options.topic, options.tickMs ?? 200);
+  await gateway.start();
+  const world = {
+    api, gateway, seed, timeScale, incidents,
+    sensorTimeScale: options.sensorTimeScale,
+    pace: options.pace ?? profilePace,
+    narrate: options.narrate ?? (() => undefined),
+    timeoutMs: options.timeoutMs ?? 300_000,
+  };
+  try {
+    // Enrolments arrive as a Poisson process on the batches' clock, from the run's own seed.
+    const arrivals = Random.stream(seed, 'live-arrivals');
+    let enrolAt = Date.now();
+    const runs = plans.map((plan, i) => {
+      if (i > 0) enrolAt += arrivals.exponential(options.arrivalDays ?? 1) * batchClock({ timeScale }).dayMs;
+      const at = enrolAt;
+      return new Promise((resolve) => setTimeout(resolve, at - Date.now())).then(() => livePatient(world, plan));
+    });
+    const settled = await Promise.allSettled(runs);
+    gateway.check();
+    const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`patient ${i + 1}: ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`] : []));
+    if (failed.length > 0) throw new Error(`the live run did not finish: ${failed.join('; ')}`);
+    return { outcomes: settled.map((s) => (s as PromiseFulfilledResult<PatientOutcome>).value), readingsPublished: gateway.published };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** Products in turn, and each hospital in turn for a round of products: every product at every site. */
+async function planPatients(api: ApiClient, patients: number, options: Pick<LiveRunOptions, 'products' | 'sites' | 'bioreactors'>): Promise<PatientPlan[]> {
+  const [productsRes, sitesRes] = await Promise.all([api.call('GET', '/v1/products'), api.call('GET', '/v1/sites')]);
+  if (productsRes.status !== 200 || sitesRes.status !== 200) throw new Error(`the API did not list its products and sites (${productsRes.status}, ${sitesRes.status}); is it running at ${api.baseUrl}?`);
+  const listed = (productsRes.body.products as { id: string; profile: unknown }[]).map((p) => ({ id: p.id, profile: productProfileSchema.parse(p.profile) }));
+  const products = chosen(listed, options.products, 'product');
+  const sites = chosen(sitesRes.body.sites as { id: string; kind: string }[], options.sites, 'site');
+  const apheresis = sites.filter((s) => s.kind === 'apheresis_center').map((s) => s.id);
+  const treatment = sites.filter((s) => s.kind === 'treatment_center').map((s) => s.id);
+  const bioreactors = options.bioreactors ?? [];
+  if (products.length === 0 || apheresis.length === 0 || treatment.length === 0) throw new Error('V2V has no products or sites to enrol into: run `npx v2v migrate`.');
+  return Array.from({ length: patients }, (_, i) => {
+    const product = products[i % products.length]!;
+    const round = Math.floor(i / products.length);
+    return {
+      patient: i + 1,
+      productId: product.id,
+      profile: product.profile,
+      apheresisCenterId: apheresis[round % apheresis.length]!,
+      treatmentCenterId: treatment[round % treatment.length]!,
+      ...(bioreactors.length > 0 ? { bioreactorId: bioreactors[i % bioreactors.length]! } : {}),
+    };
+  });
+}
+
+/** The listed things named in `ids`, in that order; all of them without `ids`. An unknown id is a mistake worth a sentence. */
+function chosen<T extends { id: string }>(listed: T[], ids: readonly string[] | undefined, noun: string): T[] {
+  if (ids === undefined) return listed;
+  return ids.map((id) => {
+    const found = listed.find((x) => x.id === id);
+    if (!found) throw new Error(`V2V has no ${noun} "${id}"; it has ${listed.map((x) => x.id).join(', ')}.`);
+    return found;
+  });
+}
