@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { PgRow } from '../db/pg-row.js';
+import type { consumerOffsets, sensorReadings } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
 import type { EngineReading } from '../domain/excursions/types.js';
 import { bindingAt, loadRegistrations } from './bindings.js';
@@ -71,7 +73,7 @@ export async function applyChunk(deps: ChunkDeps, topic: string, partition: numb
 }
 
 async function lockOffset(client: pg.PoolClient, groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
-  const { rows } = await client.query<{ next_offset: string }>(
+  const { rows } = await client.query<Pick<PgRow<typeof consumerOffsets>, 'next_offset'>>(
     'select next_offset from consumer_offsets where group_id = $1 and topic = $2 and partition = $3 for update',
     [groupId, topic, partition],
   );
@@ -121,18 +123,8 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
   return { stored, duplicates: rows.length - stored, deadLetters, changes, tooLate };
 }
 
-interface ReadingRow {
-  eventId: string;
-  eventTime: string;
-  deviceId: string;
-  gatewayId: string;
-  metric: string;
-  value: number | null;
-  text: string | null;
-  unit: string;
-  seq: number | null;
-  bindingId: string | null;
-}
+/** A reading as inserted; its event time stays the gateway's text, which names its month's partition. */
+type ReadingRow = Omit<typeof sensorReadings.$inferSelect, 'eventTime' | 'ingestedAt'> & { eventTime: string };
 
 /** Booleans are stored as 0/1 (the engine can put limits on them); a location is kept as JSON text. */
 function toRow(r: SensorReading, bindingId: string | null): ReadingRow {
@@ -150,7 +142,7 @@ function toRow(r: SensorReading, bindingId: string | null): ReadingRow {
 async function insertReadings(client: pg.PoolClient, rows: ReadingRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const column = <K extends keyof ReadingRow>(k: K) => rows.map((r) => r[k]);
-  const { rows: inserted } = await client.query<{ event_id: string }>(
+  const { rows: inserted } = await client.query<Pick<PgRow<typeof sensorReadings>, 'event_id'>>(
     `insert into sensor_readings (event_id, event_time, device_id, gateway_id, metric, value, text_value, unit, seq, binding_id)
      select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::int8[], $10::uuid[])
      on conflict do nothing

@@ -1,8 +1,9 @@
 import type pg from 'pg';
+import type { PgRow } from '../db/pg-row.js';
+import type { deviceBindings, devices, equipment, productProfiles, shipments } from '../db/schema/index.js';
 import { equipmentRules, scaleRuleSet, shipmentRules } from '../domain/excursions/index.js';
 import type { RuleSet } from '../domain/excursions/types.js';
 import { productProfileSchema } from '../domain/profile.js';
-import type { Leg } from '../domain/stages.js';
 
 /** A device as ingest needs it: who may publish for it and what it measured when. */
 export interface DeviceRegistration {
@@ -22,20 +23,25 @@ export interface Binding {
   rules: RuleSet | null;
 }
 
-interface BindingRow {
-  device_id: string;
-  gateway_id: string;
-  binding_id: string | null;
-  from_ms: string | null;
-  to_ms: string | null;
-  shipment_id: string | null;
-  equipment_id: string | null;
-  batch_id: string | null;
-  leg: Leg | null;
-  profile: unknown;
-  equipment_kind: string | null;
-  equipment_profile: unknown;
-}
+type Device = PgRow<typeof devices>;
+type DeviceBinding = PgRow<typeof deviceBindings>;
+type Equipment = PgRow<typeof equipment>;
+
+/** A device and one of its bindings; left joins, so everything but the device may be null. */
+type BindingRow = { device_id: Device['id']; gateway_id: Device['gateway_id'] } & OrNull<{
+  binding_id: DeviceBinding['id'];
+  /** The binding's range as epoch milliseconds (int8, so text); to_ms is null while open-ended. */
+  from_ms: string;
+  to_ms: string;
+  shipment_id: DeviceBinding['shipment_id'];
+  equipment_id: DeviceBinding['equipment_id'];
+  batch_id: PgRow<typeof shipments>['batch_id'];
+  leg: PgRow<typeof shipments>['leg'];
+  profile: PgRow<typeof productProfiles>['profile'];
+  equipment_kind: Equipment['kind'];
+  equipment_profile: Equipment['profile'];
+}>;
+type OrNull<T> = { [K in keyof T]: T[K] | null };
 
 /**
  * Registrations of the given devices, read in the consumer's transaction so a device registered a
@@ -91,7 +97,7 @@ function rulesFor(row: BindingRow, timeScale: number): RuleSet | null {
   }
   if (row.equipment_kind === null) return null;
   try {
-    return scaleRuleSet(equipmentRules(row.equipment_kind as never, row.equipment_profile ?? undefined), timeScale);
+    return scaleRuleSet(equipmentRules(row.equipment_kind, row.equipment_profile ?? undefined), timeScale);
   } catch {
     // Overrides that do not validate were refused when registered through the API; a row edited by
     // hand falls back to storing readings unevaluated rather than stalling the partition.

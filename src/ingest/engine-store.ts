@@ -1,8 +1,12 @@
 import type pg from 'pg';
+import type { JsonRecordsetRow, PgRow } from '../db/pg-row.js';
+import type { engineState, excursions, workflowSignals } from '../db/schema/index.js';
 import { applyReadings, gapDueAt, newEngineState, sweepGaps, type EngineState } from '../domain/excursions/index.js';
 import type { EngineReading, EpisodeChange, RuleSet } from '../domain/excursions/types.js';
 import { batchWorkflowId, equipmentWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
 import { loadRegistrations, type Binding } from './bindings.js';
+
+type EngineStateRow = PgRow<typeof engineState>;
 
 /** The readings of one binding that were stored for the first time in this transaction. */
 export interface BindingWork {
@@ -35,7 +39,7 @@ export async function evaluateBindings(client: pg.PoolClient, work: BindingWork[
 
 /** Opens telemetry gaps on bindings whose devices have gone silent; several sweepers never collide. */
 export async function sweepDueGaps(client: pg.PoolClient, now: number, timeScale: number, limit = 200): Promise<number> {
-  const { rows } = await client.query<{ binding_id: string; device_id: string; state: EngineState }>(
+  const { rows } = await client.query<Pick<EngineStateRow, 'binding_id' | 'device_id' | 'state'>>(
     `select binding_id, device_id, state from engine_state where gap_due_at < to_timestamp($1 / 1000.0) and time_scale = $3
       order by binding_id limit $2 for update skip locked`,
     [now, limit, timeScale],
@@ -70,7 +74,7 @@ interface SavedState {
 
 async function lockStates(client: pg.PoolClient, bindingIds: string[]): Promise<Map<string, EngineState>> {
   // In id order, so two transactions that share bindings cannot deadlock.
-  const { rows } = await client.query<{ binding_id: string; state: EngineState }>(
+  const { rows } = await client.query<Pick<EngineStateRow, 'binding_id' | 'state'>>(
     'select binding_id, state from engine_state where binding_id = any($1::uuid[]) order by binding_id for update',
     [bindingIds],
   );
@@ -145,7 +149,7 @@ function excursionRow(deviceId: string, binding: Binding, change: EpisodeChange[
     closed_at: episode.closedAt === undefined ? null : new Date(episode.closedAt).toISOString(),
     peak_value: episode.peak ?? null,
     duration_ms: episode.closedAt === undefined ? null : episode.closedAt - episode.openedAt,
-  };
+  } satisfies JsonRecordsetRow<typeof excursions>;
 }
 
 function signalRows(deviceId: string, binding: Binding, changes: EpisodeChange[]) {
@@ -165,6 +169,6 @@ function signalRows(deviceId: string, binding: Binding, changes: EpisodeChange[]
         ...(episode.peak === undefined ? {} : { peak: episode.peak }),
         ...(closed && episode.closedAt !== undefined ? { durationMs: episode.closedAt - episode.openedAt } : {}),
       };
-      return { change_id: `${episode.id}:${payload.change}`, workflow_id: workflowId, signal: 'excursion', payload };
+      return { change_id: `${episode.id}:${payload.change}`, workflow_id: workflowId, signal: 'excursion', payload } satisfies JsonRecordsetRow<typeof workflowSignals>;
     });
 }

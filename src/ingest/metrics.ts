@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PgRow } from '../db/pg-row.js';
+import type { excursions } from '../db/schema/index.js';
 
 /** What an operator watches on the ingest process (GET /metrics); rates come from the counters. */
 export function createIngestMetrics(pool: pg.Pool) {
@@ -28,7 +30,7 @@ export function createIngestMetrics(pool: pg.Pool) {
       labelNames: ['kind'],
       registers,
       async collect() {
-        const { rows } = await pool.query<{ kind: string; n: string }>("select kind, count(*) as n from excursions where state = 'open' group by kind");
+        const { rows } = await pool.query<Pick<PgRow<typeof excursions>, 'kind'> & { n: string }>("select kind, count(*) as n from excursions where state = 'open' group by kind");
         this.reset();
         for (const row of rows) this.set({ kind: row.kind }, Number(row.n));
       },

@@ -1,14 +1,13 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
 import { equipmentWorkflowId, excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
+import type { PgRow } from '../db/pg-row.js';
+import type { workflowSignals } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
 import type { IngestMetrics } from './metrics.js';
 
-interface SignalRow {
-  id: string;
-  workflow_id: string;
-  payload: ExcursionChange;
-}
+/** Excursion changes are the only signals queued so far: the payload is one. */
+type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id'> & { payload: ExcursionChange };
 
 export interface Signaller {
   /** Sends now rather than at the next poll (called after a commit that queued signals). */

@@ -1,5 +1,7 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type pg from 'pg';
+import type { PgRow } from '../db/pg-row.js';
+import type { outbox } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
 import { BATCH_EVENTS_TOPIC, EVENT_ID_HEADER } from './batch-events.js';
 
@@ -13,13 +15,7 @@ export interface OutboxPublisherOptions {
   batchSize?: number;
 }
 
-interface OutboxRow {
-  id: string;
-  event_id: string;
-  topic: string;
-  key: string;
-  payload: unknown;
-}
+type OutboxRow = Pick<PgRow<typeof outbox>, 'id' | 'event_id' | 'topic' | 'key' | 'payload'>;
 
 const PARTITIONS = 3;
 

@@ -11,7 +11,8 @@ export const tstzrange = customType<{ data: string; driverData: string }>({
 
 export const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-export const at = (name: string) => timestamp(name, { withTimezone: true });
+// Generic in the name, so the column keeps its SQL name as a type (PgRow keys raw rows by it).
+export const at = <TName extends string>(name: TName) => timestamp(name, { withTimezone: true });
 
 /**
  * Rows written by the digital twin's history mode (`v2v simulate history --seed S`) carry the seed

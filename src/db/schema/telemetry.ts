@@ -1,4 +1,5 @@
 import { bigint, doublePrecision, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import type { EngineState } from '../../domain/excursions/engine.js';
 import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
 import { EQUIPMENT_KINDS } from '../../domain/stages.js';
 import { shipments } from './batches.js';
@@ -103,7 +104,7 @@ export const excursions = pgTable('excursions', {
 export const engineState = pgTable('engine_state', {
   bindingId: uuid('binding_id').primaryKey().references(() => deviceBindings.id),
   deviceId: text('device_id').notNull().references(() => devices.id),
-  state: jsonb('state').notNull(),
+  state: jsonb('state').$type<EngineState>().notNull(),
   gapDueAt: at('gap_due_at'),
   /** The V2V_TIME_SCALE the rules were judged with: only a sweeper on the same clock opens its gaps. */
   timeScale: doublePrecision('time_scale').notNull().default(1),
