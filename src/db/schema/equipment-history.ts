@@ -20,10 +20,12 @@ export const maintenanceEvents = pgTable('maintenance_events', {
 
 /**
  * One UTC day of one metric of one unit, summarised: a year of a fleet's readings in a few hundred
- * thousand rows, and the features (drift of the mean, spread, minutes out of range) at hand.
+ * thousand rows, and the features (drift of the mean, spread, minutes out of range) at hand. Like
+ * sensor_readings it has no foreign key: checking a million rows a year against `equipment` would
+ * cost more than the writing. Keyed in the order a unit's days are written and read.
  */
 export const equipmentDailyTelemetry = pgTable('equipment_daily_telemetry', {
-  equipmentId: text('equipment_id').notNull().references(() => equipment.id),
+  equipmentId: text('equipment_id').notNull(),
   day: date('day', { mode: 'string' }).notNull(),
   metric: text('metric').notNull(),
   n: integer('n').notNull(),
@@ -32,4 +34,4 @@ export const equipmentDailyTelemetry = pgTable('equipment_daily_telemetry', {
   max: doublePrecision('max').notNull(),
   stddev: doublePrecision('stddev').notNull(),
   minutesOutOfRange: doublePrecision('minutes_out_of_range').notNull(),
-}, (t) => [primaryKey({ columns: [t.equipmentId, t.metric, t.day] })]);
+}, (t) => [primaryKey({ columns: [t.equipmentId, t.day, t.metric] })]);
