@@ -4,6 +4,7 @@ import { requireDatabaseUrl } from '../db/client.js';
 import { prepareDatabase } from './migrate-command.js';
 import { createLogger } from '../logging.js';
 import { formatTable, stackContext, stackUp } from '../stack/stack.js';
+import { BASELINE_SCENARIO } from './simulate-live-command.js';
 import { configWithStack } from './stack-env.js';
 
 /** A simulated day lasts a second; the sensors' clock runs ten minutes a second (a 20-minute excursion lasts 2 s). */
@@ -28,7 +29,8 @@ export function demoCommand(config: () => Config): Command {
       await liveSession(
         resolved,
         createLogger(resolved, 'demo'),
-        { ...DEMO, external: false, incidents: [{ kind: 'transit-excursion', patient: 2, leg: 'outbound', afterHours: 2, minutes: 20 }] },
+        // The baseline scenario's pace; its random excursions are left out so that the demo tells one story.
+        { ...DEMO, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: [{ kind: 'transit-excursion', patient: 2, leg: 'outbound', afterHours: 2, minutes: 20 }] },
         (line) => console.log(line),
       );
       console.log('\nThe stack keeps running (`npx v2v stack down` stops it); `npx v2v audit verify` re-checks every custody chain.');

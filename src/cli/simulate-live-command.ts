@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -5,6 +6,9 @@ import { requireDatabaseUrl } from '../db/client.js';
 import { createLogger } from '../logging.js';
 import { prepareDatabase } from './migrate-command.js';
 import { configWithStack } from './stack-env.js';
+
+/** The calibrated baseline network (scenarios/baseline.json), found from the package, not the working directory. */
+export const BASELINE_SCENARIO = fileURLToPath(new URL('../../scenarios/baseline.json', import.meta.url));
 
 const liveOptionsSchema = z.object({
   patients: z.coerce.number().int().min(1).max(500),
@@ -15,6 +19,8 @@ const liveOptionsSchema = z.object({
   incidents: z.string().min(1).optional(),
   products: z.string().min(1).transform((list) => list.split(',').map((id) => id.trim())).optional(),
   external: z.boolean().default(false),
+  scenario: z.union([z.string().min(1), z.literal(false)]),
+  randomIncidents: z.boolean(),
 });
 
 /**
@@ -30,6 +36,9 @@ export function simulateLiveCommand(config: () => Config): Command {
     .option('--seed <n>', 'seeds the pace, the readings and the patient references (live-<seed>-<n>)', '1')
     .option('--arrival-days <d>', 'mean days between enrolments (a Poisson process)', '1')
     .option('--products <ids>', "comma-separated product ids to enrol into, in turn (default: the products V2V ships with)")
+    .option('--scenario <file>', "a twin scenario: the partners' pace and the excursion rates, per product (docs/twin.md)", BASELINE_SCENARIO)
+    .option('--no-scenario', "pace the partners by the product profiles' nominal durations instead")
+    .option('--no-random-incidents', "only the scripted incidents, none drawn at the scenario's rates")
     .option('--incidents <file>', 'JSON {"incidents": [...]}: transit-excursion, late-courier, degrading-bioreactor (see docs/live-mode.md)')
     .option('--external', 'drive the API at $API_URL and the `v2v ingest` consuming $V2V_INGEST_TOPIC that are already running, instead of starting them here')
     .addHelpText(
@@ -48,6 +57,7 @@ with V2V_TIME_SCALE equal to --time-scale for the worker and API and to --sensor
       const [{ liveSession }, { loadIncidents }] = await Promise.all([import('../sim/live/live-session.js'), import('../sim/live/incidents.js')]);
       const incidents = options.incidents ? await loadIncidents(options.incidents) : [];
       if (!options.external) await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
-      await liveSession(resolved, createLogger(resolved, 'live'), { ...options, incidents }, (line) => console.log(line));
+      const { scenario, ...rest } = options;
+      await liveSession(resolved, createLogger(resolved, 'live'), { ...rest, incidents, ...(scenario ? { scenario } : {}) }, (line) => console.log(line));
     });
 }

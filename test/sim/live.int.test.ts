@@ -8,13 +8,16 @@ import type { BatchDetail } from '../../src/sim/live/api-client.js';
 import type { Incident } from '../../src/sim/live/incidents.js';
 import type { LiveEvent } from '../../src/sim/live/narration.js';
 import { runLive } from '../../src/sim/live/run-live.js';
+import { scenarioPace } from '../../src/sim/live/scenario-pace.js';
+import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
 import { useJourneyServices } from '../setup/journey-services.js';
 import { stackConfig } from '../setup/services.js';
 
 /**
  * Live mode against the real stack: `v2v worker` and `v2v ingest` as processes, the API in-process,
  * three patients on a day-per-second clock with their loggers and bioreactor probes publishing to
- * this file's own readings topic, which ingest judges at ten minutes a second. The script: patient
+ * this file's own readings topic, which ingest judges at ten minutes a second; partners keep the
+ * baseline scenario's pace. The script: patient
  * 2's dry shipper warms up in transit (the batch is held until QA assesses it), patient 1's courier
  * is late past the chilled leg's stability window (a deviation), patient 3's bioreactor drifts.
  */
@@ -53,7 +56,7 @@ describe('live mode', () => {
     let watching: Promise<void> | undefined;
     const run = await runLive({
       apiUrl: services.api.baseUrl, kafka, topic: services.ingest.topic, patients: 3, seed: 7,
-      timeScale: TIME_SCALE, sensorTimeScale: SENSOR_TIME_SCALE, incidents: INCIDENTS, arrivalDays: 0.5,
+      timeScale: TIME_SCALE, sensorTimeScale: SENSOR_TIME_SCALE, incidents: INCIDENTS, arrivalDays: 0.5, pace: scenarioPace(loadScenario('scenarios/baseline.json')),
       products: ['autologous-cd19-fresh', 'autologous-bcma-cryo'], sites: REFERENCE_SITES.map((s) => s.id), bioreactors: REFERENCE_BIOREACTORS.map((b) => b.id),
       narrate: (event) => {
         events.push(event);

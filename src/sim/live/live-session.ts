@@ -3,10 +3,12 @@ import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../../db/seed.js';
 import { PRODUCT_PROFILES } from '../../domain/profiles.js';
 import type { Logger } from '../../logging.js';
 import { createKafka } from '../../worker/kafka-client.js';
+import { loadScenario } from '../scenario/load-scenario.js';
 import type { Incident } from './incidents.js';
 import { startInProcessServices } from './in-process-services.js';
 import { describe } from './narration.js';
 import { runLive, type LiveRun } from './run-live.js';
+import { scenarioIncidents, scenarioPace } from './scenario-pace.js';
 
 export interface LiveSessionOptions {
   patients: number;
@@ -14,6 +16,9 @@ export interface LiveSessionOptions {
   timeScale: number;
   sensorTimeScale: number;
   incidents: Incident[];
+  /** A twin scenario file: the partners' pace, and (with `randomIncidents`) excursions at its rates. */
+  scenario?: string;
+  randomIncidents?: boolean;
   /** Products to enrol into, in turn; the ones V2V ships with by default. */
   products?: string[];
   /** Drive the API at $API_URL and the `v2v ingest` on $V2V_INGEST_TOPIC that are already running. */
@@ -26,13 +31,17 @@ export interface LiveSessionOptions {
  * patients, one printed line per thing that happens, and a summary. The database must be migrated.
  */
 export async function liveSession(config: Config, logger: Logger, options: LiveSessionOptions, print: (line: string) => void): Promise<LiveRun> {
+  const scenario = options.scenario === undefined ? undefined : loadScenario(options.scenario);
+  const drawn = scenario && options.randomIncidents ? scenarioIncidents(scenario, options.patients, options.seed, options.incidents) : [];
+  const incidents = [...options.incidents, ...drawn];
   const services = options.external
     ? { apiUrl: config.API_URL ?? `http://127.0.0.1:${config.V2V_API_PORT}`, topic: config.V2V_INGEST_TOPIC, stop: async () => undefined }
     : await startInProcessServices({ config, logger, timeScale: options.timeScale, sensorTimeScale: options.sensorTimeScale });
   print(
     `API ${services.apiUrl} (docs at ${services.apiUrl}/docs); readings to ${services.topic}; ` +
-      `batches on a clock ${options.timeScale}× real time, sensors ${options.sensorTimeScale}×${options.external ? '' : ' (worker, ingest and API in this process)'}\n`,
+      `batches on a clock ${options.timeScale}× real time, sensors ${options.sensorTimeScale}×${options.external ? '' : ' (worker, ingest and API in this process)'}`,
   );
+  print(`pace: ${scenario ? `scenario "${scenario.name}"` : 'the product profiles'}; ${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${drawn.length} drawn at the scenario's rates)\n`);
   try {
     const run = await runLive({
       apiUrl: services.apiUrl,
@@ -42,7 +51,8 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
       seed: options.seed,
       timeScale: options.timeScale,
       sensorTimeScale: options.sensorTimeScale,
-      incidents: options.incidents,
+      incidents,
+      ...(scenario ? { pace: scenarioPace(scenario) } : {}),
       // The installation's own products and reference sites, not whatever else a shared database holds.
       products: options.products ?? PRODUCT_PROFILES.map((p) => p.id),
       sites: REFERENCE_SITES.map((site) => site.id),

@@ -59,8 +59,9 @@ export class PatientSensors {
 
   /**
    * A receiver reads the shipper's logger before signing: while it alarms it does not sign, and
-   * once the readings are back it waits until V2V has heard of the excursion (the batch holds for
-   * QA), so custody is never taken of a shipment whose excursion nobody has assessed.
+   * once the readings are back it waits until V2V has judged them (ingest has the last reading of
+   * the spell) and, if they made an excursion, until the batch has heard of it (it holds for QA):
+   * custody is never taken of a shipment whose excursion nobody has assessed.
    */
   async receiverMaySign(leg: Leg, detail: BatchDetail): Promise<boolean> {
     const shipmentId = detail.shipments.find((s) => s.leg === leg && s.state === 'in_transit')?.shipmentId;
@@ -69,9 +70,13 @@ export class PatientSensors {
     const over = spellEndsAt(logged.excursion);
     if (Date.now() < over) return false;
     if (Date.now() > over + ALARM_REPORT_TIMEOUT_MS) return true;
-    const res = await this.o.api.call('GET', `/v1/excursions?deviceId=${encodeURIComponent(logged.deviceId)}&kind=excursion`);
-    const ids: string[] = res.status === 200 ? res.body.excursions.map((e: { id: string }) => e.id) : [];
-    return ids.length > 0 && detail.issues.some((i) => ids.includes(i.id));
+    const id = encodeURIComponent(logged.deviceId);
+    const [device, rows] = await Promise.all([this.o.api.call('GET', `/v1/devices/${id}`), this.o.api.call('GET', `/v1/excursions?deviceId=${id}&kind=excursion`)]);
+    const lastReading = device.status === 200 ? device.body.lastReading?.eventTime : undefined;
+    if (lastReading === undefined || Date.parse(lastReading) < over || rows.status !== 200) return false;
+    // A spell shorter than the leg's minimum is no excursion: nothing to report, the receiver signs.
+    const ids: string[] = rows.body.excursions.map((e: { id: string }) => e.id);
+    return ids.length === 0 || detail.issues.some((i) => ids.includes(i.id));
   }
 
   private async bindLogger(shipmentId: string, leg: Leg, detail: BatchDetail): Promise<void> {
