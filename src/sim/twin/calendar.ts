@@ -8,7 +8,9 @@ import { WEEKDAYS, type Weekday } from '../scenario/network.js';
  */
 export class SiteCalendar {
   private readonly open: boolean[];
-  private readonly offsets = new Map<number, number>();
+  /** Offsets by UTC day, from `firstKey` on (NaN: not looked up yet). */
+  private offsets: Float64Array = new Float64Array(0);
+  private firstKey = 0;
   private readonly format: Intl.DateTimeFormat;
   private lastKey = NaN;
   private lastOffset = 0;
@@ -27,16 +29,29 @@ export class SiteCalendar {
   offset(ms: number): number {
     const key = Math.floor(ms / DAY_MS);
     if (key === this.lastKey) return this.lastOffset;
-    let offset = this.offsets.get(key);
-    if (offset === undefined) {
+    let i = key - this.firstKey;
+    if (i < 0 || i >= this.offsets.length) i = this.grow(key);
+    let offset = this.offsets[i]!;
+    if (Number.isNaN(offset)) {
       const probe = key * DAY_MS + 12 * HOUR_MS;
       const p = Object.fromEntries(this.format.formatToParts(new Date(probe)).map((x) => [x.type, Number(x.value)]));
       offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - probe;
-      this.offsets.set(key, offset);
+      this.offsets[i] = offset;
     }
     this.lastKey = key;
     this.lastOffset = offset;
     return offset;
+  }
+
+  /** Makes room for `key` (a few years around it at a time); returns its index. */
+  private grow(key: number): number {
+    const from = Math.min(key, this.offsets.length > 0 ? this.firstKey : key) - 366;
+    const to = Math.max(key, this.offsets.length > 0 ? this.firstKey + this.offsets.length : key) + 3 * 366;
+    const next = new Float64Array(to - from).fill(NaN);
+    next.set(this.offsets, this.offsets.length > 0 ? this.firstKey - from : 0);
+    this.offsets = next;
+    this.firstKey = from;
+    return key - from;
   }
 
   /** The local calendar day `ms` falls on. */
