@@ -18,7 +18,7 @@ import { batchRows } from './batch-rows.js';
 import { capacityRows } from './capacity-rows.js';
 import { copyRows } from './copy-rows.js';
 import { assignLinesAndChairs } from './line-assignment.js';
-import { networkRows, twinSites, type SiteFacts } from './network-rows.js';
+import { networkRows, telemetryRows, twinSites, type SiteFacts } from './network-rows.js';
 import { simulatedIds } from './simulated-ids.js';
 
 /** Batches per chunk: large enough for COPY to stream, small enough to keep memory flat. */
@@ -65,7 +65,10 @@ export function* historyChunks(result: SimulationResult, facts?: (twinSiteId: st
       part(infusionBookings, held.flatMap((c) => c.bookings)),
     ];
   }
-  for (let from = 0; from < Math.max(network.maintenance.length, network.telemetry.length); from += CHUNK_ROWS) {
-    yield [part(maintenanceEvents, network.maintenance.slice(from, from + CHUNK_ROWS)), part(equipmentDailyTelemetry, network.telemetry.slice(from, from + CHUNK_ROWS))];
+  for (let from = 0; from < Math.max(network.maintenance.length, result.telemetry.length); from += CHUNK_ROWS) {
+    yield [
+      part(maintenanceEvents, network.maintenance.slice(from, from + CHUNK_ROWS)),
+      part(equipmentDailyTelemetry, telemetryRows(result.telemetry.slice(from, from + CHUNK_ROWS), ids)),
+    ];
   }
 }

@@ -1,6 +1,6 @@
 import type { SiteKind } from '../../domain/stages.js';
 import type { equipment, equipmentDailyTelemetry, maintenanceEvents, sites } from '../../db/schema/index.js';
-import type { SimulationResult } from '../records.js';
+import type { DailyTelemetrySummary, SimulationResult } from '../records.js';
 import type { CapacityUsed } from './line-assignment.js';
 import type { SimulatedIds } from './simulated-ids.js';
 
@@ -8,7 +8,6 @@ export interface NetworkRows {
   sites: (typeof sites.$inferInsert)[];
   equipment: (typeof equipment.$inferInsert)[];
   maintenance: (typeof maintenanceEvents.$inferInsert)[];
-  telemetry: (typeof equipmentDailyTelemetry.$inferInsert)[];
 }
 
 /** What the scenario says of a site, where the writer is given the scenario. */
@@ -23,7 +22,7 @@ export interface SiteFacts {
 /**
  * The simulated network: every site a batch or a unit names, under the seed's own ids, with at
  * least the lines and chairs its rows needed (a site's real capacity says how many exist; the
- * history must not hold more at once); its equipment, their maintenance and daily telemetry.
+ * history must not hold more at once); its equipment and their maintenance.
  */
 export function networkRows(result: SimulationResult, ids: SimulatedIds, used: CapacityUsed, facts: (twinSiteId: string) => SiteFacts = () => ({})): NetworkRows {
   const siteRows = [...twinSites(result)].map(([twinId, inferred]) => {
@@ -67,12 +66,15 @@ export function networkRows(result: SimulationResult, ids: SimulatedIds, used: C
       .map((m) => ({
         equipmentId: ids.equipment(m.equipmentId), kind: m.kind, at: new Date(m.at), downtimeHours: m.downtimeHours ?? null, createdAt: new Date(m.at),
       })),
-    telemetry: result.telemetry.map((t) => ({
-      equipmentId: ids.equipment(t.equipmentId), day: t.day, metric: t.metric,
-      n: t.n, mean: t.mean, min: t.min, max: t.max, stddev: t.stddev, minutesOutOfRange: t.minutesOutOfRange,
-    })),
   };
 }
+
+/** Daily telemetry rows, made a slice at a time: a run of years holds about a million. */
+export const telemetryRows = (summaries: readonly DailyTelemetrySummary[], ids: SimulatedIds): (typeof equipmentDailyTelemetry.$inferInsert)[] =>
+  summaries.map((t) => ({
+    equipmentId: ids.equipment(t.equipmentId), day: t.day, metric: t.metric,
+    n: t.n, mean: t.mean, min: t.min, max: t.max, stddev: t.stddev, minutesOutOfRange: t.minutesOutOfRange,
+  }));
 
 /** Every site a batch or a unit names (by the twin's id), and its kind as the batches use it. */
 export function twinSites(result: SimulationResult): Map<string, SiteKind> {
