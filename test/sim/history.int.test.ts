@@ -5,7 +5,9 @@ import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { historyChecksum } from '../../src/sim/history/checksum.js';
+import { runHistory } from '../../src/sim/history/run-history.js';
 import { writeHistory } from '../../src/sim/history/write-history.js';
+import { repoRoot } from '../../src/stack/paths.js';
 import type { SimulationResult } from '../../src/sim/records.js';
 import { createBatch, createSites } from '../activities/batch-fixtures.js';
 import { stackConfig, unique } from '../setup/services.js';
@@ -16,6 +18,7 @@ const { db, pool } = createDatabase(url, { max: 4 });
 // Seeds of this file only: writing one again replaces what an earlier run left.
 const SEED = 880_001;
 const OTHER_SEED = 880_002;
+const TWIN_SEED = 880_010;
 const N = 60;
 
 beforeAll(async () => {
@@ -99,5 +102,38 @@ describe('v2v simulate history writes a simulation into the real tables', () => 
     const activities = createBatchActivities({ db, pool });
     const forecast = await activities.forecastTurnaround({ batchId: real.id, productId, stage: 'COLLECTED', stageEnteredAt: new Date().toISOString(), timeScale: 1 });
     expect(forecast.method).toBe('profile-nominal');
+  });
+
+  it('writes the twin’s run of the baseline scenario: the same seed, the same checksum; the scenario’s capacities; every chain verified', async () => {
+    const options = { scenarioFile: `${repoRoot}/scenarios/baseline.json`, batches: 300, seed: TWIN_SEED, checksum: true };
+    const first = await runHistory(pool, options);
+    const again = await runHistory(pool, options);
+    expect(again.checksum).toEqual(first.checksum);
+    expect(again.written.replaced).toBe(300);
+    expect(first.written.batches.inFlight).toBeGreaterThan(0);
+    expect(first.written.rows['equipment_daily_telemetry']).toBeGreaterThan(0);
+    // At least the scenario's lines and chairs, and no row names one the site does not have.
+    expect(await count(`select count(*) as n from sites where simulation_seed = $1 and kind = 'manufacturing_facility' and manufacturing_lines >= 8`, [TWIN_SEED])).toBe(3);
+    const lineBeyond = `select count(*) as n from manufacturing_slots m join sites s on s.id = m.facility_id where s.simulation_seed = $1 and substr(m.line, 6)::int > s.manufacturing_lines`;
+    const chairBeyond = `select count(*) as n from infusion_bookings i join sites s on s.id = i.site_id where s.simulation_seed = $1 and substr(i.chair, 7)::int > s.infusion_chairs`;
+    expect(await count(lineBeyond, [TWIN_SEED])).toBe(0);
+    expect(await count(chairBeyond, [TWIN_SEED])).toBe(0);
+    const { rows } = await pool.query<{ id: string }>('select id from batches where simulation_seed = $1', [TWIN_SEED]);
+    for (const { id } of rows) expect((await verifyCustodyChains(pool, id)).breaks, id).toEqual([]);
+  });
+});
+
+describe('the migrations of simulated history', () => {
+  it('apply to a fresh database, and again to the running one', async () => {
+    const name = `v2v_fresh_${Date.now().toString(36)}`;
+    await pool.query(`create database ${name}`);
+    try {
+      const fresh = new URL(url);
+      fresh.pathname = `/${name}`;
+      await migrateDatabase(fresh.toString());
+      await migrateDatabase(url);
+    } finally {
+      await pool.query(`drop database ${name}`);
+    }
   });
 });
