@@ -65,6 +65,7 @@ export class SensorGateway {
 
   private async publishDue(now: number): Promise<void> {
     const messages = [];
+    let readingCount = 0;
     for (const stream of this.streams.values()) {
       if (now >= stream.until) {
         this.streams.delete(stream.deviceId);
@@ -76,8 +77,10 @@ export class SensorGateway {
       }));
       const message: SensorMessage = { gatewayId: stream.gatewayId, readings };
       messages.push({ key: stream.deviceId, value: JSON.stringify(message) });
-      this.published += readings.length;
+      readingCount += readings.length;
     }
-    if (messages.length > 0) await this.producer.send({ topic: this.topic, messages });
+    if (messages.length === 0) return;
+    await this.producer.send({ topic: this.topic, messages });
+    this.published += readingCount;
   }
 }

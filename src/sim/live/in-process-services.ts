@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logging.js';
+import { pollUntil } from './poll-until.js';
 
 export interface InProcessServices {
   apiUrl: string;
@@ -40,7 +41,9 @@ export async function startInProcessServices(options: { config: Config; logger: 
 
     const ingest = await startIngest({ config: { ...config, V2V_TIME_SCALE: options.sensorTimeScale }, logger, port: 0 });
     stops.push(() => ingest.stop());
-    await untilReady(`${ingest.opsUrl}/readyz`);
+    // Ready once it has joined its consumer group: readings sent before would wait for a rebalance.
+    const joined = await pollUntil(async () => (await fetch(`${ingest.opsUrl}/readyz`).catch(() => undefined))?.ok === true, { intervalMs: 250, timeoutMs: 60_000 });
+    if (!joined) throw new Error(`ingest did not join its consumer group within 60 s (${ingest.opsUrl}/readyz)`);
 
     const server = await startApiServer({ config: batches, logger });
     stops.push(() => server.close());
@@ -49,14 +52,4 @@ export async function startInProcessServices(options: { config: Config; logger: 
     await stop();
     throw err;
   }
-}
-
-/** Ingest is ready once it has joined its consumer group: readings sent before would wait for a rebalance. */
-async function untilReady(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await fetch(url).catch(() => undefined))?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`ingest did not join its consumer group within ${timeoutMs / 1000} s (${url})`);
 }

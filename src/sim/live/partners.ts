@@ -1,4 +1,6 @@
-import type { Actor, HandoffStep, Milestone } from '../../domain/commands.js';
+import type { Milestone } from '../../domain/commands.js';
+import { ACTORS } from '../twin/partners/commands.js';
+import { pollUntil } from './poll-until.js';
 import { isEndState } from '../../domain/transitions.js';
 import { errorCode, type ApiClient, type AwaitingStep, type BatchDetail } from './api-client.js';
 
@@ -11,7 +13,8 @@ import { errorCode, type ApiClient, type AwaitingStep, type BatchDetail } from '
 /** A valid ISBT 128 donation identification number, as the apheresis centre assigns at collection. */
 export const VALID_DIN = 'W123426000123';
 
-export const QA_SIGNER = { name: 'Q. Person', role: 'qualified person' };
+// The same people sign as in the twin, so live and simulated custody records read alike.
+const QA_SIGNER = ACTORS.qa;
 
 export interface PartnerOptions {
   /** Stop early, returning this status (the partners stand back). */
@@ -93,7 +96,7 @@ function answer(api: ApiClient, detail: BatchDetail, coiId: string, awaiting: Ex
   switch (awaiting.kind) {
     case 'handoff':
       return api.call('POST', `${path}/handoffs`, {
-        step: awaiting.step, coiId, din: VALID_DIN, actor: CUSTODIANS[awaiting.step], location: `${awaiting.step} point`,
+        step: awaiting.step, coiId, din: VALID_DIN, actor: ACTORS[awaiting.step], location: `${awaiting.step} point`,
       });
     case 'milestone': {
       const data = { ...(awaiting.milestone === 'qc-complete' ? { passed: true } : {}), ...milestoneData?.(awaiting.milestone) };
@@ -113,20 +116,9 @@ function answer(api: ApiClient, detail: BatchDetail, coiId: string, awaiting: Ex
   }
 }
 
-/** Who takes custody at each hand-off and signs the scan (printed name and role). */
-const CUSTODIANS: Record<HandoffStep, Actor> = {
-  collection: { name: 'N. Nurse', role: 'apheresis nurse' },
-  'outbound-pickup': { name: 'A. Courier', role: 'courier' },
-  'facility-receipt': { name: 'R. Receiver', role: 'goods-in technician' },
-  'return-pickup': { name: 'A. Courier', role: 'courier' },
-  'site-receipt': { name: 'P. Pharmacist', role: 'cell therapy pharmacist' },
-  infusion: { name: 'I. Nurse', role: 'infusion nurse' },
-};
 
-async function untilAwaitingChanges(api: ApiClient, batchId: string, before: BatchDetail, pollMs: number) {
+/** A milestone's effect arrives a moment after the 202; on a busy machine it may take a while, after which the loop reads again anyway. */
+function untilAwaitingChanges(api: ApiClient, batchId: string, before: BatchDetail, pollMs: number) {
   const was = JSON.stringify(before.awaiting);
-  for (let i = 0; i < 15_000 / pollMs; i++) {
-    if (JSON.stringify((await api.batch(batchId)).awaiting) !== was) return;
-    await sleep(pollMs / 2);
-  }
+  return pollUntil(async () => JSON.stringify((await api.batch(batchId)).awaiting) !== was, { intervalMs: pollMs / 2, timeoutMs: 15_000 });
 }

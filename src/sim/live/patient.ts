@@ -120,10 +120,7 @@ class SeenChanges {
 
   note(detail: BatchDetail): void {
     const { patient, productId } = this;
-    if (detail.stage !== this.stage) {
-      this.stage = detail.stage;
-      this.narrate({ type: 'stage', patient, productId, stage: detail.stage, ...(detail.forecast ? { forecast: detail.forecast } : {}) });
-    }
+    // Issues first: a hold is told before the ON_HOLD it causes, an assessment before the resumption.
     for (const issue of detail.issues.filter((i) => i.blocking)) {
       if (!this.issues.has(issue.id)) {
         this.holds++;
@@ -133,6 +130,10 @@ class SeenChanges {
         this.narrate({ type: 'assessed', patient, productId, issueId: issue.id, impact: issue.assessment.impact, signer: issue.assessment.signer.name });
       }
       this.issues.set(issue.id, issue.assessment !== undefined);
+    }
+    if (detail.stage !== this.stage) {
+      this.stage = detail.stage;
+      this.narrate({ type: 'stage', patient, productId, stage: detail.stage, ...(detail.forecast ? { forecast: detail.forecast } : {}) });
     }
   }
 }
