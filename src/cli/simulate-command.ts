@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Config } from '../config.js';
 import { simulateHistoryCommand } from './simulate-history-command.js';
 import { simulateLiveCommand } from './simulate-live-command.js';
+import { simulateWhatIfCommand } from './simulate-what-if-command.js';
 
 /**
  * `v2v simulate history|live|what-if`: the digital twin (src/sim/). Each mode adds its own
@@ -11,5 +12,6 @@ export function simulateCommand(config: () => Config): Command {
   return new Command('simulate')
     .description('the digital twin of the vein-to-vein network: history, live and what-if modes')
     .addCommand(simulateHistoryCommand(config))
-    .addCommand(simulateLiveCommand(config));
+    .addCommand(simulateLiveCommand(config))
+    .addCommand(simulateWhatIfCommand());
 }

@@ -4,6 +4,7 @@ export type FigureUnit = 'days' | 'share' | 'count' | 'money';
 
 /** The KPIs a what-if prints, in order: each a number read from one run's Kpis. */
 export const KPI_FIGURES: readonly { key: string; label: string; unit: FigureUnit; of: (k: Kpis) => number | undefined }[] = [
+  { key: 'v2v-mean', label: 'vein-to-vein, mean', unit: 'days', of: (k) => k.veinToVeinMeanDays },
   { key: 'v2v-median', label: 'vein-to-vein, median', unit: 'days', of: (k) => k.veinToVeinMedianDays },
   { key: 'v2v-p90', label: 'vein-to-vein, P90', unit: 'days', of: (k) => k.veinToVeinP90Days },
   { key: 'within-target', label: 'infused within target', unit: 'share', of: (k) => k.infusedWithinTargetShare },

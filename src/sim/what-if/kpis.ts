@@ -17,6 +17,7 @@ export interface Kpis {
   /** Patients enrolled in the KPI window whose journey ended (infused or not). */
   patients: number;
   infused: number;
+  veinToVeinMeanDays?: number;
   veinToVeinMedianDays?: number;
   veinToVeinP90Days?: number;
   /** Of the patients, those infused within the target vein-to-vein time. */
@@ -43,6 +44,7 @@ export function computeKpis(result: SimulationResult, settings: { targetDays: nu
   return {
     patients: facts.length,
     infused: infused.length,
+    veinToVeinMeanDays: v2v.length > 0 ? v2v.reduce((a, d) => a + d, 0) / v2v.length : undefined,
     veinToVeinMedianDays: quantile(v2v, 0.5),
     veinToVeinP90Days: quantile(v2v, 0.9),
     infusedWithinTargetShare: share(v2v.filter((d) => d <= settings.targetDays).length, facts.length),
