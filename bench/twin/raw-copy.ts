@@ -1,29 +1,36 @@
 import type pg from 'pg';
-import { historyChunks } from '../../src/sim/history/history-chunks.js';
+import { historyParts } from '../../src/sim/history/history-chunks.js';
 import type { SiteFacts } from '../../src/sim/history/network-rows.js';
 import type { SimulationResult } from '../../src/sim/records.js';
 
+const TABLES = ['sites', 'equipment', 'batches', 'batch_stage_history', 'custody_events', 'shipments', 'manufacturing_slots', 'infusion_bookings', 'maintenance_events', 'equipment_daily_telemetry'];
+
 /**
- * The floor under history mode: the same rows, built the same way, COPYed into bare tables (the
- * same columns, no keys, indexes, foreign keys, constraints or triggers). Temporary tables of the
- * real names shadow the real ones in this session (pg_temp is searched first), so the writer's own
- * COPY lands there; they vanish with the session.
+ * The floor under history mode: the same rows, built the same way and on as many connections,
+ * COPYed into bare tables (the same columns, no keys, indexes, foreign keys, constraints or
+ * triggers) of a scratch schema put first on the sessions' search path, so the writer's own COPY
+ * lands there. Ordinary tables, not temporary ones: those live in a few MiB of session-local
+ * buffers and would measure that instead.
  */
 export async function rawCopy(pool: pg.Pool, result: SimulationResult, facts: (twinSiteId: string) => SiteFacts): Promise<void> {
-  const client = await pool.connect();
-  const shadowed = new Set<string>();
+  const schema = `v2v_bench_raw_${process.pid}`;
+  await pool.query(`create schema ${schema}`);
   try {
-    for (const chunk of historyChunks(result, facts)) {
-      for (const part of chunk) {
-        if (!shadowed.has(part.table)) {
-          await client.query(`create temporary table "${part.table}" (like public."${part.table}" including defaults including generated)`);
-          shadowed.add(part.table);
+    for (const table of TABLES) await pool.query(`create table ${schema}."${table}" (like public."${table}" including defaults including generated)`);
+    const { network, streams } = historyParts(result, facts);
+    await Promise.all(
+      [[network], ...streams].map(async (chunks) => {
+        const client = await pool.connect();
+        try {
+          await client.query(`set search_path = ${schema}, public`);
+          for (const chunk of chunks) for (const part of chunk) await part.copy(client);
+        } finally {
+          await client.query('reset search_path').catch(() => undefined);
+          client.release();
         }
-        await part.copy(client);
-      }
-    }
+      }),
+    );
   } finally {
-    for (const table of shadowed) await client.query(`drop table if exists pg_temp."${table}"`).catch(() => undefined);
-    client.release();
+    await pool.query(`drop schema if exists ${schema} cascade`);
   }
 }

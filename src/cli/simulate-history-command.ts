@@ -5,33 +5,38 @@ import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import { prepareDatabase } from './migrate-command.js';
 import { configWithStack } from './stack-env.js';
 
-const historyOptionsSchema = z.object({
-  batches: z.coerce.number().int().min(1).max(1_000_000),
-  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  scenario: z.string().min(1),
-  checksum: z.boolean().default(false),
-});
+const historyOptionsSchema = z
+  .object({
+    batches: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    scenario: z.string().min(1),
+    checksum: z.boolean().default(false),
+    clear: z.boolean().default(false),
+  })
+  .refine((o) => o.clear || o.batches !== undefined, { message: 'how many batches to simulate (or --clear)', path: ['batches'] });
 
 /** `v2v simulate history`: a simulated past of the network, written into the real tables. */
 export function simulateHistoryCommand(config: () => Config): Command {
   return new Command('history')
     .description('simulate N batches with the digital twin and write them, marked simulated, into PostgreSQL; the same seed writes the same rows, replacing what it wrote before')
-    .requiredOption('--batches <n>', 'patients to simulate (the last ones enrolled are still in flight)')
+    .option('--batches <n>', 'patients to simulate (the last ones enrolled are still in flight)')
     .requiredOption('--seed <s>', 'the run: same seed and scenario, same rows')
     .option('--scenario <file>', 'the network and its parameters (docs/twin.md)', 'scenarios/baseline.json')
     .option('--checksum', "print the md5 of the seed's rows (equal for equal histories)")
+    .option('--clear', "delete the seed's history instead of writing one")
+    .addHelpText('after', '\nWhat is written, and what is not: docs/history-mode.md.')
     .action(async (raw: Record<string, unknown>) => {
       const parsed = historyOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(`Invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}.`);
-      const { batches, seed, scenario, checksum } = parsed.data;
+      const { batches, seed, scenario, checksum, clear } = parsed.data;
       const url = requireDatabaseUrl(configWithStack(config()).DATABASE_URL);
       await prepareDatabase(url);
       // Imported here so that the other commands do not load the twin.
-      const { runHistory, describeHistoryRun } = await import('../sim/history/run-history.js');
-      const { pool } = createDatabase(url, { max: 2 });
+      const { runHistory, describeHistoryRun, clearSeed } = await import('../sim/history/run-history.js');
+      const { pool } = createDatabase(url, { max: 3 });
       try {
-        const run = await runHistory(pool, { scenarioFile: scenario, batches, seed, checksum });
-        for (const line of describeHistoryRun(run)) console.log(line);
+        if (clear) console.log(`seed ${seed}: ${await clearSeed(pool, seed)} simulated batches deleted, with their rows`);
+        else for (const line of describeHistoryRun(await runHistory(pool, { scenarioFile: scenario, batches: batches!, seed, checksum }))) console.log(line);
       } finally {
         await pool.end();
       }

@@ -9,6 +9,7 @@ import { runHistory } from '../../src/sim/history/run-history.js';
 import { writeHistory } from '../../src/sim/history/write-history.js';
 import { repoRoot } from '../../src/stack/paths.js';
 import type { SimulationResult } from '../../src/sim/records.js';
+import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
 import { createBatch, createSites } from '../activities/batch-fixtures.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { simulatedHistory } from './history-fixture.js';
@@ -113,7 +114,10 @@ describe('v2v simulate history writes a simulation into the real tables', () => 
     expect(first.written.batches.inFlight).toBeGreaterThan(0);
     expect(first.written.rows['equipment_daily_telemetry']).toBeGreaterThan(0);
     // At least the scenario's lines and chairs, and no row names one the site does not have.
-    expect(await count(`select count(*) as n from sites where simulation_seed = $1 and kind = 'manufacturing_facility' and manufacturing_lines >= 8`, [TWIN_SEED])).toBe(3);
+    const { rows: facilities } = await pool.query<{ id: string; lines: number }>(`select id, manufacturing_lines as lines from sites where simulation_seed = $1 and kind = 'manufacturing_facility'`, [TWIN_SEED]);
+    const declared = loadScenario(options.scenarioFile).network.facilities;
+    expect(facilities.map((f) => f.id).sort()).toEqual(declared.map((f) => `sim-${TWIN_SEED}-${f.id}`).sort());
+    for (const f of facilities) expect(f.lines).toBeGreaterThanOrEqual(declared.find((d) => `sim-${TWIN_SEED}-${d.id}` === f.id)!.lines);
     const lineBeyond = `select count(*) as n from manufacturing_slots m join sites s on s.id = m.facility_id where s.simulation_seed = $1 and substr(m.line, 6)::int > s.manufacturing_lines`;
     const chairBeyond = `select count(*) as n from infusion_bookings i join sites s on s.id = i.site_id where s.simulation_seed = $1 and substr(i.chair, 7)::int > s.infusion_chairs`;
     expect(await count(lineBeyond, [TWIN_SEED])).toBe(0);

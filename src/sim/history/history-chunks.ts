@@ -39,36 +39,45 @@ const part = <T extends PgTable>(table: T, rows: T['$inferInsert'][]): TableRows
   copy: (client) => copyRows(client, table, rows),
 });
 
+/** A run's rows: the network, then two sequences of chunks that depend on it and not on each other. */
+export interface HistoryParts {
+  network: TableRows[];
+  /** The batches a chunk at a time, and the equipment's maintenance and telemetry. */
+  streams: [Iterable<TableRows[]>, Iterable<TableRows[]>];
+}
+
 /**
  * A simulation run as the rows the real system would hold, parents before children, in chunks
- * (one transaction each when written): the network first, then the batches a chunk at a time
- * (their rows built only when the chunk is reached), then the equipment's maintenance and
- * telemetry. Lines and chairs are given out over the whole run before the first chunk.
+ * (one transaction each when written). Lines and chairs are given out over the whole run first;
+ * a chunk's rows are built only when it is reached, so memory holds one chunk at a time.
  */
-export function* historyChunks(result: SimulationResult, facts?: (twinSiteId: string) => SiteFacts): Generator<TableRows[]> {
+export function historyParts(result: SimulationResult, facts?: (twinSiteId: string) => SiteFacts): HistoryParts {
   const ids = simulatedIds(result.seed);
   const capacity = result.batches.map((sim) => capacityRows(sim, ids));
   const declared = new Map([...twinSites(result).keys()].map((id) => [ids.site(id), facts?.(id) ?? {}]));
   const used = assignLinesAndChairs(capacity, (siteId) => ({ lines: declared.get(siteId)?.manufacturingLines ?? 0, chairs: declared.get(siteId)?.infusionChairs ?? 0 }));
   const network = networkRows(result, ids, used, facts);
-  yield [part(sites, network.sites), part(equipment, network.equipment)];
-  for (let from = 0; from < result.batches.length; from += CHUNK_BATCHES) {
-    const chunk = result.batches.slice(from, from + CHUNK_BATCHES);
-    const rows = chunk.map((sim, i) => batchRows(sim, ids, capacity[from + i]!));
-    const held = capacity.slice(from, from + CHUNK_BATCHES);
-    yield [
-      part(batches, rows.map((b) => b.batch)),
-      part(batchStageHistory, rows.flatMap((b) => b.stages)),
-      part(custodyEvents, rows.flatMap((b) => b.custody)),
-      part(shipments, rows.flatMap((b) => b.shipments)),
-      part(manufacturingSlots, held.flatMap((c) => c.slots)),
-      part(infusionBookings, held.flatMap((c) => c.bookings)),
-    ];
+  function* batchChunks(): Generator<TableRows[]> {
+    for (let from = 0; from < result.batches.length; from += CHUNK_BATCHES) {
+      const rows = result.batches.slice(from, from + CHUNK_BATCHES).map((sim, i) => batchRows(sim, ids, capacity[from + i]!));
+      const held = capacity.slice(from, from + CHUNK_BATCHES);
+      yield [
+        part(batches, rows.map((b) => b.batch)),
+        part(batchStageHistory, rows.flatMap((b) => b.stages)),
+        part(custodyEvents, rows.flatMap((b) => b.custody)),
+        part(shipments, rows.flatMap((b) => b.shipments)),
+        part(manufacturingSlots, held.flatMap((c) => c.slots)),
+        part(infusionBookings, held.flatMap((c) => c.bookings)),
+      ];
+    }
   }
-  for (let from = 0; from < Math.max(network.maintenance.length, result.telemetry.length); from += CHUNK_ROWS) {
-    yield [
-      part(maintenanceEvents, network.maintenance.slice(from, from + CHUNK_ROWS)),
-      part(equipmentDailyTelemetry, telemetryRows(result.telemetry.slice(from, from + CHUNK_ROWS), ids)),
-    ];
+  function* equipmentChunks(): Generator<TableRows[]> {
+    for (let from = 0; from < Math.max(network.maintenance.length, result.telemetry.length); from += CHUNK_ROWS) {
+      yield [
+        part(maintenanceEvents, network.maintenance.slice(from, from + CHUNK_ROWS)),
+        part(equipmentDailyTelemetry, telemetryRows(result.telemetry.slice(from, from + CHUNK_ROWS), ids)),
+      ];
+    }
   }
+  return { network: [part(sites, network.sites), part(equipment, network.equipment)], streams: [batchChunks(), equipmentChunks()] };
 }

@@ -1,7 +1,9 @@
 import type pg from 'pg';
+import { inTransaction } from '../../db/transaction.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { simulate } from '../twin/simulate.js';
 import { historyChecksum, type HistoryChecksum } from './checksum.js';
+import { clearHistory } from './clear-history.js';
 import { scenarioSites } from './scenario-sites.js';
 import { writeHistory, type HistoryWritten } from './write-history.js';
 
@@ -38,6 +40,9 @@ export async function runHistory(pool: pg.Pool, options: HistoryOptions): Promis
     ...(options.checksum ? { checksum: await historyChecksum(pool, options.seed) } : {}),
   };
 }
+
+/** Deletes the seed's history (every row it wrote); returns how many batches it had. */
+export const clearSeed = (pool: pg.Pool, seed: number): Promise<number> => inTransaction(pool, (client) => clearHistory(client, seed));
 
 /** What was written, for people: batches, rows per table, time. */
 export function describeHistoryRun(run: HistoryRun): string[] {

@@ -5,7 +5,7 @@ import { productProfiles } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { SimulationResult } from '../records.js';
 import { clearHistory } from './clear-history.js';
-import { historyChunks } from './history-chunks.js';
+import { historyParts, type TableRows } from './history-chunks.js';
 import type { SiteFacts } from './network-rows.js';
 
 export interface HistoryWritten {
@@ -24,7 +24,7 @@ export interface HistoryWritten {
  * (clear-then-write): the rows are the same, so the checksum is too (`historyChecksum`). The first
  * transaction clears the seed and writes the network, then one per chunk; an advisory lock keeps
  * two writers of the same seed apart. A crash midway leaves part of a history, which the next run
- * of the seed replaces.
+ * of the seed replaces. Takes three connections of the pool (the lock and two writers).
  */
 export async function writeHistory(pool: pg.Pool, result: SimulationResult, facts?: (twinSiteId: string) => SiteFacts): Promise<HistoryWritten> {
   const started = performance.now();
@@ -33,18 +33,20 @@ export async function writeHistory(pool: pg.Pool, result: SimulationResult, fact
   const lock = await pool.connect();
   try {
     await lock.query('select pg_advisory_lock(hashtextextended($1, 0))', [lockKey]);
-    let replaced = 0;
-    let first = true;
-    for (const chunk of historyChunks(result, facts)) {
-      await inTransaction(pool, async (client) => {
-        if (first) {
-          replaced = await clearHistory(client, result.seed);
-          await ensureProducts(client, result);
-        }
-        for (const part of chunk) rows[part.table] = (rows[part.table] ?? 0) + (await part.copy(client));
-      });
-      first = false;
-    }
+    const { network, streams } = historyParts(result, facts);
+    const copy = async (client: pg.PoolClient, parts: TableRows[]) => {
+      for (const part of parts) rows[part.table] = (rows[part.table] ?? 0) + (await part.copy(client));
+    };
+    const replaced = await inTransaction(pool, async (client) => {
+      const removed = await clearHistory(client, result.seed);
+      await ensureProducts(client, result);
+      await copy(client, network);
+      return removed;
+    });
+    // The batches and the equipment's telemetry on two connections: PostgreSQL takes one while this process builds the other.
+    await Promise.all(streams.map(async (stream) => {
+      for (const chunk of stream) await inTransaction(pool, (client) => copy(client, chunk));
+    }));
     const finished = result.batches.filter((b) => isEnded(b.final)).length;
     return { seed: result.seed, batches: { finished, inFlight: result.batches.length - finished }, rows, replaced, seconds: (performance.now() - started) / 1000 };
   } finally {
