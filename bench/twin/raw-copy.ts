@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { historyParts } from '../../src/sim/history/history-chunks.js';
+import { HISTORY_TABLES } from '../../src/sim/history/history-tables.js';
 import type { SiteFacts } from '../../src/sim/history/network-rows.js';
 import type { SimulationResult } from '../../src/sim/records.js';
-
-const TABLES = ['sites', 'equipment', 'batches', 'batch_stage_history', 'custody_events', 'shipments', 'manufacturing_slots', 'infusion_bookings', 'maintenance_events', 'equipment_daily_telemetry'];
 
 /**
  * The floor under history mode: the same rows, built the same way and on as many connections,
@@ -16,7 +15,7 @@ export async function rawCopy(pool: pg.Pool, result: SimulationResult, facts: (t
   const schema = `v2v_bench_raw_${process.pid}`;
   await pool.query(`create schema ${schema}`);
   try {
-    for (const table of TABLES) await pool.query(`create table ${schema}."${table}" (like public."${table}" including defaults including generated)`);
+    for (const { name } of HISTORY_TABLES) await pool.query(`create table ${schema}."${name}" (like public."${name}" including defaults including generated)`);
     const { network, streams } = historyParts(result, facts);
     await Promise.all(
       [[network], ...streams].map(async (chunks) => {

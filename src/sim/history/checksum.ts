@@ -1,22 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../../db/transaction.js';
-
-const OF_BATCHES = 'batch_id in (select id from batches where simulation_seed = $1)';
-const OF_EQUIPMENT = 'equipment_id in (select id from equipment where simulation_seed = $1)';
-
-/** Each table a history writes, and which of its rows are the seed's. */
-const TABLES: Record<string, string> = {
-  sites: 'simulation_seed = $1',
-  equipment: 'simulation_seed = $1',
-  batches: 'simulation_seed = $1',
-  batch_stage_history: OF_BATCHES,
-  custody_events: OF_BATCHES,
-  shipments: OF_BATCHES,
-  manufacturing_slots: OF_BATCHES,
-  infusion_bookings: OF_BATCHES,
-  maintenance_events: OF_EQUIPMENT,
-  equipment_daily_telemetry: OF_EQUIPMENT,
-};
+import { HISTORY_TABLES } from './history-tables.js';
 
 /** Sequence-made ids depend on what else the database holds, not on the history. */
 const NOT_HISTORY = ['id'];
@@ -37,13 +21,13 @@ export async function historyChecksum(pool: pg.Pool, seed: number): Promise<Hist
     // Times render in the session's zone: fix it, so the digest does not depend on the server's.
     await client.query(`set local timezone = 'UTC'`);
     const tables: HistoryChecksum['tables'] = {};
-    for (const [table, where] of Object.entries(TABLES)) {
+    for (const { name, seedRows } of HISTORY_TABLES) {
       const { rows } = await client.query<{ rows: number; md5: string }>(
         `select count(*)::int as rows, md5(coalesce(string_agg(r, E'\\n' order by r), '')) as md5
-         from (select (to_jsonb(t) - $2::text[])::text as r from ${table} t where ${where}) x`,
+         from (select (to_jsonb(t) - $2::text[])::text as r from ${name} t where ${seedRows}) x`,
         [seed, NOT_HISTORY],
       );
-      tables[table] = rows[0]!;
+      tables[name] = rows[0]!;
     }
     const { rows } = await client.query<{ md5: string }>('select md5($1) as md5', [Object.entries(tables).map(([t, d]) => `${t}:${d.rows}:${d.md5}`).join('\n')]);
     return { md5: rows[0]!.md5, tables };

@@ -6,6 +6,7 @@ import { inTransaction } from '../../db/transaction.js';
 import type { SimulationResult } from '../records.js';
 import { clearHistory } from './clear-history.js';
 import { historyParts, type TableRows } from './history-chunks.js';
+import { HISTORY_TABLES } from './history-tables.js';
 import type { SiteFacts } from './network-rows.js';
 
 export interface HistoryWritten {
@@ -28,14 +29,14 @@ export interface HistoryWritten {
  */
 export async function writeHistory(pool: pg.Pool, result: SimulationResult, facts?: (twinSiteId: string) => SiteFacts): Promise<HistoryWritten> {
   const started = performance.now();
-  const rows: Record<string, number> = {};
+  const rows: Record<string, number> = Object.fromEntries(HISTORY_TABLES.map((t) => [t.name, 0]));
   const lockKey = `v2v-simulate-history:${result.seed}`;
   const lock = await pool.connect();
   try {
     await lock.query('select pg_advisory_lock(hashtextextended($1, 0))', [lockKey]);
     const { network, streams } = historyParts(result, facts);
     const copy = async (client: pg.PoolClient, parts: TableRows[]) => {
-      for (const part of parts) rows[part.table] = (rows[part.table] ?? 0) + (await part.copy(client));
+      for (const part of parts) rows[part.table]! += await part.copy(client);
     };
     const replaced = await inTransaction(pool, async (client) => {
       const removed = await clearHistory(client, result.seed);

@@ -1,0 +1,40 @@
+import { getTableName } from 'drizzle-orm';
+import {
+  batches,
+  batchStageHistory,
+  custodyEvents,
+  equipment,
+  equipmentDailyTelemetry,
+  infusionBookings,
+  maintenanceEvents,
+  manufacturingSlots,
+  shipments,
+  sites,
+} from '../../db/schema/index.js';
+
+const BY_SEED = 'simulation_seed = $1';
+const BY_BATCH = 'batch_id in (select id from batches where simulation_seed = $1)';
+const BY_EQUIPMENT = 'equipment_id in (select id from equipment where simulation_seed = $1)';
+
+/**
+ * The tables a simulated history writes, parents before children, and which of their rows are a
+ * seed's (`$1`): the one list the writer, the clearing and the checksum go by.
+ */
+export const HISTORY_TABLES: readonly { name: string; seedRows: string }[] = [
+  { table: sites, seedRows: BY_SEED },
+  { table: equipment, seedRows: BY_SEED },
+  { table: batches, seedRows: BY_SEED },
+  { table: batchStageHistory, seedRows: BY_BATCH },
+  { table: custodyEvents, seedRows: BY_BATCH },
+  { table: shipments, seedRows: BY_BATCH },
+  { table: manufacturingSlots, seedRows: BY_BATCH },
+  { table: infusionBookings, seedRows: BY_BATCH },
+  { table: maintenanceEvents, seedRows: BY_EQUIPMENT },
+  { table: equipmentDailyTelemetry, seedRows: BY_EQUIPMENT },
+].map(({ table, seedRows }) => ({ name: getTableName(table), seedRows }));
+
+/** Rows other processes may hang on a simulated batch (a forecast, an alert): they go with it. */
+export const HANGERS_ON: readonly { name: string; seedRows: string }[] = [
+  { name: 'forecasts', seedRows: BY_BATCH },
+  { name: 'alerts', seedRows: BY_BATCH },
+];
