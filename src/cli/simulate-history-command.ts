@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
+import { parseCommandOptions } from './command-options.js';
 import { prepareDatabase } from './migrate-command.js';
 import { configWithStack } from './stack-env.js';
 
@@ -26,9 +27,7 @@ export function simulateHistoryCommand(config: () => Config): Command {
     .option('--clear', "delete the seed's history instead of writing one")
     .addHelpText('after', '\nWhat is written, and what is not: docs/history-mode.md.')
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = historyOptionsSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`Invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}.`);
-      const { batches, seed, scenario, checksum, clear } = parsed.data;
+      const { batches, seed, scenario, checksum, clear } = parseCommandOptions(historyOptionsSchema, raw);
       const url = requireDatabaseUrl(configWithStack(config()).DATABASE_URL);
       await prepareDatabase(url);
       // Imported here so that the other commands do not load the twin.

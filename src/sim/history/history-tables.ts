@@ -1,16 +1,5 @@
 import { getTableName } from 'drizzle-orm';
-import {
-  batches,
-  batchStageHistory,
-  custodyEvents,
-  equipment,
-  equipmentDailyTelemetry,
-  infusionBookings,
-  maintenanceEvents,
-  manufacturingSlots,
-  shipments,
-  sites,
-} from '../../db/schema/index.js';
+import * as schema from '../../db/schema/index.js';
 
 const BY_SEED = 'simulation_seed = $1';
 const BY_BATCH = 'batch_id in (select id from batches where simulation_seed = $1)';
@@ -21,16 +10,16 @@ const BY_EQUIPMENT = 'equipment_id in (select id from equipment where simulation
  * seed's (`$1`): the one list the writer, the clearing and the checksum go by.
  */
 export const HISTORY_TABLES: readonly { name: string; seedRows: string }[] = [
-  { table: sites, seedRows: BY_SEED },
-  { table: equipment, seedRows: BY_SEED },
-  { table: batches, seedRows: BY_SEED },
-  { table: batchStageHistory, seedRows: BY_BATCH },
-  { table: custodyEvents, seedRows: BY_BATCH },
-  { table: shipments, seedRows: BY_BATCH },
-  { table: manufacturingSlots, seedRows: BY_BATCH },
-  { table: infusionBookings, seedRows: BY_BATCH },
-  { table: maintenanceEvents, seedRows: BY_EQUIPMENT },
-  { table: equipmentDailyTelemetry, seedRows: BY_EQUIPMENT },
+  { table: schema.sites, seedRows: BY_SEED },
+  { table: schema.equipment, seedRows: BY_SEED },
+  { table: schema.batches, seedRows: BY_SEED },
+  { table: schema.batchStageHistory, seedRows: BY_BATCH },
+  { table: schema.custodyEvents, seedRows: BY_BATCH },
+  { table: schema.shipments, seedRows: BY_BATCH },
+  { table: schema.manufacturingSlots, seedRows: BY_BATCH },
+  { table: schema.infusionBookings, seedRows: BY_BATCH },
+  { table: schema.maintenanceEvents, seedRows: BY_EQUIPMENT },
+  { table: schema.equipmentDailyTelemetry, seedRows: BY_EQUIPMENT },
 ].map(({ table, seedRows }) => ({ name: getTableName(table), seedRows }));
 
 /** Rows other processes may hang on a simulated batch (a forecast, an alert): they go with it. */
