@@ -6,8 +6,7 @@ import { inMemoryActivities } from './in-memory-activities.js';
 import { batchWorker } from './worker.js';
 
 /** One time-skipping server and one worker (with in-memory activities) per test file. */
-export function useBatchWorkflowEnv() {
-  const fake = inMemoryActivities();
+export function useBatchWorkflowEnv(fake = inMemoryActivities()) {
   const ctx = { fake } as { fake: typeof fake; env: TestWorkflowEnvironment };
   let worker: Worker;
   let running: Promise<void>;
