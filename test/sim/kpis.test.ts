@@ -75,6 +75,7 @@ describe('batch facts', () => {
     expect(veinToVeinDays(f)).toBe(45);
     expect(f.lineDays).toBe(4 + 11);
     expect([f.qcRuns, f.failures, f.attempts, f.outboundLegs, f.returnLegs]).toEqual([1, 1, 2, 2, 1]);
+    expect(batchFacts(record({ stages: [['COLLECTED', 0], ['RECEIVED_AT_FACILITY', 1], ['MANUFACTURING', 3.5], ['QC_TESTING', 14]] })).lineWaitDays).toBe(2.5);
     expect(f.releasedAt! - f.releasedAttemptCollectedAt!).toBe(17 * DAY);
     expect(batchFacts(infusedOnDay25).infusedAt! - batchFacts(infusedOnDay25).ldStartAt!).toBe(5 * DAY);
     expect(batchFacts(releasedThenWithdrawn)).toMatchObject({ outcome: 'not-infused', droppedOut: true });
@@ -89,6 +90,7 @@ describe('KPIs of a run', () => {
     expect(k.veinToVeinMedianDays).toBe(35);
     expect(k.veinToVeinP90Days).toBeCloseTo(43, 9);
     expect(k.veinToVeinMeanDays).toBe(35);
+    expect(k.enrolmentToInfusionMedianDays).toBe(45);
     expect(k.infusedWithinTargetShare).toBeCloseTo(1 / 3, 12);
     expect(k.notInfusedShare).toBeCloseTo(1 / 3, 12);
     expect(k.manufacturingFailures).toBe(1);

@@ -14,6 +14,8 @@ export interface Holds {
   storage?: string;
   shipper?: string;
   chair?: { siteId: string; day: number };
+  /** The facility's promise of a line: from this UTC day, for this many days. */
+  plan?: { day: number; days: number };
   queued?: 'line' | 'qc' | 'shipper';
 }
 

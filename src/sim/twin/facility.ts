@@ -5,6 +5,7 @@ import type { BatchAgent } from './batch-agent.js';
 import { SiteCalendar } from './calendar.js';
 import type { EquipmentFleet, Unit } from './equipment-fleet.js';
 import type { EventQueue } from './event-queue.js';
+import { LinePlan } from './line-plan.js';
 
 interface Waiting<T> {
   agent: BatchAgent;
@@ -14,7 +15,8 @@ interface Waiting<T> {
 /**
  * One manufacturing facility's contended resources: lines (each needing a working bioreactor),
  * the QC lab, product storage and the return-leg dry shippers. Each has a first-come, first-served
- * queue; a grant runs on the agenda at the time the resource frees.
+ * queue (fresh material ahead of cryopreserved for lines); a grant runs on the agenda at the time
+ * the resource frees.
  */
 export class FacilityModel {
   readonly calendar: SiteCalendar;
@@ -31,6 +33,8 @@ export class FacilityModel {
   /** Line-milliseconds used, and lost to outages, inside the measurement window. */
   lineBusyMs = 0;
   private readonly outages: { from: number; to: number; lines: number }[];
+  /** Lines promised by day, ahead of the runs (see LinePlan). */
+  readonly plan = new LinePlan((day) => this.linesAvailable(day * DAY_MS + DAY_MS / 2));
 
   constructor(
     readonly config: Facility,
@@ -91,7 +95,9 @@ export class FacilityModel {
     while (this.lineQueue.length > 0 && this.busyLines < this.linesAvailable()) {
       const unit = this.bioreactors.find((b) => !b.down && !b.inUse);
       if (!unit) return;
-      const { agent, granted } = this.lineQueue.shift()!;
+      // Fresh material keeps for hours, cryopreserved material for years: the planner starts fresh material first.
+      const fresh = this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh');
+      const { agent, granted } = this.lineQueue.splice(fresh >= 0 ? fresh : 0, 1)[0]!;
       this.busyLines++;
       this.usedBy.set(unit.id, agent);
       this.fleet.setInUse(unit, true);

@@ -3,7 +3,7 @@ import type { Incident } from '../scenario/incidents.js';
 import type { Lane } from '../scenario/network.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { Random } from './random.js';
-import { sample } from './sample.js';
+import { sample, typical } from './sample.js';
 import type { LegPlan } from './world.js';
 
 type Disruption = Extract<Incident, { kind: 'lane-disruption' }>;
@@ -34,6 +34,10 @@ export class Lanes {
     const [probability, delay] = incident ? [incident.disruptionProbability, incident.disruptionDelayHours] : [lane.disruptionProbability, lane.disruptionDelayHours];
     if (rng.chance(probability)) hours += sample(delay, rng);
     return { laneId: `${from}>${to}`, transitMs: hours * HOUR_MS };
+  }
+
+  typicalMs(from: string, to: string, factor: number): number {
+    return typical(this.rule(from, to).transitHours) * factor * HOUR_MS;
   }
 
   /** The lane rule a leg from `from` to `to` follows (also for sites the scenario does not list: `*`). */

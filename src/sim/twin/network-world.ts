@@ -69,6 +69,22 @@ export class NetworkWorld implements World {
     return booking.at;
   }
 
+  reserveLine(agent: BatchAgent, from: number, lineDays: number): number {
+    const day = this.facility(agent).plan.reserve(from, lineDays);
+    agent.holds.plan = { day, days: lineDays };
+    return Math.max(from, day * DAY_MS);
+  }
+
+  releasePlan(agent: BatchAgent) {
+    const plan = agent.holds.plan;
+    if (plan) this.facility(agent).plan.release(plan.day, plan.days, Math.floor(this.queue.now / DAY_MS) + 1);
+    agent.holds.plan = undefined;
+  }
+
+  typicalTransitMs(from: string, to: string, factor: number): number {
+    return this.lanes.typicalMs(from, to, factor);
+  }
+
   din(agent: BatchAgent, at: number): string {
     const centre = this.apheresis.get(agent.input.apheresisCenterId)!;
     return simulatedDin(centre.index, at, ++centre.sequence);
@@ -118,6 +134,7 @@ export class NetworkWorld implements World {
   releaseAll(agent: BatchAgent) {
     const facility = this.facility(agent);
     facility.releaseLine(agent);
+    this.releasePlan(agent);
     facility.releaseQc(agent);
     facility.unstore(agent);
     if (agent.holds.shipper) this.releaseShipper(agent);

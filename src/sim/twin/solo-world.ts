@@ -43,6 +43,16 @@ export class SoloWorld implements World {
     return new ChairBook(this.calendar(agent.input.apheresisCenterId), 1, 8, false).book(earliest)!.at;
   }
 
+  reserveLine(_agent: BatchAgent, from: number): number {
+    return from;
+  }
+
+  releasePlan(): void {}
+
+  typicalTransitMs(from: string, to: string, factor: number): number {
+    return this.lanes.typicalMs(from, to, factor);
+  }
+
   din(agent: BatchAgent, at: number): string {
     return simulatedDin(0, at, agent.rng.nextUint32() % 1_000_000);
   }

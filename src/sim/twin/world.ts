@@ -24,6 +24,15 @@ export interface World {
   calendar(siteId: string): SiteCalendar;
   /** A chair on an opening day on or after `earliest`; returns the collection instant. */
   bookCollection(agent: BatchAgent, earliest: number): number;
+  /**
+   * Promises the batch a line for `lineDays` from the first day on or after `from` the facility's
+   * plan has one (kept in `agent.holds.plan`); returns when the run is planned to start.
+   */
+  reserveLine(agent: BatchAgent, from: number, lineDays: number): number;
+  /** Gives back the days of the promise not yet used. */
+  releasePlan(agent: BatchAgent): void;
+  /** A courier's usual door-to-door time for a leg (its median): what planners plan with. */
+  typicalTransitMs(from: string, to: string, factor: number): number;
   /** The DIN printed on this collection's bag. */
   din(agent: BatchAgent, at: number): string;
   leg(agent: BatchAgent, from: string, to: string, factor: number, rng: Random): LegPlan;

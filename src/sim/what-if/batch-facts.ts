@@ -24,6 +24,8 @@ export interface BatchFacts {
   failures: number;
   attempts: number;
   lineDays: number;
+  /** Days between receipt at the facility and the start of manufacturing: the queue for a line (and any hold). */
+  lineWaitDays: number;
   qcRuns: number;
   outboundLegs: number;
   returnLegs: number;
@@ -38,6 +40,8 @@ export function batchFacts(batch: SimulatedBatch): BatchFacts {
   let infusedAt: number | undefined;
   let lineFrom: number | undefined;
   let lineMs = 0;
+  let receivedAt: number | undefined;
+  let waitMs = 0;
   let qcRuns = 0;
   let failures = 0;
   for (const entry of final.timeline) {
@@ -49,8 +53,13 @@ export function batchFacts(batch: SimulatedBatch): BatchFacts {
         firstCollectionAt ??= at;
         lastCollectionAt = at;
         break;
+      case 'RECEIVED_AT_FACILITY':
+        receivedAt ??= at;
+        break;
       case 'MANUFACTURING':
         lineFrom ??= at;
+        if (receivedAt !== undefined) waitMs += at - receivedAt;
+        receivedAt = undefined;
         break;
       case 'QC_TESTING':
         qcRuns++;
@@ -86,6 +95,7 @@ export function batchFacts(batch: SimulatedBatch): BatchFacts {
     failures,
     attempts: final.attempt,
     lineDays: lineMs / DAY_MS,
+    lineWaitDays: waitMs / DAY_MS,
     qcRuns,
     outboundLegs: final.shipments.filter((s) => s.leg === 'outbound').length,
     returnLegs: final.shipments.filter((s) => s.leg === 'return').length,

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/profile.js';
 import type { SimulatedBatch, SimulationResult } from '../records.js';
 import type { Costs } from '../scenario/costs.js';
 import { batchFacts, veinToVeinDays, type BatchFacts } from './batch-facts.js';
@@ -20,9 +21,13 @@ export interface Kpis {
   veinToVeinMeanDays?: number;
   veinToVeinMedianDays?: number;
   veinToVeinP90Days?: number;
+  /** Enrolment to infusion, median: includes the wait for a collection (and the slot it is planned around). */
+  enrolmentToInfusionMedianDays?: number;
   /** Of the patients, those infused within the target vein-to-vein time. */
   infusedWithinTargetShare: number;
   lineUtilisation: number;
+  /** Patient-days spent waiting for a line after receipt at the facility. */
+  lineWaitDays: number;
   apheresisChairUtilisation: number;
   infusionChairUtilisation: number;
   /** Attempts that failed (manufacturing failure, QA or assessment rejection). */
@@ -47,8 +52,10 @@ export function computeKpis(result: SimulationResult, settings: { targetDays: nu
     veinToVeinMeanDays: v2v.length > 0 ? v2v.reduce((a, d) => a + d, 0) / v2v.length : undefined,
     veinToVeinMedianDays: quantile(v2v, 0.5),
     veinToVeinP90Days: quantile(v2v, 0.9),
+    enrolmentToInfusionMedianDays: quantile(infused.map((f) => (f.infusedAt! - f.enrolledAt) / DAY_MS), 0.5),
     infusedWithinTargetShare: share(v2v.filter((d) => d <= settings.targetDays).length, facts.length),
     lineUtilisation: utilisation(result, 'line'),
+    lineWaitDays: facts.reduce((a, f) => a + f.lineWaitDays, 0),
     apheresisChairUtilisation: utilisation(result, 'apheresis-chair'),
     infusionChairUtilisation: utilisation(result, 'infusion-chair'),
     manufacturingFailures: facts.reduce((n, f) => n + f.failures, 0),

@@ -1,6 +1,7 @@
 import { isEnded } from '../../../domain/batch/index.js';
 import { days, type BatchAgent, type Next } from '../batch-agent.js';
-import { sample } from '../sample.js';
+import { HOUR_MS } from '../../../domain/profile.js';
+import { sample, typical } from '../sample.js';
 import { milestone, NO_RECOLLECTION, scan, withdraw } from './commands.js';
 
 const DROPOUT_REASONS = ['disease progression', 'death before infusion', 'no longer eligible (organ function, infection)'] as const;
@@ -54,9 +55,19 @@ export function collect(agent: BatchAgent, now: number): Next {
 
 const collectionKey = (agent: BatchAgent, attempt = agent.attempt) => `collection:${attempt}`;
 
+/**
+ * A collection chair, and with it a promise of a line at the facility for when the material
+ * arrives. Fresh material cannot wait for a line, so its collection moves to the promised slot;
+ * cryopreserved material is collected when the patient is ready and waits for its slot frozen.
+ */
 function bookChair(agent: BatchAgent, now: number, attempt = agent.attempt): number {
-  const earliest = now + days(sample(agent.params.apheresisLeadDays, agent.rng));
-  const at = agent.world.bookCollection(agent, earliest);
+  const { input, params, world } = agent;
+  const earliest = now + days(sample(params.apheresisLeadDays, agent.rng));
+  const toFacility = typical(params.outboundHoldHours) * HOUR_MS + world.typicalTransitMs(input.apheresisCenterId, input.facilityId, params.outboundTransitFactor) + days(0.5);
+  const lineDays = Object.values(input.profile.manufacturingDays).reduce((a, d) => a + d, 0) + 1;
+  const start = world.reserveLine(agent, earliest + toFacility, lineDays);
+  const collectFrom = input.profile.startingMaterial === 'fresh' ? Math.max(earliest, start - toFacility) : earliest;
+  const at = world.bookCollection(agent, collectFrom);
   agent.plan.set(collectionKey(agent, attempt), at);
   return at;
 }

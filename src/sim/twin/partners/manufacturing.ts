@@ -52,6 +52,7 @@ export function nextManufacturingStep(agent: BatchAgent, step: Milestone, now: n
   if (step === 'cryopreservation-complete') {
     // The product is frozen: the line is free, the product waits in storage for QC and QA.
     agent.world.releaseLine(agent);
+    agent.world.releasePlan(agent);
     agent.world.store(agent);
   }
   return 'again';
