@@ -30,12 +30,13 @@ try {
   const scenario = loadScenario(values.scenario!);
   let result!: ReturnType<typeof simulate>;
   const simulateSeconds = await seconds(() => (result = simulate(scenario, { seed, batches, drain: false })));
+  const simulatedPeakRssMiB = (procStatus(process.pid)['VmHWM'] ?? NaN) / 1024;
   const facts = scenarioSites(scenario);
   const rawCopySeconds = await seconds(() => rawCopy(pool, result, facts));
   const written = await writeHistory(pool, result, facts);
   if (!values.keep) await inTransaction(pool, (client) => clearHistory(client, seed));
   const rss = procStatus(process.pid);
-  console.log(JSON.stringify({ batches, simulateSeconds, rawCopySeconds, written, peakRssMiB: (rss['VmHWM'] ?? NaN) / 1024 }));
+  console.log(JSON.stringify({ batches, simulateSeconds, rawCopySeconds, written, simulatedPeakRssMiB, peakRssMiB: (rss['VmHWM'] ?? NaN) / 1024 }));
 } finally {
   await pool.end();
 }

@@ -28,6 +28,8 @@ interface Run {
   simulateSeconds: number;
   rawCopySeconds: number;
   written: HistoryWritten;
+  /** After the simulation, before anything was written. */
+  simulatedPeakRssMiB: number;
   peakRssMiB: number;
 }
 
@@ -52,7 +54,7 @@ for (const [i, batches] of sizes.entries()) {
       `  raw COPY, bare tables   ${r.rawCopySeconds.toFixed(1)} s   ${perSecond(rows, r.rawCopySeconds)} rows`,
       `  written / raw COPY      ${(w.seconds / r.rawCopySeconds).toFixed(2)}×   (keys, indexes, foreign keys, exclusion constraints, trigger)`,
       `  written / simulation    ${(w.seconds / r.simulateSeconds).toFixed(2)}×`,
-      `  peak RSS                ${r.peakRssMiB.toFixed(0)} MiB`,
+      `  peak RSS                ${r.peakRssMiB.toFixed(0)} MiB (${r.simulatedPeakRssMiB.toFixed(0)} MiB once simulated, before writing)`,
       `  rows: ${Object.entries(w.rows).map(([t, n]) => `${t} ${n}`).join(', ')}`,
     ].join('\n'),
   );
