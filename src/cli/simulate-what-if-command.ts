@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
+import { parseCommandOptions } from './command-options.js';
 
 const whatIfOptionsSchema = z.object({
   scenario: z.string().min(1),
@@ -23,10 +24,9 @@ export function simulateWhatIfCommand(): Command {
     .option('--workers <n>', 'worker threads to spread the replications over', '1')
     .option('--calibration', "also print the baseline's calibration table (its first replication)")
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = whatIfOptionsSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`Invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}.`);
+      const options = parseCommandOptions(whatIfOptionsSchema, raw);
       // Imported here so that the other commands do not load the twin.
       const { runWhatIfCommand } = await import('../sim/what-if/what-if-command-run.js');
-      await runWhatIfCommand(parsed.data);
+      await runWhatIfCommand(options);
     });
 }

@@ -10,12 +10,12 @@ const region = z.string().min(1);
 /** An IANA time zone: opening days, working days and infusion days are calendar days there. */
 const timeZone = z.string().refine(isTimeZone, { message: 'not an IANA time zone (e.g. "Europe/Berlin")' });
 const days = z.array(z.enum(WEEKDAYS)).min(1, 'at least one day').refine((d) => new Set(d).size === d.length, { message: 'a day is listed twice' });
+/** What every site has. */
+const site = { id: siteId, region, timeZone };
 
 export const apheresisCentreSchema = z
   .object({
-    id: siteId,
-    region,
-    timeZone,
+    ...site,
     /** Collections a day: one patient per apheresis chair per opening day. */
     chairs: z.number().int().positive(),
     openDays: days,
@@ -24,9 +24,7 @@ export const apheresisCentreSchema = z
 
 export const treatmentCentreSchema = z
   .object({
-    id: siteId,
-    region,
-    timeZone,
+    ...site,
     /** Where its patients' cells are collected. */
     apheresisCentreId: siteId,
     /** CAR-T infusions the centre can give a day (beds and staff for day 0). */
@@ -43,9 +41,7 @@ export const treatmentCentreSchema = z
 
 export const facilitySchema = z
   .object({
-    id: siteId,
-    region,
-    timeZone,
+    ...site,
     /** Cleanroom suites: one batch each from the start of manufacturing to cryopreservation. */
     lines: z.number().int().positive(),
     /** Bioreactors; a batch needs one that is up. Down units take capacity away. */
