@@ -21,14 +21,25 @@ class ZoneOffsets {
   of(key: number): number {
     let i = key - this.firstKey;
     if (i < 0 || i >= this.offsets.length) i = this.grow(key);
-    let offset = this.offsets[i]!;
-    if (Number.isNaN(offset)) {
-      const probe = key * DAY_MS + 12 * HOUR_MS;
-      const p = Object.fromEntries(this.format.formatToParts(new Date(probe)).map((x) => [x.type, Number(x.value)]));
-      offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - probe;
-      this.offsets[i] = offset;
+    if (Number.isNaN(this.offsets[i]!)) this.fillWeek(key);
+    return this.offsets[i]!;
+  }
+
+  /** A zone changes its offset at most twice a year: a week with the same offset at both ends is filled at once (within the table). */
+  private fillWeek(key: number): void {
+    const week = Math.floor(key / 7) * 7;
+    const first = this.probe(week);
+    const same = this.probe(week + 7) === first;
+    for (let day = week; day < week + 7; day++) {
+      const i = day - this.firstKey;
+      if (i >= 0 && i < this.offsets.length) this.offsets[i] = same ? first : this.probe(day);
     }
-    return offset;
+  }
+
+  private probe(key: number): number {
+    const at = key * DAY_MS + 12 * HOUR_MS;
+    const p = Object.fromEntries(this.format.formatToParts(new Date(at)).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
   }
 
   /** Makes room for `key` (a few years around it at a time); returns its index. */
