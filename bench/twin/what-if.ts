@@ -36,7 +36,11 @@ const seed = Number(flags.seed);
 
 const report = await runWhatIf(
   { baseline, scenario, seed, years: 1 },
-  { replications, workers: Number(flags.workers), onReplication: (done, total) => process.stderr.write(`\r  replication ${done}/${total}${done === total ? '\n' : ''}`) },
+  {
+    replications,
+    workers: Number(flags.workers),
+    onReplication: (done, total) => process.stderr.isTTY && process.stderr.write(`\r  replication ${done}/${total}${done === total ? '\n' : ''}`),
+  },
 );
 console.log(formatWhatIfReport(report));
 
