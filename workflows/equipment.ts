@@ -15,14 +15,17 @@ const DEFAULT_RISK_THRESHOLD = 0.7;
 /** Events handled before the run hands its state to a fresh one, keeping each history short. */
 const EVENTS_PER_RUN = 500;
 
+/** A unit V2V starts following: in service, no risk known yet, carrying `batchIds`. */
+export const newEquipmentState = (batchIds: string[] = []): EquipmentState => ({
+  risk: 0, riskThreshold: DEFAULT_RISK_THRESHOLD, openExcursions: [], batchIds, maintenance: 'in_service', eventsSeen: 0,
+});
+
 /**
  * A bioreactor, freezer or LN2 tank, for months. It remembers which batches it carries and tells
  * them when its failure risk crosses the threshold, in either direction.
  */
 export async function equipmentWorkflow(input: EquipmentInput): Promise<never> {
-  const state: EquipmentState = input.state ?? {
-    risk: 0, riskThreshold: DEFAULT_RISK_THRESHOLD, openExcursions: [], batchIds: [], maintenance: 'in_service', eventsSeen: 0,
-  };
+  const state: EquipmentState = input.state ?? newEquipmentState();
   const outgoing: Promise<void>[] = [];
   setHandler(equipmentStatusQuery, () => state);
   setHandler(equipmentAssignSignal, ({ batchId, assigned }) => {
