@@ -93,6 +93,25 @@ describe('GET /v1/batches and /v1/batches/{id}', () => {
     expect(none.json().batches).toEqual([]);
   });
 
+  it("keeps the digital twin's simulated batches and sites out of the listings unless asked for", async () => {
+    const seed = 990_000 + Math.floor(Math.random() * 9_000);
+    const simSite = unique('sim-treatment');
+    await db.insert(sites).values({ id: simSite, kind: 'treatment_center', name: 'Simulated unit', simulationSeed: seed });
+    const [sim] = await db
+      .insert(batches)
+      .values({ coiId: unique('COI-SIM'), patientRef: `sim-${seed}-1`, productId: ids.product, apheresisCenterId: ids.apheresis, treatmentCenterId: simSite, simulationSeed: seed })
+      .returning({ id: batches.id });
+    const listed = async (query: string) => (await app.inject({ method: 'GET', url: `/v1/batches?site=${simSite}${query}` })).json().batches.map((b: { batchId: string }) => b.batchId);
+    expect(await listed('')).toEqual([]);
+    expect(await listed('&simulated=true')).toEqual([sim!.id]);
+    const siteIds = async (query: string) => (await app.inject({ method: 'GET', url: `/v1/sites${query}` })).json().sites.map((s: { id: string }) => s.id);
+    expect(await siteIds('')).not.toContain(simSite);
+    expect(await siteIds('?simulated=true')).toContain(simSite);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches?simulated=maybe' })).statusCode).toBe(400);
+    await db.delete(batches).where(eq(batches.id, sim!.id));
+    await db.delete(sites).where(eq(sites.id, simSite));
+  });
+
   it("merges the workflow's status with the custody chain, oldest first", async () => {
     const { batchId, coiId } = await enrolled();
     const activities = createBatchActivities({ db, pool });

@@ -38,8 +38,8 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
       },
     },
     async (request) => {
-      const { stage, site, limit } = request.query;
-      const filters: SQL[] = [];
+      const { stage, site, limit, simulated } = request.query;
+      const filters: SQL[] = [eq(batches.simulated, simulated)];
       if (stage) filters.push(eq(batches.stage, stage));
       if (site) filters.push(or(eq(batches.apheresisCenterId, site), eq(batches.treatmentCenterId, site), eq(batches.facilityId, site))!);
       const rows = await deps.db

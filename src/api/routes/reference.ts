@@ -1,8 +1,10 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { productProfiles, sites } from '../../db/schema/index.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import type { RouteOptions } from '../deps.js';
+import { simulatedFlag } from '../schemas/batch.js';
 import { productListSchema, siteListSchema } from '../schemas/reference.js';
 
 /** Products and sites: the configuration a caller needs to enrol a batch. */
@@ -29,11 +31,17 @@ const reference: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => 
 
   app.get(
     '/v1/sites',
-    { schema: { tags: ['reference'], summary: 'Apheresis centres, manufacturing facilities and treatment centres', response: { 200: siteListSchema } } },
-    async () => {
+    {
+      schema: {
+        tags: ['reference'], summary: 'Apheresis centres, manufacturing facilities and treatment centres',
+        querystring: z.object({ simulated: simulatedFlag }), response: { 200: siteListSchema },
+      },
+    },
+    async (request) => {
       const rows = await deps.db
         .select({ id: sites.id, kind: sites.kind, name: sites.name, timezone: sites.timezone })
         .from(sites)
+        .where(eq(sites.simulated, request.query.simulated))
         .orderBy(asc(sites.kind), asc(sites.id));
       return { sites: rows };
     },

@@ -104,10 +104,18 @@ export const batchSummarySchema = z
 
 export const batchListSchema = z.object({ batches: z.array(batchSummarySchema) });
 
+/** Real rows unless asked: the twin's history never mixes with real batches in a listing. */
+export const simulatedFlag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true')
+  .describe("'true' lists the digital twin's simulated rows instead of real ones.");
+
 export const listBatchesQuery = z.object({
   stage: stage.optional(),
   site: z.string().min(1).optional().describe('Batches with this site as apheresis centre, facility or treatment centre.'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  simulated: simulatedFlag,
 });
 
 export const enrollResultSchema = z.object({ batchId: z.uuid(), coiId: z.string() });
