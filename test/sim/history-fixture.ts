@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
-import { awaiting, decide, evolve, initialState, type Awaiting, type JourneyCommand, type JourneyEvent, type JourneyInput, type JourneyState } from '../../src/domain/batch/index.js';
-import type { HandoffStep } from '../../src/domain/commands.js';
+import type { JourneyInput, JourneyState } from '../../src/domain/batch/index.js';
 import { generateCoiId } from '../../src/domain/coi.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import type { SimulatedBatch, SimulationResult } from '../../src/sim/records.js';
-
-type Untimed<T> = T extends unknown ? Omit<T, 'at'> : never;
+import { Journey, QA } from '../domain/batch/journey-fixtures.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.parse('2025-01-06T08:00:00.000Z');
-const QA = { name: 'Q. Person', role: 'qualified person' };
-const DINS = ['W123426000123', 'W123426000124'];
+const OTHER_DIN = 'W123426000124';
 
 /** The side paths the fixture's batches take, by batch number: every kind of custody record and both ends of the history. */
 const PATHS = ['nominal', 'nominal', 'wrong-bag', 'excursion', 'cancelled', 'in-manufacturing', 'booked', 'booking-moved', 'rejected', 'leg-overdue'] as const;
@@ -50,7 +47,13 @@ function driveBatch(seed: number, i: number, path: Path): SimulatedBatch {
     apheresisCenterId: 'apheresis-1', facilityId: 'facility-1', treatmentCenterId: `treatment-${(i % 3) + 1}`, timeScale: 1,
   };
   const enrolledAt = new Date(START + i * 6 * HOUR).toISOString();
-  const b = new Driver(input, Date.parse(enrolledAt), path === 'wrong-bag');
+  const b = new Journey(input, Date.parse(enrolledAt));
+  if (path === 'wrong-bag') {
+    // The facility first scans another patient's bag (a deviation), then the right one.
+    b.drive(() => b.awaiting?.kind === 'handoff' && b.awaiting.step === 'facility-receipt');
+    b.scan('facility-receipt', { din: OTHER_DIN });
+    b.advance(HOUR);
+  }
   const stopAt = (stage: JourneyState['stage']) => () => b.state.stage === stage;
   if (path === 'in-manufacturing') b.drive(stopAt('MANUFACTURING'));
   else if (path === 'booked') b.drive(stopAt('INFUSION_SCHEDULED'));
@@ -79,70 +82,6 @@ function driveBatch(seed: number, i: number, path: Path): SimulatedBatch {
     }
   }
   return { input, patientRef: `sim-${seed}-${i + 1}`, enrolledAt, commands: b.commands, events: b.events, final: b.state, attributes: { laneOutboundId: 'lane-out', laneReturnId: 'lane-back', cellYield: 2 + (i % 5) / 2 } };
-}
-
-/** A batch on the decider with a clock, answering what it awaits as the partners would. */
-class Driver {
-  state: JourneyState;
-  readonly commands: JourneyCommand[] = [];
-  readonly events: JourneyEvent[] = [];
-  private legs = 0;
-  /** `wrongBag`: the facility first scans another patient's bag (a deviation), then the right one. */
-  constructor(readonly input: JourneyInput, private now: number, private wrongBag = false) {
-    this.state = initialState(input, this.iso());
-  }
-  iso() {
-    return new Date(this.now).toISOString();
-  }
-  advance(ms: number) {
-    this.now += ms;
-    return this;
-  }
-  send(untimed: Untimed<JourneyCommand>) {
-    const command = { ...untimed, at: this.iso() } as JourneyCommand;
-    const decision = decide(command, this.state);
-    // A wrong bag is refused with its deviation recorded: only a refusal with nothing recorded is a mistake.
-    if (decision.refusal && decision.events.length === 0) throw new Error(`${command.type} refused: ${decision.refusal.message}`);
-    this.commands.push(command);
-    this.events.push(...decision.events);
-    this.state = decision.events.reduce(evolve, this.state);
-  }
-  drive(until: () => boolean = () => false) {
-    for (let step = 0; step < 200; step++) {
-      const next: Awaiting = awaiting(this.state, this.now);
-      if (!next || until()) return;
-      this.advance(DAY / 2);
-      if (this.state.slot.state === 'requested') this.send({ type: 'slot-answer', granted: true });
-      else this.answer(next);
-    }
-    throw new Error(`batch ${this.input.batchId} did not settle`);
-  }
-  private answer(next: NonNullable<Awaiting>) {
-    switch (next.kind) {
-      case 'handoff':
-        return this.scan(next.step);
-      case 'milestone':
-        return this.send({ type: 'milestone', milestone: { milestone: next.milestone, at: this.iso(), source: 'fixture partner', ...(next.milestone === 'qc-complete' ? { data: { passed: true } } : {}) } });
-      case 'qa-disposition':
-        return this.send({ type: 'qa-disposition', decision: { decision: 'release', signer: QA, meaning: 'released for infusion' } });
-      case 'excursion-assessment':
-        return this.send({ type: 'assess', assessment: { excursionId: next.excursionId, impact: 'none', signer: QA, meaning: 'no impact on the product' } });
-      case 'infusion-booking':
-        return this.send({ type: 'book', request: { infusionDate: new Date(Date.parse(next.earliest) + DAY).toISOString() } });
-      case 'timer':
-        this.now = Math.max(this.now, Date.parse(next.until));
-        return this.send({ type: 'timer-fired' });
-    }
-  }
-  private scan(step: HandoffStep) {
-    const actor = { name: 'A. Courier', role: 'courier' };
-    if (this.wrongBag && step === 'facility-receipt') {
-      this.wrongBag = false;
-      this.send({ type: 'scan', shipmentId: 'none', scan: { step, coiId: this.input.coiId, din: DINS[1]!, actor, location: `${step} desk` } });
-      this.advance(HOUR);
-    }
-    this.send({ type: 'scan', shipmentId: `${this.input.batchId}-leg-${++this.legs}`, scan: { step, coiId: this.input.coiId, din: DINS[0]!, actor, location: `${step} desk` } });
-  }
 }
 
 /** A COI id per seed and batch, from hashed bytes instead of random ones. */

@@ -1,5 +1,5 @@
 import { productProfile } from '../../../src/domain/profiles.js';
-import { awaiting, decide, evolve, initialState, type Awaiting, type JourneyCommand, type JourneyInput, type JourneyState } from '../../../src/domain/batch/index.js';
+import { awaiting, decide, evolve, initialState, type Awaiting, type JourneyCommand, type JourneyEvent, type JourneyInput, type JourneyState } from '../../../src/domain/batch/index.js';
 
 type Untimed<T> = T extends unknown ? Omit<T, 'at'> : never;
 
@@ -15,14 +15,18 @@ export function journeyInput(productId = 'autologous-cd19-fresh'): JourneyInput 
   };
 }
 
-/** A batch on the decider alone, with a clock: what the workflow does, minus Temporal. */
+/**
+ * A batch on the decider alone, with a clock: what the workflow does, minus Temporal. It records
+ * every command that changed something and every event, as the twin does for a simulated batch.
+ */
 export class Journey {
   state: JourneyState;
-  now = T0;
-  private ids = 0;
+  readonly commands: JourneyCommand[] = [];
+  readonly events: JourneyEvent[] = [];
+  private legs = 0;
   /** The facility grants a manufacturing line as soon as it is asked, unless a test answers itself. */
   grantLines = true;
-  constructor(input = journeyInput()) {
+  constructor(input = journeyInput(), public now = T0) {
     this.state = initialState(input, this.iso());
   }
   iso(ms = this.now) {
@@ -36,14 +40,19 @@ export class Journey {
     return awaiting(this.state, this.now);
   }
   /** Decides and, unless refused, applies. Returns the decision. */
-  send(command: Untimed<JourneyCommand> & { at?: string }) {
-    const decision = decide({ at: this.iso(), ...command } as JourneyCommand, this.state);
-    if (!decision.refusal || decision.events.length > 0) this.state = decision.events.reduce(evolve, this.state);
+  send(untimed: Untimed<JourneyCommand> & { at?: string }) {
+    const command = { at: this.iso(), ...untimed } as JourneyCommand;
+    const decision = decide(command, this.state);
+    if (decision.events.length > 0) {
+      this.commands.push(command);
+      this.events.push(...decision.events);
+      this.state = decision.events.reduce(evolve, this.state);
+    }
     return decision;
   }
   scan(step: Extract<NonNullable<Awaiting>, { kind: 'handoff' }>['step'], over: Partial<{ coiId: string; din: string }> = {}) {
     return this.send({
-      type: 'scan', shipmentId: `ship-${++this.ids}`,
+      type: 'scan', shipmentId: `${this.state.input.batchId}-leg-${++this.legs}`,
       scan: { step, coiId: over.coiId ?? this.state.input.coiId, din: over.din ?? DIN, actor: { name: 'A. Courier', role: 'courier' }, location: `${step} desk` },
     });
   }
