@@ -1,5 +1,5 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { batches, productProfiles, sites } from '../db/schema/index.js';
 import type { EnrollCommand } from '../domain/commands.js';
 import { generateCoiId } from '../domain/coi.js';
@@ -34,12 +34,14 @@ async function resolveSites(deps: ApiDeps, command: EnrollCommand): Promise<Reco
     treatmentCenterId: command.treatmentCenterId,
     facilityId,
   };
-  const rows = await deps.db.select({ id: sites.id, kind: sites.kind }).from(sites).where(inArray(sites.id, Object.values(wanted)));
-  const kindById = new Map(rows.map((r) => [r.id, r.kind]));
+  const rows = await deps.db.select({ id: sites.id, kind: sites.kind, simulated: sites.simulated }).from(sites).where(inArray(sites.id, Object.values(wanted)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   for (const field of Object.keys(wanted) as SiteField[]) {
     const id = wanted[field];
-    const kind = kindById.get(id);
+    const kind = byId.get(id)?.kind;
     if (kind === undefined) throw unprocessableField(field, `Unknown site "${id}" for ${field}: see GET /v1/sites.`);
+    // The twin's sites belong to a simulated history: a real patient is never enrolled there.
+    if (byId.get(id)?.simulated) throw unprocessableField(field, `Site "${id}" belongs to a simulated history; a real batch needs a real site.`);
     if (kind !== KIND_OF[field]) throw unprocessableField(field, `Site "${id}" is a ${kind}, but ${field} must name a ${KIND_OF[field]}.`);
   }
   return wanted;
@@ -50,7 +52,7 @@ async function defaultFacility(deps: ApiDeps): Promise<string> {
   const [row] = await deps.db
     .select({ id: sites.id })
     .from(sites)
-    .where(eq(sites.kind, 'manufacturing_facility'))
+    .where(and(eq(sites.kind, 'manufacturing_facility'), eq(sites.simulated, false)))
     .orderBy(asc(sites.id))
     .limit(1);
   if (!row) throw unprocessableField('facilityId', 'No manufacturing facility is configured; name one with facilityId once it exists.');

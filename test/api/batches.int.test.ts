@@ -108,6 +108,9 @@ describe('GET /v1/batches and /v1/batches/{id}', () => {
     expect(await siteIds('')).not.toContain(simSite);
     expect(await siteIds('?simulated=true')).toContain(simSite);
     expect((await app.inject({ method: 'GET', url: '/v1/batches?simulated=maybe' })).statusCode).toBe(400);
+    const atSimulatedSite = await enroll({ ...enrollBody(), treatmentCenterId: simSite });
+    expect(atSimulatedSite.statusCode).toBe(422);
+    expect(atSimulatedSite.json().error.message).toContain('simulated history');
     await db.delete(batches).where(eq(batches.id, sim!.id));
     await db.delete(sites).where(eq(sites.id, simSite));
   });

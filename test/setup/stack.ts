@@ -1,10 +1,12 @@
 import type { TestProject } from 'vitest/node';
+import { prepareDatabase } from '../../src/cli/migrate-command.js';
 import { loadConfig } from '../../src/config.js';
 import { readStackEnv, stackContext, stackDown, stackStatus, stackUp } from '../../src/stack/stack.js';
 
 /**
  * Integration tests run against the real services: the ones `v2v stack up` already runs (or that
- * the environment names), else this setup starts them, and at the end stops only what it started.
+ * the environment names), else this setup starts them, migrated and seeded, and at the end stops
+ * only what it started.
  */
 export default async function setup(project: TestProject) {
   const ctx = stackContext(loadConfig(), (m) => console.error(`[stack] ${m}`));
@@ -13,6 +15,8 @@ export default async function setup(project: TestProject) {
   await stackUp(ctx);
   const env = readStackEnv(ctx);
   if (!env) throw new Error('stack up wrote no .stack/env');
+  // Every file may be the first on a fresh database: the schema and reference data are there before any runs.
+  await prepareDatabase(env.DATABASE_URL ?? ctx.config.DATABASE_URL!);
   project.provide('stackEnv', env);
   return async () => {
     if (started.length > 0) await stackDown(ctx, started);
