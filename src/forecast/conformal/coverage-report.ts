@@ -41,7 +41,11 @@ function cell(cases: readonly ScoredCase[]): CellReport {
 /** Coverage overall and per cell: a marginal 80 % can hide a stage at 60 %. */
 export function coverageReport(cases: readonly ScoredCase[]): CoverageReport {
   const groups = new Map<string, ScoredCase[]>();
-  for (const c of cases) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  for (const c of cases) {
+    const members = groups.get(c.group);
+    if (members) members.push(c);
+    else groups.set(c.group, [c]);
+  }
   const byGroup = Object.fromEntries([...groups.keys()].sort().map((g) => [g, cell(groups.get(g)!)]));
   return { overall: cell(cases), byGroup };
 }

@@ -54,7 +54,12 @@ export function cqrCorrection(cases: readonly CalibrationCase[], alpha: number):
 export function calibrate(cases: readonly CalibrationCase[], options: CalibrateOptions = {}): Calibration {
   const { alpha = 0.2, minGroupSize = 100 } = options;
   const byGroup = new Map<string, CalibrationCase[]>();
-  for (const c of cases) if (c.group !== undefined) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+  for (const c of cases) {
+    if (c.group === undefined) continue;
+    const members = byGroup.get(c.group);
+    if (members) members.push(c);
+    else byGroup.set(c.group, [c]);
+  }
   const groups: Calibration['groups'] = {};
   for (const [group, members] of byGroup) {
     if (members.length >= minGroupSize) groups[group] = { n: members.length, correction: cqrCorrection(members, alpha) };

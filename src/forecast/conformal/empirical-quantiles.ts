@@ -22,7 +22,11 @@ function quantilesOf(ys: number[]): QuantilePrediction {
 
 function byKey(cases: readonly EmpiricalCase[], key: (c: EmpiricalCase) => string): Map<string, QuantilePrediction> {
   const ys = new Map<string, number[]>();
-  for (const c of cases) ys.set(key(c), [...(ys.get(key(c)) ?? []), c.y]);
+  for (const c of cases) {
+    const outcomes = ys.get(key(c));
+    if (outcomes) outcomes.push(c.y);
+    else ys.set(key(c), [c.y]);
+  }
   return new Map([...ys].filter(([, v]) => v.length >= MIN_CELL).map(([k, v]) => [k, quantilesOf(v)]));
 }
 

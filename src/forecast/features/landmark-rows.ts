@@ -86,7 +86,9 @@ function nextEntry(events: readonly JourneyEvent[], from: number, stage: Stage, 
  */
 export function landmarkRows(history: SimulationResult | readonly SimulatedBatch[], options: LandmarkOptions = {}): { rows: LandmarkRow[]; spec: FeatureSpec } {
   const batches = 'batches' in history ? history.batches : history;
-  const lastEvent = Math.max(...batches.flatMap((b) => b.events.map((e) => Date.parse(e.at))));
+  // A loop, not Math.max(...): a history of 20,000 batches has more events than a call has arguments.
+  let lastEvent = -Infinity;
+  for (const b of batches) for (const e of b.events) lastEvent = Math.max(lastEvent, Date.parse(e.at));
   const end = Date.parse(options.historyEnd ?? ('endAt' in history ? history.endAt : new Date(lastEvent).toISOString()));
   const spec =
     options.spec ??

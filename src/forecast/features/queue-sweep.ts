@@ -52,7 +52,11 @@ const covers = (s: Stay, at: number) => s.from <= at && at < s.to;
 export function queueLoads(batches: readonly SimulatedBatch[], queries: readonly QueueQuery[], end: number): Record<QueueKind, number>[] {
   const stays = batches.flatMap((b) => staysOf(b, end));
   const own = new Map<string, Stay[]>();
-  for (const s of stays) own.set(s.batchId, [...(own.get(s.batchId) ?? []), s]);
+  for (const s of stays) {
+    const mine = own.get(s.batchId);
+    if (mine) mine.push(s);
+    else own.set(s.batchId, [s]);
+  }
   const starts = [...stays].sort((a, b) => a.from - b.from);
   const ends = stays.filter((s) => Number.isFinite(s.to)).sort((a, b) => a.to - b.to);
   const counts = new Map<string, Record<QueueKind, number>>();
