@@ -45,6 +45,21 @@ describe('landmark rows', () => {
     expect(rows.some((r) => r.stage === 'RELEASED' && r.targets.release_days === null && r.targets.infusion_ready_days! > 0)).toBe(true);
   });
 
+  it('a hold on an excursion is a landmark that knows the open excursion and the stage it holds', () => {
+    const journey = new Journey();
+    journey.drive((j) => j.state.stage === 'OUTBOUND_TRANSIT');
+    journey.advance(DAY / 4).send({ type: 'excursion', change: { excursionId: 'x1', change: 'opened', kind: 'excursion', deviceId: 'logger-1', metric: 'temperature_c', at: journey.iso() } });
+    const held = { state: journey.state, at: journey.iso() };
+    journey.drive();
+    const { rows, spec } = landmarkRows([recorded(journey, new Date(T0).toISOString())]);
+
+    const row = rows.find((r) => r.stage === 'ON_HOLD')!;
+    expect(row.at).toBe(held.at);
+    expect(row.features).toEqual(servingRow(held.state, { at: held.at, queue: { manufacturing: 0, qc: 0 }, lanes: { outbound: ATTRIBUTES.laneOutboundId, return: ATTRIBUTES.laneReturnId }, cellYield: ATTRIBUTES.cellYield }, spec));
+    expect(row.features).toMatchObject({ held_from: spec.vocabularies.stage.indexOf('OUTBOUND_TRANSIT'), open_excursions: 1, open_issues: 1, hours_in_stage: 0 });
+    expect(row.targets.release_days).toBeGreaterThan(0);
+  });
+
   it('knows the cell yield only once the batch has been collected', () => {
     const journey = new Journey();
     journey.drive();
