@@ -1,6 +1,6 @@
 import { DAY_MS } from '../../domain/profile.js';
 import type { DailyTelemetrySummary } from '../../sim/records.js';
-import { EQUIPMENT_KIND_CODES, metricFeature, type MaintenanceFeatureRow, type Metric, type PerMetricFeature } from './feature-list.js';
+import { EQUIPMENT_KIND_CODES, metricFeature, PER_METRIC_FEATURES, type MaintenanceFeatureRow, type Metric, type PerMetricFeature } from './feature-list.js';
 import { meanCrossings, median, slope } from './series-statistics.js';
 import type { UnitHistory } from './unit-history.js';
 
@@ -27,7 +27,8 @@ export function unitDayFeatures(history: UnitHistory, day: number): MaintenanceF
   let maxRatio: number | undefined;
   for (const [metric, series] of window) {
     const f = metricFeatures(series, day);
-    for (const [name, value] of Object.entries(f) as [keyof typeof f, number | undefined][]) {
+    for (const name of PER_METRIC_FEATURES) {
+      const value = f[name];
       if (value !== undefined) row[metricFeature(metric, name)] = value;
     }
     oor1 += f.out_of_range_minutes_1d ?? 0;
