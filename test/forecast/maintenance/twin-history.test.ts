@@ -9,9 +9,9 @@ import { at, failure, unit } from './unit-series.js';
 describe('maintenance baselines on twin history', () => {
   it('the threshold rule fitted on older days ranks newer failures far better than chance', () => {
     const scenario = baselineScenario();
-    // Four networks of ~60 units over half a year: a few hundred units, each seed its own fleet.
+    // Four networks of ~60 units over five months: a few hundred units, each seed its own fleet.
     for (const seed of [11, 12, 13, 14]) {
-      const result = simulate(scenario, { seed, years: 0.5, telemetry: true });
+      const result = simulate(scenario, { seed, years: 0.4, telemetry: true });
       const figures = evaluateMaintenanceBaselines(result, scenario.equipment);
       expect(figures.testRows).toBeGreaterThan(1000);
       expect(figures.testBaseRate).toBeGreaterThan(0);
