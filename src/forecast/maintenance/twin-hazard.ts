@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
-import type { EquipmentKindParameters, EquipmentParameters } from '../../sim/scenario/equipment-parameters.js';
+import { SIMULATED_EQUIPMENT_KINDS, type EquipmentKindParameters, type EquipmentParameters } from '../../sim/scenario/equipment-parameters.js';
 import { FAILURE_HORIZON_DAYS } from './labels.js';
 import type { UnitHistory } from './unit-history.js';
 
@@ -12,8 +12,10 @@ import type { UnitHistory } from './unit-history.js';
  * use lasted, so that part is left out and the yardstick is slightly optimistic for busy units.
  */
 export function twinFailureProbability(history: UnitHistory, params: EquipmentParameters, simulationStart: number, at: number): number {
-  if (!(history.unit.kind in params)) return 0;
-  const p = params[history.unit.kind as keyof EquipmentParameters] as EquipmentKindParameters;
+  const kind = SIMULATED_EQUIPMENT_KINDS.find((k) => k === history.unit.kind);
+  // A kind the twin does not wear out (the generic `shipper`) has no hazard to report.
+  if (!kind) return 0;
+  const p = params[kind];
   const age = effectiveAgeDays(history, p, simulationStart, at);
   const cumulative = (a: number) => Math.pow(a / p.characteristicLifeDays, p.weibullShape);
   return 1 - Math.exp(-(cumulative(age + FAILURE_HORIZON_DAYS) - cumulative(age)));
