@@ -8,6 +8,7 @@ import { auditCommand } from './audit-command.js';
 import { demoCommand } from './demo-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { forecastCommand } from './forecast-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -21,6 +22,7 @@ program.addCommand(auditCommand(loadConfigOrExit));
 program.addCommand(ingestCommand(loadConfigOrExit));
 program.addCommand(demoCommand(loadConfigOrExit));
 program.addCommand(simulateCommand(loadConfigOrExit));
+program.addCommand(forecastCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {
