@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../stack/paths.js';
+import { runVisibly } from '../stack/visible-command.js';
 
 /**
  * The forecast trainer's Python: a virtual environment under `<stack>/forecast/venv` holding the
@@ -13,15 +14,6 @@ const NO_VENV =
   'The forecast trainer needs Python 3 with venv and pip (apt-get install python3-venv python3-pip).';
 
 export const forecastRequirements = path.join(repoRoot, 'stack', 'forecast', 'requirements.txt');
-
-function run(command: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // pip's progress and errors go to our stderr so a slow or failed download explains itself.
-    const child = spawn(command, args, { stdio: ['ignore', 2, 2] });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve(code ?? 1));
-  });
-}
 
 /** Returns the venv's python, creating the venv and installing the pins unless the marker says they are there. */
 export async function ensureForecastPython(stackRoot: string, progress: (line: string) => void): Promise<string> {
@@ -36,10 +28,10 @@ export async function ensureForecastPython(stackRoot: string, progress: (line: s
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(path.dirname(venv), { recursive: true });
   progress(`Forecast trainer: creating a Python virtual environment in ${venv} and installing LightGBM with pip (about 60 MB, once)…`);
-  const made = await run('python3', ['-m', 'venv', venv]);
+  const made = await runVisibly('python3', ['-m', 'venv', venv]);
   if (made !== 0) throw new Error(`python3 -m venv could not create ${venv} (exit ${made}). ${NO_VENV}`);
   const pipArgs = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', forecastRequirements];
-  const installed = await run(python, pipArgs);
+  const installed = await runVisibly(python, pipArgs);
   if (installed !== 0) throw new Error(`pip could not install the forecast trainer's packages (exit ${installed}); its output is above.`);
   writeFileSync(marker, hash);
   progress(`Forecast trainer: LightGBM installed in ${venv}`);

