@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyState } from '../../src/domain/batch/index.js';
-import { FEATURE_NAMES, landmarkRows, rowsToCsv, servingRow, stillAhead, TARGETS } from '../../src/forecast/features/index.js';
+import { landmarkRows, servingRow, stillAhead } from '../../src/forecast/features/index.js';
 import { DAY, Journey, journeyInput, T0 } from '../domain/batch/journey-fixtures.js';
 import { ATTRIBUTES, movedStage, recorded } from './landmark-fixtures.js';
 
@@ -92,18 +92,5 @@ describe('landmark rows', () => {
     expect(rows[0]!.features.facility).toBeNull();
     expect(rows[0]!.features.product).toBe(spec.vocabularies.product.indexOf(batch.input.productId));
     expect(spec.vocabularies.product).toEqual([batch.input.productId]);
-  });
-
-  it('writes the trainer CSV: feature names then targets, an empty cell for missing', () => {
-    const journey = new Journey();
-    journey.drive();
-    const { rows } = landmarkRows([recorded(journey, new Date(T0).toISOString())]);
-    const [header, first, ...rest] = rowsToCsv(rows).trimEnd().split('\n');
-    expect(header!.split(',')).toEqual([...FEATURE_NAMES, ...TARGETS.map((t) => t.name)]);
-    expect(rest).toHaveLength(rows.length - 1);
-    const cells = first!.split(',');
-    expect(cells).toHaveLength(FEATURE_NAMES.length + TARGETS.length);
-    expect(cells[FEATURE_NAMES.indexOf('cell_yield')]).toBe('');
-    expect(Number(cells.at(-1))).toBeCloseTo(rows[0]!.targets.infusion_ready_days!, 9);
   });
 });

@@ -2,4 +2,3 @@ export { FEATURES, FEATURE_NAMES, TARGETS, encode, featureSpec, type FeatureName
 export { servingRow, type LandmarkContext } from './serving-row.js';
 export { landmarkRows, stillAhead, type LandmarkOptions, type LandmarkRow } from './landmark-rows.js';
 export { QUEUE_STAGES, queueLoads } from './queue-sweep.js';
-export { rowsToCsv } from './csv.js';

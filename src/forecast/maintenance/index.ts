@@ -4,7 +4,6 @@ export { unitHistories, epochDay, isoDay, type EquipmentRecords, type UnitHistor
 export { unitDayFeatures } from './daily-features.js';
 export { FAILURE_HORIZON_DAYS, RUL_CAP_DAYS, unitDayLabels, type MaintenanceLabels } from './labels.js';
 export { maintenanceRows, type MaintenanceRow } from './training-rows.js';
-export { maintenanceCsv, LABEL_COLUMNS } from './feature-csv.js';
 export { averagePrecision, bestF1Threshold, precisionRecallAt, baseRate, type Scored, type Confusion } from './ranking-metrics.js';
 export { fitThresholdRule, evaluateThresholdRule, THRESHOLD_RULE_FEATURES, type ThresholdRule, type RuleEvaluation } from './threshold-rule.js';
 export { splitByDay, type TimeSplit } from './time-split.js';

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
-import { SIMULATED_EQUIPMENT_KINDS, type EquipmentKindParameters, type EquipmentParameters } from '../../sim/scenario/equipment-parameters.js';
+import { cumulativeHazard, SIMULATED_EQUIPMENT_KINDS, type EquipmentKindParameters, type EquipmentParameters } from '../../sim/scenario/equipment-parameters.js';
 import { FAILURE_HORIZON_DAYS } from './labels.js';
 import type { UnitHistory } from './unit-history.js';
 
@@ -17,8 +17,7 @@ export function twinFailureProbability(history: UnitHistory, params: EquipmentPa
   if (!kind) return 0;
   const p = params[kind];
   const age = effectiveAgeDays(history, p, simulationStart, at);
-  const cumulative = (a: number) => Math.pow(a / p.characteristicLifeDays, p.weibullShape);
-  return 1 - Math.exp(-(cumulative(age + FAILURE_HORIZON_DAYS) - cumulative(age)));
+  return 1 - Math.exp(-(cumulativeHazard(age + FAILURE_HORIZON_DAYS, p) - cumulativeHazard(age, p)));
 }
 
 /** Effective age at `at`: the twin records a unit's age at the start as `installedAt` days before it. */

@@ -1,6 +1,6 @@
 import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
 import type { MaintenanceRecord, SimulatedEquipment } from '../records.js';
-import type { EquipmentParameters, SimulatedEquipmentKind } from '../scenario/equipment-parameters.js';
+import { cumulativeHazard, type EquipmentParameters, type SimulatedEquipmentKind } from '../scenario/equipment-parameters.js';
 import type { EventQueue } from './event-queue.js';
 import { Random } from './random.js';
 import { sample } from './sample.js';
@@ -78,8 +78,8 @@ export class EquipmentFleet {
 
   /** Next failure age: conditional on surviving to the current age, by inverting the Weibull cumulative hazard. */
   private redraw(unit: Unit): void {
-    const { weibullShape: k, characteristicLifeDays: eta } = this.params[unit.kind];
-    unit.failsAtAge = eta * Math.pow(Math.pow(unit.age / eta, k) + unit.rng.exponential(1), 1 / k);
+    const p = this.params[unit.kind];
+    unit.failsAtAge = p.characteristicLifeDays * Math.pow(cumulativeHazard(unit.age, p) + unit.rng.exponential(1), 1 / p.weibullShape);
   }
 
   private scheduleFailure(unit: Unit): void {

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { maintenanceCsv } from '../../../src/forecast/maintenance/feature-csv.js';
-import { MAINTENANCE_FEATURES } from '../../../src/forecast/maintenance/feature-list.js';
 import { RUL_CAP_DAYS } from '../../../src/forecast/maintenance/labels.js';
 import { maintenanceRows } from '../../../src/forecast/maintenance/training-rows.js';
 import { epochDay } from '../../../src/forecast/maintenance/unit-history.js';
@@ -35,16 +33,5 @@ describe('maintenance labels', () => {
     const longer = maintenanceRows({ equipment: [unit], telemetry, maintenance: [], endAt: at(99, 24) });
     expect(longer.find((r) => r.day === epochDay(day(10)))?.labels.rulDays).toBe(RUL_CAP_DAYS);
     expect(longer.find((r) => r.day === epochDay(day(60)))?.labels.rulDays).toBeUndefined();
-  });
-
-  it('writes CSV with the feature names as header and empty cells for missing values and censored labels', () => {
-    const [header, first, ...rest] = maintenanceCsv(rows).trimEnd().split('\n');
-    expect(header!.split(',')).toEqual(['equipment_id', 'day', ...MAINTENANCE_FEATURES, 'fails_within_7d', 'rul_days']);
-    const cells = first!.split(',');
-    expect(cells.length).toBe(MAINTENANCE_FEATURES.length + 4);
-    expect(cells[0]).toBe(unit.id);
-    expect(cells[1]).toBe(day(0));
-    expect(cells[2 + MAINTENANCE_FEATURES.indexOf('temperature_c_drift_7d')]).toBe('');
-    expect(rest.at(-1)!.split(',').slice(-2)).toEqual(['', '']);
   });
 });
