@@ -30,9 +30,10 @@ export const REFERENCE_SITES: readonly SiteSeed[] = [
  * The reference facility's bioreactors, one per manufacturing line, so that a fresh installation's
  * probes (and live mode's) have equipment to bind to. Rules come from the kind's defaults.
  */
-export const REFERENCE_BIOREACTORS: readonly { id: string; siteId: string }[] = Array.from({ length: 4 }, (_, i) => ({
+export const REFERENCE_BIOREACTORS: readonly { id: string; siteId: string; line: string }[] = Array.from({ length: 4 }, (_, i) => ({
   id: `central-cell-facility-bioreactor-${i + 1}`,
   siteId: 'central-cell-facility',
+  line: `line-${i + 1}`,
 }));
 
 /**
@@ -69,6 +70,10 @@ export async function seedReferenceData(db: Database): Promise<{ products: numbe
       .insert(equipment)
       .values(REFERENCE_BIOREACTORS.map((b) => ({ ...b, kind: 'bioreactor' as const })))
       .onConflictDoNothing();
+    // Installations seeded before bioreactors knew their line (drizzle/0010) learn it once.
+    for (const b of REFERENCE_BIOREACTORS) {
+      await tx.update(equipment).set({ line: b.line }).where(sql`${equipment.id} = ${b.id} and ${equipment.line} is null`);
+    }
   });
   return { products: PRODUCT_PROFILES.length, sites: REFERENCE_SITES.length };
 }

@@ -1,4 +1,5 @@
-import { bigserial, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { landmarks } from './forecasting.js';
 import { sql } from 'drizzle-orm';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
 import { at, createdAt, simulated, simulationSeed, tstzrange } from './columns.js';
@@ -114,6 +115,9 @@ export const infusionBookings = pgTable('infusion_bookings', {
   during: tstzrange('during').notNull(),
   state: text('state', { enum: ['active', 'cancelled'] }).notNull().default('active'),
   ldStart: at('ld_start'),
+  /** Set when the P90 of infusion-ready passes the LD start; `safeFrom` is the earliest safe infusion day proposed. */
+  atRisk: boolean('at_risk').notNull().default(false),
+  safeFrom: at('safe_from'),
   createdAt: createdAt(),
 }, (t) => [index('infusion_bookings_batch_idx').on(t.batchId)]);
 
@@ -125,6 +129,8 @@ export const forecasts = pgTable('forecasts', {
   equipmentId: text('equipment_id'),
   target: text('target').notNull(),
   modelId: text('model_id'),
+  /** The landmark the forecast was made at (its facts are the model's inputs). */
+  landmarkId: bigint('landmark_id', { mode: 'number' }).references((): AnyPgColumn => landmarks.id),
   /** Quantiles in `unit` (hours until ready for turnaround, hours to failure for equipment). */
   unit: text('unit').notNull(),
   p10: doublePrecision('p10').notNull(),
@@ -134,11 +140,15 @@ export const forecasts = pgTable('forecasts', {
   createdAt: createdAt(),
 }, (t) => [index('forecasts_batch_idx').on(t.batchId, t.createdAt)]);
 
-/** Alerts for coordinators (COI mismatch, excursion, escalation, at-risk booking); never patient data. */
+/**
+ * Alerts for coordinators and schedulers (COI mismatch, excursion, escalation, at-risk booking,
+ * maintenance ticket); never patient data. About a batch, a piece of equipment, or both.
+ */
 export const alerts = pgTable('alerts', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   key: text('key').notNull().unique(),
-  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  batchId: uuid('batch_id').references(() => batches.id),
+  equipmentId: text('equipment_id'),
   severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
   kind: text('kind').notNull(),
   message: text('message').notNull(),

@@ -3,3 +3,4 @@ export * from './batches.js';
 export * from './telemetry.js';
 export * from './equipment-history.js';
 export * from './platform.js';
+export * from './forecasting.js';

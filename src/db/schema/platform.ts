@@ -1,17 +1,6 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { at, createdAt } from './columns.js';
-
-/** Trained forecasting models and their measured quality. */
-export const models = pgTable('models', {
-  id: text('id').primaryKey(),
-  kind: text('kind', { enum: ['turnaround', 'equipment_rul'] }).notNull(),
-  version: integer('version').notNull(),
-  active: boolean('active').notNull().default(false),
-  metrics: jsonb('metrics'),
-  artifact: jsonb('artifact'),
-  createdAt: createdAt(),
-});
 
 /**
  * Kafka offsets stored with the rows they produced, in one transaction: the source of truth

@@ -15,6 +15,8 @@ export const equipment = pgTable('equipment', {
   maintenanceState: text('maintenance_state', { enum: ['in_service', 'maintenance', 'retired'] }).notNull().default('in_service'),
   /** When the unit went into service: its age is a feature of the equipment forecasts. */
   installedAt: at('installed_at'),
+  /** The manufacturing line a bioreactor serves (`line-N`): a unit under maintenance takes no new slot. */
+  line: text('line'),
   simulationSeed: simulationSeed(),
   simulated: simulated(),
   createdAt: createdAt(),
