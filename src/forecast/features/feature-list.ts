@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { STAGES } from '../../domain/stages.js';
 
 /**
@@ -36,6 +37,17 @@ export type FeatureName = (typeof FEATURES)[number]['name'];
 export type VocabularyName = NonNullable<Extract<(typeof FEATURES)[number], { vocabulary: string }>['vocabulary']>;
 /** One landmark's inputs: a number per feature, null when missing (an unknown category included). */
 export type FeatureRow = Record<FeatureName, number | null>;
+type CategoricalName = Extract<(typeof FEATURES)[number], { vocabulary: string }>['name'];
+/**
+ * What was known at a landmark before encoding: categories by name, numbers as numbers. This is
+ * what the `landmarks` table stores, so a model trained later encodes it with its own spec.
+ */
+export type LandmarkFacts = { [K in FeatureName]: K extends CategoricalName ? string | null : number | null };
+
+/** Facts read back from the database: every feature present, of its kind. */
+export const landmarkFactsSchema = z.object(
+  Object.fromEntries(FEATURES.map((f) => [f.name, 'vocabulary' in f ? z.string().nullable() : z.number().nullable()])),
+) as unknown as z.ZodType<LandmarkFacts>;
 
 export const FEATURE_NAMES: readonly FeatureName[] = FEATURES.map((f) => f.name);
 
@@ -68,8 +80,15 @@ export function featureSpec(values: Record<Exclude<VocabularyName, 'stage'>, Ite
 }
 
 /** The integer code of a category, or null when the spec has never seen it (LightGBM's missing). */
-export function encode(spec: FeatureSpec, vocabulary: VocabularyName, value: string | undefined): number | null {
-  if (value === undefined) return null;
+export function encode(spec: FeatureSpec, vocabulary: VocabularyName, value: string | null | undefined): number | null {
+  if (value === undefined || value === null) return null;
   const code = spec.vocabularies[vocabulary].indexOf(value);
   return code < 0 ? null : code;
+}
+
+/** The model's row for a landmark's facts: categories become their codes in `spec`. */
+export function encodeFacts(spec: FeatureSpec, facts: LandmarkFacts): FeatureRow {
+  const row = {} as FeatureRow;
+  for (const f of FEATURES) row[f.name] = 'vocabulary' in f ? encode(spec, f.vocabulary, facts[f.name] as string | null) : (facts[f.name] as number | null);
+  return row;
 }

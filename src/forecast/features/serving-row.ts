@@ -1,6 +1,6 @@
 import type { JourneyState } from '../../domain/batch/index.js';
 import { HOUR_MS } from '../../domain/profile.js';
-import { encode, type FeatureRow, type FeatureSpec } from './feature-list.js';
+import { encodeFacts, type FeatureRow, type FeatureSpec, type LandmarkFacts } from './feature-list.js';
 
 /**
  * What the caller knows at a landmark beyond the decider's state: the worker reads it from
@@ -21,24 +21,24 @@ export interface LandmarkContext {
 const hoursBetween = (from: string | undefined, to: string) => (from === undefined ? null : (Date.parse(to) - Date.parse(from)) / HOUR_MS);
 
 /**
- * The feature row of a batch at a landmark. The one function both the training rows and the
- * worker's forecast go through, so the two cannot disagree about what a feature means.
+ * What is known of a batch at a landmark. The one function both the training rows and the worker's
+ * forecast go through, so the two cannot disagree about what a feature means.
  */
-export function servingRow(state: JourneyState, context: LandmarkContext, spec: FeatureSpec): FeatureRow {
+export function landmarkFacts(state: JourneyState, context: LandmarkContext): LandmarkFacts {
   const { input, timeline } = state;
   const stageEntries = timeline.filter((t) => t.event === 'stage');
   const lastCollection = stageEntries.filter((t) => t.stage === 'COLLECTED').at(-1);
   const open = state.issues.filter((i) => i.state === 'open');
   const when = new Date(context.at);
   return {
-    product: encode(spec, 'product', input.productId),
-    facility: encode(spec, 'site', input.facilityId),
-    apheresis_centre: encode(spec, 'site', input.apheresisCenterId),
-    treatment_centre: encode(spec, 'site', input.treatmentCenterId),
-    lane_outbound: encode(spec, 'lane', context.lanes?.outbound),
-    lane_return: encode(spec, 'lane', context.lanes?.return),
-    stage: encode(spec, 'stage', state.stage),
-    held_from: state.stage === 'ON_HOLD' ? encode(spec, 'stage', state.heldFrom) : null,
+    product: input.productId,
+    facility: input.facilityId,
+    apheresis_centre: input.apheresisCenterId,
+    treatment_centre: input.treatmentCenterId,
+    lane_outbound: context.lanes?.outbound ?? null,
+    lane_return: context.lanes?.return ?? null,
+    stage: state.stage,
+    held_from: state.stage === 'ON_HOLD' ? (state.heldFrom ?? null) : null,
     attempt: state.attempt,
     hours_in_stage: hoursBetween(stageEntries.at(-1)?.at ?? timeline[0]?.at, context.at),
     hours_since_collection: hoursBetween(lastCollection?.at, context.at),
@@ -58,4 +58,9 @@ export function servingRow(state: JourneyState, context: LandmarkContext, spec: 
     hour_of_day: when.getUTCHours(),
     month: when.getUTCMonth() + 1,
   };
+}
+
+/** The encoded row of a batch at a landmark, in `spec`'s codes: landmarkFacts, encoded. */
+export function servingRow(state: JourneyState, context: LandmarkContext, spec: FeatureSpec): FeatureRow {
+  return encodeFacts(spec, landmarkFacts(state, context));
 }
