@@ -45,7 +45,8 @@ export async function findModel(db: Database, id: string): Promise<ModelRow | un
 
 /** Every model, newest first, without artifacts (they are large). */
 export async function listModels(db: Database, target?: ModelTarget) {
-  const { artifact: _artifact, ...columns } = getTableColumns(models);
+  const columns: Partial<ReturnType<typeof getTableColumns<typeof models>>> = { ...getTableColumns(models) };
+  delete columns.artifact;
   return db
     .select(columns)
     .from(models)
