@@ -2,9 +2,9 @@ import { evolve, initialState, type JourneyEvent, type JourneyState } from '../.
 import { DAY_MS } from '../../domain/profile.js';
 import { JOURNEY, type Stage } from '../../domain/stages.js';
 import type { SimulatedBatch, SimulationResult } from '../../sim/records.js';
-import { featureSpec, TARGETS, type FeatureRow, type FeatureSpec, type TargetName } from './feature-list.js';
+import { encodeFacts, featureSpec, TARGETS, type FeatureRow, type FeatureSpec, type LandmarkFacts, type TargetName } from './feature-list.js';
 import { queueLoads } from './queue-sweep.js';
-import { servingRow, type LandmarkContext } from './serving-row.js';
+import { landmarkFacts, type LandmarkContext } from './serving-row.js';
 
 /** One labelled landmark: the features known then, and the remaining days to each target (null: unknown). */
 export interface LandmarkRow {
@@ -80,32 +80,28 @@ function nextEntry(events: readonly JourneyEvent[], from: number, stage: Stage, 
 }
 
 /**
- * Training rows from a history: one per batch per landmark, with only what was known then, and
- * labelled only with outcomes the history saw. A landmark with no known outcome (a batch still in
- * flight at the end, cancelled, or never released) gives no row. See docs/forecasting.md.
+ * Every landmark of a history with what was known then (`facts`), the targets still ahead and
+ * when the history saw each reached (null: not by `end`). The landmarks table stores these (history
+ * mode); `landmarkRows` labels and encodes them, so the two cannot disagree.
  */
-export function landmarkRows(history: SimulationResult | readonly SimulatedBatch[], options: LandmarkOptions = {}): { rows: LandmarkRow[]; spec: FeatureSpec } {
-  const batches = 'batches' in history ? history.batches : history;
-  // A loop, not Math.max(...): a history of 20,000 batches has more events than a call has arguments.
-  let lastEvent = -Infinity;
-  for (const b of batches) for (const e of b.events) lastEvent = Math.max(lastEvent, Date.parse(e.at));
-  const end = Date.parse(options.historyEnd ?? ('endAt' in history ? history.endAt : new Date(lastEvent).toISOString()));
-  const spec =
-    options.spec ??
-    featureSpec({
-      product: batches.map((b) => b.input.productId),
-      site: batches.flatMap((b) => [b.input.facilityId, b.input.apheresisCenterId, b.input.treatmentCenterId]),
-      lane: batches.flatMap((b) => [b.attributes.laneOutboundId, b.attributes.laneReturnId]),
-    });
+export interface HistoryLandmark {
+  batch: SimulatedBatch;
+  stage: Stage;
+  at: string;
+  facts: LandmarkFacts;
+  ahead: TargetName[];
+  outcomeAt: Record<TargetName, string | null>;
+}
 
+/** The landmarks of every batch up to `end`, the queue counted across all of them by one sweep. */
+export function historyLandmarks(batches: readonly SimulatedBatch[], end: number): HistoryLandmark[] {
   const landmarks = batches.flatMap((b) => landmarksOf(b, end));
   const queues = queueLoads(batches, landmarks.map((l) => ({ batchId: l.batch.input.batchId, facilityId: l.batch.input.facilityId, at: Date.parse(l.at) })), end);
-  const rows: LandmarkRow[] = [];
-  landmarks.forEach((l, i) => {
+  return landmarks.map((l, i) => {
+    const ahead = TARGETS.filter((t) => stillAhead(l.state, t.stage));
     const outcomeAt = Object.fromEntries(
-      TARGETS.map((t) => [t.name, stillAhead(l.state, t.stage) ? nextEntry(l.batch.events, l.next, t.stage, end) : null]),
+      TARGETS.map((t) => [t.name, ahead.includes(t) ? nextEntry(l.batch.events, l.next, t.stage, end) : null]),
     ) as Record<TargetName, string | null>;
-    if (Object.values(outcomeAt).every((o) => o === null)) return;
     const { attributes } = l.batch;
     const context: LandmarkContext = {
       at: l.at,
@@ -114,16 +110,48 @@ export function landmarkRows(history: SimulationResult | readonly SimulatedBatch
       cellYield: attributes.cellYield,
       ...(l.equipmentRisk !== undefined ? { equipmentRisk: l.equipmentRisk } : {}),
     };
+    return { batch: l.batch, stage: l.state.stage, at: l.at, facts: landmarkFacts(l.state, context), ahead: ahead.map((t) => t.name), outcomeAt };
+  });
+}
+
+/** The end of what a history knows: the given one, the run's end, or its last event. */
+export function historyEndOf(history: SimulationResult | readonly SimulatedBatch[], historyEnd?: string): number {
+  if (historyEnd !== undefined) return Date.parse(historyEnd);
+  if ('endAt' in history) return Date.parse(history.endAt);
+  // A loop, not Math.max(...): a history of 20,000 batches has more events than a call has arguments.
+  let lastEvent = -Infinity;
+  for (const b of history) for (const e of b.events) lastEvent = Math.max(lastEvent, Date.parse(e.at));
+  return lastEvent;
+}
+
+/**
+ * Training rows from a history: one per batch per landmark, with only what was known then, and
+ * labelled only with outcomes the history saw. A landmark with no known outcome (a batch still in
+ * flight at the end, cancelled, or never released) gives no row. See docs/forecasting.md.
+ */
+export function landmarkRows(history: SimulationResult | readonly SimulatedBatch[], options: LandmarkOptions = {}): { rows: LandmarkRow[]; spec: FeatureSpec } {
+  const batches = 'batches' in history ? history.batches : history;
+  const end = historyEndOf(history, options.historyEnd);
+  const spec =
+    options.spec ??
+    featureSpec({
+      product: batches.map((b) => b.input.productId),
+      site: batches.flatMap((b) => [b.input.facilityId, b.input.apheresisCenterId, b.input.treatmentCenterId]),
+      lane: batches.flatMap((b) => [b.attributes.laneOutboundId, b.attributes.laneReturnId]),
+    });
+  const rows: LandmarkRow[] = [];
+  for (const l of historyLandmarks(batches, end)) {
+    if (Object.values(l.outcomeAt).every((o) => o === null)) continue;
     const days = (o: string | null) => (o === null ? null : (Date.parse(o) - Date.parse(l.at)) / DAY_MS);
     rows.push({
       batchId: l.batch.input.batchId,
       productId: l.batch.input.productId,
-      stage: l.state.stage,
+      stage: l.stage,
       at: l.at,
-      features: servingRow(l.state, context, spec),
-      targets: Object.fromEntries(TARGETS.map((t) => [t.name, days(outcomeAt[t.name])])) as Record<TargetName, number | null>,
-      outcomeAt,
+      features: encodeFacts(spec, l.facts),
+      targets: Object.fromEntries(TARGETS.map((t) => [t.name, days(l.outcomeAt[t.name])])) as Record<TargetName, number | null>,
+      outcomeAt: l.outcomeAt,
     });
-  });
+  }
   return { rows, spec };
 }
