@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRAINING_SOURCES } from './forecast/retrain/training-source.js';
 
 /**
  * The one place that reads process.env. Every process of V2V (CLI, worker, ingest, api, tests)
@@ -36,6 +37,11 @@ export const configSchema = z.object({
   V2V_INGEST_GROUP: z.string().min(1).default('v2v-ingest'),
   /** A message above this size goes to the dead-letter topic as `oversize`. */
   V2V_INGEST_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /**
+   * What the weekly retraining learns from: `real` batches, or `simulated` history (`v2v simulate
+   * history`), for a new installation whose own outcomes are still too few.
+   */
+  V2V_FORECAST_TRAINING_SOURCE: z.enum(TRAINING_SOURCES).default('real'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -2,3 +2,4 @@
 export { batchWorkflow } from './batch.js';
 export { shipmentWorkflow } from './shipment.js';
 export { equipmentWorkflow } from './equipment.js';
+export { retrainForecastsWorkflow } from './retrain.js';

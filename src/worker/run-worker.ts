@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBatchActivities } from '../../activities/index.js';
 import type { Config } from '../config.js';
@@ -6,6 +7,7 @@ import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import { installTemporalLogging, type Logger } from '../logging.js';
 import { startOutboxPublisher } from '../outbox/publisher.js';
 import { TASK_QUEUE } from '../../workflows/messages.js';
+import { ensureRetrainSchedule, RETRAIN_SCHEDULE_ID } from '../forecast/retrain/schedule.js';
 import { createKafka } from './kafka-client.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
@@ -52,6 +54,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.
       shutdownGraceTime: '10s',
     });
+    await ensureSchedule(config, logger);
     publisher = startOutboxPublisher({
       pool,
       kafka: createKafka(config, logger, 'v2v-worker'),
@@ -75,5 +78,17 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     await connection.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
     logger.info('worker stopped');
+  }
+}
+
+/** The weekly retraining Schedule, brought to this code's spec by every worker that starts. */
+async function ensureSchedule(config: Config, logger: Logger): Promise<void> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const outcome = await ensureRetrainSchedule(client, { taskQueue: TASK_QUEUE, source: config.V2V_FORECAST_TRAINING_SOURCE });
+    logger.info({ scheduleId: RETRAIN_SCHEDULE_ID, outcome, source: config.V2V_FORECAST_TRAINING_SOURCE }, 'forecast retraining schedule ready');
+  } finally {
+    await connection.close();
   }
 }
