@@ -8,6 +8,7 @@ import {
   equipment,
   equipmentDailyTelemetry,
   infusionBookings,
+  landmarks,
   maintenanceEvents,
   manufacturingSlots,
   shipments,
@@ -15,6 +16,7 @@ import {
 } from '../../db/schema/index.js';
 import type { SimulationResult } from '../records.js';
 import { batchRows } from './batch-rows.js';
+import { landmarkRowsByBatch } from './landmark-rows.js';
 import { capacityRows } from './capacity-rows.js';
 import { copyRows } from './copy-rows.js';
 import { assignLinesAndChairs } from './line-assignment.js';
@@ -57,6 +59,8 @@ export function historyParts(result: SimulationResult, facts?: (twinSiteId: stri
   const declared = new Map([...twinSites(result).keys()].map((id) => [ids.site(id), facts?.(id) ?? {}]));
   const used = assignLinesAndChairs(capacity, (siteId) => ({ lines: declared.get(siteId)?.manufacturingLines ?? 0, chairs: declared.get(siteId)?.infusionChairs ?? 0 }));
   const network = networkRows(result, ids, used, facts);
+  // The queue at a landmark counts every batch of the run, so the landmarks are found over the whole run first.
+  const landmarksOf = landmarkRowsByBatch(result, ids);
   function* batchChunks(): Generator<TableRows[]> {
     for (let from = 0; from < result.batches.length; from += CHUNK_BATCHES) {
       const rows = result.batches.slice(from, from + CHUNK_BATCHES).map((sim, i) => batchRows(sim, ids, capacity[from + i]!));
@@ -68,6 +72,7 @@ export function historyParts(result: SimulationResult, facts?: (twinSiteId: stri
         part(shipments, rows.flatMap((b) => b.shipments)),
         part(manufacturingSlots, held.flatMap((c) => c.slots)),
         part(infusionBookings, held.flatMap((c) => c.bookings)),
+        part(landmarks, result.batches.slice(from, from + CHUNK_BATCHES).flatMap((sim) => landmarksOf(sim))),
       ];
     }
   }

@@ -18,6 +18,7 @@ export const HISTORY_TABLES: readonly { name: string; seedRows: string }[] = [
   { table: schema.shipments, seedRows: BY_BATCH },
   { table: schema.manufacturingSlots, seedRows: BY_BATCH },
   { table: schema.infusionBookings, seedRows: BY_BATCH },
+  { table: schema.landmarks, seedRows: BY_SEED },
   { table: schema.maintenanceEvents, seedRows: BY_EQUIPMENT },
   { table: schema.equipmentDailyTelemetry, seedRows: BY_EQUIPMENT },
 ].map(({ table, seedRows }) => ({ name: getTableName(table), seedRows }));
