@@ -1,6 +1,8 @@
 import { alertActivities } from './alerts.js';
 import { custodyActivities } from './custody.js';
 import type { ActivityDeps } from './deps.js';
+import { equipmentActivities } from './equipment-assessment.js';
+import type { EquipmentActivities } from './equipment-types.js';
 import { forecastActivities } from './forecast.js';
 import { infusionBookingActivities } from './infusion-bookings.js';
 import { manufacturingSlotActivities } from './manufacturing-slots.js';
@@ -10,13 +12,14 @@ import type { BatchActivities } from './types.js';
 
 export type { ActivityDeps } from './deps.js';
 export type { BatchActivities } from './types.js';
+export type { EquipmentActivities } from './equipment-types.js';
 
 /**
  * The batch workflow's side effects on PostgreSQL. Every activity is idempotent, keyed by its input
  * or by the batch (which ones, how: activities/types.ts), so a retry after a lost response writes
  * nothing twice.
  */
-export function createBatchActivities(deps: ActivityDeps): BatchActivities {
+export function createBatchActivities(deps: ActivityDeps): BatchActivities & EquipmentActivities {
   return {
     ...custodyActivities(deps),
     ...stageActivities(deps),
@@ -25,5 +28,6 @@ export function createBatchActivities(deps: ActivityDeps): BatchActivities {
     ...infusionBookingActivities(deps),
     ...alertActivities(deps),
     ...forecastActivities(deps),
+    ...equipmentActivities(deps),
   };
 }

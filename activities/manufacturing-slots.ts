@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { manufacturingSlots, sites } from '../src/db/schema/index.js';
+import { equipment, maintenanceTickets, manufacturingSlots, sites } from '../src/db/schema/index.js';
 import type { ActivityDeps } from './deps.js';
 import { invalidInput, isExclusionViolation, lockBatch, parseInstant, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
@@ -32,8 +32,19 @@ export function manufacturingSlotActivities({ db }: ActivityDeps): SlotActivitie
         const [facility] = await tx.select({ lines: sites.manufacturingLines }).from(sites).where(eq(sites.id, facilityId));
         if (!facility) throw invalidInput(`Facility ${facilityId} does not exist.`);
 
+        // A line whose bioreactor has an open maintenance ticket takes no new batch (slots held stay).
+        const underMaintenance = new Set(
+          (
+            await tx
+              .select({ line: equipment.line })
+              .from(equipment)
+              .innerJoin(maintenanceTickets, and(eq(maintenanceTickets.equipmentId, equipment.id), eq(maintenanceTickets.state, 'open')))
+              .where(and(eq(equipment.siteId, facilityId), eq(equipment.kind, 'bioreactor')))
+          ).map((r) => r.line),
+        );
         for (let n = 1; n <= facility.lines; n++) {
           const line = `line-${n}`;
+          if (underMaintenance.has(line)) continue;
           try {
             // A savepoint per attempt: a refused line must not abort the whole transaction.
             const [slot] = await tx.transaction((sp) =>
@@ -47,7 +58,8 @@ export function manufacturingSlotActivities({ db }: ActivityDeps): SlotActivitie
             if (!isExclusionViolation(err)) throw err;
           }
         }
-        throw slotTaken(`No manufacturing line at ${facilityId} is free from ${from} to ${to}.`);
+        const closed = underMaintenance.size ? ` (${[...underMaintenance].sort().join(', ')} under maintenance)` : '';
+        throw slotTaken(`No manufacturing line at ${facilityId} is free from ${from} to ${to}${closed}.`);
       });
     },
 

@@ -1,4 +1,6 @@
-import { condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { EquipmentActivities } from '../activities/equipment-types.js';
+import { DEFAULT_ASSESS_EVERY_MS, type EquipmentWorkflowInput } from './equipment-messages.js';
 import {
   batchWorkflowId,
   equipmentAssignSignal,
@@ -7,7 +9,6 @@ import {
   equipmentRiskUpdateSignal,
   equipmentStatusQuery,
   excursionSignal,
-  type EquipmentInput,
   type EquipmentState,
 } from './messages.js';
 
@@ -15,17 +16,26 @@ const DEFAULT_RISK_THRESHOLD = 0.7;
 /** Events handled before the run hands its state to a fresh one, keeping each history short. */
 const EVENTS_PER_RUN = 500;
 
+// A missed assessment is not worth wedging the unit for: a few quick tries, then the next one is due.
+const { assessEquipment } = proxyActivities<EquipmentActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
 /** A unit V2V starts following: in service, no risk known yet, carrying `batchIds`. */
 export const newEquipmentState = (batchIds: string[] = []): EquipmentState => ({
   risk: 0, riskThreshold: DEFAULT_RISK_THRESHOLD, openExcursions: [], batchIds, maintenance: 'in_service', eventsSeen: 0,
 });
 
 /**
- * A bioreactor, freezer or LN2 tank, for months. It remembers which batches it carries and tells
- * them when its failure risk crosses the threshold, in either direction.
+ * A bioreactor, freezer or LN2 tank, for months. It remembers which batches it carries, assesses
+ * its own failure risk on a schedule (every `assessEveryMs`, daily by default) and tells the
+ * batches when that risk, or one reported by signal, crosses the threshold, in either direction.
  */
-export async function equipmentWorkflow(input: EquipmentInput): Promise<never> {
+export async function equipmentWorkflow(input: EquipmentWorkflowInput): Promise<never> {
   const state: EquipmentState = input.state ?? newEquipmentState();
+  const every = input.assessEveryMs ?? DEFAULT_ASSESS_EVERY_MS;
+  let nextAssessmentAt = input.nextAssessmentAt ?? Date.now() + every;
   const outgoing: Promise<void>[] = [];
   setHandler(equipmentStatusQuery, () => state);
   setHandler(equipmentAssignSignal, ({ batchId, assigned }) => {
@@ -36,10 +46,11 @@ export async function equipmentWorkflow(input: EquipmentInput): Promise<never> {
     state.eventsSeen++;
     state.maintenance = maintenance;
   });
-  setHandler(equipmentRiskUpdateSignal, ({ risk, at }) => {
-    state.eventsSeen++;
+  /** The one path a new risk takes, from a signal or from an assessment (which brings its model's threshold). */
+  const updateRisk = (risk: number, at: string, threshold = state.riskThreshold) => {
     const wasAbove = state.risk >= state.riskThreshold;
     state.risk = risk;
+    state.riskThreshold = threshold;
     const isAbove = risk >= state.riskThreshold;
     if (wasAbove === isAbove) return;
     const change = { equipmentId: input.equipmentId, risk, threshold: state.riskThreshold, crossed: isAbove ? 'above' : 'below', at } as const;
@@ -47,6 +58,10 @@ export async function equipmentWorkflow(input: EquipmentInput): Promise<never> {
       // A batch that has already ended is no longer listening; that is not the equipment's failure.
       outgoing.push(getExternalWorkflowHandle(batchWorkflowId(batchId)).signal(equipmentRiskSignal, change).catch(() => undefined));
     }
+  };
+  setHandler(equipmentRiskUpdateSignal, ({ risk, at }) => {
+    state.eventsSeen++;
+    updateRisk(risk, at);
   });
 
   // Ingest reports excursions of the equipment's own sensors here; the batches inside it must know.
@@ -58,7 +73,22 @@ export async function equipmentWorkflow(input: EquipmentInput): Promise<never> {
     }
   });
 
-  await condition(() => state.eventsSeen >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested);
+  const runIsLong = () => state.eventsSeen >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested;
+  while (!runIsLong()) {
+    if (await condition(runIsLong, Math.max(1, nextAssessmentAt - Date.now()))) break;
+    const at = new Date(nextAssessmentAt).toISOString();
+    // A worker that was away for days runs one assessment, not one per missed interval.
+    while (nextAssessmentAt <= Date.now()) nextAssessmentAt += every;
+    state.eventsSeen++;
+    try {
+      const assessment = await assessEquipment({ equipmentId: input.equipmentId, at });
+      updateRisk(assessment.failureProbability7d, at, assessment.threshold);
+    } catch (err) {
+      log.warn('equipment assessment failed; the next one is due on schedule', { equipmentId: input.equipmentId, at, error: String(err) });
+    }
+  }
   await Promise.all(outgoing);
-  return continueAsNew<typeof equipmentWorkflow>({ equipmentId: input.equipmentId, state: { ...state, eventsSeen: 0 } });
+  return continueAsNew<typeof equipmentWorkflow>({
+    equipmentId: input.equipmentId, state: { ...state, eventsSeen: 0 }, assessEveryMs: every, nextAssessmentAt,
+  });
 }

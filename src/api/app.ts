@@ -9,6 +9,7 @@ import batchRoutes from './routes/batches.js';
 import bookingRoutes from './routes/bookings.js';
 import commandRoutes from './routes/commands.js';
 import deviceRoutes from './routes/devices.js';
+import equipmentRoutes from './routes/equipment.js';
 import excursionRoutes from './routes/excursions.js';
 import healthRoutes from './routes/health.js';
 import referenceRoutes from './routes/reference.js';
@@ -47,6 +48,7 @@ export function buildApp(deps: ApiDeps) {
   app.register(bookingRoutes, options);
   app.register(deviceRoutes, options);
   app.register(excursionRoutes, options);
+  app.register(equipmentRoutes, options);
   return app;
 }
 

@@ -1,4 +1,4 @@
-// Equipment maintenance forecasts, the data side: features per unit-day, labels, baselines and metrics.
+// Equipment maintenance forecasts: features per unit-day, labels, baselines, the LightGBM models and their serving.
 export { EQUIPMENT_KIND_CODES, MAINTENANCE_FEATURES, PER_METRIC_FEATURES, UNIT_FEATURES, type MaintenanceFeature, type MaintenanceFeatureRow } from './feature-list.js';
 export { unitHistories, epochDay, isoDay, type EquipmentRecords, type UnitHistory } from './unit-history.js';
 export { unitDayFeatures } from './daily-features.js';
@@ -9,3 +9,11 @@ export { fitThresholdRule, evaluateThresholdRule, THRESHOLD_RULE_FEATURES, type 
 export { splitByDay, type TimeSplit } from './time-split.js';
 export { twinFailureProbability, effectiveAgeDays } from './twin-hazard.js';
 export { evaluateMaintenanceBaselines, type MaintenanceBaselines } from './evaluation.js';
+export { loadEquipmentRecords, type RecordsQuery, type StoredRecords } from './load-records.js';
+export {
+  featureVector, fitMaintenanceModels, loadMaintenanceModels, measureMaintenanceModels, predictFailure, predictRul,
+  type FailureArtifact, type MaintenanceMetrics, type MaintenanceModels, type RulArtifact,
+} from './maintenance-model.js';
+export { ASSESSMENT_METHODS, assessUnitDay, FALLBACK_RULE, type AssessmentMethod, type UnitAssessment } from './assess-unit.js';
+/** `v2v forecast train` for maintenance: trains and registers both candidates of one equipment kind. */
+export { trainMaintenanceCandidates, type MaintenanceCandidates, type TrainMaintenanceOptions } from './train-candidates.js';

@@ -18,6 +18,8 @@ export interface EquipmentRecords {
   maintenance: MaintenanceRecord[];
   telemetry: DailyTelemetrySummary[];
   batches?: Pick<SimulatedBatch, 'events'>[];
+  /** Runs known directly (read from the database: manufacturing slots on a bioreactor's line). */
+  runs?: { equipmentId: string; at: string }[];
 }
 
 export const epochDay = (isoDay: string): number => Math.round(Date.parse(`${isoDay.slice(0, 10)}T00:00:00.000Z`) / DAY_MS);
@@ -42,6 +44,7 @@ export function unitHistories(records: EquipmentRecords): Map<string, UnitHistor
       if (typeof id === 'string') histories.get(id)?.runs.push(Date.parse(e.at));
     }
   }
+  for (const run of records.runs ?? []) histories.get(run.equipmentId)?.runs.push(Date.parse(run.at));
   for (const h of histories.values()) {
     h.maintenance.sort((a, b) => a.at - b.at);
     h.runs.sort((a, b) => a - b);
