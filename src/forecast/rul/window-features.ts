@@ -5,13 +5,15 @@ import type { Engine } from './cmapss.js';
  * Features of one engine at one cycle, from the cycles up to it only (a test engine stops early):
  * per informative sensor, over the last WINDOW cycles, the last value, a short mean that averages
  * out the sensor noise, the mean, the least-squares slope, min, max, standard deviation, and the
- * drift of the window's mean from the engine's first cycles (engines start with different wear);
- * and the cycle count.
+ * drift of the window's mean from the engine's first cycles (engines start with different wear), an
+ * exponentially weighted mean and the slope over the whole history seen (the slow wear trend a 30-cycle
+ * window cannot tell from noise); and the cycle count.
  */
 export const WINDOW = 30;
 const SHORT_WINDOW = 5;
 const BASELINE_CYCLES = 10;
-const STATS = ['last', 'mean5', 'mean', 'slope', 'min', 'max', 'std', 'drift'] as const;
+const STATS = ['last', 'mean5', 'mean', 'slope', 'min', 'max', 'std', 'drift', 'ewma', 'slope_all'] as const;
+const EWMA_ALPHA = 0.1;
 
 /** Sensors that vary in the training engines; the others (constant in FD001) carry nothing. */
 export function informativeSensors(engines: readonly Engine[]): number[] {
@@ -69,7 +71,20 @@ export function windowFeatures(engine: Engine, end: number, sensors: readonly nu
     const slope = n > 1 ? covariance / timeSpread : 0;
     const baseline = mean(series, 0, Math.min(BASELINE_CYCLES, end + 1));
     const short = mean(series, Math.max(from, end + 1 - SHORT_WINDOW), end + 1);
-    row.push(series[end]!, short, windowMean, slope, min, max, Math.sqrt(squares / n), windowMean - baseline);
+    let ewma = series[0]!;
+    for (let i = 1; i <= end; i++) ewma += EWMA_ALPHA * (series[i]! - ewma);
+    row.push(series[end]!, short, windowMean, slope, min, max, Math.sqrt(squares / n), windowMean - baseline, ewma, slopeOf(series, 0, end));
   }
   return row;
+}
+
+/** Least-squares slope of series[from..to] against the index. */
+function slopeOf(series: readonly number[], from: number, to: number): number {
+  const n = to + 1 - from;
+  if (n < 2) return 0;
+  const m = mean(series, from, to + 1);
+  const centre = (n - 1) / 2;
+  let covariance = 0;
+  for (let i = from; i <= to; i++) covariance += (i - from - centre) * (series[i]! - m);
+  return covariance / ((n * (n * n - 1)) / 12);
 }
