@@ -55,9 +55,10 @@ export async function loadEquipmentRecords(db: Database, q: RecordsQuery): Promi
       .where(and(...runFilters)),
   ]);
 
-  // The history ends at `until`, or after the last day any unit reported: labels are censored from there.
+  // The history ends at `until`, or where the last day any unit reported begins: that day may be
+  // partial (a history written mid-day, a real fleet's today), so it is not taken as whole.
   const lastDay = telemetry.reduce((max, t) => (t.day > max ? t.day : max), '');
-  const dataEnd = lastDay ? Date.parse(`${lastDay}T00:00:00.000Z`) + DAY_MS : (until ?? new Date()).getTime();
+  const dataEnd = lastDay ? Date.parse(`${lastDay}T00:00:00.000Z`) : (until ?? new Date()).getTime();
   return {
     equipment: units.map((u) => ({ id: u.id, siteId: u.siteId, kind: u.kind, installedAt: (u.installedAt ?? u.createdAt).toISOString() })),
     maintenance: maintenance.map((m) => ({ equipmentId: m.equipmentId, kind: m.kind, at: m.at.toISOString(), ...(m.downtimeHours === null ? {} : { downtimeHours: m.downtimeHours }) })),
