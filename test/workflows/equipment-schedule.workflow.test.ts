@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { EquipmentActivities, EquipmentAssessment } from '../../activities/equipment-types.js';
+import type { equipmentWorkflow } from '../../workflows/equipment.js';
+import { equipmentAssignSignal, equipmentStatusQuery, equipmentWorkflowId, statusQuery, TASK_QUEUE } from '../../workflows/messages.js';
+import { inMemoryActivities } from './in-memory-activities.js';
+import { batchInput, drive, startBatch } from './journey-driver.js';
+import { useBatchWorkflowEnv } from './workflow-env.js';
+
+// The batch activities in memory, plus an assessment that answers what the test scripts: the
+// workflow's schedule, not the model, is under test here (the model: the int tests).
+const asked: Parameters<EquipmentActivities['assessEquipment']>[0][] = [];
+const risks = [0.9];
+const assessEquipment: EquipmentActivities['assessEquipment'] = async ({ equipmentId, at }) => {
+  asked.push({ equipmentId, at });
+  const failureProbability7d = risks[Math.min(asked.length, risks.length) - 1]!;
+  return { equipmentId, at, failureProbability7d, rulDays: 3, method: 'model', threshold: 0.4, ticketId: 'ticket-1' } satisfies EquipmentAssessment;
+};
+const base = inMemoryActivities();
+const activities = { ...base.activities, assessEquipment };
+const ctx = useBatchWorkflowEnv({ ...base, activities });
+
+describe('the equipment workflow on a schedule', () => {
+  it('assesses the unit every interval and tells the batches inside it when the risk crosses the model’s threshold', async () => {
+    const { env } = ctx;
+    const input = batchInput('autologous-cd19-fresh', 410);
+    const batch = await startBatch(env, input);
+    await drive(env, batch, input, (s) => s.stage === 'MANUFACTURING');
+    const every = 6 * 60 * 60 * 1000;
+    const equipment = await env.client.workflow.start<typeof equipmentWorkflow>('equipmentWorkflow', {
+      taskQueue: TASK_QUEUE, workflowId: equipmentWorkflowId('bioreactor-sched'), args: [{ equipmentId: 'bioreactor-sched', assessEveryMs: every }],
+    });
+    const startedAt = (await equipment.describe()).startTime.getTime();
+    await equipment.signal(equipmentAssignSignal, { batchId: input.batchId, assigned: true });
+    expect(asked).toEqual([]);
+
+    await env.sleep(every + 60_000);
+    const riskNotes = async () => (await batch.query(statusQuery)).timeline.filter((t) => t.event === 'equipment-risk').map((t) => t.detail);
+    for (let i = 0; i < 100 && (await riskNotes()).length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await riskNotes()).toEqual(['bioreactor-sched above 0.4']);
+    // Once, due one interval after the start (workflow time: the first task runs a moment after the start).
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.equipmentId).toBe('bioreactor-sched');
+    expect(Date.parse(asked[0]!.at) - startedAt).toBeGreaterThanOrEqual(every);
+    expect(Date.parse(asked[0]!.at) - startedAt).toBeLessThan(every + 5_000);
+    expect(await equipment.query(equipmentStatusQuery)).toMatchObject({ risk: 0.9, riskThreshold: 0.4, batchIds: [input.batchId] });
+    await batch.terminate('done');
+    await equipment.terminate('done');
+  });
+});
