@@ -4,3 +4,4 @@ export { LANDMARK_SOURCES, loadLandmarkRows, type LandmarkQuery, type LandmarkSo
 export { promoteIfBetter } from './promote.js';
 export { challengeActive, decidePromotion, MIN_CHALLENGE_CASES, type Challenge, type PromotionDecision } from './promotion-rule.js';
 export { backtestFromDatabase, trainCandidate, type CandidateMetrics, type TrainOptions } from './train-candidate.js';
+export { describeBacktest, describeCandidate, describeModels } from './describe.js';
