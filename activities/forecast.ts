@@ -1,100 +1,126 @@
-import { eq, sql } from 'drizzle-orm';
-import { forecasts, productProfiles } from '../src/db/schema/index.js';
-import { HOUR_MS, productProfileSchema } from '../src/domain/profile.js';
-import type { Stage } from '../src/domain/stages.js';
-import { turnaroundQuantiles, type TurnaroundQuantiles } from '../src/domain/turnaround-baseline.js';
+import { and, eq } from 'drizzle-orm';
+import { forecasts, landmarks, models } from '../src/db/schema/index.js';
+import type { JourneyState } from '../src/domain/batch/index.js';
+import { DAY_MS, HOUR_MS } from '../src/domain/profile.js';
+import { encodeFacts, landmarkFacts, type LandmarkFacts } from '../src/forecast/features/index.js';
+import { findModel, NETWORK_SCOPE } from '../src/forecast/registry/index.js';
+import { predictTurnaround, turnaroundCell, type TurnaroundArtifact } from '../src/forecast/turnaround/index.js';
 import type { Forecast } from '../workflows/messages.js';
+import { baselineQuantiles, type Target } from './forecast-baseline.js';
+import { landmarkContext } from './forecast-context.js';
+import { judgeBooking } from './forecast-risk.js';
+import { forecastOf, landmarkKey, stageEnteredAt, targetsAhead, type TargetQuantiles } from './forecast-shape.js';
 import type { ActivityDeps, Tx } from './deps.js';
-import { invalidInput, parseInstant, requireTimeScale } from './failures.js';
+import { lockBatch, parseInstant, requireTimeScale } from './failures.js';
 import type { BatchActivities } from './types.js';
 
-/** The most recent releases the baseline learns from: enough for stable quantiles, recent enough to track the process. */
-const MAX_SAMPLES = 500;
+export interface ForecastOptions {
+  /** The registry scope whose active models serve (tests use their own, so they never disturb each other). */
+  scope?: string;
+}
+
+interface ServedModel {
+  id: string;
+  artifact: TurnaroundArtifact;
+}
 
 /**
- * Forecasts when the batch will be RELEASED, counted from when it entered its current stage.
- * One forecast per stage entry: the row's key is (batch, stage, entered at), so a retry returns
- * the forecast the first attempt stored instead of storing a second one.
+ * Forecasts release and infusion-ready at a landmark of the batch, from the decider's state the
+ * workflow passes and the context read here. Stores the landmark (its raw facts: what a model is
+ * trained on later) and one `forecasts` row per target still ahead, keyed by the landmark, in one
+ * transaction under the batch's lock: a retry returns what the first attempt stored.
  *
- * Stored values: `unit` 'hours'; p10/p50/p90 are wall-clock hours from `stageEnteredAt` to the
- * forecast release, i.e. already divided by the time scale (`details.timeScale` recovers real
- * hours). `details.forecast` is exactly what the activity returned.
+ * With an active model for a target it serves the model; without, the empirical baseline (`method`
+ * says which). Stored p10/p50/p90 are wall-clock hours from the landmark, i.e. already divided by the
+ * batch's time scale (`details.timeScale` recovers real hours); `details.forecast` is what the
+ * activity returned. The batch's active booking is judged against P90 of infusion-ready (forecast-risk).
  */
-export function forecastActivities({ db }: ActivityDeps): Pick<BatchActivities, 'forecastTurnaround'> {
+export function forecastActivities({ db }: ActivityDeps, { scope = NETWORK_SCOPE }: ForecastOptions = {}): Pick<BatchActivities, 'forecastTurnaround'> {
+  // A model's artifact never changes under its id, and its trees are compiled once per artifact object.
+  const artifacts = new Map<string, TurnaroundArtifact>();
+  async function served(target: Target): Promise<ServedModel | undefined> {
+    const [active] = await db
+      .select({ id: models.id })
+      .from(models)
+      .where(and(eq(models.target, target.name), eq(models.scope, scope), eq(models.state, 'active')));
+    if (!active) return undefined;
+    let artifact = artifacts.get(active.id);
+    if (!artifact) {
+      artifact = (await findModel(db, active.id))!.artifact as TurnaroundArtifact;
+      artifacts.set(active.id, artifact);
+    }
+    return { id: active.id, artifact };
+  }
+
   return {
-    async forecastTurnaround({ batchId, productId, stage, stageEnteredAt, timeScale }) {
-      const entered = parseInstant(stageEnteredAt, 'stageEnteredAt');
+    async forecastTurnaround({ state, at: atIso }) {
+      const at = parseInstant(atIso, 'at');
+      const { batchId, productId, timeScale } = state.input;
       requireTimeScale(timeScale);
-      const key = `${batchId}:turnaround:${stage}:${entered.toISOString()}`;
+      const ahead = targetsAhead(state);
+      const key = landmarkKey(batchId, at);
+      const servedModels = await Promise.all(ahead.map(served));
 
       return db.transaction(async (tx) => {
+        await lockBatch(tx, batchId);
         const earlier = await storedForecast(tx, key);
         if (earlier) return earlier;
 
-        const [row] = await tx.select({ profile: productProfiles.profile }).from(productProfiles).where(eq(productProfiles.id, productId));
-        if (!row) throw invalidInput(`Product profile ${productId} does not exist.`);
-        const profile = productProfileSchema.parse(row.profile);
+        const facts = landmarkFacts(state, await landmarkContext(tx, state, at.toISOString()));
+        const [landmark] = await tx
+          .insert(landmarks)
+          .values({ key, batchId, productId, stage: state.stage, at, facts, ahead: ahead.map((t) => t.name) })
+          .returning({ id: landmarks.id });
 
-        const samplesMs = await releaseDurations(tx, { batchId, productId, stage, timeScale });
-        const q = turnaroundQuantiles({ profile, stage, timeScale, samplesMs });
-        const forecast = forecastFrom(q, stage, entered);
+        const elapsedMs = at.getTime() - stageEnteredAt(state);
+        const quantiles: (TargetQuantiles & { sampleSize?: number })[] = [];
+        for (const [i, target] of ahead.entries()) {
+          const model = servedModels[i];
+          if (model) quantiles.push({ target, method: 'model', modelId: model.id, ...fromModel(model.artifact, state, facts) });
+          else {
+            const q = await baselineQuantiles(tx, { batchId, profile: state.input.profile, stage: state.stage, target, timeScale, elapsedMs });
+            quantiles.push({ target, ...q });
+          }
+        }
+        const infusion = quantiles.find((q) => q.target.name === 'infusion_ready_days');
+        const booking = await judgeBooking(tx, state.input, infusion && at.getTime() + infusion.p90Ms, key);
+        const forecast = forecastOf(state, at, quantiles, booking);
 
-        const stored = await tx
-          .insert(forecasts)
-          .values({
-            key,
+        await tx.insert(forecasts).values(
+          quantiles.map((q) => ({
+            key: `${key}:${q.target.name}`,
             batchId,
-            target: 'turnaround',
+            target: q.target.name,
+            modelId: q.modelId ?? null,
+            landmarkId: landmark!.id,
             unit: 'hours',
             p10: q.p10Ms / HOUR_MS,
             p50: q.p50Ms / HOUR_MS,
             p90: q.p90Ms / HOUR_MS,
-            details: { method: q.method, stage, stageEnteredAt: entered.toISOString(), timeScale, sampleSize: q.sampleSize, forecast },
-          })
-          .onConflictDoNothing({ target: forecasts.key })
-          .returning({ id: forecasts.id });
-        // Another attempt stored its forecast in the meantime: answer with that one, as a retry would.
-        return stored.length > 0 ? forecast : ((await storedForecast(tx, key)) ?? forecast);
+            details: { method: q.method, stage: state.stage, at: at.toISOString(), timeScale, sampleSize: q.sampleSize, forecast },
+          })),
+        );
+        return forecast;
       });
     },
   };
 }
 
-/** The quantiles as instants counted from when the batch entered the stage: what the workflow shows. */
-export function forecastFrom(q: TurnaroundQuantiles, stage: Stage, entered: Date): Forecast {
-  const ready = (ms: number) => new Date(entered.getTime() + ms).toISOString();
-  return { method: q.method, stage, readyP10: ready(q.p10Ms), readyP50: ready(q.p50Ms), readyP90: ready(q.p90Ms) };
+/** The features a model reads are in real hours; a compressed clock's hours are scaled back first. */
+const HOUR_FACTS = ['hours_in_stage', 'hours_since_collection', 'hours_since_enrolment'] as const satisfies readonly (keyof LandmarkFacts)[];
+
+/** A model's calibrated days from the landmark, on the batch's clock (real days divided by its time scale). */
+function fromModel(artifact: TurnaroundArtifact, state: JourneyState, facts: LandmarkFacts) {
+  const { timeScale, productId } = state.input;
+  const real = { ...facts };
+  for (const name of HOUR_FACTS) real[name] = facts[name] === null ? null : facts[name] * timeScale;
+  const days = predictTurnaround(artifact, encodeFacts(artifact.spec, real), turnaroundCell(productId, state.stage));
+  const ms = (d: number) => (d * DAY_MS) / timeScale;
+  return { p10Ms: ms(days.p10), p50Ms: ms(days.p50), p90Ms: ms(days.p90) };
 }
 
+/** Every row of a landmark carries the forecast it returned; infusion-ready is always among them. */
 async function storedForecast(tx: Tx, key: string): Promise<Forecast | undefined> {
-  const [row] = await tx.select({ details: forecasts.details }).from(forecasts).where(eq(forecasts.key, key));
+  const [row] = await tx.select({ details: forecasts.details }).from(forecasts).where(eq(forecasts.key, `${key}:infusion_ready_days`));
   return (row?.details as { forecast?: Forecast } | null | undefined)?.forecast;
-}
-
-/**
- * For earlier batches of the product: from their (last) entry into `stage` to their first RELEASED
- * after it, in milliseconds. The batch being forecast is left out so it never predicts itself, and
- * only batches that ran on the same clock (V2V_TIME_SCALE) count: a demo's seconds are not days.
- * Simulated batches (`v2v simulate history`) never count: a real batch's forecast must rest on what
- * really happened, not on the twin's assumptions; training on simulated history asks for it by
- * name (`where simulated`).
- */
-async function releaseDurations(tx: Tx, where: { batchId: string; productId: string; stage: Stage; timeScale: number }): Promise<number[]> {
-  const result = await tx.execute<{ ms: number }>(sql`
-    select ms from (
-      select distinct on (s.batch_id) s.batch_id, r.released_at,
-             (extract(epoch from (r.released_at - s.entered_at)) * 1000)::float8 as ms
-      from batch_stage_history s
-      cross join lateral (
-        select min(h.entered_at) as released_at from batch_stage_history h
-        where h.batch_id = s.batch_id and h.stage = 'RELEASED' and h.entered_at >= s.entered_at
-      ) r
-      join batches b on b.id = s.batch_id and b.time_scale = ${where.timeScale} and not b.simulated
-      where s.product_id = ${where.productId} and s.stage = ${where.stage}
-        and s.batch_id <> ${where.batchId} and r.released_at is not null
-      order by s.batch_id, s.entered_at desc
-    ) per_batch
-    order by released_at desc
-    limit ${MAX_SAMPLES}`);
-  return result.rows.map((r) => Number(r.ms));
 }

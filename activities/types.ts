@@ -1,5 +1,6 @@
 // The side effects a batch needs, as one interface: production builds them with
 // createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
+import type { JourneyState } from '../src/domain/batch/index.js';
 import type { Actor } from '../src/domain/commands.js';
 import type { Leg, Stage } from '../src/domain/stages.js';
 import type { Forecast } from '../workflows/messages.js';
@@ -10,7 +11,7 @@ import type { Forecast } from '../workflows/messages.js';
  * - keyed: the input carries a key the workflow derives deterministically, and the first write
  *   under it wins: appendCustodyRecord (`key`, e.g. `${batchId}:custody:7`), recordStageChange
  *   (`eventId`), createShipment and completeShipment (`shipmentId`), notify (`key`), and
- *   forecastTurnaround (keyed by batch, stage and `stageEnteredAt`);
+ *   forecastTurnaround (keyed by batch and the landmark's instant `at`);
  * - by batch: a batch holds at most one reserved manufacturing slot and one active infusion
  *   booking, so reserveManufacturingSlot returns the slot the batch already holds, bookInfusion the
  *   same booking asked again (another day or chair moves it), and the release and cancel
@@ -62,6 +63,12 @@ export interface BatchActivities {
   cancelInfusionBooking(input: { batchId: string }): Promise<void>;
   /** An alert for coordinators (COI mismatch, excursion, escalation, at-risk booking). */
   notify(input: { key: string; batchId: string; severity: 'info' | 'warning' | 'critical'; kind: string; message: string }): Promise<void>;
-  /** Turnaround forecast from the current stage; until the forecasting models land, an empirical baseline. */
-  forecastTurnaround(input: { batchId: string; productId: string; stage: Stage; stageEnteredAt: string; timeScale: number }): Promise<Forecast>;
+  /**
+   * Release and infusion-ready forecasts at a landmark (a decision that changed the stage or reached a
+   * milestone while RECEIVED_AT_SITE is still ahead): the active model, or the empirical baseline;
+   * judges the active infusion booking against P90 of infusion-ready. `state` is the decider's state
+   * after the landmark's decision (pseudonymous: the COI id, no patient data, no telemetry); `at` is
+   * the landmark's instant.
+   */
+  forecastTurnaround(input: { state: JourneyState; at: string }): Promise<Forecast>;
 }

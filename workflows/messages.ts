@@ -28,12 +28,35 @@ import type {
 } from '../src/domain/batch/index.js';
 export type { Awaiting, Booking, BatchInput, EquipmentRiskChange, ExcursionChange, Issue, ShipmentRef, TimelineEntry };
 
-export interface Forecast {
+/** One target's band, as instants, and what made it. */
+export interface ForecastBand {
+  /** `model` (see `modelId`); without an active model `empirical-baseline`, or `profile-nominal` with too little history; `observed` once reached. */
   method: string;
+  modelId?: string;
+  p10: string;
+  p50: string;
+  p90: string;
+}
+
+/** The forecast made at the batch's latest landmark (a stage entry or milestone). */
+export interface Forecast {
+  /** `model` when every band still ahead came from an active model, else the baseline's method. */
+  method: string;
+  modelIds: string[];
   stage: Stage;
+  /** The landmark's instant. */
+  at: string;
+  /** When the batch is RELEASED; once released, the release itself (`observed`). */
+  release: ForecastBand;
+  /** When the product is at the treatment centre, while that is still ahead. */
+  infusionReady?: ForecastBand;
+  /** The release band under its first names, for consumers written before the bands. */
   readyP10: string;
   readyP50: string;
   readyP90: string;
+  /** P90 of infusion-ready is after the booked LD start; `safeFrom` is the earliest safe infusion day proposed. */
+  atRisk: boolean;
+  safeFrom?: string;
 }
 
 export interface BatchStatus {

@@ -4,9 +4,9 @@ import type { BatchActivities } from '../../activities/types.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
 import { ERR } from '../../src/domain/errors.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
-import { productProfile } from '../../src/domain/profiles.js';
 import type { Stage } from '../../src/domain/stages.js';
-import { nominalHoursToRelease } from '../../src/domain/turnaround-baseline.js';
+import { earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
+import { journeyInput, stateThrough } from './forecast-fixtures.js';
 
 /** One test's own world: sites with the capacity it asked for, a product without history, fresh batches. */
 export interface ContractWorld {
@@ -175,22 +175,46 @@ export function describeBatchActivitiesContract(name: string, setup: ContractSet
       expect(await alertsStored(alert.key)).toBe(1);
     });
 
-    it("forecasts from the profile's nominal durations without history, the same to a retry", async () => {
-      const { activities, newBatch, productId } = await setup(oneChairOneLine);
-      const batchId = await newBatch();
-      const input = { batchId, productId, stage: 'MANUFACTURING' as const, stageEnteredAt: day(0), timeScale: 24 };
-      const [forecast, retried] = await twice(() => activities.forecastTurnaround(input));
+    it('forecasts release and infusion-ready at a landmark, the same to a retry, and refuses a batch with nothing left to forecast', async () => {
+      const { activities, newBatch, productId, sites } = await setup(oneChairOneLine);
+      const input = journeyInput({ batchId: await newBatch(), productId, ...sites, timeScale: 24 });
+      const state = stateThrough(input, day(0), [['APHERESIS_SCHEDULED', day(0)], ['COLLECTED', day(1)], ['OUTBOUND_TRANSIT', day(1)], ['RECEIVED_AT_FACILITY', day(2)], ['MANUFACTURING', day(2)]]);
+      const [forecast, retried] = await twice(() => activities.forecastTurnaround({ state, at: day(2) }));
       expect(retried).toEqual(forecast);
-      const nominalMs = (nominalHoursToRelease(productProfile('autologous-cd19-fresh'), 'MANUFACTURING') * HOUR_MS) / 24;
-      expect(forecast).toEqual({
-        method: 'profile-nominal',
-        stage: 'MANUFACTURING',
-        readyP10: new Date(Date.parse(day(0)) + nominalMs * 0.85).toISOString(),
-        readyP50: new Date(Date.parse(day(0)) + nominalMs).toISOString(),
-        readyP90: new Date(Date.parse(day(0)) + nominalMs * 1.3).toISOString(),
-      });
-      await expect(activities.forecastTurnaround({ ...input, productId: 'no-such-product', stageEnteredAt: day(1) })).rejects.toEqual(refused(ERR.VALIDATION));
-      await expect(activities.forecastTurnaround({ ...input, timeScale: -1 })).rejects.toEqual(refused(ERR.VALIDATION));
+      expect(forecast).toMatchObject({ stage: 'MANUFACTURING', at: day(2), atRisk: false });
+      expect(['model', 'empirical-baseline', 'profile-nominal']).toContain(forecast.method);
+      const { release, infusionReady } = forecast;
+      expect([forecast.readyP10, forecast.readyP50, forecast.readyP90]).toEqual([release.p10, release.p50, release.p90]);
+      for (const band of [release, infusionReady!]) {
+        expect(Date.parse(band.p10)).toBeGreaterThanOrEqual(Date.parse(day(2)));
+        expect(Date.parse(band.p10)).toBeLessThanOrEqual(Date.parse(band.p50));
+        expect(Date.parse(band.p50)).toBeLessThanOrEqual(Date.parse(band.p90));
+      }
+
+      const received = stateThrough(input, day(0), [['RECEIVED_AT_SITE', day(9)]]);
+      await expect(activities.forecastTurnaround({ state: received, at: day(9) })).rejects.toEqual(refused(ERR.VALIDATION));
+      await expect(activities.forecastTurnaround({ state: { ...state, input: { ...input, timeScale: -1 } }, at: day(3) })).rejects.toEqual(refused(ERR.VALIDATION));
+    });
+
+    it('flags an infusion booking whose LD starts before P90 of infusion-ready, alerts once, and clears the flag when safe again', async () => {
+      const { activities, newBatch, productId, sites, alertsStored } = await setup(oneChairOneLine);
+      const input = journeyInput({ batchId: await newBatch(), productId, ...sites, timeScale: 24 });
+      const released = stateThrough(input, day(0), [['RELEASED', day(10)]]);
+      // LD already under way at release: the product cannot be at the site before it starts.
+      const early = await activities.bookInfusion({ batchId: input.batchId, siteId: sites.infusion, infusionDate: day(11), ldStart: day(10), timeScale: 24 });
+      const [flagged, retried] = await twice(() => activities.forecastTurnaround({ state: released, at: day(10) }));
+      expect(retried).toEqual(flagged);
+      const dayMs = DAY_MS / 24;
+      const safeFrom = new Date(earliestSafeInfusion(Date.parse(flagged.infusionReady!.p90), input.profile, dayMs)).toISOString();
+      expect(flagged).toMatchObject({ atRisk: true, safeFrom, release: { method: 'observed', p50: day(10) } });
+      expect(await alertsStored(`${input.batchId}:landmark:${day(10)}:booking-at-risk:${early.bookingId}`)).toBe(1);
+
+      // Moved to a day whose LD starts well after P90: the next landmark finds it safe.
+      await activities.bookInfusion({ batchId: input.batchId, siteId: sites.infusion, infusionDate: day(40), ldStart: day(35), timeScale: 24 });
+      const inTransit = stateThrough(input, day(0), [['RELEASED', day(10)], ['RETURN_TRANSIT', day(11)]]);
+      const safe = await activities.forecastTurnaround({ state: inTransit, at: day(11) });
+      expect(safe.atRisk).toBe(false);
+      expect(safe.safeFrom).toBeUndefined();
     });
   });
 }

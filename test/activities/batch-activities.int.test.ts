@@ -5,7 +5,7 @@ import { createBatchActivities } from '../../activities/index.js';
 import { verifyCustodyChains } from '../../src/db/audit.js';
 import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { alerts, batches, batchStageHistory, custodyEvents, devices, excursions, forecasts, gateways, infusionBookings, outbox, shipments } from '../../src/db/schema/index.js';
+import { alerts, batches, batchStageHistory, custodyEvents, devices, excursions, gateways, infusionBookings, outbox, shipments } from '../../src/db/schema/index.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { ERR } from '../../src/domain/errors.js';
 import { DAY_MS } from '../../src/domain/profile.js';
@@ -140,36 +140,6 @@ describe('batch activities on the real PostgreSQL', () => {
     const alert = { key: `${batch.id}:alert:1`, batchId: batch.id, severity: 'critical' as const, kind: 'coi-mismatch', message: 'The scanned COI does not match the batch.' };
     await twice(() => activities.notify(alert));
     expect(logged.filter((l) => (l.fields as { key?: string } | undefined)?.key === alert.key)).toHaveLength(1);
-  });
-
-  it('stores one forecast row per stage entry in hours, and learns from five completed histories on', async () => {
-    const { batch, product, ...where } = await setup();
-    const input = { batchId: batch.id, productId: product.id, stage: 'MANUFACTURING' as const, stageEnteredAt: '2026-07-01T00:00:00.000Z', timeScale: 1 };
-    await twice(() => activities.forecastTurnaround(input));
-    const nominalHours = Object.values(product.manufacturingDays).reduce((a, b) => a + b, 0) * 24 + product.qcDays * 24;
-    const stored = await db.select().from(forecasts).where(eq(forecasts.batchId, batch.id));
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ unit: 'hours', target: 'turnaround', p50: nominalHours });
-
-    // Five earlier batches of the product that took 10…14 days from MANUFACTURING to RELEASED.
-    for (const days of [10, 11, 12, 13, 14]) {
-      const earlier = await createBatch(db, { ...where, productId: product.id });
-      const start = Date.parse('2026-01-01T00:00:00.000Z');
-      await db.insert(batchStageHistory).values([
-        { batchId: earlier.id, productId: product.id, stage: 'MANUFACTURING', enteredAt: new Date(start) },
-        { batchId: earlier.id, productId: product.id, stage: 'QC_TESTING', enteredAt: new Date(start + (days - 3) * DAY_MS) },
-        { batchId: earlier.id, productId: product.id, stage: 'RELEASED', enteredAt: new Date(start + days * DAY_MS) },
-      ]);
-    }
-    const later = '2026-07-02T00:00:00.000Z';
-    const empirical = await activities.forecastTurnaround({ ...input, stageEnteredAt: later });
-    expect(empirical).toEqual({
-      method: 'empirical-baseline',
-      stage: 'MANUFACTURING',
-      readyP10: new Date(Date.parse(later) + 10.4 * DAY_MS).toISOString(),
-      readyP50: new Date(Date.parse(later) + 12 * DAY_MS).toISOString(),
-      readyP90: new Date(Date.parse(later) + 13.6 * DAY_MS).toISOString(),
-    });
   });
 });
 

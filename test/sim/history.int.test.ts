@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatchActivities } from '../../activities/index.js';
+import { forecastActivities } from '../../activities/forecast.js';
 import { verifyCustodyChains } from '../../src/db/audit.js';
 import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
@@ -11,6 +11,7 @@ import { repoRoot } from '../../src/stack/paths.js';
 import type { SimulationResult } from '../../src/sim/records.js';
 import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
 import { createBatch, createSites } from '../activities/batch-fixtures.js';
+import { journeyInput, stateThrough } from '../activities/forecast-fixtures.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { simulatedHistory } from './history-fixture.js';
 
@@ -99,9 +100,13 @@ describe('v2v simulate history writes a simulation into the real tables', () => 
     await writeHistory(pool, onProduct);
     expect(await count(`select count(distinct batch_id) as n from batch_stage_history where product_id = $1 and stage = 'RELEASED'`, [productId])).toBeGreaterThanOrEqual(5);
 
-    const real = await createBatch(db, { productId, ...(await createSites(db)) });
-    const activities = createBatchActivities({ db, pool });
-    const forecast = await activities.forecastTurnaround({ batchId: real.id, productId, stage: 'COLLECTED', stageEnteredAt: new Date().toISOString(), timeScale: 1 });
+    const sites = await createSites(db);
+    const real = await createBatch(db, { productId, ...sites });
+    // A scope of its own: no model anyone promoted can stand in for the baseline under test.
+    const activities = forecastActivities({ db, pool }, { scope: unique('scope') });
+    const now = new Date().toISOString();
+    const state = stateThrough(journeyInput({ batchId: real.id, productId, ...sites }), now, [['COLLECTED', now]]);
+    const forecast = await activities.forecastTurnaround({ state, at: now });
     expect(forecast.method).toBe('profile-nominal');
   });
 

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
 import { custodyContent } from '../../activities/custody.js';
-import { forecastFrom } from '../../activities/forecast.js';
+import { baselineFromSamples } from '../../activities/forecast-baseline.js';
+import { forecastOf, landmarkKey, stageEnteredAt, targetsAhead } from '../../activities/forecast-shape.js';
 import type { BatchActivities, CustodyRecordInput, StageChangeInput } from '../../activities/types.js';
 import type { infusionBookings, manufacturingSlots, shipments as shipmentRows, sites as siteRows } from '../../src/db/schema/index.js';
 import { REFERENCE_SITES } from '../../src/db/seed.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
 import { DAY_MS, type ProductProfile } from '../../src/domain/profile.js';
-import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
 import type { Stage } from '../../src/domain/stages.js';
-import { turnaroundQuantiles } from '../../src/domain/turnaround-baseline.js';
+import { bookingRisk } from '../../src/domain/safe-infusion.js';
+import { batchClock, type JourneyInput } from '../../src/domain/batch/index.js';
 
 type Site = Pick<typeof siteRows.$inferSelect, 'id' | 'infusionChairs' | 'manufacturingLines'>;
 type Shipment = Pick<typeof shipmentRows.$inferSelect, 'batchId' | 'leg' | 'state'> & { at: string | null };
@@ -24,7 +25,7 @@ interface Hold<State> {
   state: State;
 }
 type Slot = Hold<(typeof manufacturingSlots.$inferSelect)['state']>;
-type Booking = Hold<(typeof infusionBookings.$inferSelect)['state']>;
+type Booking = Hold<(typeof infusionBookings.$inferSelect)['state']> & { ldStart: number; atRisk: boolean };
 
 const OPEN: readonly Shipment['state'][] = ['planned', 'in_transit'];
 const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }) => a.from < b.to && b.from < a.to;
@@ -33,12 +34,17 @@ const overlaps = (a: { from: number; to: number }, b: { from: number; to: number
  * A test double of the batch activities, kept to the same contract as the PostgreSQL ones by
  * test/activities/batch-activities-contract.ts: the same refusals (with the same error types), slots
  * and chairs taken over time ranges of the sites' own capacities, the same idempotency by key or by
- * batch. It knows the sites and products it is seeded with (by default the reference data of
- * `v2v migrate`), and no batch history, so its forecasts are the profile's nominal ones.
+ * batch. It knows the sites it is seeded with (by default the reference data of `v2v migrate`),
+ * no batch history and no model, so its forecasts are the profile's nominal ones.
  */
-export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: readonly ProductProfile[] } = {}) {
+export function inMemoryActivities(
+  seed: {
+    sites?: readonly Site[];
+    /** Not read any more: a forecast takes the product's profile from the batch's own state. */
+    products?: readonly ProductProfile[];
+  } = {},
+) {
   const sites = new Map((seed.sites ?? REFERENCE_SITES).map((s) => [s.id, s]));
-  const products = new Map((seed.products ?? PRODUCT_PROFILES).map((p) => [p.id, p]));
   const custody = new Map<string, CustodyRecordInput & { seq: number; hash: string }>();
   const stageChanges = new Map<string, StageChangeInput>();
   const stages = new Map<string, Stage>();
@@ -48,6 +54,17 @@ export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: r
   const alerts = new Map<string, { batchId: string; kind: string; severity: string; message: string }>();
   const forecasts = new Map<string, Awaited<ReturnType<BatchActivities['forecastTurnaround']>>>();
   const refusalsFor = new Map<string, number>();
+
+  /** The same rule and alert key as activities/forecast-risk.ts, on the double's bookings. */
+  const judgeBooking = (input: JourneyInput, readyP90: number, landmark: string) => {
+    const booking = bookings.find((b) => b.batchId === input.batchId && b.state === 'active');
+    if (!booking) return { atRisk: false };
+    const risk = bookingRisk({ readyP90, ldStart: booking.ldStart, profile: input.profile, dayMs: batchClock(input).dayMs });
+    const key = `${landmark}:booking-at-risk:${booking.id}`;
+    if (risk.atRisk && !booking.atRisk) alerts.set(key, { batchId: input.batchId, kind: 'booking-at-risk', severity: 'warning', message: 'booking at risk' });
+    booking.atRisk = risk.atRisk;
+    return risk.atRisk ? { atRisk: true, safeFrom: new Date(risk.safeFrom).toISOString() } : { atRisk: false };
+  };
 
   const site = (id: string) => sites.get(id) ?? failWith(invalidInput(`Site ${id} does not exist.`));
   /** The first resource of `candidates` that no hold in `held` (but `except`) has over the range. */
@@ -105,7 +122,7 @@ export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: r
     async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair, timeScale }) {
       requireTimeScale(timeScale);
       const start = parseInstant(infusionDate, 'infusionDate').getTime();
-      parseInstant(ldStart, 'ldStart');
+      const ld = parseInstant(ldStart, 'ldStart').getTime();
       const current = bookings.find((b) => b.batchId === batchId && b.state === 'active');
       if (current && current.siteId === siteId && current.from === start && (!chair || chair === current.resource)) return { bookingId: current.id, chair: current.resource };
 
@@ -116,7 +133,7 @@ export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: r
       const found = free(bookings.filter((b) => b.state === 'active'), range, chair ? [chair] : chairs, current);
       if (!found) throw slotTaken(`${siteId} has no free infusion chair (${chair ?? `any of its ${chairs.length} chairs`}) on ${new Date(start).toISOString()}.`);
       if (current) current.state = 'cancelled';
-      const booking: Booking = { id: randomUUID(), batchId, resource: found, ...range, state: 'active' };
+      const booking: Booking = { id: randomUUID(), batchId, resource: found, ...range, state: 'active', ldStart: ld, atRisk: false };
       bookings.push(booking);
       return { bookingId: booking.id, chair: found };
     },
@@ -126,14 +143,19 @@ export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: r
     async notify({ key, batchId, kind, severity, message }) {
       if (!alerts.has(key)) alerts.set(key, { batchId, kind, severity, message });
     },
-    async forecastTurnaround({ batchId, productId, stage, stageEnteredAt, timeScale }) {
-      const entered = parseInstant(stageEnteredAt, 'stageEnteredAt');
-      requireTimeScale(timeScale);
-      const key = `${batchId}:turnaround:${stage}:${entered.toISOString()}`;
+    async forecastTurnaround({ state, at }) {
+      const when = parseInstant(at, 'at');
+      requireTimeScale(state.input.timeScale);
+      const ahead = targetsAhead(state);
+      const key = landmarkKey(state.input.batchId, when);
       const earlier = forecasts.get(key);
       if (earlier) return earlier;
-      const profile = products.get(productId) ?? failWith(invalidInput(`Product profile ${productId} does not exist.`));
-      const forecast = forecastFrom(turnaroundQuantiles({ profile, stage, timeScale, samplesMs: [] }), stage, entered);
+      // No model and no history: the profile's nominal baseline, as PostgreSQL gives a product without either.
+      const elapsedMs = when.getTime() - stageEnteredAt(state);
+      const { profile, timeScale } = state.input;
+      const quantiles = ahead.map((target) => ({ target, ...baselineFromSamples({ profile, stage: state.stage, target, timeScale, elapsedMs, samplesMs: [] }) }));
+      const p90 = quantiles.find((q) => q.target.name === 'infusion_ready_days')!.p90Ms + when.getTime();
+      const forecast = forecastOf(state, when, quantiles, judgeBooking(state.input, p90, key));
       forecasts.set(key, forecast);
       return forecast;
     },
@@ -152,7 +174,7 @@ export function inMemoryActivities(seed: { sites?: readonly Site[]; products?: r
     /** Someone else's booking holds `chair` for the (unscaled) day from `infusionDate`, at every site. */
     takeChair(chair: string, infusionDate: string) {
       const from = Date.parse(infusionDate);
-      for (const siteId of sites.keys()) bookings.push({ id: randomUUID(), batchId: `someone-else`, siteId, resource: chair, from, to: from + DAY_MS, state: 'active' });
+      for (const siteId of sites.keys()) bookings.push({ id: randomUUID(), batchId: `someone-else`, siteId, resource: chair, from, to: from + DAY_MS, state: 'active', ldStart: from, atRisk: false });
     },
     /** What a cancelled batch must not leave behind. */
     leftovers(batchId: string) {

@@ -41,6 +41,30 @@ export const bookingResultSchema = z
   .object({ infusionDate: z.string(), ldStart: z.string(), ldEnd: z.string(), chair: z.string() })
   .meta({ id: 'InfusionBooking' });
 
+const forecastBandSchema = z.object({
+  method: z.string().describe('model, empirical-baseline (no active model), profile-nominal (too little history), or observed (already reached).'),
+  modelId: z.string().optional(),
+  p10: instant,
+  p50: instant,
+  p90: instant,
+});
+
+const forecastSchema = z
+  .object({
+    method: z.string().describe('model when every band still ahead came from an active model, else the baseline used.'),
+    modelIds: z.array(z.string()),
+    stage,
+    at: instant.describe('The landmark (stage entry or milestone) the forecast was made at.'),
+    release: forecastBandSchema.describe('When the batch is released; once released, the release itself.'),
+    infusionReady: forecastBandSchema.optional().describe('When the product is at the treatment centre, while that is still ahead.'),
+    readyP10: instant.describe('release.p10, under its first name.'),
+    readyP50: instant.describe('release.p50, under its first name.'),
+    readyP90: instant.describe('release.p90, under its first name.'),
+    atRisk: z.boolean().describe("P90 of infusion-ready is after the booking's LD start."),
+    safeFrom: instant.optional().describe('When at risk: the earliest infusion day whose LD starts at or after P90 of infusion-ready.'),
+  })
+  .meta({ id: 'Forecast' });
+
 export const batchStatusSchema = z.object({
   batchId: z.string(),
   coiId: z.string(),
@@ -56,9 +80,7 @@ export const batchStatusSchema = z.object({
   ),
   booking: bookingResultSchema.optional(),
   quarantined: z.boolean(),
-  forecast: z
-    .object({ method: z.string(), stage, readyP10: instant, readyP50: instant, readyP90: instant })
-    .optional(),
+  forecast: forecastSchema.optional(),
 });
 
 export const custodyRecordSchema = z.object({

@@ -1,0 +1,42 @@
+import { and, eq } from 'drizzle-orm';
+import { alerts, infusionBookings } from '../src/db/schema/index.js';
+import { batchClock, type JourneyInput } from '../src/domain/batch/index.js';
+import { bookingRisk } from '../src/domain/safe-infusion.js';
+import type { Tx } from './deps.js';
+
+export interface BookingJudgement {
+  atRisk: boolean;
+  /** The earliest safe infusion day proposed, when at risk. */
+  safeFrom?: string;
+}
+
+/**
+ * Judges the batch's active infusion booking against P90 of infusion-ready (epoch ms): flags it and
+ * proposes the earliest safe day when P90 passes its LD start, clears the flag when a later forecast
+ * is safe again. Newly flagged, the scheduler gets an alert keyed by booking and landmark, so the
+ * same judgement never alerts twice and a booking flagged again after a clear alerts again. A moved
+ * booking is a new row with its own LD start, judged afresh. Runs in the forecast's transaction.
+ */
+export async function judgeBooking(tx: Tx, input: JourneyInput, readyP90: number | undefined, landmarkKey: string): Promise<BookingJudgement> {
+  const [booking] = await tx
+    .select({ id: infusionBookings.id, ldStart: infusionBookings.ldStart, atRisk: infusionBookings.atRisk })
+    .from(infusionBookings)
+    .where(and(eq(infusionBookings.batchId, input.batchId), eq(infusionBookings.state, 'active')));
+  if (!booking?.ldStart) return { atRisk: false };
+
+  const risk =
+    readyP90 === undefined
+      ? ({ atRisk: false } as const)
+      : bookingRisk({ readyP90, ldStart: booking.ldStart.getTime(), profile: input.profile, dayMs: batchClock(input).dayMs });
+  const safeFrom = risk.atRisk ? new Date(risk.safeFrom) : null;
+  await tx.update(infusionBookings).set({ atRisk: risk.atRisk, safeFrom }).where(eq(infusionBookings.id, booking.id));
+  if (risk.atRisk && !booking.atRisk) {
+    // No patient data: the batch is named by its id, the booking by its LD start.
+    const message = `Infusion booking with LD from ${booking.ldStart.toISOString()} is at risk: the product may reach the site only by ${new Date(readyP90!).toISOString()} (P90). Earliest safe infusion: ${safeFrom!.toISOString()}.`;
+    await tx
+      .insert(alerts)
+      .values({ key: `${landmarkKey}:booking-at-risk:${booking.id}`, batchId: input.batchId, severity: 'warning', kind: 'booking-at-risk', message })
+      .onConflictDoNothing({ target: alerts.key });
+  }
+  return safeFrom ? { atRisk: true, safeFrom: safeFrom.toISOString() } : { atRisk: false };
+}
