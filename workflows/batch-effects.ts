@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import { batchClock, custodyRecordOf, FORECAST_STAGES, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
+import { batchClock, custodyRecordOf, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
+import { stillAhead } from '../src/forecast/features/landmark-rows.js';
 import { ERR } from '../src/domain/errors.js';
 import { activities } from './activities-proxy.js';
 import type { BatchRun } from './batch-run.js';
@@ -28,6 +29,17 @@ export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect>
   return { applied, followUp };
 }
 
+/**
+ * A decision that changed the stage or reached a milestone is a landmark while the product has still
+ * to reach the treatment centre (the definition the models are trained on, `landmarkRows`): the
+ * forecast is made from the state after all of the decision's events, at their shared instant.
+ */
+export async function forecastAtLandmark(run: BatchRun, events: readonly JourneyEvent[]): Promise<void> {
+  const landmark = events.find((e) => e.type === 'stage-changed' || e.type === 'milestone-reached');
+  if (!landmark || !stillAhead(run.state, 'RECEIVED_AT_SITE')) return;
+  run.forecast = await activities.forecastTurnaround({ state: run.state, at: landmark.at });
+}
+
 async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
   const { batchId, coiId, productId, timeScale, facilityId, treatmentCenterId } = run.input;
   const alert = (severity: 'info' | 'warning' | 'critical', kind: string, message: string) =>
@@ -35,10 +47,7 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
 
   switch (e.type) {
     case 'stage-changed': {
-      const recorded = activities.recordStageChange({ eventId: run.stageEventId(), batchId, coiId, productId, stage: e.to, previous: e.from, at: e.at });
-      const forecast = FORECAST_STAGES.has(e.to) ? activities.forecastTurnaround({ batchId, productId, stage: e.to, stageEnteredAt: e.at, timeScale }) : undefined;
-      await recorded;
-      if (forecast) run.forecast = await forecast;
+      await activities.recordStageChange({ eventId: run.stageEventId(), batchId, coiId, productId, stage: e.to, previous: e.from, at: e.at });
       break;
     }
     case 'scan-refused':

@@ -1,6 +1,7 @@
 import { ApplicationFailure, type ChildWorkflowHandle } from '@temporalio/workflow';
 import {
   awaiting,
+  batchClock,
   decide,
   evolve,
   initialState,
@@ -10,8 +11,10 @@ import {
   type JourneyState,
   type Refusal,
 } from '../src/domain/batch/index.js';
+import { bookingRisk } from '../src/domain/safe-infusion.js';
+import { stillAhead } from '../src/forecast/features/landmark-rows.js';
 import { nowIso } from './clock.js';
-import { runEffect } from './batch-effects.js';
+import { forecastAtLandmark, runEffect } from './batch-effects.js';
 import type { BatchStatus, Forecast } from './messages.js';
 import type { shipmentWorkflow } from './shipment.js';
 
@@ -60,6 +63,7 @@ export class BatchRun {
       // An answer from the world the journey asked for (a manufacturing line): decided at once.
       if (followUp) await this.decideAndApply(followUp);
     }
+    await forecastAtLandmark(this, decision.events);
     // A wrong bag's deviation is recorded above; the scan is refused all the same.
     if (decision.refusal) refuse(decision.refusal);
   }
@@ -82,9 +86,23 @@ export class BatchRun {
       shipments: s.shipments,
       booking: s.booking,
       quarantined: s.quarantined,
-      forecast: this.forecast,
+      forecast: this.forecast && withCurrentBooking(this.forecast, s),
     };
   }
+}
+
+/**
+ * The forecast judged against the booking the batch holds now (the same rule the activity flags the
+ * booking with), so a booking moved since the landmark shows its own risk at once; none once the
+ * product is at the site.
+ */
+function withCurrentBooking(forecast: Forecast, s: JourneyState): Forecast {
+  const judged = { ...forecast, atRisk: false };
+  delete judged.safeFrom;
+  const p90 = forecast.infusionReady?.p90;
+  if (!s.booking || p90 === undefined || !stillAhead(s, 'RECEIVED_AT_SITE')) return judged;
+  const risk = bookingRisk({ readyP90: Date.parse(p90), ldStart: Date.parse(s.booking.ldStart), profile: s.input.profile, dayMs: batchClock(s.input).dayMs });
+  return risk.atRisk ? { ...judged, atRisk: true, safeFrom: new Date(risk.safeFrom).toISOString() } : judged;
 }
 
 export type { JourneyEvent };
