@@ -4,6 +4,7 @@ import { DAY_MS } from '../src/domain/profile.js';
 import { activeModel, type ModelRow } from '../src/forecast/registry/index.js';
 import { assessUnitDay, type AssessmentMethod } from '../src/forecast/maintenance/assess-unit.js';
 import { loadEquipmentRecords } from '../src/forecast/maintenance/load-records.js';
+import { fillMissingSummaries } from '../src/forecast/maintenance/reading-summaries.js';
 import { loadMaintenanceModels, type FailureArtifact, type MaintenanceModels, type RulArtifact } from '../src/forecast/maintenance/maintenance-model.js';
 import { unitHistories } from '../src/forecast/maintenance/unit-history.js';
 import type { EquipmentKind } from '../src/sim/records.js';
@@ -42,6 +43,8 @@ export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind
       const records = await loadEquipmentRecords(db, {
         source: unit.simulated ? 'simulated' : 'real', equipmentIds: [unit.id], until: asOf, since: new Date((day - LOOKBACK_DAYS) * DAY_MS),
       });
+      // A real unit's days that nobody summarised yet are made from its readings, the twin's way.
+      if (!unit.simulated) records.telemetry.push(...(await fillMissingSummaries(db, unit, records.telemetry, day - LOOKBACK_DAYS, day + 1)));
       const served = await servedModels(unit.kind);
       const assessment = assessUnitDay(unitHistories(records).get(unit.id)!, day, served?.models);
       const key = `${equipmentId}:assessment:${asOf.toISOString()}`;

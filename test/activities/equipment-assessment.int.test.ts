@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { equipmentActivities } from '../../activities/equipment-assessment.js';
 import { manufacturingSlotActivities } from '../../activities/manufacturing-slots.js';
 import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { alerts, equipment, equipmentAssessments, equipmentDailyTelemetry, maintenanceTickets, manufacturingSlots } from '../../src/db/schema/index.js';
+import {
+  alerts, deviceBindings, devices, equipment, equipmentAssessments, equipmentDailyTelemetry, gateways, maintenanceTickets, manufacturingSlots, sensorReadings,
+} from '../../src/db/schema/index.js';
 import { FALLBACK_RULE } from '../../src/forecast/maintenance/assess-unit.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { createBatch, createProduct, createSites } from './batch-fixtures.js';
@@ -97,5 +100,28 @@ describe('assessEquipment', () => {
 
   it('refuses a unit that does not exist, for good (no retry)', async () => {
     await expect(assess({ equipmentId: unique('nothing'), at: at() })).rejects.toMatchObject({ nonRetryable: true });
+  });
+
+  it("makes a real unit's missing days from its readings, the twin's way, and stores them", async () => {
+    const unitId = unique('bioreactor');
+    const device = unique('probe');
+    const gateway = unique('gw');
+    await db.insert(equipment).values({ id: unitId, siteId: where.facility, kind: 'bioreactor', line: 'line-2' });
+    await db.insert(gateways).values({ id: gateway, name: gateway });
+    await db.insert(devices).values({ id: device, gatewayId: gateway, kind: 'bioreactor_probe' });
+    const [binding] = await db.insert(deviceBindings).values({ deviceId: device, equipmentId: unitId, during: '[2026-06-01T00:00:00Z,2026-07-01T00:00:00Z)' }).returning();
+    // Day 25: 37.0, then 38.0 (above the bioreactor's 37.5) for the ten minutes until 37.1, then 37.0.
+    const values = [37.0, 38.0, 37.1, 37.0];
+    await db.insert(sensorReadings).values(values.map((value, i) => ({
+      eventId: randomUUID(), eventTime: new Date(Date.UTC(2026, 5, 26, 0, 10 * i)), deviceId: device, gatewayId: gateway, metric: 'temperature_c', value, unit: 'degC', bindingId: binding!.id,
+    })));
+
+    await assess({ equipmentId: unitId, at: at() });
+    const stored = await db.select().from(equipmentDailyTelemetry).where(eq(equipmentDailyTelemetry.equipmentId, unitId));
+    const mean = values.reduce((a, b) => a + b, 0) / 4;
+    expect(stored).toEqual([{
+      equipmentId: unitId, day: day(25), metric: 'temperature_c', n: 4, mean: expect.closeTo(mean, 9), min: 37, max: 38,
+      stddev: expect.closeTo(Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 4), 9), minutesOutOfRange: 10,
+    }]);
   });
 });
