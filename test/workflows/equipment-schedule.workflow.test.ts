@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { EquipmentActivities, EquipmentAssessment } from '../../activities/equipment-types.js';
 import type { equipmentWorkflow } from '../../workflows/equipment.js';
@@ -9,10 +10,12 @@ import { useBatchWorkflowEnv } from './workflow-env.js';
 // The batch activities in memory, plus an assessment that answers what the test scripts: the
 // workflow's schedule, not the model, is under test here (the model: the int tests).
 const asked: Parameters<EquipmentActivities['assessEquipment']>[0][] = [];
-const risks = [0.9];
+/** Units whose first assessment fails for good (a database down, say). */
+const failFirst = new Set(['freezer-sched']);
 const assessEquipment: EquipmentActivities['assessEquipment'] = async ({ equipmentId, at }) => {
   asked.push({ equipmentId, at });
-  const failureProbability7d = risks[Math.min(asked.length, risks.length) - 1]!;
+  if (failFirst.delete(equipmentId)) throw ApplicationFailure.nonRetryable('no database', 'ERR_TEST');
+  const failureProbability7d = 0.9;
   return { equipmentId, at, failureProbability7d, rulDays: 3, method: 'model', threshold: 0.4, ticketId: 'ticket-1' } satisfies EquipmentAssessment;
 };
 const base = inMemoryActivities();
@@ -38,12 +41,25 @@ describe('the equipment workflow on a schedule', () => {
     for (let i = 0; i < 100 && (await riskNotes()).length < 1; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await riskNotes()).toEqual(['bioreactor-sched above 0.4']);
     // Once, due one interval after the start (workflow time: the first task runs a moment after the start).
-    expect(asked).toHaveLength(1);
-    expect(asked[0]!.equipmentId).toBe('bioreactor-sched');
+    expect(asked.map((a) => a.equipmentId)).toEqual(['bioreactor-sched']);
     expect(Date.parse(asked[0]!.at) - startedAt).toBeGreaterThanOrEqual(every);
     expect(Date.parse(asked[0]!.at) - startedAt).toBeLessThan(every + 5_000);
     expect(await equipment.query(equipmentStatusQuery)).toMatchObject({ risk: 0.9, riskThreshold: 0.4, batchIds: [input.batchId] });
     await batch.terminate('done');
+    await equipment.terminate('done');
+  });
+
+  it('a failed assessment does not wedge the unit: the next one comes on schedule', async () => {
+    const { env } = ctx;
+    asked.length = 0;
+    const every = 60 * 60 * 1000;
+    const equipment = await env.client.workflow.start<typeof equipmentWorkflow>('equipmentWorkflow', {
+      taskQueue: TASK_QUEUE, workflowId: equipmentWorkflowId('freezer-sched'), args: [{ equipmentId: 'freezer-sched', assessEveryMs: every }],
+    });
+    await env.sleep(2 * every + 60_000);
+    expect(asked.map((a) => a.equipmentId)).toEqual(['freezer-sched', 'freezer-sched']);
+    expect(Date.parse(asked[1]!.at) - Date.parse(asked[0]!.at)).toBe(every);
+    expect(await equipment.query(equipmentStatusQuery)).toMatchObject({ risk: 0.9, riskThreshold: 0.4 });
     await equipment.terminate('done');
   });
 });

@@ -17,3 +17,4 @@ export {
 export { ASSESSMENT_METHODS, assessUnitDay, FALLBACK_RULE, type AssessmentMethod, type UnitAssessment } from './assess-unit.js';
 /** `v2v forecast train` for maintenance: trains and registers both candidates of one equipment kind. */
 export { trainMaintenanceCandidates, type MaintenanceCandidates, type TrainMaintenanceOptions } from './train-candidates.js';
+export { fillMissingSummaries, summariesFromReadings } from './reading-summaries.js';
