@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import { alerts, infusionBookings } from '../src/db/schema/index.js';
+import { and, desc, eq } from 'drizzle-orm';
+import { alerts, batches, forecasts, infusionBookings, landmarks, productProfiles } from '../src/db/schema/index.js';
 import { batchClock, type JourneyInput } from '../src/domain/batch/index.js';
+import { HOUR_MS, productProfileSchema } from '../src/domain/profile.js';
 import { bookingRisk } from '../src/domain/safe-infusion.js';
+import { JOURNEY, type Stage } from '../src/domain/stages.js';
 import type { Tx } from './deps.js';
 
 export interface BookingJudgement {
@@ -17,22 +19,24 @@ export interface BookingJudgement {
  * same judgement never alerts twice and a booking flagged again after a clear alerts again. A moved
  * booking is a new row with its own LD start, judged afresh. Runs in the forecast's transaction.
  */
-export async function judgeBooking(tx: Tx, input: JourneyInput, readyP90: number | undefined, landmarkKey: string): Promise<BookingJudgement> {
+export async function judgeBooking(
+  tx: Tx,
+  input: Pick<JourneyInput, 'batchId' | 'profile' | 'timeScale'>,
+  readyP90: number | undefined,
+  landmarkKey: string,
+): Promise<BookingJudgement> {
   const [booking] = await tx
     .select({ id: infusionBookings.id, ldStart: infusionBookings.ldStart, atRisk: infusionBookings.atRisk })
     .from(infusionBookings)
     .where(and(eq(infusionBookings.batchId, input.batchId), eq(infusionBookings.state, 'active')));
   if (!booking?.ldStart) return { atRisk: false };
 
-  const risk =
-    readyP90 === undefined
-      ? ({ atRisk: false } as const)
-      : bookingRisk({ readyP90, ldStart: booking.ldStart.getTime(), profile: input.profile, dayMs: batchClock(input).dayMs });
-  const safeFrom = risk.atRisk ? new Date(risk.safeFrom) : null;
-  await tx.update(infusionBookings).set({ atRisk: risk.atRisk, safeFrom }).where(eq(infusionBookings.id, booking.id));
-  if (risk.atRisk && !booking.atRisk) {
+  const risk = readyP90 === undefined ? undefined : bookingRisk({ readyP90, ldStart: booking.ldStart.getTime(), profile: input.profile, dayMs: batchClock(input).dayMs });
+  const safeFrom = risk?.atRisk ? new Date(risk.safeFrom) : null;
+  await tx.update(infusionBookings).set({ atRisk: safeFrom !== null, safeFrom }).where(eq(infusionBookings.id, booking.id));
+  if (safeFrom && !booking.atRisk) {
     // No patient data: the batch is named by its id, the booking by its LD start.
-    const message = `Infusion booking with LD from ${booking.ldStart.toISOString()} is at risk: the product may reach the site only by ${new Date(readyP90!).toISOString()} (P90). Earliest safe infusion: ${safeFrom!.toISOString()}.`;
+    const message = `Infusion booking with LD from ${booking.ldStart.toISOString()} is at risk: the product may reach the site only by ${new Date(readyP90!).toISOString()} (P90). Earliest safe infusion: ${safeFrom.toISOString()}.`;
     await tx
       .insert(alerts)
       .values({ key: `${landmarkKey}:booking-at-risk:${booking.id}`, batchId: input.batchId, severity: 'warning', kind: 'booking-at-risk', message })
@@ -40,3 +44,25 @@ export async function judgeBooking(tx: Tx, input: JourneyInput, readyP90: number
   }
   return safeFrom ? { atRisk: true, safeFrom: safeFrom.toISOString() } : { atRisk: false };
 }
+
+/**
+ * Judges a booking just made or moved against the batch's latest forecast, so the flag follows the
+ * new LD start at once instead of at the next landmark. Once the product is at the site nothing is
+ * at risk. The LD rule is the product's current profile (a booking carries no profile of its own).
+ */
+export async function judgeNewBooking(tx: Tx, batchId: string, timeScale: number): Promise<void> {
+  const [latest] = await tx
+    .select({ key: landmarks.key, at: landmarks.at, p90Hours: forecasts.p90, stage: batches.stage, profile: productProfiles.profile })
+    .from(forecasts)
+    .innerJoin(landmarks, eq(landmarks.id, forecasts.landmarkId))
+    .innerJoin(batches, eq(batches.id, forecasts.batchId))
+    .innerJoin(productProfiles, eq(productProfiles.id, batches.productId))
+    .where(and(eq(forecasts.batchId, batchId), eq(forecasts.target, 'infusion_ready_days')))
+    .orderBy(desc(landmarks.at))
+    .limit(1);
+  if (!latest) return;
+  const readyP90 = atSite(latest.stage) ? undefined : latest.at.getTime() + latest.p90Hours * HOUR_MS;
+  await judgeBooking(tx, { batchId, profile: productProfileSchema.parse(latest.profile), timeScale }, readyP90, latest.key);
+}
+
+const atSite = (stage: Stage) => stage === 'CANCELLED' || JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) >= JOURNEY.indexOf('RECEIVED_AT_SITE');

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { infusionBookings, sites } from '../src/db/schema/index.js';
 import { DAY_MS } from '../src/domain/profile.js';
 import type { ActivityDeps, Tx } from './deps.js';
+import { judgeNewBooking } from './forecast-risk.js';
 import { invalidInput, isExclusionViolation, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
@@ -13,6 +14,7 @@ type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionB
  * its process runs on). The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
  * chair when two bookings race; a unique index keeps one active booking per batch. Idempotent by
  * batch, with no key of its own: the same booking asked again is returned, another one replaces it.
+ * A new or moved booking is judged at once against the batch's latest forecast (at risk or not).
  */
 export function infusionBookingActivities({ db }: ActivityDeps): BookingActivities {
   return {
@@ -46,6 +48,7 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
                 .values({ batchId, siteId, chair: candidate, during, ldStart: ld })
                 .returning({ bookingId: infusionBookings.id, chair: infusionBookings.chair }),
             );
+            await judgeNewBooking(tx, batchId, timeScale);
             return booking!;
           } catch (err) {
             if (!isExclusionViolation(err)) throw err;

@@ -215,6 +215,10 @@ export function describeBatchActivitiesContract(name: string, setup: ContractSet
       const safe = await activities.forecastTurnaround({ state: inTransit, at: day(11) });
       expect(safe.atRisk).toBe(false);
       expect(safe.safeFrom).toBeUndefined();
+
+      // Moved back before P90: judged against the latest forecast at once, without waiting for a landmark.
+      const again = await activities.bookInfusion({ batchId: input.batchId, siteId: sites.infusion, infusionDate: day(12), ldStart: day(11), timeScale: 24 });
+      expect(await alertsStored(`${input.batchId}:landmark:${day(11)}:booking-at-risk:${again.bookingId}`)).toBe(1);
     });
   });
 }

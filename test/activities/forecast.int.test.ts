@@ -169,5 +169,11 @@ describe('the forecast activity on PostgreSQL', () => {
     const safe = await activities.forecastTurnaround({ state: inTransit, at: day(10.2) });
     expect(safe.atRisk).toBe(false);
     expect(await booking()).toMatchObject({ atRisk: false, safeFrom: null });
+
+    // Moved back before P90: flagged at once against the latest forecast, with its own alert.
+    const unsafe = await bookings.bookInfusion({ batchId: batch.id, siteId: sites.infusion, infusionDate: day(12), ldStart: day(10.1), timeScale: 24 });
+    const latestP90 = Date.parse(safe.infusionReady!.p90);
+    expect(await booking()).toMatchObject({ id: unsafe.bookingId, atRisk: true, safeFrom: new Date(earliestSafeInfusion(latestP90, input.profile, DAY_MS / 24)) });
+    expect(await db.select().from(alerts).where(eq(alerts.batchId, batch.id))).toHaveLength(2);
   });
 });

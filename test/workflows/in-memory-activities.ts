@@ -8,7 +8,8 @@ import type { infusionBookings, manufacturingSlots, shipments as shipmentRows, s
 import { REFERENCE_SITES } from '../../src/db/seed.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
 import { DAY_MS, type ProductProfile } from '../../src/domain/profile.js';
-import type { Stage } from '../../src/domain/stages.js';
+import { JOURNEY, type Stage } from '../../src/domain/stages.js';
+import type { Forecast } from '../../workflows/messages.js';
 import { bookingRisk } from '../../src/domain/safe-infusion.js';
 import { batchClock, type JourneyInput } from '../../src/domain/batch/index.js';
 
@@ -55,15 +56,26 @@ export function inMemoryActivities(
   const forecasts = new Map<string, Awaited<ReturnType<BatchActivities['forecastTurnaround']>>>();
   const refusalsFor = new Map<string, number>();
 
+  /** The batch's latest landmark: its key, the forecast made there and the batch's input then. */
+  const landmarksOf = new Map<string, { key: string; forecast: Forecast; input: JourneyInput }>();
+
   /** The same rule and alert key as activities/forecast-risk.ts, on the double's bookings. */
-  const judgeBooking = (input: JourneyInput, readyP90: number, landmark: string) => {
+  const judgeBooking = (input: JourneyInput, readyP90: number | undefined, landmark: string) => {
     const booking = bookings.find((b) => b.batchId === input.batchId && b.state === 'active');
     if (!booking) return { atRisk: false };
-    const risk = bookingRisk({ readyP90, ldStart: booking.ldStart, profile: input.profile, dayMs: batchClock(input).dayMs });
-    const key = `${landmark}:booking-at-risk:${booking.id}`;
-    if (risk.atRisk && !booking.atRisk) alerts.set(key, { batchId: input.batchId, kind: 'booking-at-risk', severity: 'warning', message: 'booking at risk' });
-    booking.atRisk = risk.atRisk;
-    return risk.atRisk ? { atRisk: true, safeFrom: new Date(risk.safeFrom).toISOString() } : { atRisk: false };
+    const risk = readyP90 === undefined ? undefined : bookingRisk({ readyP90, ldStart: booking.ldStart, profile: input.profile, dayMs: batchClock(input).dayMs });
+    const safeFrom = risk?.atRisk ? new Date(risk.safeFrom).toISOString() : undefined;
+    if (safeFrom && !booking.atRisk) alerts.set(`${landmark}:booking-at-risk:${booking.id}`, { batchId: input.batchId, kind: 'booking-at-risk', severity: 'warning', message: 'booking at risk' });
+    booking.atRisk = safeFrom !== undefined;
+    return safeFrom ? { atRisk: true, safeFrom } : { atRisk: false };
+  };
+  /** A new or moved booking, judged against the latest forecast; nothing is at risk once the product is at the site. */
+  const judgeNewBooking = (batchId: string) => {
+    const latest = landmarksOf.get(batchId);
+    if (!latest) return;
+    const stage = stages.get(batchId);
+    const atSite = stage === 'CANCELLED' || (stage !== undefined && JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) >= JOURNEY.indexOf('RECEIVED_AT_SITE'));
+    judgeBooking(latest.input, atSite ? undefined : Date.parse(latest.forecast.infusionReady!.p90), latest.key);
   };
 
   const site = (id: string) => sites.get(id) ?? failWith(invalidInput(`Site ${id} does not exist.`));
@@ -135,6 +147,7 @@ export function inMemoryActivities(
       if (current) current.state = 'cancelled';
       const booking: Booking = { id: randomUUID(), batchId, resource: found, ...range, state: 'active', ldStart: ld, atRisk: false };
       bookings.push(booking);
+      judgeNewBooking(batchId);
       return { bookingId: booking.id, chair: found };
     },
     async cancelInfusionBooking({ batchId }) {
@@ -157,6 +170,8 @@ export function inMemoryActivities(
       const p90 = quantiles.find((q) => q.target.name === 'infusion_ready_days')!.p90Ms + when.getTime();
       const forecast = forecastOf(state, when, quantiles, judgeBooking(state.input, p90, key));
       forecasts.set(key, forecast);
+      const latest = landmarksOf.get(state.input.batchId);
+      if (!latest || Date.parse(latest.forecast.at) <= when.getTime()) landmarksOf.set(state.input.batchId, { key, forecast, input: state.input });
       return forecast;
     },
   };
