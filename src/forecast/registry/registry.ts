@@ -57,13 +57,19 @@ export async function listModels(db: Database, target?: ModelTarget) {
 /**
  * Makes `id` the active model of its target and scope and retires the one it replaces, in one
  * transaction (the partial unique index allows one active model per target and scope). Whether the
- * candidate deserves it (its backtest beats the active model's) is the caller's rule, not the registry's.
+ * candidate deserves it (its backtest beats the active model's) is the caller's rule, not the registry's;
+ * `replacing` names the model that rule judged it against (null: none), and the promotion is refused
+ * if another is active by the time it commits, so two promotions at once cannot both pass on stale facts.
  */
-export async function activate(db: Database, id: string, now = new Date()): Promise<{ activated: ModelRow; retired?: ModelRow }> {
+export async function activate(db: Database, id: string, now = new Date(), replacing?: string | null): Promise<{ activated: ModelRow; retired?: ModelRow }> {
   return db.transaction(async (tx) => {
     const [candidate] = await tx.select().from(models).where(eq(models.id, id)).for('update');
     if (!candidate) throw new Error(`model ${id} does not exist`);
     if (candidate.state !== 'candidate') throw new Error(`model ${id} is ${candidate.state}: only a candidate can be promoted`);
+    if (replacing !== undefined) {
+      const [active] = await tx.select({ id: models.id }).from(models).where(and(eq(models.target, candidate.target), eq(models.scope, candidate.scope), eq(models.state, 'active'))).for('update');
+      if ((active?.id ?? null) !== replacing) throw new Error(`model ${id} was judged against ${replacing ?? 'no active model'}, but ${active?.id ?? 'none'} is active now: promote it again`);
+    }
     const [retired] = await tx
       .update(models)
       .set({ state: 'retired', retiredAt: now })

@@ -18,6 +18,7 @@ export async function promoteIfBetter(db: Database, candidateId: string, options
   const active = await activeModel(db, candidate.target as ModelTarget, candidate.scope);
   const decision = decidePromotion({ candidateId, ...(active ? { activeId: active.id } : {}), challenge: stored.data.challenge, force: options.force ?? false });
   if (!decision.promoted) return decision;
-  const { retired } = await activate(db, candidateId, options.now);
+  // The active model checked again in the promotion's transaction: it may have changed since it was read.
+  const { retired } = await activate(db, candidateId, options.now ?? new Date(), active?.id ?? null);
   return { ...decision, ...(retired ? { retired } : {}) };
 }
