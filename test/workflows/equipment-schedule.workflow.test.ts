@@ -62,4 +62,26 @@ describe('the equipment workflow on a schedule', () => {
     expect(await equipment.query(equipmentStatusQuery)).toMatchObject({ risk: 0.9, riskThreshold: 0.4 });
     await equipment.terminate('done');
   });
+
+  it('keeps its cadence across continue-as-new: the next assessment is due from the first run’s clock', async () => {
+    const { env } = ctx;
+    asked.length = 0;
+    const every = 60 * 60 * 1000;
+    const equipment = await env.client.workflow.start<typeof equipmentWorkflow>('equipmentWorkflow', {
+      taskQueue: TASK_QUEUE, workflowId: equipmentWorkflowId('tank-sched'), args: [{ equipmentId: 'tank-sched', assessEveryMs: every }],
+    });
+    const first = await equipment.describe();
+    await env.sleep(every / 2);
+    for (let i = 0; i < 500; i++) await equipment.signal(equipmentAssignSignal, { batchId: `batch-${i % 2}`, assigned: i % 2 === 0 });
+    const latest = env.client.workflow.getHandle(equipmentWorkflowId('tank-sched'));
+    for (let i = 0; i < 50 && (await latest.describe()).runId === first.runId; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await latest.describe()).runId).not.toBe(first.runId);
+
+    await env.sleep(every / 2 + 60_000);
+    expect(asked.map((a) => a.equipmentId)).toEqual(['tank-sched']);
+    const due = Date.parse(asked[0]!.at) - first.startTime.getTime();
+    expect(due).toBeGreaterThanOrEqual(every);
+    expect(due).toBeLessThan(every + 5_000);
+    await latest.terminate('done');
+  });
 });
