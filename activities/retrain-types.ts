@@ -22,5 +22,5 @@ export interface RetrainOutcome {
 }
 
 export interface RetrainActivities {
-  retrain(input: { job: RetrainJob; source: TrainingSource; scope?: string }): Promise<RetrainOutcome>;
+  retrain(input: { job: RetrainJob; source: TrainingSource; seed?: number; scope?: string }): Promise<RetrainOutcome>;
 }

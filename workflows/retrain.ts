@@ -23,7 +23,9 @@ const { retrain } = proxyActivities<RetrainActivities>({
 export interface RetrainInput {
   source: TrainingSource;
   jobs?: readonly RetrainJob[];
-  /** Registry scope override for turnaround models (tests use their own); maintenance scopes are kinds. */
+  /** Only this twin history (`v2v simulate history --seed`), when the source is simulated. */
+  seed?: number;
+  /** A registry scope of one's own (tests); by default turnaround models are `network`, maintenance models their kind. */
   scope?: string;
 }
 
@@ -38,7 +40,7 @@ export async function retrainForecastsWorkflow(input: RetrainInput): Promise<Ret
   const failures: string[] = [];
   for (const job of input.jobs ?? RETRAIN_JOBS) {
     try {
-      outcomes.push(await retrain({ job, source: input.source, ...(input.scope ? { scope: input.scope } : {}) }));
+      outcomes.push(await retrain({ job, source: input.source, ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.scope ? { scope: input.scope } : {}) }));
     } catch (err) {
       failures.push(`${JSON.stringify(job)}: ${(err as Error).message}`);
     }

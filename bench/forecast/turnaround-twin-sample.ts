@@ -44,12 +44,14 @@ export class TwinForecaster {
     private readonly scenario: Scenario,
     private readonly runs: number,
     private readonly seed: number,
+    /** The twin's id of a row's batch (rows read from PostgreSQL carry history mode's ids). */
+    private readonly twinId: (batchId: string) => string = (id) => id,
   ) {
     this.batches = new Map(batches.map((b) => [b.input.batchId, b]));
   }
 
   batch(row: LandmarkRow): SimulatedBatch {
-    return this.batches.get(row.batchId)!;
+    return this.batches.get(this.twinId(row.batchId))!;
   }
 
   /** P10/P50/P90 in days from the landmark, or undefined when no run reached the target. */

@@ -3,7 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { coverageReport, cutsByShare, fitEmpiricalQuantiles, timeSplit, type QuantilePrediction } from '../../src/forecast/conformal/index.js';
-import { landmarkRows, servingRow, type LandmarkRow, type TargetName } from '../../src/forecast/features/index.js';
+import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
+import { landmarkRows, servingRow, type FeatureSpec, type LandmarkRow, type TargetName } from '../../src/forecast/features/index.js';
+import { loadLandmarkRows } from '../../src/forecast/training/index.js';
+import { clearSeed } from '../../src/sim/history/run-history.js';
+import { scenarioSites } from '../../src/sim/history/scenario-sites.js';
+import { simulatedIds } from '../../src/sim/history/simulated-ids.js';
+import { writeHistory } from '../../src/sim/history/write-history.js';
+import { configWithStack } from '../../src/cli/stack-env.js';
 import { ensureForecastPython } from '../../src/forecast/python-env.js';
 import { fitTurnaround, predictTurnaround, rawTurnaround, turnaroundCell } from '../../src/forecast/turnaround/index.js';
 import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
@@ -23,6 +30,7 @@ const { values: flags } = parseArgs({
     'twin-runs': { type: 'string', default: '30' },
     'twin-sample': { type: 'string', default: '2000' },
     targets: { type: 'string', default: 'release_days,infusion_ready_days' },
+    source: { type: 'string', default: 'db' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -33,7 +41,9 @@ if (flags.help) {
   --train-rows N    train on the newest N landmarks of the training window, default 50000
   --twin-runs R     simulations per twin forecast, default 30
   --twin-sample K   test landmarks the twin forecasts (it is slow), default 2000
-  --targets LIST    default release_days,infusion_ready_days`);
+  --targets LIST    default release_days,infusion_ready_days
+  --source db|memory  db (default): write the history to PostgreSQL as \`v2v simulate history\` does and
+                    train from the landmarks table, as \`v2v forecast train\` does; memory: landmarkRows`);
   process.exit(0);
 }
 const seed = Number(flags.seed);
@@ -44,15 +54,34 @@ const scenario = loadScenario(path.join(repoRoot, 'scenarios', 'baseline.json'))
 let t0 = performance.now();
 const history = simulate(scenario, { seed, batches: Number(flags.batches), telemetry: false, drain: false });
 console.log(`twin history: ${history.batches.length} batches (seed ${seed}, not drained) in ${secondsSince(t0)} s`);
-t0 = performance.now();
-const { rows, spec } = landmarkRows(history);
-console.log(`landmark rows: ${rows.length} in ${secondsSince(t0)} s`);
-const twin = new TwinForecaster(history.batches, scenario, Number(flags['twin-runs']), seed);
+const fromDb = flags.source === 'db';
+if (!fromDb && flags.source !== 'memory') throw new Error(`--source must be db or memory, not ${flags.source}`);
+const pool = fromDb ? createDatabase(requireDatabaseUrl(configWithStack(loadConfig()).DATABASE_URL), { max: 3 }) : undefined;
+if (pool) {
+  t0 = performance.now();
+  await clearSeed(pool.pool, seed);
+  await writeHistory(pool.pool, history, scenarioSites(scenario));
+  console.log(`written to PostgreSQL (seed ${seed}, as v2v simulate history writes it) in ${secondsSince(t0)} s`);
+}
+// The database knows a simulated batch by the id history mode gave it; the twin by its own.
+const ids = simulatedIds(seed);
+const twinIdOf = new Map(history.batches.map((b) => [pool ? ids.batch(b.input.batchId) : b.input.batchId, b.input.batchId]));
+const twin = new TwinForecaster(history.batches, scenario, Number(flags['twin-runs']), seed, (id) => twinIdOf.get(id)!);
+const memory = fromDb ? undefined : landmarkRows(history);
+
+async function labelledRows(target: TargetName): Promise<{ rows: LandmarkRow[]; spec: FeatureSpec }> {
+  const started = performance.now();
+  const loaded = pool
+    ? await loadLandmarkRows(pool.db, { target, source: 'simulated', seed, until: new Date(history.endAt) })
+    : { rows: memory!.rows.filter((r) => r.targets[target] !== null), spec: memory!.spec };
+  console.log(`landmark rows labelled with ${target}: ${loaded.rows.length} (${pool ? 'loaded from PostgreSQL' : 'built in memory'}) in ${secondsSince(started)} s`);
+  return loaded;
+}
 const cellOf = (r: LandmarkRow) => turnaroundCell(r.productId, r.stage);
 let latencyUs = NaN;
 
 for (const target of flags.targets.split(',') as TargetName[]) {
-  const labelled = rows.filter((r) => r.targets[target] !== null);
+  const { rows: labelled, spec } = await labelledRows(target);
   const cuts = cutsByShare(labelled, { train: 0.6, calibration: 0.2 });
   const split = timeSplit(labelled, cuts, (r) => r.outcomeAt[target]);
   const train = split.train.sort((a, b) => a.at.localeCompare(b.at)).slice(-Number(flags['train-rows']));
@@ -138,3 +167,4 @@ for (const target of flags.targets.split(',') as TargetName[]) {
   });
   for (const line of verdicts) console.log(`  ${line}`);
 }
+await pool?.pool.end();

@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBatchActivities } from '../../activities/index.js';
+import { retrainActivities } from '../../activities/retrain.js';
+import { ensureForecastPython } from '../forecast/python-env.js';
+import { stackPaths } from '../stack/paths.js';
 import type { Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import { installTemporalLogging, type Logger } from '../logging.js';
@@ -32,6 +35,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   installTemporalLogging(logger);
   const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
   const activityLog = logger.child({ component: 'activities' });
+  const log = (msg: string, fields?: object) => activityLog.info(fields ?? {}, msg);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` }).catch(
     async (err: unknown) => {
       await pool.end();
@@ -46,11 +50,10 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: TASK_QUEUE,
       workflowsPath,
-      activities: createBatchActivities({
-        db,
-        pool,
-        log: (msg, fields) => activityLog.info(fields ?? {}, msg),
-      }),
+      activities: {
+        ...createBatchActivities({ db, pool, log }),
+        ...retrainActivities({ db, log, python: () => ensureForecastPython(stackPaths(config).root, (line) => log(line)) }),
+      },
       // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.
       shutdownGraceTime: '10s',
     });

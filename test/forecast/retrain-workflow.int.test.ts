@@ -1,0 +1,65 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retrainActivities } from '../../activities/retrain.js';
+import type { RetrainOutcome } from '../../activities/retrain-types.js';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase } from '../../src/db/client.js';
+import { ensureForecastPython } from '../../src/forecast/python-env.js';
+import { activeModel } from '../../src/forecast/registry/index.js';
+import { clearSeed, runHistory } from '../../src/sim/history/run-history.js';
+import { repoRoot, stackPaths } from '../../src/stack/paths.js';
+import { workflowsPath } from '../../src/worker/run-worker.js';
+import { stackConfig, unique } from '../setup/services.js';
+
+// This file's twin history; its models go under a scope of its own, so no other test's active model is met.
+const SEED = 881_301;
+const config = stackConfig();
+const { db, pool } = createDatabase(config.DATABASE_URL!, { max: 4 });
+const scope = unique('retrain');
+const taskQueue = unique('retrain');
+const jobs = [{ kind: 'turnaround', target: 'release_days' }, { kind: 'maintenance', equipmentKind: 'bioreactor' }] as const;
+let connection: Connection;
+let client: Client;
+
+beforeAll(async () => {
+  await runHistory(pool, { scenarioFile: `${repoRoot}/scenarios/baseline.json`, batches: 600, seed: SEED });
+  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
+  client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}, 120_000);
+afterAll(async () => {
+  await connection?.close();
+  await clearSeed(pool, SEED);
+  await pool.end();
+});
+
+describe('the weekly retraining workflow, on a real worker', () => {
+  it('trains a candidate per model, promotes it where nothing is active, and judges the next week’s candidate against it', async () => {
+    const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
+    const python = await ensureForecastPython(stackPaths(loadConfig()).root, (line) => console.error(line));
+    const worker = await Worker.create({
+      connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, workflowsPath,
+      activities: retrainActivities({ db, python: async () => python }),
+    });
+    const run = (week: number) =>
+      client.workflow.execute('retrainForecastsWorkflow', { taskQueue, workflowId: `${taskQueue}-week-${week}`, args: [{ source: 'simulated', seed: SEED, scope, jobs }] }) as Promise<RetrainOutcome[]>;
+    try {
+      const [first, second] = await worker.runUntil(async () => [await run(1), await run(2)]);
+
+      expect(first.map((o) => o.candidates.length)).toEqual([1, 2]);
+      expect(first.flatMap((o) => o.promoted)).toEqual(first.flatMap((o) => o.candidates));
+      expect((await activeModel(db, 'release_days', scope))?.id).toBe(first[0]!.candidates[0]);
+      expect((await activeModel(db, 'equipment_failure_7d', `${scope}:bioreactor`))?.id).toBe(first[1]!.candidates[0]);
+
+      // The same history again: each new candidate is judged against the model promoted a week before,
+      // and the reason names both.
+      for (const [i, outcome] of second.entries()) {
+        for (const reason of outcome.reasons) expect(reason).toContain(first[i]!.candidates.find((id) => reason.includes(id)) ?? first[i]!.candidates[0]!);
+      }
+      const active = await activeModel(db, 'release_days', scope);
+      expect([first[0]!.candidates[0], second[0]!.candidates[0]]).toContain(active?.id);
+    } finally {
+      await workerConnection.close();
+    }
+  }, 300_000);
+});
