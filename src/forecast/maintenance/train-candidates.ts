@@ -4,6 +4,7 @@ import type { EquipmentKind } from '../../sim/records.js';
 import { registerCandidate, type ModelRow } from '../registry/index.js';
 import { loadEquipmentRecords } from './load-records.js';
 import { fitMaintenanceModels, loadMaintenanceModels, measureMaintenanceModels, type MaintenanceMetrics } from './maintenance-model.js';
+import { evaluateThresholdRule, fitThresholdRule } from './threshold-rule.js';
 import { splitByDay } from './time-split.js';
 import { maintenanceRows } from './training-rows.js';
 
@@ -41,6 +42,9 @@ export async function trainMaintenanceCandidates(db: Database, python: string, o
   const { train, test } = splitByDay(rows, testShare);
   const { artifacts, trainedRows } = await fitMaintenanceModels(train, python, options.rounds === undefined ? {} : { rounds: options.rounds });
   const metrics = measureMaintenanceModels(loadMaintenanceModels(artifacts.failure, artifacts.rul), test);
+  // The baseline a model must beat, measured on the same days, kept beside the model's figures.
+  const rule = fitThresholdRule(train);
+  const ruleMetrics = { feature: rule.feature, threshold: rule.threshold, ...evaluateThresholdRule(rule, test) };
 
   const trainedFrom = new Date(train[0]!.day * DAY_MS);
   const trainedTo = new Date((train.at(-1)!.day + 1) * DAY_MS);
@@ -48,7 +52,7 @@ export async function trainMaintenanceCandidates(db: Database, python: string, o
   const details = { source, ...(seed === undefined ? {} : { seed }), trainRows: trainedRows, cutoffDay: new Date(test[0]?.day === undefined ? 0 : test[0].day * DAY_MS).toISOString() };
   const failure = await registerCandidate(db, {
     ...common, target: 'equipment_failure_7d', artifact: artifacts.failure,
-    metrics: { ...details, testRows: metrics.testRows, positives: metrics.positives, threshold: metrics.threshold, precision: metrics.precision, recall: metrics.recall, prAuc: metrics.prAuc },
+    metrics: { ...details, testRows: metrics.testRows, positives: metrics.positives, threshold: metrics.threshold, precision: metrics.precision, recall: metrics.recall, prAuc: metrics.prAuc, rule: ruleMetrics },
   });
   const rul = await registerCandidate(db, { ...common, target: 'equipment_rul', artifact: artifacts.rul, metrics: { ...details, testRows: metrics.testRows, rulMae: metrics.rulMae } });
   return { failure, rul, metrics };

@@ -63,6 +63,8 @@ describe('maintenance training from PostgreSQL', () => {
     expect(metrics.prAuc).toBeGreaterThan(0.5);
     expect(metrics.rulMae).toBeLessThan(30);
     expect(failure.metrics).toMatchObject({ precision: metrics.precision, recall: metrics.recall, prAuc: metrics.prAuc, threshold: metrics.threshold });
+    // The threshold rule's figures on the same test days travel with the candidate, for the promotion decision.
+    expect(failure.metrics).toMatchObject({ rule: { feature: expect.any(String), prAuc: expect.any(Number), precision: expect.any(Number), recall: expect.any(Number) } });
     expect(rul.metrics).toMatchObject({ rulMae: metrics.rulMae });
 
     // Promoted, the pair serves the worker's assessment: no Python, and `method` names the models.
