@@ -9,9 +9,10 @@ const num = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) :
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
 const figures = (c: CellReport) => [num(c.p50Mae), num(c.pinball.mean, 3), pct(c.coverage), num(c.meanWidth)];
 
-function table(header: string[], rows: string[][]): string[] {
+/** The first `left` columns are names, aligned left; the figures after them align right. */
+function table(header: string[], rows: string[][], left = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `  ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (r: string[]) => `  ${r.map((v, i) => (i < left ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')}`.trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -23,6 +24,7 @@ export function describeBacktest(target: string, b: BacktestFigures, minCell = 3
     ...table(
       ['origin', 'test window', 'train', 'calibrate', 'test', 'P50 MAE', 'pinball', 'coverage', 'width'],
       b.folds.map((f) => [day(f.origin), `${day(f.testFrom)} → ${day(f.testTo)}`, String(f.rows.train), String(f.rows.calibration), String(f.rows.test), ...figures(f.overall)]),
+      2,
     ),
     `all folds, ${o.count} cases: P50 MAE ${num(o.p50Mae)} days; pinball 0.1/0.5/0.9 ${num(o.pinball.p10, 3)} / ${num(o.pinball.p50, 3)} / ${num(o.pinball.p90, 3)} (mean ${num(o.pinball.mean, 3)}); [P10, P90] covers ${pct(o.coverage)}, ${num(o.meanWidth)} days wide`,
     `per product × stage (cells of ${minCell} or more cases; MAE, pinball and width in days):`,
@@ -63,5 +65,6 @@ export function describeModels(models: readonly ListedModel[]): string[] {
       ...headline(m.metrics),
       m.createdAt ? minute(m.createdAt) : '—', m.promotedAt ? minute(m.promotedAt) : '—',
     ]),
+    5,
   );
 }
