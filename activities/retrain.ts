@@ -14,7 +14,7 @@ export interface RetrainDeps {
 const HEARTBEAT_MS = 10_000;
 
 /** A history with no outcome to learn from is not a failure of the retraining: there is nothing to train yet. */
-const NOTHING_TO_TRAIN = /^No .*(to train on|nothing to train on)/;
+const NOTHING_TO_TRAIN = /to train on/;
 
 /**
  * One job of the weekly retraining: train the candidate(s) from PostgreSQL, then promote each only

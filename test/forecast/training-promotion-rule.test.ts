@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decidePromotion, MIN_CHALLENGE_CASES, type Challenge } from '../../src/forecast/training/index.js';
 
 const judged = (candidate: number, active: number, cases = 500, against = 'release_days:network:v1'): Challenge => ({
-  against, unseenAfter: '2027-03-01T00:00:00.000Z', cases, candidate, active,
+  against, metric: 'mean pinball (days)', unseenAfter: '2027-03-01T00:00:00.000Z', cases, candidate, active,
 });
 const candidateId = 'release_days:network:v2';
 const activeId = 'release_days:network:v1';
@@ -15,14 +15,14 @@ describe('the promotion rule', () => {
   it('promotes a candidate whose pinball on the cases the active model never saw is lower, naming both figures', () => {
     const decision = decidePromotion({ candidateId, activeId, challenge: judged(0.81, 0.9) });
     expect(decision.promoted).toBe(true);
-    expect(decision.reason).toContain('0.810 days against release_days:network:v1\'s 0.900 days on the 500 backtest cases');
+    expect(decision.reason).toContain('mean pinball (days) 0.810 against release_days:network:v1\'s 0.900 on the 500 held-out cases');
   });
 
   it('refuses a candidate that is worse or only as good, naming both figures', () => {
     for (const [candidate, active] of [[1.2, 0.9], [0.9, 0.9]] as const) {
       const decision = decidePromotion({ candidateId, activeId, challenge: judged(candidate, active) });
       expect(decision.promoted).toBe(false);
-      expect(decision.reason).toMatch(new RegExp(`does not beat the active model: mean pinball ${candidate.toFixed(3)} days against .*${active.toFixed(3)} days`));
+      expect(decision.reason).toMatch(new RegExp(`does not beat the active model: mean pinball \\(days\\) ${candidate.toFixed(3)} against .*${active.toFixed(3)}`));
     }
   });
 
@@ -34,6 +34,6 @@ describe('the promotion rule', () => {
 
   it('lets --force promote a loser, saying what it overrode', () => {
     const decision = decidePromotion({ candidateId, activeId, challenge: judged(1.2, 0.9), force: true });
-    expect(decision).toEqual({ promoted: true, reason: expect.stringMatching(/by --force over release_days:network:v1, although it does not beat the active model: mean pinball 1.200/) });
+    expect(decision).toEqual({ promoted: true, reason: expect.stringMatching(/by --force over release_days:network:v1, although it does not beat the active model: mean pinball \(days\) 1.200/) });
   });
 });

@@ -1,7 +1,8 @@
 import type { Database } from '../../db/client.js';
 import { DAY_MS } from '../../domain/profile.js';
 import type { EquipmentKind } from '../../sim/records.js';
-import { registerCandidate, type ModelRow } from '../registry/index.js';
+import { activeModel, registerCandidate, type ModelRow } from '../registry/index.js';
+import { challengeMaintenance } from './challenge.js';
 import { loadEquipmentRecords } from './load-records.js';
 import { fitMaintenanceModels, loadMaintenanceModels, measureMaintenanceModels, type MaintenanceMetrics } from './maintenance-model.js';
 import { evaluateThresholdRule, fitThresholdRule } from './threshold-rule.js';
@@ -41,7 +42,13 @@ export async function trainMaintenanceCandidates(db: Database, python: string, o
   if (rows.length === 0) throw new Error(`No ${source} ${kind} telemetry to train on${seed === undefined ? '' : ` (seed ${seed})`}.`);
   const { train, test } = splitByDay(rows, testShare);
   const { artifacts, trainedRows } = await fitMaintenanceModels(train, python, options.rounds === undefined ? {} : { rounds: options.rounds });
-  const metrics = measureMaintenanceModels(loadMaintenanceModels(artifacts.failure, artifacts.rul), test);
+  const models = loadMaintenanceModels(artifacts.failure, artifacts.rul);
+  const metrics = measureMaintenanceModels(models, test);
+  // Judged now against the models active now, on the days they never saw (promoteIfBetter reads it).
+  const challenge = async (target: 'equipment_failure_7d' | 'equipment_rul') => {
+    const active = await activeModel(db, target, scope);
+    return active ? challengeMaintenance(target, models, active, test) : null;
+  };
   // The baseline a model must beat, measured on the same days, kept beside the model's figures.
   const rule = fitThresholdRule(train);
   const ruleMetrics = { feature: rule.feature, threshold: rule.threshold, ...evaluateThresholdRule(rule, test) };
@@ -52,8 +59,11 @@ export async function trainMaintenanceCandidates(db: Database, python: string, o
   const details = { source, ...(seed === undefined ? {} : { seed }), trainRows: trainedRows, cutoffDay: new Date(test[0]?.day === undefined ? 0 : test[0].day * DAY_MS).toISOString() };
   const failure = await registerCandidate(db, {
     ...common, target: 'equipment_failure_7d', artifact: artifacts.failure,
-    metrics: { ...details, testRows: metrics.testRows, positives: metrics.positives, threshold: metrics.threshold, precision: metrics.precision, recall: metrics.recall, prAuc: metrics.prAuc, rule: ruleMetrics },
+    metrics: {
+      ...details, testRows: metrics.testRows, positives: metrics.positives, threshold: metrics.threshold, precision: metrics.precision, recall: metrics.recall, prAuc: metrics.prAuc,
+      rule: ruleMetrics, challenge: await challenge('equipment_failure_7d'),
+    },
   });
-  const rul = await registerCandidate(db, { ...common, target: 'equipment_rul', artifact: artifacts.rul, metrics: { ...details, testRows: metrics.testRows, rulMae: metrics.rulMae } });
+  const rul = await registerCandidate(db, { ...common, target: 'equipment_rul', artifact: artifacts.rul, metrics: { ...details, testRows: metrics.testRows, rulMae: metrics.rulMae, challenge: await challenge('equipment_rul') } });
   return { failure, rul, metrics };
 }

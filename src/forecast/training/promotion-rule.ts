@@ -4,6 +4,8 @@ import { encodeFacts, type LandmarkFacts, type LandmarkRow } from '../features/i
 import { predictTurnaround, type TurnaroundArtifact } from '../turnaround/index.js';
 import type { BacktestCase } from './backtest.js';
 
+const PINBALL_DAYS = 'mean pinball (days)';
+
 /** Fewer unseen cases than this and a difference in pinball is noise: the rule will not decide. */
 export const MIN_CHALLENGE_CASES = 100;
 
@@ -14,6 +16,8 @@ export const MIN_CHALLENGE_CASES = 100;
  */
 export const challengeSchema = z.object({
   against: z.string(),
+  /** What was compared, lower being better: mean pinball for turnaround, Brier score or RUL MAE for maintenance. */
+  metric: z.string().default(PINBALL_DAYS),
   /** The active model's training window ended here; only later landmarks are compared. */
   unseenAfter: z.string(),
   cases: z.number().int(),
@@ -35,6 +39,7 @@ export function challengeActive(cases: readonly BacktestCase<LandmarkRow & { fac
   const mean = (report: ReturnType<typeof coverageReport>) => (unseen.length === 0 ? null : report.overall.pinball.mean);
   return {
     against: active.id,
+    metric: PINBALL_DAYS,
     unseenAfter: active.trainedTo.toISOString(),
     cases: unseen.length,
     candidate: mean(coverageReport(unseen.map((c) => c.scored))),
@@ -56,12 +61,12 @@ export interface PromotionDecision {
   reason: string;
 }
 
-const days = (x: number) => `${x.toFixed(3)} days`;
 
 /**
  * "A candidate is promoted only if its backtest beats the active model": with no active model it
  * is promoted; otherwise only if its mean pinball on the cases the active model never saw is lower
- * than the active model's on the same cases. A judgement made against another model than the one
+ * than the active model's on the same cases (for maintenance models: the Brier score of "fails within 7
+ * days", or the RUL MAE, on the held-out days after the active model's training window). A judgement made against another model than the one
  * active now, or on too few cases, decides nothing. `force` promotes anyway, saying what it overrode.
  */
 export function decidePromotion({ candidateId, activeId, challenge, force = false }: PromotionInput): PromotionDecision {
@@ -74,7 +79,7 @@ export function decidePromotion({ candidateId, activeId, challenge, force = fals
   if (challenge.cases < MIN_CHALLENGE_CASES || challenge.candidate === null || challenge.active === null) {
     return refuse(`its backtest has ${challenge.cases} cases after ${activeId}'s training window (${challenge.unseenAfter}), fewer than the ${MIN_CHALLENGE_CASES} the rule needs.`);
   }
-  const figures = `mean pinball ${days(challenge.candidate)} against ${activeId}'s ${days(challenge.active)} on the ${challenge.cases} backtest cases after ${challenge.unseenAfter}, which ${activeId} never saw`;
+  const figures = `${challenge.metric} ${challenge.candidate.toFixed(3)} against ${activeId}'s ${challenge.active.toFixed(3)} on the ${challenge.cases} held-out cases after ${challenge.unseenAfter}, which ${activeId} never saw`;
   if (challenge.candidate < challenge.active) return { promoted: true, reason: `${candidateId} is promoted over ${activeId}: ${figures}.` };
   return refuse(`it does not beat the active model: ${figures}.`);
 }
