@@ -41,8 +41,8 @@ interface Landmark {
   state: JourneyState;
   at: string;
   equipmentRisk?: number;
-  /** Index of the first event after the landmark. */
-  next: number;
+  /** The next entry to each target's stage after the landmark, if the history saw one by its end. */
+  next: Record<TargetName, string | null>;
 }
 
 /**
@@ -51,8 +51,9 @@ interface Landmark {
  * replayed, so it is exactly what the workflow would hold at that moment.
  */
 function landmarksOf(batch: SimulatedBatch, end: number): Landmark[] {
-  const events = batch.events.filter((e) => Date.parse(e.at) <= end);
-  const landmarks: Landmark[] = [];
+  const times = batch.events.map((e) => Date.parse(e.at));
+  const events = batch.events.filter((_, i) => times[i]! <= end);
+  const found: { state: JourneyState; at: string; equipmentRisk: number | undefined; next: number }[] = [];
   let state = initialState(batch.input, batch.enrolledAt);
   let equipmentRisk: number | undefined;
   for (let i = 0; i < events.length; ) {
@@ -64,19 +65,27 @@ function landmarksOf(batch: SimulatedBatch, end: number): Landmark[] {
       moved ||= e.type === 'stage-changed' || e.type === 'milestone-reached';
       if (e.type === 'equipment-risk-noted') equipmentRisk = e.risk.risk;
     }
-    if (moved && stillAhead(state, 'RECEIVED_AT_SITE')) landmarks.push({ batch, state, at, equipmentRisk, next: i });
+    if (moved && stillAhead(state, 'RECEIVED_AT_SITE')) found.push({ state, at, equipmentRisk, next: i });
   }
-  return landmarks;
+  if (found.length === 0) return [];
+  const entries = TARGETS.map((t) => nextEntries(batch.events, times, t.stage, end));
+  return found.map(({ next, ...l }) => ({
+    batch, ...l,
+    next: Object.fromEntries(TARGETS.map((t, k) => [t.name, entries[k]![next] ?? null])) as Record<TargetName, string | null>,
+  }));
 }
 
-/** The next entry to `stage` from event `from` on, if the history saw one. */
-function nextEntry(events: readonly JourneyEvent[], from: number, stage: Stage, end: number): string | null {
-  for (let i = from; i < events.length; i++) {
+/**
+ * For each event index, the next entry to `stage` from there on, if the history saw one by `end`:
+ * one pass from the back, so a batch's landmarks do not each scan its events again.
+ */
+function nextEntries(events: readonly JourneyEvent[], times: readonly number[], stage: Stage, end: number): (string | null)[] {
+  const next = new Array<string | null>(events.length + 1).fill(null);
+  for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
-    if (Date.parse(e.at) > end) return null;
-    if (e.type === 'stage-changed' && e.to === stage) return e.at;
+    next[i] = times[i]! > end ? null : e.type === 'stage-changed' && e.to === stage ? e.at : next[i + 1]!;
   }
-  return null;
+  return next;
 }
 
 /**
@@ -100,7 +109,7 @@ export function historyLandmarks(batches: readonly SimulatedBatch[], end: number
   return landmarks.map((l, i) => {
     const ahead = TARGETS.filter((t) => stillAhead(l.state, t.stage));
     const outcomeAt = Object.fromEntries(
-      TARGETS.map((t) => [t.name, ahead.includes(t) ? nextEntry(l.batch.events, l.next, t.stage, end) : null]),
+      TARGETS.map((t) => [t.name, ahead.includes(t) ? l.next[t.name] : null]),
     ) as Record<TargetName, string | null>;
     const { attributes } = l.batch;
     const context: LandmarkContext = {
