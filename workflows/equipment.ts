@@ -1,4 +1,4 @@
-import { condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { EquipmentActivities } from '../activities/equipment-types.js';
 import { DEFAULT_ASSESS_EVERY_MS, type EquipmentWorkflowInput } from './equipment-messages.js';
 import {
@@ -15,6 +15,7 @@ import {
 const DEFAULT_RISK_THRESHOLD = 0.7;
 /** Events handled before the run hands its state to a fresh one, keeping each history short. */
 const EVENTS_PER_RUN = 500;
+const SCHEDULED_ASSESSMENT_PATCH = 'equipment-scheduled-assessment';
 
 // A missed assessment is not worth wedging the unit for: a few quick tries, then the next one is due.
 const { assessEquipment } = proxyActivities<EquipmentActivities>({
@@ -74,7 +75,10 @@ export async function equipmentWorkflow(input: EquipmentWorkflowInput): Promise<
   });
 
   const runIsLong = () => state.eventsSeen >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested;
-  while (!runIsLong()) {
+  // Runs started before units assessed themselves replay without the timer; their next run has it.
+  const assesses = patched(SCHEDULED_ASSESSMENT_PATCH);
+  if (!assesses) await condition(runIsLong);
+  while (assesses && !runIsLong()) {
     if (await condition(runIsLong, Math.max(1, nextAssessmentAt - Date.now()))) break;
     const at = new Date(nextAssessmentAt).toISOString();
     // A worker that was away for days runs one assessment, not one per missed interval.
