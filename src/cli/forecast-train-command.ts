@@ -4,12 +4,12 @@ import type { Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl, type Database } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { TARGETS } from '../forecast/features/feature-list.js';
+import { LANDMARK_SOURCES } from '../forecast/training/landmark-source.js';
 import { stackPaths } from '../stack/paths.js';
 import { parseCommandOptions } from './command-options.js';
 import { configWithStack } from './stack-env.js';
 
 const TARGET_NAMES = TARGETS.map((t) => t.name) as [(typeof TARGETS)[number]['name'], ...(typeof TARGETS)[number]['name'][]];
-const SOURCES = ['simulated', 'real'] as const;
 
 export const targetOption = z.enum(TARGET_NAMES, { error: `the turnaround target, one of ${TARGET_NAMES.join(', ')}` });
 
@@ -17,7 +17,7 @@ export const targetOption = z.enum(TARGET_NAMES, { error: `the turnaround target
 export const trainingOptionsSchema = z
   .object({
     target: targetOption,
-    source: z.enum(SOURCES, { error: `where the landmarks come from, one of ${SOURCES.join(', ')}` }),
+    source: z.enum(LANDMARK_SOURCES, { error: `where the landmarks come from, one of ${LANDMARK_SOURCES.join(', ')}` }),
     seed: z.coerce.number({ error: 'a simulated history’s seed, a whole number' }).int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     until: z.iso
       .datetime({ offset: true, error: 'an ISO 8601 instant such as 2027-06-01T00:00:00Z: what training may know stops there' })

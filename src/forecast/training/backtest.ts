@@ -57,6 +57,11 @@ export async function runBacktest<R extends LandmarkRow>(rows: readonly R[], opt
   const cases: BacktestCase<R>[] = [];
   for (const [i, fold] of folds.entries()) {
     const split = foldSplit(rows, fold, target);
+    if (split.train.length === 0 || split.calibration.length === 0 || split.test.length === 0) {
+      throw new Error(
+        `Too few landmarks with a known ${target} outcome (${rows.length}) for a backtest of ${folds.length} folds: the fold from ${fold.origin} has ${split.train.length} to train, ${split.calibration.length} to calibrate and ${split.test.length} to test on, and needs some of each.`,
+      );
+    }
     const artifact = await fitTurnaround(newest(split.train, options.maxTrainRows), split.calibration, options);
     const scored = split.test.map((row) => {
       const group = turnaroundCell(row.productId, row.stage);

@@ -1,6 +1,5 @@
 import type { Database } from '../../db/client.js';
 import { timeSplit, cutsByShare } from '../conformal/index.js';
-import type { TargetName } from '../features/index.js';
 import { activeModel, NETWORK_SCOPE, registerCandidate, type ModelRow } from '../registry/index.js';
 import { fitTurnaround, type TurnaroundArtifact } from '../turnaround/index.js';
 import { backtestFigures, newest, runBacktest, type Backtest, type BacktestFigures, type FitOptions } from './backtest.js';
@@ -48,6 +47,7 @@ export async function trainCandidate(db: Database, options: TrainOptions): Promi
   const { target, scope = NETWORK_SCOPE, calibrationShare = 0.2 } = options;
   const { loaded, backtest } = await backtestFromDatabase(db, options);
   const active = await activeModel(db, target, scope);
+  // The registry holds what fitTurnaround made for a turnaround target.
   const challenge = active ? challengeActive(backtest.cases, { id: active.id, trainedTo: active.trainedTo, artifact: active.artifact as TurnaroundArtifact }) : null;
 
   options.progress?.('fitting the model on the whole window…');
@@ -64,7 +64,7 @@ export async function trainCandidate(db: Database, options: TrainOptions): Promi
     challenge,
   };
   const model = await registerCandidate(db, {
-    target: target satisfies TargetName, scope,
+    target, scope,
     trainedFrom: new Date(loaded.rows[0]!.at), trainedTo: loaded.until,
     features: [...loaded.spec.features], metrics, artifact,
   });
