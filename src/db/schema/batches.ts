@@ -138,7 +138,11 @@ export const forecasts = pgTable('forecasts', {
   p90: doublePrecision('p90').notNull(),
   details: jsonb('details'),
   createdAt: createdAt(),
-}, (t) => [index('forecasts_batch_idx').on(t.batchId, t.createdAt)]);
+}, (t) => [
+  index('forecasts_batch_idx').on(t.batchId, t.createdAt),
+  // Deleting a simulated seed's landmarks checks each against this key: an index makes it a lookup.
+  index('forecasts_landmark_idx').on(t.landmarkId),
+]);
 
 /**
  * Alerts for coordinators and schedulers (COI mismatch, excursion, escalation, at-risk booking,

@@ -1,0 +1,1 @@
+CREATE INDEX "forecasts_landmark_idx" ON "forecasts" USING btree ("landmark_id");
