@@ -72,7 +72,7 @@ describe('v2v forecast train | list | promote', () => {
     expect(challenge!.cases).toBeGreaterThan(100);
     expect(challenge!.candidate!).toBeGreaterThan(challenge!.active!);
     await expect(v2v('promote', weak)).rejects.toThrow(
-      `${weak} is not promoted: it does not beat the active model: mean pinball ${challenge!.candidate!.toFixed(3)} days against ${first}'s ${challenge!.active!.toFixed(3)} days`,
+      `${weak} is not promoted: it does not beat the active model: mean pinball (days) ${challenge!.candidate!.toFixed(3)} against ${first}'s ${challenge!.active!.toFixed(3)} on the ${challenge!.cases} held-out cases after ${halfway}`,
     );
     expect((await findModel(db, weak))?.state).toBe('candidate');
   });
