@@ -66,7 +66,8 @@ export function forecastActivities({ db }: ActivityDeps, { scope = NETWORK_SCOPE
         const earlier = await storedForecast(tx, key);
         if (earlier) return earlier;
 
-        const facts = landmarkFacts(state, await landmarkContext(tx, state, at.toISOString()));
+        // Stored and served in real hours, whatever the batch's clock: what a model trains on later.
+        const facts = inRealHours(landmarkFacts(state, await landmarkContext(tx, state, at.toISOString())), timeScale);
         const [landmark] = await tx
           .insert(landmarks)
           .values({ key, batchId, productId, stage: state.stage, at, facts, ahead: ahead.map((t) => t.name) })
@@ -106,15 +107,19 @@ export function forecastActivities({ db }: ActivityDeps, { scope = NETWORK_SCOPE
   };
 }
 
-/** The features a model reads are in real hours; a compressed clock's hours are scaled back first. */
+/** The facts that are durations: a compressed clock's hours are scaled back to real hours. */
 const HOUR_FACTS = ['hours_in_stage', 'hours_since_collection', 'hours_since_enrolment'] as const satisfies readonly (keyof LandmarkFacts)[];
 
-/** A model's calibrated days from the landmark, on the batch's clock (real days divided by its time scale). */
-function fromModel(artifact: TurnaroundArtifact, state: JourneyState, facts: LandmarkFacts) {
-  const { timeScale, productId } = state.input;
+function inRealHours(facts: LandmarkFacts, timeScale: number): LandmarkFacts {
   const real = { ...facts };
   for (const name of HOUR_FACTS) real[name] = facts[name] === null ? null : facts[name] * timeScale;
-  const days = predictTurnaround(artifact, encodeFacts(artifact.spec, real), turnaroundCell(productId, state.stage));
+  return real;
+}
+
+/** A model's calibrated days from the landmark (facts in real hours), on the batch's clock (real days divided by its time scale). */
+function fromModel(artifact: TurnaroundArtifact, state: JourneyState, facts: LandmarkFacts) {
+  const { timeScale, productId } = state.input;
+  const days = predictTurnaround(artifact, encodeFacts(artifact.spec, facts), turnaroundCell(productId, state.stage));
   const ms = (d: number) => (d * DAY_MS) / timeScale;
   return { p10Ms: ms(days.p10), p50Ms: ms(days.p50), p90Ms: ms(days.p90) };
 }
