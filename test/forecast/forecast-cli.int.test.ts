@@ -91,4 +91,14 @@ describe('v2v forecast train | list | promote', () => {
     expect(await v2v('promote', refused, '--force')).toMatch(new RegExp(`${refused} is promoted by --force over ${beats ? next : first}, although .* is retired\\.$`));
     expect((await findModel(db, refused))?.state).toBe('active');
   });
+
+  it('trains both maintenance models of an equipment kind from the same history, and promotes them where none is active', async () => {
+    const output = await v2v('train', '--target', 'equipment_failure_7d', '--kind', 'bioreactor', '--seed', String(SEED), '--scope', scope, '--rounds', '20');
+    const ids = [...output.matchAll(/^(equipment_\S+): candidate/gm)].map((m) => m[1]!);
+    expect(ids).toEqual([`equipment_failure_7d:${scope}:v1`, `equipment_rul:${scope}:v1`]);
+    expect(output).toMatch(/PR-AUC [\d.]+/);
+    for (const id of ids) expect(await v2v('promote', id)).toMatch(/no model is active/);
+    expect((await findModel(db, ids[0]!))?.state).toBe('active');
+    await expect(v2v('train', '--target', 'equipment_rul', '--seed', String(SEED))).rejects.toThrow(/--kind: an equipment target needs --kind/);
+  });
 });

@@ -1,6 +1,6 @@
 export { backtestFigures, runBacktest, type Backtest, type BacktestCase, type BacktestFigures, type BacktestOptions, type FoldReport } from './backtest.js';
 export { foldSplit, rollingOrigins, type Fold, type FoldOptions } from './folds.js';
-export { LANDMARK_SOURCES, loadLandmarkRows, type LandmarkQuery, type LandmarkSource, type LoadedLandmarks, type TrainingRow } from './landmark-source.js';
+export { loadLandmarkRows, type LandmarkQuery, type LandmarkSource, type LoadedLandmarks, type TrainingRow } from './landmark-source.js';
 export { promoteIfBetter } from './promote.js';
 export { challengeActive, decidePromotion, MIN_CHALLENGE_CASES, type Challenge, type PromotionDecision } from './promotion-rule.js';
 export { backtestFromDatabase, trainCandidate, type CandidateMetrics, type TrainOptions } from './train-candidate.js';

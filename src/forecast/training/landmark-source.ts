@@ -4,11 +4,10 @@ import type { Database } from '../../db/client.js';
 import { batches, batchStageHistory, landmarks } from '../../db/schema/index.js';
 import { DAY_MS } from '../../domain/profile.js';
 import { STAGES } from '../../domain/stages.js';
+import type { TrainingSource } from '../retrain/training-source.js';
 import { featureSpec, landmarkFactsSchema, encodeFacts, TARGETS, type FeatureSpec, type LandmarkFacts, type LandmarkRow, type TargetName } from '../features/index.js';
 
-/** Where training rows come from: the twin's histories, or the network's own batches. */
-export const LANDMARK_SOURCES = ['simulated', 'real'] as const;
-export type LandmarkSource = (typeof LANDMARK_SOURCES)[number];
+export type LandmarkSource = TrainingSource;
 
 export interface LandmarkQuery {
   target: TargetName;
@@ -36,8 +35,15 @@ export interface LoadedLandmarks {
 
 const stageSchema = z.enum(STAGES);
 
+/**
+ * Real batches count only on the real clock: a demo's batch (V2V_TIME_SCALE above 1) lived its days
+ * in minutes, so its outcomes are no lesson about days.
+ */
 function sourceOf(table: typeof batches | typeof landmarks, query: LandmarkQuery): SQL | undefined {
-  if (query.source === 'real') return eq(table.simulated, false);
+  if (query.source === 'real') {
+    const onRealClock = table === batches ? eq(batches.timeScale, 1) : sql`${landmarks.batchId} in (select id from batches where time_scale = 1)`;
+    return and(eq(table.simulated, false), onRealClock);
+  }
   return and(eq(table.simulated, true), query.seed === undefined ? undefined : eq(table.simulationSeed, query.seed));
 }
 
