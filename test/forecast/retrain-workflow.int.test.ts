@@ -1,4 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrainActivities } from '../../activities/retrain.js';
@@ -11,6 +10,7 @@ import { clearSeed, runHistory } from '../../src/sim/history/run-history.js';
 import { repoRoot, stackPaths } from '../../src/stack/paths.js';
 import { workflowsPath } from '../../src/worker/run-worker.js';
 import { stackConfig, unique } from '../setup/services.js';
+import { useTemporalClient } from '../setup/temporal-client.js';
 
 // This file's twin history; its models go under a scope of its own, so no other test's active model is met.
 const SEED = 881_301;
@@ -19,16 +19,12 @@ const { db, pool } = createDatabase(config.DATABASE_URL!, { max: 4 });
 const scope = unique('retrain');
 const taskQueue = unique('retrain');
 const jobs = [{ kind: 'turnaround', target: 'release_days' }, { kind: 'maintenance', equipmentKind: 'bioreactor' }] as const;
-let connection: Connection;
-let client: Client;
+const temporal = useTemporalClient();
 
 beforeAll(async () => {
   await runHistory(pool, { scenarioFile: `${repoRoot}/scenarios/baseline.json`, batches: 600, seed: SEED });
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
-  client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }, 120_000);
 afterAll(async () => {
-  await connection?.close();
   await clearSeed(pool, SEED);
   await pool.end();
 });
@@ -42,7 +38,7 @@ describe('the weekly retraining workflow, on a real worker', () => {
       activities: retrainActivities({ db, python: async () => python }),
     });
     const run = (week: number) =>
-      client.workflow.execute('retrainForecastsWorkflow', { taskQueue, workflowId: `${taskQueue}-week-${week}`, args: [{ source: 'simulated', seed: SEED, scope, jobs }] }) as Promise<RetrainOutcome[]>;
+      temporal.client.workflow.execute('retrainForecastsWorkflow', { taskQueue, workflowId: `${taskQueue}-week-${week}`, args: [{ source: 'simulated', seed: SEED, scope, jobs }] }) as Promise<RetrainOutcome[]>;
     try {
       const [first, second] = await worker.runUntil(async () => [await run(1), await run(2)]);
 

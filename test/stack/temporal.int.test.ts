@@ -1,19 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stackConfig, unique } from '../setup/services.js';
+import { useTemporalClient } from '../setup/temporal-client.js';
 
 describe('Temporal dev server from the stack', () => {
   const config = stackConfig();
-  let connection: Connection;
-  let client: Client;
-
-  beforeAll(async () => {
-    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
-    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  });
-  afterAll(() => connection?.close());
+  const temporal = useTemporalClient();
 
   it('runs a workflow on a real worker and lists it', async () => {
     const taskQueue = unique('smoke');
@@ -25,7 +18,7 @@ describe('Temporal dev server from the stack', () => {
       taskQueue,
       workflowsPath: fileURLToPath(new URL('../fixtures/smoke-workflows.ts', import.meta.url)),
     });
-    const result = await worker.runUntil(client.workflow.execute('greet', { taskQueue, workflowId, args: ['V2V'] }));
+    const result = await worker.runUntil(temporal.client.workflow.execute('greet', { taskQueue, workflowId, args: ['V2V'] }));
     await workerConnection.close();
     expect(result).toMatch(/^hello, V2V \(run [0-9a-f-]+\)$/);
 
@@ -33,7 +26,7 @@ describe('Temporal dev server from the stack', () => {
     let listed: string[] = [];
     for (let attempt = 0; attempt < 50 && !listed.includes(workflowId); attempt++) {
       listed = [];
-      for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) listed.push(wf.workflowId);
+      for await (const wf of temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) listed.push(wf.workflowId);
       if (!listed.includes(workflowId)) await new Promise((r) => setTimeout(r, 200));
     }
     expect(listed).toEqual([workflowId]);
