@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { equipment, equipmentAssessments, maintenanceTickets } from '../../src/db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { equipment, equipmentAssessments, maintenanceEvents, maintenanceTickets } from '../../src/db/schema/index.js';
 import { unique } from '../setup/services.js';
 import { stackApp } from './stack-app.js';
 
@@ -81,5 +82,32 @@ describe('GET /v1/equipment/{id}', () => {
   it('is in the OpenAPI document', async () => {
     const paths = (await get('/openapi.json')).json().paths;
     expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/equipment', '/v1/equipment/{id}']));
+  });
+});
+
+describe('POST /v1/equipment/{id}/service', () => {
+  const post = (id: string, payload: unknown) => app.inject({ method: 'POST', url: `/v1/equipment/${id}/service`, payload: payload as object });
+
+  it('records the service and closes the open ticket, so the unit shows none; a second service closes nothing', async () => {
+    const unit = unique('bioreactor');
+    await db.insert(equipment).values({ id: unit, siteId: ids.facility, kind: 'bioreactor', line: 'line-2' });
+    const [open] = await db
+      .insert(maintenanceTickets)
+      .values({ key: `${unit}:ticket`, equipmentId: unit, reason: 'risk', failureProbability7d: 0.8, openedAt: new Date('2026-06-03T00:00:00Z') })
+      .returning();
+    const res = await post(unit, { at: '2026-06-04T08:00:00Z' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ equipmentId: unit, servicedAt: '2026-06-04T08:00:00.000Z', closedTicket: { ticketId: open!.id, state: 'closed', closedAt: '2026-06-04T08:00:00.000Z' } });
+    expect((await get(`/v1/equipment/${unit}`)).json()).toMatchObject({ openTicket: null, maintenanceState: 'in_service' });
+    const services = await db.select().from(maintenanceEvents).where(eq(maintenanceEvents.equipmentId, unit));
+    expect(services.map((s) => [s.kind, s.at.toISOString()])).toEqual([['service', '2026-06-04T08:00:00.000Z']]);
+    expect((await post(unit, {})).json()).toMatchObject({ closedTicket: null });
+  });
+
+  it('refuses a bad instant naming the field, and an unknown unit with 404', async () => {
+    const bad = await post(quiet, { at: 'yesterday' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('at');
+    expect((await post(unique('nothing'), {})).statusCode).toBe(404);
   });
 });

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { equipment, equipmentAssessments, maintenanceTickets } from '../../db/schema/index.js';
+import { equipment, equipmentAssessments, maintenanceEvents, maintenanceTickets } from '../../db/schema/index.js';
 import type { AssessmentMethod } from '../../forecast/maintenance/assess-unit.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { errorBodySchema, notFound } from '../errors.js';
-import { equipmentDetailQuery, equipmentDetailSchema, equipmentIdParams, equipmentListSchema, listEquipmentQuery } from '../schemas/equipment.js';
+import { equipmentDetailQuery, equipmentDetailSchema, equipmentIdParams, equipmentListSchema, listEquipmentQuery, serviceBodySchema, serviceResultSchema } from '../schemas/equipment.js';
 
 type Unit = typeof equipment.$inferSelect;
 type Assessment = typeof equipmentAssessments.$inferSelect;
@@ -67,6 +67,40 @@ const equipmentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
         })),
         tickets: tickets.map(ticket),
       };
+    },
+  );
+
+  /**
+   * A service done on a unit: recorded as a maintenance event (the next assessment counts days and runs
+   * from it), and the open ticket, if any, closed with it, in one transaction, so the unit's line takes
+   * new manufacturing slots again. Who serviced it joins the record with access control (issue 10).
+   */
+  app.post(
+    '/v1/equipment/:id/service',
+    {
+      schema: {
+        tags: ['equipment'],
+        summary: 'Record a service of the unit; closes its open maintenance ticket',
+        params: equipmentIdParams,
+        body: serviceBodySchema,
+        response: { 200: serviceResultSchema, 400: errorBodySchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const at = request.body.at ? new Date(request.body.at) : new Date();
+      return deps.db.transaction(async (tx) => {
+        const [unit] = await tx.select({ id: equipment.id }).from(equipment).where(and(eq(equipment.id, id), eq(equipment.simulated, false))).for('update');
+        if (!unit) throw notFound(`No equipment "${id}".`);
+        await tx.insert(maintenanceEvents).values({ equipmentId: id, kind: 'service', at }).onConflictDoNothing();
+        await tx.update(equipment).set({ maintenanceState: 'in_service' }).where(eq(equipment.id, id));
+        const [closed] = await tx
+          .update(maintenanceTickets)
+          .set({ state: 'closed', closedAt: at })
+          .where(and(eq(maintenanceTickets.equipmentId, id), eq(maintenanceTickets.state, 'open')))
+          .returning();
+        return { equipmentId: id, servicedAt: at.toISOString(), closedTicket: closed ? ticket(closed) : null };
+      });
     },
   );
 };

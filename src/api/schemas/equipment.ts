@@ -67,3 +67,17 @@ export const listEquipmentQuery = z.object({
 
 export const equipmentDetailQuery = z.object({ simulated: simulatedFlag });
 export const equipmentIdParams = z.object({ id: z.string().min(1).max(128) });
+
+export const serviceBodySchema = z
+  .object({
+    at: z.iso.datetime({ offset: true, error: 'an ISO 8601 instant with its offset, such as 2027-03-14T09:30:00Z' }).optional().describe('When the service was done; now if left out.'),
+  })
+  .meta({ id: 'EquipmentService' });
+
+export const serviceResultSchema = z
+  .object({
+    equipmentId: z.string(),
+    servicedAt: instant,
+    closedTicket: ticketSchema.nullable().describe('The ticket the service closed, if one was open: the unit’s line takes new slots again.'),
+  })
+  .meta({ id: 'EquipmentServiced' });
