@@ -3,6 +3,6 @@ export * from './types.js';
 export { decide } from './decide.js';
 export { evolve, initialState } from './evolve.js';
 export { awaiting, escalationDue, humanStepKey, isEnded, nextDeadline, unassessedBlocking } from './awaiting.js';
-export { BOOKABLE_STAGES, FORECAST_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays } from './journey.js';
+export { BOOKABLE_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays } from './journey.js';
 export { compensation } from './compensation.js';
 export { custodyRecordOf, SCHEDULER_ACTOR, SYSTEM_ACTOR, type CustodyContent } from './custody.js';

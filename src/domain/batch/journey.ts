@@ -34,11 +34,6 @@ export const MANUFACTURING_STEPS = [
 /** An infusion can be booked once the product is released (it travels while the patient has LD). */
 export const BOOKABLE_STAGES: readonly Stage[] = ['RELEASED', 'RETURN_TRANSIT', 'RECEIVED_AT_SITE', 'INFUSION_SCHEDULED'];
 
-/** Stages entered before release, where a fresh turnaround forecast is worth making. */
-export const FORECAST_STAGES: ReadonlySet<Stage> = new Set<Stage>([
-  'APHERESIS_SCHEDULED', 'COLLECTED', 'OUTBOUND_TRANSIT', 'RECEIVED_AT_FACILITY', 'MANUFACTURING', 'QC_TESTING', 'AWAITING_QA_RELEASE',
-]);
-
 /** A human step overdue is escalated this many times, then left to wait. */
 export const MAX_ESCALATIONS = 3;
 /** A full facility is asked again after this many (simulated) hours. */
