@@ -25,7 +25,7 @@ const dirs = (paths: StackPaths) => {
   return { lib: path.join(home, 'lib'), data: path.join(home, 'data'), properties: path.join(home, 'server.properties') };
 };
 
-const localBrokers = (ctx: StackContext) => `127.0.0.1:${ctx.config.V2V_KAFKA_PORT}`;
+export const localBrokers = (ctx: Pick<StackContext, 'config'>) => `127.0.0.1:${ctx.config.V2V_KAFKA_PORT}`;
 
 /**
  * One metadata round trip proves the broker accepts clients. With `groups`, also waits for the group

@@ -11,7 +11,7 @@ const USER = 'v2v';
 const PASSWORD = 'v2v';
 const DATABASE = 'v2v';
 
-const localUrl = (ctx: StackContext) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${ctx.config.V2V_PG_PORT}/${DATABASE}`;
+export const localUrl = (ctx: Pick<StackContext, 'config'>) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${ctx.config.V2V_PG_PORT}/${DATABASE}`;
 const dataDir = (ctx: StackContext) => path.join(ctx.paths.root, 'pg', 'data');
 
 async function answers(url: string, timeoutMs = 2_000) {

@@ -1,15 +1,29 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { kafka } from './kafka.js';
+import { kafka, localBrokers } from './kafka.js';
 import { stackPaths } from './paths.js';
-import { postgres } from './postgres.js';
+import { localUrl, postgres } from './postgres.js';
 import type { ServiceStatus, StackContext, StackService } from './service.js';
-import { temporal } from './temporal.js';
+import { localAddress, temporal } from './temporal.js';
 
 const services: StackService[] = [postgres, kafka, temporal];
 
 export function stackContext(config: Config, progress: (m: string) => void = (m) => console.error(m)): StackContext {
-  return { config, paths: stackPaths(config), progress };
+  return { config: withoutOwnAddresses(config), paths: stackPaths(config), progress };
+}
+
+/**
+ * After `eval "$(npx v2v stack env)"` the shell names the stack's own services; they are still this
+ * stack's to start and stop, not services "given by the environment". An address counts as given only
+ * when it is not the one this stack serves that service on.
+ */
+export function withoutOwnAddresses(config: Config): Config {
+  const own = { DATABASE_URL: localUrl({ config }), KAFKA_BROKERS: localBrokers({ config }), TEMPORAL_ADDRESS: localAddress({ config }) };
+  const mine = (Object.keys(own) as (keyof typeof own)[]).filter((k) => config[k] === own[k]);
+  if (mine.length === 0) return config;
+  const copy = { ...config };
+  for (const k of mine) delete copy[k];
+  return copy;
 }
 
 /** Starts what is missing, in parallel (downloads overlap), and writes .stack/env. Idempotent. */

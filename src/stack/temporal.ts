@@ -29,7 +29,7 @@ const dirs = (paths: StackPaths) => {
   return { home, py: path.join(home, 'py'), wrapper: path.join(home, 'test-server'), db: path.join(home, 'dev.db') };
 };
 
-const localAddress = (ctx: StackContext) => `127.0.0.1:${ctx.config.V2V_TEMPORAL_PORT}`;
+export const localAddress = (ctx: Pick<StackContext, 'config'>) => `127.0.0.1:${ctx.config.V2V_TEMPORAL_PORT}`;
 
 function findExecutable(root: string, name: string): string {
   for (const candidate of [path.join(root, 'bin', name), path.join(root, name)]) {

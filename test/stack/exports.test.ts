@@ -27,3 +27,16 @@ describe('stack env file', () => {
     ]);
   });
 });
+
+describe('addresses in the environment', () => {
+  it('counts the stack’s own exported addresses as its own, and any other as given by the environment', () => {
+    const own = loadConfig({ DATABASE_URL: 'postgres://v2v:v2v@127.0.0.1:54329/v2v', KAFKA_BROKERS: '127.0.0.1:19092', TEMPORAL_ADDRESS: '127.0.0.1:17233' });
+    expect(stackContext(own).config).not.toHaveProperty('DATABASE_URL');
+    expect(stackContext(own).config).not.toHaveProperty('KAFKA_BROKERS');
+    expect(stackContext(own).config).not.toHaveProperty('TEMPORAL_ADDRESS');
+
+    const elsewhere = loadConfig({ DATABASE_URL: 'postgres://v2v:v2v@db.internal:5432/v2v', KAFKA_BROKERS: '127.0.0.1:19092', V2V_KAFKA_PORT: '29092', TEMPORAL_ADDRESS: '127.0.0.1:17233' });
+    expect(stackContext(elsewhere).config).toMatchObject({ DATABASE_URL: 'postgres://v2v:v2v@db.internal:5432/v2v', KAFKA_BROKERS: '127.0.0.1:19092' });
+    expect(stackContext(elsewhere).config).not.toHaveProperty('TEMPORAL_ADDRESS');
+  });
+});
