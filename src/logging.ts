@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { DefaultLogger, IllegalStateError, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import type { Config } from './config.js';
@@ -10,16 +11,28 @@ export type { Logger };
  */
 const REDACTED_PATHS = ['patientRef', '*.patientRef', '*.*.patientRef', 'patient_ref', '*.patient_ref', '*.*.patient_ref'];
 
-/** One JSON logger per process; `name` says which process (api, worker, ingest, cli) wrote a line. */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string): Logger {
-  return pino({
+/**
+ * One JSON logger per process; `name` says which process (api, worker, ingest, cli) wrote a line.
+ * To stdout by default, or appended to `file` (a console meant for people keeps its lines readable).
+ */
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string, file?: string): Logger {
+  const options = {
     name,
     level: config.LOG_LEVEL,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Log collectors key on readable times; epoch milliseconds are pino's default.
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  // Synchronous to the file: a command stopped by Ctrl-C keeps its last lines.
+  return file ? pino(options, pino.destination({ dest: file, mkdir: true, sync: true })) : pino(options);
 }
+
+/**
+ * Where a command that talks to people writes its JSON log: a file under the stack's logs when a
+ * person watches the console (a TTY), the console itself when a program reads it.
+ */
+export const peopleFirstLogFile = (isTTY: boolean | undefined, logsDir: string, name: string): string | undefined =>
+  isTTY ? path.join(logsDir, `${name}.log`) : undefined;
 
 const TEMPORAL_TO_PINO: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Config } from '../config.js';
 import { requireDatabaseUrl } from '../db/client.js';
 import { prepareDatabase } from './migrate-command.js';
-import { createLogger } from '../logging.js';
+import { createLogger, peopleFirstLogFile } from '../logging.js';
 import { formatTable, stackContext, stackUp } from '../stack/stack.js';
 import { BASELINE_SCENARIO } from './simulate-live-command.js';
 import { configWithStack } from './stack-env.js';
@@ -25,10 +25,11 @@ export function demoCommand(config: () => Config): Command {
       const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const };
       await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
       const { liveSession } = await import('../sim/live/live-session.js');
-      console.log('');
+      const logFile = peopleFirstLogFile(process.stdout.isTTY, ctx.paths.logs, 'demo');
+      console.log(logFile ? `\nlog (JSON, warnings and errors of the worker, ingest and API): ${logFile}\n` : '');
       await liveSession(
         resolved,
-        createLogger(resolved, 'demo'),
+        createLogger(resolved, 'demo', logFile),
         // The baseline scenario's pace; its random excursions are left out so that the demo tells one story.
         { ...DEMO, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: [{ kind: 'transit-excursion', patient: 2, leg: 'outbound', afterHours: 2, minutes: 20 }] },
         (line) => console.log(line),

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { requireDatabaseUrl } from '../db/client.js';
-import { createLogger } from '../logging.js';
+import { createLogger, peopleFirstLogFile } from '../logging.js';
+import { stackPaths } from '../stack/paths.js';
 import { prepareDatabase } from './migrate-command.js';
 import { configWithStack } from './stack-env.js';
 
@@ -58,6 +59,8 @@ with V2V_TIME_SCALE equal to --time-scale for the worker and API and to --sensor
       const incidents = options.incidents ? await loadIncidents(options.incidents) : [];
       if (!options.external) await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
       const { scenario, ...rest } = options;
-      await liveSession(resolved, createLogger(resolved, 'live'), { ...rest, incidents, ...(scenario ? { scenario } : {}) }, (line) => console.log(line));
+      const logFile = peopleFirstLogFile(process.stdout.isTTY, stackPaths(resolved).logs, 'live');
+      if (logFile) console.log(`log (JSON): ${logFile}`);
+      await liveSession(resolved, createLogger(resolved, 'live', logFile), { ...rest, incidents, ...(scenario ? { scenario } : {}) }, (line) => console.log(line));
     });
 }
