@@ -1,5 +1,5 @@
 import type { JourneyState } from '../src/domain/batch/index.js';
-import { stillAhead, TARGETS } from '../src/forecast/features/index.js';
+import { targetsAhead } from '../src/forecast/features/index.js';
 import type { Forecast, ForecastBand } from '../workflows/messages.js';
 import type { Target } from './forecast-baseline.js';
 import type { BookingJudgement } from './forecast-risk.js';
@@ -15,15 +15,12 @@ export interface TargetQuantiles {
   p90Ms: number;
 }
 
-/** A batch has one landmark per instant (every event of one decision shares it): a retry finds it again. */
-export const landmarkKey = (batchId: string, at: Date) => `${batchId}:landmark:${at.toISOString()}`;
-
 /**
  * The targets still ahead at a landmark. A landmark is a moment with infusion-ready still ahead
  * (the definition `landmarkRows` trains on); anything else is refused rather than forecast.
  */
-export function targetsAhead(state: JourneyState): Target[] {
-  const ahead = TARGETS.filter((t) => stillAhead(state, t.stage));
+export function forecastTargets(state: JourneyState): Target[] {
+  const ahead = targetsAhead(state);
   if (!ahead.some((t) => t.name === 'infusion_ready_days')) {
     throw invalidInput(`Batch ${state.input.batchId} is ${state.stage}: it has no landmark left to forecast from.`);
   }

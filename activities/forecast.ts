@@ -2,14 +2,14 @@ import { and, eq } from 'drizzle-orm';
 import { forecasts, landmarks, models } from '../src/db/schema/index.js';
 import type { JourneyState } from '../src/domain/batch/index.js';
 import { DAY_MS, HOUR_MS } from '../src/domain/profile.js';
-import { encodeFacts, landmarkFacts, type LandmarkFacts } from '../src/forecast/features/index.js';
+import { encodeFacts, landmarkFacts, landmarkKey, type LandmarkFacts } from '../src/forecast/features/index.js';
 import { findModel, NETWORK_SCOPE } from '../src/forecast/registry/index.js';
 import { predictTurnaround, turnaroundCell, type TurnaroundArtifact } from '../src/forecast/turnaround/index.js';
 import type { Forecast } from '../workflows/messages.js';
 import { baselineQuantiles, type Target } from './forecast-baseline.js';
 import { landmarkContext } from './forecast-context.js';
 import { judgeBooking } from './forecast-risk.js';
-import { forecastOf, landmarkKey, stageEnteredAt, targetsAhead, type TargetQuantiles } from './forecast-shape.js';
+import { forecastOf, forecastTargets, stageEnteredAt, type TargetQuantiles } from './forecast-shape.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { lockBatch, parseInstant, requireTimeScale } from './failures.js';
 import type { BatchActivities } from './types.js';
@@ -57,7 +57,7 @@ export function forecastActivities({ db }: ActivityDeps, { scope = NETWORK_SCOPE
       const at = parseInstant(atIso, 'at');
       const { batchId, productId, timeScale } = state.input;
       requireTimeScale(timeScale);
-      const ahead = targetsAhead(state);
+      const ahead = forecastTargets(state);
       const key = landmarkKey(batchId, at);
       const servedModels = await Promise.all(ahead.map(served));
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
 import { custodyContent } from '../../activities/custody.js';
 import { baselineFromSamples } from '../../activities/forecast-baseline.js';
-import { forecastOf, landmarkKey, stageEnteredAt, targetsAhead } from '../../activities/forecast-shape.js';
+import { forecastOf, forecastTargets, stageEnteredAt } from '../../activities/forecast-shape.js';
+import { landmarkKey } from '../../src/forecast/features/index.js';
 import type { BatchActivities, CustodyRecordInput, StageChangeInput } from '../../activities/types.js';
 import type { infusionBookings, manufacturingSlots, shipments as shipmentRows, sites as siteRows } from '../../src/db/schema/index.js';
 import { REFERENCE_SITES } from '../../src/db/seed.js';
@@ -159,7 +160,7 @@ export function inMemoryActivities(
     async forecastTurnaround({ state, at }) {
       const when = parseInstant(at, 'at');
       requireTimeScale(state.input.timeScale);
-      const ahead = targetsAhead(state);
+      const ahead = forecastTargets(state);
       const key = landmarkKey(state.input.batchId, when);
       const earlier = forecasts.get(key);
       if (earlier) return earlier;

@@ -36,6 +36,12 @@ export function stillAhead(state: JourneyState, target: Stage): boolean {
   return JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) < JOURNEY.indexOf(target as (typeof JOURNEY)[number]);
 }
 
+/** A batch has one landmark per instant (every event of one decision shares it): the landmarks table's key. */
+export const landmarkKey = (batchId: string, at: Date | string) => `${batchId}:landmark:${new Date(at).toISOString()}`;
+
+/** The targets a batch has still to reach at a landmark: the only ones it can be labelled with or forecast for. */
+export const targetsAhead = (state: JourneyState) => TARGETS.filter((t) => stillAhead(state, t.stage));
+
 interface Landmark {
   batch: SimulatedBatch;
   state: JourneyState;
@@ -107,7 +113,7 @@ export function historyLandmarks(batches: readonly SimulatedBatch[], end: number
   const landmarks = batches.flatMap((b) => landmarksOf(b, end));
   const queues = queueLoads(batches, landmarks.map((l) => ({ batchId: l.batch.input.batchId, facilityId: l.batch.input.facilityId, at: Date.parse(l.at) })), end);
   return landmarks.map((l, i) => {
-    const ahead = TARGETS.filter((t) => stillAhead(l.state, t.stage));
+    const ahead = targetsAhead(l.state);
     const outcomeAt = Object.fromEntries(
       TARGETS.map((t) => [t.name, ahead.includes(t) ? l.next[t.name] : null]),
     ) as Record<TargetName, string | null>;

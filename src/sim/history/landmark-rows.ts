@@ -1,5 +1,5 @@
 import type { landmarks } from '../../db/schema/index.js';
-import { historyLandmarks } from '../../forecast/features/index.js';
+import { historyLandmarks, landmarkKey } from '../../forecast/features/index.js';
 import type { SimulatedBatch, SimulationResult } from '../records.js';
 import type { SimulatedIds } from './simulated-ids.js';
 
@@ -17,7 +17,7 @@ export function landmarkRowsByBatch(result: SimulationResult, ids: SimulatedIds)
     const batchId = ids.batch(l.batch.input.batchId);
     const at = new Date(l.at);
     const row: LandmarkInsert = {
-      key: `${batchId}@${l.at}`, batchId, productId: l.batch.input.productId, stage: l.stage, at,
+      key: landmarkKey(batchId, l.at), batchId, productId: l.batch.input.productId, stage: l.stage, at,
       facts: l.facts, ahead: l.ahead, simulationSeed: ids.seed, createdAt: at,
     };
     const rows = byBatch.get(l.batch);
