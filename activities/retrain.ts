@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Database } from '../src/db/client.js';
 import { trainMaintenanceCandidates } from '../src/forecast/maintenance/index.js';
-import { promoteIfBetter, trainCandidate } from '../src/forecast/training/index.js';
+import { NothingToTrainError, promoteIfBetter, trainCandidate } from '../src/forecast/training/index.js';
 import type { RetrainActivities, RetrainJob, RetrainOutcome } from './retrain-types.js';
 
 export interface RetrainDeps {
@@ -12,9 +12,6 @@ export interface RetrainDeps {
 }
 
 const HEARTBEAT_MS = 10_000;
-
-/** A history with no outcome to learn from is not a failure of the retraining: there is nothing to train yet. */
-const NOTHING_TO_TRAIN = /to train on/;
 
 /**
  * One job of the weekly retraining: train the candidate(s) from PostgreSQL, then promote each only
@@ -37,9 +34,10 @@ export function retrainActivities({ db, python, log }: RetrainDeps): RetrainActi
         log?.('forecast retraining job done', { ...outcome });
         return outcome;
       } catch (err) {
-        if (!NOTHING_TO_TRAIN.test((err as Error).message)) throw err;
-        log?.('forecast retraining job skipped', { job, reason: (err as Error).message });
-        return { job, candidates: [], promoted: [], reasons: [(err as Error).message] };
+        // A history with too few outcomes to learn from is not a failure: there is nothing to train yet.
+        if (!(err instanceof NothingToTrainError)) throw err;
+        log?.('forecast retraining job skipped', { job, reason: err.message });
+        return { job, candidates: [], promoted: [], reasons: [err.message] };
       } finally {
         clearInterval(beat);
       }

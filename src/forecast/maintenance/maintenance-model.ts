@@ -6,6 +6,7 @@ import { averagePrecision, bestF1Threshold, precisionRecallAt } from './ranking-
 import { scoredRows } from './threshold-rule.js';
 import { splitByDay } from './time-split.js';
 import type { MaintenanceRow } from './training-rows.js';
+import { NothingToTrainError } from '../training/nothing-to-train.js';
 
 /** What the registry stores for the "fails within 7 days" model: the dump and its operating threshold. */
 export interface FailureArtifact {
@@ -63,7 +64,7 @@ export async function fitMaintenanceModels(train: readonly MaintenanceRow[], pyt
   const spec = (objective: TrainerSpec['objective']): TrainerSpec => ({ objective, label: 'label', features, numBoostRound: options.rounds ?? ROUNDS, params: PARAMS });
   const failureRows = matrix(fit, (r) => r.labels.failsWithin7Days);
   const rulRows = matrix(fit, (r) => r.labels.rulDays);
-  if (failureRows.rows.length === 0 || rulRows.rows.length === 0) throw new Error('Too little labelled equipment history to train on: no unit-day with a known outcome.');
+  if (failureRows.rows.length === 0 || rulRows.rows.length === 0) throw new NothingToTrainError('Too little labelled equipment history to train on: no unit-day with a known outcome.');
   const [failure, rul] = await Promise.all([trainLightGbm(python, failureRows, spec('binary')), trainLightGbm(python, rulRows, spec('regression'))]);
 
   const booster = loadBooster(failure.dump);

@@ -8,6 +8,7 @@ import { fitMaintenanceModels, loadMaintenanceModels, measureMaintenanceModels, 
 import { evaluateThresholdRule, fitThresholdRule } from './threshold-rule.js';
 import { splitByDay } from './time-split.js';
 import { maintenanceRows } from './training-rows.js';
+import { NothingToTrainError } from '../training/nothing-to-train.js';
 
 export interface TrainMaintenanceOptions {
   /** One pair of models per equipment kind. */
@@ -39,7 +40,7 @@ export async function trainMaintenanceCandidates(db: Database, python: string, o
   const { kind, source, seed, until, scope = kind, testShare = 0.3 } = options;
   const records = await loadEquipmentRecords(db, { source, kind, ...(seed === undefined ? {} : { seed }), ...(until ? { until } : {}) });
   const rows = maintenanceRows(records);
-  if (rows.length === 0) throw new Error(`No ${source} ${kind} telemetry to train on${seed === undefined ? '' : ` (seed ${seed})`}.`);
+  if (rows.length === 0) throw new NothingToTrainError(`No ${source} ${kind} telemetry to train on${seed === undefined ? '' : ` (seed ${seed})`}.`);
   const { train, test } = splitByDay(rows, testShare);
   const { artifacts, trainedRows } = await fitMaintenanceModels(train, python, options.rounds === undefined ? {} : { rounds: options.rounds });
   const models = loadMaintenanceModels(artifacts.failure, artifacts.rul);

@@ -2,6 +2,7 @@ import { coverageReport, type CellReport, type ScoredCase } from '../conformal/i
 import type { FeatureSpec, LandmarkRow, TargetName } from '../features/index.js';
 import { fitTurnaround, predictTurnaround, turnaroundCell } from '../turnaround/index.js';
 import { foldSplit, rollingOrigins, type Fold, type FoldOptions } from './folds.js';
+import { NothingToTrainError } from './nothing-to-train.js';
 
 export interface FitOptions {
   target: TargetName;
@@ -58,7 +59,7 @@ export async function runBacktest<R extends LandmarkRow>(rows: readonly R[], opt
   for (const [i, fold] of folds.entries()) {
     const split = foldSplit(rows, fold, target);
     if (split.train.length === 0 || split.calibration.length === 0 || split.test.length === 0) {
-      throw new Error(
+      throw new NothingToTrainError(
         `Too few landmarks with a known ${target} outcome (${rows.length}) for a backtest of ${folds.length} folds: the fold from ${fold.origin} has ${split.train.length} to train, ${split.calibration.length} to calibrate and ${split.test.length} to test on, and needs some of each.`,
       );
     }

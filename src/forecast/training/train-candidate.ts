@@ -6,6 +6,7 @@ import { backtestFigures, newest, runBacktest, type Backtest, type BacktestFigur
 import type { FoldOptions } from './folds.js';
 import { loadLandmarkRows, type LandmarkSource, type TrainingRow } from './landmark-source.js';
 import { challengeActive, type Challenge } from './promotion-rule.js';
+import { NothingToTrainError } from './nothing-to-train.js';
 
 export interface TrainOptions extends FoldOptions, Omit<FitOptions, 'spec'> {
   source: LandmarkSource;
@@ -32,7 +33,7 @@ export interface CandidateMetrics {
 /** The data a training run reads, and its backtest: what `backtest` prints and `train` registers. */
 export async function backtestFromDatabase(db: Database, options: TrainOptions) {
   const loaded = await loadLandmarkRows(db, { target: options.target, source: options.source, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.until ? { until: options.until } : {}) });
-  if (loaded.rows.length === 0) throw new Error(`No ${options.source} landmark with a known ${options.target} outcome${options.seed !== undefined ? ` in seed ${options.seed}` : ''} up to ${loaded.until.toISOString()}: nothing to train on.`);
+  if (loaded.rows.length === 0) throw new NothingToTrainError(`No ${options.source} landmark with a known ${options.target} outcome${options.seed !== undefined ? ` in seed ${options.seed}` : ''} up to ${loaded.until.toISOString()}: nothing to train on.`);
   options.progress?.(`${loaded.rows.length} landmarks labelled with ${options.target} of ${loaded.landmarks} up to ${loaded.until.toISOString()}; backtesting…`);
   const backtest = await runBacktest(loaded.rows, { ...options, spec: loaded.spec });
   return { loaded, backtest };
