@@ -2,8 +2,7 @@ import { DAY_MS } from '../../domain/profile.js';
 import type { ModelRow } from '../registry/index.js';
 import type { Challenge } from '../training/index.js';
 import { loadBooster } from '../lightgbm/booster.js';
-import { featureVector, predictFailure, predictRul, type FailureArtifact, type MaintenanceModels, type RulArtifact } from './maintenance-model.js';
-import { RUL_CAP_DAYS } from './labels.js';
+import { predictFailure, predictRul, type FailureArtifact, type MaintenanceModels, type RulArtifact } from './maintenance-model.js';
 import type { MaintenanceRow } from './training-rows.js';
 
 type MaintenanceTarget = 'equipment_failure_7d' | 'equipment_rul';
@@ -18,24 +17,16 @@ export function challengeMaintenance(target: MaintenanceTarget, candidate: Maint
   const unseen = test.filter((r) => r.day * DAY_MS >= active.trainedTo.getTime());
   const base = { against: active.id, unseenAfter: active.trainedTo.toISOString() };
   if (target === 'equipment_failure_7d') {
-    const theirs = loadBooster((active.artifact as FailureArtifact).dump);
+    const artifact = active.artifact as FailureArtifact;
+    const theirs = { failure: Object.assign(loadBooster(artifact.dump), { threshold: artifact.threshold }) };
     const labelled = unseen.filter((r) => r.labels.failsWithin7Days !== undefined);
-    const brier = (p: (r: MaintenanceRow) => number) => mean(labelled.map((r) => (p(r) - r.labels.failsWithin7Days!) ** 2));
-    return {
-      ...base, metric: 'Brier score of fails-within-7-days', cases: labelled.length,
-      candidate: brier((r) => predictFailure(candidate, r.features)),
-      active: brier((r) => theirs.predict(featureVector(r.features, (active.artifact as FailureArtifact).featureNames))),
-    };
+    const brier = (models: Pick<MaintenanceModels, 'failure'>) => mean(labelled.map((r) => (predictFailure(models, r.features) - r.labels.failsWithin7Days!) ** 2));
+    return { ...base, metric: 'Brier score of fails-within-7-days', cases: labelled.length, candidate: brier(candidate), active: brier(theirs) };
   }
-  const theirs = loadBooster((active.artifact as RulArtifact).dump);
+  const theirs = { rul: loadBooster((active.artifact as RulArtifact).dump) };
   const labelled = unseen.filter((r) => r.labels.rulDays !== undefined);
-  const mae = (p: (r: MaintenanceRow) => number) => mean(labelled.map((r) => Math.abs(p(r) - r.labels.rulDays!)));
-  const clamp = (days: number) => Math.min(RUL_CAP_DAYS, Math.max(0, days));
-  return {
-    ...base, metric: 'RUL MAE (days)', cases: labelled.length,
-    candidate: mae((r) => predictRul(candidate, r.features)),
-    active: mae((r) => clamp(theirs.predict(featureVector(r.features, (active.artifact as RulArtifact).featureNames)))),
-  };
+  const mae = (models: Pick<MaintenanceModels, 'rul'>) => mean(labelled.map((r) => Math.abs(predictRul(models, r.features) - r.labels.rulDays!)));
+  return { ...base, metric: 'RUL MAE (days)', cases: labelled.length, candidate: mae(candidate), active: mae(theirs) };
 }
 
 const mean = (values: readonly number[]) => (values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length);
