@@ -5,14 +5,7 @@ import type { ApiDeps } from './deps.js';
 import errorHandler from './plugins/error-handler.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
-import batchRoutes from './routes/batches.js';
-import bookingRoutes from './routes/bookings.js';
-import commandRoutes from './routes/commands.js';
-import deviceRoutes from './routes/devices.js';
-import equipmentRoutes from './routes/equipment.js';
-import excursionRoutes from './routes/excursions.js';
-import healthRoutes from './routes/health.js';
-import referenceRoutes from './routes/reference.js';
+import { ROUTE_PLUGINS } from './routes/index.js';
 
 export type { ApiDeps } from './deps.js';
 
@@ -41,14 +34,7 @@ export function buildApp(deps: ApiDeps) {
   app.register(metrics);
 
   const options = { deps };
-  app.register(healthRoutes, options);
-  app.register(referenceRoutes, options);
-  app.register(batchRoutes, options);
-  app.register(commandRoutes, options);
-  app.register(bookingRoutes, options);
-  app.register(deviceRoutes, options);
-  app.register(excursionRoutes, options);
-  app.register(equipmentRoutes, options);
+  for (const routes of ROUTE_PLUGINS) app.register(routes, options);
   return app;
 }
 

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteOptions } from '../deps.js';
+import batchRoutes from './batches.js';
+import bookingRoutes from './bookings.js';
+import commandRoutes from './commands.js';
+import deviceRoutes from './devices.js';
+import equipmentRoutes from './equipment.js';
+import excursionRoutes from './excursions.js';
+import healthRoutes from './health.js';
+import referenceRoutes from './reference.js';
+
+/** Every route plugin of the API, in the order they are registered; one line per plugin. */
+export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
+  healthRoutes,
+  referenceRoutes,
+  batchRoutes,
+  commandRoutes,
+  bookingRoutes,
+  deviceRoutes,
+  excursionRoutes,
+  equipmentRoutes,
+];
