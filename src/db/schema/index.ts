@@ -4,3 +4,4 @@ export * from './telemetry.js';
 export * from './equipment-history.js';
 export * from './platform.js';
 export * from './forecasting.js';
+export * from './identity.js';

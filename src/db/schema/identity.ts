@@ -1,0 +1,23 @@
+import { integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { USER_ROLES } from '../../api/auth/principal.js';
+import { at, createdAt } from './columns.js';
+
+/**
+ * People who sign in (machines have no row: their tokens name a role and sites only). The signing
+ * password is Part 11's second component of an electronic signature (§11.200): re-entered at each
+ * signing, stored as a scrypt hash whose string carries its salt and parameters. Three failed
+ * signatures in a row lock the signer until an administrator unlocks them.
+ */
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** The printed name a signature shows (§11.50). */
+  name: text('name').notNull(),
+  role: text('role', { enum: USER_ROLES }).notNull(),
+  sites: text('sites').array().notNull().default([]),
+  signingPasswordHash: text('signing_password_hash'),
+  failedSignatures: integer('failed_signatures').notNull().default(0),
+  lockedAt: at('locked_at'),
+  createdAt: createdAt(),
+});
+
+export type UserRow = typeof users.$inferSelect;
