@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../deps.js';
+import alertRoutes from './alerts.js';
 import batchRoutes from './batches.js';
 import bookingRoutes from './bookings.js';
 import commandRoutes from './commands.js';
+import custodyRoutes from './custody.js';
 import deviceRoutes from './devices.js';
 import equipmentRoutes from './equipment.js';
 import excursionRoutes from './excursions.js';
+import forecastHistoryRoutes from './forecast-history.js';
 import healthRoutes from './health.js';
+import qaQueueRoutes from './qa-queue.js';
 import referenceRoutes from './reference.js';
 
 /** Every route plugin of the API, in the order they are registered; one line per plugin. */
@@ -19,4 +23,8 @@ export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
   deviceRoutes,
   excursionRoutes,
   equipmentRoutes,
+  alertRoutes,
+  custodyRoutes,
+  forecastHistoryRoutes,
+  qaQueueRoutes,
 ];

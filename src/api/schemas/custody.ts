@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { actorSchema } from '../../domain/commands.js';
+
+/** Shapes of GET /v1/batches/{id}/custody: the chain's records and whether the chain still holds. */
+const instant = z.string().meta({ format: 'date-time' });
+
+export const custodyChainRecordSchema = z
+  .object({
+    seq: z.number().int(),
+    kind: z.string(),
+    step: z.string().nullable(),
+    actor: actorSchema,
+    location: z.string().nullable(),
+    meaning: z.string().nullable(),
+    data: z.unknown().describe('What the record attests (a decision, an assessment, a handoff’s details).'),
+    occurredAt: instant,
+    recordedAt: instant,
+    prevHash: z.string().nullable(),
+    hash: z.string(),
+  })
+  .meta({ id: 'CustodyChainRecord' });
+
+export const custodyVerificationSchema = z
+  .discriminatedUnion('verified', [
+    z.object({ verified: z.literal(true) }),
+    z.object({
+      verified: z.literal(false),
+      brokenAt: z.object({ seq: z.number().int(), recordId: z.number().int(), problem: z.string() }).describe('The first record that does not hold; every later link is suspect too.'),
+    }),
+  ])
+  .meta({ id: 'CustodyVerification' });
+
+export const custodyChainSchema = z
+  .object({
+    batchId: z.string(),
+    records: z.array(custodyChainRecordSchema).describe('Oldest first.'),
+    verification: custodyVerificationSchema.describe('The hash chain recomputed now, as `v2v audit verify` does.'),
+  })
+  .meta({ id: 'CustodyChain' });
