@@ -32,4 +32,20 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Workflow code must not read the process environment.' }],
     },
   },
+  {
+    // The dashboard runs in the browser: it reaches the server through the generated API client only.
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/vite.config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', ...ioModules, 'fastify', 'fastify/*'], message: 'Browser code: call the API through src/api/client instead.' },
+            { group: ['**/src/db/*', '**/src/stack/*', '**/src/api/routes/*'], message: 'Browser code: call the API through src/api/client instead.' },
+          ],
+        },
+      ],
+    },
+  },
 );

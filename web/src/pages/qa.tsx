@@ -1,0 +1,3 @@
+export function QaPage() {
+  return <h1>QaPage</h1>;
+}
