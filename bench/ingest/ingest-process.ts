@@ -15,8 +15,8 @@ export interface V2vChild {
   stop(): Promise<void>;
 }
 
-/** `v2v worker` or `v2v ingest` as operators run them; resolves when the log matches `ready`. */
-export async function startV2vChild(command: 'worker' | 'ingest', ready: RegExp, env: Record<string, string>): Promise<V2vChild> {
+/** `v2v worker`, `v2v ingest` or `v2v api` as operators run them; resolves when the log matches `ready`. */
+export async function startV2vChild(command: 'worker' | 'ingest' | 'api', ready: RegExp, env: Record<string, string>): Promise<V2vChild> {
   const child = spawn(process.execPath, [V2V_BIN, command], {
     env: { ...process.env, LOG_LEVEL: 'info', V2V_INGEST_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,96 @@
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import { issueLocalToken } from '../../src/api/auth/local-keys.js';
+import type { Principal } from '../../src/api/auth/principal.js';
+import { configWithStack } from '../../src/cli/stack-env.js';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
+import { stackPaths } from '../../src/stack/paths.js';
+import { readStackEnv, stackContext } from '../../src/stack/stack.js';
+import { startV2vChild } from '../ingest/ingest-process.js';
+import { runLoad, type LoadFigures } from './load.js';
+import { ensureSimulatedBatches } from './seed.js';
+
+// The API's throughput and tail latency under load, each figure beside the server's own floor
+// (`/healthz`, measured in the same run against the same process). Figures go to the closing note
+// and docs/api.md.
+const { values: flags } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '10000' },
+    seed: { type: 'string', default: '9010' },
+    connections: { type: 'string', default: '20' },
+    duration: { type: 'string', default: '10' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  console.log(`npm run bench:api -- [options]   (the stack must be up: npx v2v stack up)
+  --batches N      simulated batches in PostgreSQL (v2v simulate history), default 10000
+  --seed S         their history's seed, default 9010
+  --connections C  concurrent connections of the load generator, default 20
+  --duration D     seconds per run, default 10`);
+  process.exit(0);
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+
+const config = configWithStack(loadConfig());
+const env = readStackEnv(stackContext(config)) ?? {};
+if (!env['DATABASE_URL']) throw new Error('no stack: run `npx v2v stack up` first');
+const { pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL), { max: 2 });
+const seeded = await ensureSimulatedBatches(pool, Number(flags.batches), Number(flags.seed), env);
+await pool.end();
+
+const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+const base = api.readyMatch;
+const stackRoot = stackPaths(config).root;
+const token = (principal: Principal) => issueLocalToken(stackRoot, principal, { expiresIn: '1h' });
+const admin = await token({ subject: 'bench-admin', kind: 'user', name: 'Bench Admin', role: 'admin', sites: [] });
+const coordinator = await token({
+  subject: 'bench-coordinator',
+  kind: 'user',
+  name: 'Bench Coordinator',
+  role: 'coordinator',
+  sites: [seeded.busiestTreatmentCentre],
+});
+
+const options = { connections: Number(flags.connections), durationSeconds: Number(flags.duration) };
+const runs: LoadFigures[] = [];
+try {
+  runs.push(await runLoad({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, options));
+  runs.push(
+    await runLoad(
+      { name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } },
+      options,
+    ),
+  );
+  runs.push(
+    await runLoad(
+      {
+        name: `GET /v1/batches (coordinator of 1 site, ${seeded.batchesThere} batches there)`,
+        url: `${base}/v1/batches?simulated=true`,
+        headers: { authorization: `Bearer ${coordinator}` },
+      },
+      options,
+    ),
+  );
+} finally {
+  await api.stop();
+}
+
+const floor = runs[0]!;
+console.log(`\nbench/api: ${seeded.total} simulated batches in PostgreSQL; ${options.connections} connections × ${options.durationSeconds} s per run; load generator and server share this machine (${(await import('node:os')).cpus().length} cores)\n`);
+console.log('| call | req/s | ×floor | p50 ms | p99 ms | p99 ×floor | bytes/answer | non-2xx | errors |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of runs) {
+  console.log(
+    `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${(r.requestsPerSecond / floor.requestsPerSecond).toFixed(3)} | ${r.p50Ms} | ${r.p99Ms} | ${(r.p99Ms / Math.max(floor.p99Ms, 1)).toFixed(1)} | ${r.bytesPerResponse.toFixed(0)} | ${r.non2xx} | ${r.errors} |`,
+  );
+}
