@@ -8,6 +8,9 @@ import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { readStackEnv, stackContext } from '../../src/stack/stack.js';
 import { startV2vChild } from '../ingest/ingest-process.js';
+import { existsSync } from 'node:fs';
+import { repoRoot } from '../../src/stack/paths.js';
+import { measureFirstLoad, type FirstLoad } from './first-load.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { ensureSimulatedBatches } from './seed.js';
 
@@ -63,7 +66,11 @@ const coordinator = await token({
 
 const options = { connections: Number(flags.connections), durationSeconds: Number(flags.duration) };
 const runs: LoadFigures[] = [];
+let firstLoad: FirstLoad | undefined;
 try {
+  // The dashboard first, on a quiet server: a cold browser, the admin's board (every real batch, newest 500).
+  if (existsSync(`${repoRoot}/web/dist/index.html`)) firstLoad = await measureFirstLoad(base, admin);
+  else console.error('web/dist is missing (npm run web:build): the first-load figure is skipped');
   runs.push(await runLoad({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, options));
   runs.push(
     await runLoad(
@@ -92,5 +99,12 @@ console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of runs) {
   console.log(
     `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${(r.requestsPerSecond / floor.requestsPerSecond).toFixed(3)} | ${r.p50Ms} | ${r.p99Ms} | ${(r.p99Ms / Math.max(floor.p99Ms, 1)).toFixed(1)} | ${r.bytesPerResponse.toFixed(0)} | ${r.non2xx} | ${r.errors} |`,
+  );
+}
+if (firstLoad) {
+  const f = firstLoad;
+  console.log(
+    `\ndashboard first load (cold Chromium, 1280×800, admin): board on screen ${f.msToBoard.toFixed(0)} ms, all ${f.cards} cards with their status ${f.msToCards.toFixed(0)} ms; ` +
+      `${f.requests} requests, ${(f.bytesOnWire / 1024).toFixed(1)} KiB on the wire (${(f.bytesDecoded / 1024).toFixed(1)} KiB decompressed, ×${(f.bytesOnWire / Math.max(f.bytesDecoded, 1)).toFixed(2)})`,
   );
 }
