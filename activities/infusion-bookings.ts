@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { infusionBookings, sites } from '../src/db/schema/index.js';
+import { addDays, isTimeZone, localDateOf, startOfDay } from '../src/domain/calendar-day.js';
 import { DAY_MS } from '../src/domain/profile.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { judgeNewBooking } from './forecast-risk.js';
@@ -9,9 +10,11 @@ import type { BatchActivities } from './types.js';
 type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionBooking'>;
 
 /**
- * A chair is booked for the infusion day: [infusionDate, infusionDate + one day), the day divided
- * by the batch's own time scale (from its input, so every worker books the same day whatever clock
- * its process runs on). The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
+ * A chair is booked for the infusion day. On the real clock that is the calendar day at the
+ * treatment centre that `infusionDate` begins: [infusionDate, the next local midnight in the site's
+ * time zone), 23 or 25 hours on a daylight-saving change. On a compressed clock it is one day of the
+ * batch's own time scale, [infusionDate, infusionDate + DAY_MS / timeScale) (from its input, so every
+ * worker books the same day whatever clock its process runs on). The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
  * chair when two bookings race; a unique index keeps one active booking per batch. Idempotent by
  * batch, with no key of its own: the same booking asked again is returned, another one replaces it.
  * A new or moved booking is judged at once against the batch's latest forecast (at risk or not).
@@ -21,11 +24,14 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
     async bookInfusion({ batchId, siteId, infusionDate, ldStart, chair, timeScale }) {
       requireTimeScale(timeScale);
       const start = parseInstant(infusionDate, 'infusionDate');
-      const during = `[${start.toISOString()},${new Date(start.getTime() + DAY_MS / timeScale).toISOString()})`;
       const ld = parseInstant(ldStart, 'ldStart');
 
       return db.transaction(async (tx) => {
         await lockBatch(tx, batchId);
+        const [site] = await tx.select({ chairs: sites.infusionChairs, timeZone: sites.timezone }).from(sites).where(eq(sites.id, siteId));
+        if (!site) throw invalidInput(`Treatment centre ${siteId} does not exist.`);
+        const day = heldDay(start, timeScale, site.timeZone);
+        const during = `[${start.toISOString()},${new Date(day.end).toISOString()})`;
         const current = await activeBooking(tx, batchId);
         if (current) {
           const same = current.siteId === siteId && current.startMs === start.getTime() && (!chair || chair === current.chair);
@@ -34,8 +40,6 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
           await tx.update(infusionBookings).set({ state: 'cancelled' }).where(eq(infusionBookings.id, current.bookingId));
         }
 
-        const [site] = await tx.select({ chairs: sites.infusionChairs }).from(sites).where(eq(sites.id, siteId));
-        if (!site) throw invalidInput(`Treatment centre ${siteId} does not exist.`);
         const all = Array.from({ length: site.chairs }, (_, i) => `chair-${i + 1}`);
         if (chair && !all.includes(chair)) throw invalidInput(`${siteId} has no ${chair} (it has ${all.join(', ')}).`);
 
@@ -55,7 +59,7 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
           }
         }
         const which = chair ? chair : `any of its ${site.chairs} chairs`;
-        throw slotTaken(`${siteId} has no free infusion chair (${which}) on ${start.toISOString()}.`);
+        throw slotTaken(`${siteId} has no free infusion chair (${which}) on ${day.name}: every chair is taken that day; choose another day.`);
       });
     },
 
@@ -67,6 +71,14 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
         .where(and(eq(infusionBookings.batchId, batchId), eq(infusionBookings.state, 'active')));
     },
   };
+}
+
+/** The day a chair is held, and how the refusal names it (the local date on the real clock). */
+function heldDay(start: Date, timeScale: number, timeZone: string): { end: number; name: string } {
+  if (timeScale !== 1) return { end: start.getTime() + DAY_MS / timeScale, name: start.toISOString() };
+  if (!isTimeZone(timeZone)) throw invalidInput(`The treatment centre's time zone "${timeZone}" is not an IANA time zone.`);
+  const date = localDateOf(start.getTime(), timeZone);
+  return { end: startOfDay(addDays(date, 1), timeZone), name: `${date} (${timeZone})` };
 }
 
 async function activeBooking(tx: Tx, batchId: string) {

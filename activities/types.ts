@@ -54,7 +54,8 @@ export interface BatchActivities {
   /** Marks every shipment of the batch that is still planned or in transit as cancelled. */
   cancelOpenShipments(input: { batchId: string; at: string }): Promise<void>;
   /**
-   * Books a free chair (or the one asked for) for one day of the batch's clock, DAY_MS / timeScale
+   * Books a free chair (or the one asked for) for the day `infusionDate` begins: on the real clock
+   * the calendar day at the site, to its next local midnight; on a compressed one DAY_MS / timeScale
    * (the time scale the batch was enrolled with, not the worker's); fails with ERR_SLOT_TAKEN when
    * none is free. The batch's one active booking: asked again it is returned, another day or chair
    * replaces it.

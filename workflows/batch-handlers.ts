@@ -1,11 +1,12 @@
 import { log, setHandler, uuid4 } from '@temporalio/workflow';
 import type { JourneyCommand } from '../src/domain/batch/index.js';
+import type { CancelBookingCommand } from '../src/domain/commands.js';
 import type { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import {
   assessmentUpdate,
   bookingUpdate,
-  cancelBookingUpdate,
+  cancelBookingByUpdate,
   cancelUpdate,
   equipmentRiskSignal,
   excursionSignal,
@@ -49,8 +50,10 @@ export function registerBatchHandlers(run: BatchRun) {
     { validator: (request) => run.check({ type: 'book', request, at: at() }) },
   );
 
-  setHandler(cancelBookingUpdate, async () => (await run.dispatch({ type: 'cancel-booking', at: at() }), stage()), {
-    validator: () => run.check({ type: 'cancel-booking', at: at() }),
+  // Who cancels is optional (older callers and histories send nothing).
+  const cancelBooking = (request?: CancelBookingCommand): JourneyCommand => ({ type: 'cancel-booking', ...(request?.actor ? { actor: request.actor } : {}), at: at() });
+  setHandler(cancelBookingByUpdate, async (request) => (await run.dispatch(cancelBooking(request)), stage()), {
+    validator: (request) => run.check(cancelBooking(request)),
   });
 
   setHandler(cancelUpdate, async (command) => (await run.dispatch({ type: 'cancel', command, at: at() }), stage()), {

@@ -3,6 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AssessmentCommand,
   BookingCommand,
+  CancelBookingCommand,
   CancelCommand,
   HandoffCommand,
   MilestoneCommand,
@@ -80,6 +81,8 @@ export const qaDispositionUpdate = defineUpdate<{ stage: Stage }, [QaDisposition
 export const assessmentUpdate = defineUpdate<{ stage: Stage }, [AssessmentCommand]>('excursionAssessment');
 export const bookingUpdate = defineUpdate<NonNullable<BatchStatus['booking']>, [BookingCommand]>('infusionBooking');
 export const cancelBookingUpdate = defineUpdate<{ stage: Stage }, []>('cancelInfusionBooking');
+/** The same Update naming who cancels; older callers and histories send no payload, so it may be undefined. */
+export const cancelBookingByUpdate = defineUpdate<{ stage: Stage }, [CancelBookingCommand | undefined]>('cancelInfusionBooking');
 export const cancelUpdate = defineUpdate<{ stage: Stage }, [CancelCommand]>('cancel');
 export const milestoneSignal = defineSignal<[MilestoneCommand]>('milestone');
 export const excursionSignal = defineSignal<[ExcursionChange]>('excursion');

@@ -1,91 +1,126 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { infusionBookings } from '../db/schema/index.js';
+import { addDays, datesFrom, daysBetween, localDateOf, localDay, type LocalDate } from '../domain/calendar-day.js';
+import { ERR } from '../domain/errors.js';
+import { dayReasons, feasibleDays, type CandidateDay } from '../domain/infusion-feasibility.js';
+import { ldCourseFor, ldCourseForDay } from '../domain/ld-window.js';
 import { DAY_MS } from '../domain/profile.js';
 import type { ApiDeps } from './deps.js';
-import { ERR } from '../domain/errors.js';
-import { ApiError, notFound } from './errors.js';
-import { queryStatus, requireBatch } from './batch-workflow.js';
+import { ApiError } from './errors.js';
+import { batchView, type BatchView } from './scheduling/batch-outlook.js';
+import { activeBookings, takenChairs, type ChairBooking } from './scheduling/chair-bookings.js';
+import { treatmentCentre, type TreatmentCentre } from './scheduling/treatment-centre.js';
 
-/** A treatment centre's chairs, their active bookings in a range, and a batch's infusion window. */
-const DEFAULT_CHAIRS = 4;
+/**
+ * A treatment centre's calendar: each local day in a range with its chairs total and free, and, for
+ * a batch, whether the day suits it and why not, whether its booking is at risk and the next days it
+ * could move to. The chairs with their bookings (the first form of this answer) are kept beside it.
+ */
 const DEFAULT_RANGE_DAYS = 28;
+/** A longer range is refused rather than answered slowly. */
+const MAX_RANGE_DAYS = 92;
+/** How many alternatives an at-risk booking is offered. */
+const ALTERNATIVES = 3;
 
 export interface SlotsRequest {
   siteId: string;
-  batchId?: string;
-  from?: string;
-  to?: string;
+  batchId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
-/**
- * How many chairs the site has. `sites.infusion_chairs` may not exist in every schema version, so
- * the row is read as JSON and a missing column means the default rather than a failed query.
- */
-async function chairCount(deps: ApiDeps, siteId: string): Promise<number> {
-  const { rows } = await deps.pool.query<{ site: Record<string, unknown> }>('select to_jsonb(s) as site from sites s where s.id = $1', [siteId]);
-  const site = rows[0]?.site;
-  if (!site) throw notFound(`No site ${siteId}.`);
-  if (site['kind'] !== 'treatment_center') {
-    const message = `Site "${siteId}" is a ${String(site['kind'])}; infusion chairs belong to treatment centres.`;
-    throw new ApiError(422, ERR.VALIDATION, message, [{ in: 'params', path: ['siteId'], code: 'invalid_reference', message }]);
-  }
-  const chairs = site['infusion_chairs'];
-  return typeof chairs === 'number' && chairs >= 0 ? chairs : DEFAULT_CHAIRS;
-}
-
-async function bookingWindow(deps: ApiDeps, batchId: string | undefined) {
-  if (batchId === undefined) return null;
-  await requireBatch(deps, batchId);
-  const status = await queryStatus(deps, batchId);
-  const awaiting = status?.awaiting;
-  return awaiting?.kind === 'infusion-booking' ? { earliest: awaiting.earliest, latest: awaiting.latest } : null;
-}
-
-const iso = (value: string) => new Date(value).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
+const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+const rangeError = (field: 'from' | 'to', code: string, message: string) =>
+  new ApiError(400, ERR.VALIDATION, message, [{ in: 'querystring', path: [field], code, message }]);
 
 export async function infusionSlots(deps: ApiDeps, request: SlotsRequest) {
-  const chairs = await chairCount(deps, request.siteId);
-  const window = await bookingWindow(deps, request.batchId);
-  const from = iso(request.from ?? window?.earliest ?? new Date().toISOString());
-  const to = request.to ? iso(request.to) : window ? iso(window.latest) : new Date(Date.parse(from) + DEFAULT_RANGE_DAYS * DAY_MS).toISOString();
+  const site = await treatmentCentre(deps, request.siteId, { in: 'params', path: ['siteId'] });
+  const now = Date.now();
+  const batch = request.batchId === undefined ? undefined : await batchView(deps, request.batchId, now);
+  const window = batch?.awaitedWindow ?? null;
 
-  if (Date.parse(from) >= Date.parse(to)) {
-    const message = `The range must end after it starts (from ${from}, to ${to}).`;
-    throw new ApiError(400, ERR.VALIDATION, message, [{ in: 'querystring', path: ['to'], code: 'invalid_range', message }]);
+  // The chairs listing keeps its instants (a date read as UTC midnight, as it always was).
+  const from = iso(Date.parse(request.from ?? window?.earliest ?? iso(now)));
+  const to = request.to ? iso(Date.parse(request.to)) : window ? iso(Date.parse(window.latest)) : iso(Date.parse(from) + DEFAULT_RANGE_DAYS * DAY_MS);
+  if (Date.parse(from) >= Date.parse(to)) throw rangeError('to', 'invalid_range', `The range must end after it starts (from ${from}, to ${to}).`);
+
+  // The days: local dates at the site, `to`'s date included.
+  const firstDate = request.from && isDate(request.from) ? request.from : localDateOf(Date.parse(from), site.timeZone);
+  const lastDate = request.to && isDate(request.to) ? request.to : localDateOf(Date.parse(to), site.timeZone);
+  if (daysBetween(firstDate, lastDate) >= MAX_RANGE_DAYS) {
+    throw rangeError('to', 'range_too_long', `A range covers at most ${MAX_RANGE_DAYS} days (${firstDate} to ${lastDate} is ${daysBetween(firstDate, lastDate) + 1}).`);
   }
+  const dates = datesFrom(firstDate, lastDate);
+  const searchDates = batch ? alternativeDates(batch, site, now) : [];
 
-  // Bounds as JSON text, which is ISO 8601, so no driver-side date parsing guesses a format.
-  const bookings = await deps.db
-    .select({
-      chair: infusionBookings.chair,
-      batchId: infusionBookings.batchId,
-      from: sql<string>`to_json(lower(${infusionBookings.during}))#>>'{}'`,
-      to: sql<string>`to_json(upper(${infusionBookings.during}))#>>'{}'`,
-      ldStart: sql<string | null>`to_json(${infusionBookings.ldStart})#>>'{}'`,
-    })
-    .from(infusionBookings)
-    .where(
-      and(
-        eq(infusionBookings.siteId, request.siteId),
-        eq(infusionBookings.state, 'active'),
-        sql`${infusionBookings.during} && tstzrange(${from}::timestamptz, ${to}::timestamptz)`,
-      ),
-    )
-    .orderBy(sql`lower(${infusionBookings.during})`);
+  const allDates = [...dates, ...searchDates].sort();
+  const span = allDates.length > 0 ? { from: localDay(allDates[0]!, site.timeZone).start, to: localDay(allDates.at(-1)!, site.timeZone).end } : { from: 0, to: 0 };
+  const bookings = await activeBookings(deps, site.id, Math.min(span.from, Date.parse(from)), Math.max(span.to, Date.parse(to)));
 
-  // Chairs are named chair-1…chair-N; a booking on a chair outside that list (renamed, removed) still shows.
-  const names = Array.from({ length: chairs }, (_, i) => `chair-${i + 1}`);
-  for (const b of bookings) if (!names.includes(b.chair)) names.push(b.chair);
+  const candidate = (date: LocalDate) => candidateDay(date, site, bookings, batch);
+  const days = dates.map(candidate).map(({ day, total, free }) => ({
+    date: day.date,
+    start: iso(day.start),
+    end: iso(day.end),
+    chairs: { total, free },
+    ...(batch ? judged(day, batch) : {}),
+  }));
+
   return {
-    siteId: request.siteId,
+    siteId: site.id,
     from,
     to,
     window,
-    chairs: names.map((chair) => ({
-      chair,
-      bookings: bookings
-        .filter((b) => b.chair === chair)
-        .map((b) => ({ batchId: b.batchId, from: iso(b.from), to: iso(b.to), ldStart: b.ldStart === null ? null : iso(b.ldStart) })),
-    })),
+    chairs: chairListing(site, bookings, Date.parse(from), Date.parse(to)),
+    timeZone: site.timeZone,
+    days,
+    ...(batch
+      ? {
+          atRisk: batch.status?.forecast?.atRisk ?? false,
+          alternatives: feasibleDays(searchDates.map((d) => candidate(d).day), batch.outlook, ALTERNATIVES).map((d) => ({
+            date: d.date, start: iso(d.start), freeChairs: d.freeChairs,
+          })),
+        }
+      : {}),
   };
+}
+
+function judged(day: CandidateDay, batch: BatchView) {
+  const reasons = dayReasons(day, batch.outlook);
+  return { feasible: reasons.length === 0, reasons };
+}
+
+/** A day with its LD start for the batch and its chairs: free for the batch leaves its own booking out. */
+function candidateDay(date: LocalDate, site: TreatmentCentre, bookings: readonly ChairBooking[], batch: BatchView | undefined) {
+  const { start, end } = localDay(date, site.timeZone);
+  const taken = takenChairs(bookings, start, end);
+  const free = Math.max(0, site.chairs - taken);
+  if (!batch) return { day: { date, start, end, ldStart: start, freeChairs: free }, total: site.chairs, free };
+  // The real clock books local days (LD at local midnights); a compressed one counts the batch's own days.
+  const ldStart = batch.timeScale === 1 ? ldCourseForDay(date, site.timeZone, batch.profile).ldStart : ldCourseFor(start, batch.profile, batch.dayMs).ldStart;
+  const freeChairs = Math.max(0, site.chairs - takenChairs(bookings, start, end, batch.batchId));
+  return { day: { date, start, end, ldStart, freeChairs }, total: site.chairs, free };
+}
+
+/** Where alternatives are looked for: the batch's window from today, at most MAX_RANGE_DAYS days. */
+function alternativeDates(batch: BatchView, site: TreatmentCentre, now: number): LocalDate[] {
+  const today = localDateOf(now, site.timeZone);
+  const window = batch.outlook.window;
+  const opens = window ? localDateOf(window.earliest, site.timeZone) : today;
+  const first = opens > today ? opens : today;
+  const closes = window ? localDateOf(window.latest, site.timeZone) : addDays(first, DEFAULT_RANGE_DAYS - 1);
+  const last = daysBetween(first, closes) >= MAX_RANGE_DAYS ? addDays(first, MAX_RANGE_DAYS - 1) : closes;
+  return datesFrom(first, last);
+}
+
+/** Chairs are named chair-1…chair-N; a booking on a chair outside that list (renamed, removed) still shows. */
+function chairListing(site: TreatmentCentre, all: readonly ChairBooking[], from: number, to: number) {
+  const bookings = all.filter((b) => b.from < to && b.to > from);
+  const names = Array.from({ length: site.chairs }, (_, i) => `chair-${i + 1}`);
+  for (const b of bookings) if (!names.includes(b.chair)) names.push(b.chair);
+  return names.map((chair) => ({
+    chair,
+    bookings: bookings
+      .filter((b) => b.chair === chair)
+      .map((b) => ({ batchId: b.batchId, from: iso(b.from), to: iso(b.to), ldStart: b.ldStart === null ? null : iso(b.ldStart) })),
+  }));
 }

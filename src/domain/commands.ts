@@ -79,10 +79,32 @@ export const assessmentSchema = z.object({
 export type AssessmentCommand = z.infer<typeof assessmentSchema> & { excursionId: string };
 
 export const bookingSchema = z.object({
-  infusionDate: z.union([isoInstant, z.iso.date()]),
+  infusionDate: z
+    .union([isoInstant, z.iso.date()])
+    .describe("A calendar day at the treatment centre (YYYY-MM-DD, in the site's time zone); an instant on a compressed clock."),
   chair: z.string().min(1).optional(),
 });
-export type BookingCommand = z.infer<typeof bookingSchema>;
+
+/**
+ * A booking's calendar day resolved to instants where the time-zone data lives (the API), so the
+ * workflow never reads a zone database: the day [start, end) and its LD course in local days.
+ */
+export const bookingDaySchema = z.object({
+  date: z.iso.date(),
+  timeZone: z.string().min(1),
+  start: isoInstant,
+  end: isoInstant,
+  ldStart: isoInstant,
+  ldEnd: isoInstant,
+});
+export type BookingDay = z.infer<typeof bookingDaySchema>;
+
+/** The booking Update's payload: the body, plus what the API adds (both optional, so older histories replay). */
+export const bookingPayloadSchema = bookingSchema.extend({ day: bookingDaySchema.optional(), actor: actorSchema.optional() });
+export type BookingCommand = z.infer<typeof bookingPayloadSchema>;
+/** Cancelling a booking: who asked (optional, as older histories carry no payload). */
+export const cancelBookingSchema = z.object({ actor: actorSchema.optional() });
+export type CancelBookingCommand = z.infer<typeof cancelBookingSchema>;
 
 export const cancelSchema = z.object({
   reason: z.string().trim().min(1),

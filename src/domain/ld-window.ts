@@ -1,3 +1,4 @@
+import { addDays, localDay, startOfDay, type LocalDate } from './calendar-day.js';
 import type { ProductProfile } from './profile.js';
 
 /**
@@ -71,4 +72,22 @@ export function checkBooking(input: WindowInput & { infusionAt: number }): Booki
     );
   }
   return { ok: true, ...course };
+}
+
+/**
+ * The LD course for an infusion on a calendar day at the site, in whole local days: it ends on the
+ * morning of the shortest rest before infusion and lasts `courseDays` (days −5…−3 for 3 + 2). Local
+ * midnights, not 24-hour steps, so a course across a daylight-saving change starts at midnight too.
+ */
+export function ldCourseForDay(date: LocalDate, timeZone: string, profile: LdRules): { ldStart: number; ldEnd: number } {
+  const ldEndDate = addDays(date, -profile.ld.restDaysMin);
+  return { ldStart: startOfDay(addDays(ldEndDate, -profile.ld.courseDays), timeZone), ldEnd: startOfDay(ldEndDate, timeZone) };
+}
+
+/** A booking's calendar day resolved to instants (ISO 8601), as the workflow receives it. */
+export function resolveBookingDay(date: LocalDate, timeZone: string, profile: LdRules) {
+  const day = localDay(date, timeZone);
+  const course = ldCourseForDay(date, timeZone, profile);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return { date, timeZone, start: iso(day.start), end: iso(day.end), ldStart: iso(course.ldStart), ldEnd: iso(course.ldEnd) };
 }

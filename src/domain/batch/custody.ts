@@ -3,8 +3,11 @@ import type { JourneyEvent, JourneyState } from './types.js';
 
 /** The system itself as the actor of records nobody signed (escalations, deviations it detected). */
 export const SYSTEM_ACTOR: Actor = { name: 'V2V orchestrator', role: 'system' };
-/** Bookings come through the API, which does not authenticate its callers yet. */
+/** Who booked when the API named nobody (before authentication, and in older histories). */
 export const SCHEDULER_ACTOR: Actor = { name: 'hospital scheduler (unauthenticated API)', role: 'scheduler' };
+
+/** A booking's day as a record names it: the local date when booked by calendar day. */
+const dayOf = (b: { infusionDate: string; date?: string }) => b.date ?? b.infusionDate;
 
 /** One record of the chain of custody, as an event implies it (who, what, where, the meaning of the signature). */
 export interface CustodyContent {
@@ -52,8 +55,21 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
       const what = e.awaiting?.kind ?? 'step';
       return { kind: 'escalation', actor: SYSTEM_ACTOR, meaning: `${what} overdue: escalated`, data: { awaiting: e.awaiting, level: e.level }, occurredAt: e.at };
     }
-    case 'infusion-booked':
-      return { kind: 'infusion-booking', actor: SCHEDULER_ACTOR, meaning: 'infusion booked', data: { ...e.booking }, occurredAt: e.at };
+    case 'infusion-booked': {
+      // A booking over an existing one is a move: one record says from where to where.
+      const from = s.booking;
+      const actor = e.actor ?? SCHEDULER_ACTOR;
+      if (!from) return { kind: 'infusion-booking', actor, meaning: 'infusion booked', data: { ...e.booking }, occurredAt: e.at };
+      const movedFrom = { infusionDate: from.infusionDate, ...(from.date ? { date: from.date } : {}), chair: from.chair };
+      return { kind: 'infusion-booking', actor, meaning: `infusion moved from ${dayOf(from)} to ${dayOf(e.booking)}`, data: { ...e.booking, movedFrom }, occurredAt: e.at };
+    }
+    case 'infusion-booking-cancelled':
+      // Only a cancellation someone asked for by name (a batch's withdrawal has its own record; older histories none).
+      if (!e.actor || !s.booking) return undefined;
+      return {
+        kind: 'infusion-booking-cancelled', actor: e.actor, meaning: `infusion booking for ${dayOf(s.booking)} cancelled; chair freed`,
+        data: { infusionDate: s.booking.infusionDate, ...(s.booking.date ? { date: s.booking.date } : {}), chair: s.booking.chair }, occurredAt: e.at,
+      };
     case 'cancellation-requested':
       return { kind: 'cancellation', actor: e.command.actor, meaning: 'batch withdrawn', data: { reason: e.command.reason }, occurredAt: e.at };
     default:

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { assessmentSchema, bookingSchema, cancelSchema, handoffSchema, milestoneSchema, qaDispositionSchema } from '../commands.js';
+import { assessmentSchema, bookingPayloadSchema, cancelSchema, handoffSchema, milestoneSchema, qaDispositionSchema } from '../commands.js';
 import { ERR } from '../errors.js';
 import { verifyScan } from '../handoff.js';
 import { checkBooking } from '../ld-window.js';
@@ -67,7 +67,7 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
       return decideBooking(c, s);
     case 'cancel-booking':
       if (!s.booking || s.stage === 'INFUSED') return refuse(ERR.NOT_ALLOWED, 'The batch has no infusion booking to cancel.');
-      return accept({ type: 'infusion-booking-cancelled', at: c.at }, ...(s.stage === 'INFUSION_SCHEDULED' ? [stage(s, 'RECEIVED_AT_SITE', c.at)] : []));
+      return accept({ type: 'infusion-booking-cancelled', ...(c.actor ? { actor: c.actor } : {}), at: c.at }, ...(s.stage === 'INFUSION_SCHEDULED' ? [stage(s, 'RECEIVED_AT_SITE', c.at)] : []));
     case 'cancel':
       return decideCancel(c, s);
     case 'slot-answer':
@@ -128,16 +128,24 @@ function decideScan(c: Extract<JourneyCommand, { type: 'scan' }>, s: JourneyStat
 }
 
 function decideBooking(c: Extract<JourneyCommand, { type: 'book' }>, s: JourneyState): Decision {
-  const bad = invalid(bookingSchema, c.request);
+  const bad = invalid(bookingPayloadSchema, c.request);
   if (bad) return bad;
   if (s.stage === 'ON_HOLD') return refuse(ERR.ON_HOLD, 'The batch is on hold until QA assesses its open excursion or deviation.');
   if (!BOOKABLE_STAGES.includes(s.stage)) return refuse(ERR.OUT_OF_TURN, `An infusion can be booked once the product is released; the batch is ${s.stage}.`);
-  const infusionAt = Date.parse(c.request.infusionDate);
+  // A calendar day comes resolved by the API (local midnights); an instant (compressed clock, older callers) as before.
+  const { day, actor, chair } = c.request;
+  const infusionAt = Date.parse(day ? day.start : c.request.infusionDate);
   const receivedAt = s.receivedAtSite === undefined ? undefined : Date.parse(s.receivedAtSite);
   const verdict = checkBooking({ infusionAt, now: Date.parse(c.at), receivedAt, profile: s.input.profile, dayMs: batchClock(s.input).dayMs });
   if (!verdict.ok) return refuse(ERR.BOOKING_OUTSIDE_WINDOW, verdict.reason);
-  const booking = { infusionDate: iso(infusionAt), ldStart: iso(verdict.ldStart), ldEnd: iso(verdict.ldEnd), ...(c.request.chair ? { chair: c.request.chair } : {}) };
-  return accept({ type: 'infusion-booked', booking, at: c.at });
+  const booking = {
+    infusionDate: iso(infusionAt),
+    ...(day
+      ? { ldStart: iso(Date.parse(day.ldStart)), ldEnd: iso(Date.parse(day.ldEnd)), date: day.date, timeZone: day.timeZone, until: iso(Date.parse(day.end)) }
+      : { ldStart: iso(verdict.ldStart), ldEnd: iso(verdict.ldEnd) }),
+    ...(chair ? { chair } : {}),
+  };
+  return accept({ type: 'infusion-booked', booking, ...(actor ? { actor } : {}), at: c.at });
 }
 
 /** Withdrawn before infusion: what it compensates (line, booking, legs on the road) follows from the state. */

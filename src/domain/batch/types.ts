@@ -68,10 +68,15 @@ export interface ShipmentRef {
 }
 
 export interface Booking {
+  /** The instant the infusion day begins (local midnight at the site for a calendar-day booking). */
   infusionDate: string;
   ldStart: string;
   ldEnd: string;
   chair: string;
+  /** A calendar-day booking: the date at the site, its zone, and when the day ends (23–25 h later). */
+  date?: string;
+  timeZone?: string;
+  until?: string;
 }
 
 /** Ingest → batch: only state changes, never readings. */
@@ -144,7 +149,7 @@ export type JourneyCommand =
   | { type: 'qa-disposition'; decision: QaDispositionCommand; at: string }
   | { type: 'assess'; assessment: AssessmentCommand; at: string }
   | { type: 'book'; request: BookingCommand; at: string }
-  | { type: 'cancel-booking'; at: string }
+  | { type: 'cancel-booking'; actor?: Actor; at: string }
   | { type: 'cancel'; command: CancelCommand; at: string }
   /** The facility's answer to a manufacturing-line request. */
   | { type: 'slot-answer'; granted: boolean; at: string }
@@ -175,8 +180,9 @@ export type JourneyEvent =
   | { type: 'batch-failed'; reason: string; at: string }
   | { type: 'recollection-started'; attempt: number; at: string }
   | { type: 'escalated'; awaiting: Awaiting; level: number; at: string }
-  | { type: 'infusion-booked'; booking: Omit<Booking, 'chair'> & { chair?: string }; at: string }
-  | { type: 'infusion-booking-cancelled'; at: string }
+  /** `actor`: who booked, when the API named them (older histories carry none). */
+  | { type: 'infusion-booked'; booking: Omit<Booking, 'chair'> & { chair?: string }; actor?: Actor; at: string }
+  | { type: 'infusion-booking-cancelled'; actor?: Actor; at: string }
   | { type: 'cancellation-requested'; command: CancelCommand; at: string }
   | { type: 'equipment-risk-noted'; risk: EquipmentRiskChange; at: string };
 

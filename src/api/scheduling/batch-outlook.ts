@@ -1,0 +1,58 @@
+import { eq } from 'drizzle-orm';
+import { productProfiles } from '../../db/schema/index.js';
+import { BOOKABLE_STAGES } from '../../domain/batch/journey.js';
+import type { BatchOutlook } from '../../domain/infusion-feasibility.js';
+import { infusionWindow } from '../../domain/ld-window.js';
+import { DAY_MS, HOUR_MS, productProfileSchema, type ProductProfile } from '../../domain/profile.js';
+import { JOURNEY, type Stage } from '../../domain/stages.js';
+import type { BatchStatus } from '../../../workflows/messages.js';
+import { queryStatus, requireBatch } from '../batch-workflow.js';
+import type { ApiDeps } from '../deps.js';
+
+/** A batch as the scheduler's calendar sees it: what the workflow says now, and the rules it books by. */
+export interface BatchView {
+  batchId: string;
+  profile: ProductProfile;
+  timeScale: number;
+  dayMs: number;
+  status: BatchStatus | null;
+  /** The window the workflow awaits a booking in (RECEIVED_AT_SITE), as its status says. */
+  awaitedWindow: { earliest: string; latest: string } | null;
+  outlook: BatchOutlook;
+}
+
+const before = (stage: Stage, than: Stage) => JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) < JOURNEY.indexOf(than as (typeof JOURNEY)[number]);
+/** When the batch last entered a stage, from its timeline. */
+const enteredAt = (status: BatchStatus, stage: Stage) => [...status.timeline].reverse().find((t) => t.event === 'stage' && t.stage === stage)?.at;
+
+export async function batchView(deps: ApiDeps, batchId: string, now: number): Promise<BatchView> {
+  const row = await requireBatch(deps, batchId);
+  const [product] = await deps.db.select({ profile: productProfiles.profile }).from(productProfiles).where(eq(productProfiles.id, row.productId));
+  // The product's current rule; the workflow books by the profile the batch was enrolled with, the same unless it was revised since.
+  const profile = productProfileSchema.parse(product!.profile);
+  const status = await queryStatus(deps, batchId);
+  const dayMs = DAY_MS / row.timeScale;
+  const awaited = status?.awaiting?.kind === 'infusion-booking' ? { earliest: status.awaiting.earliest, latest: status.awaiting.latest } : null;
+  return { batchId, profile, timeScale: row.timeScale, dayMs, status, awaitedWindow: awaited, outlook: outlookOf(status, awaited, profile, row.timeScale, now) };
+}
+
+function outlookOf(status: BatchStatus | null, awaited: BatchView['awaitedWindow'], profile: ProductProfile, timeScale: number, now: number): BatchOutlook {
+  if (!status) return { notBookable: 'The batch has ended: its workflow is closed.' };
+  const { stage } = status;
+  const dayMs = DAY_MS / timeScale;
+  const receivedAt = enteredAt(status, 'RECEIVED_AT_SITE');
+  const window = awaited
+    ? { earliest: Date.parse(awaited.earliest), latest: Date.parse(awaited.latest) }
+    : infusionWindow({ now, receivedAt: receivedAt === undefined ? undefined : Date.parse(receivedAt), profile, dayMs });
+  const outlook: BatchOutlook = { window };
+  if (stage === 'ON_HOLD') outlook.notBookable = 'The batch is on hold until QA assesses its open excursion or deviation.';
+  else if (!BOOKABLE_STAGES.includes(stage)) outlook.notBookable = `An infusion can be booked once the product is released; the batch is ${stage}.`;
+
+  const p90 = status.forecast?.infusionReady?.p90;
+  const releasedAt = enteredAt(status, 'RELEASED');
+  if (before(stage, 'RELEASED') && p90) outlook.readyBy = { at: Date.parse(p90), basis: 'forecast-p90' };
+  else if ((stage === 'RELEASED' || stage === 'RETURN_TRANSIT') && releasedAt) {
+    outlook.readyBy = { at: Date.parse(releasedAt) + (profile.legs.return.nominalHours * HOUR_MS) / timeScale, basis: 'release-plus-transit' };
+  }
+  return outlook;
+}

@@ -1,0 +1,40 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { infusionBookings } from '../../db/schema/index.js';
+import type { ApiDeps } from '../deps.js';
+
+export interface ChairBooking {
+  chair: string;
+  batchId: string;
+  from: number;
+  to: number;
+  ldStart: number | null;
+}
+
+/** A site's active bookings that overlap [from, to), earliest first. */
+export async function activeBookings(deps: Pick<ApiDeps, 'db'>, siteId: string, from: number, to: number): Promise<ChairBooking[]> {
+  // Bounds as epoch milliseconds: a number compares exactly, whatever text form the driver gives times.
+  const epochMs = (t: unknown) => sql<number>`(extract(epoch from ${t}) * 1000)::float8`;
+  const rows = await deps.db
+    .select({
+      chair: infusionBookings.chair,
+      batchId: infusionBookings.batchId,
+      from: epochMs(sql`lower(${infusionBookings.during})`),
+      to: epochMs(sql`upper(${infusionBookings.during})`),
+      ldStart: epochMs(infusionBookings.ldStart),
+    })
+    .from(infusionBookings)
+    .where(
+      and(
+        eq(infusionBookings.siteId, siteId),
+        eq(infusionBookings.state, 'active'),
+        sql`${infusionBookings.during} && tstzrange(${new Date(from).toISOString()}::timestamptz, ${new Date(to).toISOString()}::timestamptz)`,
+      ),
+    )
+    .orderBy(sql`lower(${infusionBookings.during})`);
+  return rows.map((r) => ({ ...r, from: Number(r.from), to: Number(r.to), ldStart: r.ldStart === null ? null : Number(r.ldStart) }));
+}
+
+/** How many chairs are taken during [from, to), leaving out one batch's own booking (a move frees it). */
+export function takenChairs(bookings: readonly ChairBooking[], from: number, to: number, except?: string): number {
+  return new Set(bookings.filter((b) => b.from < to && b.to > from && b.batchId !== except).map((b) => b.chair)).size;
+}
