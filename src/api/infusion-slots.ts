@@ -1,6 +1,6 @@
 import { addDays, datesFrom, daysBetween, localDateOf, localDay, type LocalDate } from '../domain/calendar-day.js';
 import { ERR } from '../domain/errors.js';
-import { dayReasons, feasibleDays, type CandidateDay } from '../domain/infusion-feasibility.js';
+import { bookingAtRisk, dayReasons, feasibleDays, type CandidateDay } from '../domain/infusion-feasibility.js';
 import { ldCourseFor, ldCourseForDay } from '../domain/ld-window.js';
 import { DAY_MS } from '../domain/profile.js';
 import type { ApiDeps } from './deps.js';
@@ -75,13 +75,18 @@ export async function infusionSlots(deps: ApiDeps, request: SlotsRequest) {
     days,
     ...(batch
       ? {
-          atRisk: batch.status?.forecast?.atRisk ?? false,
+          atRisk: atRisk(batch),
           alternatives: feasibleDays(searchDates.map((d) => candidate(d).day), batch.outlook, ALTERNATIVES).map((d) => ({
             date: d.date, start: iso(d.start), freeChairs: d.freeChairs,
           })),
         }
       : {}),
   };
+}
+
+function atRisk(batch: BatchView): boolean {
+  const booking = batch.status?.booking;
+  return booking !== undefined && bookingAtRisk(Date.parse(booking.ldStart), batch.outlook, batch.status?.forecast?.atRisk ?? false);
 }
 
 function judged(day: CandidateDay, batch: BatchView) {

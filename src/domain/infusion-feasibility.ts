@@ -59,3 +59,10 @@ export function dayReasons(day: CandidateDay, outlook: BatchOutlook): Reason[] {
 export function feasibleDays<D extends CandidateDay>(days: readonly D[], outlook: BatchOutlook, count: number): D[] {
   return days.filter((d) => dayReasons(d, outlook).length === 0).slice(0, count);
 }
+
+/**
+ * A booking is at risk when its LD starts before the product can be at the site: the forecast's flag
+ * (P90 of infusion-ready, safe-infusion.ts) or, once released, the release plus the return transit.
+ */
+export const bookingAtRisk = (ldStart: number, outlook: BatchOutlook, forecastFlag: boolean): boolean =>
+  forecastFlag || (outlook.readyBy !== undefined && outlook.readyBy.at > ldStart);

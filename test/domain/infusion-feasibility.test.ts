@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayReasons, feasibleDays, type BatchOutlook, type CandidateDay } from '../../src/domain/infusion-feasibility.js';
+import { bookingAtRisk, dayReasons, feasibleDays, type BatchOutlook, type CandidateDay } from '../../src/domain/infusion-feasibility.js';
 
 const DAY = 86_400_000;
 const t = (iso: string) => Date.parse(iso);
@@ -36,5 +36,12 @@ describe('whether a day suits a batch', () => {
     const days = ['2027-05-11', '2027-05-12', '2027-05-13', '2027-05-14', '2027-05-15'].map((d, i) => day(d, i === 1 ? 0 : 1));
     const outlook = { window, readyBy: { at: t('2027-05-06T12:00:00Z'), basis: 'forecast-p90' as const } };
     expect(feasibleDays(days, outlook, 3).map((d) => d.date)).toEqual(['2027-05-13', '2027-05-14', '2027-05-15']);
+  });
+
+  it('flags a booking whose LD starts before the product can be at the site, or that the forecast flagged', () => {
+    const released = { window, readyBy: { at: t('2027-05-08T12:00:00Z'), basis: 'release-plus-transit' as const } };
+    expect(bookingAtRisk(t('2027-05-08T00:00:00Z'), released, false)).toBe(true);
+    expect(bookingAtRisk(t('2027-05-09T00:00:00Z'), released, false)).toBe(false);
+    expect(bookingAtRisk(t('2027-05-09T00:00:00Z'), { window }, true)).toBe(true);
   });
 });

@@ -48,11 +48,15 @@ function outlookOf(status: BatchStatus | null, awaited: BatchView['awaitedWindow
   if (stage === 'ON_HOLD') outlook.notBookable = 'The batch is on hold until QA assesses its open excursion or deviation.';
   else if (!BOOKABLE_STAGES.includes(stage)) outlook.notBookable = `An infusion can be booked once the product is released; the batch is ${stage}.`;
 
+  // Until the product is at the site: the forecast's P90 and, once released, the release plus the
+  // return leg's nominal transit; the later of the two, so a day offered is safe by both.
+  if (!before(stage, 'RECEIVED_AT_SITE') && stage !== 'ON_HOLD') return outlook;
   const p90 = status.forecast?.infusionReady?.p90;
   const releasedAt = enteredAt(status, 'RELEASED');
-  if (before(stage, 'RELEASED') && p90) outlook.readyBy = { at: Date.parse(p90), basis: 'forecast-p90' };
-  else if ((stage === 'RELEASED' || stage === 'RETURN_TRANSIT') && releasedAt) {
-    outlook.readyBy = { at: Date.parse(releasedAt) + (profile.legs.return.nominalHours * HOUR_MS) / timeScale, basis: 'release-plus-transit' };
-  }
+  const bounds = [
+    ...(p90 ? [{ at: Date.parse(p90), basis: 'forecast-p90' as const }] : []),
+    ...(releasedAt ? [{ at: Date.parse(releasedAt) + (profile.legs.return.nominalHours * HOUR_MS) / timeScale, basis: 'release-plus-transit' as const }] : []),
+  ];
+  if (bounds.length > 0) outlook.readyBy = bounds.reduce((a, b) => (b.at > a.at ? b : a));
   return outlook;
 }

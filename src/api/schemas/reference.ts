@@ -60,7 +60,7 @@ export const slotsResultSchema = z
     ),
     timeZone: z.string().describe("The site's IANA time zone: every date is a day there."),
     days: z.array(slotDaySchema).describe('Each local day from `from` to `to`.'),
-    atRisk: z.boolean().optional().describe("With batchId: the batch's booking is at risk (the forecast's P90 of infusion-ready passes its LD start)."),
+    atRisk: z.boolean().optional().describe("With batchId: the batch's booking is at risk: its LD starts before the product can be at the site (the forecast's P90 of infusion-ready, or the release plus the return transit)."),
     alternatives: z
       .array(alternativeSchema)
       .optional()
