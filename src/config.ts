@@ -25,6 +25,15 @@ export const configSchema = z.object({
   V2V_TEMPORAL_PORT: port.default(17233),
   V2V_TEMPORAL_UI_PORT: port.default(18233),
   V2V_API_PORT: port.default(3000),
+  /** Where the API listens; 0.0.0.0 exposes it (every /v1 route requires a token). */
+  V2V_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * The OpenID Connect provider's key set (its jwks_uri), issuer and audience. Without a URL the API
+   * trusts the local development key set under <stack>/auth/ (issuer v2v-local, audience v2v-api).
+   */
+  V2V_AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  V2V_AUTH_ISSUER: z.string().min(1).optional(),
+  V2V_AUTH_AUDIENCE: z.string().min(1).optional(),
   /** The ingest process's /healthz, /readyz and /metrics; 0 takes any free port (its log says which). */
   V2V_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Partitions of the readings topic when `v2v ingest` creates it: the unit of ingest parallelism. */
@@ -47,6 +56,12 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** A remote key set is trusted only for a named issuer and audience: either alone would accept any token of that provider. */
+const checkedConfigSchema = configSchema.refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
+  message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
+  path: ['V2V_AUTH_JWKS_URL'],
+});
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -54,7 +69,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings are how shells unset things; treat them as absent.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
+  const parsed = checkedConfigSchema.safeParse(present);
   if (!parsed.success) {
     const sentences = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration. ${sentences.join('; ')}. See .env.example.`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import authenticate from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import errorHandler from './plugins/error-handler.js';
 import metrics from './plugins/metrics.js';
@@ -16,7 +17,7 @@ export type { ApiDeps } from './deps.js';
  */
 export function buildApp(deps: ApiDeps) {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }),
+    loggerInstance: deps.logger.child({ component: 'http' }, { serializers: { req: loggedRequest } }),
     // Bodies are small commands; anything bigger is a mistake or an attack.
     bodyLimit: 64 * 1024,
     // Behind a proxy the request id links a caller's 500 to the log line that explains it.
@@ -32,10 +33,20 @@ export function buildApp(deps: ApiDeps) {
   app.register(errorHandler);
   app.register(openapi);
   app.register(metrics);
+  // Before the routes: it attaches the token and access checks to each /v1 route as it is added.
+  app.register(authenticate, { deps });
 
   const options = { deps };
   for (const routes of ROUTE_PLUGINS) app.register(routes, options);
   return app;
+}
+
+/**
+ * What the access log keeps of a request: never a body (patientRef, signing passwords) and never a
+ * token, which the event stream may carry in its query string.
+ */
+function loggedRequest(req: FastifyRequest) {
+  return { method: req.method, url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'), remoteAddress: req.ip };
 }
 
 export type ApiApp = ReturnType<typeof buildApp>;

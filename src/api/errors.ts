@@ -10,6 +10,14 @@ export const API_ERR = {
   TIMEOUT: 'ERR_TIMEOUT',
   UNAVAILABLE: 'ERR_UNAVAILABLE',
   INTERNAL: 'ERR_INTERNAL',
+  /** 401: no token, or one that is expired, forged, or meant for another issuer or audience. */
+  UNAUTHENTICATED: 'ERR_UNAUTHENTICATED',
+  /** 403: the identity's role or sites do not reach this route or this batch. */
+  FORBIDDEN: 'ERR_FORBIDDEN',
+  /** 403: the re-entered signing password is wrong (or missing); the failure is counted. */
+  SIGNATURE_REJECTED: 'ERR_SIGNATURE_REJECTED',
+  /** 403: three signatures failed in a row; an administrator must unlock the signer. */
+  SIGNER_LOCKED: 'ERR_SIGNER_LOCKED',
 } as const;
 
 /** A problem with one field: where it was (`body`, `querystring`, `params`), its path and why. */
@@ -36,6 +44,8 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 /** The answers a command on a batch can get besides success, for the OpenAPI document. */
 export const commandErrors = {
   400: errorBodySchema,
+  401: errorBodySchema,
+  403: errorBodySchema,
   404: errorBodySchema,
   409: errorBodySchema,
   422: errorBodySchema,
@@ -59,6 +69,11 @@ export class ApiError extends Error {
 }
 
 export const notFound = (message: string) => new ApiError(404, API_ERR.NOT_FOUND, message);
+export const unauthenticated = (message: string) => new ApiError(401, API_ERR.UNAUTHENTICATED, message);
+export const forbidden = (message: string) => new ApiError(403, API_ERR.FORBIDDEN, message);
+
+/** What a protected route may answer besides its own errors, for the OpenAPI document. */
+export const accessErrors = { 401: errorBodySchema, 403: errorBodySchema };
 
 /** A well-formed body that names something that does not exist or does not fit (422, not 400). */
 export const unprocessableField = (field: string, message: string) =>

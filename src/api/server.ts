@@ -3,9 +3,7 @@ import type { Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import type { Logger } from '../logging.js';
 import { buildApp } from './app.js';
-
-/** Loopback only: the API has no authentication yet, so nothing off this machine may reach it. */
-const HOST = '127.0.0.1';
+import { tokenVerifierFromConfig } from './auth/verifier.js';
 
 export interface ApiServer {
   url: string;
@@ -23,9 +21,11 @@ export async function startApiServer(options: { config: Config; logger: Logger; 
   try {
     connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = buildApp({ temporal, db, pool, config, logger });
-    const url = await app.listen({ host: HOST, port: options.port ?? config.V2V_API_PORT });
-    logger.warn({ url }, 'API listening on loopback only: it is unauthenticated until access control lands; do not expose it');
+    const verifyToken = await tokenVerifierFromConfig(config);
+    const app = buildApp({ temporal, db, pool, config, logger, verifyToken });
+    const url = await app.listen({ host: config.V2V_API_HOST, port: options.port ?? config.V2V_API_PORT });
+    const identityProvider = config.V2V_AUTH_JWKS_URL ? config.V2V_AUTH_ISSUER : 'local key set (development)';
+    logger.info({ url, host: config.V2V_API_HOST, identityProvider }, 'API listening; /v1 routes require a bearer token');
 
     const openConnection = connection;
     return {

@@ -9,6 +9,8 @@ import { demoCommand } from './demo-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { forecastCommand } from './forecast-command.js';
+import { usersCommand } from './users-command.js';
+import { tokenCommand } from './token-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -23,6 +25,8 @@ program.addCommand(ingestCommand(loadConfigOrExit));
 program.addCommand(demoCommand(loadConfigOrExit));
 program.addCommand(simulateCommand(loadConfigOrExit));
 program.addCommand(forecastCommand(loadConfigOrExit));
+program.addCommand(usersCommand(loadConfigOrExit));
+program.addCommand(tokenCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {

@@ -27,8 +27,26 @@ const isoInstant = z.iso.datetime({ offset: true });
 export const actorSchema = z.object({
   name: z.string().trim().min(1, 'printed name is required').max(200),
   role: z.string().trim().min(1, 'role is required').max(100),
+  /**
+   * The signer's user id, on a signature only: set by the API after the signing password was
+   * checked, and kept in the custody record's data, which links the signature to its signer (§11.70).
+   */
+  userId: z.string().min(1).max(200).optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
+
+/**
+ * The second component of an electronic signature (Part 11 §11.200), re-entered at each signing.
+ * It is checked at the HTTP edge and removed there: it never reaches the workflow, a log or an error.
+ */
+export const signingPasswordSchema = z.string().min(1, 'the signing password must be re-entered to sign').max(1024);
+
+/**
+ * Request bodies of the HTTP API. The token, not the body, decides who acts: an `actor` or `signer`
+ * a body still carries (older clients) is optional and replaced by the authenticated identity
+ * before the command reaches the workflow, whose own schemas below keep them required.
+ */
+const bodyActor = actorSchema.omit({ userId: true }).optional().describe('Ignored: the token names who acts.');
 
 export const enrollSchema = z.object({
   productId: z.string().min(1),
@@ -49,6 +67,7 @@ export const handoffSchema = z.object({
   at: isoInstant.optional(),
 });
 export type HandoffCommand = z.infer<typeof handoffSchema>;
+export const handoffRequestSchema = handoffSchema.extend({ actor: bodyActor });
 
 export const milestoneSchema = z.object({
   milestone: z.enum(MILESTONES),
@@ -58,18 +77,23 @@ export const milestoneSchema = z.object({
 });
 export type MilestoneCommand = z.infer<typeof milestoneSchema>;
 
-export const qaDispositionSchema = z
-  .object({
-    decision: z.enum(['release', 'reject', 'conditional-release']),
-    signer: actorSchema,
-    meaning: z.string().trim().min(1),
-    reason: z.string().trim().min(1).optional(),
-  })
-  .refine((d) => d.decision === 'release' || d.reason !== undefined, {
-    message: 'a reason is required to reject or to release conditionally',
-    path: ['reason'],
-  });
+const qaDispositionFields = z.object({
+  decision: z.enum(['release', 'reject', 'conditional-release']),
+  signer: actorSchema,
+  meaning: z.string().trim().min(1),
+  reason: z.string().trim().min(1).optional(),
+});
+const reasonGiven = (d: { decision: string; reason?: string | undefined }) => d.decision === 'release' || d.reason !== undefined;
+const reasonRule = [reasonGiven, { message: 'a reason is required to reject or to release conditionally', path: ['reason'] }] as [
+  typeof reasonGiven,
+  { message: string; path: string[] },
+];
+export const qaDispositionSchema = qaDispositionFields.refine(...reasonRule);
 export type QaDispositionCommand = z.infer<typeof qaDispositionSchema>;
+export const qaDispositionRequestSchema = qaDispositionFields
+  .extend({ signer: bodyActor, signingPassword: signingPasswordSchema })
+  .refine(...reasonRule);
+export type QaDispositionRequest = z.input<typeof qaDispositionRequestSchema>;
 
 export const assessmentSchema = z.object({
   impact: z.enum(['none', 'quarantine', 'reject']),
@@ -77,6 +101,8 @@ export const assessmentSchema = z.object({
   meaning: z.string().trim().min(1),
 });
 export type AssessmentCommand = z.infer<typeof assessmentSchema> & { excursionId: string };
+export const assessmentRequestSchema = assessmentSchema.extend({ signer: bodyActor, signingPassword: signingPasswordSchema });
+export type AssessmentRequest = z.input<typeof assessmentRequestSchema>;
 
 export const bookingSchema = z.object({
   infusionDate: z
@@ -111,3 +137,4 @@ export const cancelSchema = z.object({
   actor: actorSchema,
 });
 export type CancelCommand = z.infer<typeof cancelSchema>;
+export const cancelRequestSchema = cancelSchema.extend({ actor: bodyActor });

@@ -4,11 +4,14 @@ import { infusionBookings } from '../../src/db/schema/index.js';
 import { ERR } from '../../src/domain/errors.js';
 import type { BatchStatus } from '../../workflows/messages.js';
 import { validHandoff } from './offline-app.js';
+import { addUser } from '../../src/api/auth/users.js';
 import { stackApp } from './stack-app.js';
+import { ADMIN } from './tokens.js';
 
-const { app, db, temporal, ids, enrolled } = stackApp();
+const { app, db, temporal, ids, identities, enrolled } = stackApp();
 const post = (url: string, payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload, headers });
-const signer = { name: 'Q. A. Person', role: 'qualified person' };
+/** What the custody trail records for the default (admin) caller, whatever the body said. */
+const adminActor = { name: ADMIN.name, role: ADMIN.role };
 
 describe('commands on a batch', () => {
   it('runs a hand-off as the handoff update, keyed by the Idempotency-Key, and answers the stage', async () => {
@@ -18,7 +21,7 @@ describe('commands on a batch', () => {
     const res = await post(`/v1/batches/${batchId}/handoffs`, body, { 'idempotency-key': 'scan-42' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ stage: 'COLLECTED' });
-    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [body], options: { updateId: 'scan-42' } }]);
+    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...body, actor: adminActor }], options: { updateId: 'scan-42' } }]);
   });
 
   it('answers a COI mismatch raised by the workflow with 409 ERR_COI_MISMATCH and its sentence', async () => {
@@ -50,17 +53,21 @@ describe('commands on a batch', () => {
 
   it('sends QA disposition, excursion assessment (with the excursion id from the path) and cancel as their updates', async () => {
     const { batchId } = await enrolled();
+    const qaUser = await addUser(db, identities.stackRoot, { name: 'Q. A. Person', role: 'qa', sites: [ids.facility], signingPassword: 'correct horse battery' });
+    const asQa = { authorization: `Bearer ${qaUser.token}` };
+    const signer = { name: 'Q. A. Person', role: 'qa', userId: qaUser.id };
     temporal.updateAnswer = { stage: 'RELEASED' };
-    const qa = { decision: 'release', signer, meaning: 'released for infusion' };
-    const assessment = { impact: 'none', signer, meaning: 'no impact on product quality' };
+    const qa = { decision: 'release', meaning: 'released for infusion' };
+    const assessment = { impact: 'none', meaning: 'no impact on product quality' };
     const cancel = { reason: 'patient withdrawn', actor: { name: 'Dr. Who', role: 'treating physician' } };
-    expect((await post(`/v1/batches/${batchId}/qa-disposition`, qa)).statusCode).toBe(200);
-    expect((await post(`/v1/batches/${batchId}/excursions/exc-7/assessment`, assessment)).statusCode).toBe(200);
+    expect((await post(`/v1/batches/${batchId}/qa-disposition`, { ...qa, signingPassword: 'correct horse battery' }, asQa)).statusCode).toBe(200);
+    expect((await post(`/v1/batches/${batchId}/excursions/exc-7/assessment`, { ...assessment, signingPassword: 'correct horse battery' }, asQa)).statusCode).toBe(200);
     expect((await post(`/v1/batches/${batchId}/cancel`, cancel)).statusCode).toBe(200);
+    // The password stops at the edge; the signer is the token's user, the actor the token's identity.
     expect(temporal.calls.map((c) => [c.name, c.args])).toEqual([
-      ['qaDisposition', [qa]],
-      ['excursionAssessment', [{ ...assessment, excursionId: 'exc-7' }]],
-      ['cancel', [cancel]],
+      ['qaDisposition', [{ ...qa, signer }]],
+      ['excursionAssessment', [{ ...assessment, signer, excursionId: 'exc-7' }]],
+      ['cancel', [{ ...cancel, actor: adminActor }]],
     ]);
   });
 });
@@ -76,10 +83,9 @@ describe('infusion bookings', () => {
     temporal.updateAnswer = { stage: 'RECEIVED_AT_SITE' };
     const cancelled = await app.inject({ method: 'DELETE', url: `/v1/batches/${batchId}/infusion-booking` });
     expect(cancelled.statusCode).toBe(200);
-    expect(temporal.calls.map((c) => [c.name, c.args])).toEqual([
-      ['infusionBooking', [{ infusionDate: '2026-03-10' }]],
-      ['cancelInfusionBooking', []],
-    ]);
+    // The booking's payload (actor, chair day) is H2's routes/bookings.ts; here only that both ran.
+    expect(temporal.calls.map((c) => c.name)).toEqual(['infusionBooking', 'cancelInfusionBooking']);
+    expect(temporal.calls[0]!.args).toEqual([expect.objectContaining({ infusionDate: '2026-03-10' })]);
   });
 
   it("shows the site's chairs with their bookings in the batch's window", async () => {

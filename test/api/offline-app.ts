@@ -3,6 +3,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
 import { recordingTemporal } from './recording-temporal.js';
+import { testIdentities, withDefaultIdentity } from './tokens.js';
 
 /**
  * The API with no server behind it: the database URL points at a closed port (nothing connects
@@ -12,15 +13,20 @@ import { recordingTemporal } from './recording-temporal.js';
 export function offlineApp() {
   const temporal = recordingTemporal();
   const { db, pool } = createDatabase('postgres://nobody@127.0.0.1:1/none', { max: 1 });
-  const app = buildApp({
-    temporal: temporal.client,
-    db,
-    pool,
-    config: loadConfig({}),
-    logger: pino({ level: 'silent' }),
-    queryTimeoutMs: 500,
-  });
-  return { app, temporal, close: async () => { await app.close(); await pool.end(); } };
+  const identities = testIdentities();
+  const app = withDefaultIdentity(
+    buildApp({
+      temporal: temporal.client,
+      db,
+      pool,
+      config: loadConfig({}),
+      logger: pino({ level: 'silent' }),
+      queryTimeoutMs: 500,
+      verifyToken: identities.verifyToken,
+    }),
+    identities,
+  );
+  return { app, temporal, identities, close: async () => { await app.close(); await pool.end(); } };
 }
 
 export const BATCH_ID = '0b6f6c1e-2f0a-4f57-9d3e-6a1e1c0a9b01';

@@ -64,9 +64,14 @@ describe('the OpenAPI document', () => {
       if (expects.query) expect(op.parameters?.some((p: { in: string }) => p.in === 'query'), `${method} ${path} query`).toBe(true);
     }
     const handoff = doc.paths['/v1/batches/{id}/handoffs'].post;
-    expect(handoff.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['step', 'coiId', 'din', 'actor', 'location']));
+    // The actor is optional in the body: the token names who acts.
+    expect(handoff.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['step', 'coiId', 'din', 'location']));
+    expect(handoff.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/healthz'].get.security).toBeUndefined();
+    expect(doc.paths['/v1/batches/{id}/qa-disposition'].post.requestBody.content['application/json'].schema.required).toContain('signingPassword');
     expect(handoff.parameters).toContainEqual(expect.objectContaining({ in: 'path', name: 'id', required: true }));
-    expect(Object.keys(handoff.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '422']));
+    expect(Object.keys(handoff.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422']));
     expect(doc.paths['/v1/batches'].post.requestBody.content['application/json'].schema.required).toContain('patientRef');
   });
 

@@ -7,17 +7,20 @@ import { productProfiles, sites } from '../../src/db/schema/index.js';
 import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { recordingTemporal } from './recording-temporal.js';
+import { testIdentities, withDefaultIdentity } from './tokens.js';
 
 /**
  * The API on the stack's real PostgreSQL, with Temporal replaced by the recording stand-in (the
  * real worker's journey is the end-to-end test's job). Each file gets its own product and sites
- * under fresh ids, so files never see each other's rows.
+ * under fresh ids, so files never see each other's rows. Tokens are signed by the file's own key set.
  */
 export function stackApp() {
   const config = stackConfig();
   const { db, pool } = createDatabase(config.DATABASE_URL!, { max: 4 });
   const temporal = recordingTemporal();
-  const app = buildApp({ temporal: temporal.client, db, pool, config, logger: pino({ level: 'silent' }) });
+  const identities = testIdentities();
+  // As admin unless a request sends its own token (test/api/tokens.ts); access tests send their own.
+  const app = withDefaultIdentity(buildApp({ temporal: temporal.client, db, pool, config, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken }), identities);
   const ids = {
     product: unique('product'),
     apheresis: unique('apheresis'),
@@ -61,5 +64,5 @@ export function stackApp() {
     return res.json();
   }
 
-  return { app, db, pool, temporal, config, ids, profile, enrollBody, enrolled };
+  return { app, db, pool, temporal, config, ids, profile, identities, enrollBody, enrolled };
 }

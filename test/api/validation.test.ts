@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BATCH_ID, offlineApp, validHandoff } from './offline-app.js';
+import { userOf } from './tokens.js';
 
-const { app, temporal, close } = offlineApp();
+const { app, temporal, identities, close } = offlineApp();
 afterAll(close);
 
 const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
@@ -30,13 +31,28 @@ describe('bad input is rejected at the edge with the field that is wrong', () =>
   });
 
   it('requires a reason to reject a batch (a rule across fields)', async () => {
-    const res = await post(`/v1/batches/${BATCH_ID}/qa-disposition`, {
-      decision: 'reject',
-      signer: { name: 'Q. A. Person', role: 'qualified person' },
-      meaning: 'rejected',
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/batches/${BATCH_ID}/qa-disposition`,
+      headers: await identities.bearer(userOf('qa', ['facility-1'])),
+      payload: { decision: 'reject', signingPassword: 'not echoed anywhere', meaning: 'rejected' },
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['reason'] }));
+    expect(res.body).not.toContain('not echoed anywhere');
+  });
+
+  it('names a missing signing password and a wrongly typed one without echoing it', async () => {
+    const headers = await identities.bearer(userOf('qa', ['facility-1']));
+    const missing = await app.inject({ method: 'POST', url: `/v1/batches/${BATCH_ID}/qa-disposition`, headers, payload: { decision: 'release', meaning: 'released' } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details).toContainEqual(expect.objectContaining({ in: 'body', path: ['signingPassword'] }));
+    const tooLong = 'secret-'.repeat(200);
+    const long = await app.inject({ method: 'POST', url: `/v1/batches/${BATCH_ID}/qa-disposition`, headers, payload: { decision: 'release', meaning: 'released', signingPassword: tooLong } });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.details).toContainEqual(expect.objectContaining({ path: ['signingPassword'] }));
+    expect(long.body).not.toContain('secret-');
+    expect(temporal.calls).toEqual([]);
   });
 
   it('rejects a batch id that is not a uuid, naming the path parameter', async () => {

@@ -18,7 +18,12 @@ export default fp(
           version: '1',
           description:
             'Enrol autologous cell-therapy batches, record custody hand-offs, QA decisions and infusion bookings. ' +
-            'Every error is `{ error: { code, message, details? } }`. Unauthenticated for now: listen on loopback only.',
+            'Every error is `{ error: { code, message, details? } }`. Every /v1 route requires a bearer token (JWT): ' +
+            '401 ERR_UNAUTHENTICATED without a valid one, 403 ERR_FORBIDDEN when the role or the sites do not reach the call. ' +
+            'QA signatures re-enter the signing password: 403 ERR_SIGNATURE_REJECTED when wrong, ERR_SIGNER_LOCKED after three failures.',
+        },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },
         tags: [
           { name: 'batches', description: 'Enrolment and the state of each batch' },
@@ -30,7 +35,12 @@ export default fp(
           { name: 'operations', description: 'Health, readiness and metrics' },
         ],
       },
-      transform: jsonSchemaTransform,
+      // Every /v1 route requires the token; the public ones (health, metrics, documents) do not.
+      transform: (input) => {
+        const transformed = jsonSchemaTransform(input);
+        if (!input.url.startsWith('/v1/')) return transformed;
+        return { ...transformed, schema: { ...transformed.schema, security: [{ bearer: [] }] } };
+      },
       transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });

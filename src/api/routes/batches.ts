@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { batches, custodyEvents } from '../../db/schema/index.js';
 import { enrollSchema } from '../../domain/commands.js';
 import type { BatchStatus } from '../../../workflows/messages.js';
+import type { Principal } from '../auth/principal.js';
+import { seesPatientRef, visibleBatches } from '../auth/site-scope.js';
 import { queryStatus, requireBatch, type BatchRow } from '../batch-workflow.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { enrollBatch } from '../enrollment.js';
@@ -18,7 +20,7 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         tags: ['batches'],
         summary: 'Enrol a patient batch and start its workflow',
         body: enrollSchema,
-        response: { 201: enrollResultSchema, 400: errorBodySchema, 422: errorBodySchema },
+        response: { 201: enrollResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 422: errorBodySchema },
       },
     },
     async (request, reply) => {
@@ -34,12 +36,16 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         tags: ['batches'],
         summary: 'Batches by stage and site, newest first',
         querystring: listBatchesQuery,
-        response: { 200: batchListSchema, 400: errorBodySchema },
+        response: { 200: batchListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
       },
     },
     async (request) => {
       const { stage, site, limit, simulated } = request.query;
+      const principal = request.principal!;
       const filters: SQL[] = [eq(batches.simulated, simulated)];
+      // Never refused: a caller sees the batches of its own sites (all of them for admin).
+      const visible = visibleBatches(principal);
+      if (visible) filters.push(visible);
       if (stage) filters.push(eq(batches.stage, stage));
       if (site) filters.push(or(eq(batches.apheresisCenterId, site), eq(batches.treatmentCenterId, site), eq(batches.facilityId, site))!);
       const rows = await deps.db
@@ -48,7 +54,7 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         .where(and(...filters))
         .orderBy(desc(batches.createdAt))
         .limit(limit);
-      return { batches: rows.map(summary) };
+      return { batches: rows.map((row) => summary(row, principal)) };
     },
   );
 
@@ -59,18 +65,21 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         tags: ['batches'],
         summary: "A batch's live status, what it awaits, timeline and custody chain",
         params: batchIdParams,
-        response: { 200: batchDetailSchema, 404: errorBodySchema },
+        response: { 200: batchDetailSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => detail(deps, request.params.id),
+    async (request) => detail(deps, request.params.id, request.principal!),
   );
 };
 
-/** The board's view of a row: patientRef is deliberately absent, the API being unauthenticated. */
-function summary(row: BatchRow) {
+/** The hospital's reference beside the COI id, for those who care for the patient only (seesPatientRef). */
+const patientRefFor = (row: BatchRow, principal: Principal) => (seesPatientRef(principal, row) ? { patientRef: row.patientRef } : {});
+
+function summary(row: BatchRow, principal: Principal) {
   return {
     batchId: row.id,
     coiId: row.coiId,
+    ...patientRefFor(row, principal),
     productId: row.productId,
     stage: row.stage,
     apheresisCenterId: row.apheresisCenterId,
@@ -82,7 +91,7 @@ function summary(row: BatchRow) {
   };
 }
 
-async function detail(deps: ApiDeps, batchId: string) {
+async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   const row = await requireBatch(deps, batchId);
   const [live, custody] = await Promise.all([queryStatus(deps, batchId), custodyChain(deps, batchId)]);
   const status: BatchStatus = live ?? {
@@ -100,6 +109,7 @@ async function detail(deps: ApiDeps, batchId: string) {
   };
   return {
     ...status,
+    ...patientRefFor(row, principal),
     apheresisCenterId: row.apheresisCenterId,
     treatmentCenterId: row.treatmentCenterId,
     facilityId: row.facilityId,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assessmentSchema, cancelSchema, handoffSchema, milestoneSchema, qaDispositionSchema } from '../../domain/commands.js';
+import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
 import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+import { signerOf } from '../auth/signatures.js';
 import { signalBatch, updateBatch } from '../batch-workflow.js';
 import type { RouteOptions } from '../deps.js';
 import { commandErrors } from '../errors.js';
@@ -11,8 +13,12 @@ import { batchIdParams, idempotencyHeaders, stageResultSchema } from '../schemas
  * What people and partner systems do to a batch. Each command is a Temporal Update, so the caller
  * learns at once whether the workflow accepted it (200) or why not (409/422 with the workflow's
  * ERR code); milestones are signals (202), reported by systems that cannot act on a refusal.
+ * Who acted is the token's identity (actorOf), whatever actor or signer a body still names.
  */
 const updateResponse = { 200: stageResultSchema, ...commandErrors };
+
+/** The authentication hook has run on every /v1 route: a handler always has its caller. */
+const callerOf = (request: { principal?: Principal }) => request.principal!;
 
 const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   app.post(
@@ -23,11 +29,14 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: 'Record a custody hand-off: the scanned COI id and DIN must match the batch',
         params: batchIdParams,
         headers: idempotencyHeaders,
-        body: handoffSchema,
+        body: handoffRequestSchema,
         response: updateResponse,
       },
     },
-    async (request) => updateBatch(deps, request.params.id, handoffUpdate, [request.body], request.headers['idempotency-key']),
+    async (request) => {
+      const scan = { ...request.body, actor: actorOf(callerOf(request)) };
+      return updateBatch(deps, request.params.id, handoffUpdate, [scan], request.headers['idempotency-key']);
+    },
   );
 
   app.post(
@@ -58,11 +67,16 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: 'Release, reject or conditionally release the batch (electronic signature)',
         params: batchIdParams,
         headers: idempotencyHeaders,
-        body: qaDispositionSchema,
+        body: qaDispositionRequestSchema,
         response: updateResponse,
       },
     },
-    async (request) => updateBatch(deps, request.params.id, qaDispositionUpdate, [request.body], request.headers['idempotency-key']),
+    async (request) => {
+      // The password is checked here and goes no further: the workflow gets the verified signer.
+      const { signingPassword, ...decision } = request.body;
+      const signer = await signerOf(deps, callerOf(request), signingPassword);
+      return updateBatch(deps, request.params.id, qaDispositionUpdate, [{ ...decision, signer }], request.headers['idempotency-key']);
+    },
   );
 
   app.post(
@@ -73,18 +87,16 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: "QA's assessment of an excursion or deviation (electronic signature)",
         params: batchIdParams.extend({ excursionId: z.string().min(1).max(200) }),
         headers: idempotencyHeaders,
-        body: assessmentSchema,
+        body: assessmentRequestSchema,
         response: updateResponse,
       },
     },
-    async (request) =>
-      updateBatch(
-        deps,
-        request.params.id,
-        assessmentUpdate,
-        [{ ...request.body, excursionId: request.params.excursionId }],
-        request.headers['idempotency-key'],
-      ),
+    async (request) => {
+      const { signingPassword, ...assessment } = request.body;
+      const signer = await signerOf(deps, callerOf(request), signingPassword);
+      const command = { ...assessment, signer, excursionId: request.params.excursionId };
+      return updateBatch(deps, request.params.id, assessmentUpdate, [command], request.headers['idempotency-key']);
+    },
   );
 
   app.post(
@@ -95,11 +107,14 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: 'Withdraw the batch; slots, bookings and shipments are released',
         params: batchIdParams,
         headers: idempotencyHeaders,
-        body: cancelSchema,
+        body: cancelRequestSchema,
         response: updateResponse,
       },
     },
-    async (request) => updateBatch(deps, request.params.id, cancelUpdate, [request.body], request.headers['idempotency-key']),
+    async (request) => {
+      const command = { ...request.body, actor: actorOf(callerOf(request)) };
+      return updateBatch(deps, request.params.id, cancelUpdate, [command], request.headers['idempotency-key']);
+    },
   );
 };
 

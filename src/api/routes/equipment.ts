@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { equipment, equipmentAssessments, maintenanceEvents, maintenanceTickets } from '../../db/schema/index.js';
 import type { AssessmentMethod } from '../../forecast/maintenance/assess-unit.js';
+import { siteFilter } from '../auth/route-access.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { errorBodySchema, notFound } from '../errors.js';
 import { equipmentDetailQuery, equipmentDetailSchema, equipmentIdParams, equipmentListSchema, listEquipmentQuery, serviceBodySchema, serviceResultSchema } from '../schemas/equipment.js';
@@ -22,13 +23,15 @@ const equipmentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
         tags: ['equipment'],
         summary: 'Equipment with its latest 7-day failure probability, remaining useful life and open ticket',
         querystring: listEquipmentQuery,
-        response: { 200: equipmentListSchema, 400: errorBodySchema },
+        response: { 200: equipmentListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
       },
     },
     async (request) => {
       const { site, kind, limit, simulated } = request.query;
       const filters: SQL[] = [eq(equipment.simulated, simulated)];
       if (site) filters.push(eq(equipment.siteId, site));
+      const sites = siteFilter(request.principal!);
+      if (sites) filters.push(inArray(equipment.siteId, [...sites]));
       if (kind) filters.push(eq(equipment.kind, kind));
       const units = await deps.db.select().from(equipment).where(and(...filters)).orderBy(asc(equipment.id)).limit(limit);
       const [latest, open] = await Promise.all([latestAssessments(deps, units), openTickets(deps, units)]);
@@ -44,7 +47,7 @@ const equipmentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
         summary: 'One unit: its risk forecast, recent assessments and maintenance tickets',
         params: equipmentIdParams,
         querystring: equipmentDetailQuery,
-        response: { 200: equipmentDetailSchema, 400: errorBodySchema, 404: errorBodySchema },
+        response: { 200: equipmentDetailSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (request) => {
@@ -83,7 +86,7 @@ const equipmentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
         summary: 'Record a service of the unit; closes its open maintenance ticket',
         params: equipmentIdParams,
         body: serviceBodySchema,
-        response: { 200: serviceResultSchema, 400: errorBodySchema, 404: errorBodySchema },
+        response: { 200: serviceResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (request) => {

@@ -1,6 +1,8 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { excursions } from '../../db/schema/index.js';
+import { batches, equipment, excursions } from '../../db/schema/index.js';
+import { siteFilter } from '../auth/route-access.js';
+import { visibleBatches } from '../auth/site-scope.js';
 import type { RouteOptions } from '../deps.js';
 import { errorBodySchema } from '../errors.js';
 import { excursionListSchema, listExcursionsQuery, storedAssessmentSchema } from '../schemas/devices.js';
@@ -16,7 +18,7 @@ const excursionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
         tags: ['excursions'],
         summary: 'Excursions and telemetry gaps by batch, device, state and kind, newest first',
         querystring: listExcursionsQuery,
-        response: { 200: excursionListSchema, 400: errorBodySchema },
+        response: { 200: excursionListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
       },
     },
     async (request) => {
@@ -26,6 +28,16 @@ const excursionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
       if (deviceId) filters.push(eq(excursions.deviceId, deviceId));
       if (state) filters.push(eq(excursions.state, state));
       if (kind) filters.push(eq(excursions.kind, kind));
+      // Those of the caller's sites: on a batch it may see, or on equipment standing at one of them.
+      const sites = siteFilter(request.principal!);
+      if (sites) {
+        filters.push(
+          or(
+            inArray(excursions.batchId, deps.db.select({ id: batches.id }).from(batches).where(visibleBatches(request.principal!))),
+            inArray(excursions.equipmentId, deps.db.select({ id: equipment.id }).from(equipment).where(inArray(equipment.siteId, [...sites]))),
+          )!,
+        );
+      }
       const rows = await deps.db
         .select()
         .from(excursions)

@@ -94,6 +94,9 @@ export const custodyRecordSchema = z.object({
   hash: z.string(),
 });
 
+/** Shown only to user identities at the batch's treatment or apheresis centre; absent for everyone else. */
+const patientRef = z.string().optional().describe("The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre.");
+
 const batchSites = {
   apheresisCenterId: z.string(),
   treatmentCenterId: z.string(),
@@ -102,6 +105,7 @@ const batchSites = {
 
 export const batchDetailSchema = batchStatusSchema
   .extend({
+    patientRef,
     ...batchSites,
     createdAt: instant,
     custody: z.array(custodyRecordSchema).describe('The chain of custody, oldest first, hash-chained.'),
@@ -115,6 +119,7 @@ export const batchSummarySchema = z
   .object({
     batchId: z.string(),
     coiId: z.string(),
+    patientRef,
     productId: z.string(),
     stage,
     ...batchSites,

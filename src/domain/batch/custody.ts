@@ -9,6 +9,14 @@ export const SCHEDULER_ACTOR: Actor = { name: 'hospital scheduler (unauthenticat
 /** A booking's day as a record names it: the local date when booked by calendar day. */
 const dayOf = (b: { infusionDate: string; date?: string }) => b.date ?? b.infusionDate;
 
+/**
+ * The link from a signed record to its signer (Part 11 §11.70): the user id the API put on the
+ * signer after checking the signing password. Absent on signatures made before authentication.
+ */
+function signatureOf(signer: Actor): { signature?: { userId: string; method: 'signing-password' } } {
+  return signer.userId === undefined ? {} : { signature: { userId: signer.userId, method: 'signing-password' } };
+}
+
 /** One record of the chain of custody, as an event implies it (who, what, where, the meaning of the signature). */
 export interface CustodyContent {
   kind: string;
@@ -42,7 +50,7 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
     case 'qa-disposed':
       return {
         kind: 'qa-disposition', actor: e.decision.signer, meaning: e.decision.meaning,
-        data: { decision: e.decision.decision, ...(e.decision.reason ? { reason: e.decision.reason } : {}) }, occurredAt: e.at,
+        data: { decision: e.decision.decision, ...(e.decision.reason ? { reason: e.decision.reason } : {}), ...signatureOf(e.decision.signer) }, occurredAt: e.at,
       };
     case 'issue-opened': {
       if (e.issue.kind !== 'deviation' || !e.shipmentId) return undefined;
@@ -50,7 +58,10 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
       return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'stability window exceeded', data: { shipmentId: e.shipmentId, leg }, occurredAt: e.at };
     }
     case 'issue-assessed':
-      return { kind: 'excursion-assessment', actor: e.signer, meaning: e.meaning, data: { issueId: e.issueId, issueKind: e.issueKind, impact: e.impact }, occurredAt: e.at };
+      return {
+        kind: 'excursion-assessment', actor: e.signer, meaning: e.meaning,
+        data: { issueId: e.issueId, issueKind: e.issueKind, impact: e.impact, ...signatureOf(e.signer) }, occurredAt: e.at,
+      };
     case 'escalated': {
       const what = e.awaiting?.kind ?? 'step';
       return { kind: 'escalation', actor: SYSTEM_ACTOR, meaning: `${what} overdue: escalated`, data: { awaiting: e.awaiting, level: e.level }, occurredAt: e.at };
