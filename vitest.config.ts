@@ -34,6 +34,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e.test.ts'],
+          globalSetup: ['test/setup/stack.ts'],
+          setupFiles: ['test/setup/quiet-temporal.ts'],
+          // A browser, a worker process and the API on a 2-core machine: generous, and one file at a time.
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

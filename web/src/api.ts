@@ -14,6 +14,11 @@ export type Forecast = NonNullable<BatchStatus['forecast']>;
 export type Sites = Json<'/v1/sites', 'get'>['sites'];
 export type Products = Json<'/v1/products', 'get'>['products'];
 export type Stage = BatchSummary['stage'];
+export type Telemetry = Schemas['Telemetry'];
+export type QaQueue = Schemas['QaQueue'];
+type Body<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } } ? B : never;
+export type DispositionBody = Body<'/v1/batches/{id}/qa-disposition'>;
+export type AssessmentBody = Body<'/v1/batches/{id}/excursions/{excursionId}/assessment'>;
 
 export function apiFor(token: string) {
   return createApiClient({ baseUrl: window.location.origin, token });

@@ -71,7 +71,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
         {route.page === 'batch' && route.id && <BatchPage batchId={route.id} />}
         {route.page === 'calendar' && <CalendarPage siteId={route.id} batchId={route.params.get('batch') ?? undefined} />}
         {route.page === 'qa' && <QaPage />}
-        {route.page === 'equipment' && <EquipmentPage />}
+        {route.page === 'equipment' && <EquipmentPage unitId={route.id} />}
         {route.page === 'alerts' && <AlertsPage />}
       </main>
     </SessionContext.Provider>

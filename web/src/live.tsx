@@ -1,4 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { LIVE_EVENT_TYPES } from '../../src/api/schemas/live-events';
 
 /**
  * Live updates: one EventSource per signed-in tab on GET /v1/events (the token rides in the query,
@@ -53,9 +54,6 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
   }, [token]);
   return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
 }
-
-/** The event names GET /v1/events sends (`event:` lines); unnamed ones arrive as `message`. */
-export const LIVE_EVENT_TYPES = ['batch', 'excursion', 'alert', 'forecast', 'custody', 'booking', 'equipment'] as const;
 
 export const useLiveConnected = () => useContext(LiveContext).connected;
 

@@ -3,7 +3,10 @@ import { awaitingText, band } from '../format';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { useSession } from '../session-context';
+import { requestQueue } from '../request-queue';
 import { useLoad } from '../use-load';
+
+const statusQueue = requestQueue(6);
 
 /**
  * One batch on the board. The list answer has no live status, so each card asks for its batch's
@@ -12,10 +15,10 @@ import { useLoad } from '../use-load';
 export function BatchCard({ summary, alerts }: { summary: BatchSummary; alerts: number }) {
   const { api } = useSession();
   const version = useLiveVersion((e) => e.batchId === summary.batchId);
-  const detail = useLoad(() => api.GET('/v1/batches/{id}', { params: { path: { id: summary.batchId } } }), [api, summary.batchId, summary.updatedAt, version]);
+  const detail = useLoad(() => statusQueue(() => api.GET('/v1/batches/{id}', { params: { path: { id: summary.batchId } } })), [api, summary.batchId, summary.updatedAt, version]);
   const status = detail.state === 'ok' ? detail.data : undefined;
   const forecast = status?.forecast;
-  const patientRef = status && 'patientRef' in status && typeof status.patientRef === 'string' ? status.patientRef : undefined;
+  const patientRef = summary.patientRef;
   return (
     <article className={forecast?.atRisk ? 'card at-risk' : 'card'} aria-label={`Batch ${summary.coiId}`}>
       <h3>

@@ -5,7 +5,8 @@ import type { Loaded } from '../use-load';
 export function Panel<T>({ loaded, label, children }: { loaded: Loaded<T>; label: string; children: (data: T) => ReactNode }) {
   if (loaded.state === 'loading') return <p className="muted">Loading {label}…</p>;
   if (loaded.state === 'error') {
-    const text = loaded.status === 404 ? `${label}: not available` : `${label}: ${loaded.message}`;
+    // A route the server lacks answers 404 without the envelope: errorMessage says "not available".
+    const text = `${label}: ${loaded.message}`;
     return (
       <p role="status" className="error">
         {text}

@@ -8,7 +8,7 @@ import { useLoad } from '../use-load';
 /** What coordinators and schedulers were told, newest first (the API filters by the caller's sites). */
 export function AlertsPage() {
   const { api } = useSession();
-  const version = useLiveVersion((e) => e.type === 'alert');
+  const version = useLiveVersion((e) => e.type === 'alert.raised');
   const alerts = useLoad(() => api.GET('/v1/alerts', { params: { query: { limit: 200 } } }), [api, version]);
   return (
     <>

@@ -13,8 +13,8 @@ export function BoardPage({ params }: { params: URLSearchParams }) {
   const { api } = useSession();
   const site = params.get('site') ?? undefined;
   const product = params.get('product') ?? undefined;
-  const anyBatch = useLiveVersion((e) => e.batchId !== undefined || e.type === 'batch');
-  const anyAlert = useLiveVersion((e) => e.type === 'alert');
+  const anyBatch = useLiveVersion((e) => e.batchId !== undefined || e.type === 'batch.stage-changed');
+  const anyAlert = useLiveVersion((e) => e.type === 'alert.raised');
   const batches = useLoad(() => api.GET('/v1/batches', { params: { query: { limit: 500, ...(site ? { site } : {}) } } }), [api, site, anyBatch]);
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
   const products = useLoad(() => api.GET('/v1/products'), [api]);

@@ -1,4 +1,7 @@
 import { Panel } from '../components/panel';
+import { TelemetryPanel } from '../components/telemetry-panel';
+import { href } from '../router';
+import { can } from '../session';
 import { when } from '../format';
 import { useLiveVersion } from '../live';
 import { useSession } from '../session-context';
@@ -7,13 +10,19 @@ import { useLoad } from '../use-load';
 const percent = (p: number | null) => (p === null ? '—' : `${(p * 100).toFixed(1)} %`);
 
 /** Equipment health: 7-day failure risk, remaining useful life and open maintenance tickets. */
-export function EquipmentPage() {
-  const { api } = useSession();
-  const version = useLiveVersion((e) => e.equipmentId !== undefined || e.type === 'equipment');
+export function EquipmentPage({ unitId }: { unitId?: string | undefined }) {
+  const { api, session } = useSession();
+  const version = useLiveVersion((e) => e.equipmentId !== undefined);
   const equipment = useLoad(() => api.GET('/v1/equipment', { params: { query: { limit: 500 } } }), [api, version]);
   return (
     <>
       <h1>Equipment health</h1>
+      {unitId && can.seeTelemetry(session.identity.role) && (
+        <section aria-labelledby="unit-telemetry">
+          <h2 id="unit-telemetry">Telemetry of {unitId}</h2>
+          <TelemetryPanel subject={{ equipmentId: unitId }} />
+        </section>
+      )}
       <Panel loaded={equipment} label="equipment">
         {({ equipment: rows }) => (
           <table>
@@ -35,7 +44,9 @@ export function EquipmentPage() {
                 .sort((a, b) => (b.risk ?? -1) - (a.risk ?? -1))
                 .map((u) => (
                   <tr key={u.equipmentId} className={u.openTicket ? 'flagged' : undefined}>
-                    <th scope="row">{u.equipmentId}</th>
+                    <th scope="row">
+                      {can.seeTelemetry(session.identity.role) ? <a href={href('equipment', u.equipmentId)} aria-label={`${u.equipmentId} telemetry`}>{u.equipmentId}</a> : u.equipmentId}
+                    </th>
                     <td>{u.siteId}</td>
                     <td>{u.kind}{u.line ? ` (${u.line})` : ''}</td>
                     <td>{u.maintenanceState}</td>

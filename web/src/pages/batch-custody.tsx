@@ -1,0 +1,59 @@
+import { Panel } from '../components/panel';
+import { when } from '../format';
+import { useSession } from '../session-context';
+import { useLoad } from '../use-load';
+
+/** The chain of custody with its verification: ✓, or the first link that does not hold. */
+export function CustodySection({ batchId, version }: { batchId: string; version: number }) {
+  const { api } = useSession();
+  const custody = useLoad(() => api.GET('/v1/batches/{id}/custody', { params: { path: { id: batchId } } }), [api, batchId, version]);
+  return (
+    <section aria-labelledby="custody">
+      <h2 id="custody">Chain of custody</h2>
+      <Panel loaded={custody} label="custody chain">
+        {({ records, verification }) => {
+          const broken = verification.verified ? undefined : verification.brokenAt;
+          return (
+            <>
+              {broken ? (
+                <p role="alert" className="error">
+                  ✗ The chain breaks at record {broken.seq}: {broken.problem}. Every later record is suspect.
+                </p>
+              ) : (
+                <p className="verified">✓ Verified: every record's hash links to the one before.</p>
+              )}
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">When</th>
+                    <th scope="col">Record</th>
+                    <th scope="col">By</th>
+                    <th scope="col">Where</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {records.map((r) => (
+                    <tr key={r.seq} className={broken && r.seq >= broken.seq ? 'flagged' : undefined}>
+                      <td>{r.seq}</td>
+                      <td>{when(r.occurredAt)}</td>
+                      <td>
+                        {r.kind}
+                        {r.step ? `: ${r.step}` : ''}
+                        {r.meaning ? ` — ${r.meaning}` : ''}
+                      </td>
+                      <td>
+                        {r.actor.name} ({r.actor.role})
+                      </td>
+                      <td>{r.location ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          );
+        }}
+      </Panel>
+    </section>
+  );
+}
