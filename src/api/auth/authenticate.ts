@@ -2,12 +2,12 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { forbidden, unauthenticated } from '../errors.js';
-import { type Principal } from './principal.js';
+import type { Principal } from './principal.js';
 import { ruleOf, type RouteRule } from './route-access.js';
 import { sitesOfCall } from './site-scope.js';
 
 /**
- * Authentication and access control for every /v1 route, attached to each route as it is added:
+ * Authentication and access control for every /v1 route, as hooks of the root instance:
  * the bearer token is verified first (401), then the caller's role against the route's row of
  * route-access.ts (403), and, once the body and path are validated, the sites the call is about
  * (403). Routes outside /v1 (health, metrics, the OpenAPI document, the dashboard) stay public.
@@ -22,7 +22,7 @@ const QUERY_TOKEN_ROUTES = new Set(['GET /v1/events']);
 
 function bearerToken(request: FastifyRequest, routeKey: string): string {
   const header = request.headers.authorization;
-  if (header !== undefined) {
+  if (header !== undefined && header !== '') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     return match[1]!;
@@ -32,15 +32,21 @@ function bearerToken(request: FastifyRequest, routeKey: string): string {
   throw unauthenticated('This route requires a bearer token (Authorization: Bearer <token>).');
 }
 
-function describeRoute(method: string, url: string) {
-  return `${method} ${url}`;
+/** The route's key in route-access.ts, e.g. `POST /v1/batches/:id/handoffs`; HEAD follows its GET. */
+function routeKeyOf(request: FastifyRequest): string {
+  return `${request.method === 'HEAD' ? 'GET' : request.method} ${request.routeOptions.url}`;
 }
 
-function authenticate(deps: ApiDeps, method: string, url: string, rule: RouteRule | undefined): onRequestHookHandler {
-  const routeKey = describeRoute(method === 'HEAD' ? 'GET' : method, url);
+const isProtected = (request: FastifyRequest) => request.routeOptions.url?.startsWith(PROTECTED_PREFIX) ?? false;
+
+/** Who calls and whether the role may call this route: before the body is even parsed. */
+function authenticate(deps: ApiDeps): onRequestHookHandler {
   return async (request) => {
+    if (!isProtected(request)) return;
+    const routeKey = routeKeyOf(request);
     const principal = await deps.verifyToken(bearerToken(request, routeKey));
     request.principal = principal;
+    const rule = ruleOf(request.method, request.routeOptions.url!);
     if (!rule) throw forbidden(`${routeKey} has no access rule yet, so it is refused to everyone.`);
     if (!rule.roles.includes(principal.role)) {
       throw forbidden(`The role "${principal.role}" may not call ${routeKey}; allowed: ${rule.roles.join(', ')}.`);
@@ -48,11 +54,14 @@ function authenticate(deps: ApiDeps, method: string, url: string, rule: RouteRul
   };
 }
 
-function checkSites(deps: ApiDeps, rule: RouteRule): preHandlerHookHandler {
+/** Whether the call's sites are the caller's: after validation, since the body may name them. */
+function checkSites(deps: ApiDeps): preHandlerHookHandler {
   return async (request) => {
+    if (!isProtected(request)) return;
     const principal = request.principal as Principal;
     // admin has no sites and sees every site (but its role list still keeps it from signing as QA).
     if (principal.role === 'admin') return;
+    const rule = ruleOf(request.method, request.routeOptions.url!) as RouteRule;
     const sites = await sitesOfCall(deps, request, rule.site, principal);
     if (sites === undefined) return;
     if (!sites.some((site) => principal.sites.includes(site))) {
@@ -61,18 +70,13 @@ function checkSites(deps: ApiDeps, rule: RouteRule): preHandlerHookHandler {
   };
 }
 
-const asArray = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);
-
 export default fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
     app.decorateRequest('principal', undefined);
-    app.addHook('onRoute', (route) => {
-      if (!route.url.startsWith(PROTECTED_PREFIX)) return;
-      const method = [route.method].flat()[0]!;
-      const rule = ruleOf(method, route.url);
-      route.onRequest = [authenticate(deps, method, route.url, rule), ...asArray(route.onRequest)];
-      if (rule) route.preHandler = [checkSites(deps, rule), ...asArray(route.preHandler)];
-    });
+    // Hooks of the root instance run for every route, whenever it was registered: a /v1 route
+    // cannot escape them by being added early or in its own plugin.
+    app.addHook('onRequest', authenticate(deps));
+    app.addHook('preHandler', checkSites(deps));
   },
   { name: 'v2v-authenticate' },
 );
