@@ -1,0 +1,111 @@
+import type pg from 'pg';
+import { BATCH_EVENTS_TOPIC } from '../../outbox/batch-events.js';
+import type { LiveEvent, LiveEventType } from '../schemas/live-events.js';
+import { advance, LIVE_SOURCES, reached, type Cursor, type LiveSource } from './cursor.js';
+import { siteIdsOf } from './site-scope.js';
+
+/** A change with the cursor that includes it: the SSE `id:` a client resumes after. */
+export interface PositionedEvent {
+  cursor: Cursor;
+  event: LiveEvent;
+}
+
+interface ChangeRow {
+  source: LiveSource;
+  id: string;
+  batch_id: string | null;
+  equipment_id: string | null;
+  at: Date;
+  detail: Record<string, unknown> & { change?: string };
+  apheresis_center_id: string | null;
+  facility_id: string | null;
+  treatment_center_id: string | null;
+  equipment_site_id: string | null;
+}
+
+/**
+ * Every change after the cursor, from the tables that already record them with an increasing id:
+ * the outbox (stage changes), alerts, custody records, forecasts, and the queued excursion signals
+ * (one row per excursion opened or closed). One round trip; each branch is a primary-key range scan.
+ * Awaiting changes have no row of their own: a human step shows as its custody record.
+ */
+const CHANGES_SQL = `
+with changes as (
+  (select 'stage' as source, o.id, (o.payload->>'batchId')::uuid as batch_id, null::text as equipment_id, o.created_at as at,
+          jsonb_build_object('stage', o.payload->'stage', 'previous', o.payload->'previous') as detail
+     from outbox o where o.id > $1 and o.topic = '${BATCH_EVENTS_TOPIC}' order by o.id limit $6)
+  union all
+  (select 'alert', a.id, a.batch_id, a.equipment_id, a.created_at,
+          jsonb_build_object('alertId', a.id, 'severity', a.severity, 'kind', a.kind, 'message', a.message)
+     from alerts a where a.id > $2 order by a.id limit $6)
+  union all
+  (select 'custody', c.id, c.batch_id, null, c.recorded_at, jsonb_build_object('seq', c.seq, 'kind', c.kind, 'step', c.step)
+     from custody_events c where c.id > $3 order by c.id limit $6)
+  union all
+  (select 'forecast', f.id, f.batch_id, f.equipment_id, f.created_at,
+          jsonb_build_object('target', f.target, 'unit', f.unit, 'p10', f.p10, 'p50', f.p50, 'p90', f.p90, 'modelId', f.model_id)
+     from forecasts f where f.id > $4 order by f.id limit $6)
+  union all
+  (select 'excursion', w.id, e.batch_id, e.equipment_id, w.created_at,
+          jsonb_build_object('excursionId', w.payload->>'excursionId', 'change', w.payload->>'change', 'kind', w.payload->>'kind',
+                             'metric', w.payload->>'metric', 'deviceId', w.payload->>'deviceId', 'peak', w.payload->'peak')
+     from workflow_signals w left join excursions e on e.id::text = w.payload->>'excursionId'
+    where w.id > $5 and w.signal = 'excursion' order by w.id limit $6)
+)
+select c.*, b.apheresis_center_id, b.facility_id, b.treatment_center_id, q.site_id as equipment_site_id
+  from changes c
+  left join batches b on b.id = c.batch_id
+  left join equipment q on q.id = c.equipment_id`;
+
+/** How many rows of each source one read takes; a caller behind by more reads again. */
+export const CHANGES_PER_SOURCE = 500;
+
+/**
+ * The changes after `cursor` (and, for a replay, up to `until`), source by source in id order, each
+ * with the cursor that includes it; `more` when a source had more rows than one read takes.
+ */
+export async function readChanges(pool: pg.Pool, cursor: Cursor, until?: Cursor): Promise<{ events: PositionedEvent[]; cursor: Cursor; more: boolean }> {
+  const { rows } = await pool.query<ChangeRow>(CHANGES_SQL, [...LIVE_SOURCES.map((s) => cursor[s]), CHANGES_PER_SOURCE]);
+  const counts = new Map<LiveSource, number>();
+  for (const row of rows) counts.set(row.source, (counts.get(row.source) ?? 0) + 1);
+  const more = [...counts.values()].some((n) => n >= CHANGES_PER_SOURCE);
+  const wanted = until ? rows.filter((row) => Number(row.id) <= until[row.source]) : rows;
+  wanted.sort((a, b) => LIVE_SOURCES.indexOf(a.source) - LIVE_SOURCES.indexOf(b.source) || Number(a.id) - Number(b.id));
+  let at = cursor;
+  const events = wanted.map((row) => {
+    at = advance(at, row.source, Number(row.id));
+    return { cursor: at, event: toEvent(row) };
+  });
+  return { events, cursor: at, more: more && (until === undefined || !reached(at, until)) };
+}
+
+/** Where the sources stand now: a stream that starts live starts here. */
+export async function currentCursor(pool: pg.Pool): Promise<Cursor> {
+  const { rows } = await pool.query<Record<LiveSource, string>>(
+    `select (select coalesce(max(id), 0) from outbox) as stage, (select coalesce(max(id), 0) from alerts) as alert,
+            (select coalesce(max(id), 0) from custody_events) as custody, (select coalesce(max(id), 0) from forecasts) as forecast,
+            (select coalesce(max(id), 0) from workflow_signals) as excursion`,
+  );
+  const row = rows[0]!;
+  return Object.fromEntries(LIVE_SOURCES.map((s) => [s, Number(row[s])])) as Cursor;
+}
+
+const TYPE_OF: Record<Exclude<LiveSource, 'excursion'>, LiveEventType> = {
+  stage: 'batch.stage-changed',
+  alert: 'alert.raised',
+  custody: 'custody.recorded',
+  forecast: 'forecast.updated',
+};
+
+function toEvent(row: ChangeRow): LiveEvent {
+  const { change, ...detail } = row.detail;
+  const type: LiveEventType = row.source === 'excursion' ? (change === 'closed' ? 'excursion.closed' : 'excursion.opened') : TYPE_OF[row.source];
+  return {
+    type,
+    batchId: row.batch_id,
+    equipmentId: row.equipment_id,
+    siteIds: siteIdsOf(row.apheresis_center_id, row.facility_id, row.treatment_center_id, row.equipment_site_id),
+    at: row.at.toISOString(),
+    detail,
+  };
+}

@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteOptions } from '../deps.js';
+import { errorBodySchema } from '../errors.js';
+import { readChanges, type PositionedEvent } from '../live-events/changes.js';
+import { decodeCursor, encodeCursor, type Cursor } from '../live-events/cursor.js';
+import { LiveEventHub, type LiveSubscriber } from '../live-events/hub.js';
+import { requestSiteScope, sitesVisible } from '../live-events/site-scope.js';
+import { liveEventSchema, liveEventsQuery } from '../schemas/live-events.js';
+
+const POLL_INTERVAL_MS = 1_000;
+/** Below the idle timeouts of common proxies (30–60 s), so an idle stream is not cut. */
+const HEARTBEAT_MS = 15_000;
+/** How long a browser waits before reconnecting after the stream drops. */
+const RETRY_MS = 3_000;
+
+/**
+ * Live updates for the dashboard as server-sent events: one `event:` per change, its `id:` the cursor
+ * a reconnecting EventSource sends back (Last-Event-ID) to resume without losing a change in between.
+ */
+const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+  const hub = new LiveEventHub(deps.pool, POLL_INTERVAL_MS, (err) => app.log.error({ err }, 'live events: polling failed; retrying'));
+  // Before the server stops accepting: open streams never end by themselves, so closing would wait forever.
+  app.addHook('preClose', async () => hub.close());
+
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Server-sent events: batch stage changes, alerts, custody records, forecasts and excursions at the caller’s sites',
+        description: 'A text/event-stream. Each message: `id:` (resume cursor), `event:` (the LiveEvent type), `data:` (a LiveEvent as JSON).',
+        querystring: liveEventsQuery,
+        response: {
+          200: { description: 'The event stream', content: { 'text/event-stream': { schema: liveEventSchema } } },
+          400: errorBodySchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const scope = requestSiteScope(request);
+      const header = request.headers['last-event-id'];
+      const resumeFrom = decodeCursor(typeof header === 'string' ? header : request.query.lastEventId);
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        // The stream owns its connection: when it ends (the app closing) the socket goes too, instead of
+        // idling in keep-alive and holding the server's close up.
+        connection: 'close',
+        // nginx would otherwise buffer the stream until it has a full buffer.
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: ${RETRY_MS}\n\n`);
+
+      let replaying = true;
+      const held: PositionedEvent[] = [];
+      const send = (events: readonly PositionedEvent[]) => {
+        for (const { cursor, event } of events) {
+          if (!sitesVisible(scope, event.siteIds)) continue;
+          res.write(`id: ${encodeCursor(cursor)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        }
+      };
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      const subscriber: LiveSubscriber = {
+        deliver: (events) => (replaying ? held.push(...events) : send(events)),
+        close: () => res.end(),
+      };
+      const stop = () => {
+        clearInterval(heartbeat);
+        hub.unsubscribe(subscriber);
+      };
+      res.on('close', stop);
+
+      try {
+        const liveFrom = await hub.subscribe(subscriber);
+        if (resumeFrom) await replay(resumeFrom, liveFrom, send);
+        replaying = false;
+        send(held.splice(0));
+        // From here on nothing is missed: a client (or a test) may rely on it.
+        res.write(': connected\n\n');
+      } catch (err) {
+        request.log.error({ err }, 'live events: the stream could not start');
+        stop();
+        res.end();
+      }
+    },
+  );
+
+  /** What a reconnecting client missed: the changes after its cursor, up to where its live feed starts. */
+  async function replay(from: Cursor, until: Cursor, send: (events: readonly PositionedEvent[]) => void) {
+    for (let cursor = from, more = true; more; ) {
+      const read = await readChanges(deps.pool, cursor, until);
+      send(read.events);
+      ({ cursor, more } = read);
+    }
+  }
+};
+
+export default eventRoutes;

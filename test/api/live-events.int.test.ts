@@ -1,0 +1,118 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { alerts, equipment, outbox, sites } from '../../src/db/schema/index.js';
+import { BATCH_EVENTS_TOPIC } from '../../src/outbox/batch-events.js';
+import { unique } from '../setup/services.js';
+import { stackApp } from './stack-app.js';
+import { ADMIN, userOf } from './tokens.js';
+import type { Principal } from '../../src/api/auth/principal.js';
+
+const { app, db, enrolled, ids, identities } = stackApp();
+let base: string;
+let batchId: string;
+const streams: AbortController[] = [];
+
+beforeAll(async () => {
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  ({ batchId } = await enrolled());
+});
+afterEach(() => streams.splice(0).forEach((s) => s.abort()));
+
+interface Message {
+  id?: string;
+  event?: string;
+  data?: unknown;
+  comment?: string;
+}
+
+/** An SSE client over fetch: `next(match)` resolves with the first message that matches. */
+async function connect(lastEventId?: string, principal: Principal = ADMIN) {
+  const abort = new AbortController();
+  streams.push(abort);
+  // As a browser's EventSource does: the token in the query, the resume point in Last-Event-ID.
+  const token = await identities.tokenFor(principal);
+  const res = await fetch(`${base}/v1/events?access_token=${token}`, { signal: abort.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
+  if (res.status !== 200) throw new Error(`GET /v1/events answered ${res.status}: ${await res.text()}`);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  async function next(match: (m: Message) => boolean): Promise<Message> {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const message: Message = {};
+        for (const line of frame.split('\n')) {
+          if (line.startsWith(':')) message.comment = line.slice(1).trim();
+          else if (line.startsWith('id: ')) message.id = line.slice(4);
+          else if (line.startsWith('event: ')) message.event = line.slice(7);
+          else if (line.startsWith('data: ')) message.data = JSON.parse(line.slice(6));
+        }
+        if (match(message)) return message;
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended');
+      buffer += value;
+    }
+  }
+  // What a resumed stream replays arrives before `connected`: kept, so a test can look at it.
+  const replayed: Message[] = [];
+  await next((m) => m.comment === 'connected' || (replayed.push(m), false));
+  return { res, next, replayed: replayed.filter((m) => m.event !== undefined) };
+}
+
+const about = (batch: string, type: string) => (m: Message) => m.event === type && (m.data as { batchId?: string }).batchId === batch;
+const raiseAlert = (message: string) => db.insert(alerts).values({ key: unique('alert'), batchId, severity: 'warning', kind: 'excursion', message });
+
+describe('GET /v1/events', () => {
+  it('streams an alert and a stage change with the batch and its sites, never the patient reference', async () => {
+    const { res, next } = await connect();
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    await raiseAlert('temperature out of range');
+    const alert = await next(about(batchId, 'alert.raised'));
+    expect(alert.id).toMatch(/^\d+(\.\d+){4}$/);
+    expect(alert.data).toMatchObject({ type: 'alert.raised', batchId, siteIds: expect.arrayContaining([ids.apheresis, ids.facility, ids.treatment]), detail: { severity: 'warning', message: 'temperature out of range' } });
+
+    const payload = { eventId: unique('ev'), type: 'batch.stage-changed', batchId, coiId: 'x', productId: ids.product, stage: 'COLLECTED', previous: 'APHERESIS_SCHEDULED', at: new Date().toISOString() };
+    await db.insert(outbox).values({ eventId: payload.eventId, topic: BATCH_EVENTS_TOPIC, key: batchId, payload });
+    const stage = await next(about(batchId, 'batch.stage-changed'));
+    expect(stage.data).toMatchObject({ detail: { stage: 'COLLECTED', previous: 'APHERESIS_SCHEDULED' } });
+    expect(JSON.stringify(stage.data)).not.toMatch(/patientRef/i);
+  });
+
+  it('resumes after Last-Event-ID with what happened while disconnected', async () => {
+    const first = await connect();
+    await raiseAlert('before the drop');
+    const seen = await first.next(about(batchId, 'alert.raised'));
+    streams.splice(0).forEach((s) => s.abort());
+
+    await raiseAlert('while disconnected');
+    const again = await connect(seen.id);
+    const missed = again.replayed.filter(about(batchId, 'alert.raised'));
+    expect(missed.map((m) => (m.data as { detail: { message: string } }).detail.message)).toEqual(['while disconnected']);
+  });
+
+  it("sends a caller only its own sites' events", async () => {
+    const otherSite = unique('other-site');
+    const otherUnit = unique('freezer');
+    await db.insert(sites).values({ id: otherSite, kind: 'treatment_center', name: 'Another cell therapy unit' });
+    await db.insert(equipment).values({ id: otherUnit, siteId: otherSite, kind: 'freezer' });
+    const elsewhere = await connect(undefined, userOf('coordinator', [otherSite]));
+    const here = await connect(undefined, userOf('coordinator', [ids.treatment]));
+
+    await raiseAlert('for the treatment centre');
+    await db.insert(alerts).values({ key: unique('alert'), equipmentId: otherUnit, severity: 'info', kind: 'maintenance', message: 'for the other site' });
+    expect((await here.next(about(batchId, 'alert.raised'))).data).toMatchObject({ detail: { message: 'for the treatment centre' } });
+    // Alerts fan out in id order: had the other site's stream been sent the batch's alert, it would come first.
+    const first = await elsewhere.next((m) => m.event === 'alert.raised');
+    expect(first.data).toMatchObject({ equipmentId: otherUnit, siteIds: [otherSite] });
+  });
+});
+
+describe('closing the app', () => {
+  it('ends open streams instead of waiting for them', async () => {
+    const open = await connect();
+    await app.close();
+    await expect(open.next(() => false)).rejects.toThrow('the stream ended');
+  });
+});
