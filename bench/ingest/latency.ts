@@ -4,8 +4,10 @@ import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { startApiServer } from '../../src/api/server.js';
 import { productProfile } from '../../src/domain/profiles.js';
-import { apiClient } from '../../src/sim/live/api-client.js';
-import { answerUntilDone } from '../../src/sim/live/partners.js';
+import type { LiveIdentities } from '../../src/sim/live/identities.js';
+import { liveIdentities } from '../../src/sim/live/live-session.js';
+import { answerUntilDone, batchPartners } from '../../src/sim/live/partners.js';
+import { expectOk } from '../../src/sim/live/v2v-api.js';
 import { batchWorkflowId, equipmentWorkflowId, statusQuery } from '../../workflows/messages.js';
 import { log } from '../workflows/log.js';
 import { percentile, sortNum } from '../workflows/percentiles.js';
@@ -61,12 +63,12 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const producer = await connectedProducer();
-  const api = apiClient(server.url);
+  const identities = await liveIdentities(config, server.url, RUN);
   const batchIds: string[] = [];
   let stopLoad = false;
   try {
     await untilReady(ingest.opsUrl);
-    const loggers = await batchesInTransit(api, profile.id, batchCount, batchIds);
+    const loggers = await batchesInTransit(identities, profile.id, batchCount, batchIds);
     log(`latency: ${loggers.length} batches in OUTBOUND_TRANSIT with a logger each; background load ${loadPerSecond}/s`);
     const send = (deviceId: string, value: number) =>
       producer.send({ topic, messages: [{ key: deviceId, value: JSON.stringify({ eventId: randomUUID(), gatewayId: `${RUN}-gw-live`, deviceId, metric: 'temperature_c', value, unit: 'Cel', eventTime: new Date().toISOString() }) }] });
@@ -157,10 +159,10 @@ export async function terminateFleetWorkflows(temporal: Client, fleet: Device[])
  * worker catches up (the throughput phase's excursions started hundreds of equipment workflows just
  * before); answering is idempotent, so it simply carries on after a pause.
  */
-async function inTransit(api: ReturnType<typeof apiClient>, batchId: string, coiId: string) {
+async function inTransit(identities: LiveIdentities, batchId: string, coiId: string) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
+      return await answerUntilDone(batchPartners(identities, CITY_HOSPITAL), batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
     } catch (err) {
       if (attempt === 5) throw err;
       log(`latency: batch ${batchId} not yet in transit (${err instanceof Error ? err.message : String(err)}); retrying`);
@@ -170,26 +172,28 @@ async function inTransit(api: ReturnType<typeof apiClient>, batchId: string, coi
 }
 
 /** Enrols batches, takes each to OUTBOUND_TRANSIT and binds a logger to its outbound shipment. */
-async function batchesInTransit(api: ReturnType<typeof apiClient>, productId: string, count: number, batchIds: string[]) {
+const CITY_HOSPITAL = { apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion' };
+
+async function batchesInTransit(identities: LiveIdentities, productId: string, count: number, batchIds: string[]) {
   const loggers: { deviceId: string; batchId: string }[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: 5 }, async () => {
     while (next < count) {
       const i = next++;
-      const res = await api.call('POST', '/v1/batches', { productId, apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: `${RUN}-${i}` });
-      if (res.status !== 201) throw new Error(`enrolment answered ${res.status}: ${JSON.stringify(res.body)}`);
-      const { batchId, coiId } = res.body as { batchId: string; coiId: string };
+      const enrolled = await identities.admin.api.POST('/v1/batches', { body: { productId, ...CITY_HOSPITAL, patientRef: `${RUN}-${i}` } });
+      const { batchId, coiId } = expectOk('enrolment', enrolled);
       batchIds.push(batchId);
-      const detail = await inTransit(api, batchId, coiId);
+      const detail = await inTransit(identities, batchId, coiId);
       const deviceId = `${RUN}-logger-${i}`;
       const body = { deviceId, gatewayId: `${RUN}-gw-live`, kind: 'shipper_logger', binding: { shipmentId: detail.shipments[0]!.shipmentId } };
-      let bound = await api.call('POST', '/v1/devices', body);
+      const register = () => identities.gatewayAdmin.api.POST('/v1/devices', { body });
+      let bound = await register();
       // The batch lists a leg as soon as its child workflow starts; the shipment row follows a moment later.
-      for (let tries = 0; bound.status === 404 && tries < 600; tries++) {
+      for (let tries = 0; bound.response.status === 404 && tries < 600; tries++) {
         await sleep(100);
-        bound = await api.call('POST', '/v1/devices', body);
+        bound = await register();
       }
-      if (bound.status !== 201) throw new Error(`device registration answered ${bound.status}: ${JSON.stringify(bound.body)}`);
+      if (bound.response.status !== 201) throw new Error(`device registration answered ${bound.response.status}: ${JSON.stringify(bound.error)}`);
       loggers.push({ deviceId, batchId });
     }
   }));

@@ -2,20 +2,22 @@ import type { ChildProcess } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import { stackConfig } from '../setup/services.js';
-import { apiClient } from '../../src/sim/live/api-client.js';
+import type { LiveIdentities } from '../../src/sim/live/identities.js';
 import { answerUntilDone, VALID_DIN } from '../../src/sim/live/partners.js';
+import { readBatch, refusalCode } from '../../src/sim/live/v2v-api.js';
+import { partnersOf, testIdentities } from '../setup/journey-services.js';
+import { stackConfig } from '../setup/services.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 const TIME_SCALE = 86_400;
 let worker: ChildProcess;
 let server: ApiServer;
-let api: ReturnType<typeof apiClient>;
+let identities: LiveIdentities;
 
 beforeAll(async () => {
   worker = await startWorkerProcess(TIME_SCALE);
   server = await startApiServer({ config: { ...stackConfig(), V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  api = apiClient(server.url);
+  identities = await testIdentities(server.url);
 });
 afterAll(async () => {
   await server?.close();
@@ -23,41 +25,62 @@ afterAll(async () => {
 });
 
 async function enroll(productId: string) {
-  const res = await api.call('POST', '/v1/batches', {
-    productId, apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: `e2e-${Date.now()}`,
+  const { data, response } = await partnersOf(identities).reader.POST('/v1/batches', {
+    body: { productId, apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: `e2e-${Date.now()}` },
   });
-  expect(res.status).toBe(201);
-  return res.body as { batchId: string; coiId: string };
+  expect(response.status).toBe(201);
+  return data!;
 }
 
 describe('a batch through the HTTP API, on the real dev server and worker, one simulated day per second', () => {
   it.each(['autologous-cd19-fresh', 'autologous-bcma-cryo'])('goes from enrolment to COMPLETED for %s by answering `awaiting`', async (productId) => {
     const { batchId, coiId } = await enroll(productId);
-    const done = await answerUntilDone(api, batchId, coiId);
+    const done = await answerUntilDone(partnersOf(identities), batchId, coiId);
     expect(done.stage).toBe('COMPLETED');
     expect(done.awaiting).toBeNull();
-    const handoffs = done.custody.filter((r) => (r as { kind: string }).kind === 'handoff');
+    const handoffs = done.custody.filter((r) => r.kind === 'handoff');
     expect(handoffs).toHaveLength(6);
+  });
+
+  it('records each step under the identity that made it: machines for partner systems, users for people, QA signing as its user', async () => {
+    const { batchId, coiId } = await enroll('autologous-cd19-fresh');
+    const done = await answerUntilDone(partnersOf(identities), batchId, coiId);
+    expect(done.stage).toBe('COMPLETED');
+    const actorOf = (kind: string, step: string | null = null) => done.custody.find((r) => r.kind === kind && r.step === step)?.actor;
+    const coordinatorAt = (site: string) => identities.coordinators.get(site)!.principal;
+    const expected = {
+      collection: coordinatorAt('city-hospital-apheresis'),
+      'outbound-pickup': identities.courier.principal,
+      'facility-receipt': identities.manufacturing.principal,
+      'return-pickup': identities.courier.principal,
+      'site-receipt': coordinatorAt('city-hospital-infusion'),
+      infusion: coordinatorAt('city-hospital-infusion'),
+    };
+    for (const [step, principal] of Object.entries(expected)) expect(actorOf('handoff', step), step).toMatchObject({ name: principal.name, role: principal.role });
+    // The body's signer is ignored: the signature is the QA user's.
+    expect(actorOf('qa-disposition')).toMatchObject({ name: identities.qa.principal.name, role: 'qa' });
   });
 
   it('refuses a hand-off with the wrong COI id or DIN with a clear error, and the stage stays', async () => {
     const { batchId, coiId } = await enroll('autologous-cd19-fresh');
-    const before = await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.awaiting?.kind === 'handoff' && s.awaiting.step === 'outbound-pickup' });
-    const scan = { step: 'outbound-pickup', coiId, din: VALID_DIN, actor: { name: 'A. Courier', role: 'courier' }, location: 'dock 2' };
+    const before = await answerUntilDone(partnersOf(identities), batchId, coiId, { stopAt: (s) => s.awaiting?.kind === 'handoff' && s.awaiting.step === 'outbound-pickup' });
+    const scan = { step: 'outbound-pickup', coiId, din: VALID_DIN, actor: { name: 'A. Courier', role: 'courier' }, location: 'dock 2' } as const;
+    const courier = identities.courier.api;
+    const path = { id: batchId };
 
-    const wrongCoi = await api.call('POST', `/v1/batches/${batchId}/handoffs`, { ...scan, coiId: 'COI-AAAA-BBBB-CCCC-D' });
-    expect(wrongCoi.status).toBeGreaterThanOrEqual(400);
-    expect(wrongCoi.status).toBeLessThan(500);
-    expect(wrongCoi.body.error.code).toBe('ERR_COI_MISMATCH');
-    expect(wrongCoi.body.error.message).toMatch(/COI/);
+    const wrongCoi = await courier.POST('/v1/batches/{id}/handoffs', { params: { path }, body: { ...scan, coiId: 'COI-AAAA-BBBB-CCCC-D' } });
+    expect(wrongCoi.response.status).toBeGreaterThanOrEqual(400);
+    expect(wrongCoi.response.status).toBeLessThan(500);
+    expect(refusalCode(wrongCoi)).toBe('ERR_COI_MISMATCH');
+    expect(wrongCoi.error?.error.message).toMatch(/COI/);
 
-    const wrongDin = await api.call('POST', `/v1/batches/${batchId}/handoffs`, { ...scan, din: 'W123426000999' });
-    expect(wrongDin.body.error.code).toBe('ERR_DIN_MISMATCH');
+    const wrongDin = await courier.POST('/v1/batches/{id}/handoffs', { params: { path }, body: { ...scan, din: 'W123426000999' } });
+    expect(refusalCode(wrongDin)).toBe('ERR_DIN_MISMATCH');
 
-    const after = await api.batch(batchId);
+    const after = await readBatch(identities.admin.api, batchId);
     expect(after.stage).toBe(before.stage);
     expect(after.awaiting).toEqual(before.awaiting);
     expect(after.issues.filter((i) => i.kind === 'deviation')).toHaveLength(2);
-    await api.call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } });
+    await identities.admin.api.POST('/v1/batches/{id}/cancel', { params: { path }, body: { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } } });
   });
 });

@@ -4,9 +4,10 @@ import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
 import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
-import { apiClient } from '../../src/sim/live/api-client.js';
+import type { LiveIdentities } from '../../src/sim/live/identities.js';
 import { answerUntilDone } from '../../src/sim/live/partners.js';
-import { useJourneyServices } from '../setup/journey-services.js';
+import { expectOk } from '../../src/sim/live/v2v-api.js';
+import { partnersOf, useJourneyServices } from '../setup/journey-services.js';
 
 /**
  * Telemetry never enters workflow history. A batch whose shipper loggers sent 50,000 readings
@@ -24,16 +25,14 @@ const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
 const services = useJourneyServices(TIME_SCALE, INGEST_SCALE);
 const { ingest } = services;
-let api: ReturnType<typeof apiClient>;
+let identities: LiveIdentities;
 let connection: Connection;
-beforeAll(() => void ({ api, connection } = services));
+beforeAll(() => void ({ identities, connection } = services));
 afterAll(() => pool.end());
 
 async function enroll() {
-  const res = await api.call('POST', '/v1/batches', {
-    productId: 'autologous-bcma-cryo', apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: unique('hist'),
-  });
-  return res.body as { batchId: string; coiId: string };
+  const body = { productId: 'autologous-bcma-cryo', apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: unique('hist') };
+  return expectOk('enrolment', await partnersOf(identities).reader.POST('/v1/batches', { body }));
 }
 
 /**
@@ -59,10 +58,10 @@ async function sendReadings(shipmentId: string): Promise<string[]> {
   const start = Date.now() - 60_000;
   const end = start + READINGS;
   for (const [i, deviceId] of loggers.entries()) {
-    const res = await api.call('POST', '/v1/devices', {
-      deviceId, gatewayId, kind: i === 0 ? 'shipper_logger' : 'tilt_sensor', binding: { shipmentId }, from: new Date(start).toISOString(), to: new Date(end).toISOString(),
+    const { response } = await identities.gatewayAdmin.api.POST('/v1/devices', {
+      body: { deviceId, gatewayId, kind: i === 0 ? 'shipper_logger' : 'tilt_sensor', binding: { shipmentId }, from: new Date(start).toISOString(), to: new Date(end).toISOString() },
     });
-    expect(res.status).toBe(201);
+    expect(response.status).toBe(201);
   }
   const readings: Reading[] = Array.from({ length: READINGS }, (_, n) =>
     n % 2 === 0 ? reading(gatewayId, loggers[0]!, start + n, -180) : reading(gatewayId, loggers[1]!, start + n, 2, 'tilt_deg'),
@@ -74,10 +73,10 @@ async function sendReadings(shipmentId: string): Promise<string[]> {
 describe('history discipline', () => {
   it(`gives a batch with ${READINGS} readings the same history as one with none, under 400 events`, { timeout: 300_000 }, async () => {
     const quiet = await enroll();
-    expect((await answerUntilDone(api, quiet.batchId, quiet.coiId)).stage).toBe('COMPLETED');
+    expect((await answerUntilDone(partnersOf(identities), quiet.batchId, quiet.coiId)).stage).toBe('COMPLETED');
 
     const busy = await enroll();
-    const manufacturing = await answerUntilDone(api, busy.batchId, busy.coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
+    const manufacturing = await answerUntilDone(partnersOf(identities), busy.batchId, busy.coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
     const sentAt = Date.now();
     const loggers = await sendReadings(manufacturing.shipments.find((s) => s.leg === 'outbound')!.shipmentId);
     // Every reading stored by ingest, and every signal it may have queued sent, before the journey goes on.
@@ -97,7 +96,7 @@ describe('history discipline', () => {
     await until('ingest has sent every signal', async () => (await pool.query('select 1 from workflow_signals where workflow_id = $1 and sent_at is null', [batchWorkflowId(busy.batchId)])).rows.length === 0);
     const { rows: episodes } = await pool.query('select kind, state from excursions where device_id = any($1)', [loggers]);
     expect(episodes).toEqual([]);
-    expect((await answerUntilDone(api, busy.batchId, busy.coiId)).stage).toBe('COMPLETED');
+    expect((await answerUntilDone(partnersOf(identities), busy.batchId, busy.coiId)).stage).toBe('COMPLETED');
 
     const [quietHistory, busyHistory] = [await historyCounts(quiet.batchId), await historyCounts(busy.batchId)];
     expect(busyHistory.business).toBe(quietHistory.business);

@@ -1,12 +1,13 @@
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import { apiClient } from '../../src/sim/live/api-client.js';
+import type { LiveIdentities } from '../../src/sim/live/identities.js';
 import { answerUntilDone } from '../../src/sim/live/partners.js';
+import { expectOk, readBatch } from '../../src/sim/live/v2v-api.js';
 import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
 import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
-import { useJourneyServices } from '../setup/journey-services.js';
+import { partnersOf, useJourneyServices } from '../setup/journey-services.js';
 
 /**
  * Readings on Kafka reach a batch's workflow only as state changes, once each, through a real
@@ -19,12 +20,15 @@ const BATCH_SCALE = 3_600;
 const INGEST_SCALE = 600;
 const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
+/** What an older client put in the body; the API ignores it and signs as the token's user. */
 const QA = { name: 'Q. Person', role: 'qualified person' };
 const services = useJourneyServices(BATCH_SCALE, INGEST_SCALE);
 const { ingest } = services;
-let api: ReturnType<typeof apiClient>;
+let identities: LiveIdentities;
 let connection: Connection;
-beforeAll(() => void ({ api, connection } = services));
+beforeAll(() => void ({ identities, connection } = services));
+/** The batch as its coordinator reads it. */
+const batch = (batchId: string) => readBatch(partnersOf(identities).reader, batchId);
 afterAll(() => pool.end());
 
 const poll = <T>(what: string, probe: () => Promise<T | false | undefined | null>, timeoutMs?: number) =>
@@ -32,12 +36,9 @@ const poll = <T>(what: string, probe: () => Promise<T | false | undefined | null
 
 /** A cryopreserved-product batch picked up at the apheresis centre: in transit on a dry shipper. */
 async function batchInTransit() {
-  const res = await api.call('POST', '/v1/batches', {
-    productId: 'autologous-bcma-cryo', apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: unique('signals'),
-  });
-  expect(res.status).toBe(201);
-  const { batchId, coiId } = res.body as { batchId: string; coiId: string };
-  const detail = await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
+  const body = { productId: 'autologous-bcma-cryo', apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: unique('signals') };
+  const { batchId, coiId } = expectOk('enrolment', await partnersOf(identities).reader.POST('/v1/batches', { body }));
+  const detail = await answerUntilDone(partnersOf(identities), batchId, coiId, { stopAt: (s) => s.stage === 'OUTBOUND_TRANSIT' && s.shipments.length > 0 });
   expect(detail.stage).toBe('OUTBOUND_TRANSIT');
   return { batchId, shipmentId: detail.shipments.find((s) => s.leg === 'outbound')!.shipmentId };
 }
@@ -47,18 +48,15 @@ async function bindLogger(shipmentId: string) {
   const [deviceId, gatewayId] = [unique('logger'), unique('gateway')];
   // The shipment row is written by the leg's workflow, a moment after the batch reports the leg.
   const res = await poll('the shipment can be bound', async () => {
-    const r = await api.call('POST', '/v1/devices', { deviceId, gatewayId, kind: 'shipper_logger', binding: { shipmentId }, from: new Date(Date.now() - 60_000).toISOString() });
-    return r.status !== 404 && r;
+    const r = await identities.gatewayAdmin.api.POST('/v1/devices', { body: { deviceId, gatewayId, kind: 'shipper_logger', binding: { shipmentId }, from: new Date(Date.now() - 60_000).toISOString() } });
+    return r.response.status !== 404 && r;
   });
-  expect(res.status).toBe(201);
+  expect(res.response.status).toBe(201);
   return { deviceId, gatewayId };
 }
 
-interface ExcursionRow { id: string; kind: string; state: string; peak: number | null; durationMs: number | null; openedAt: string; assessment: unknown }
-async function excursionRows(query: string): Promise<ExcursionRow[]> {
-  const res = await api.call('GET', `/v1/excursions?${query}`);
-  expect(res.status).toBe(200);
-  return res.body.excursions;
+async function excursionRows(query: { batchId?: string; deviceId?: string; kind: 'excursion' | 'telemetry_gap' }) {
+  return expectOk('GET /v1/excursions', await identities.qa.api.GET('/v1/excursions', { params: { query } })).excursions;
 }
 
 /** The `excursion` signals in the batch's workflow history, decoded. */
@@ -82,7 +80,7 @@ async function storedReadings(deviceId: string) {
 }
 
 async function cancel(batchId: string) {
-  await api.call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } });
+  await identities.admin.api.POST('/v1/batches/{id}/cancel', { params: { path: { id: batchId } }, body: { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } } });
 }
 
 describe('ingest signals the batch workflows', () => {
@@ -99,7 +97,7 @@ describe('ingest signals the batch workflows', () => {
 
     // The hold is recorded (an activity) before the batch says it awaits the assessment: wait for both.
     const held = await poll('the batch is held for the excursion', async () => {
-      const s = await api.batch(batchId);
+      const s = await batch(batchId);
       return s.stage === 'ON_HOLD' && s.awaiting?.kind === 'excursion-assessment' && s;
     });
     console.info(`excursion: ${Date.now() - producedAt} ms from publishing the readings to an ON_HOLD status with the issue`);
@@ -109,7 +107,7 @@ describe('ingest signals the batch workflows', () => {
     expect(held.awaiting).toEqual({ kind: 'excursion-assessment', excursionId: issue!.id });
 
     const [row] = await poll('the excursion row is closed', async () => {
-      const rows = await excursionRows(`batchId=${batchId}&kind=excursion`);
+      const rows = await excursionRows({ batchId, kind: 'excursion' });
       return rows.length === 1 && rows[0]!.state === 'closed' && rows;
     });
     expect(row).toMatchObject({ id: issue!.id, peak: -135, durationMs: 2_000, openedAt: new Date(base + 3_000).toISOString() });
@@ -117,15 +115,15 @@ describe('ingest signals the batch workflows', () => {
     // Its changes, as the workflow heard them. (A telemetry gap may open meanwhile: the logger is silent now.)
     const changesOf = async () => (await excursionSignals(batchId)).filter((c) => c.excursionId === issue!.id).map((c) => c.change);
     expect(await changesOf()).toEqual(['opened', 'closed']);
-    const rowsBefore = await excursionRows(`deviceId=${deviceId}&kind=excursion`);
+    const rowsBefore = await excursionRows({ deviceId, kind: 'excursion' });
     expect(await storedReadings(deviceId)).toBe(readings.length);
 
     const unchanged = async () => {
       await poll('ingest has sent every signal', () => outboxDrained(batchId));
-      expect(await excursionRows(`deviceId=${deviceId}&kind=excursion`)).toEqual(rowsBefore);
+      expect(await excursionRows({ deviceId, kind: 'excursion' })).toEqual(rowsBefore);
       expect(await storedReadings(deviceId)).toBe(readings.length);
       expect(await changesOf()).toEqual(['opened', 'closed']);
-      expect((await api.batch(batchId)).issues.filter((i) => i.kind === 'excursion').map((i) => i.id)).toEqual([issue!.id]);
+      expect((await batch(batchId)).issues.filter((i) => i.kind === 'excursion').map((i) => i.id)).toEqual([issue!.id]);
     };
     // The gateway sends the same batch again: new offsets, same readings.
     await ingest.publish(readings, { asBatch: true });
@@ -139,15 +137,19 @@ describe('ingest signals the batch workflows', () => {
     await poll('the restarted ingest reads the topic to its end', () => ingest.caughtUp(), 60_000);
     await unchanged();
 
-    const assessed = await api.call('POST', `/v1/batches/${batchId}/excursions/${issue!.id}/assessment`, { impact: 'none', signer: QA, meaning: 'no impact on product quality' });
-    expect(assessed.status).toBe(200);
+    const assessed = await identities.qa.api.POST('/v1/batches/{id}/excursions/{excursionId}/assessment', {
+      params: { path: { id: batchId, excursionId: issue!.id } },
+      body: { impact: 'none', signer: QA, signingPassword: identities.qa.signingPassword, meaning: 'no impact on product quality' },
+    });
+    expect(assessed.response.status).toBe(200);
     const resumed = await poll('the batch leaves ON_HOLD', async () => {
-      const s = await api.batch(batchId);
+      const s = await batch(batchId);
       return s.stage !== 'ON_HOLD' && s;
     });
     expect(resumed.stage).toBe('OUTBOUND_TRANSIT');
-    const [assessedRow] = await excursionRows(`batchId=${batchId}&kind=excursion`);
-    expect(assessedRow!.assessment).toMatchObject({ impact: 'none', signer: QA, meaning: 'no impact on product quality' });
+    const [assessedRow] = await excursionRows({ batchId, kind: 'excursion' });
+    // Signed by the QA user whose token made the call, whatever the body said.
+    expect(assessedRow!.assessment).toMatchObject({ impact: 'none', signer: { name: identities.qa.principal.name }, meaning: 'no impact on product quality' });
     await cancel(batchId);
   });
 
@@ -158,12 +160,12 @@ describe('ingest signals the batch workflows', () => {
     await ingest.publish(inRange(Date.now() - 2_000, 8), { asBatch: true });
 
     const [gap] = await poll('the sweeper opens a telemetry gap', async () => {
-      const rows = await excursionRows(`deviceId=${deviceId}&kind=telemetry_gap`);
+      const rows = await excursionRows({ deviceId, kind: 'telemetry_gap' });
       return rows.length > 0 && rows;
     });
     expect(gap!.state).toBe('open');
     const during = await poll('the batch hears of the gap', async () => {
-      const s = await api.batch(batchId);
+      const s = await batch(batchId);
       return s.issues.some((i) => i.id === gap!.id) && s;
     });
     expect(during.issues.find((i) => i.id === gap!.id)).toMatchObject({ kind: 'telemetry_gap', blocking: false, state: 'open' });
@@ -172,17 +174,17 @@ describe('ingest signals the batch workflows', () => {
     // It speaks again: from now on, so the silence in event time is the one the sweeper saw.
     await ingest.publish(inRange(Date.now(), 4), { asBatch: true });
     const closed = await poll('the gap closes', async () => {
-      const [row] = (await excursionRows(`deviceId=${deviceId}&kind=telemetry_gap`)).filter((r) => r.id === gap!.id);
+      const [row] = (await excursionRows({ deviceId, kind: 'telemetry_gap' })).filter((r) => r.id === gap!.id);
       return row?.state === 'closed' && row;
     });
     expect(closed.durationMs).toBeGreaterThan(0);
     const after = await poll('the batch hears the gap closed', async () => {
-      const s = await api.batch(batchId);
+      const s = await batch(batchId);
       return s.issues.find((i) => i.id === gap!.id)?.state === 'closed' && s;
     });
     expect(after.stage).toBe('OUTBOUND_TRANSIT');
     expect(after.issues.filter((i) => i.kind === 'excursion')).toEqual([]);
-    expect(await excursionRows(`deviceId=${deviceId}&kind=excursion`)).toEqual([]);
+    expect(await excursionRows({ deviceId, kind: 'excursion' })).toEqual([]);
     await cancel(batchId);
   });
 });

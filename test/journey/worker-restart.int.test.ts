@@ -4,19 +4,21 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { runV2v } from '../setup/cli.js';
 import { stackConfig } from '../setup/services.js';
-import { apiClient } from '../../src/sim/live/api-client.js';
+import type { LiveIdentities } from '../../src/sim/live/identities.js';
 import { answerUntilDone } from '../../src/sim/live/partners.js';
+import { expectOk } from '../../src/sim/live/v2v-api.js';
+import { partnersOf, testIdentities } from '../setup/journey-services.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 
 const TIME_SCALE = 86_400;
 const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
 let server: ApiServer;
-let api: ReturnType<typeof apiClient>;
+let identities: LiveIdentities;
 
 beforeAll(async () => {
   server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  api = apiClient(server.url);
+  identities = await testIdentities(server.url);
 });
 afterAll(async () => {
   await server?.close();
@@ -25,18 +27,20 @@ afterAll(async () => {
 
 describe('a worker killed mid-journey', () => {
   it('lets the batch finish on a new worker with no custody record written twice', async () => {
-    const res = await api.call('POST', '/v1/batches', {
-      productId: 'autologous-cd19-fresh', apheresisCenterId: 'river-clinic-apheresis', treatmentCenterId: 'river-clinic-infusion', patientRef: `restart-${Date.now()}`,
-    });
-    const { batchId, coiId } = res.body as { batchId: string; coiId: string };
+    const sites = { apheresisCenterId: 'river-clinic-apheresis', treatmentCenterId: 'river-clinic-infusion' };
+    const partners = partnersOf(identities, sites);
+    const { batchId, coiId } = expectOk(
+      'enrolment',
+      await partners.reader.POST('/v1/batches', { body: { productId: 'autologous-cd19-fresh', ...sites, patientRef: `restart-${Date.now()}` } }),
+    );
 
     const first = await startWorkerProcess(TIME_SCALE);
-    await answerUntilDone(api, batchId, coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
+    await answerUntilDone(partners, batchId, coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
     await stopWorkerProcess(first, 'SIGKILL');
 
     const second = await startWorkerProcess(TIME_SCALE);
     try {
-      const done = await answerUntilDone(api, batchId, coiId);
+      const done = await answerUntilDone(partners, batchId, coiId);
       expect(done.stage).toBe('COMPLETED');
     } finally {
       await stopWorkerProcess(second);

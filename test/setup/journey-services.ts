@@ -3,21 +3,39 @@ import { Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import { apiClient } from '../../src/sim/live/api-client.js';
+import type { LiveIdentities } from '../../src/sim/live/identities.js';
+import { liveIdentities } from '../../src/sim/live/live-session.js';
+import { batchPartners, type BatchPartners } from '../../src/sim/live/partners.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { stackConfig } from './services.js';
 import { startWorkerProcess, stopWorkerProcess } from './v2v-process.js';
 
+/**
+ * The identities a test acts with against the API at `apiUrl`, as live mode's: machines for the
+ * partner systems, users for the people, QA a user with a signing password, and an admin for
+ * what no partner does (cancelling a test's batch, reading what a test checks).
+ */
+export function testIdentities(apiUrl: string, run = `test-${process.pid}`): Promise<LiveIdentities> {
+  return liveIdentities(stackConfig(), apiUrl, run);
+}
+
+/** The partners of a batch enrolled at the reference City Hospital (or the sites given). */
+export function partnersOf(identities: LiveIdentities, sites = { apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion' }): BatchPartners {
+  return batchPartners(identities, sites);
+}
+
 export interface JourneyServices {
   ingest: IngestPipeline;
-  api: ReturnType<typeof apiClient>;
+  /** Where the in-process API listens. */
+  apiUrl: string;
+  identities: LiveIdentities;
   connection: Connection;
 }
 
 /**
  * What a journey test with sensors needs, for the whole file: `v2v worker` and `v2v ingest` as real
- * processes (each on its own clock), the API in-process, and a Temporal connection to read
- * histories. The fields are set once the file's first hook has run.
+ * processes (each on its own clock), the API in-process, the identities that call it, and a
+ * Temporal connection to read histories. The fields are set once the file's first hook has run.
  */
 export function useJourneyServices(batchScale: number, ingestScale: number): JourneyServices {
   const config = stackConfig();
@@ -27,7 +45,8 @@ export function useJourneyServices(batchScale: number, ingestScale: number): Jou
   beforeAll(async () => {
     [worker] = await Promise.all([startWorkerProcess(batchScale), services.ingest.start()]);
     server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: batchScale }, logger: pino({ level: 'silent' }), port: 0 });
-    services.api = apiClient(server.url);
+    services.apiUrl = server.url;
+    services.identities = await testIdentities(server.url);
     services.connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
   });
   afterAll(async () => {

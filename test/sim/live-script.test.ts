@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HANDOFF_STEPS, MILESTONES } from '../../src/domain/commands.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import { checkIncidents, incidentsFileSchema, loadIncidents } from '../../src/sim/live/incidents.js';
-import type { AwaitingStep } from '../../src/sim/live/api-client.js';
+import type { AwaitingStep } from '../../src/sim/live/v2v-api.js';
 import { scenarioIncidents, scenarioPace } from '../../src/sim/live/scenario-pace.js';
 import { legChannels, spellShape } from '../../src/sim/live/sensor-values.js';
 import { loadScenario } from '../../src/sim/scenario/load-scenario.js';

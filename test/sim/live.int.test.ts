@@ -4,11 +4,11 @@ import { prepareDatabase } from '../../src/cli/migrate-command.js';
 import { verifyCustodyChains } from '../../src/db/audit.js';
 import { createDatabase } from '../../src/db/client.js';
 import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../../src/db/seed.js';
-import type { BatchDetail } from '../../src/sim/live/api-client.js';
 import type { Incident } from '../../src/sim/live/incidents.js';
 import type { LiveEvent } from '../../src/sim/live/narration.js';
 import { runLive } from '../../src/sim/live/run-live.js';
 import { scenarioPace } from '../../src/sim/live/scenario-pace.js';
+import { expectOk, readBatch, type BatchDetail } from '../../src/sim/live/v2v-api.js';
 import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
 import { useJourneyServices } from '../setup/journey-services.js';
 import { stackConfig } from '../setup/services.js';
@@ -39,7 +39,7 @@ describe('live mode', () => {
   it('takes patients vein to vein through the real stack with sensors on Kafka and scripted incidents', { timeout: 150_000 }, async () => {
     const events: LiveEvent[] = [];
     const run = await runLive({
-      apiUrl: services.api.baseUrl, kafka, topic: services.ingest.topic, patients: 3, seed: 7,
+      identities: services.identities, kafka, topic: services.ingest.topic, patients: 3, seed: 7,
       timeScale: TIME_SCALE, sensorTimeScale: SENSOR_TIME_SCALE, incidents: INCIDENTS, arrivalDays: 0.5, pace: scenarioPace(loadScenario('scenarios/baseline.json')),
       products: ['autologous-cd19-fresh', 'autologous-bcma-cryo'], sites: REFERENCE_SITES.map((s) => s.id), bioreactors: REFERENCE_BIOREACTORS.map((b) => b.id),
       narrate: (event) => events.push(event),
@@ -51,7 +51,7 @@ describe('live mode', () => {
 
     // The excursion in transit held patient 2's batch for QA, whose assessment resumed the journey. Read
     // from the batch's own timeline: a hold lasts a few simulated hours, milliseconds here, which polling misses.
-    const second: BatchDetail = await services.api.batch(run.outcomes[1]!.batchId);
+    const second: BatchDetail = await readBatch(services.identities.admin.api, run.outcomes[1]!.batchId);
     const stages = second.timeline.filter((t) => t.event === 'stage').map((t) => t.stage);
     const hold = stages.indexOf('ON_HOLD');
     expect(stages[hold - 1]).toBe('OUTBOUND_TRANSIT');
@@ -61,21 +61,23 @@ describe('live mode', () => {
     // Only the excursion held it; a stability-window deviation may join it when the worker, loaded by
     // the other test files, takes an hour or two of this clock (a second each) to move the batch on.
     expect(second.issues.filter((i) => i.blocking && i.kind !== 'deviation')).toHaveLength(1);
-    const rows = (await services.api.call('GET', `/v1/excursions?batchId=${second.batchId}&kind=excursion`)).body.excursions;
+    const excursions = (query: { batchId?: string; deviceId?: string }) =>
+      services.identities.qa.api.GET('/v1/excursions', { params: { query: { ...query, kind: 'excursion' } } }).then((r) => expectOk('GET /v1/excursions', r).excursions);
+    const rows = await excursions({ batchId: second.batchId });
     expect(rows).toMatchObject([{ id: excursion!.id, state: 'closed', assessment: { impact: 'none' } }]);
 
     // The late courier: the leg outlived its stability window, a deviation QA assessed.
-    const first = await services.api.batch(run.outcomes[0]!.batchId);
+    const first = await readBatch(services.identities.admin.api, run.outcomes[0]!.batchId);
     expect(first.issues.find((i) => i.kind === 'deviation')).toMatchObject({ blocking: true, assessment: { impact: 'none' } });
     // The drifting bioreactor opened an excursion on its probe.
     const probe = `probe-${run.outcomes[2]!.batchId}-1`;
-    const drift = (await services.api.call('GET', `/v1/excursions?deviceId=${probe}&kind=excursion`)).body.excursions;
-    expect(drift.map((e: { metric: string }) => e.metric)).toContain('ph');
+    const drift = await excursions({ deviceId: probe });
+    expect(drift.map((e) => e.metric)).toContain('ph');
     for (const type of ['held', 'assessed'] as const) expect(events.filter((e) => e.type === type && e.patient !== 3).length).toBeGreaterThanOrEqual(2);
 
     // Every batch has its six hand-offs in a custody chain that still verifies.
     for (const outcome of run.outcomes) {
-      const detail = await services.api.batch(outcome.batchId);
+      const detail = await readBatch(services.identities.admin.api, outcome.batchId);
       expect(detail.custody.filter((r) => r.kind === 'handoff')).toHaveLength(6);
       expect(await verifyCustodyChains(pool, outcome.batchId)).toMatchObject({ batches: 1, breaks: [] });
     }

@@ -4,6 +4,9 @@ import { PRODUCT_PROFILES } from '../../domain/profiles.js';
 import type { Logger } from '../../logging.js';
 import { createKafka } from '../../worker/kafka-client.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { stackPaths } from '../../stack/paths.js';
+import { addSigningUserOn, mintLiveIdentities, type LiveIdentities, type LiveSites } from './identities.js';
+import { requireDatabaseUrl } from '../../db/client.js';
 import type { Incident } from './incidents.js';
 import { startInProcessServices } from './in-process-services.js';
 import { describe } from './narration.js';
@@ -44,7 +47,7 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
   print(`pace: ${scenario ? `scenario "${scenario.name}"` : 'the product profiles'}; ${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${drawn.length} drawn at the scenario's rates)\n`);
   try {
     const run = await runLive({
-      apiUrl: services.apiUrl,
+      identities: await liveIdentities(config, services.apiUrl, `live-${options.seed}`),
       kafka: createKafka(config, logger, 'v2v-live'),
       topic: services.topic,
       patients: options.patients,
@@ -70,4 +73,21 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
   } finally {
     await services.stop();
   }
+}
+
+/** The reference network's sites by kind: who works where. */
+export const REFERENCE_LIVE_SITES: LiveSites = {
+  apheresis: REFERENCE_SITES.filter((s) => s.kind === 'apheresis_center').map((s) => s.id),
+  treatment: REFERENCE_SITES.filter((s) => s.kind === 'treatment_center').map((s) => s.id),
+  facility: REFERENCE_SITES.filter((s) => s.kind === 'manufacturing_facility').map((s) => s.id),
+};
+
+/** The run's identities, signed with the stack's local key, which the API verifies against. */
+export function liveIdentities(config: Config, apiUrl: string, run: string, expiresIn?: string): Promise<LiveIdentities> {
+  const stackRoot = stackPaths(config).root;
+  const databaseUrl = requireDatabaseUrl(config.DATABASE_URL);
+  return mintLiveIdentities({
+    apiUrl, stackRoot, sites: REFERENCE_LIVE_SITES, run, ...(expiresIn ? { expiresIn } : {}),
+    addSigningUser: (user) => addSigningUserOn(databaseUrl, stackRoot, user, expiresIn),
+  });
 }

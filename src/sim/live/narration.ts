@@ -1,4 +1,4 @@
-import type { BatchDetail } from './api-client.js';
+import type { BatchDetail } from './v2v-api.js';
 import type { Incident } from './incidents.js';
 
 /** What a live run tells its watcher, patient by patient. */

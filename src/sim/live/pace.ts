@@ -1,6 +1,6 @@
 import type { HandoffStep, Milestone } from '../../domain/commands.js';
 import type { ProductProfile } from '../../domain/profile.js';
-import type { AwaitingStep } from './api-client.js';
+import type { AwaitingStep } from './v2v-api.js';
 import type { Random } from '../twin/random.js';
 
 /**

@@ -1,8 +1,10 @@
-import type { Milestone } from '../../domain/commands.js';
-import { ACTORS } from '../twin/partners/commands.js';
-import { pollUntil } from './poll-until.js';
+import type { V2vApiClient } from '../../api/client/index.js';
+import type { HandoffStep, Milestone } from '../../domain/commands.js';
 import { isEndState } from '../../domain/transitions.js';
-import { errorCode, type ApiClient, type AwaitingStep, type BatchDetail } from './api-client.js';
+import { ACTORS } from '../twin/partners/commands.js';
+import { at, type LiveIdentities } from './identities.js';
+import { pollUntil } from './poll-until.js';
+import { readBatch, refusalCode, type AwaitingStep, type BatchDetail } from './v2v-api.js';
 
 /**
  * The partners behind the API: apheresis centre, couriers, manufacturing, QC, QA and the hospital
@@ -13,8 +15,44 @@ import { errorCode, type ApiClient, type AwaitingStep, type BatchDetail } from '
 /** A valid ISBT 128 donation identification number, as the apheresis centre assigns at collection. */
 export const VALID_DIN = 'W123426000123';
 
-// The same people sign as in the twin, so live and simulated custody records read alike.
-const QA_SIGNER = ACTORS.qa;
+/**
+ * Who answers what for one batch, each through its own identity: the apheresis centre's
+ * coordinator collects and reads the batch, the courier moves it, the facility's systems report
+ * manufacturing and QC, QA signs with its password, the treatment centre receives, books and infuses.
+ */
+export interface BatchPartners {
+  /** Whoever follows the batch's status (its apheresis centre's coordinator). */
+  reader: V2vApiClient;
+  handoff: (step: HandoffStep) => V2vApiClient;
+  milestone: (milestone: Milestone) => V2vApiClient;
+  qa: { api: V2vApiClient; signingPassword: string };
+  scheduler: V2vApiClient;
+}
+
+/** The partners of a batch enrolled at these sites. */
+export function batchPartners(ids: LiveIdentities, sites: { apheresisCenterId: string; treatmentCenterId: string }): BatchPartners {
+  const apheresis = at(ids.coordinators, sites.apheresisCenterId, 'coordinator').api;
+  const treatment = at(ids.coordinators, sites.treatmentCenterId, 'coordinator').api;
+  const byStep: Record<HandoffStep, V2vApiClient> = {
+    collection: apheresis,
+    'outbound-pickup': ids.courier.api,
+    'facility-receipt': ids.manufacturing.api,
+    'return-pickup': ids.courier.api,
+    'site-receipt': treatment,
+    infusion: treatment,
+  };
+  return {
+    reader: apheresis,
+    handoff: (step) => byStep[step],
+    milestone: (m) => {
+      if (m === 'apheresis-scheduled' || m === 'recollection-scheduled') return apheresis;
+      if (m === 'physician-acceptance') return treatment;
+      return m === 'qc-complete' ? ids.qcLab.api : ids.manufacturing.api;
+    },
+    qa: { api: ids.qa.api, signingPassword: ids.qa.signingPassword },
+    scheduler: at(ids.schedulers, sites.treatmentCenterId, 'scheduler').api,
+  };
+}
 
 export interface PartnerOptions {
   /** Stop early, returning this status (the partners stand back). */
@@ -48,13 +86,13 @@ export const stepKey = (detail: BatchDetail, a: AwaitingStep) =>
   `${detail.attempt}:${a.kind}:${a.kind === 'handoff' ? a.step : a.kind === 'milestone' ? a.milestone : a.kind === 'excursion-assessment' ? a.excursionId : ''}`;
 
 /** Answers whatever the batch awaits until it ends (or `stopAt`); returns the final detail. */
-export async function answerUntilDone(api: ApiClient, batchId: string, coiId: string, options: PartnerOptions = {}): Promise<BatchDetail> {
+export async function answerUntilDone(partners: BatchPartners, batchId: string, coiId: string, options: PartnerOptions = {}): Promise<BatchDetail> {
   const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, timeoutMs = 120_000, pollMs = 100 } = options;
   const deadline = Date.now() + timeoutMs;
   const due = new Map<string, number>();
   let staleInARow = 0;
   while (Date.now() < deadline) {
-    const detail = await api.batch(batchId);
+    const detail = await readBatch(partners.reader, batchId);
     await onStatus?.(detail);
     const { awaiting } = detail;
     if (isEndState(detail.stage) || stopAt?.(detail)) return detail;
@@ -75,50 +113,58 @@ export async function answerUntilDone(api: ApiClient, batchId: string, coiId: st
       await sleep(Math.min(Math.max(wait, pollMs), 500));
       continue;
     }
-    const res = await answer(api, detail, coiId, awaiting, milestoneData);
-    const code = errorCode(res);
+    const res = await answer(partners, detail, coiId, awaiting, milestoneData);
+    const code = refusalCode(res);
     if (code !== undefined && STALE.has(code) && ++staleInARow <= MAX_STALE_IN_A_ROW) {
       await sleep(pollMs);
       continue;
     }
-    if (res.status >= 400) throw new Error(`batch ${batchId}: ${JSON.stringify(awaiting)} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (!res.response.ok) throw new Error(`batch ${batchId}: ${JSON.stringify(awaiting)} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
     staleInARow = 0;
     onAnswered?.(awaiting, detail);
     // A milestone is a signal (202): the batch moves a moment later, so wait for it before reading again.
-    if (awaiting.kind === 'milestone') await untilAwaitingChanges(api, batchId, detail, pollMs);
+    if (awaiting.kind === 'milestone') await untilAwaitingChanges(partners.reader, batchId, detail, pollMs);
   }
   throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
 }
 
-function answer(api: ApiClient, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' }>, milestoneData: PartnerOptions['milestoneData']) {
-  const path = `/v1/batches/${detail.batchId}`;
+function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' }>, milestoneData: PartnerOptions['milestoneData']) {
+  const path = { id: detail.batchId };
   const at = new Date().toISOString();
+  const { api: qa, signingPassword } = partners.qa;
   switch (awaiting.kind) {
     case 'handoff':
-      return api.call('POST', `${path}/handoffs`, {
-        step: awaiting.step, coiId, din: VALID_DIN, actor: ACTORS[awaiting.step], location: `${awaiting.step} point`,
+      // The token says who scans; the body's actor is what an older API still asks for and ignores now.
+      return partners.handoff(awaiting.step).POST('/v1/batches/{id}/handoffs', {
+        params: { path }, body: { step: awaiting.step, coiId, din: VALID_DIN, actor: ACTORS[awaiting.step], location: `${awaiting.step} point` },
       });
     case 'milestone': {
       const data = { ...(awaiting.milestone === 'qc-complete' ? { passed: true } : {}), ...milestoneData?.(awaiting.milestone) };
-      return api.call('POST', `${path}/milestones`, { milestone: awaiting.milestone, at, source: 'partner system', ...(Object.keys(data).length > 0 ? { data } : {}) });
+      return partners.milestone(awaiting.milestone).POST('/v1/batches/{id}/milestones', {
+        params: { path }, body: { milestone: awaiting.milestone, at, source: 'partner system', ...(Object.keys(data).length > 0 ? { data } : {}) },
+      });
     }
     case 'qa-disposition':
       // A quarantined batch can only be released conditionally, with the treating physician's acceptance.
-      return api.call('POST', `${path}/qa-disposition`, detail.quarantined
-        ? { decision: 'conditional-release', signer: QA_SIGNER, meaning: 'released on condition of physician acceptance', reason: 'quarantined after an assessed excursion' }
-        : { decision: 'release', signer: QA_SIGNER, meaning: 'released for infusion' });
+      return qa.POST('/v1/batches/{id}/qa-disposition', {
+        params: { path },
+        body: detail.quarantined
+          ? { decision: 'conditional-release', signer: ACTORS.qa, signingPassword, meaning: 'released on condition of physician acceptance', reason: 'quarantined after an assessed excursion' }
+          : { decision: 'release', signer: ACTORS.qa, signingPassword, meaning: 'released for infusion' },
+      });
     case 'excursion-assessment':
-      return api.call('POST', `${path}/excursions/${encodeURIComponent(awaiting.excursionId)}/assessment`, {
-        impact: 'none', signer: QA_SIGNER, meaning: 'no impact on product quality',
+      return qa.POST('/v1/batches/{id}/excursions/{excursionId}/assessment', {
+        params: { path: { ...path, excursionId: awaiting.excursionId } }, body: { impact: 'none', signer: ACTORS.qa, signingPassword, meaning: 'no impact on product quality' },
       });
     case 'infusion-booking':
-      return api.call('POST', `${path}/infusion-booking`, { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500).toISOString() });
+      return partners.scheduler.POST('/v1/batches/{id}/infusion-booking', {
+        params: { path }, body: { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500).toISOString() },
+      });
   }
 }
 
-
 /** A milestone's effect arrives a moment after the 202; on a busy machine it may take a while, after which the loop reads again anyway. */
-function untilAwaitingChanges(api: ApiClient, batchId: string, before: BatchDetail, pollMs: number) {
+function untilAwaitingChanges(api: V2vApiClient, batchId: string, before: BatchDetail, pollMs: number) {
   const was = JSON.stringify(before.awaiting);
-  return pollUntil(async () => JSON.stringify((await api.batch(batchId)).awaiting) !== was, { intervalMs: pollMs / 2, timeoutMs: 15_000 });
+  return pollUntil(async () => JSON.stringify((await readBatch(api, batchId)).awaiting) !== was, { intervalMs: pollMs / 2, timeoutMs: 15_000 });
 }

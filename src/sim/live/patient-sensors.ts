@@ -1,7 +1,8 @@
 import { batchClock } from '../../domain/batch/index.js';
 import type { ProductProfile } from '../../domain/profile.js';
 import type { SHIPMENT_LEGS } from '../../domain/stages.js';
-import type { ApiClient, BatchDetail } from './api-client.js';
+import type { V2vApiClient } from '../../api/client/index.js';
+import type { BatchDetail } from './v2v-api.js';
 import type { SensorGateway } from './gateway.js';
 import { incidentFor, type Incident } from './incidents.js';
 import { bioreactorChannels, legChannels, spellEndsAt, type Spell } from './sensor-values.js';
@@ -17,8 +18,13 @@ const ALARM_REPORT_TIMEOUT_MS = 20_000;
 /** Readings back in range after a spell, so that ingest sees it end (beyond the hysteresis, before the binding does). */
 const ALARM_TAIL_MS = 2_000;
 
+type DeviceBinding = { shipmentId: string } | { equipmentId: string };
+
 export interface PatientSensorsOptions {
-  api: ApiClient;
+  /** The gateway administrator registers and binds the devices. */
+  gatewayAdmin: V2vApiClient;
+  /** Whoever at the batch's sites reads what a logger reported before a receipt is signed (a coordinator). */
+  observer: V2vApiClient;
   gateway: SensorGateway;
   profile: ProductProfile;
   patient: number;
@@ -70,12 +76,15 @@ export class PatientSensors {
     const over = spellEndsAt(logged.excursion);
     if (Date.now() < over) return false;
     if (Date.now() > over + ALARM_REPORT_TIMEOUT_MS) return true;
-    const id = encodeURIComponent(logged.deviceId);
-    const [device, rows] = await Promise.all([this.o.api.call('GET', `/v1/devices/${id}`), this.o.api.call('GET', `/v1/excursions?deviceId=${id}&kind=excursion`)]);
-    const lastReading = device.status === 200 ? device.body.lastReading?.eventTime : undefined;
-    if (lastReading === undefined || Date.parse(lastReading) < over || rows.status !== 200) return false;
+    const api = this.o.observer;
+    const [device, rows] = await Promise.all([
+      api.GET('/v1/devices/{id}', { params: { path: { id: logged.deviceId } } }),
+      api.GET('/v1/excursions', { params: { query: { deviceId: logged.deviceId, kind: 'excursion' } } }),
+    ]);
+    const lastReading = device.data?.lastReading?.eventTime;
+    if (lastReading === undefined || Date.parse(lastReading) < over || !rows.data) return false;
     // A spell shorter than the leg's minimum is no excursion: nothing to report, the receiver signs.
-    const ids: string[] = rows.body.excursions.map((e: { id: string }) => e.id);
+    const ids = rows.data.excursions.map((e) => e.id);
     return ids.length === 0 || detail.issues.some((i) => ids.includes(i.id));
   }
 
@@ -118,10 +127,12 @@ export class PatientSensors {
     if (incident) this.o.onIncident(incident.kind, `${equipmentId} pH drifts below 6.8 for ${incident.minutes} sensor minutes, ${incident.afterDays} d into manufacturing`);
   }
 
-  private async bind(deviceId: string, gatewayId: string, kind: string, binding: object, from: number, until: number): Promise<boolean> {
-    const res = await this.o.api.call('POST', '/v1/devices', { deviceId, gatewayId, kind, binding, from: new Date(from).toISOString(), to: new Date(until).toISOString() });
-    if (res.status === 404) return false;
-    if (res.status >= 300) throw new Error(`registering ${deviceId} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  private async bind(deviceId: string, gatewayId: string, kind: string, binding: DeviceBinding, from: number, until: number): Promise<boolean> {
+    const { response, error } = await this.o.gatewayAdmin.POST('/v1/devices', {
+      body: { deviceId, gatewayId, kind, binding, from: new Date(from).toISOString(), to: new Date(until).toISOString() },
+    });
+    if (response.status === 404) return false;
+    if (response.status >= 300) throw new Error(`registering ${deviceId} answered ${response.status}: ${JSON.stringify(error)}`);
     return true;
   }
 

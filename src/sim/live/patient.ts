@@ -1,17 +1,18 @@
 import { batchClock, HANDOFFS } from '../../domain/batch/index.js';
 import type { ProductProfile } from '../../domain/profile.js';
-import type { ApiClient, AwaitingStep, BatchDetail } from './api-client.js';
+import type { LiveIdentities } from './identities.js';
+import { expectOk, type AwaitingStep, type BatchDetail } from './v2v-api.js';
 import type { SensorGateway } from './gateway.js';
 import { incidentFor, type Incident } from './incidents.js';
 import type { LiveEvent } from './narration.js';
 import type { Pace } from './pace.js';
-import { answerUntilDone } from './partners.js';
+import { answerUntilDone, batchPartners } from './partners.js';
 import { PatientSensors } from './patient-sensors.js';
 import { Random } from '../twin/random.js';
 
 /** What every patient of a run shares: the API, the gateways, the reference data and the script. */
 export interface LiveWorld {
-  api: ApiClient;
+  identities: LiveIdentities;
   gateway: SensorGateway;
   pace: Pace;
   seed: number;
@@ -47,13 +48,16 @@ export interface PatientOutcome {
  * patient's sensors follow the batch; couriers pick up and deliver as the script says.
  */
 export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<PatientOutcome> {
-  const { api, pace, timeScale, narrate } = world;
+  const { pace, timeScale, narrate } = world;
   const { patient, productId, profile } = plan;
-  const enrolled = await api.call('POST', '/v1/batches', {
-    productId, apheresisCenterId: plan.apheresisCenterId, treatmentCenterId: plan.treatmentCenterId, patientRef: `live-${world.seed}-${patient}`,
-  });
-  if (enrolled.status !== 201) throw new Error(`patient ${patient}: enrolment answered ${enrolled.status}: ${JSON.stringify(enrolled.body)}`);
-  const { batchId, coiId } = enrolled.body as { batchId: string; coiId: string };
+  const partners = batchPartners(world.identities, plan);
+  // The apheresis centre's coordinator enrols the patient.
+  const { batchId, coiId } = expectOk(
+    `patient ${patient}: enrolment`,
+    await partners.reader.POST('/v1/batches', {
+      body: { productId, apheresisCenterId: plan.apheresisCenterId, treatmentCenterId: plan.treatmentCenterId, patientRef: `live-${world.seed}-${patient}` },
+    }),
+  );
   narrate({ type: 'enrolled', patient, productId, batchId, coiId });
 
   // Each patient's partners draw from their own stream, its sensors from another: patients run
@@ -61,7 +65,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
   const random = Random.stream(world.seed, 'live-patient', patient);
   const clock = batchClock({ timeScale });
   const sensors = new PatientSensors({
-    api, gateway: world.gateway, profile, patient, random: Random.stream(world.seed, 'live-sensors', patient), incidents: world.incidents, timeScale, sensorTimeScale: world.sensorTimeScale,
+    gatewayAdmin: world.identities.gatewayAdmin.api, observer: partners.reader, gateway: world.gateway, profile, patient, random: Random.stream(world.seed, 'live-sensors', patient), incidents: world.incidents, timeScale, sensorTimeScale: world.sensorTimeScale,
     ...(plan.bioreactorId ? { bioreactorId: plan.bioreactorId } : {}),
     onIncident: (incident, detail) => narrate({ type: 'incident', patient, productId, incident, detail }),
   });
@@ -76,7 +80,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
     return from + (late ? clock.hours(profile.legs[leg].stabilityHours + late.lateHours) : pace.days(profile, awaiting, random) * clock.dayMs);
   };
 
-  const done = await answerUntilDone(api, batchId, coiId, {
+  const done = await answerUntilDone(partners, batchId, coiId, {
     timeoutMs: world.timeoutMs,
     answerAt: (awaiting, detail) => {
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;

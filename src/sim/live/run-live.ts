@@ -1,7 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import { batchClock } from '../../domain/batch/index.js';
 import { productProfileSchema } from '../../domain/profile.js';
-import { apiClient, type ApiClient } from './api-client.js';
+import type { V2vApiClient } from '../../api/client/index.js';
+import type { LiveIdentities } from './identities.js';
+import { expectOk } from './v2v-api.js';
 import { SensorGateway } from './gateway.js';
 import { checkIncidents, type Incident } from './incidents.js';
 import type { LiveEvent } from './narration.js';
@@ -10,8 +12,8 @@ import { livePatient, type PatientOutcome, type PatientPlan } from './patient.js
 import { Random } from '../twin/random.js';
 
 export interface LiveRunOptions {
-  /** Where V2V's HTTP API answers. */
-  apiUrl: string;
+  /** Who acts, each with a token for V2V's HTTP API (`mintLiveIdentities`). */
+  identities: LiveIdentities;
   /** The Kafka cluster and readings topic that `v2v ingest` consumes. */
   kafka: Kafka;
   topic: string;
@@ -50,12 +52,11 @@ export interface LiveRun {
 export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const { patients, seed, timeScale, incidents = [] } = options;
   checkIncidents(incidents, patients);
-  const api = apiClient(options.apiUrl);
-  const plans = await planPatients(api, patients, options);
+  const plans = await planPatients(options.identities.admin.api, patients, options);
   const gateway = new SensorGateway(options.kafka, options.topic, options.tickMs ?? 200);
   await gateway.start();
   const world = {
-    api, gateway, seed, timeScale, incidents,
+    identities: options.identities, gateway, seed, timeScale, incidents,
     sensorTimeScale: options.sensorTimeScale,
     pace: options.pace ?? profilePace,
     narrate: options.narrate ?? (() => undefined),
@@ -81,12 +82,11 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
 }
 
 /** Products in turn, and each hospital in turn for a round of products: every product at every site. */
-async function planPatients(api: ApiClient, patients: number, options: Pick<LiveRunOptions, 'products' | 'sites' | 'bioreactors'>): Promise<PatientPlan[]> {
-  const [productsRes, sitesRes] = await Promise.all([api.call('GET', '/v1/products'), api.call('GET', '/v1/sites')]);
-  if (productsRes.status !== 200 || sitesRes.status !== 200) throw new Error(`the API did not list its products and sites (${productsRes.status}, ${sitesRes.status}); is it running at ${api.baseUrl}?`);
-  const listed = (productsRes.body.products as { id: string; profile: unknown }[]).map((p) => ({ id: p.id, profile: productProfileSchema.parse(p.profile) }));
+async function planPatients(api: V2vApiClient, patients: number, options: Pick<LiveRunOptions, 'products' | 'sites' | 'bioreactors'>): Promise<PatientPlan[]> {
+  const [productsRes, sitesRes] = await Promise.all([api.GET('/v1/products'), api.GET('/v1/sites')]);
+  const listed = expectOk('GET /v1/products', productsRes).products.map((p) => ({ id: p.id, profile: productProfileSchema.parse(p.profile) }));
   const products = chosen(listed, options.products, 'product');
-  const sites = chosen(sitesRes.body.sites as { id: string; kind: string }[], options.sites, 'site');
+  const sites = chosen(expectOk('GET /v1/sites', sitesRes).sites, options.sites, 'site');
   const apheresis = sites.filter((s) => s.kind === 'apheresis_center').map((s) => s.id);
   const treatment = sites.filter((s) => s.kind === 'treatment_center').map((s) => s.id);
   const bioreactors = options.bioreactors ?? [];

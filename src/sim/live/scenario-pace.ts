@@ -4,7 +4,7 @@ import type { ProductParameters } from '../scenario/product-parameters.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { Random } from '../twin/random.js';
 import { sample } from '../twin/sample.js';
-import type { AwaitingStep } from './api-client.js';
+import type { AwaitingStep } from './v2v-api.js';
 import type { Incident } from './incidents.js';
 import { profilePace, realisticDelayDays, type Pace } from './pace.js';
 
