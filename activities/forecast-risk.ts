@@ -1,8 +1,9 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { alerts, batches, forecasts, infusionBookings, landmarks, productProfiles } from '../src/db/schema/index.js';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { alerts, batches, forecasts, infusionBookings, landmarks, productProfiles, sites } from '../src/db/schema/index.js';
+import { addDays, isTimeZone, localDay } from '../src/domain/calendar-day.js';
 import { batchClock, type JourneyInput } from '../src/domain/batch/index.js';
 import { HOUR_MS, productProfileSchema } from '../src/domain/profile.js';
-import { bookingRisk } from '../src/domain/safe-infusion.js';
+import { bookingRisk, earliestSafeDate } from '../src/domain/safe-infusion.js';
 import { JOURNEY, type Stage } from '../src/domain/stages.js';
 import type { Tx } from './deps.js';
 
@@ -36,7 +37,8 @@ export async function judgeBooking(
   await tx.update(infusionBookings).set({ atRisk: safeFrom !== null, safeFrom }).where(eq(infusionBookings.id, booking.id));
   if (safeFrom && !booking.atRisk) {
     // No patient data: the batch is named by its id, the booking by its LD start.
-    const message = `Infusion booking with LD from ${booking.ldStart.toISOString()} is at risk: the product may reach the site only by ${new Date(readyP90!).toISOString()} (P90). Earliest safe infusion: ${safeFrom.toISOString()}.`;
+    const earliest = input.timeScale === 1 ? await earliestSafeDayWithChair(tx, booking.id, input, readyP90!) : undefined;
+    const message = `Infusion booking with LD from ${booking.ldStart.toISOString()} is at risk: the product may reach the site only by ${new Date(readyP90!).toISOString()} (P90). ${earliest ? `Earliest safe infusion day with a free chair: ${earliest}.` : `Earliest safe infusion: ${safeFrom.toISOString()}.`}`;
     await tx
       .insert(alerts)
       .values({ key: `${landmarkKey}:booking-at-risk:${booking.id}`, batchId: input.batchId, severity: 'warning', kind: 'booking-at-risk', message })
@@ -63,6 +65,40 @@ export async function judgeNewBooking(tx: Tx, batchId: string, timeScale: number
   if (!latest) return;
   const readyP90 = atSite(latest.stage) ? undefined : latest.at.getTime() + latest.p90Hours * HOUR_MS;
   await judgeBooking(tx, { batchId, profile: productProfileSchema.parse(latest.profile), timeScale }, readyP90, latest.key);
+}
+
+/** How far ahead an alert looks for a safe day with a free chair before it names none. */
+const ALTERNATIVE_SEARCH_DAYS = 14;
+
+/**
+ * On the real clock, the first calendar day at the booking's site that is safe (its LD course starts
+ * after P90) and has a chair free of other batches, as "2027-03-14 (Europe/Paris)"; undefined when the
+ * next two weeks are full or the site's zone is unknown.
+ */
+async function earliestSafeDayWithChair(tx: Tx, bookingId: string, input: Pick<JourneyInput, 'batchId' | 'profile'>, readyP90: number): Promise<string | undefined> {
+  const [site] = await tx
+    .select({ id: sites.id, timeZone: sites.timezone, chairs: sites.infusionChairs })
+    .from(infusionBookings)
+    .innerJoin(sites, eq(sites.id, infusionBookings.siteId))
+    .where(eq(infusionBookings.id, bookingId));
+  if (!site || !isTimeZone(site.timeZone)) return undefined;
+  const first = earliestSafeDate(readyP90, input.profile, site.timeZone);
+  for (let i = 0; i < ALTERNATIVE_SEARCH_DAYS; i++) {
+    const day = localDay(addDays(first, i), site.timeZone);
+    const [taken] = await tx
+      .select({ n: sql<number>`count(distinct ${infusionBookings.chair})::int` })
+      .from(infusionBookings)
+      .where(
+        and(
+          eq(infusionBookings.siteId, site.id),
+          eq(infusionBookings.state, 'active'),
+          ne(infusionBookings.batchId, input.batchId),
+          sql`${infusionBookings.during} && tstzrange(${new Date(day.start).toISOString()}::timestamptz, ${new Date(day.end).toISOString()}::timestamptz)`,
+        ),
+      );
+    if ((taken?.n ?? 0) < site.chairs) return `${day.date} (${site.timeZone})`;
+  }
+  return undefined;
 }
 
 const atSite = (stage: Stage) => stage === 'CANCELLED' || JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) >= JOURNEY.indexOf('RECEIVED_AT_SITE');

@@ -1,4 +1,5 @@
-import { ldCourseFor } from './ld-window.js';
+import { addDays, localDateOf, type LocalDate } from './calendar-day.js';
+import { ldCourseFor, ldCourseForDay } from './ld-window.js';
 
 type LdRules = Parameters<typeof ldCourseFor>[1];
 
@@ -20,4 +21,14 @@ export type BookingRisk = { atRisk: false } | { atRisk: true; safeFrom: number }
 export function bookingRisk(input: { readyP90: number; ldStart: number; profile: LdRules; dayMs: number }): BookingRisk {
   if (input.readyP90 <= input.ldStart) return { atRisk: false };
   return { atRisk: true, safeFrom: earliestSafeInfusion(input.readyP90, input.profile, input.dayMs) };
+}
+
+/**
+ * The earliest calendar day at the site whose LD course, in local days, starts at or after
+ * `readyP90`: the safe day as a scheduler books it (the real clock's form of `earliestSafeInfusion`).
+ */
+export function earliestSafeDate(readyP90: number, profile: LdRules, timeZone: string): LocalDate {
+  // LD starts `courseDays + restDaysMin` local days before infusion, at local midnight.
+  const date = addDays(localDateOf(readyP90, timeZone), profile.ld.courseDays + profile.ld.restDaysMin);
+  return ldCourseForDay(date, timeZone, profile).ldStart >= readyP90 ? date : addDays(date, 1);
 }

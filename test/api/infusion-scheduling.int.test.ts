@@ -5,8 +5,11 @@ import { issueLocalToken } from '../../src/api/auth/local-keys.js';
 import type { Principal } from '../../src/api/auth/principal.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
-import { custodyEvents, infusionBookings, sites } from '../../src/db/schema/index.js';
+import { judgeBooking } from '../../activities/forecast-risk.js';
+import { alerts, custodyEvents, infusionBookings, sites } from '../../src/db/schema/index.js';
 import { addDays, localDateOf } from '../../src/domain/calendar-day.js';
+import { productProfile } from '../../src/domain/profiles.js';
+import { earliestSafeDate } from '../../src/domain/safe-infusion.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { and, eq } from 'drizzle-orm';
 import { batchWorkflowId, handoffUpdate, milestoneSignal, qaDispositionUpdate, statusQuery, type BatchStatus } from '../../workflows/messages.js';
@@ -194,6 +197,13 @@ describe('infusion scheduling by calendar day at a Paris treatment centre', () =
     expect(answer.alternatives.length).toBeLessThanOrEqual(3);
     expect(answer.alternatives[0].date > early.date).toBe(true);
     for (const alt of answer.alternatives) expect((answer.days as Day[]).find((d) => d.date === alt.date)?.feasible ?? true).toBe(true);
+
+    // A forecast that slips two days past the booked LD start raises the alert naming the earliest safe day with a chair.
+    const readyP90 = Date.parse(booked.body.ldStart) + 2 * 86_400_000;
+    const profile = productProfile('autologous-bcma-cryo');
+    await db.transaction((tx) => judgeBooking(tx, { batchId, profile, timeScale: 1 }, readyP90, unique('landmark')));
+    const [alert] = await db.select().from(alerts).where(and(eq(alerts.batchId, batchId), eq(alerts.kind, 'booking-at-risk')));
+    expect(alert?.message).toContain(`Earliest safe infusion day with a free chair: ${earliestSafeDate(readyP90, profile, ZONE)} (${ZONE}).`);
     await call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } });
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ldCourseFor } from '../../src/domain/ld-window.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
 import { productProfile } from '../../src/domain/profiles.js';
-import { bookingRisk, earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
+import { bookingRisk, earliestSafeDate, earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
 
 const profile = productProfile('autologous-cd19-fresh');
 const at = (iso: string) => Date.parse(iso);
@@ -43,5 +43,16 @@ describe('whether a booking is at risk', () => {
   it('is at risk when P90 passes the LD start, and proposes the earliest safe day', () => {
     const readyP90 = ldStart + HOUR_MS;
     expect(bookingRisk({ readyP90, ldStart, profile, dayMs: DAY_MS })).toEqual({ atRisk: true, safeFrom: earliestSafeInfusion(readyP90, profile, DAY_MS) });
+  });
+});
+
+describe('the earliest safe calendar day at the site', () => {
+  it('is the first local day whose LD course, at local midnight, starts at or after P90', () => {
+    // P90 at 23:30 UTC on 9 June is 01:30 on 10 June in Paris: LD may start on 11 June, infusion on the 16th.
+    expect(earliestSafeDate(at('2026-06-09T23:30:00.000Z'), profile, 'Europe/Paris')).toBe('2026-06-16');
+    // Exactly at local midnight, that day's LD is safe.
+    expect(earliestSafeDate(at('2026-06-09T22:00:00.000Z'), profile, 'Europe/Paris')).toBe('2026-06-15');
+    // The same instant is still 9 June in New York: LD from 10 June, infusion on the 15th.
+    expect(earliestSafeDate(at('2026-06-09T23:30:00.000Z'), profile, 'America/New_York')).toBe('2026-06-15');
   });
 });
