@@ -3,11 +3,13 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../src/api/auth/local-keys.js';
+import { addUser } from '../../src/api/auth/users.js';
 import type { Principal } from '../../src/api/auth/principal.js';
 import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { sites } from '../../src/db/schema/index.js';
+import { answerUntilDone, type BatchPartners } from '../../src/sim/live/partners.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
@@ -20,7 +22,8 @@ import { dashboardOrigin } from './dashboard-origin.js';
  * so the board shows exactly the batches enrolled here.
  */
 const config = stackConfig();
-const ids = { apheresis: unique('e2e-apheresis'), treatment: unique('e2e-treatment') };
+const ids = { apheresis: unique('e2e-apheresis'), treatment: unique('e2e-treatment'), facility: 'central-cell-facility' };
+const SIGNING_PASSWORD = 'correct horse battery';
 const PRODUCT = 'autologous-cd19-fresh';
 const person = (role: Principal['role'], name: string): Principal => ({ subject: unique(role), kind: 'user', name, role, sites: [ids.apheresis, ids.treatment] });
 
@@ -31,6 +34,7 @@ let browser: Browser | undefined;
 const database = createDatabase(config.DATABASE_URL!, { max: 2 });
 const tokens = {} as Record<'coordinator' | 'scheduler' | 'qa', string>;
 const enrolled: { batchId: string; coiId: string }[] = [];
+let partners: BatchPartners;
 
 beforeAll(async () => {
   await database.db.insert(sites).values([
@@ -40,21 +44,41 @@ beforeAll(async () => {
   const root = stackPaths(config).root;
   tokens.coordinator = await issueLocalToken(root, person('coordinator', 'C. Ordinator'));
   tokens.scheduler = await issueLocalToken(root, person('scheduler', 'S. Cheduler'));
-  tokens.qa = await issueLocalToken(root, person('qa', 'Q. Assurance'));
+  // QA signs: a real user with a signing password, as `v2v users add` makes one.
+  tokens.qa = (await addUser(database.db, root, { name: 'Q. Assurance', role: 'qa', sites: [ids.apheresis, ids.treatment, ids.facility], signingPassword: SIGNING_PASSWORD })).token;
   worker = await startWorkerProcess(86_400);
   server = await startApiServer({ config, logger: pino({ level: 'silent' }), port: 0 });
   origin = await dashboardOrigin(server.url);
 
-  const api = createApiClient({ baseUrl: server.url, token: tokens.coordinator });
-  for (const patientRef of ['e2e-ref-1', 'e2e-ref-2']) {
-    const { data, error } = await api.POST('/v1/batches', {
-      body: { productId: PRODUCT, apheresisCenterId: ids.apheresis, treatmentCenterId: ids.treatment, facilityId: 'central-cell-facility', patientRef },
-    });
-    if (!data) throw new Error(`enrolment refused: ${JSON.stringify(error)}`);
-    enrolled.push(data);
-  }
+  partners = await partnersAt(root, server.url);
+  for (const patientRef of ['e2e-ref-1', 'e2e-ref-2']) enrolled.push(await enrol(patientRef));
   browser = await launchChromium();
 });
+
+/** The partner systems and people who move a batch along, each with its own identity, for the journeys below. */
+async function partnersAt(root: string, apiUrl: string): Promise<BatchPartners> {
+  const client = (token: string) => createApiClient({ baseUrl: apiUrl, token });
+  const allSites = [ids.apheresis, ids.treatment, ids.facility];
+  const machine = async (role: 'courier' | 'manufacturing' | 'qc-lab') =>
+    client(await issueLocalToken(root, { subject: unique(role), kind: 'machine', name: `E2E ${role}`, role, sites: allSites }));
+  const [courier, manufacturing, qcLab] = await Promise.all([machine('courier'), machine('manufacturing'), machine('qc-lab')]);
+  const coordinator = client(tokens.coordinator);
+  return {
+    reader: coordinator,
+    handoff: (step) => (step.endsWith('pickup') ? courier : step === 'facility-receipt' ? manufacturing : coordinator),
+    milestone: (m) => (m === 'qc-complete' ? qcLab : ['apheresis-scheduled', 'recollection-scheduled', 'physician-acceptance'].includes(m) ? coordinator : manufacturing),
+    qa: { api: client(tokens.qa), signingPassword: SIGNING_PASSWORD },
+    scheduler: client(tokens.scheduler),
+  };
+}
+
+async function enrol(patientRef: string) {
+  const { data, error } = await partners.reader.POST('/v1/batches', {
+    body: { productId: PRODUCT, apheresisCenterId: ids.apheresis, treatmentCenterId: ids.treatment, facilityId: ids.facility, patientRef },
+  });
+  if (!data) throw new Error(`enrolment refused: ${JSON.stringify(error)}`);
+  return data;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -122,5 +146,59 @@ describe('the dashboard in a browser', () => {
     await tab.waitForFunction(() => !document.body.innerText.includes('Loading'));
     await expectAccessible(tab, `${page}-as-${role}`);
     await tab.close();
+  });
+});
+
+describe('working in the dashboard', () => {
+  it('moves a card to its new column when the batch moves, without a reload', async () => {
+    const page = await signedIn('coordinator');
+    const { batchId, coiId } = enrolled[1]!;
+    await page.locator('section[aria-labelledby="col-ORDERED"]').getByRole('link', { name: coiId }).waitFor();
+    await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.stage !== 'ORDERED' });
+    const { data } = await partners.reader.GET('/v1/batches/{id}', { params: { path: { id: batchId } } });
+    await page.locator(`section[aria-labelledby="col-${data!.stage}"]`).getByRole('link', { name: coiId }).waitFor();
+    await page.close();
+  });
+
+  it('signs a QA disposition: a wrong signing password is refused with the reason, the right one releases the batch', async () => {
+    const { batchId, coiId } = await enrol('e2e-ref-qa');
+    await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.awaiting?.kind === 'qa-disposition' });
+    const page = await signedIn('qa');
+    await page.goto(`${origin!.url}/#/qa`);
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: coiId }) });
+    await row.getByRole('button', { name: 'Sign disposition' }).click();
+    await row.getByLabel('Signing password (re-enter to sign)').fill('not the password');
+    await row.getByRole('button', { name: 'Sign as Q. Assurance' }).click();
+    await row.getByRole('alert').waitFor();
+    expect(await row.getByRole('alert').textContent()).toMatch(/password/i);
+    await expectAccessible(page, 'qa-signature-refused');
+
+    await row.getByLabel('Signing password (re-enter to sign)').fill(SIGNING_PASSWORD);
+    await row.getByRole('button', { name: 'Sign as Q. Assurance' }).click();
+    await page.getByRole('status').filter({ hasText: 'Signed by Q. Assurance' }).waitFor();
+    const { data } = await partners.reader.GET('/v1/batches/{id}', { params: { path: { id: batchId } } });
+    expect(data?.awaiting?.kind).not.toBe('qa-disposition');
+    await page.close();
+  });
+
+  it("books a feasible day on the scheduler's calendar, then cancels the booking", async () => {
+    const { batchId, coiId } = await enrol('e2e-ref-booking');
+    await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.awaiting?.kind === 'infusion-booking' });
+    const page = await signedIn('scheduler');
+    await page.goto(`${origin!.url}/#/calendar/${ids.treatment}?batch=${batchId}`);
+    const firstFeasible = page.getByRole('button', { name: /^Book \d{4}-\d{2}-\d{2}$/ }).first();
+    await firstFeasible.waitFor();
+    await expectAccessible(page, 'calendar-with-batch');
+    const day = (await firstFeasible.getAttribute('aria-label'))!.slice('Book '.length);
+    await firstFeasible.click();
+    await page.getByRole('status').filter({ hasText: `Booked ${day}` }).waitFor();
+    const booked = await partners.reader.GET('/v1/batches/{id}', { params: { path: { id: batchId } } });
+    expect(booked.data?.booking).toBeDefined();
+
+    await page.getByRole('button', { name: 'Cancel booking' }).click();
+    await page.getByRole('status').filter({ hasText: 'Booking cancelled' }).waitFor();
+    const cancelled = await partners.reader.GET('/v1/batches/{id}', { params: { path: { id: batchId } } });
+    expect(cancelled.data?.booking).toBeUndefined();
+    await page.close();
   });
 });
