@@ -4,9 +4,12 @@ import { alerts, batches, custodyEvents, devices, equipment, excursions, forecas
 import { custodyHash, type CustodyContent } from '../../src/domain/custody-chain.js';
 import { unique } from '../setup/services.js';
 import { stackApp } from './stack-app.js';
+import { userOf } from './tokens.js';
+import type { Principal } from '../../src/api/auth/principal.js';
 
-const { app, db, ids } = stackApp();
+const { app, db, ids, identities } = stackApp();
 const get = (url: string) => app.inject({ method: 'GET', url });
+const getAs = async (url: string, principal: Principal) => app.inject({ method: 'GET', url, headers: await identities.bearer(principal) });
 
 let batchId: string;
 let tamperedId: string;
@@ -61,6 +64,15 @@ describe('GET /v1/alerts', () => {
     expect((await get(`/v1/alerts?equipmentId=${freezer}&kind=excursion`)).json().alerts).toEqual([]);
   });
 
+  it("shows a caller only its own sites' alerts: a scheduler through the treatment centre alone", async () => {
+    const kinds = async (principal: Principal) => ((await getAs(`/v1/alerts?limit=500`, principal)).json().alerts as { batchId: string | null; equipmentId: string | null; kind: string }[])
+      .filter((a) => a.batchId === batchId || a.equipmentId === freezer).map((a) => a.kind);
+    expect(await kinds(userOf('coordinator', [ids.facility]))).toEqual(['maintenance', 'excursion']);
+    expect(await kinds(userOf('coordinator', [unique('elsewhere')]))).toEqual([]);
+    expect(await kinds(userOf('scheduler', [ids.treatment]))).toEqual(['excursion']);
+    expect(await kinds(userOf('scheduler', [ids.apheresis]))).toEqual([]);
+  });
+
   it('rejects a malformed since with the field named', async () => {
     const res = await get('/v1/alerts?since=yesterday');
     expect(res.statusCode).toBe(400);
@@ -79,6 +91,10 @@ describe('GET /v1/batches/{id}/custody', () => {
   it('names the first broken link of a tampered chain', async () => {
     const body = (await get(`/v1/batches/${tamperedId}/custody`)).json();
     expect(body.verification).toMatchObject({ verified: false, brokenAt: { seq: 2, problem: expect.stringContaining('hash does not match its content') } });
+  });
+
+  it("refuses a batch outside the caller's sites", async () => {
+    expect((await getAs(`/v1/batches/${batchId}/custody`, userOf('coordinator', [unique('elsewhere')]))).statusCode).toBe(403);
   });
 
   it('answers 404 for an unknown batch', async () => {

@@ -2,12 +2,15 @@ import type pg from 'pg';
 import { BATCH_EVENTS_TOPIC } from '../../outbox/batch-events.js';
 import type { LiveEvent, LiveEventType } from '../schemas/live-events.js';
 import { advance, LIVE_SOURCES, reached, type Cursor, type LiveSource } from './cursor.js';
-import { siteIdsOf } from './site-scope.js';
+import { siteIdsOf, type BatchSites } from './site-scope.js';
 
-/** A change with the cursor that includes it: the SSE `id:` a client resumes after. */
+/** A change with the cursor that includes it (the SSE `id:` a client resumes after) and whose it is. */
 export interface PositionedEvent {
   cursor: Cursor;
   event: LiveEvent;
+  /** Not sent: what decides who sees the event (a scheduler sees a batch only through its treatment centre). */
+  batch: BatchSites | null;
+  equipmentSiteId: string | null;
 }
 
 interface ChangeRow {
@@ -74,7 +77,10 @@ export async function readChanges(pool: pg.Pool, cursor: Cursor, until?: Cursor)
   let at = cursor;
   const events = wanted.map((row) => {
     at = advance(at, row.source, Number(row.id));
-    return { cursor: at, event: toEvent(row) };
+    const batch = row.apheresis_center_id === null || row.treatment_center_id === null
+      ? null
+      : { apheresisCenterId: row.apheresis_center_id, facilityId: row.facility_id, treatmentCenterId: row.treatment_center_id };
+    return { cursor: at, event: toEvent(row), batch, equipmentSiteId: row.equipment_site_id };
   });
   return { events, cursor: at, more: more && (until === undefined || !reached(at, until)) };
 }

@@ -1,45 +1,42 @@
-import { inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import { batches } from '../../db/schema/index.js';
+import { siteFilter } from '../auth/route-access.js';
+import { batchSitesFor, visibleBatches } from '../auth/site-scope.js';
 import type { Principal } from '../auth/principal.js';
-import { requireBatch, type BatchRow } from '../batch-workflow.js';
-import type { ApiDeps } from '../deps.js';
-import { notFound } from '../errors.js';
 
 /**
- * The sites a caller may see: `'all'` for admin (no sites by design), else the token's sites. Until
- * the authentication hook sets `request.principal` on every /v1 route, a request without one sees all,
- * as the API did before access control; the route access table decides who gets this far at all.
+ * What a caller may see, for the dashboard's lists and its event stream: the access table's site
+ * filter (`'all'` for admin) with the principal, whose role also decides which of a batch's sites
+ * count (a scheduler's only through its treatment centre: src/api/auth/site-scope.ts).
  */
-export type SiteScope = string[] | 'all';
-
-export function siteScopeOf(principal: Principal | undefined): SiteScope {
-  if (!principal || principal.role === 'admin') return 'all';
-  return principal.sites;
+export interface SiteScope {
+  principal: Principal;
+  sites: readonly string[] | 'all';
 }
 
-export const requestSiteScope = (request: FastifyRequest): SiteScope => siteScopeOf(request.principal);
-
-/** A batch is at a site when the site collects, manufactures or treats it. */
-export function batchAtSites(scope: SiteScope): SQL | undefined {
-  if (scope === 'all') return undefined;
-  if (scope.length === 0) return sql`false`;
-  return or(inArray(batches.apheresisCenterId, scope), inArray(batches.treatmentCenterId, scope), inArray(batches.facilityId, scope));
+export function requestSiteScope(request: FastifyRequest): SiteScope {
+  // Every /v1 route is authenticated before its handler runs (src/api/auth/authenticate.ts).
+  const principal = request.principal!;
+  return { principal, sites: siteFilter(principal) ?? 'all' };
 }
 
-/** Whether anything naming these sites is visible in the scope (for events filtered in memory). */
+/** The batches a listing may show (undefined: all of them). */
+export const batchAtSites = (scope: SiteScope): SQL | undefined => visibleBatches(scope.principal);
+
+/** Whether a row naming these sites is visible (for what is filtered in memory, such as events). */
 export function sitesVisible(scope: SiteScope, siteIds: readonly string[]): boolean {
-  return scope === 'all' || siteIds.some((id) => scope.includes(id));
+  const { sites } = scope;
+  return sites === 'all' || siteIds.some((id) => sites.includes(id));
+}
+
+export type BatchSites = { apheresisCenterId: string; facilityId: string | null; treatmentCenterId: string };
+
+/** Whether a row about this batch and/or unit is visible: through a batch site the caller's role counts, or the unit's site. */
+export function rowVisible(scope: SiteScope, batch: BatchSites | null, equipmentSiteId: string | null): boolean {
+  return sitesVisible(scope, [...(batch ? batchSitesFor(scope.principal, batch) : []), ...(equipmentSiteId ? [equipmentSiteId] : [])]);
 }
 
 /** The distinct sites of a batch and/or a piece of equipment, for a row's `siteIds`. */
 export function siteIdsOf(...ids: (string | null | undefined)[]): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
-}
-
-/** Like requireBatch, but a batch outside the caller's sites is as absent as one that does not exist. */
-export async function requireVisibleBatch(deps: ApiDeps, batchId: string, scope: SiteScope): Promise<BatchRow> {
-  const row = await requireBatch(deps, batchId);
-  if (!sitesVisible(scope, siteIdsOf(row.apheresisCenterId, row.facilityId, row.treatmentCenterId))) throw notFound(`No batch ${batchId}.`);
-  return row;
 }

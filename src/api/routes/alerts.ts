@@ -51,8 +51,8 @@ const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
 
 /** An alert is at a site when its batch or its equipment is; one about neither is for 'all' only. */
 function alertsAtSites(scope: SiteScope): SQL | undefined {
-  if (scope === 'all') return undefined;
-  return or(batchAtSites(scope), scope.length > 0 ? inArray(equipment.siteId, scope) : undefined);
+  if (scope.sites === 'all') return undefined;
+  return or(batchAtSites(scope), scope.sites.length > 0 ? inArray(equipment.siteId, [...scope.sites]) : undefined);
 }
 
 export default alertRoutes;

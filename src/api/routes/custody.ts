@@ -2,9 +2,9 @@ import { asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { verifyCustodyChains } from '../../db/audit.js';
 import { custodyEvents } from '../../db/schema/index.js';
+import { requireBatch } from '../batch-workflow.js';
 import type { RouteOptions } from '../deps.js';
 import { errorBodySchema } from '../errors.js';
-import { requestSiteScope, requireVisibleBatch } from '../live-events/site-scope.js';
 import { batchIdParams } from '../schemas/batch.js';
 import { custodyChainSchema } from '../schemas/custody.js';
 
@@ -22,7 +22,8 @@ const custodyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps })
     },
     async (request) => {
       const batchId = request.params.id;
-      await requireVisibleBatch(deps, batchId, requestSiteScope(request));
+      // The access check has already refused a batch outside the caller's sites (route-access.ts: 'batch').
+      await requireBatch(deps, batchId);
       const [rows, audit] = await Promise.all([
         deps.db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batchId)).orderBy(asc(custodyEvents.seq), asc(custodyEvents.id)),
         verifyCustodyChains(deps.pool, batchId),

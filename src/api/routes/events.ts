@@ -4,7 +4,7 @@ import { errorBodySchema } from '../errors.js';
 import { readChanges, type PositionedEvent } from '../live-events/changes.js';
 import { decodeCursor, encodeCursor, type Cursor } from '../live-events/cursor.js';
 import { LiveEventHub, type LiveSubscriber } from '../live-events/hub.js';
-import { requestSiteScope, sitesVisible } from '../live-events/site-scope.js';
+import { requestSiteScope, rowVisible } from '../live-events/site-scope.js';
 import { liveEventSchema, liveEventsQuery } from '../schemas/live-events.js';
 
 const POLL_INTERVAL_MS = 1_000;
@@ -57,8 +57,8 @@ const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
       let replaying = true;
       const held: PositionedEvent[] = [];
       const send = (events: readonly PositionedEvent[]) => {
-        for (const { cursor, event } of events) {
-          if (!sitesVisible(scope, event.siteIds)) continue;
+        for (const { cursor, event, batch, equipmentSiteId } of events) {
+          if (!rowVisible(scope, batch, equipmentSiteId)) continue;
           res.write(`id: ${encodeCursor(cursor)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
       };

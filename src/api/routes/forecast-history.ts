@@ -1,9 +1,9 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { forecasts, landmarks } from '../../db/schema/index.js';
+import { requireBatch } from '../batch-workflow.js';
 import type { RouteOptions } from '../deps.js';
 import { errorBodySchema } from '../errors.js';
-import { requestSiteScope, requireVisibleBatch } from '../live-events/site-scope.js';
 import { batchIdParams } from '../schemas/batch.js';
 import { forecastHistorySchema } from '../schemas/forecast-history.js';
 
@@ -25,7 +25,8 @@ const forecastHistoryRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     },
     async (request) => {
       const batchId = request.params.id;
-      await requireVisibleBatch(deps, batchId, requestSiteScope(request));
+      // The access check has already refused a batch outside the caller's sites (route-access.ts: 'batch').
+      await requireBatch(deps, batchId);
       const rows = await deps.db
         .select({ forecast: forecasts, landmark: { stage: landmarks.stage, at: landmarks.at } })
         .from(forecasts)

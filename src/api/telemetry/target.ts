@@ -4,7 +4,7 @@ import { productProfileSchema } from '../../domain/profile.js';
 import { equipmentRules, scaleRuleSet, shipmentRules, type RuleSet } from '../../domain/excursions/index.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { siteIdsOf, sitesVisible, type SiteScope } from '../live-events/site-scope.js';
+import { rowVisible, type SiteScope } from '../live-events/site-scope.js';
 
 /** What a telemetry chart is about: its device bindings, the limits the engine applies, and its sites. */
 export interface TelemetryTarget {
@@ -26,7 +26,7 @@ export async function shipmentTarget(deps: ApiDeps, shipmentId: string, scope: S
     .innerJoin(batches, eq(batches.id, shipments.batchId))
     .innerJoin(productProfiles, eq(productProfiles.id, batches.productId))
     .where(eq(shipments.id, shipmentId));
-  if (!row || !sitesVisible(scope, siteIdsOf(row.batch.apheresisCenterId, row.batch.facilityId, row.batch.treatmentCenterId))) {
+  if (!row || !rowVisible(scope, row.batch, null)) {
     throw notFound(`No shipment "${shipmentId}".`);
   }
   const profile = productProfileSchema.safeParse(row.profile);
@@ -36,7 +36,7 @@ export async function shipmentTarget(deps: ApiDeps, shipmentId: string, scope: S
 
 export async function equipmentTarget(deps: ApiDeps, equipmentId: string, scope: SiteScope): Promise<TelemetryTarget> {
   const [unit] = await deps.db.select().from(equipment).where(eq(equipment.id, equipmentId));
-  if (!unit || !sitesVisible(scope, [unit.siteId])) throw notFound(`No equipment "${equipmentId}".`);
+  if (!unit || !rowVisible(scope, null, unit.siteId)) throw notFound(`No equipment "${equipmentId}".`);
   let rules: RuleSet | null;
   try {
     rules = scaleRuleSet(equipmentRules(unit.kind, unit.profile ?? undefined), deps.config.V2V_TIME_SCALE);
