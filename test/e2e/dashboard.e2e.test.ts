@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import type { Principal } from '../../src/api/auth/principal.js';
 import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
-import { sites } from '../../src/db/schema/index.js';
+import { deviceBindings, devices, equipment, excursions, gateways, sensorReadings, sites } from '../../src/db/schema/index.js';
 import { answerUntilDone, type BatchPartners } from '../../src/sim/live/partners.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
@@ -50,10 +51,34 @@ beforeAll(async () => {
   server = await startApiServer({ config, logger: pino({ level: 'silent' }), port: 0 });
   origin = await dashboardOrigin(server.url);
 
+  await freezerWithReadings();
   partners = await partnersAt(root, server.url);
   for (const patientRef of ['e2e-ref-1', 'e2e-ref-2']) enrolled.push(await enrol(patientRef));
   browser = await launchChromium();
 });
+
+/**
+ * A freezer at this file's treatment centre with three hundred readings: a stretch above its limit
+ * (an excursion) and a silence longer than its gap threshold, so the chart has something to shade.
+ */
+const freezer = unique('e2e-freezer');
+async function freezerWithReadings() {
+  const gateway = unique('e2e-gateway');
+  const device = unique('e2e-probe');
+  // The freezer's gap threshold is 15 minutes on the stack's clock; a reading every third of it.
+  const step = Math.max(3, Math.floor((15 * 60_000) / config.V2V_TIME_SCALE / 3));
+  const start = Date.now() - 400 * step;
+  const at = (i: number) => new Date(start + i * step);
+  await database.db.insert(gateways).values({ id: gateway, name: 'E2E gateway' });
+  await database.db.insert(devices).values({ id: device, gatewayId: gateway, kind: 'probe' });
+  await database.db.insert(equipment).values({ id: freezer, siteId: ids.treatment, kind: 'freezer' });
+  const [binding] = await database.db.insert(deviceBindings).values({ deviceId: device, equipmentId: freezer, during: `[${at(0).toISOString()},)` }).returning();
+  const rows = Array.from({ length: 300 }, (_, i) => i)
+    .filter((i) => i <= 200 || i >= 215)
+    .map((i) => ({ eventId: randomUUID(), eventTime: at(i), deviceId: device, gatewayId: gateway, metric: 'temperature_c', value: i >= 90 && i < 110 ? -135 : -185 + (i % 4), unit: 'C', bindingId: binding!.id }));
+  await database.db.insert(sensorReadings).values(rows);
+  await database.db.insert(excursions).values({ kind: 'excursion', deviceId: device, equipmentId: freezer, metric: 'temperature_c', state: 'closed', openedAt: at(90), closedAt: at(110), peakValue: -135 });
+}
 
 /** The partner systems and people who move a batch along, each with its own identity, for the journeys below. */
 async function partnersAt(root: string, apiUrl: string): Promise<BatchPartners> {
@@ -150,6 +175,17 @@ describe('the dashboard in a browser', () => {
 });
 
 describe('working in the dashboard', () => {
+  it("charts a unit's telemetry with its limit, its excursion and its gap", async () => {
+    const page = await signedIn('coordinator');
+    await page.goto(`${origin!.url}/#/equipment/${freezer}`);
+    const caption = page.locator('figure figcaption');
+    await caption.waitFor();
+    expect(await caption.textContent()).toMatch(/temperature_c \(C\): \d+ points.* Limits ≤ -150 \(dashed\)\. 1 excursion \(red\), 1 gap \(grey\)\./);
+    expect(await page.locator('figure canvas').count()).toBe(1);
+    await expectAccessible(page, 'equipment-telemetry');
+    await page.close();
+  });
+
   it('moves a card to its new column when the batch moves, without a reload', async () => {
     const page = await signedIn('coordinator');
     const { batchId, coiId } = enrolled[1]!;
