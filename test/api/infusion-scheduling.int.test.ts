@@ -149,6 +149,15 @@ describe('infusion scheduling by calendar day at a Paris treatment centre', () =
     await call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } });
   }, 120_000);
 
+  it('refuses a site whose time zone is not an IANA zone, naming it', async () => {
+    const martian = unique('mars-infusion');
+    await db.insert(sites).values({ id: martian, kind: 'treatment_center', name: 'Olympus unit', timezone: 'Mars/Olympus_Mons' });
+    const res = await call('GET', `/v1/sites/${martian}/infusion-slots`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toContain('"Mars/Olympus_Mons", which is not an IANA time zone');
+    expect(res.body.error.details[0]).toMatchObject({ in: 'params', path: ['siteId'], code: 'invalid_time_zone' });
+  });
+
   it('refuses an infeasible day with the reason, and a date that does not exist naming the field', async () => {
     const { batchId } = await enrolledAt('RECEIVED_AT_SITE');
     const today = localDateOf(Date.now(), ZONE);
