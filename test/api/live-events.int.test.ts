@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { alerts, equipment, outbox, sites } from '../../src/db/schema/index.js';
+import { alerts, custodyEvents, devices, equipment, excursions, forecasts, gateways, outbox, sites, workflowSignals } from '../../src/db/schema/index.js';
 import { BATCH_EVENTS_TOPIC } from '../../src/outbox/batch-events.js';
 import { unique } from '../setup/services.js';
 import { stackApp } from './stack-app.js';
@@ -78,6 +78,27 @@ describe('GET /v1/events', () => {
     const stage = await next(about(batchId, 'batch.stage-changed'));
     expect(stage.data).toMatchObject({ detail: { stage: 'COLLECTED', previous: 'APHERESIS_SCHEDULED' } });
     expect(JSON.stringify(stage.data)).not.toMatch(/patientRef/i);
+  });
+
+  it('sends custody records, booking changes, forecasts and excursions each as its own event', async () => {
+    const { next } = await connect();
+    const record = (seq: number, kind: string) => ({ batchId, seq, kind, actorName: 'S. Cheduler', actorRole: 'scheduler', occurredAt: new Date(), recordKey: unique('rk'), hash: unique('h') });
+    await db.insert(custodyEvents).values([record(1, 'handoff'), record(2, 'infusion-booking')]);
+    await db.insert(forecasts).values({ batchId, target: 'release_days', unit: 'hours', p10: 1, p50: 2, p90: 3, modelId: 'm1' });
+    const gateway = unique('gw');
+    const device = unique('logger');
+    await db.insert(gateways).values({ id: gateway, name: 'test gateway' });
+    await db.insert(devices).values({ id: device, gatewayId: gateway, kind: 'logger' });
+    const [excursion] = await db.insert(excursions).values({ kind: 'excursion', deviceId: device, batchId, metric: 'temperature_c', openedAt: new Date() }).returning();
+    await db.insert(workflowSignals).values({
+      changeId: `${excursion!.id}:opened`, workflowId: `batch:${batchId}`, signal: 'excursion',
+      payload: { excursionId: excursion!.id, change: 'opened', kind: 'excursion', deviceId: device, metric: 'temperature_c', at: new Date().toISOString(), peak: 9.5 },
+    });
+
+    expect((await next(about(batchId, 'custody.recorded'))).data).toMatchObject({ detail: { seq: 1, kind: 'handoff' } });
+    expect((await next(about(batchId, 'booking.changed'))).data).toMatchObject({ detail: { seq: 2, kind: 'infusion-booking' } });
+    expect((await next(about(batchId, 'forecast.updated'))).data).toMatchObject({ detail: { target: 'release_days', p50: 2, modelId: 'm1' } });
+    expect((await next(about(batchId, 'excursion.opened'))).data).toMatchObject({ detail: { excursionId: excursion!.id, metric: 'temperature_c', peak: 9.5 } });
   });
 
   it('resumes after Last-Event-ID with what happened while disconnected', async () => {

@@ -30,7 +30,8 @@ interface ChangeRow {
  * Every change after the cursor, from the tables that already record them with an increasing id:
  * the outbox (stage changes), alerts, custody records, forecasts, and the queued excursion signals
  * (one row per excursion opened or closed). One round trip; each branch is a primary-key range scan.
- * Awaiting changes have no row of their own: a human step shows as its custody record.
+ * Awaiting changes have no row of their own: a human step shows as its custody record, and so does a
+ * booking made, moved or cancelled (sent as booking.changed).
  */
 const CHANGES_SQL = `
 with changes as (
@@ -103,9 +104,20 @@ const TYPE_OF: Record<Exclude<LiveSource, 'excursion'>, LiveEventType> = {
   forecast: 'forecast.updated',
 };
 
+/** Custody records a booking change writes (src/domain/batch/custody.ts): the scheduler's calendar listens for these. */
+const BOOKING_RECORDS = new Set(['infusion-booking', 'infusion-booking-cancelled']);
+
+function typeOf(row: ChangeRow): LiveEventType {
+  if (row.source === 'excursion') return row.detail.change === 'closed' ? 'excursion.closed' : 'excursion.opened';
+  if (row.source === 'custody' && BOOKING_RECORDS.has(String(row.detail['kind']))) return 'booking.changed';
+  return TYPE_OF[row.source];
+}
+
 function toEvent(row: ChangeRow): LiveEvent {
-  const { change, ...detail } = row.detail;
-  const type: LiveEventType = row.source === 'excursion' ? (change === 'closed' ? 'excursion.closed' : 'excursion.opened') : TYPE_OF[row.source];
+  // An excursion's change is its type already.
+  const detail = { ...row.detail };
+  delete detail.change;
+  const type = typeOf(row);
   return {
     type,
     batchId: row.batch_id,

@@ -5,7 +5,15 @@ import { z } from 'zod';
  * never a patient reference. `siteIds` are the batch's and the equipment's sites, which the stream
  * uses to send each caller only its own sites' events.
  */
-export const LIVE_EVENT_TYPES = ['batch.stage-changed', 'alert.raised', 'custody.recorded', 'forecast.updated', 'excursion.opened', 'excursion.closed'] as const;
+export const LIVE_EVENT_TYPES = [
+  'batch.stage-changed',
+  'alert.raised',
+  'custody.recorded',
+  'booking.changed',
+  'forecast.updated',
+  'excursion.opened',
+  'excursion.closed',
+] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 export const liveEventSchema = z
@@ -17,7 +25,7 @@ export const liveEventSchema = z
     at: z.string().meta({ format: 'date-time' }),
     detail: z
       .record(z.string(), z.unknown())
-      .describe('By type: stage/previous; alertId/severity/kind/message; seq/kind/step; target/p10/p50/p90/unit/modelId; excursionId/kind/metric/deviceId/peak.'),
+      .describe('By type: stage/previous; alertId/severity/kind/message; seq/kind/step (custody and booking); target/p10/p50/p90/unit/modelId; excursionId/kind/metric/deviceId/peak.'),
   })
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEventSchema>;
