@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +130,27 @@ async function expectAccessible(page: Page, name: string) {
 }
 
 describe('the dashboard in a browser', () => {
+  it('signs in with a pasted token; one the API refuses signs out again with the reason', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(origin!.url);
+    await page.getByRole('heading', { name: 'Sign in to V2V' }).waitFor();
+    await expectAccessible(page, 'sign-in');
+
+    // Same claims, signed by a key the API does not trust.
+    const forged = await issueLocalToken(await mkdtemp(path.join(tmpdir(), 'v2v-e2e-keys-')), person('coordinator', 'F. Orged'));
+    await page.getByLabel('Bearer token').fill(forged);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('status').filter({ hasText: /^Signed out: .*signature/ }).waitFor();
+
+    await page.getByLabel('Bearer token').fill(tokens.coordinator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: enrolled[0]!.coiId }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to V2V' }).waitFor();
+    await page.close();
+  });
+
+
   it('signs in from the link, forgets the token in the address bar and shows who is signed in', async () => {
     const page = await signedIn('coordinator');
     expect(page.url()).not.toContain('token=');

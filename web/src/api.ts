@@ -20,8 +20,21 @@ type Body<P extends keyof paths> = paths[P] extends { post: { requestBody?: { co
 export type DispositionBody = Body<'/v1/batches/{id}/qa-disposition'>;
 export type AssessmentBody = Body<'/v1/batches/{id}/excursions/{excursionId}/assessment'>;
 
+/** Fired when the API refuses the token (expired, revoked key): the shell signs out and says why. */
+export const UNAUTHENTICATED_EVENT = 'v2v:unauthenticated';
+
 export function apiFor(token: string) {
-  return createApiClient({ baseUrl: window.location.origin, token });
+  const client = createApiClient({ baseUrl: window.location.origin, token });
+  client.use({
+    async onResponse({ response }) {
+      if (response.status === 401) {
+        const body: unknown = await response.clone().json().catch(() => undefined);
+        window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT, { detail: errorMessage(body, 401) }));
+      }
+      return response;
+    },
+  });
+  return client;
 }
 export type Api = ReturnType<typeof apiFor>;
 

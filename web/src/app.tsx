@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { apiFor } from './api';
+import { useEffect, useMemo, useState } from 'react';
+import { apiFor, UNAUTHENTICATED_EVENT } from './api';
 import { LiveProvider, useLiveConnected } from './live';
 import { AlertsPage } from './pages/alerts';
 import { BatchPage } from './pages/batch';
@@ -9,7 +9,7 @@ import { EquipmentPage } from './pages/equipment';
 import { QaPage } from './pages/qa';
 import { SignInPage } from './pages/sign-in';
 import { href, useRoute, type Page } from './router';
-import { can, currentSession, signOut, type Session } from './session';
+import { can, currentSession, expiredNotice, signOut, type Session } from './session';
 import { SessionContext } from './session-context';
 
 const NAV: { page: Page; label: string; shown: (role: string) => boolean }[] = [
@@ -22,16 +22,24 @@ const NAV: { page: Page; label: string; shown: (role: string) => boolean }[] = [
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(currentSession);
-  if (!session) return <SignInPage onSignedIn={setSession} />;
+  const [why, setWhy] = useState<string>();
+  const end = (reason?: string) => {
+    signOut();
+    setSession(undefined);
+    setWhy(reason);
+  };
+  useEffect(() => {
+    const refused = (e: Event) => end(`Signed out: ${String((e as CustomEvent<string>).detail)}`);
+    window.addEventListener(UNAUTHENTICATED_EVENT, refused);
+    return () => window.removeEventListener(UNAUTHENTICATED_EVENT, refused);
+  }, []);
+  if (!session) return <SignInPage onSignedIn={(s) => {
+          setWhy(undefined);
+          setSession(s);
+        }} notice={why ?? expiredNotice()} />;
   return (
     <LiveProvider token={session.token}>
-      <Shell
-        session={session}
-        onSignOut={() => {
-          signOut();
-          setSession(undefined);
-        }}
-      />
+      <Shell session={session} onSignOut={() => end()} />
     </LiveProvider>
   );
 }

@@ -22,8 +22,8 @@ function decodePayload(token: string): Record<string, unknown> | undefined {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const value: unknown = JSON.parse(decodeURIComponent(escape(json)));
+    const bytes = Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -49,11 +49,20 @@ export function takeTokenFromUrl(): void {
   history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/board`);
 }
 
+const expired = (identity: Identity) => identity.expiresAt !== undefined && identity.expiresAt.getTime() <= Date.now();
+
 export function currentSession(): Session | undefined {
   const token = sessionStorage.getItem(KEY);
   if (!token) return undefined;
   const identity = identityOf(token);
-  return identity ? { token, identity } : undefined;
+  return identity && !expired(identity) ? { token, identity } : undefined;
+}
+
+/** Why the stored token no longer signs in, if it expired. */
+export function expiredNotice(): string | undefined {
+  const token = sessionStorage.getItem(KEY);
+  const identity = token ? identityOf(token) : undefined;
+  return identity && expired(identity) ? `The token of ${identity.name} expired at ${identity.expiresAt!.toLocaleString()}: paste a new one.` : undefined;
 }
 
 export function signIn(token: string): Session | undefined {

@@ -56,6 +56,17 @@ function overlays(limits: Telemetry['limits'], excursions: Interval[], gaps: Int
   };
 }
 
+/**
+ * uPlot's columns (time, average, min, max), with an empty point just inside each gap so the line
+ * breaks there instead of drawing a reading that never happened across the silence.
+ */
+function alignedWithBreaks(series: Series, gaps: Telemetry['gaps']): uPlot.AlignedData {
+  const rows: [number, number | null, number | null, number | null][] = series.points.map((p) => [seconds(p.t), p.avg, p.min, p.max]);
+  for (const gap of gaps) rows.push([(seconds(gap.from) + seconds(gap.to)) / 2, null, null, null]);
+  rows.sort((a, b) => a[0] - b[0]);
+  return [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])];
+}
+
 const limitsOf = (t: Telemetry, s: Series) => t.limits.filter((l) => l.metric === s.metric);
 const excursionsOf = (t: Telemetry, s: Series) => t.excursions.filter((e) => e.metric === null || e.metric === s.metric);
 
@@ -74,12 +85,7 @@ export function TelemetryChart({ series, telemetry, title }: { series: Series; t
     if (!el) return;
     const limits = limitsOf(telemetry, series);
     const end = telemetry.to ? seconds(telemetry.to) : Date.now() / 1000;
-    const data: uPlot.AlignedData = [
-      series.points.map((p) => seconds(p.t)),
-      series.points.map((p) => p.avg),
-      series.points.map((p) => p.min),
-      series.points.map((p) => p.max),
-    ];
+    const data = alignedWithBreaks(series, telemetry.gaps);
     const bounds = limits.flatMap((l) => [l.min, l.max]).filter((v): v is number => v !== null);
     const plot = new uPlot(
       {

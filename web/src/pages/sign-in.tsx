@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { signIn, type Session } from '../session';
 
 /** Paste a bearer token (`v2v token`, `v2v users add`, or the demo's per-role link does it for you). */
-export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Session) => void; notice?: string | undefined }) {
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<string>();
   const submit = (e: FormEvent) => {
@@ -14,6 +14,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
   return (
     <main id="main" className="sign-in">
       <h1>Sign in to V2V</h1>
+      {notice && (
+        <p role="status" className="error">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit}>
         <label htmlFor="token">Bearer token</label>
         <textarea id="token" rows={5} value={token} onChange={(e) => setToken(e.target.value)} required aria-describedby="token-help" />
