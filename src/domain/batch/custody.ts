@@ -1,5 +1,5 @@
 import type { Actor } from '../commands.js';
-import type { JourneyEvent, JourneyState } from './types.js';
+import type { Booking, JourneyEvent, JourneyState } from './types.js';
 
 /** The system itself as the actor of records nobody signed (escalations, deviations it detected). */
 export const SYSTEM_ACTOR: Actor = { name: 'V2V orchestrator', role: 'system' };
@@ -15,6 +15,13 @@ const dayOf = (b: { infusionDate: string; date?: string }) => b.date ?? b.infusi
  */
 function signatureOf(signer: Actor): { signature?: { userId: string; method: 'signing-password' } } {
   return signer.userId === undefined ? {} : { signature: { userId: signer.userId, method: 'signing-password' } };
+}
+
+/** A booking asked for again: a move to another day, or to another chair the same day, or nothing changed (a repeat). */
+function moveMeaning(from: Booking, to: { infusionDate: string; date?: string; chair?: string }): string {
+  if (from.infusionDate !== to.infusionDate) return `infusion moved from ${dayOf(from)} to ${dayOf(to)}`;
+  if (to.chair && to.chair !== from.chair) return `infusion moved from ${from.chair} to ${to.chair} on ${dayOf(to)}`;
+  return `infusion booking for ${dayOf(to)} asked again: unchanged`;
 }
 
 /** One record of the chain of custody, as an event implies it (who, what, where, the meaning of the signature). */
@@ -72,7 +79,7 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
       const actor = e.actor ?? SCHEDULER_ACTOR;
       if (!from) return { kind: 'infusion-booking', actor, meaning: 'infusion booked', data: { ...e.booking }, occurredAt: e.at };
       const movedFrom = { infusionDate: from.infusionDate, ...(from.date ? { date: from.date } : {}), chair: from.chair };
-      return { kind: 'infusion-booking', actor, meaning: `infusion moved from ${dayOf(from)} to ${dayOf(e.booking)}`, data: { ...e.booking, movedFrom }, occurredAt: e.at };
+      return { kind: 'infusion-booking', actor, meaning: moveMeaning(from, e.booking), data: { ...e.booking, movedFrom }, occurredAt: e.at };
     }
     case 'infusion-booking-cancelled':
       // Only a cancellation someone asked for by name (a batch's withdrawal has its own record; older histories none).

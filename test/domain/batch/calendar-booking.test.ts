@@ -50,6 +50,17 @@ describe('a booking by calendar day in the decider', () => {
     expect(j.state.stage).toBe('RECEIVED_AT_SITE');
   });
 
+  it('records the same day asked again as unchanged, and another chair the same day as a move between chairs', () => {
+    const { j, date, day } = atSite();
+    const booked = j.send({ type: 'book', request: { infusionDate: date, day, actor: SCHEDULER } });
+    const applied = booked.events.find((e) => e.type === 'infusion-booked')!;
+    const held = { ...j.state, booking: { ...j.state.booking!, chair: 'chair-1' } };
+    const again = { ...applied, booking: { ...applied.booking, chair: 'chair-1' } };
+    expect(custodyRecordOf(again, held)?.meaning).toBe(`infusion booking for ${date} asked again: unchanged`);
+    const otherChair = { ...applied, booking: { ...applied.booking, chair: 'chair-2' } };
+    expect(custodyRecordOf(otherChair, held)?.meaning).toBe(`infusion moved from chair-1 to chair-2 on ${date}`);
+  });
+
   it('keeps an instant booking (compressed clock, older histories) as before, with no record for an unnamed cancellation', () => {
     const { j } = atSite();
     const window = j.awaiting as { earliest: string };
