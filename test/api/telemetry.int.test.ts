@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deviceBindings, devices, equipment, excursions, gateways, sensorReadings } from '../../src/db/schema/index.js';
+import { deviceBindings, devices, equipment, excursions, gateways, sensorReadings, shipments } from '../../src/db/schema/index.js';
 import { unique } from '../setup/services.js';
 import { stackApp } from './stack-app.js';
 
-const { app, db, ids, config } = stackApp();
+const { app, db, ids, config, profile, enrolled } = stackApp();
 const get = (url: string) => app.inject({ method: 'GET', url });
 
 const freezer = unique('freezer');
@@ -74,6 +74,16 @@ describe('GET /v1/telemetry', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().error.details[0]).toMatchObject({ in: 'querystring', path: ['shipmentId'] });
     }
+  });
+
+  it("holds a shipment's readings to its product profile's limits for the leg", async () => {
+    const { batchId } = await enrolled();
+    const shipmentId = unique('shipment');
+    await db.insert(shipments).values({ id: shipmentId, batchId, leg: 'outbound', fromSiteId: ids.apheresis, toSiteId: ids.facility });
+    const body = (await get(`/v1/telemetry?shipmentId=${shipmentId}`)).json();
+    const { tempMinC, tempMaxC } = profile.legs.outbound;
+    expect(body.limits).toContainEqual(expect.objectContaining({ metric: 'temperature_c', min: tempMinC, max: tempMaxC }));
+    expect(body).toMatchObject({ shipmentId, from: null, to: null, series: [], gaps: [], excursions: [] });
   });
 
   it('answers 404 for unknown equipment', async () => {

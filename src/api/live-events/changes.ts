@@ -53,7 +53,10 @@ with changes as (
   (select 'excursion', w.id, e.batch_id, e.equipment_id, w.created_at,
           jsonb_build_object('excursionId', w.payload->>'excursionId', 'change', w.payload->>'change', 'kind', w.payload->>'kind',
                              'metric', w.payload->>'metric', 'deviceId', w.payload->>'deviceId', 'peak', w.payload->'peak')
-     from workflow_signals w left join excursions e on e.id::text = w.payload->>'excursionId'
+     from workflow_signals w
+     -- Compared as a uuid so the join uses excursions' primary key; a malformed id joins nothing.
+     left join excursions e on e.id = case when w.payload->>'excursionId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                             then (w.payload->>'excursionId')::uuid end
     where w.id > $5 and w.signal = 'excursion' order by w.id limit $6)
 )
 select c.*, b.apheresis_center_id, b.facility_id, b.treatment_center_id, q.site_id as equipment_site_id
