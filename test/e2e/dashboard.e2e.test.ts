@@ -18,11 +18,10 @@ import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 import { launchChromium, screenshot, seriousAccessibilityProblems } from './browser.js';
-import { dashboardOrigin } from './dashboard-origin.js';
 
 /**
  * The dashboard in a real browser against the real stack: `v2v worker` as a process, the API
- * in-process on a free port, the built web/dist (`npm run web:build`). This file's sites are its own,
+ * in-process on a free port serving the built web/dist (`npm run web:build`). This file's sites are its own,
  * so the board shows exactly the batches enrolled here.
  */
 const config = stackConfig();
@@ -33,7 +32,7 @@ const person = (role: Principal['role'], name: string): Principal => ({ subject:
 
 let worker: ChildProcess | undefined;
 let server: ApiServer | undefined;
-let origin: { url: string; close(): Promise<void> } | undefined;
+let origin: { url: string } | undefined;
 let browser: Browser | undefined;
 const database = createDatabase(config.DATABASE_URL!, { max: 2 });
 const tokens = {} as Record<'coordinator' | 'scheduler' | 'qa', string>;
@@ -52,7 +51,12 @@ beforeAll(async () => {
   tokens.qa = (await addUser(database.db, root, { name: 'Q. Assurance', role: 'qa', sites: [ids.apheresis, ids.treatment, ids.facility], signingPassword: SIGNING_PASSWORD })).token;
   worker = await startWorkerProcess(86_400);
   server = await startApiServer({ config, logger: pino({ level: 'silent' }), port: 0 });
-  origin = await dashboardOrigin(server.url);
+  // `v2v api` serves the built dashboard at / (src/api/plugins/dashboard.ts): the browser opens it there.
+  const index = await fetch(`${server.url}/`);
+  if (!(index.headers.get('content-type') ?? '').startsWith('text/html') || !(await index.text()).includes('id="root"')) {
+    throw new Error('the API does not serve the dashboard at /: run `npm run web:build` first');
+  }
+  origin = { url: server.url };
 
   await freezerWithReadings();
   partners = await partnersAt(root, server.url);
@@ -110,7 +114,6 @@ async function enrol(patientRef: string) {
 
 afterAll(async () => {
   await browser?.close();
-  await origin?.close();
   await server?.close();
   if (worker) await stopWorkerProcess(worker);
   await database.pool.end();

@@ -20,7 +20,8 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
   const centres = sites.state === 'ok' ? sites.data.sites.filter((s) => s.kind === 'treatment_center') : [];
   const site = siteId ?? centres.find((c) => session.identity.sites.includes(c.id))?.id ?? centres[0]?.id;
-  const version = useLiveVersion((e) => (batchId !== undefined && e.batchId === batchId) || e.type === 'batch.stage-changed');
+  // Anyone's booking changes the chairs; a batch moving changes what can be booked.
+  const version = useLiveVersion((e) => e.type === 'booking.changed' || e.type === 'batch.stage-changed' || (batchId !== undefined && e.batchId === batchId));
   const batches = useLoad(
     () => (site ? api.GET('/v1/batches', { params: { query: { site, limit: 500 } } }) : Promise.resolve({ data: { batches: [] }, response: new Response('{}') })),
     [api, site, version],
