@@ -16,6 +16,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
   const path = { params: { path: { id: batchId } } };
   const batch = useLoad(() => api.GET('/v1/batches/{id}', path), [api, batchId, version]);
   const excursions = useLoad(() => api.GET('/v1/excursions', { params: { query: { batchId, limit: 200 } } }), [api, batchId, version]);
+  const alerts = useLoad(() => api.GET('/v1/alerts', { params: { query: { batchId, limit: 50 } } }), [api, batchId, version]);
   const role = session.identity.role;
 
   return (
@@ -113,6 +114,24 @@ export function BatchPage({ batchId }: { batchId: string }) {
                           ))}
                         </tbody>
                       </table>
+                    )
+                  }
+                </Panel>
+              </section>
+              <section aria-labelledby="batch-alerts">
+                <h2 id="batch-alerts">Alerts</h2>
+                <Panel loaded={alerts} label="alerts">
+                  {({ alerts: rows }) =>
+                    rows.length === 0 ? (
+                      <p>No alerts.</p>
+                    ) : (
+                      <ul>
+                        {rows.map((a) => (
+                          <li key={a.id}>
+                            {when(a.createdAt)} · <strong>{a.severity}</strong> · {a.message}
+                          </li>
+                        ))}
+                      </ul>
                     )
                   }
                 </Panel>
