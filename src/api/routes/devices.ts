@@ -4,7 +4,7 @@ import { deviceBindings, devices, excursions, sensorReadings } from '../../db/sc
 import type { ExcursionKind } from '../../domain/excursions/types.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { bindingColumns, registerDevice, toBinding } from '../devices.js';
-import { errorBodySchema, notFound } from '../errors.js';
+import { accessErrors, errorBodySchema, notFound } from '../errors.js';
 import { deviceDetailSchema, deviceIdParams, registerDeviceSchema, registrationSchema } from '../schemas/devices.js';
 
 /** Sensors: registering one to its gateway and binding it, and what it reports now. */
@@ -17,7 +17,7 @@ const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) 
         summary: 'Register a device to its gateway and bind it to a shipment or a piece of equipment',
         description: 'Repeating the same binding (same target and range) answers 200 with the existing one.',
         body: registerDeviceSchema,
-        response: { 200: registrationSchema, 201: registrationSchema, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
+        response: { 200: registrationSchema, 201: registrationSchema, 400: errorBodySchema, ...accessErrors, 404: errorBodySchema, 409: errorBodySchema },
       },
     },
     async (request, reply) => {
@@ -36,7 +36,7 @@ const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) 
         tags: ['devices'],
         summary: "A device's bindings, last reading, state and open excursions",
         params: deviceIdParams,
-        response: { 200: deviceDetailSchema, 400: errorBodySchema, 404: errorBodySchema },
+        response: { 200: deviceDetailSchema, 400: errorBodySchema, ...accessErrors, 404: errorBodySchema },
       },
     },
     async (request) => detail(deps, request.params.id),

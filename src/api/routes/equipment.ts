@@ -76,7 +76,8 @@ const equipmentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
   /**
    * A service done on a unit: recorded as a maintenance event (the next assessment counts days and runs
    * from it), and the open ticket, if any, closed with it, in one transaction, so the unit's line takes
-   * new manufacturing slots again. Who serviced it joins the record with access control (issue 10).
+   * new manufacturing slots again. The maintenance event has no column for who did it yet, so the
+   * log names the authenticated caller (its subject and role, never a token).
    */
   app.post(
     '/v1/equipment/:id/service',
@@ -102,6 +103,8 @@ const equipmentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps 
           .set({ state: 'closed', closedAt: at })
           .where(and(eq(maintenanceTickets.equipmentId, id), eq(maintenanceTickets.state, 'open')))
           .returning();
+        const principal = request.principal!;
+        request.log.info({ equipmentId: id, by: principal.subject, role: principal.role }, 'equipment service recorded');
         return { equipmentId: id, servicedAt: at.toISOString(), closedTicket: closed ? ticket(closed) : null };
       });
     },

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { productProfiles, sites } from '../../db/schema/index.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import type { RouteOptions } from '../deps.js';
+import { accessErrors } from '../errors.js';
 import { simulatedFlag } from '../schemas/batch.js';
 import { productListSchema, siteListSchema } from '../schemas/reference.js';
 
@@ -11,7 +12,7 @@ import { productListSchema, siteListSchema } from '../schemas/reference.js';
 const reference: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/products',
-    { schema: { tags: ['reference'], summary: 'Product profiles a batch can be enrolled into', response: { 200: productListSchema } } },
+    { schema: { tags: ['reference'], summary: 'Product profiles a batch can be enrolled into', response: { 200: productListSchema, ...accessErrors } } },
     async (request) => {
       const rows = await deps.db.select().from(productProfiles).orderBy(asc(productProfiles.id));
       const products = [];
@@ -34,7 +35,7 @@ const reference: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => 
     {
       schema: {
         tags: ['reference'], summary: 'Apheresis centres, manufacturing facilities and treatment centres',
-        querystring: z.object({ simulated: simulatedFlag }), response: { 200: siteListSchema },
+        querystring: z.object({ simulated: simulatedFlag }), response: { 200: siteListSchema, ...accessErrors },
       },
     },
     async (request) => {
