@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import { requireDatabaseUrl } from '../db/client.js';
 import { prepareDatabase } from './migrate-command.js';
@@ -7,33 +11,105 @@ import { formatTable, stackContext, stackUp } from '../stack/stack.js';
 import { BASELINE_SCENARIO } from './simulate-live-command.js';
 import { configWithStack } from './stack-env.js';
 
-/** A simulated day lasts a second; the sensors' clock runs ten minutes a second (a 20-minute excursion lasts 2 s). */
-const DEMO = { patients: 4, seed: 1, timeScale: 86_400, sensorTimeScale: 600, arrivalDays: 0.5 };
+/**
+ * The demo's clocks and pace: a simulated day lasts four seconds, so a journey takes about two
+ * minutes; a patient is enrolled every 2.5 simulated days on average, so twenty arrive over about
+ * three minutes and a dozen are on the board at once. The sensors' clock runs ten minutes a second.
+ */
+export const DEMO_PACE = { seed: 1, timeScale: 21_600, sensorTimeScale: 600, arrivalDays: 2.5 };
+
+const demoOptionsSchema = z.object({
+  patients: z.coerce.number().int().min(3, 'at least 3: the three scripted stories are patients 1-3').max(200),
+  timeScale: z.coerce.number().positive(),
+  arrivalDays: z.coerce.number().positive(),
+  exitWhenDone: z.boolean().default(false),
+});
 
 /**
- * What V2V does, end to end, in about a minute: the real services, a worker, ingest and the API in
- * this process, and live mode's patients (two of each product, in turn) driven from enrolment to
- * infusion by simulated partners and sensor gateways. Patient 2's dry shipper (the cryopreserved
- * product's) warms up on the way to the facility: the batch is held until QA assesses the excursion.
+ * What V2V does, end to end, in a few minutes: the stack, a worker, ingest and the API (serving the
+ * dashboard) in this process, and live mode's patients driven from enrolment to infusion by partners
+ * acting with their own identities and by sensor gateways. Three things go wrong on purpose.
  */
 export function demoCommand(config: () => Config): Command {
   return new Command('demo')
-    .description('start the stack, a worker, ingest and the API, and take two patients of each product vein to vein with sensors on Kafka and one excursion (a day lasts a second)')
-    .action(async () => {
-      const ctx = stackContext(config());
-      console.log(formatTable(await stackUp(ctx)));
-      const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const };
-      await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
-      const { liveSession } = await import('../sim/live/live-session.js');
-      const logFile = peopleFirstLogFile(process.stdout.isTTY, ctx.paths.logs, 'demo');
-      console.log(logFile ? `\nlog (JSON, warnings and errors of the worker, ingest and API): ${logFile}\n` : '');
-      await liveSession(
-        resolved,
-        createLogger(resolved, 'demo', logFile),
-        // The baseline scenario's pace; its random excursions are left out so that the demo tells one story.
-        { ...DEMO, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: [{ kind: 'transit-excursion', patient: 2, leg: 'outbound', afterHours: 2, minutes: 20 }] },
-        (line) => console.log(line),
-      );
-      console.log('\nThe stack keeps running (`npx v2v stack down` stops it); `npx v2v audit verify` re-checks every custody chain.');
+    .description('start the stack, a worker, ingest and the API with its dashboard, and take 20 patients vein to vein with sensors on Kafka, an excursion, a booking put at risk and a drifting bioreactor')
+    .option('--patients <n>', 'patients to enrol (at least 3: the scripted events are patients 1-3)', '20')
+    .option('--time-scale <s>', "the batches' clock: 21600 makes a day last four seconds", String(DEMO_PACE.timeScale))
+    .option('--arrival-days <d>', 'mean simulated days between enrolments', String(DEMO_PACE.arrivalDays))
+    .option('--exit-when-done', 'stop once every patient has finished instead of staying up until Ctrl-C (for CI)')
+    .action(async (raw: Record<string, unknown>) => {
+      const parsed = demoOptionsSchema.safeParse(raw);
+      if (!parsed.success) throw new Error(`Invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}.`);
+      await runDemo(config(), parsed.data, (line) => console.log(line));
     });
+}
+
+/** The demo, for the command and for a test: resolves when it is over (patients done and `exitWhenDone`, or Ctrl-C). */
+export async function runDemo(base: Config, options: z.infer<typeof demoOptionsSchema> & { apiPort?: number }, print: (line: string) => void): Promise<void> {
+  const ctx = stackContext(base);
+  print(formatTable(await stackUp(ctx)));
+  const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const };
+  await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
+  await ensureDashboardBuilt(print);
+  const [{ liveSession, REFERENCE_LIVE_SITES }, { dashboardSignIns, SIGN_IN_ROLES }, { DEMO_INCIDENTS }] = await Promise.all([
+    import('../sim/live/live-session.js'),
+    import('../sim/live/dashboard-sign-in.js'),
+    import('../sim/live/demo-script.js'),
+  ]);
+  const logFile = peopleFirstLogFile(process.stdout.isTTY, ctx.paths.logs, 'demo');
+  if (logFile) print(`log (JSON, warnings and errors of the worker, ingest and API): ${logFile}`);
+
+  let stopping: Promise<void> | undefined;
+  let interrupted!: () => void;
+  const ctrlC = new Promise<void>((resolve) => (interrupted = resolve));
+  await liveSession(
+    resolved,
+    createLogger(resolved, 'demo', logFile),
+    // The baseline scenario's pace; its random excursions are left out so that the demo tells its three stories.
+    { ...DEMO_PACE, ...options, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: DEMO_INCIDENTS },
+    print,
+    {
+      ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
+      onStarted: async ({ apiUrl, identities, stop }) => {
+        const links = await dashboardSignIns({ apiUrl, stackRoot: ctx.paths.root, sites: REFERENCE_LIVE_SITES, identities, run: `live-${DEMO_PACE.seed}` });
+        print(`\nDashboard, signed in as (the token is in the link's #fragment, valid 12 h):`);
+        for (const role of SIGN_IN_ROLES) print(`  ${role.padEnd(14)} ${links[role]}`);
+        // On the console only, never in the log file: whoever signs as QA in the dashboard needs it.
+        print(`  QA signing password (demo only, for this run's QA user): ${identities.qa.signingPassword}`);
+        print(`API docs: ${apiUrl}/docs    Temporal web UI: http://127.0.0.1:${resolved.V2V_TEMPORAL_UI_PORT}`);
+        print(`Ctrl-C stops the worker, ingest and API started here; the stack keeps running (\`npx v2v stack down\` stops it).\n`);
+        process.once('SIGINT', () => {
+          print('\nstopping the worker, ingest and API (the stack keeps running)…');
+          // A second Ctrl-C does not wait.
+          process.once('SIGINT', () => process.exit(130));
+          stopping = stop().then(() => interrupted());
+        });
+      },
+      afterRun: async () => {
+        if (options.exitWhenDone) return;
+        print(`\nEvery patient has finished; the dashboard and API stay up until Ctrl-C.`);
+        await ctrlC;
+      },
+    },
+  ).catch(async (err: unknown) => {
+    // A Ctrl-C during the run stops the services under the patients: that is an end, not a failure.
+    if (stopping) return;
+    throw err;
+  });
+  await stopping;
+  print('\nThe stack keeps running (`npx v2v stack down` stops it); `npx v2v audit verify` re-checks every custody chain.');
+}
+
+/** The dashboard is served from web/dist: built here, once, if it is missing. */
+async function ensureDashboardBuilt(print: (line: string) => void): Promise<void> {
+  const { DASHBOARD_DIST } = await import('../api/plugins/dashboard.js');
+  if (existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
+  print('building the dashboard (npm run web:build, once)…');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'web:build'], { cwd: join(DASHBOARD_DIST, '..', '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`npm run web:build failed (exit ${code}); the demo needs the dashboard in ${DASHBOARD_DIST}.`);
+  print('dashboard built.');
 }

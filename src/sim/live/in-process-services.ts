@@ -15,7 +15,7 @@ export interface InProcessServices {
  * V2V_TIME_SCALE once, so each gets its own). Resolves once the worker polls and ingest has joined
  * its consumer group, so the first patient's timings do not include start-up.
  */
-export async function startInProcessServices(options: { config: Config; logger: Logger; timeScale: number; sensorTimeScale: number }): Promise<InProcessServices> {
+export async function startInProcessServices(options: { config: Config; logger: Logger; timeScale: number; sensorTimeScale: number; apiPort?: number }): Promise<InProcessServices> {
   const { config, logger } = options;
   const batches = { ...config, V2V_TIME_SCALE: options.timeScale };
   // Imported here so that a run against external services loads neither the worker nor ingest.
@@ -45,7 +45,7 @@ export async function startInProcessServices(options: { config: Config; logger: 
     const joined = await pollUntil(async () => (await fetch(`${ingest.opsUrl}/readyz`).catch(() => undefined))?.ok === true, { intervalMs: 250, timeoutMs: 60_000 });
     if (!joined) throw new Error(`ingest did not join its consumer group within 60 s (${ingest.opsUrl}/readyz)`);
 
-    const server = await startApiServer({ config: batches, logger });
+    const server = await startApiServer({ config: batches, logger, ...(options.apiPort === undefined ? {} : { port: options.apiPort }) });
     stops.push(() => server.close());
     return { apiUrl: server.url, topic: config.V2V_INGEST_TOPIC, stop };
   } catch (err) {

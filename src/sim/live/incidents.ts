@@ -30,6 +30,11 @@ export const incidentSchema = z.discriminatedUnion('kind', [
     afterDays: z.number().min(0).default(1).describe('Days after manufacturing starts when the drift begins.'),
     minutes: z.number().positive().default(40).describe('Sensor minutes from the start of the drift until back in range.'),
   }),
+  z.strictObject({
+    kind: z.literal('booking-at-risk').describe("The infusion is booked on release, a day after the forecast's P90; the return pickup then comes late."),
+    patient,
+    slipDays: z.number().positive().default(4).describe('Days the return pickup comes later than the pace says.'),
+  }),
 ]);
 export type Incident = z.infer<typeof incidentSchema>;
 export type IncidentKind = Incident['kind'];

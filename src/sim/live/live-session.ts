@@ -13,6 +13,23 @@ import { describe } from './narration.js';
 import { runLive, type LiveRun } from './run-live.js';
 import { scenarioIncidents, scenarioPace } from './scenario-pace.js';
 
+/** What a session has started, for whoever shows it (the demo prints sign-in links) or stops it early (Ctrl-C). */
+export interface StartedSession {
+  apiUrl: string;
+  identities: LiveIdentities;
+  /** Stops what the session started here (worker, ingest, API); nothing when external. */
+  stop(): Promise<void>;
+}
+
+export interface SessionHooks {
+  /** The in-process API's port (V2V_API_PORT by default; 0 for any free one). */
+  apiPort?: number;
+  /** Once the services answer and the identities exist, before the first patient. */
+  onStarted?: (started: StartedSession) => void | Promise<void>;
+  /** After every patient has finished, before the services stop: the demo stays up here until Ctrl-C. */
+  afterRun?: (run: LiveRun) => Promise<void>;
+}
+
 export interface LiveSessionOptions {
   patients: number;
   seed: number;
@@ -33,21 +50,23 @@ export interface LiveSessionOptions {
  * A live run as the CLI and the demo give it: the services (started here unless external), the
  * patients, one printed line per thing that happens, and a summary. The database must be migrated.
  */
-export async function liveSession(config: Config, logger: Logger, options: LiveSessionOptions, print: (line: string) => void): Promise<LiveRun> {
+export async function liveSession(config: Config, logger: Logger, options: LiveSessionOptions, print: (line: string) => void, hooks: SessionHooks = {}): Promise<LiveRun> {
   const scenario = options.scenario === undefined ? undefined : loadScenario(options.scenario);
   const drawn = scenario && options.randomIncidents ? scenarioIncidents(scenario, options.patients, options.seed, options.incidents) : [];
   const incidents = [...options.incidents, ...drawn];
   const services = options.external
     ? { apiUrl: config.API_URL ?? `http://127.0.0.1:${config.V2V_API_PORT}`, topic: config.V2V_INGEST_TOPIC, stop: async () => undefined }
-    : await startInProcessServices({ config, logger, timeScale: options.timeScale, sensorTimeScale: options.sensorTimeScale });
+    : await startInProcessServices({ config, logger, timeScale: options.timeScale, sensorTimeScale: options.sensorTimeScale, ...(hooks.apiPort === undefined ? {} : { apiPort: hooks.apiPort }) });
   print(
     `API ${services.apiUrl} (docs at ${services.apiUrl}/docs); readings to ${services.topic}; ` +
       `batches on a clock ${options.timeScale}× real time, sensors ${options.sensorTimeScale}×${options.external ? '' : ' (worker, ingest and API in this process)'}`,
   );
   print(`pace: ${scenario ? `scenario "${scenario.name}"` : 'the product profiles'}; ${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${drawn.length} drawn at the scenario's rates)\n`);
   try {
+    const identities = await liveIdentities(config, services.apiUrl, `live-${options.seed}`);
+    await hooks.onStarted?.({ apiUrl: services.apiUrl, identities, stop: services.stop });
     const run = await runLive({
-      identities: await liveIdentities(config, services.apiUrl, `live-${options.seed}`),
+      identities,
       kafka: createKafka(config, logger, 'v2v-live'),
       topic: services.topic,
       patients: options.patients,
@@ -69,6 +88,7 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
     for (const o of run.outcomes) byStage.set(o.stage, (byStage.get(o.stage) ?? 0) + 1);
     const ends = [...byStage].map(([stage, n]) => `${n} ${stage}`);
     print(`\n${run.outcomes.length} patients: ${ends.join(', ')}; ${holds} hold${holds === 1 ? '' : 's'} assessed by QA; ${custody} custody records; ${run.readingsPublished} sensor readings published`);
+    await hooks.afterRun?.(run);
     return run;
   } finally {
     await services.stop();

@@ -8,6 +8,7 @@ import type { LiveEvent } from './narration.js';
 import type { Pace } from './pace.js';
 import { answerUntilDone, batchPartners } from './partners.js';
 import { PatientSensors } from './patient-sensors.js';
+import { SlippingBooking } from './slipping-booking.js';
 import { Random } from '../twin/random.js';
 
 /** What every patient of a run shares: the API, the gateways, the reference data and the script. */
@@ -69,6 +70,11 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
     ...(plan.bioreactorId ? { bioreactorId: plan.bioreactorId } : {}),
     onIncident: (incident, detail) => narrate({ type: 'incident', patient, productId, incident, detail }),
   });
+  const atRisk = incidentFor(world.incidents, 'booking-at-risk', patient);
+  const slipping = atRisk && new SlippingBooking({
+    incident: atRisk, scheduler: partners.scheduler, profile, timeScale,
+    onIncident: (detail) => narrate({ type: 'incident', patient, productId, incident: atRisk.kind, detail }),
+  });
   const pickedUpAt = new Map<string, number>();
   const seen = new SeenChanges(patient, productId, narrate);
 
@@ -87,7 +93,8 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
       if (leg?.action === 'deliver') return arrival(leg.leg, awaiting, detail);
       // A booking's window is computed for now; the scheduler books at once rather than let it slide.
       if (awaiting.kind === 'infusion-booking') return Date.now();
-      return Date.now() + pace.days(profile, awaiting, random) * clock.dayMs;
+      const slip = slipping && detail.attempt === 1 && awaiting.kind === 'handoff' && awaiting.step === 'return-pickup' ? slipping.pickupSlipDays : 0;
+      return Date.now() + (pace.days(profile, awaiting, random) + slip) * clock.dayMs;
     },
     mayAnswer: (awaiting, detail) => {
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;
@@ -96,6 +103,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
     onStatus: async (detail) => {
       seen.note(detail);
       await sensors.follow(detail);
+      await slipping?.follow(detail);
     },
     milestoneData: (milestone) => (milestone === 'manufacturing-started' && plan.bioreactorId ? { equipmentId: plan.bioreactorId } : undefined),
     onAnswered: (awaiting) => {
