@@ -6,12 +6,14 @@ import type { Principal } from '../../src/api/auth/principal.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { judgeBooking } from '../../activities/forecast-risk.js';
+import { infusionBookingActivities } from '../../activities/infusion-bookings.js';
 import { alerts, custodyEvents, infusionBookings, sites } from '../../src/db/schema/index.js';
 import { addDays, localDateOf } from '../../src/domain/calendar-day.js';
+import { resolveBookingDay } from '../../src/domain/ld-window.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import { earliestSafeDate } from '../../src/domain/safe-infusion.js';
 import { stackPaths } from '../../src/stack/paths.js';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { batchWorkflowId, handoffUpdate, milestoneSignal, qaDispositionUpdate, statusQuery, type BatchStatus } from '../../workflows/messages.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
@@ -153,6 +155,28 @@ describe('infusion scheduling by calendar day at a Paris treatment centre', () =
     ]);
     await call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done' }, 'admin');
   }, 120_000);
+
+  it('holds a chair for the whole local day, 23 hours on the spring change and 25 on the autumn one', async () => {
+    const res = await call('POST', '/v1/batches', {
+      productId: 'autologous-bcma-cryo', apheresisCenterId: ids.apheresis, treatmentCenterId: ids.treatment, facilityId: ids.facility, patientRef: unique('ref'),
+    }, 'admin');
+    const { batchId } = res.body as { batchId: string };
+    const activities = infusionBookingActivities({ db, pool });
+    const held = async (date: string) => {
+      const day = resolveBookingDay(date, ZONE, productProfile('autologous-bcma-cryo'));
+      await activities.bookInfusion({ batchId, siteId: ids.treatment, infusionDate: day.start, ldStart: day.ldStart, timeScale: 1 });
+      const [row] = await db
+        .select({ hours: sql<number>`extract(epoch from upper(${infusionBookings.during}) - lower(${infusionBookings.during})) / 3600` })
+        .from(infusionBookings)
+        .where(and(eq(infusionBookings.batchId, batchId), eq(infusionBookings.state, 'active')));
+      return Number(row!.hours);
+    };
+    expect(await held('2027-03-28')).toBe(23);
+    expect(await held('2027-10-31')).toBe(25);
+    expect(await held('2027-11-02')).toBe(24);
+    await activities.cancelInfusionBooking({ batchId });
+    await call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done' }, 'admin');
+  });
 
   it('refuses a site whose time zone is not an IANA zone, naming it', async () => {
     const martian = unique('mars-infusion');
