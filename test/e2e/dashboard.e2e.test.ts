@@ -12,7 +12,7 @@ import type { Principal } from '../../src/api/auth/principal.js';
 import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
-import { deviceBindings, devices, equipment, excursions, gateways, sensorReadings, sites } from '../../src/db/schema/index.js';
+import { alerts, deviceBindings, devices, equipment, excursions, gateways, sensorReadings, sites } from '../../src/db/schema/index.js';
 import { answerUntilDone, type BatchPartners } from '../../src/sim/live/partners.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
@@ -220,6 +220,25 @@ describe('working in the dashboard', () => {
     await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.stage !== 'ORDERED' });
     const { data } = await partners.reader.GET('/v1/batches/{id}', { params: { path: { id: batchId } } });
     await page.locator(`section[aria-labelledby="col-${data!.stage}"]`).getByRole('link', { name: coiId }).waitFor();
+    await page.close();
+  });
+
+  it("shows a new alert's badge on the batch's card and on the alerts page as it is raised", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    // The board has read the alerts once before the new one exists, so only the live event can show it.
+    const alertsRead = page.waitForResponse((r) => r.url().includes('/v1/alerts'));
+    await page.goto(`${origin!.url}/#token=${tokens.coordinator}`);
+    await alertsRead;
+    await page.getByText('live', { exact: true }).waitFor();
+    const { batchId, coiId } = enrolled[0]!;
+    const card = page.getByRole('article', { name: `Batch ${coiId}` });
+    await card.waitFor();
+    expect(await card.getByText(/alerts?$/).count()).toBe(0);
+    // As the worker's activities raise one: a row in the alerts table, which the event stream polls.
+    await database.db.insert(alerts).values({ key: unique('e2e-alert'), batchId, severity: 'warning', kind: 'e2e-check', message: 'An alert raised while the board is open' });
+    await card.getByText('1 alert').waitFor();
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('cell', { name: 'An alert raised while the board is open' }).waitFor();
     await page.close();
   });
 
