@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/client.js';
 import { buildApp } from './app.js';
+import { unauthenticated } from './errors.js';
 
 /**
  * The OpenAPI document without any service behind the app: nothing connects until a request runs,
@@ -10,7 +11,12 @@ import { buildApp } from './app.js';
  */
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const { db, pool } = createDatabase('postgres://nobody@127.0.0.1:1/none', { max: 1 });
-  const app = buildApp({ temporal: new Client(), db, pool, config: loadConfig({}), logger: pino({ level: 'silent' }) });
+  const app = buildApp({ temporal: new Client(), db, pool, config: loadConfig({}), logger: pino({ level: 'silent' }),
+    // No request is made, so no token is ever checked.
+    verifyToken: async () => {
+      throw unauthenticated('The OpenAPI document is built without a key set.');
+    },
+  });
   try {
     await app.ready();
     return app.swagger() as unknown as Record<string, unknown>;
