@@ -40,7 +40,7 @@ export function simulateLiveCommand(config: () => Config): Command {
     .option('--scenario <file>', "a twin scenario: the partners' pace and the excursion rates, per product (docs/twin.md)", BASELINE_SCENARIO)
     .option('--no-scenario', "pace the partners by the product profiles' nominal durations instead")
     .option('--no-random-incidents', "only the scripted incidents, none drawn at the scenario's rates")
-    .option('--incidents <file>', 'JSON {"incidents": [...]}: transit-excursion, late-courier, degrading-bioreactor (see docs/live-mode.md)')
+    .option('--incidents <file>', 'JSON {"incidents": [...]}: transit-excursion, late-courier, degrading-bioreactor, booking-at-risk (see docs/live-mode.md)')
     .option('--external', 'drive the API at $API_URL and the `v2v ingest` consuming $V2V_INGEST_TOPIC that are already running, instead of starting them here')
     .addHelpText(
       'after',

@@ -64,7 +64,7 @@ describe('a batch through the HTTP API, on the real dev server and worker, one s
   it('refuses a hand-off with the wrong COI id or DIN with a clear error, and the stage stays', async () => {
     const { batchId, coiId } = await enroll('autologous-cd19-fresh');
     const before = await answerUntilDone(partnersOf(identities), batchId, coiId, { stopAt: (s) => s.awaiting?.kind === 'handoff' && s.awaiting.step === 'outbound-pickup' });
-    const scan = { step: 'outbound-pickup', coiId, din: VALID_DIN, actor: { name: 'A. Courier', role: 'courier' }, location: 'dock 2' } as const;
+    const scan = { step: 'outbound-pickup', coiId, din: VALID_DIN, location: 'dock 2' } as const;
     const courier = identities.courier.api;
     const path = { id: batchId };
 
@@ -81,6 +81,6 @@ describe('a batch through the HTTP API, on the real dev server and worker, one s
     expect(after.stage).toBe(before.stage);
     expect(after.awaiting).toEqual(before.awaiting);
     expect(after.issues.filter((i) => i.kind === 'deviation')).toHaveLength(2);
-    await identities.admin.api.POST('/v1/batches/{id}/cancel', { params: { path }, body: { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } } });
+    await identities.admin.api.POST('/v1/batches/{id}/cancel', { params: { path }, body: { reason: 'test done' } });
   });
 });

@@ -20,8 +20,6 @@ const BATCH_SCALE = 3_600;
 const INGEST_SCALE = 600;
 const config = stackConfig();
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 2 });
-/** What an older client put in the body; the API ignores it and signs as the token's user. */
-const QA = { name: 'Q. Person', role: 'qualified person' };
 const services = useJourneyServices(BATCH_SCALE, INGEST_SCALE);
 const { ingest } = services;
 let identities: LiveIdentities;
@@ -80,7 +78,7 @@ async function storedReadings(deviceId: string) {
 }
 
 async function cancel(batchId: string) {
-  await identities.admin.api.POST('/v1/batches/{id}/cancel', { params: { path: { id: batchId } }, body: { reason: 'test done', actor: { name: 'T. Ester', role: 'coordinator' } } });
+  await identities.admin.api.POST('/v1/batches/{id}/cancel', { params: { path: { id: batchId } }, body: { reason: 'test done' } });
 }
 
 describe('ingest signals the batch workflows', () => {
@@ -139,7 +137,7 @@ describe('ingest signals the batch workflows', () => {
 
     const assessed = await identities.qa.api.POST('/v1/batches/{id}/excursions/{excursionId}/assessment', {
       params: { path: { id: batchId, excursionId: issue!.id } },
-      body: { impact: 'none', signer: QA, signingPassword: identities.qa.signingPassword, meaning: 'no impact on product quality' },
+      body: { impact: 'none', signingPassword: identities.qa.signingPassword, meaning: 'no impact on product quality' },
     });
     expect(assessed.response.status).toBe(200);
     const resumed = await poll('the batch leaves ON_HOLD', async () => {

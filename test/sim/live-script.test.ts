@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HANDOFF_STEPS, MILESTONES } from '../../src/domain/commands.js';
 import { productProfile } from '../../src/domain/profiles.js';
+import { DEMO_INCIDENTS } from '../../src/sim/live/demo-script.js';
 import { checkIncidents, incidentsFileSchema, loadIncidents } from '../../src/sim/live/incidents.js';
 import type { AwaitingStep } from '../../src/sim/live/v2v-api.js';
 import { scenarioIncidents, scenarioPace } from '../../src/sim/live/scenario-pace.js';
@@ -15,6 +16,13 @@ describe("live mode's script", () => {
     const incidents = await loadIncidents('docs/live-incidents.example.json');
     expect(incidents.map((i) => i.kind)).toEqual(['transit-excursion', 'late-courier', 'degrading-bioreactor']);
     expect(incidentsFileSchema.parse({ incidents: [{ kind: 'late-courier', patient: 1 }] }).incidents[0]).toEqual({ kind: 'late-courier', patient: 1, leg: 'outbound', lateHours: 6 });
+    expect(incidentsFileSchema.parse({ incidents: [{ kind: 'booking-at-risk', patient: 3 }] }).incidents[0]).toEqual({ kind: 'booking-at-risk', patient: 3, slipDays: 4 });
+  });
+
+  it("keeps the demo's script valid for its smallest run: three patients, one story each", () => {
+    expect(incidentsFileSchema.parse({ incidents: DEMO_INCIDENTS }).incidents).toEqual(DEMO_INCIDENTS);
+    expect(() => checkIncidents(DEMO_INCIDENTS, 3)).not.toThrow();
+    expect(DEMO_INCIDENTS.map((i) => i.kind).sort()).toEqual(['booking-at-risk', 'degrading-bioreactor', 'transit-excursion']);
   });
 
   it('refuses an incident with an unknown field, a leg that does not exist or a patient the run will not have', () => {

@@ -47,7 +47,7 @@ export interface MintOptions {
   sites: LiveSites;
   /** Names the run in the identities' names, so two runs' custody trails tell them apart. */
   run: string;
-  /** How the QA user is created: `addUser` on the stack's database (`usersOn`). */
+  /** How the QA user is created: `addUser` on the stack's database (`addSigningUserOn`). */
   addSigningUser: AddSigningUser;
   /** A token's lifetime (jose's time span); the demo's links should outlast a look around. */
   expiresIn?: string;

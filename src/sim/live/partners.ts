@@ -1,7 +1,6 @@
 import type { V2vApiClient } from '../../api/client/index.js';
 import type { HandoffStep, Milestone } from '../../domain/commands.js';
 import { isEndState } from '../../domain/transitions.js';
-import { ACTORS } from '../twin/partners/commands.js';
 import { at, type LiveIdentities } from './identities.js';
 import { pollUntil } from './poll-until.js';
 import { readBatch, refusalCode, type AwaitingStep, type BatchDetail } from './v2v-api.js';
@@ -134,9 +133,9 @@ function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awa
   const { api: qa, signingPassword } = partners.qa;
   switch (awaiting.kind) {
     case 'handoff':
-      // The token says who scans; the body's actor is what an older API still asks for and ignores now.
+      // No actor in the body: the token says who scans.
       return partners.handoff(awaiting.step).POST('/v1/batches/{id}/handoffs', {
-        params: { path }, body: { step: awaiting.step, coiId, din: VALID_DIN, actor: ACTORS[awaiting.step], location: `${awaiting.step} point` },
+        params: { path }, body: { step: awaiting.step, coiId, din: VALID_DIN, location: `${awaiting.step} point` },
       });
     case 'milestone': {
       const data = { ...(awaiting.milestone === 'qc-complete' ? { passed: true } : {}), ...milestoneData?.(awaiting.milestone) };
@@ -149,12 +148,12 @@ function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awa
       return qa.POST('/v1/batches/{id}/qa-disposition', {
         params: { path },
         body: detail.quarantined
-          ? { decision: 'conditional-release', signer: ACTORS.qa, signingPassword, meaning: 'released on condition of physician acceptance', reason: 'quarantined after an assessed excursion' }
-          : { decision: 'release', signer: ACTORS.qa, signingPassword, meaning: 'released for infusion' },
+          ? { decision: 'conditional-release', signingPassword, meaning: 'released on condition of physician acceptance', reason: 'quarantined after an assessed excursion' }
+          : { decision: 'release', signingPassword, meaning: 'released for infusion' },
       });
     case 'excursion-assessment':
       return qa.POST('/v1/batches/{id}/excursions/{excursionId}/assessment', {
-        params: { path: { ...path, excursionId: awaiting.excursionId } }, body: { impact: 'none', signer: ACTORS.qa, signingPassword, meaning: 'no impact on product quality' },
+        params: { path: { ...path, excursionId: awaiting.excursionId } }, body: { impact: 'none', signingPassword, meaning: 'no impact on product quality' },
       });
     case 'infusion-booking':
       return partners.scheduler.POST('/v1/batches/{id}/infusion-booking', {
