@@ -215,6 +215,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -260,6 +278,24 @@ export interface paths {
                                 timezone: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -316,6 +352,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -354,6 +408,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -407,6 +479,24 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -454,7 +544,8 @@ export interface paths {
                         step: "collection" | "outbound-pickup" | "facility-receipt" | "return-pickup" | "site-receipt" | "infusion";
                         coiId: string;
                         din: string;
-                        actor: {
+                        /** @description Ignored: the token names who acts. */
+                        actor?: {
                             name: string;
                             role: string;
                         };
@@ -479,6 +570,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -596,6 +705,24 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -675,12 +802,14 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         decision: "release" | "reject" | "conditional-release";
-                        signer: {
+                        /** @description Ignored: the token names who acts. */
+                        signer?: {
                             name: string;
                             role: string;
                         };
                         meaning: string;
                         reason?: string;
+                        signingPassword: string;
                     };
                 };
             };
@@ -699,6 +828,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -787,11 +934,13 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         impact: "none" | "quarantine" | "reject";
-                        signer: {
+                        /** @description Ignored: the token names who acts. */
+                        signer?: {
                             name: string;
                             role: string;
                         };
                         meaning: string;
+                        signingPassword: string;
                     };
                 };
             };
@@ -810,6 +959,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -896,7 +1063,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason: string;
-                        actor: {
+                        /** @description Ignored: the token names who acts. */
+                        actor?: {
                             name: string;
                             role: string;
                         };
@@ -918,6 +1086,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -985,15 +1171,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A treatment centre's chairs and bookings, and a batch's allowed infusion window */
+        /** A treatment centre's days (local dates) with free chairs, each judged for a batch, and its chairs' bookings */
         get: {
             parameters: {
                 query?: {
-                    /** @description Adds the batch's allowed infusion window and defaults the range to it. */
+                    /** @description Judges each day for this batch (feasible, reasons, alternatives) and defaults the range to its infusion window. */
                     batchId?: string;
-                    /** @description Start of the range; default: the window opens, else now. */
+                    /** @description Start of the range (a date is a local date at the site); default: the window opens, else now. */
                     from?: string;
-                    /** @description End of the range; default: the window closes, else 28 days after `from`. */
+                    /** @description End of the range (a date is included, as a local date); default: the window closes, else 28 days after `from`. */
                     to?: string;
                 };
                 header?: never;
@@ -1059,7 +1245,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Book (or move) the infusion; the LD days follow from the product rule */
+        /** Book (or move) the infusion on a calendar day at the treatment centre; the LD days follow from the product rule */
         post: {
             parameters: {
                 query?: never;
@@ -1075,6 +1261,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A calendar day at the treatment centre (YYYY-MM-DD, in the site's time zone); an instant on a compressed clock. */
                         infusionDate: string;
                         chair?: string;
                     };
@@ -1087,11 +1274,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InfusionBooking"];
+                        "application/json": components["schemas"]["InfusionCalendarBooking"];
                     };
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1175,6 +1380,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1310,6 +1533,24 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1365,6 +1606,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1434,6 +1693,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1487,6 +1764,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1530,6 +1825,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1600,6 +1913,24 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1610,6 +1941,335 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts by batch, equipment, kind and time, newest first, limited to the caller’s sites */
+        get: {
+            parameters: {
+                query?: {
+                    batchId?: string;
+                    equipmentId?: string;
+                    kind?: string;
+                    /** @description Only alerts raised at or after this instant. */
+                    since?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: components["schemas"]["Alert"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/custody": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch's custody records and whether the hash chain holds (else the first broken link) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustodyChain"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/forecasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every forecast made for a batch with its landmark, target, P10/P50/P90 and model, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ForecastHistory"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qa/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batches awaiting QA disposition and excursions awaiting assessment, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QaQueue"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events: batch stage changes, alerts, custody records, forecasts and excursions at the caller’s sites
+         * @description A text/event-stream. Each message: `id:` (resume cursor), `event:` (the LiveEvent type), `data:` (a LiveEvent as JSON).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The bearer token, for EventSource, which cannot send an Authorization header. */
+                    access_token?: string;
+                    /** @description Resume after this event id (the Last-Event-ID header takes precedence). */
+                    lastEventId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["LiveEvent"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/telemetry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readings of a shipment or a piece of equipment, downsampled, with limits, excursions and gaps */
+        get: {
+            parameters: {
+                query?: {
+                    shipmentId?: string;
+                    equipmentId?: string;
+                    /** @description Start of the window; the first reading if left out. */
+                    from?: string;
+                    /** @description End of the window; the last reading if left out. */
+                    to?: string;
+                    /** @description At most this many buckets per metric. */
+                    maxPoints?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Telemetry"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1632,6 +2292,20 @@ export interface components {
                     message: string;
                 }[];
             };
+        };
+        AlertInput: {
+            /** @description Increasing: newer alerts have larger ids. */
+            id: number;
+            batchId: string | null;
+            equipmentId: string | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            kind: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The batch's sites and the equipment's site: who may see the alert. */
+            siteIds: string[];
         };
         InfusionBookingInput: {
             infusionDate: string;
@@ -1764,6 +2438,7 @@ export interface components {
                     signer: {
                         name: string;
                         role: string;
+                        userId?: string;
                     };
                     /** Format: date-time */
                     at: string;
@@ -1779,6 +2454,8 @@ export interface components {
             booking?: components["schemas"]["InfusionBookingInput"];
             quarantined: boolean;
             forecast?: components["schemas"]["ForecastInput"];
+            /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
+            patientRef?: string;
             apheresisCenterId: string;
             treatmentCenterId: string;
             facilityId: string | null;
@@ -1792,6 +2469,7 @@ export interface components {
                 actor: {
                     name: string;
                     role: string;
+                    userId?: string;
                 };
                 location: string | null;
                 meaning: string | null;
@@ -1808,6 +2486,8 @@ export interface components {
         BatchSummaryInput: {
             batchId: string;
             coiId: string;
+            /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
+            patientRef?: string;
             productId: string;
             /** @enum {string} */
             stage: "ORDERED" | "APHERESIS_SCHEDULED" | "COLLECTED" | "OUTBOUND_TRANSIT" | "RECEIVED_AT_FACILITY" | "MANUFACTURING" | "QC_TESTING" | "AWAITING_QA_RELEASE" | "RELEASED" | "RETURN_TRANSIT" | "RECEIVED_AT_SITE" | "INFUSION_SCHEDULED" | "INFUSED" | "COMPLETED" | "ON_HOLD" | "FAILED" | "CANCELLED";
@@ -1844,6 +2524,100 @@ export interface components {
                     ldStart: string | null;
                 }[];
             }[];
+            /** @description The site's IANA time zone: every date is a day there. */
+            timeZone: string;
+            /** @description Each local day from `from` to `to`. */
+            days: {
+                /** Format: date */
+                date: string;
+                /**
+                 * Format: date-time
+                 * @description Local midnight.
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @description The next local midnight.
+                 */
+                end: string;
+                chairs: {
+                    total: number;
+                    free: number;
+                };
+                /** @description With batchId: whether this batch can be infused on this day (its own booking does not count against it). */
+                feasible?: boolean;
+                /** @description With batchId: why not, as codes and sentences; empty when feasible. */
+                reasons?: {
+                    /** @enum {string} */
+                    code: "not-bookable" | "ld-start-passed" | "after-latest-infusion" | "product-not-ready" | "no-free-chair";
+                    message: string;
+                }[];
+            }[];
+            /** @description With batchId: the batch's booking is at risk: its LD starts before the product can be at the site (the forecast's P90 of infusion-ready, or the release plus the return transit). */
+            atRisk?: boolean;
+            /** @description With batchId: the next feasible days with a free chair (up to 3), in its whole window: the earliest safe alternatives. */
+            alternatives?: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                start: string;
+                freeChairs: number;
+            }[];
+        };
+        InfusionCalendarBookingInput: {
+            /** @description When the infusion day begins (local midnight at the site for a calendar day). */
+            infusionDate: string;
+            ldStart: string;
+            ldEnd: string;
+            chair: string;
+            /**
+             * Format: date
+             * @description The calendar day at the treatment centre.
+             */
+            date?: string;
+            timeZone?: string;
+            /** @description When the day ends: the next local midnight, 23–25 hours later. */
+            until?: string;
+        };
+        CustodyChainRecordInput: {
+            seq: number;
+            kind: string;
+            step: string | null;
+            actor: {
+                name: string;
+                role: string;
+                userId?: string;
+            };
+            location: string | null;
+            meaning: string | null;
+            /** @description What the record attests (a decision, an assessment, a handoff’s details). */
+            data: unknown;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            recordedAt: string;
+            prevHash: string | null;
+            hash: string;
+        };
+        CustodyVerificationInput: {
+            /** @constant */
+            verified: true;
+        } | {
+            /** @constant */
+            verified: false;
+            /** @description The first record that does not hold; every later link is suspect too. */
+            brokenAt: {
+                seq: number;
+                recordId: number;
+                problem: string;
+            };
+        };
+        CustodyChainInput: {
+            batchId: string;
+            /** @description Oldest first. */
+            records: components["schemas"]["CustodyChainRecordInput"][];
+            /** @description The hash chain recomputed now, as `v2v audit verify` does. */
+            verification: components["schemas"]["CustodyVerificationInput"];
         };
         DeviceBindingInput: {
             /** Format: uuid */
@@ -1923,6 +2697,7 @@ export interface components {
                 signer: {
                     name: string;
                     role: string;
+                    userId?: string;
                 };
                 meaning: string | null;
                 /** Format: date-time */
@@ -2009,6 +2784,138 @@ export interface components {
             /** @description The ticket the service closed, if one was open: the unit’s line takes new slots again. */
             closedTicket: components["schemas"]["MaintenanceTicketInput"] | null;
         };
+        LiveEventInput: {
+            /** @enum {string} */
+            type: "batch.stage-changed" | "alert.raised" | "custody.recorded" | "booking.changed" | "forecast.updated" | "excursion.opened" | "excursion.closed";
+            batchId: string | null;
+            equipmentId: string | null;
+            siteIds: string[];
+            /** Format: date-time */
+            at: string;
+            /** @description By type: stage/previous; alertId/severity/kind/message; seq/kind/step (custody and booking); target/p10/p50/p90/unit/modelId; excursionId/kind/metric/deviceId/peak. */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        ForecastHistoryEntryInput: {
+            id: number;
+            /** @description What was forecast, such as release_days or infusion_ready_days. */
+            target: string;
+            /** @description The registry model that made it; null for a baseline. */
+            modelId: string | null;
+            /** @description The stage entry or milestone the forecast was made at; null for one made outside a landmark. */
+            landmark: {
+                stage: string;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @description The unit of p10/p50/p90 (hours until ready for turnaround). */
+            unit: string;
+            p10: number;
+            p50: number;
+            p90: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ForecastHistoryInput: {
+            batchId: string;
+            /** @description Oldest first. */
+            forecasts: components["schemas"]["ForecastHistoryEntryInput"][];
+        };
+        QaDispositionItemInput: {
+            batchId: string;
+            coiId: string;
+            productId: string;
+            facilityId: string | null;
+            siteIds: string[];
+            /**
+             * Format: date-time
+             * @description When the batch entered AWAITING_QA_RELEASE.
+             */
+            waitingSince: string;
+        };
+        QaAssessmentItemInput: {
+            excursionId: string;
+            batchId: string;
+            /**
+             * @description ON_HOLD while this excursion holds the batch.
+             * @enum {string}
+             */
+            batchStage: "ORDERED" | "APHERESIS_SCHEDULED" | "COLLECTED" | "OUTBOUND_TRANSIT" | "RECEIVED_AT_FACILITY" | "MANUFACTURING" | "QC_TESTING" | "AWAITING_QA_RELEASE" | "RELEASED" | "RETURN_TRANSIT" | "RECEIVED_AT_SITE" | "INFUSION_SCHEDULED" | "INFUSED" | "COMPLETED" | "ON_HOLD" | "FAILED" | "CANCELLED";
+            deviceId: string;
+            shipmentId: string | null;
+            equipmentId: string | null;
+            metric: string | null;
+            /** @enum {string} */
+            state: "open" | "closed";
+            /** Format: date-time */
+            openedAt: string;
+            closedAt: string | null;
+            peak: number | null;
+            siteIds: string[];
+        };
+        QaQueueInput: {
+            /** @description Batches awaiting a QA disposition (release, conditional release or rejection). */
+            dispositions: components["schemas"]["QaDispositionItemInput"][];
+            /** @description Excursions of a batch not yet assessed by QA. */
+            assessments: components["schemas"]["QaAssessmentItemInput"][];
+        };
+        TelemetryInput: {
+            shipmentId: string | null;
+            equipmentId: string | null;
+            /** @description The window read; null when there are no readings. */
+            from: string | null;
+            to: string | null;
+            /** @description Width of each bucket; 1 when every reading has its own. */
+            bucketMs: number;
+            series: {
+                metric: string;
+                unit: string;
+                points: {
+                    /**
+                     * Format: date-time
+                     * @description Start of the bucket.
+                     */
+                    t: string;
+                    min: number;
+                    max: number;
+                    avg: number;
+                    /** @description Readings in the bucket. */
+                    n: number;
+                }[];
+            }[];
+            /** @description What the excursion engine holds the readings to: the product profile’s leg limits, or the equipment kind’s with its overrides. */
+            limits: {
+                ruleId: string;
+                metric: string;
+                min: number | null;
+                max: number | null;
+                minDurationMs: number;
+            }[];
+            /** @description Silence longer than this is a telemetry gap (the engine’s own threshold); null without limits. */
+            gapAfterMs: number | null;
+            /** @description Intervals between readings longer than gapAfterMs. */
+            gaps: {
+                deviceId: string;
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                durationMs: number;
+            }[];
+            excursions: {
+                id: string;
+                /** @enum {string} */
+                kind: "excursion" | "telemetry_gap";
+                metric: string | null;
+                /** @enum {string} */
+                state: "open" | "closed" | "withdrawn";
+                /** Format: date-time */
+                openedAt: string;
+                closedAt: string | null;
+                peak: number | null;
+            }[];
+        };
         Error: {
             error: {
                 code: string;
@@ -2021,6 +2928,20 @@ export interface components {
                     message: string;
                 }[];
             };
+        };
+        Alert: {
+            /** @description Increasing: newer alerts have larger ids. */
+            id: number;
+            batchId: string | null;
+            equipmentId: string | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            kind: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The batch's sites and the equipment's site: who may see the alert. */
+            siteIds: string[];
         };
         InfusionBooking: {
             infusionDate: string;
@@ -2153,6 +3074,7 @@ export interface components {
                     signer: {
                         name: string;
                         role: string;
+                        userId?: string;
                     };
                     /** Format: date-time */
                     at: string;
@@ -2168,6 +3090,8 @@ export interface components {
             booking?: components["schemas"]["InfusionBooking"];
             quarantined: boolean;
             forecast?: components["schemas"]["Forecast"];
+            /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
+            patientRef?: string;
             apheresisCenterId: string;
             treatmentCenterId: string;
             facilityId: string | null;
@@ -2181,6 +3105,7 @@ export interface components {
                 actor: {
                     name: string;
                     role: string;
+                    userId?: string;
                 };
                 location: string | null;
                 meaning: string | null;
@@ -2197,6 +3122,8 @@ export interface components {
         BatchSummary: {
             batchId: string;
             coiId: string;
+            /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
+            patientRef?: string;
             productId: string;
             /** @enum {string} */
             stage: "ORDERED" | "APHERESIS_SCHEDULED" | "COLLECTED" | "OUTBOUND_TRANSIT" | "RECEIVED_AT_FACILITY" | "MANUFACTURING" | "QC_TESTING" | "AWAITING_QA_RELEASE" | "RELEASED" | "RETURN_TRANSIT" | "RECEIVED_AT_SITE" | "INFUSION_SCHEDULED" | "INFUSED" | "COMPLETED" | "ON_HOLD" | "FAILED" | "CANCELLED";
@@ -2233,6 +3160,100 @@ export interface components {
                     ldStart: string | null;
                 }[];
             }[];
+            /** @description The site's IANA time zone: every date is a day there. */
+            timeZone: string;
+            /** @description Each local day from `from` to `to`. */
+            days: {
+                /** Format: date */
+                date: string;
+                /**
+                 * Format: date-time
+                 * @description Local midnight.
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @description The next local midnight.
+                 */
+                end: string;
+                chairs: {
+                    total: number;
+                    free: number;
+                };
+                /** @description With batchId: whether this batch can be infused on this day (its own booking does not count against it). */
+                feasible?: boolean;
+                /** @description With batchId: why not, as codes and sentences; empty when feasible. */
+                reasons?: {
+                    /** @enum {string} */
+                    code: "not-bookable" | "ld-start-passed" | "after-latest-infusion" | "product-not-ready" | "no-free-chair";
+                    message: string;
+                }[];
+            }[];
+            /** @description With batchId: the batch's booking is at risk: its LD starts before the product can be at the site (the forecast's P90 of infusion-ready, or the release plus the return transit). */
+            atRisk?: boolean;
+            /** @description With batchId: the next feasible days with a free chair (up to 3), in its whole window: the earliest safe alternatives. */
+            alternatives?: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                start: string;
+                freeChairs: number;
+            }[];
+        };
+        InfusionCalendarBooking: {
+            /** @description When the infusion day begins (local midnight at the site for a calendar day). */
+            infusionDate: string;
+            ldStart: string;
+            ldEnd: string;
+            chair: string;
+            /**
+             * Format: date
+             * @description The calendar day at the treatment centre.
+             */
+            date?: string;
+            timeZone?: string;
+            /** @description When the day ends: the next local midnight, 23–25 hours later. */
+            until?: string;
+        };
+        CustodyChainRecord: {
+            seq: number;
+            kind: string;
+            step: string | null;
+            actor: {
+                name: string;
+                role: string;
+                userId?: string;
+            };
+            location: string | null;
+            meaning: string | null;
+            /** @description What the record attests (a decision, an assessment, a handoff’s details). */
+            data: unknown;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            recordedAt: string;
+            prevHash: string | null;
+            hash: string;
+        };
+        CustodyVerification: {
+            /** @constant */
+            verified: true;
+        } | {
+            /** @constant */
+            verified: false;
+            /** @description The first record that does not hold; every later link is suspect too. */
+            brokenAt: {
+                seq: number;
+                recordId: number;
+                problem: string;
+            };
+        };
+        CustodyChain: {
+            batchId: string;
+            /** @description Oldest first. */
+            records: components["schemas"]["CustodyChainRecord"][];
+            /** @description The hash chain recomputed now, as `v2v audit verify` does. */
+            verification: components["schemas"]["CustodyVerification"];
         };
         DeviceBinding: {
             /** Format: uuid */
@@ -2312,6 +3333,7 @@ export interface components {
                 signer: {
                     name: string;
                     role: string;
+                    userId?: string;
                 };
                 meaning: string | null;
                 /** Format: date-time */
@@ -2397,6 +3419,138 @@ export interface components {
             servicedAt: string;
             /** @description The ticket the service closed, if one was open: the unit’s line takes new slots again. */
             closedTicket: components["schemas"]["MaintenanceTicket"] | null;
+        };
+        LiveEvent: {
+            /** @enum {string} */
+            type: "batch.stage-changed" | "alert.raised" | "custody.recorded" | "booking.changed" | "forecast.updated" | "excursion.opened" | "excursion.closed";
+            batchId: string | null;
+            equipmentId: string | null;
+            siteIds: string[];
+            /** Format: date-time */
+            at: string;
+            /** @description By type: stage/previous; alertId/severity/kind/message; seq/kind/step (custody and booking); target/p10/p50/p90/unit/modelId; excursionId/kind/metric/deviceId/peak. */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        ForecastHistoryEntry: {
+            id: number;
+            /** @description What was forecast, such as release_days or infusion_ready_days. */
+            target: string;
+            /** @description The registry model that made it; null for a baseline. */
+            modelId: string | null;
+            /** @description The stage entry or milestone the forecast was made at; null for one made outside a landmark. */
+            landmark: {
+                stage: string;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @description The unit of p10/p50/p90 (hours until ready for turnaround). */
+            unit: string;
+            p10: number;
+            p50: number;
+            p90: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ForecastHistory: {
+            batchId: string;
+            /** @description Oldest first. */
+            forecasts: components["schemas"]["ForecastHistoryEntry"][];
+        };
+        QaDispositionItem: {
+            batchId: string;
+            coiId: string;
+            productId: string;
+            facilityId: string | null;
+            siteIds: string[];
+            /**
+             * Format: date-time
+             * @description When the batch entered AWAITING_QA_RELEASE.
+             */
+            waitingSince: string;
+        };
+        QaAssessmentItem: {
+            excursionId: string;
+            batchId: string;
+            /**
+             * @description ON_HOLD while this excursion holds the batch.
+             * @enum {string}
+             */
+            batchStage: "ORDERED" | "APHERESIS_SCHEDULED" | "COLLECTED" | "OUTBOUND_TRANSIT" | "RECEIVED_AT_FACILITY" | "MANUFACTURING" | "QC_TESTING" | "AWAITING_QA_RELEASE" | "RELEASED" | "RETURN_TRANSIT" | "RECEIVED_AT_SITE" | "INFUSION_SCHEDULED" | "INFUSED" | "COMPLETED" | "ON_HOLD" | "FAILED" | "CANCELLED";
+            deviceId: string;
+            shipmentId: string | null;
+            equipmentId: string | null;
+            metric: string | null;
+            /** @enum {string} */
+            state: "open" | "closed";
+            /** Format: date-time */
+            openedAt: string;
+            closedAt: string | null;
+            peak: number | null;
+            siteIds: string[];
+        };
+        QaQueue: {
+            /** @description Batches awaiting a QA disposition (release, conditional release or rejection). */
+            dispositions: components["schemas"]["QaDispositionItem"][];
+            /** @description Excursions of a batch not yet assessed by QA. */
+            assessments: components["schemas"]["QaAssessmentItem"][];
+        };
+        Telemetry: {
+            shipmentId: string | null;
+            equipmentId: string | null;
+            /** @description The window read; null when there are no readings. */
+            from: string | null;
+            to: string | null;
+            /** @description Width of each bucket; 1 when every reading has its own. */
+            bucketMs: number;
+            series: {
+                metric: string;
+                unit: string;
+                points: {
+                    /**
+                     * Format: date-time
+                     * @description Start of the bucket.
+                     */
+                    t: string;
+                    min: number;
+                    max: number;
+                    avg: number;
+                    /** @description Readings in the bucket. */
+                    n: number;
+                }[];
+            }[];
+            /** @description What the excursion engine holds the readings to: the product profile’s leg limits, or the equipment kind’s with its overrides. */
+            limits: {
+                ruleId: string;
+                metric: string;
+                min: number | null;
+                max: number | null;
+                minDurationMs: number;
+            }[];
+            /** @description Silence longer than this is a telemetry gap (the engine’s own threshold); null without limits. */
+            gapAfterMs: number | null;
+            /** @description Intervals between readings longer than gapAfterMs. */
+            gaps: {
+                deviceId: string;
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                durationMs: number;
+            }[];
+            excursions: {
+                id: string;
+                /** @enum {string} */
+                kind: "excursion" | "telemetry_gap";
+                metric: string | null;
+                /** @enum {string} */
+                state: "open" | "closed" | "withdrawn";
+                /** Format: date-time */
+                openedAt: string;
+                closedAt: string | null;
+                peak: number | null;
+            }[];
         };
     };
     responses: never;
