@@ -27,6 +27,9 @@ export const batches = pgTable('batches', {
   updatedAt: at('updated_at').notNull().defaultNow(),
 }, (t) => [
   index('batches_stage_idx').on(t.stage),
+  // The board's listing (real or simulated, newest first) reads this index backwards instead of sorting every row
+  // (ascending: a DESC NULLS LAST index would not match ORDER BY created_at DESC, which puts nulls first).
+  index('batches_listing_idx').on(t.simulated, t.createdAt),
   index('batches_simulation_seed_idx').on(t.simulationSeed).where(sql`simulation_seed is not null`),
   // The target of custody_events' (batch, seed) key: a record can claim a seed only if its batch has it.
   unique('batches_id_simulation_seed_uq').on(t.id, t.simulationSeed),

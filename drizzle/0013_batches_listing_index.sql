@@ -1,0 +1,1 @@
+CREATE INDEX "batches_listing_idx" ON "batches" USING btree ("simulated","created_at");
