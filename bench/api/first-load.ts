@@ -1,8 +1,5 @@
-import { chromium } from 'playwright-core';
-
-/** Debian's chromium, as the browser tests use it; CHROMIUM_PATH overrides. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The browser tests' Chromium, launched the same way (V2V_CHROMIUM names another binary).
+import { launchChromium } from '../../test/e2e/browser.js';
 
 export interface FirstLoad {
   /** Navigation start to the board's columns on screen. */
@@ -19,7 +16,7 @@ export interface FirstLoad {
 
 /** A cold first load of the dashboard (new browser context: empty cache) signed in with `token`. */
 export async function measureFirstLoad(baseUrl: string, token: string): Promise<FirstLoad> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const finished: Promise<{ wire: number; decoded: number }>[] = [];
