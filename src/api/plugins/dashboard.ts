@@ -41,7 +41,7 @@ export function dashboardPlugin(dist: string = DASHBOARD_DIST): FastifyPluginAsy
         // Files as built, each its own route; anything else falls through to the SPA route below.
         wildcard: false,
         cacheControl: false,
-        setHeaders: (reply, path) => reply.header('cache-control', HASHED_ASSETS.test(path) ? ONE_YEAR : REVALIDATE),
+        setHeaders: (response, path) => response.setHeader('cache-control', HASHED_ASSETS.test(path) ? ONE_YEAR : REVALIDATE),
       });
       // The dashboard's own routes (/batches/…) are the browser's: any other GET that is not the API gets index.html.
       app.get('/*', { schema: { hide: true } }, async (request, reply) => {
