@@ -55,7 +55,8 @@ describe('the demo', () => {
     expect(excursion).toMatchObject({ blocking: true, assessment: { impact: 'none', signer: { name: identities.qa.principal.name } } });
 
     // Patient 3: booked on release, flagged at risk when the late pickup moved P90 past LD, then moved.
-    expect(third.alerts).toContain('booking-at-risk');
+    const story = lines.filter((l) => /patient {2}3 /.test(l)).join('\n');
+    expect(third.alerts, story).toContain('booking-at-risk');
     expect(third.detail.timeline.filter((t) => t.event === 'infusion-booked').length).toBeGreaterThanOrEqual(2);
     expect(lines.some((l) => /patient {2}3 .*booking-at-risk: the forecast slipped/.test(l))).toBe(true);
 

@@ -93,8 +93,9 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
       if (leg?.action === 'deliver') return arrival(leg.leg, awaiting, detail);
       // A booking's window is computed for now; the scheduler books at once rather than let it slide.
       if (awaiting.kind === 'infusion-booking') return Date.now();
-      const slip = slipping && detail.attempt === 1 && awaiting.kind === 'handoff' && awaiting.step === 'return-pickup' ? slipping.pickupSlipDays : 0;
-      return Date.now() + (pace.days(profile, awaiting, random) + slip) * clock.dayMs;
+      const paced = Date.now() + pace.days(profile, awaiting, random) * clock.dayMs;
+      // The scripted slip: the booking was made just before, on the same read (onStatus runs first).
+      return slipping && detail.attempt === 1 && awaiting.kind === 'handoff' && awaiting.step === 'return-pickup' ? slipping.pickupAt(paced) : paced;
     },
     mayAnswer: (awaiting, detail) => {
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;

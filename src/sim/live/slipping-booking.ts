@@ -1,6 +1,6 @@
 import type { V2vApiClient } from '../../api/client/index.js';
 import { batchClock } from '../../domain/batch/index.js';
-import { infusionWindow } from '../../domain/ld-window.js';
+import { infusionWindow, ldCourseFor } from '../../domain/ld-window.js';
 import type { ProductProfile } from '../../domain/profile.js';
 import { earliestSafeInfusion } from '../../domain/safe-infusion.js';
 import type { Incident } from './incidents.js';
@@ -14,8 +14,8 @@ const SLACK_DAYS = 1;
 /**
  * The scripted booking put at risk by a slipping forecast. The treatment centre's scheduler books the
  * infusion as soon as QA releases the product, with LD starting a day after the forecast's P90 of
- * infusion-ready; then the courier's return pickup comes `slipDays` late. The forecast made at the
- * pickup moves P90 past the LD start: V2V flags the booking at risk and alerts the scheduler, who
+ * infusion-ready; then the courier's return pickup comes `slipDays` late, and no earlier than the LD
+ * start. The forecast made at the pickup moves P90 past the LD start: V2V flags the booking at risk and alerts the scheduler, who
  * moves it to the proposed safe day half a day later (the flag clears). Everything through the API.
  */
 export class SlippingBooking {
@@ -34,9 +34,15 @@ export class SlippingBooking {
     },
   ) {}
 
-  /** Days the return pickup comes later than the pace says. */
-  get pickupSlipDays(): number {
-    return this.o.incident.slipDays;
+  /** The booked LD start (epoch ms), once booked. */
+  private ldStart: number | undefined;
+
+  /**
+   * When the courier picks up: `slipDays` later than the pace says (`paced`), and never before the
+   * booked LD start, so the product cannot be at the site by then whatever the forecast first said.
+   */
+  pickupAt(paced: number): number {
+    return Math.max(paced + this.o.incident.slipDays * batchClock(this.o).dayMs, this.ldStart ?? 0);
   }
 
   /** Books on release, and moves the booking once V2V has flagged it. */
@@ -63,6 +69,7 @@ export class SlippingBooking {
     // On a fast clock the window can move past a date while the request travels: try again on the next read.
     if (!response.ok && ++this.tries < 3) return;
     this.booked = true;
+    if (response.ok) this.ldStart = ldCourseFor(infusionAt, this.o.profile, dayMs).ldStart;
     this.o.onIncident(
       response.ok
         ? `booked on release for ${new Date(infusionAt).toISOString().slice(0, 16)}; the return pickup will come ${this.o.incident.slipDays} d late`
