@@ -3,6 +3,7 @@ import autocannon from 'autocannon';
 /** One load run: how many requests a second the server answered, and how slowly the slowest did. */
 export interface LoadFigures {
   name: string;
+  connections: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -51,6 +52,7 @@ export async function runLoad(request: LoadRequest, options: LoadOptions): Promi
   });
   return {
     name: request.name,
+    connections: options.connections,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

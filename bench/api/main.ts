@@ -11,6 +11,7 @@ import { startV2vChild } from '../ingest/ingest-process.js';
 import { existsSync } from 'node:fs';
 import { repoRoot } from '../../src/stack/paths.js';
 import { measureFirstLoad, type FirstLoad } from './first-load.js';
+import { bookableBatches, movingBookings } from './booking.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { ensureSimulatedBatches } from './seed.js';
 
@@ -23,6 +24,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '9010' },
     connections: { type: 'string', default: '20' },
     duration: { type: 'string', default: '10' },
+    'booking-batches': { type: 'string', default: '6' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -31,7 +33,8 @@ if (flags.help) {
   --batches N      simulated batches in PostgreSQL (v2v simulate history), default 10000
   --seed S         their history's seed, default 9010
   --connections C  concurrent connections of the load generator, default 20
-  --duration D     seconds per run, default 10`);
+  --duration D     seconds per run, default 10
+  --booking-batches K  batches taken to their infusion booking and moved between two days, default 6`);
   process.exit(0);
 }
 
@@ -51,7 +54,10 @@ const { pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL), { max: 
 const seeded = await ensureSimulatedBatches(pool, Number(flags.batches), Number(flags.seed), env);
 await pool.end();
 
-const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+// The real clock (time scale 1): a booked batch then stays movable for days.
+const clock = { V2V_TIME_SCALE: '1' };
+const worker = await startV2vChild('worker', /(worker started)/, { ...env, ...clock });
+const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, ...clock, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' });
 const base = api.readyMatch;
 const stackRoot = stackPaths(config).root;
 const token = (principal: Principal) => issueLocalToken(stackRoot, principal, { expiresIn: '1h' });
@@ -88,23 +94,43 @@ try {
       options,
     ),
   );
+  const bookingBatches = Number(flags['booking-batches']);
+  console.error(`taking ${bookingBatches} batches to their infusion booking through the API…`);
+  const { bookable, schedulerToken } = await bookableBatches(config, base, bookingBatches);
+  const bookingOptions = { ...options, connections: Math.min(options.connections, bookingBatches) };
+  if (bookingOptions.connections !== options.connections) runs.push(await runLoad({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, bookingOptions));
+  runs.push(
+    await runLoad(
+      {
+        name: `POST /v1/batches/{id}/infusion-booking (scheduler; a move between two days, ${bookingBatches} batches in turn)`,
+        url: base,
+        method: 'POST',
+        headers: { authorization: `Bearer ${schedulerToken}` },
+        next: movingBookings(bookable),
+      },
+      bookingOptions,
+    ),
+  );
 } finally {
   await api.stop();
+  await worker.stop();
 }
 
-const floor = runs[0]!;
-console.log(`\nbench/api: ${seeded.total} simulated batches in PostgreSQL; ${options.connections} connections × ${options.durationSeconds} s per run; load generator and server share this machine (${(await import('node:os')).cpus().length} cores)\n`);
-console.log('| call | req/s | ×floor | p50 ms | p99 ms | p99 ×floor | bytes/answer | non-2xx | errors |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+// Each call beside the floor measured with as many connections.
+const floorAt = (connections: number) => runs.find((r) => r.name.startsWith('GET /healthz') && r.connections === connections)!;
+console.log(`\nbench/api: ${seeded.total} simulated batches in PostgreSQL; ${options.durationSeconds} s per run; load generator and server share this machine (${(await import('node:os')).cpus().length} cores)\n`);
+console.log('| call | connections | req/s | ×floor | p50 ms | p99 ms | p99 ×floor | bytes/answer | non-2xx | errors |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of runs) {
+  const floor = floorAt(r.connections);
   console.log(
-    `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${(r.requestsPerSecond / floor.requestsPerSecond).toFixed(3)} | ${r.p50Ms} | ${r.p99Ms} | ${(r.p99Ms / Math.max(floor.p99Ms, 1)).toFixed(1)} | ${r.bytesPerResponse.toFixed(0)} | ${r.non2xx} | ${r.errors} |`,
+    `| ${r.name} | ${r.connections} | ${r.requestsPerSecond.toFixed(0)} | ${(r.requestsPerSecond / floor.requestsPerSecond).toFixed(3)} | ${r.p50Ms} | ${r.p99Ms} | ${(r.p99Ms / Math.max(floor.p99Ms, 1)).toFixed(1)} | ${r.bytesPerResponse.toFixed(0)} | ${r.non2xx} | ${r.errors} |`,
   );
 }
 if (firstLoad) {
   const f = firstLoad;
   console.log(
-    `\ndashboard first load (cold Chromium, 1280×800, admin): board on screen ${f.msToBoard.toFixed(0)} ms, all ${f.cards} cards with their status ${f.msToCards.toFixed(0)} ms; ` +
+    `\ndashboard first load (cold Chromium, 1280×800, admin): board on screen ${f.msToBoard.toFixed(0)} ms, first of ${f.cards} cards ${f.msToCards.toFixed(0)} ms; ` +
       `${f.requests} requests, ${(f.bytesOnWire / 1024).toFixed(1)} KiB on the wire (${(f.bytesDecoded / 1024).toFixed(1)} KiB decompressed, ×${(f.bytesOnWire / Math.max(f.bytesDecoded, 1)).toFixed(2)})`,
   );
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { createBatchActivities } from '../../activities/index.js';
-import { batches, sites } from '../../src/db/schema/index.js';
+import { batches, forecasts, sites } from '../../src/db/schema/index.js';
 import { isCoiId } from '../../src/domain/coi.js';
 import { TASK_QUEUE, type BatchStatus } from '../../workflows/messages.js';
 import { unique } from '../setup/services.js';
@@ -91,6 +91,25 @@ describe('GET /v1/batches and /v1/batches/{id}', () => {
     expect(list.body).not.toContain('patientRef');
     const none = await app.inject({ method: 'GET', url: `/v1/batches?site=${ownSite}&stage=COMPLETED` });
     expect(none.json().batches).toEqual([]);
+  });
+
+  it("lists each batch with its latest stored forecast, and leaves out a stored forecast of another shape", async () => {
+    const ownSite = unique('treatment');
+    await db.insert(sites).values({ id: ownSite, kind: 'treatment_center', name: 'Forecast unit' });
+    const [first, second] = [(await enroll({ ...enrollBody(), treatmentCenterId: ownSite })).json(), (await enroll({ ...enrollBody(), treatmentCenterId: ownSite })).json()];
+    const band = (day: number) => ({ method: 'model', p10: `2027-01-0${day}T00:00:00.000Z`, p50: `2027-01-0${day}T12:00:00.000Z`, p90: `2027-01-0${day + 1}T00:00:00.000Z` });
+    const forecastAt = (day: number) => ({
+      method: 'model', modelIds: ['m1'], stage: 'MANUFACTURING', at: '2026-12-20T00:00:00.000Z', release: band(day), infusionReady: band(day + 2),
+      readyP10: band(day).p10, readyP50: band(day).p50, readyP90: band(day).p90, atRisk: day === 3,
+    });
+    const row = (batchId: string, details: unknown) => ({ batchId, target: 'release_days', unit: 'hours', p10: 1, p50: 2, p90: 3, details });
+    await db.insert(forecasts).values([row(first.batchId, { forecast: forecastAt(1) }), row(first.batchId, { forecast: forecastAt(3) }), row(second.batchId, { forecast: { release: 'soon' } })]);
+
+    const list = await app.inject({ method: 'GET', url: `/v1/batches?site=${ownSite}` });
+    expect(list.statusCode, list.body).toBe(200);
+    const byId = new Map(list.json().batches.map((b: { batchId: string }) => [b.batchId, b]));
+    expect(byId.get(first.batchId)).toMatchObject({ forecast: { release: band(3), infusionReady: band(5), atRisk: true } });
+    expect(byId.get(second.batchId)).not.toHaveProperty('forecast');
   });
 
   it("keeps the digital twin's simulated batches and sites out of the listings unless asked for", async () => {

@@ -2499,6 +2499,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The forecast made at the batch's latest landmark, as stored then: the board's ETA bands without asking each workflow. */
+            forecast?: components["schemas"]["ForecastInput"];
         };
         InfusionSlotsInput: {
             siteId: string;
@@ -3135,6 +3137,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The forecast made at the batch's latest landmark, as stored then: the board's ETA bands without asking each workflow. */
+            forecast?: components["schemas"]["Forecast"];
         };
         InfusionSlots: {
             siteId: string;

@@ -8,6 +8,7 @@ import { seesPatientRef, visibleBatches } from '../auth/site-scope.js';
 import { queryStatus, requireBatch, type BatchRow } from '../batch-workflow.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { enrollBatch } from '../enrollment.js';
+import { latestForecasts } from '../latest-forecasts.js';
 import { errorBodySchema } from '../errors.js';
 import { batchDetailSchema, batchIdParams, batchListSchema, enrollResultSchema, listBatchesQuery } from '../schemas/batch.js';
 
@@ -54,7 +55,8 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         .where(and(...filters))
         .orderBy(desc(batches.createdAt))
         .limit(limit);
-      return { batches: rows.map((row) => summary(row, principal)) };
+      const forecastOf = await latestForecasts(deps, rows.map((row) => row.id));
+      return { batches: rows.map((row) => ({ ...summary(row, principal), forecast: forecastOf.get(row.id) })) };
     },
   );
 

@@ -49,7 +49,7 @@ const forecastBandSchema = z.object({
   p90: instant,
 });
 
-const forecastSchema = z
+export const forecastSchema = z
   .object({
     method: z.string().describe('model when every band still ahead came from an active model, else the baseline used.'),
     modelIds: z.array(z.string()),
@@ -126,6 +126,7 @@ export const batchSummarySchema = z
     din: z.string().nullable(),
     createdAt: instant,
     updatedAt: instant,
+    forecast: forecastSchema.optional().describe("The forecast made at the batch's latest landmark, as stored then: the board's ETA bands without asking each workflow."),
   })
   .meta({ id: 'BatchSummary' });
 

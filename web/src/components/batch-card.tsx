@@ -1,24 +1,14 @@
 import type { BatchSummary } from '../api';
-import { awaitingText, band } from '../format';
-import { useLiveVersion } from '../live';
+import { band } from '../format';
 import { href } from '../router';
-import { useSession } from '../session-context';
-import { requestQueue } from '../request-queue';
-import { useLoad } from '../use-load';
-
-const statusQueue = requestQueue(6);
 
 /**
- * One batch on the board. The list answer has no live status, so each card asks for its batch's
- * detail (awaiting, forecast bands) and asks again when a live event names the batch.
+ * One batch on the board, from the list answer alone: its latest forecast comes with it, so a board
+ * of hundreds of batches is one request, not one workflow query per card. What the batch awaits is
+ * on its detail page, one click away.
  */
 export function BatchCard({ summary, alerts }: { summary: BatchSummary; alerts: number }) {
-  const { api } = useSession();
-  const version = useLiveVersion((e) => e.batchId === summary.batchId);
-  const detail = useLoad(() => statusQueue(() => api.GET('/v1/batches/{id}', { params: { path: { id: summary.batchId } } })), [api, summary.batchId, summary.updatedAt, version]);
-  const status = detail.state === 'ok' ? detail.data : undefined;
-  const forecast = status?.forecast;
-  const patientRef = summary.patientRef;
+  const { forecast, patientRef } = summary;
   return (
     <article className={forecast?.atRisk ? 'card at-risk' : 'card'} aria-label={`Batch ${summary.coiId}`}>
       <h3>
@@ -38,8 +28,6 @@ export function BatchCard({ summary, alerts }: { summary: BatchSummary; alerts: 
         )}
         <dt>Product</dt>
         <dd>{summary.productId}</dd>
-        <dt>Awaiting</dt>
-        <dd>{status ? awaitingText(status.awaiting) : detail.state === 'error' ? 'unknown' : '…'}</dd>
         <dt>Release P10–P90</dt>
         <dd>{band(forecast?.release)}</dd>
         <dt>Infusion-ready P10–P90</dt>
