@@ -27,5 +27,6 @@ describe('turnaround calibration, twin to coverage report', () => {
     expect(calibrated.overall.count).toBe(split.test.length);
     // Seeded, so deterministic: 78.8 % uncalibrated, 79.9 % calibrated when written.
     expect(Math.abs(calibrated.overall.coverage - 0.8)).toBeLessThan(Math.abs(raw.overall.coverage - 0.8));
-  });
+    // A 1,500-batch simulation: seconds on a busy 2-core machine, past the unit level's 5 s default.
+  }, 60_000);
 });
