@@ -59,44 +59,48 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
   const logFile = peopleFirstLogFile(process.stdout.isTTY, ctx.paths.logs, 'demo');
   if (logFile) print(`log (JSON, warnings and errors of the worker, ingest and API): ${logFile}`);
 
-  let stopping: Promise<void> | undefined;
-  let interrupted!: () => void;
-  const ctrlC = new Promise<void>((resolve) => (interrupted = resolve));
-  await liveSession(
-    resolved,
-    createLogger(resolved, 'demo', logFile),
-    // The baseline scenario's pace; its random excursions are left out so that the demo tells its three stories.
-    { ...DEMO_PACE, ...options, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: DEMO_INCIDENTS },
-    print,
-    {
-      ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
-      onStarted: async ({ apiUrl, identities, stop }) => {
-        const links = await dashboardSignIns({ apiUrl, stackRoot: ctx.paths.root, sites: REFERENCE_LIVE_SITES, identities, run: `live-${DEMO_PACE.seed}` });
-        print(`\nDashboard, signed in as (the token is in the link's #fragment, valid 12 h):`);
-        for (const role of SIGN_IN_ROLES) print(`  ${role.padEnd(14)} ${links[role]}`);
-        // On the console only, never in the log file: whoever signs as QA in the dashboard needs it.
-        print(`  QA signing password (demo only, for this run's QA user): ${identities.qa.signingPassword}`);
-        print(`API docs: ${apiUrl}/docs    Temporal web UI: http://127.0.0.1:${resolved.V2V_TEMPORAL_UI_PORT}`);
-        print(`Ctrl-C stops the worker, ingest and API started here; the stack keeps running (\`npx v2v stack down\` stops it).\n`);
-        process.once('SIGINT', () => {
-          print('\nstopping the worker, ingest and API (the stack keeps running)…');
-          // A second Ctrl-C does not wait.
-          process.once('SIGINT', () => process.exit(130));
-          stopping = stop().then(() => interrupted());
-        });
+  // Ctrl-C: the patients stop first (their partners would keep the API's connections busy), then
+  // the worker, ingest and API; a second Ctrl-C does not wait.
+  const interrupt = new AbortController();
+  const ctrlC = new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const onSigint = () => {
+    print('\nstopping the patients, then the worker, ingest and API (the stack keeps running)…');
+    process.once('SIGINT', () => process.exit(130));
+    interrupt.abort(new Error('interrupted (Ctrl-C)'));
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await liveSession(
+      resolved,
+      createLogger(resolved, 'demo', logFile),
+      // The baseline scenario's pace; its random excursions are left out so that the demo tells its three stories.
+      { ...DEMO_PACE, ...options, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: DEMO_INCIDENTS },
+      print,
+      {
+        ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
+        signal: interrupt.signal,
+        onStarted: async ({ apiUrl, identities }) => {
+          const links = await dashboardSignIns({ apiUrl, stackRoot: ctx.paths.root, sites: REFERENCE_LIVE_SITES, identities, run: `live-${DEMO_PACE.seed}` });
+          print(`\nDashboard, signed in as (the token is in the link's #fragment, valid 12 h):`);
+          for (const role of SIGN_IN_ROLES) print(`  ${role.padEnd(14)} ${links[role]}`);
+          // On the console only, never in the log file: whoever signs as QA in the dashboard needs it.
+          print(`  QA signing password (demo only, for this run's QA user): ${identities.qa.signingPassword}`);
+          print(`API docs: ${apiUrl}/docs    Temporal web UI: http://127.0.0.1:${resolved.V2V_TEMPORAL_UI_PORT}`);
+          print(`Ctrl-C stops the worker, ingest and API started here; the stack keeps running (\`npx v2v stack down\` stops it).\n`);
+        },
+        afterRun: async () => {
+          if (options.exitWhenDone) return;
+          print(`\nEvery patient has finished; the dashboard and API stay up until Ctrl-C.`);
+          await ctrlC;
+        },
       },
-      afterRun: async () => {
-        if (options.exitWhenDone) return;
-        print(`\nEvery patient has finished; the dashboard and API stay up until Ctrl-C.`);
-        await ctrlC;
-      },
-    },
-  ).catch(async (err: unknown) => {
-    // A Ctrl-C during the run stops the services under the patients: that is an end, not a failure.
-    if (stopping) return;
-    throw err;
-  });
-  await stopping;
+    );
+  } catch (err) {
+    // A Ctrl-C during the run is an end, not a failure.
+    if (!interrupt.signal.aborted) throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   print('\nThe stack keeps running (`npx v2v stack down` stops it); `npx v2v audit verify` re-checks every custody chain.');
 }
 

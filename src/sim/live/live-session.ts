@@ -13,12 +13,10 @@ import { describe } from './narration.js';
 import { runLive, type LiveRun } from './run-live.js';
 import { scenarioIncidents, scenarioPace } from './scenario-pace.js';
 
-/** What a session has started, for whoever shows it (the demo prints sign-in links) or stops it early (Ctrl-C). */
+/** What a session has started, for whoever shows it (the demo prints sign-in links). */
 export interface StartedSession {
   apiUrl: string;
   identities: LiveIdentities;
-  /** Stops what the session started here (worker, ingest, API); nothing when external. */
-  stop(): Promise<void>;
 }
 
 export interface SessionHooks {
@@ -28,6 +26,8 @@ export interface SessionHooks {
   onStarted?: (started: StartedSession) => void | Promise<void>;
   /** After every patient has finished, before the services stop: the demo stays up here until Ctrl-C. */
   afterRun?: (run: LiveRun) => Promise<void>;
+  /** Interrupts the run (Ctrl-C): the patients stop first, then the services. */
+  signal?: AbortSignal;
 }
 
 export interface LiveSessionOptions {
@@ -64,9 +64,10 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
   print(`pace: ${scenario ? `scenario "${scenario.name}"` : 'the product profiles'}; ${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${drawn.length} drawn at the scenario's rates)\n`);
   try {
     const identities = await liveIdentities(config, services.apiUrl, `live-${options.seed}`);
-    await hooks.onStarted?.({ apiUrl: services.apiUrl, identities, stop: services.stop });
+    await hooks.onStarted?.({ apiUrl: services.apiUrl, identities });
     const run = await runLive({
       identities,
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
       kafka: createKafka(config, logger, 'v2v-live'),
       topic: services.topic,
       patients: options.patients,

@@ -67,6 +67,8 @@ export interface PartnerOptions {
   /** After a step was answered and accepted. */
   onAnswered?: (awaiting: AwaitingStep, detail: BatchDetail) => void;
   timeoutMs?: number;
+  /** Stops answering (the run was interrupted): the loop throws the signal's reason at its next turn. */
+  signal?: AbortSignal;
   /** How often the status is read while nothing is due (a Temporal query each time). */
   pollMs?: number;
 }
@@ -86,11 +88,12 @@ export const stepKey = (detail: BatchDetail, a: AwaitingStep) =>
 
 /** Answers whatever the batch awaits until it ends (or `stopAt`); returns the final detail. */
 export async function answerUntilDone(partners: BatchPartners, batchId: string, coiId: string, options: PartnerOptions = {}): Promise<BatchDetail> {
-  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, timeoutMs = 120_000, pollMs = 100 } = options;
+  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, signal, timeoutMs = 120_000, pollMs = 100 } = options;
   const deadline = Date.now() + timeoutMs;
   const due = new Map<string, number>();
   let staleInARow = 0;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     const detail = await readBatch(partners.reader, batchId);
     await onStatus?.(detail);
     const { awaiting } = detail;

@@ -22,6 +22,8 @@ export interface LiveWorld {
   incidents: readonly Incident[];
   narrate: (event: LiveEvent) => void;
   timeoutMs: number;
+  /** The run was interrupted (Ctrl-C): partners stop answering. */
+  signal?: AbortSignal;
 }
 
 export interface PatientPlan {
@@ -88,6 +90,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
 
   const done = await answerUntilDone(partners, batchId, coiId, {
     timeoutMs: world.timeoutMs,
+    ...(world.signal ? { signal: world.signal } : {}),
     answerAt: (awaiting, detail) => {
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;
       if (leg?.action === 'deliver') return arrival(leg.leg, awaiting, detail);

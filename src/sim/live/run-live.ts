@@ -38,6 +38,8 @@ export interface LiveRunOptions {
   tickMs?: number;
   /** Real milliseconds one patient may take from enrolment to the end. */
   timeoutMs?: number;
+  /** Interrupts the run: no more enrolments, partners stop answering, and runLive rejects with the reason. */
+  signal?: AbortSignal;
 }
 
 export interface LiveRun {
@@ -61,6 +63,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     pace: options.pace ?? profilePace,
     narrate: options.narrate ?? (() => undefined),
     timeoutMs: options.timeoutMs ?? 300_000,
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   try {
     // Enrolments arrive as a Poisson process on the batches' clock, from the run's own seed.
@@ -69,9 +72,13 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     const runs = plans.map((plan, i) => {
       if (i > 0) enrolAt += arrivals.exponential(options.arrivalDays ?? 1) * batchClock({ timeScale }).dayMs;
       const at = enrolAt;
-      return new Promise((resolve) => setTimeout(resolve, at - Date.now())).then(() => livePatient(world, plan));
+      return new Promise((resolve) => setTimeout(resolve, at - Date.now())).then(() => {
+        options.signal?.throwIfAborted();
+        return livePatient(world, plan);
+      });
     });
     const settled = await Promise.allSettled(runs);
+    options.signal?.throwIfAborted();
     gateway.check();
     const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`patient ${i + 1}: ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`] : []));
     if (failed.length > 0) throw new Error(`the live run did not finish: ${failed.join('; ')}`);
