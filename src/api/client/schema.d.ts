@@ -2592,14 +2592,14 @@ export interface components {
             };
             location: string | null;
             meaning: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            hash: string;
             /** @description What the record attests (a decision, an assessment, a handoff’s details). */
             data: unknown;
             /** Format: date-time */
-            occurredAt: string;
-            /** Format: date-time */
             recordedAt: string;
             prevHash: string | null;
-            hash: string;
         };
         CustodyVerificationInput: {
             /** @constant */
@@ -3230,14 +3230,14 @@ export interface components {
             };
             location: string | null;
             meaning: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            hash: string;
             /** @description What the record attests (a decision, an assessment, a handoff’s details). */
             data: unknown;
             /** Format: date-time */
-            occurredAt: string;
-            /** Format: date-time */
             recordedAt: string;
             prevHash: string | null;
-            hash: string;
         };
         CustodyVerification: {
             /** @constant */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { alerts } from '../../db/schema/index.js';
 
 /** Shapes of GET /v1/alerts: what coordinators and schedulers were told, never patient data. */
-const instant = z.string().meta({ format: 'date-time' });
 
 export const alertSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { actorSchema, assessmentSchema, HANDOFF_STEPS, MILESTONES } from '../../domain/commands.js';
 import { ISSUE_KINDS, ISSUE_STATES } from '../../domain/batch/index.js';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
@@ -9,7 +10,6 @@ import type { BatchStatus } from '../../../workflows/messages.js';
  * part mirrors BatchStatus (workflows/messages.ts); the type check at the bottom fails the build
  * when the two drift apart, so the contract is still written once and checked here.
  */
-const instant = z.string().meta({ format: 'date-time' });
 const stage = z.enum(STAGES);
 
 export const batchIdParams = z.object({ id: z.uuid() });

@@ -1,22 +1,13 @@
 import { z } from 'zod';
-import { actorSchema } from '../../domain/commands.js';
+import { instant } from './instant.js';
+import { custodyRecordSchema } from './batch.js';
 
 /** Shapes of GET /v1/batches/{id}/custody: the chain's records and whether the chain still holds. */
-const instant = z.string().meta({ format: 'date-time' });
-
-export const custodyChainRecordSchema = z
-  .object({
-    seq: z.number().int(),
-    kind: z.string(),
-    step: z.string().nullable(),
-    actor: actorSchema,
-    location: z.string().nullable(),
-    meaning: z.string().nullable(),
+export const custodyChainRecordSchema = custodyRecordSchema
+  .extend({
     data: z.unknown().describe('What the record attests (a decision, an assessment, a handoff’s details).'),
-    occurredAt: instant,
     recordedAt: instant,
     prevHash: z.string().nullable(),
-    hash: z.string(),
   })
   .meta({ id: 'CustodyChainRecord' });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { actorSchema, assessmentSchema } from '../../domain/commands.js';
 import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
 import { PLAIN_ID } from '../../domain/ids.js';
@@ -7,7 +8,6 @@ import { PLAIN_ID } from '../../domain/ids.js';
  * Request and response shapes of the device and excursion routes: one source for validation, the
  * OpenAPI document and the handlers' types.
  */
-const instant = z.string().meta({ format: 'date-time' });
 const isoInstant = z.iso.datetime({ offset: true });
 // Answers carry whatever the uuid columns hold, so they are checked as any GUID: a stored row must
 // never fail serialisation because its id is not an RFC version zod knows. Requests ask for UUIDs.

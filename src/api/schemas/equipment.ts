@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { equipment, TICKET_STATES } from '../../db/schema/index.js';
 import { EQUIPMENT_KINDS } from '../../domain/stages.js';
 import { ASSESSMENT_METHODS } from '../../forecast/maintenance/assess-unit.js';
@@ -8,7 +9,6 @@ import { simulatedFlag } from './batch.js';
  * Shapes of the equipment routes: risk forecasts (7-day failure probability, remaining useful life)
  * and maintenance tickets, one source for validation, the OpenAPI document and the handlers' types.
  */
-const instant = z.string().meta({ format: 'date-time' });
 
 export const ticketSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 
 /** Shapes of GET /v1/batches/{id}/forecasts: every forecast made for a batch, to show how the band moved. */
-const instant = z.string().meta({ format: 'date-time' });
 
 export const forecastHistoryEntrySchema = z
   .object({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { STAGES } from '../../domain/stages.js';
 
 /** Shapes of GET /v1/qa/queue: what waits for QA's signature, oldest first. */
-const instant = z.string().meta({ format: 'date-time' });
 
 export const qaDispositionItemSchema = z
   .object({

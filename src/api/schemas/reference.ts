@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { INFEASIBLE_REASONS } from '../../domain/infusion-feasibility.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import { SITE_KINDS } from '../../domain/stages.js';
 
 /** Response shapes of the reference-data and infusion-slot routes. */
-const instant = z.string().meta({ format: 'date-time' });
 
 export const productListSchema = z.object({
   products: z.array(z.object({ id: z.string(), name: z.string(), version: z.number().int(), profile: productProfileSchema })),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { instant } from './instant.js';
 import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
 
 /** Shapes of GET /v1/telemetry: a shipment's or a unit's readings, bucketed, with what the chart shades. */
-const instant = z.string().meta({ format: 'date-time' });
 const isoInstant = z.iso.datetime({ offset: true, error: 'an ISO 8601 instant with its offset, such as 2027-03-14T09:30:00Z' });
 
 export const telemetryQuery = z
