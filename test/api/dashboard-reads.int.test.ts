@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { alerts, batches, custodyEvents, devices, equipment, excursions, forecasts, gateways, landmarks } from '../../src/db/schema/index.js';
 import { custodyHash, type CustodyContent } from '../../src/domain/custody-chain.js';
 import { unique } from '../setup/services.js';
@@ -108,17 +108,23 @@ describe('GET /v1/batches/{id}/forecasts', () => {
       (await db.insert(landmarks).values({ key: unique('lm'), batchId, productId: ids.product, stage, at: new Date(at), facts: {}, ahead: ['release_days'] }).returning())[0]!.id;
     const late = await landmark('MANUFACTURING', '2026-06-05T00:00:00Z');
     const early = await landmark('RECEIVED_AT_FACILITY', '2026-06-03T00:00:00Z');
-    // Written in the opposite order to their landmarks, as a rewritten history may.
-    await db.insert(forecasts).values([
-      { batchId, target: 'release_days', modelId: 'release_days:network:v2', landmarkId: late, unit: 'hours', p10: 100, p50: 120, p90: 150 },
-      { batchId, target: 'release_days', modelId: null, landmarkId: early, unit: 'hours', p10: 150, p50: 200, p90: 300 },
-    ]);
-    const body = (await get(`/v1/batches/${batchId}/forecasts`)).json();
-    expect(body.forecasts.map((f: { landmark: { stage: string }; p50: number; modelId: string | null }) => [f.landmark.stage, f.p50, f.modelId])).toEqual([
-      ['RECEIVED_AT_FACILITY', 200, null],
-      ['MANUFACTURING', 120, 'release_days:network:v2'],
-    ]);
-    expect(body.forecasts[0]).toMatchObject({ target: 'release_days', unit: 'hours', p10: 150, p90: 300, landmark: { at: '2026-06-03T00:00:00.000Z' } });
+    // These landmarks have no facts: they must not outlive the test, or training on real rows (which parses facts) would read them.
+    try {
+      // Written in the opposite order to their landmarks, as a rewritten history may.
+      await db.insert(forecasts).values([
+        { batchId, target: 'release_days', modelId: 'release_days:network:v2', landmarkId: late, unit: 'hours', p10: 100, p50: 120, p90: 150 },
+        { batchId, target: 'release_days', modelId: null, landmarkId: early, unit: 'hours', p10: 150, p50: 200, p90: 300 },
+      ]);
+      const body = (await get(`/v1/batches/${batchId}/forecasts`)).json();
+      expect(body.forecasts.map((f: { landmark: { stage: string }; p50: number; modelId: string | null }) => [f.landmark.stage, f.p50, f.modelId])).toEqual([
+        ['RECEIVED_AT_FACILITY', 200, null],
+        ['MANUFACTURING', 120, 'release_days:network:v2'],
+      ]);
+      expect(body.forecasts[0]).toMatchObject({ target: 'release_days', unit: 'hours', p10: 150, p90: 300, landmark: { at: '2026-06-03T00:00:00.000Z' } });
+    } finally {
+      await db.delete(forecasts).where(inArray(forecasts.landmarkId, [late, early]));
+      await db.delete(landmarks).where(inArray(landmarks.id, [late, early]));
+    }
   });
 });
 
