@@ -4,9 +4,9 @@ import { DAY_MS } from '../src/domain/profile.js';
 import { activeModel, type ModelRow } from '../src/forecast/registry/index.js';
 import { assessUnitDay, type AssessmentMethod } from '../src/forecast/maintenance/assess-unit.js';
 import { loadEquipmentRecords } from '../src/forecast/maintenance/load-records.js';
-import { fillMissingSummaries } from '../src/forecast/maintenance/reading-summaries.js';
+import { fillMissingSummaries, windowSummariesFromReadings } from '../src/forecast/maintenance/reading-summaries.js';
 import { loadMaintenanceModels, type FailureArtifact, type MaintenanceModels, type RulArtifact } from '../src/forecast/maintenance/maintenance-model.js';
-import { unitHistories } from '../src/forecast/maintenance/unit-history.js';
+import { unitHistories, withWindowTelemetry } from '../src/forecast/maintenance/unit-history.js';
 import type { EquipmentKind } from '../src/sim/records.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import type { EquipmentActivities, EquipmentAssessment } from './equipment-types.js';
@@ -34,19 +34,24 @@ export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind
   }
 
   return {
-    async assessEquipment({ equipmentId, at }) {
+    async assessEquipment({ equipmentId, at, dayMs = DAY_MS }) {
       const asOf = parseInstant(at, 'at');
+      if (!(dayMs > 0)) throw invalidInput(`dayMs must be positive, not ${dayMs}.`);
       const [unit] = await db.select().from(equipment).where(eq(equipment.id, equipmentId));
       if (!unit) throw invalidInput(`Equipment ${equipmentId} does not exist.`);
       // The last whole day before `at`: training rows, too, are as of the end of a day.
-      const day = Math.floor(asOf.getTime() / DAY_MS) - 1;
+      const day = Math.floor(asOf.getTime() / dayMs) - 1;
       const records = await loadEquipmentRecords(db, {
-        source: unit.simulated ? 'simulated' : 'real', equipmentIds: [unit.id], until: asOf, since: new Date((day - LOOKBACK_DAYS) * DAY_MS),
+        source: unit.simulated ? 'simulated' : 'real', equipmentIds: [unit.id], until: asOf, since: new Date((day - LOOKBACK_DAYS) * dayMs),
       });
       // A real unit's days that nobody summarised yet are made from its readings, the twin's way.
-      if (!unit.simulated) records.telemetry.push(...(await fillMissingSummaries(db, unit, records.telemetry, day - LOOKBACK_DAYS, day + 1)));
+      if (dayMs === DAY_MS && !unit.simulated) records.telemetry.push(...(await fillMissingSummaries(db, unit, records.telemetry, day - LOOKBACK_DAYS, day + 1)));
+      let history = unitHistories(records).get(unit.id)!;
+      // A compressed clock's days last seconds: the unit's readings summarised in windows that long
+      // (the stored calendar days mean nothing on that clock, and these windows are not stored).
+      if (dayMs !== DAY_MS) history = withWindowTelemetry(history, await windowSummariesFromReadings(db, unit, day - LOOKBACK_DAYS, day + 1, dayMs));
       const served = await servedModels(unit.kind);
-      const assessment = assessUnitDay(unitHistories(records).get(unit.id)!, day, served?.models);
+      const assessment = assessUnitDay(history, day, served?.models, dayMs);
       const key = `${equipmentId}:assessment:${asOf.toISOString()}`;
 
       return db.transaction(async (tx) => {
@@ -55,7 +60,10 @@ export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind
           .values({
             key, equipmentId, at: asOf, failureProbability7d: assessment.failureProbability7d, rulDays: assessment.rulDays, method: assessment.method,
             failureModelId: served?.failure.id ?? null, rulModelId: served?.rul.id ?? null,
-            details: { threshold: assessment.threshold, day: new Date(day * DAY_MS).toISOString().slice(0, 10), features: assessment.features },
+            details: {
+              threshold: assessment.threshold, day: new Date(day * dayMs).toISOString().slice(0, dayMs === DAY_MS ? 10 : 24),
+              ...(dayMs === DAY_MS ? {} : { dayMs }), features: assessment.features,
+            },
           })
           .onConflictDoNothing({ target: equipmentAssessments.key })
           .returning();

@@ -16,9 +16,10 @@ export interface EquipmentAssessment {
 
 export interface EquipmentActivities {
   /**
-   * The unit's risk as of the end of the last whole day before `at`, stored under a key derived
+   * The unit's risk as of the end of the last whole day before `at` (a day of `dayMs` on a compressed
+   * clock: then its summaries are made from its readings in windows that long, and not stored), stored under a key derived
    * from the unit and `at` (a retry returns the stored one). At or above the threshold the unit
    * gets its one open maintenance ticket and an alert, and new manufacturing slots skip its line.
    */
-  assessEquipment(input: { equipmentId: string; at: string }): Promise<EquipmentAssessment>;
+  assessEquipment(input: { equipmentId: string; at: string; dayMs?: number }): Promise<EquipmentAssessment>;
 }

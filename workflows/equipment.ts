@@ -1,6 +1,6 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { EquipmentActivities } from '../activities/equipment-types.js';
-import { DEFAULT_ASSESS_EVERY_MS, type EquipmentWorkflowInput } from './equipment-messages.js';
+import { DEFAULT_ASSESS_EVERY_MS, equipmentClockSignal, type EquipmentWorkflowInput } from './equipment-messages.js';
 import {
   batchWorkflowId,
   equipmentAssignSignal,
@@ -35,17 +35,33 @@ export const newEquipmentState = (batchIds: string[] = []): EquipmentState => ({
  */
 export async function equipmentWorkflow(input: EquipmentWorkflowInput): Promise<never> {
   const state: EquipmentState = input.state ?? newEquipmentState();
-  const every = input.assessEveryMs ?? DEFAULT_ASSESS_EVERY_MS;
+  let every = input.assessEveryMs ?? DEFAULT_ASSESS_EVERY_MS;
+  let clockChanged = false;
+  let followsBatchClock = input.followsBatchClock ?? false;
   let nextAssessmentAt = input.nextAssessmentAt ?? Date.now() + every;
   const outgoing: Promise<void>[] = [];
   setHandler(equipmentStatusQuery, () => state);
   setHandler(equipmentAssignSignal, ({ batchId, assigned }) => {
     state.eventsSeen++;
     state.batchIds = state.batchIds.filter((id) => id !== batchId).concat(assigned ? [batchId] : []);
+    // The last batch on a compressed clock has left: the unit is assessed daily again.
+    if (followsBatchClock && state.batchIds.length === 0) {
+      followsBatchClock = false;
+      every = DEFAULT_ASSESS_EVERY_MS;
+    }
   });
   setHandler(equipmentMaintenanceSignal, ({ state: maintenance }) => {
     state.eventsSeen++;
     state.maintenance = maintenance;
+  });
+  setHandler(equipmentClockSignal, ({ assessEveryMs }) => {
+    if (!(assessEveryMs > 0) || assessEveryMs === every) return;
+    state.eventsSeen++;
+    every = assessEveryMs;
+    followsBatchClock = every !== DEFAULT_ASSESS_EVERY_MS;
+    // The next assessment comes no later than one new interval from now.
+    nextAssessmentAt = Math.min(nextAssessmentAt, Date.now() + every);
+    clockChanged = true;
   });
   /** The one path a new risk takes, from a signal or from an assessment (which brings its model's threshold). */
   const updateRisk = (risk: number, at: string, threshold = state.riskThreshold) => {
@@ -79,13 +95,18 @@ export async function equipmentWorkflow(input: EquipmentWorkflowInput): Promise<
   const assesses = patched(SCHEDULED_ASSESSMENT_PATCH);
   if (!assesses) await condition(runIsLong);
   while (assesses && !runIsLong()) {
-    if (await condition(runIsLong, Math.max(1, nextAssessmentAt - Date.now()))) break;
+    if (await condition(() => runIsLong() || clockChanged, Math.max(1, nextAssessmentAt - Date.now()))) {
+      if (runIsLong()) break;
+      clockChanged = false;
+      continue;
+    }
     const at = new Date(nextAssessmentAt).toISOString();
     // A worker that was away for days runs one assessment, not one per missed interval.
     while (nextAssessmentAt <= Date.now()) nextAssessmentAt += every;
     state.eventsSeen++;
     try {
-      const assessment = await assessEquipment({ equipmentId: input.equipmentId, at });
+      // A day of features lasts as long as a day of the clock the unit runs on.
+      const assessment = await assessEquipment({ equipmentId: input.equipmentId, at, ...(every === DEFAULT_ASSESS_EVERY_MS ? {} : { dayMs: every }) });
       updateRisk(assessment.failureProbability7d, at, assessment.threshold);
     } catch (err) {
       log.warn('equipment assessment failed; the next one is due on schedule', { equipmentId: input.equipmentId, at, error: String(err) });
@@ -93,6 +114,6 @@ export async function equipmentWorkflow(input: EquipmentWorkflowInput): Promise<
   }
   await Promise.all(outgoing);
   return continueAsNew<typeof equipmentWorkflow>({
-    equipmentId: input.equipmentId, state: { ...state, eventsSeen: 0 }, assessEveryMs: every, nextAssessmentAt,
+    equipmentId: input.equipmentId, state: { ...state, eventsSeen: 0 }, assessEveryMs: every, nextAssessmentAt, ...(followsBatchClock ? { followsBatchClock } : {}),
   });
 }

@@ -124,4 +124,34 @@ describe('assessEquipment', () => {
       stddev: expect.closeTo(Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 4), 9), minutesOutOfRange: 10,
     }]);
   });
+  it('on a compressed clock counts its days in windows of dayMs of readings, not calendar days, and stores none', async () => {
+    const unitId = unique('bioreactor');
+    const device = unique('probe');
+    const gateway = unique('gw');
+    await db.insert(equipment).values({ id: unitId, siteId: where.facility, kind: 'bioreactor', line: 'line-2', installedAt: new Date('2025-01-01T00:00:00Z') });
+    await db.insert(gateways).values({ id: gateway, name: gateway });
+    await db.insert(devices).values({ id: device, gatewayId: gateway, kind: 'bioreactor_probe' });
+    const [binding] = await db.insert(deviceBindings).values({ deviceId: device, equipmentId: unitId, during: '[2026-06-01T00:00:00Z,2026-07-01T00:00:00Z)' }).returning();
+    // A day lasts 4 s (V2V_TIME_SCALE 21600): five quiet windows of pH around 7.1, then one drifting and noisy.
+    const dayMs = 4_000;
+    const start = Date.UTC(2026, 5, 26, 12);
+    const windows = [...Array.from({ length: 5 }, () => [7.1, 7.12, 7.08, 7.1]), [7.0, 6.85, 6.7, 6.6]];
+    await db.insert(sensorReadings).values(windows.flatMap((values, w) => values.map((value, i) => ({
+      eventId: randomUUID(), eventTime: new Date(start + w * dayMs + i * 1_000), deviceId: device, gatewayId: gateway, metric: 'ph', value, unit: 'pH', bindingId: binding!.id,
+    }))));
+
+    // Just after the drifting window: it is the last whole day of that clock.
+    const drifting = await assess({ equipmentId: unitId, at: new Date(start + 6 * dayMs + 500).toISOString(), dayMs });
+    expect(drifting).toMatchObject({ method: 'threshold-rule', failureProbability7d: FALLBACK_RULE.probabilityWhenFlagged, ticketId: expect.any(String) });
+    const [stored] = await db.select().from(equipmentAssessments).where(eq(equipmentAssessments.key, `${unitId}:assessment:${drifting.at}`));
+    const features = (stored!.details as { features: Record<string, number> }).features;
+    expect(features.max_stddev_ratio_30d).toBeGreaterThan(FALLBACK_RULE.rule.threshold);
+    expect(features.ph_drift_7d).toBeLessThan(0);
+    expect(features.out_of_range_minutes_1d).toBeGreaterThan(0);
+    // A quiet window before it: no ticket (its last whole day is the fifth quiet one).
+    const quiet = await assess({ equipmentId: unitId, at: new Date(start + 5 * dayMs + 500).toISOString(), dayMs });
+    expect(quiet).toMatchObject({ failureProbability7d: FALLBACK_RULE.probabilityOtherwise, ticketId: null });
+    expect(await db.select().from(equipmentDailyTelemetry).where(eq(equipmentDailyTelemetry.equipmentId, unitId))).toEqual([]);
+    expect(await alertsOf(unitId)).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@ import { liveSession } from '../../src/sim/live/live-session.js';
 import { DEMO_INCIDENTS } from '../../src/sim/live/demo-script.js';
 import { expectOk, readBatch } from '../../src/sim/live/v2v-api.js';
 import { BASELINE_SCENARIO } from '../../src/cli/simulate-live-command.js';
+import { REFERENCE_BIOREACTORS } from '../../src/db/seed.js';
 import { pino } from 'pino';
 import { stackConfig, unique } from '../setup/services.js';
 
@@ -12,11 +13,14 @@ import { stackConfig, unique } from '../setup/services.js';
  * The demo's script, short: three patients (one per scripted story) through live mode in this process
  * (worker, ingest on its own topic, API), a day a second, then checked through the API as the
  * dashboard would read it: the excursion in transit opened and assessed, the booking flagged at
- * risk (its alert) and moved, the bioreactor's drift an equipment excursion that held its batch.
+ * risk (its alert) and moved, the bioreactor's drift an equipment excursion and, assessed on the
+ * run's clock, a maintenance ticket with its alert.
  */
 const config = { ...stackConfig(), V2V_INGEST_TOPIC: unique('demo-readings'), V2V_INGEST_GROUP: unique('demo-ingest') };
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 1 });
 afterAll(() => pool.end());
+/** Patient 1 grows in the reference facility's first bioreactor (live mode takes them in turn). */
+const degrading = REFERENCE_BIOREACTORS[0]!.id;
 
 /** Each patient's batch and alert kinds, and patient 1's probe's excursions, as the dashboard reads them. */
 async function whatTheDashboardShows(identities: LiveIdentities, batchIds: string[]) {
@@ -28,13 +32,23 @@ async function whatTheDashboardShows(identities: LiveIdentities, batchIds: strin
   );
   const probe = { deviceId: `probe-${batchIds[0]}-1`, kind: 'excursion' as const };
   const drift = expectOk('GET /v1/excursions', await identities.qa.api.GET('/v1/excursions', { params: { query: probe } })).excursions;
-  return { first: first!, second: second!, third: third!, drift };
+  const unit = expectOk('GET /v1/equipment/{id}', await identities.admin.api.GET('/v1/equipment/{id}', { params: { path: { id: degrading } } }));
+  const unitAlerts = expectOk('GET /v1/alerts', await identities.admin.api.GET('/v1/alerts', { params: { query: { equipmentId: degrading, kind: 'maintenance-ticket' } } })).alerts;
+  return { first: first!, second: second!, third: third!, drift, unit, unitAlerts };
+}
+
+/** The unit serviced: its open ticket closed, so its line takes slots again (for the next run, and other tests). */
+async function service(identities: LiveIdentities) {
+  expectOk('POST /v1/equipment/{id}/service', await identities.admin.api.POST('/v1/equipment/{id}/service', { params: { path: { id: degrading } }, body: {} }));
 }
 
 describe('the demo', () => {
   it('tells its three stories: an excursion in transit, a booking put at risk by a slipping forecast, a drifting bioreactor', { timeout: 240_000 }, async () => {
     let identities!: LiveIdentities;
     const lines: string[] = [];
+    // A ticket left open by an earlier run would be the one the assessments find: this run must open its own.
+    await pool.query(`update maintenance_tickets set state = 'closed', closed_at = now() where equipment_id = $1 and state = 'open'`, [degrading]);
+    const startedAt = Date.now();
     // Read while the session's API still runs: it stops with the session.
     let seen!: Awaited<ReturnType<typeof whatTheDashboardShows>>;
     const run = await liveSession(
@@ -45,10 +59,13 @@ describe('the demo', () => {
       {
         apiPort: 0,
         onStarted: (started) => void (identities = started.identities),
-        afterRun: async (done) => void (seen = await whatTheDashboardShows(identities, done.outcomes.map((o) => o.batchId))),
+        afterRun: async (done) => {
+          seen = await whatTheDashboardShows(identities, done.outcomes.map((o) => o.batchId));
+          await service(identities);
+        },
       },
     );
-    const { first, second, third, drift } = seen;
+    const { first, second, third, drift, unit, unitAlerts } = seen;
 
     // Patient 2: the dry shipper's excursion held the batch in transit; QA assessed it, signing as its user.
     const excursion = second.detail.issues.find((i) => i.kind === 'excursion');
@@ -64,6 +81,11 @@ describe('the demo', () => {
     // depends on the equipment's workflow forwarding it before the culture moves on, a second here.)
     expect(drift.map((e) => e.metric)).toContain('ph');
     expect(first.detail.stage).toBe('COMPLETED');
+    // ...and the unit, assessed once a day of the run's clock, crossed its threshold during the run:
+    // a maintenance ticket opened in this run, and its alert.
+    const ticket = unit.tickets.find((t) => Date.parse(t.openedAt) >= startedAt);
+    expect(ticket, JSON.stringify(unit.assessments.slice(0, 5))).toMatchObject({ reason: expect.stringContaining('7-day failure probability') });
+    expect(unitAlerts.some((a) => Date.parse(a.createdAt) >= startedAt)).toBe(true);
 
     expect(run.outcomes.map((o) => o.stage)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
   });

@@ -33,8 +33,8 @@ export interface UnitAssessment {
  * A unit as of the end of `day`, from the same feature function training uses: the served models
  * when there are, the fallback rule when there are not (and `method` says which).
  */
-export function assessUnitDay(history: UnitHistory, day: number, models?: MaintenanceModels): UnitAssessment {
-  const features = unitDayFeatures(history, day);
+export function assessUnitDay(history: UnitHistory, day: number, models?: MaintenanceModels, dayMs?: number): UnitAssessment {
+  const features = unitDayFeatures(history, day, dayMs);
   if (models) {
     return { failureProbability7d: predictFailure(models, features), rulDays: predictRul(models, features), method: 'model', threshold: models.failure.threshold, features };
   }

@@ -7,19 +7,20 @@ import type { UnitHistory } from './unit-history.js';
 /**
  * One unit's features as of the end of `day` (epoch day), from what was known by then: that day's
  * and earlier telemetry, maintenance and runs. The training rows and the worker's prediction both
- * call this, so a feature cannot mean one thing in training and another in serving.
+ * call this, so a feature cannot mean one thing in training and another in serving. On a compressed
+ * clock a day lasts `dayMs` (days are counted from the epoch in that length, and ages in them).
  */
-export function unitDayFeatures(history: UnitHistory, day: number): MaintenanceFeatureRow {
-  const asOf = (day + 1) * DAY_MS;
+export function unitDayFeatures(history: UnitHistory, day: number, dayMs = DAY_MS): MaintenanceFeatureRow {
+  const asOf = (day + 1) * dayMs;
   const { unit } = history;
   const lastMaintenance = history.maintenance.filter((m) => m.kind !== 'failure' && m.at < asOf).at(-1)?.at;
   const row: MaintenanceFeatureRow = {
     kind: EQUIPMENT_KIND_CODES[unit.kind],
-    age_days: (asOf - Date.parse(unit.installedAt)) / DAY_MS,
+    age_days: (asOf - Date.parse(unit.installedAt)) / dayMs,
     failures_so_far: history.maintenance.filter((m) => m.kind === 'failure' && m.at < asOf).length,
     runs_since_maintenance: history.runs.filter((at) => at < asOf && (lastMaintenance === undefined || at >= lastMaintenance)).length,
   };
-  if (lastMaintenance !== undefined) row.days_since_maintenance = (asOf - lastMaintenance) / DAY_MS;
+  if (lastMaintenance !== undefined) row.days_since_maintenance = (asOf - lastMaintenance) / dayMs;
 
   const window = lastDays(history, day, 30);
   let oor1 = 0;

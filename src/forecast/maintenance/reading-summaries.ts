@@ -17,13 +17,24 @@ type Unit = Pick<typeof equipment.$inferSelect, 'id' | 'kind' | 'profile'>;
  * counts on the day it began.
  */
 export async function summariesFromReadings(db: Database, unit: Unit, fromDay: number, toDay: number): Promise<DailyTelemetrySummary[]> {
+  const rows = await windowSummariesFromReadings(db, unit, fromDay, toDay, DAY_MS);
+  return rows.map(({ index, ...s }) => ({ ...s, day: isoDay(index) }));
+}
+
+/**
+ * The same summaries in windows of `dayMs` (a day of a compressed clock) over the windows
+ * [fromIndex, toIndex), each numbered from the epoch (floor(event time / dayMs)): with DAY_MS, the UTC days.
+ */
+export async function windowSummariesFromReadings(
+  db: Database, unit: Unit, fromIndex: number, toIndex: number, dayMs: number,
+): Promise<(Omit<DailyTelemetrySummary, 'day'> & { index: number })[]> {
   const rules = equipmentRules(unit.kind, unit.profile);
   // The first row only types the columns; a kind without limits still gets its summaries.
   const limits = sql.join(
     [sql`(''::text, null::float8, null::float8)`, ...rules.rules.map((r) => sql`(${r.metric}::text, ${r.min ?? null}::float8, ${r.max ?? null}::float8)`)],
     sql`, `,
   );
-  const result = await db.execute<{ metric: string; day: string; n: number; mean: number; min: number; max: number; stddev: number; minutes_out: number }>(sql`
+  const result = await db.execute<{ metric: string; idx: string; n: number; mean: number; min: number; max: number; stddev: number; minutes_out: number }>(sql`
     with limits(metric, lo, hi) as (values ${limits}),
     readings as (
       select r.metric, r.event_time, r.value,
@@ -31,9 +42,9 @@ export async function summariesFromReadings(db: Database, unit: Unit, fromDay: n
         from sensor_readings r
         join device_bindings b on b.id = r.binding_id
        where b.equipment_id = ${unit.id} and r.value is not null
-         and r.event_time >= ${new Date(fromDay * DAY_MS).toISOString()} and r.event_time < ${new Date(toDay * DAY_MS).toISOString()}
+         and r.event_time >= ${new Date(fromIndex * dayMs).toISOString()} and r.event_time < ${new Date(toIndex * dayMs).toISOString()}
     )
-    select x.metric, to_char(x.event_time at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as n,
+    select x.metric, floor(extract(epoch from x.event_time) * 1000 / ${dayMs}::float8)::bigint as idx, count(*)::int as n,
            avg(x.value)::float8 as mean, min(x.value)::float8 as min, max(x.value)::float8 as max,
            coalesce(stddev_pop(x.value), 0)::float8 as stddev,
            (coalesce(sum(case when x.value < l.lo or x.value > l.hi
@@ -41,7 +52,7 @@ export async function summariesFromReadings(db: Database, unit: Unit, fromDay: n
       from readings x left join limits l on l.metric = x.metric
      group by 1, 2
      order by 2, 1`);
-  return result.rows.map((r) => ({ equipmentId: unit.id, day: r.day, metric: r.metric, n: r.n, mean: r.mean, min: r.min, max: r.max, stddev: r.stddev, minutesOutOfRange: r.minutes_out }));
+  return result.rows.map((r) => ({ equipmentId: unit.id, index: Number(r.idx), metric: r.metric, n: r.n, mean: r.mean, min: r.min, max: r.max, stddev: r.stddev, minutesOutOfRange: r.minutes_out }));
 }
 
 /**

@@ -25,6 +25,20 @@ export interface EquipmentRecords {
 export const epochDay = (isoDay: string): number => Math.round(Date.parse(`${isoDay.slice(0, 10)}T00:00:00.000Z`) / DAY_MS);
 export const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
+/**
+ * A unit's telemetry replaced by summaries of windows on a compressed clock (a day of `dayMs`),
+ * numbered from the epoch as its days are: the features then count that clock's days.
+ */
+export function withWindowTelemetry(history: UnitHistory, windows: readonly (Omit<DailyTelemetrySummary, 'day'> & { index: number })[]): UnitHistory {
+  const telemetry: UnitHistory['telemetry'] = new Map();
+  for (const { index, ...w } of windows) {
+    let metrics = telemetry.get(index);
+    if (!metrics) telemetry.set(index, (metrics = new Map()));
+    metrics.set(w.metric, { ...w, day: String(index) });
+  }
+  return { ...history, telemetry };
+}
+
 export function unitHistories(records: EquipmentRecords): Map<string, UnitHistory> {
   const histories = new Map<string, UnitHistory>();
   for (const unit of records.equipment) histories.set(unit.id, { unit, telemetry: new Map(), maintenance: [], runs: [] });
