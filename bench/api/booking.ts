@@ -1,8 +1,11 @@
-import { liveIdentities, REFERENCE_LIVE_SITES } from '../../src/sim/live/live-session.js';
+import type { Config } from '../../src/config.js';
+import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
+import { sites } from '../../src/db/schema/index.js';
+import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
+import { addSigningUserOn, mintLiveIdentities } from '../../src/sim/live/identities.js';
 import { answerUntilDone, batchPartners } from '../../src/sim/live/partners.js';
 import { expectOk } from '../../src/sim/live/v2v-api.js';
-import type { Config } from '../../src/config.js';
-import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
+import { stackPaths } from '../../src/stack/paths.js';
 
 /** One batch awaiting its infusion booking, and two feasible days it can be moved between. */
 export interface BookableBatch {
@@ -15,21 +18,36 @@ export interface BookableBatch {
  * once: no simulated delays) until they await an infusion booking, on the real clock (time scale 1),
  * so that a booking stays movable for days. Each gets two feasible days of its own: a booking call
  * then moves it from one to the other, a real move (chair released, chair taken, custody record).
+ * The run has its own sites, with a line and two chairs per batch: on the real clock a line stays
+ * reserved for weeks, so the reference facility's few lines may all be held by earlier batches.
  */
 export async function bookableBatches(config: Config, apiUrl: string, count: number) {
-  const identities = await liveIdentities(config, apiUrl, `bench-api-${Date.now().toString(36)}`);
-  const apheresisCenterId = REFERENCE_LIVE_SITES.apheresis[0]!;
-  const treatmentCenterId = REFERENCE_LIVE_SITES.treatment[0]!;
+  const run = `bench-api-${Date.now().toString(36)}`;
+  const [apheresisCenterId, facilityId, treatmentCenterId] = [`${run}-apheresis`, `${run}-facility`, `${run}-infusion`];
+  const databaseUrl = requireDatabaseUrl(config.DATABASE_URL);
+  const { db, pool } = createDatabase(databaseUrl, { max: 1 });
+  await db.insert(sites).values([
+    { id: apheresisCenterId, kind: 'apheresis_center', name: 'Bench apheresis unit', infusionChairs: 0, manufacturingLines: 0 },
+    { id: facilityId, kind: 'manufacturing_facility', name: 'Bench facility', infusionChairs: 0, manufacturingLines: count },
+    { id: treatmentCenterId, kind: 'treatment_center', name: 'Bench cell therapy unit', infusionChairs: 2 * count, manufacturingLines: 0 },
+  ]);
+  await pool.end();
+  const stackRoot = stackPaths(config).root;
+  const identities = await mintLiveIdentities({
+    apiUrl, stackRoot, run,
+    sites: { apheresis: [apheresisCenterId], facility: [facilityId], treatment: [treatmentCenterId] },
+    addSigningUser: (user) => addSigningUserOn(databaseUrl, stackRoot, user),
+  });
   const partners = batchPartners(identities, { apheresisCenterId, treatmentCenterId });
   const batches = await Promise.all(
     Array.from({ length: count }, async (_, n) => {
       const { batchId, coiId } = expectOk(
         'enrolment',
         await partners.reader.POST('/v1/batches', {
-          body: { productId: PRODUCT_PROFILES[n % PRODUCT_PROFILES.length]!.id, apheresisCenterId, treatmentCenterId, patientRef: `bench-api-${n}` },
+          body: { productId: PRODUCT_PROFILES[n % PRODUCT_PROFILES.length]!.id, apheresisCenterId, facilityId, treatmentCenterId, patientRef: `${run}-${n}` },
         }),
       );
-      await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.awaiting?.kind === 'infusion-booking', timeoutMs: 600_000 });
+      await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.awaiting?.kind === 'infusion-booking', timeoutMs: 300_000 });
       return batchId;
     }),
   );

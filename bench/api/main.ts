@@ -72,44 +72,44 @@ const coordinator = await token({
 
 const options = { connections: Number(flags.connections), durationSeconds: Number(flags.duration) };
 const runs: LoadFigures[] = [];
+/** One run, kept for the table and told at once (a later failure does not lose it). */
+const measure = async (...args: Parameters<typeof runLoad>) => {
+  const r = await runLoad(...args);
+  runs.push(r);
+  console.error(`${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms (${r.connections} connections, ${r.non2xx} non-2xx)`);
+};
 let firstLoad: FirstLoad | undefined;
 try {
   // The dashboard first, on a quiet server: a cold browser, the admin's board (every real batch, newest 500).
   if (existsSync(`${repoRoot}/web/dist/index.html`)) firstLoad = await measureFirstLoad(base, admin);
   else console.error('web/dist is missing (npm run web:build): the first-load figure is skipped');
-  runs.push(await runLoad({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, options));
-  runs.push(
-    await runLoad(
-      { name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } },
-      options,
-    ),
+  await measure({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, options);
+  await measure(
+    { name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } },
+    options,
   );
-  runs.push(
-    await runLoad(
-      {
-        name: `GET /v1/batches (coordinator of 1 site, ${seeded.batchesThere} batches there)`,
-        url: `${base}/v1/batches?simulated=true`,
-        headers: { authorization: `Bearer ${coordinator}` },
-      },
-      options,
-    ),
+  await measure(
+    {
+      name: `GET /v1/batches (coordinator of 1 site, ${seeded.batchesThere} batches there)`,
+      url: `${base}/v1/batches?simulated=true`,
+      headers: { authorization: `Bearer ${coordinator}` },
+    },
+    options,
   );
   const bookingBatches = Number(flags['booking-batches']);
   console.error(`taking ${bookingBatches} batches to their infusion booking through the API…`);
   const { bookable, schedulerToken } = await bookableBatches(config, base, bookingBatches);
   const bookingOptions = { ...options, connections: Math.min(options.connections, bookingBatches) };
-  if (bookingOptions.connections !== options.connections) runs.push(await runLoad({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, bookingOptions));
-  runs.push(
-    await runLoad(
-      {
-        name: `POST /v1/batches/{id}/infusion-booking (scheduler; a move between two days, ${bookingBatches} batches in turn)`,
-        url: base,
-        method: 'POST',
-        headers: { authorization: `Bearer ${schedulerToken}` },
-        next: movingBookings(bookable),
-      },
-      bookingOptions,
-    ),
+  if (bookingOptions.connections !== options.connections) await measure({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, bookingOptions);
+  await measure(
+    {
+      name: `POST /v1/batches/{id}/infusion-booking (scheduler; a move between two days, ${bookingBatches} batches in turn)`,
+      url: base,
+      method: 'POST',
+      headers: { authorization: `Bearer ${schedulerToken}` },
+      next: movingBookings(bookable),
+    },
+    bookingOptions,
   );
 } finally {
   await api.stop();
