@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { API_AUDIENCE, claimsOf, LOCAL_ISSUER } from './claims.js';
@@ -30,20 +30,60 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** Creates the key pair on first use; later calls return the same one. */
-export async function ensureLocalKeys(stackRoot: string): Promise<{ privateJwk: JWK; jwks: JSONWebKeySet }> {
-  const files = localKeyFiles(stackRoot);
-  const privateJwk = await readJson<JWK>(files.privateKey);
-  const jwks = await readJson<JSONWebKeySet>(files.jwks);
-  if (privateJwk && jwks) return { privateJwk, jwks };
+const temporary = (file: string) => `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
 
-  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
-  const kid = `v2v-local-${Date.now().toString(36)}`;
-  const created = { privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG }, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' }] } };
+/**
+ * The key pair, created by whichever caller comes first: a fresh key is written to a temporary
+ * file and linked into place, which fails if another process got there first — then its key is the
+ * one. Without this, two callers starting together (test files, the demo and a CLI) each made a key,
+ * and tokens signed with the loser's did not verify.
+ */
+async function privateKey(files: LocalKeyFiles): Promise<JWK> {
+  const existing = await readJson<JWK>(files.privateKey);
+  if (existing) return existing;
+  const { privateKey: key } = await generateKeyPair(ALG, { extractable: true });
+  const jwk = { ...(await exportJWK(key)), kid: `v2v-local-${Date.now().toString(36)}`, alg: ALG };
   await mkdir(path.dirname(files.privateKey), { recursive: true, mode: 0o700 });
   // The private key is a secret: readable by its owner only.
-  await writeFile(files.privateKey, JSON.stringify(created.privateJwk), { mode: 0o600 });
-  await writeFile(files.jwks, JSON.stringify(created.jwks, null, 2));
+  const tmp = temporary(files.privateKey);
+  await writeFile(tmp, JSON.stringify(jwk), { mode: 0o600 });
+  try {
+    await link(tmp, files.privateKey);
+    return jwk;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return (await readJson<JWK>(files.privateKey))!;
+  } finally {
+    await unlink(tmp);
+  }
+}
+
+/** The public half of an EC private key, as a one-key JWKS. */
+function publicKeySet(privateJwk: JWK): JSONWebKeySet {
+  const { kty, crv, x, y, kid } = privateJwk;
+  return { keys: [{ kty, crv, x, y, kid, alg: ALG, use: 'sig' } as JWK] };
+}
+
+// Callers in one process share one creation.
+const creating = new Map<string, Promise<{ privateJwk: JWK; jwks: JSONWebKeySet }>>();
+
+/** Creates the key pair on first use; later calls, in this process or another, return the same one. */
+export function ensureLocalKeys(stackRoot: string): Promise<{ privateJwk: JWK; jwks: JSONWebKeySet }> {
+  const pending = creating.get(stackRoot);
+  if (pending) return pending;
+  const files = localKeyFiles(stackRoot);
+  const created = (async () => {
+    const privateJwk = await privateKey(files);
+    const jwks = publicKeySet(privateJwk);
+    const written = await readJson<JSONWebKeySet>(files.jwks);
+    if (written?.keys[0]?.kid !== privateJwk.kid || written?.keys[0]?.x !== privateJwk.x) {
+      const tmp = temporary(files.jwks);
+      await writeFile(tmp, JSON.stringify(jwks, null, 2));
+      await rename(tmp, files.jwks);
+    }
+    return { privateJwk, jwks };
+  })().finally(() => creating.delete(stackRoot));
+  creating.set(stackRoot, created);
   return created;
 }
 
