@@ -38,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
-          globalSetup: ['test/setup/stack.ts'],
+          globalSetup: ['test/setup/dashboard-build.ts', 'test/setup/stack.ts'],
           setupFiles: ['test/setup/quiet-temporal.ts'],
           // A browser, a worker process and the API on a 2-core machine: generous, and one file at a time.
           testTimeout: 120_000,
