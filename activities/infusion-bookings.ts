@@ -4,7 +4,7 @@ import { addDays, isTimeZone, localDateOf, startOfDay } from '../src/domain/cale
 import { DAY_MS } from '../src/domain/profile.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { judgeNewBooking } from './forecast-risk.js';
-import { invalidInput, isExclusionViolation, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
+import { invalidInput, isDeadlock, isExclusionViolation, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
 type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionBooking'>;
@@ -43,23 +43,32 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
         const all = Array.from({ length: site.chairs }, (_, i) => `chair-${i + 1}`);
         if (chair && !all.includes(chair)) throw invalidInput(`${siteId} has no ${chair} (it has ${all.join(', ')}).`);
 
+        let booking: { bookingId: string; chair: string } | undefined;
         for (const candidate of chair ? [chair] : all) {
-          try {
-            // A savepoint per chair: a refused chair must not abort the whole transaction.
-            const [booking] = await tx.transaction((sp) =>
-              sp
-                .insert(infusionBookings)
-                .values({ batchId, siteId, chair: candidate, during, ldStart: ld })
-                .returning({ bookingId: infusionBookings.id, chair: infusionBookings.chair }),
-            );
-            await judgeNewBooking(tx, batchId, timeScale);
-            return booking!;
-          } catch (err) {
-            if (!isExclusionViolation(err)) throw err;
+          for (let attempt = 1; !booking; attempt++) {
+            try {
+              // A savepoint per try: a refused chair must not abort the whole transaction.
+              [booking] = await tx.transaction((sp) =>
+                sp
+                  .insert(infusionBookings)
+                  .values({ batchId, siteId, chair: candidate, during, ldStart: ld })
+                  .returning({ bookingId: infusionBookings.id, chair: infusionBookings.chair }),
+              );
+            } catch (err) {
+              // The loser of a simultaneous insert is aborted as a deadlock: ask again, now behind the winner.
+              if (isDeadlock(err) && attempt < 3) continue;
+              if (!isExclusionViolation(err)) throw err;
+              break;
+            }
           }
+          if (booking) break;
         }
-        const which = chair ? chair : `any of its ${site.chairs} chairs`;
-        throw slotTaken(`${siteId} has no free infusion chair (${which}) on ${day.name}: every chair is taken that day; choose another day.`);
+        if (!booking) {
+          const which = chair ? chair : `any of its ${site.chairs} chairs`;
+          throw slotTaken(`${siteId} has no free infusion chair (${which}) on ${day.name}: every chair is taken that day; choose another day.`);
+        }
+        await judgeNewBooking(tx, batchId, timeScale);
+        return booking;
       });
     },
 
