@@ -114,12 +114,24 @@ function writeProperties(ctx: StackContext, file: string, data: string) {
   writeFileSync(file, `# Written by v2v stack up; edits are overwritten.\n${text}`);
 }
 
+/**
+ * A cluster id is 16 random bytes in base64url. One in 64 begins with '-', which the storage tool's
+ * argument parser reads as an option ("--cluster-id: expected one argument"): draw again, as Kafka's
+ * own id generator does.
+ */
+export function kafkaClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** KRaft refuses to start on an unformatted directory; formatting writes the cluster id into it once. */
 function formatStorage(ctx: StackContext, lib: string, properties: string, data: string) {
   if (existsSync(path.join(data, 'meta.properties'))) return;
   ctx.progress('Kafka: formatting storage in .stack/kafka/data');
   mkdirSync(data, { recursive: true });
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = kafkaClusterId();
   const out = spawnSync(
     'java',
     [...jvmLogging(), '-cp', path.join(lib, '*'), 'kafka.tools.StorageTool', 'format', '--config', properties, '--cluster-id', clusterId, '--ignore-formatted'],
