@@ -1,9 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { infusionBookings, sites } from '../src/db/schema/index.js';
-import { addDays, isTimeZone, localDateOf, startOfDay } from '../src/domain/calendar-day.js';
-import { DAY_MS } from '../src/domain/profile.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { judgeNewBooking } from './forecast-risk.js';
+import { heldDay } from './held-day.js';
 import { invalidInput, isDeadlock, isExclusionViolation, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
@@ -30,7 +29,7 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
         await lockBatch(tx, batchId);
         const [site] = await tx.select({ chairs: sites.infusionChairs, timeZone: sites.timezone }).from(sites).where(eq(sites.id, siteId));
         if (!site) throw invalidInput(`Treatment centre ${siteId} does not exist.`);
-        const day = heldDay(start, timeScale, site.timeZone);
+        const day = heldDay(start.getTime(), timeScale, site.timeZone);
         const during = `[${start.toISOString()},${new Date(day.end).toISOString()})`;
         const current = await activeBooking(tx, batchId);
         if (current) {
@@ -80,14 +79,6 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
         .where(and(eq(infusionBookings.batchId, batchId), eq(infusionBookings.state, 'active')));
     },
   };
-}
-
-/** The day a chair is held, and how the refusal names it (the local date on the real clock). */
-function heldDay(start: Date, timeScale: number, timeZone: string): { end: number; name: string } {
-  if (timeScale !== 1) return { end: start.getTime() + DAY_MS / timeScale, name: start.toISOString() };
-  if (!isTimeZone(timeZone)) throw invalidInput(`The treatment centre's time zone "${timeZone}" is not an IANA time zone.`);
-  const date = localDateOf(start.getTime(), timeZone);
-  return { end: startOfDay(addDays(date, 1), timeZone), name: `${date} (${timeZone})` };
 }
 
 async function activeBooking(tx: Tx, batchId: string) {

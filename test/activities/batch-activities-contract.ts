@@ -21,7 +21,8 @@ export interface ContractWorld {
   stageOf(batchId: string): Promise<Stage | undefined>;
 }
 
-export type ContractSetup = (capacity: { chairs: number; lines: number }) => Promise<ContractWorld>;
+/** Capacity of the test's own sites, and the treatment centre's IANA time zone (UTC unless given). */
+export type ContractSetup = (capacity: { chairs: number; lines: number; timeZone?: string }) => Promise<ContractWorld>;
 
 /** Two calls with the same input: the Temporal retry after a lost response. */
 async function twice<T>(call: () => Promise<T>): Promise<[T, T]> {
@@ -136,6 +137,18 @@ export function describeBatchActivitiesContract(name: string, setup: ContractSet
       await expect(activities.bookInfusion({ ...compressed, batchId: b, timeScale: 0, infusionDate: at(2_000) })).rejects.toEqual(
         expect.objectContaining({ type: ERR.VALIDATION, message: expect.stringContaining('timeScale') }),
       );
+    });
+
+    it("holds a chair on the real clock for the treatment centre's calendar day: 23 hours when its clocks go forward", async () => {
+      const { activities, newBatch, sites } = await setup({ ...oneChairOneLine, timeZone: 'Europe/Paris' });
+      const [a, b] = [await newBatch(), await newBatch()];
+      const booking = { siteId: sites.infusion, ldStart: '2027-03-20T23:00:00.000Z', timeScale: 1 };
+      // Local midnight of Sunday 28 March 2027 in Paris; the day ends at the next local midnight, 23 hours on.
+      await activities.bookInfusion({ ...booking, batchId: a, infusionDate: '2027-03-27T23:00:00.000Z' });
+      await expect(activities.bookInfusion({ ...booking, batchId: b, infusionDate: '2027-03-28T21:59:59.999Z' })).rejects.toEqual(
+        expect.objectContaining({ type: ERR.SLOT_TAKEN, message: expect.stringContaining('2027-03-28 (Europe/Paris)') }),
+      );
+      expect((await activities.bookInfusion({ ...booking, batchId: b, infusionDate: '2027-03-28T22:00:00.000Z' })).chair).toBe('chair-1');
     });
 
     it('cancels a booking once and frees its chair', async () => {

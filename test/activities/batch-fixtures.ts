@@ -7,14 +7,14 @@ import { unique } from '../setup/services.js';
  * Rows a batch needs, under names no other run used: each test gets its own sites (so chair and
  * line capacity are its own) and, when asked, its own product (so forecast history is its own).
  */
-export async function createSites(db: Database, capacity: { chairs?: number; lines?: number } = {}) {
+export async function createSites(db: Database, capacity: { chairs?: number; lines?: number; timeZone?: string } = {}) {
   const apheresis = unique('apheresis');
   const facility = unique('facility');
   const infusion = unique('infusion');
   await db.insert(sites).values([
     { id: apheresis, kind: 'apheresis_center', name: 'Test apheresis unit' },
     { id: facility, kind: 'manufacturing_facility', name: 'Test facility', manufacturingLines: capacity.lines ?? 2 },
-    { id: infusion, kind: 'treatment_center', name: 'Test cell therapy unit', infusionChairs: capacity.chairs ?? 4 },
+    { id: infusion, kind: 'treatment_center', name: 'Test cell therapy unit', infusionChairs: capacity.chairs ?? 4, timezone: capacity.timeZone ?? 'UTC' },
   ]);
   return { apheresis, facility, infusion };
 }

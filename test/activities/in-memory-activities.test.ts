@@ -4,14 +4,14 @@ import { inMemoryActivities } from '../workflows/in-memory-activities.js';
 import { describeBatchActivitiesContract } from './batch-activities-contract.js';
 
 // The workflow tests' double, held to the contract the PostgreSQL activities keep.
-describeBatchActivitiesContract('the in-memory double', async ({ chairs, lines }) => {
+describeBatchActivitiesContract('the in-memory double', async ({ chairs, lines, timeZone }) => {
   const sites = { apheresis: 'apheresis', facility: 'facility', infusion: 'infusion' };
   const productId = 'product-without-history';
   const fake = inMemoryActivities({
     sites: [
       { id: sites.apheresis, infusionChairs: 0, manufacturingLines: 0 },
       { id: sites.facility, infusionChairs: 0, manufacturingLines: lines },
-      { id: sites.infusion, infusionChairs: chairs, manufacturingLines: 0 },
+      { id: sites.infusion, infusionChairs: chairs, manufacturingLines: 0, timezone: timeZone ?? 'UTC' },
     ],
     products: [{ ...productProfile('autologous-cd19-fresh'), id: productId }],
   });

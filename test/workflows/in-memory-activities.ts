@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
 import { custodyContent } from '../../activities/custody.js';
+import { heldDay } from '../../activities/held-day.js';
 import { baselineFromSamples } from '../../activities/forecast-baseline.js';
 import { forecastOf, forecastTargets, stageEnteredAt } from '../../activities/forecast-shape.js';
 import { landmarkKey } from '../../src/forecast/features/index.js';
@@ -14,7 +15,7 @@ import type { Forecast } from '../../workflows/messages.js';
 import { bookingRisk } from '../../src/domain/safe-infusion.js';
 import { batchClock, type JourneyInput } from '../../src/domain/batch/index.js';
 
-type Site = Pick<typeof siteRows.$inferSelect, 'id' | 'infusionChairs' | 'manufacturingLines'>;
+type Site = Pick<typeof siteRows.$inferSelect, 'id' | 'infusionChairs' | 'manufacturingLines'> & Partial<Pick<typeof siteRows.$inferSelect, 'timezone'>>;
 type Shipment = Pick<typeof shipmentRows.$inferSelect, 'batchId' | 'leg' | 'state'> & { at: string | null };
 /** A reserved line or a booked chair: a resource held over [from, to), like the tstzrange columns. */
 interface Hold<State> {
@@ -139,12 +140,14 @@ export function inMemoryActivities(
       const current = bookings.find((b) => b.batchId === batchId && b.state === 'active');
       if (current && current.siteId === siteId && current.from === start && (!chair || chair === current.resource)) return { bookingId: current.id, chair: current.resource };
 
-      const chairs = Array.from({ length: site(siteId).infusionChairs }, (_, i) => `chair-${i + 1}`);
+      const centre = site(siteId);
+      const day = heldDay(start, timeScale, centre.timezone ?? 'UTC');
+      const chairs = Array.from({ length: centre.infusionChairs }, (_, i) => `chair-${i + 1}`);
       if (chair && !chairs.includes(chair)) throw invalidInput(`${siteId} has no ${chair} (it has ${chairs.join(', ')}).`);
-      const range = { siteId, from: start, to: start + DAY_MS / timeScale };
+      const range = { siteId, from: start, to: day.end };
       // The move replaces the current booking, so its chair does not stand in its way; a refused move keeps it.
       const found = free(bookings.filter((b) => b.state === 'active'), range, chair ? [chair] : chairs, current);
-      if (!found) throw slotTaken(`${siteId} has no free infusion chair (${chair ?? `any of its ${chairs.length} chairs`}) on ${new Date(start).toISOString()}.`);
+      if (!found) throw slotTaken(`${siteId} has no free infusion chair (${chair ?? `any of its ${chairs.length} chairs`}) on ${day.name}.`);
       if (current) current.state = 'cancelled';
       const booking: Booking = { id: randomUUID(), batchId, resource: found, ...range, state: 'active', ldStart: ld, atRisk: false };
       bookings.push(booking);
