@@ -56,6 +56,8 @@ export const commandErrors = {
 /** An error a route throws on purpose; the error handler turns it into its status and body. */
 export class ApiError extends Error {
   override name = 'ApiError';
+  /** Response headers the status calls for (a 401's `WWW-Authenticate`). */
+  headers?: Record<string, string>;
   constructor(
     readonly statusCode: number,
     readonly code: string,
@@ -69,7 +71,15 @@ export class ApiError extends Error {
 }
 
 export const notFound = (message: string) => new ApiError(404, API_ERR.NOT_FOUND, message);
-export const unauthenticated = (message: string) => new ApiError(401, API_ERR.UNAUTHENTICATED, message);
+/**
+ * 401 with the challenge RFC 6750 §3 asks for: none of its error codes when no token came,
+ * `invalid_request` for a malformed header, `invalid_token` for a token that failed verification.
+ */
+export function unauthenticated(message: string, bearerError?: 'invalid_request' | 'invalid_token'): ApiError {
+  const error = new ApiError(401, API_ERR.UNAUTHENTICATED, message);
+  error.headers = { 'www-authenticate': `Bearer realm="v2v"${bearerError ? `, error="${bearerError}"` : ''}` };
+  return error;
+}
 export const forbidden = (message: string) => new ApiError(403, API_ERR.FORBIDDEN, message);
 
 /** What a protected route may answer besides its own errors, for the OpenAPI document. */

@@ -54,6 +54,14 @@ describe('authentication of /v1 routes', () => {
     if (token) expect(res.body).not.toContain(token);
   });
 
+  it('challenges with WWW-Authenticate as RFC 6750 asks: no error code without a token, else which kind', async () => {
+    const challenge = async (authorization: string) => (await getSites({ authorization })).headers['www-authenticate'];
+    expect(await challenge('')).toBe('Bearer realm="v2v"');
+    expect(await challenge('Basic YWRtaW46YWRtaW4=')).toBe('Bearer realm="v2v", error="invalid_request"');
+    expect(await challenge('Bearer not.a.jwt')).toBe('Bearer realm="v2v", error="invalid_token"');
+    expect(await challenge(`Bearer ${await craft({ audience: 'another-api' })}`)).toBe('Bearer realm="v2v", error="invalid_token"');
+  });
+
   it('accepts a valid token (the request then fails validation, not authentication)', async () => {
     const res = await getSites(await identities.bearer(ADMIN));
     expect(res.statusCode).toBe(400);

@@ -22,16 +22,16 @@ export function tokenVerifier({ keys, issuer, audience }: TrustedIssuer): TokenV
     try {
       ({ payload } = await jwtVerify(token, keys, { issuer, audience }));
     } catch (err) {
-      throw unauthenticated(whyRefused(err));
+      throw unauthenticated(whyRefused(err), 'invalid_token');
     }
     let principal: Principal;
     try {
       principal = principalFromClaims(payload);
     } catch {
-      throw unauthenticated("The token lacks V2V's claims (name, role, kind, sites) or one of them is invalid.");
+      throw unauthenticated("The token lacks V2V's claims (name, role, kind, sites) or one of them is invalid.", 'invalid_token');
     }
     const roles: readonly string[] = principal.kind === 'user' ? USER_ROLES : MACHINE_ROLES;
-    if (!roles.includes(principal.role)) throw unauthenticated(`The token's role "${principal.role}" is not a ${principal.kind} role.`);
+    if (!roles.includes(principal.role)) throw unauthenticated(`The token's role "${principal.role}" is not a ${principal.kind} role.`, 'invalid_token');
     return principal;
   };
 }

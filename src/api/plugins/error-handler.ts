@@ -57,6 +57,7 @@ export default fp(
         if (known.statusCode >= 500) request.log.warn({ err: known.cause ?? err }, known.message);
         const body: ErrorBody = { error: { code: known.code, message: known.message } };
         if (known.details) body.error.details = known.details;
+        if (known.headers) reply.headers(known.headers);
         return send(reply, known.statusCode, body);
       }
       // Fastify's own 4xx (malformed JSON, body too large, wrong content type) carry safe messages.
