@@ -113,6 +113,29 @@ describe('GET /v1/events', () => {
     expect(missed.map((m) => (m.data as { detail: { message: string } }).detail.message)).toEqual(['while disconnected']);
   });
 
+  it('sends a change whose transaction took its id first and committed after a later change was streamed', async () => {
+    const { next } = await connect();
+    let slowInserted!: () => void;
+    let commit!: () => void;
+    const inserted = new Promise<void>((resolve) => (slowInserted = resolve));
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    const slow = db.transaction(async (tx) => {
+      await tx.insert(alerts).values({ key: unique('alert'), batchId, severity: 'warning', kind: 'excursion', message: 'committed late' });
+      slowInserted();
+      await committing;
+    });
+    await inserted;
+    await raiseAlert('committed first');
+    // Streamed: the poller's cursor is now past the id the open transaction holds.
+    await next((m) => m.event === 'alert.raised' && (m.data as { detail: { message: string } }).detail.message === 'committed first');
+    commit();
+    await slow;
+    const late = next((m) => m.event === 'alert.raised' && (m.data as { detail: { message: string } }).detail.message === 'committed late');
+    // A bound on waiting, not a timing assertion: without the watch on skipped ids it never comes.
+    const never = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the late-committed alert was never streamed')), 15_000).unref());
+    expect((await Promise.race([late, never])).data).toMatchObject({ batchId, detail: { message: 'committed late' } });
+  });
+
   it("sends a caller only its own sites' events", async () => {
     const otherSite = unique('other-site');
     const otherUnit = unique('freezer');

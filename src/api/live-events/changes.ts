@@ -3,10 +3,14 @@ import { BATCH_EVENTS_TOPIC } from '../../outbox/batch-events.js';
 import type { LiveEvent, LiveEventType } from '../schemas/live-events.js';
 import { advance, LIVE_SOURCES, reached, type Cursor, type LiveSource } from './cursor.js';
 import { siteIdsOf, type BatchSites } from './site-scope.js';
+import type { LateIds } from './skipped-ids.js';
 
 /** A change with the cursor that includes it (the SSE `id:` a client resumes after) and whose it is. */
 export interface PositionedEvent {
   cursor: Cursor;
+  /** The row's table and id (not sent). */
+  source: LiveSource;
+  id: number;
   event: LiveEvent;
   /** Not sent: what decides who sees the event (a scheduler sees a batch only through its treatment centre). */
   batch: BatchSites | null;
@@ -27,7 +31,7 @@ interface ChangeRow {
 }
 
 /**
- * Every change after the cursor, from the tables that already record them with an increasing id:
+ * Every change after the cursor (and the late rows asked for by id, skipped-ids.ts), from the tables that already record them with an increasing id:
  * the outbox (stage changes), alerts, custody records, forecasts, and the queued excursion signals
  * (one row per excursion opened or closed). One round trip; each branch is a primary-key range scan.
  * Awaiting changes have no row of their own: a human step shows as its custody record, and so does a
@@ -37,18 +41,18 @@ const CHANGES_SQL = `
 with changes as (
   (select 'stage' as source, o.id, (o.payload->>'batchId')::uuid as batch_id, null::text as equipment_id, o.created_at as at,
           jsonb_build_object('stage', o.payload->'stage', 'previous', o.payload->'previous') as detail
-     from outbox o where o.id > $1 and o.topic = '${BATCH_EVENTS_TOPIC}' order by o.id limit $6)
+     from outbox o where (o.id > $1 or o.id = any($7::bigint[])) and o.topic = '${BATCH_EVENTS_TOPIC}' order by o.id limit $6)
   union all
   (select 'alert', a.id, a.batch_id, a.equipment_id, a.created_at,
           jsonb_build_object('alertId', a.id, 'severity', a.severity, 'kind', a.kind, 'message', a.message)
-     from alerts a where a.id > $2 order by a.id limit $6)
+     from alerts a where a.id > $2 or a.id = any($8::bigint[]) order by a.id limit $6)
   union all
   (select 'custody', c.id, c.batch_id, null, c.recorded_at, jsonb_build_object('seq', c.seq, 'kind', c.kind, 'step', c.step)
-     from custody_events c where c.id > $3 order by c.id limit $6)
+     from custody_events c where c.id > $3 or c.id = any($9::bigint[]) order by c.id limit $6)
   union all
   (select 'forecast', f.id, f.batch_id, f.equipment_id, f.created_at,
           jsonb_build_object('target', f.target, 'unit', f.unit, 'p10', f.p10, 'p50', f.p50, 'p90', f.p90, 'modelId', f.model_id)
-     from forecasts f where f.id > $4 order by f.id limit $6)
+     from forecasts f where f.id > $4 or f.id = any($10::bigint[]) order by f.id limit $6)
   union all
   (select 'excursion', w.id, e.batch_id, e.equipment_id, w.created_at,
           jsonb_build_object('excursionId', w.payload->>'excursionId', 'change', w.payload->>'change', 'kind', w.payload->>'kind',
@@ -57,7 +61,7 @@ with changes as (
      -- Compared as a uuid so the join uses excursions' primary key; a malformed id joins nothing.
      left join excursions e on e.id = case when w.payload->>'excursionId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                                              then (w.payload->>'excursionId')::uuid end
-    where w.id > $5 and w.signal = 'excursion' order by w.id limit $6)
+    where (w.id > $5 or w.id = any($11::bigint[])) and w.signal = 'excursion' order by w.id limit $6)
 )
 select c.*, b.apheresis_center_id, b.facility_id, b.treatment_center_id, q.site_id as equipment_site_id
   from changes c
@@ -67,12 +71,20 @@ select c.*, b.apheresis_center_id, b.facility_id, b.treatment_center_id, q.site_
 /** How many rows of each source one read takes; a caller behind by more reads again. */
 export const CHANGES_PER_SOURCE = 500;
 
+const NO_LATE_IDS = Object.fromEntries(LIVE_SOURCES.map((s) => [s, [] as number[]])) as LateIds;
+
 /**
- * The changes after `cursor` (and, for a replay, up to `until`), source by source in id order, each
- * with the cursor that includes it; `more` when a source had more rows than one read takes.
+ * The changes after `cursor` (and, for a replay, up to `until`), plus the `late` rows by id, source
+ * by source in id order, each with the cursor that includes it (a late row's is the cursor as it
+ * stands); `more` when a source had more rows than one read takes.
  */
-export async function readChanges(pool: pg.Pool, cursor: Cursor, until?: Cursor): Promise<{ events: PositionedEvent[]; cursor: Cursor; more: boolean }> {
-  const { rows } = await pool.query<ChangeRow>(CHANGES_SQL, [...LIVE_SOURCES.map((s) => cursor[s]), CHANGES_PER_SOURCE]);
+export async function readChanges(
+  pool: pg.Pool,
+  cursor: Cursor,
+  until?: Cursor,
+  late: LateIds = NO_LATE_IDS,
+): Promise<{ events: PositionedEvent[]; cursor: Cursor; more: boolean }> {
+  const { rows } = await pool.query<ChangeRow>(CHANGES_SQL, [...LIVE_SOURCES.map((s) => cursor[s]), CHANGES_PER_SOURCE, ...LIVE_SOURCES.map((s) => late[s])]);
   const counts = new Map<LiveSource, number>();
   for (const row of rows) counts.set(row.source, (counts.get(row.source) ?? 0) + 1);
   const more = [...counts.values()].some((n) => n >= CHANGES_PER_SOURCE);
@@ -84,7 +96,7 @@ export async function readChanges(pool: pg.Pool, cursor: Cursor, until?: Cursor)
     const batch = row.apheresis_center_id === null || row.treatment_center_id === null
       ? null
       : { apheresisCenterId: row.apheresis_center_id, facilityId: row.facility_id, treatmentCenterId: row.treatment_center_id };
-    return { cursor: at, event: toEvent(row), batch, equipmentSiteId: row.equipment_site_id };
+    return { cursor: at, source: row.source, id: Number(row.id), event: toEvent(row), batch, equipmentSiteId: row.equipment_site_id };
   });
   return { events, cursor: at, more: more && (until === undefined || !reached(at, until)) };
 }

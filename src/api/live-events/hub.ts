@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { currentCursor, readChanges, type PositionedEvent } from './changes.js';
 import type { Cursor } from './cursor.js';
+import { SkippedIds } from './skipped-ids.js';
 
 export interface LiveSubscriber {
   /** New changes, in order; called synchronously as each poll lands. */
@@ -12,11 +13,13 @@ export interface LiveSubscriber {
 /**
  * One poller per app, shared by every open stream: the database sees one small query a second however
  * many dashboards are open, and each stream filters the fan-out for its caller in memory. It polls
- * only while someone listens.
+ * only while someone listens. The ids a read skipped are asked for again for a while (skipped-ids.ts),
+ * so a row committed after a later one still reaches the streams.
  */
 export class LiveEventHub {
   private readonly subscribers = new Set<LiveSubscriber>();
   private cursor: Cursor | undefined;
+  private skipped = new SkippedIds();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private closed = false;
@@ -45,6 +48,7 @@ export class LiveEventHub {
     // Nobody listens: the next subscriber starts from where the sources stand then, not from here.
     this.stopTimer();
     this.cursor = undefined;
+    this.skipped = new SkippedIds();
   }
 
   /** Ends every stream and stops polling; waits for a poll in flight so no query outlives the pool. */
@@ -68,9 +72,11 @@ export class LiveEventHub {
     let more = true;
     while (more && this.cursor && this.subscribers.size > 0 && !this.closed) {
       const from = this.cursor;
-      const read = await readChanges(this.pool, from);
+      const skipped = this.skipped;
+      const read = await readChanges(this.pool, from, undefined, skipped.pending(Date.now()));
       // Read from a cursor that was reset meanwhile (everyone left, someone came): stale, drop it.
       if (this.cursor !== from || this.closed) return;
+      skipped.note(from, read.events, Date.now());
       // Cursor and fan-out move together, synchronously: a subscriber added between two polls gets
       // exactly the changes after the cursor it was given.
       this.cursor = read.cursor;
