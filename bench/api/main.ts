@@ -8,12 +8,14 @@ import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { readStackEnv, stackContext } from '../../src/stack/stack.js';
 import { startV2vChild } from '../ingest/ingest-process.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { repoRoot } from '../../src/stack/paths.js';
 import { measureFirstLoad, type FirstLoad } from './first-load.js';
 import { bookableBatches, movingBookings } from './booking.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { ensureSimulatedBatches } from './seed.js';
+import { summarizeProfile } from './profile-summary.js';
 
 // The API's throughput and tail latency under load, each figure beside the server's own floor
 // (`/healthz`, measured in the same run against the same process). Figures go to the closing note
@@ -25,6 +27,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '20' },
     duration: { type: 'string', default: '10' },
     'booking-batches': { type: 'string', default: '6' },
+    profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -34,7 +37,9 @@ if (flags.help) {
   --seed S         their history's seed, default 9010
   --connections C  concurrent connections of the load generator, default 20
   --duration D     seconds per run, default 10
-  --booking-batches K  batches taken to their infusion booking and moved between two days, default 6`);
+  --booking-batches K  batches taken to their infusion booking and moved between two days, default 6
+  --profile DIR    instead of the figures: the admin's list alone, with the API under node --cpu-prof
+                   (profiles written to DIR), then where its time went`);
   process.exit(0);
 }
 
@@ -57,7 +62,9 @@ await pool.end();
 // The real clock (time scale 1): a booked batch then stays movable for days.
 const clock = { V2V_TIME_SCALE: '1' };
 const worker = await startV2vChild('worker', /(worker started)/, { ...env, ...clock });
-const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, ...clock, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+const startedAt = Date.now();
+const profiling = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [];
+const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, ...clock, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' }, profiling);
 const base = api.readyMatch;
 const stackRoot = stackPaths(config).root;
 const token = (principal: Principal) => issueLocalToken(stackRoot, principal, { expiresIn: '1h' });
@@ -79,6 +86,20 @@ const measure = async (...args: Parameters<typeof runLoad>) => {
   console.error(`${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms (${r.connections} connections, ${r.non2xx} non-2xx)`);
 };
 let firstLoad: FirstLoad | undefined;
+if (flags.profile) {
+  try {
+    await measure({ name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } }, options);
+  } finally {
+    await api.stop();
+    await worker.stop();
+  }
+  // Node writes one profile per thread at exit; this run's largest is the main thread's.
+  const files = readdirSync(flags.profile).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(flags.profile!, f));
+  const main = files.filter((f) => statSync(f).mtimeMs >= startedAt).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  console.log(summarizeProfile(main!, 20));
+  process.exit(0);
+}
+
 try {
   // The dashboard first, on a quiet server: a cold browser, the admin's board (every real batch, newest 500).
   if (existsSync(`${repoRoot}/web/dist/index.html`)) firstLoad = await measureFirstLoad(base, admin);

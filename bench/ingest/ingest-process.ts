@@ -16,8 +16,14 @@ export interface V2vChild {
 }
 
 /** `v2v worker`, `v2v ingest` or `v2v api` as operators run them; resolves when the log matches `ready`. */
-export async function startV2vChild(command: 'worker' | 'ingest' | 'api', ready: RegExp, env: Record<string, string>): Promise<V2vChild> {
-  const child = spawn(process.execPath, [V2V_BIN, command], {
+export async function startV2vChild(
+  command: 'worker' | 'ingest' | 'api',
+  ready: RegExp,
+  env: Record<string, string>,
+  /** Node's own flags, e.g. `--cpu-prof` (which NODE_OPTIONS does not take). */
+  nodeArgs: readonly string[] = [],
+): Promise<V2vChild> {
+  const child = spawn(process.execPath, [...nodeArgs, V2V_BIN, command], {
     env: { ...process.env, LOG_LEVEL: 'info', V2V_INGEST_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
