@@ -126,6 +126,6 @@ function chairListing(site: TreatmentCentre, all: readonly ChairBooking[], from:
     chair,
     bookings: bookings
       .filter((b) => b.chair === chair)
-      .map((b) => ({ batchId: b.batchId, from: iso(b.from), to: iso(b.to), ldStart: b.ldStart === null ? null : iso(b.ldStart) })),
+      .map((b) => ({ batchId: b.batchId, from: iso(b.from), to: iso(b.to), ldStart: b.ldStart === null ? null : iso(b.ldStart), atRisk: b.atRisk })),
   }));
 }

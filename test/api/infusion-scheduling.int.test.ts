@@ -110,6 +110,8 @@ async function enrolledAt(stage: BatchStatus['stage']) {
 
 const slots = (batchId: string) => call('GET', `/v1/sites/${ids.treatment}/infusion-slots?batchId=${batchId}`);
 const custody = (batchId: string) => db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batchId)).orderBy(custodyEvents.seq);
+const chairBookingOf = (answer: { chairs: { bookings: { batchId: string; atRisk: boolean }[] }[] }, batchId: string) =>
+  answer.chairs.flatMap((c) => c.bookings).find((b) => b.batchId === batchId);
 type Day = { date: string; start: string; end: string; chairs: { total: number; free: number }; feasible: boolean; reasons: { code: string; message: string }[] };
 
 describe('infusion scheduling by calendar day at a Paris treatment centre', () => {
@@ -240,6 +242,14 @@ describe('infusion scheduling by calendar day at a Paris treatment centre', () =
     await db.transaction((tx) => judgeBooking(tx, { batchId, profile, timeScale: 1 }, readyP90, unique('landmark')));
     const [alert] = await db.select().from(alerts).where(and(eq(alerts.batchId, batchId), eq(alerts.kind, 'booking-at-risk')));
     expect(alert?.message).toContain(`Earliest safe infusion day with a free chair: ${earliestSafeDate(readyP90, profile, ZONE)} (${ZONE}).`);
+    // The calendar shows the flag on the booking's chair (for every batch's booking, not only the chosen one's).
+    expect(chairBookingOf((await slots(batchId)).body, batchId)).toMatchObject({ atRisk: true });
+
+    // Moved to the earliest safe alternative: judged against the latest forecast at once, no longer flagged
+    // (the alert raised before stays in the alert list; the calendar does not read it).
+    const moved = await call('POST', `/v1/batches/${batchId}/infusion-booking`, { infusionDate: answer.alternatives[0].date });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(chairBookingOf((await slots(batchId)).body, batchId)).toMatchObject({ atRisk: false });
     await call('POST', `/v1/batches/${batchId}/cancel`, { reason: 'test done' }, 'admin');
   }, 120_000);
 });

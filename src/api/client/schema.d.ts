@@ -2524,6 +2524,8 @@ export interface components {
                     /** Format: date-time */
                     to: string;
                     ldStart: string | null;
+                    /** @description As of the latest forecast, the LD starts before the product can be at the site. */
+                    atRisk: boolean;
                 }[];
             }[];
             /** @description The site's IANA time zone: every date is a day there. */
@@ -3162,6 +3164,8 @@ export interface components {
                     /** Format: date-time */
                     to: string;
                     ldStart: string | null;
+                    /** @description As of the latest forecast, the LD starts before the product can be at the site. */
+                    atRisk: boolean;
                 }[];
             }[];
             /** @description The site's IANA time zone: every date is a day there. */

@@ -8,6 +8,8 @@ export interface ChairBooking {
   from: number;
   to: number;
   ldStart: number | null;
+  /** Judged by the worker at each forecast: the LD starts before the product can be at the site. */
+  atRisk: boolean;
 }
 
 /** A site's active bookings that overlap [from, to), earliest first. */
@@ -21,6 +23,7 @@ export async function activeBookings(deps: Pick<ApiDeps, 'db'>, siteId: string, 
       from: epochMs(sql`lower(${infusionBookings.during})`),
       to: epochMs(sql`upper(${infusionBookings.during})`),
       ldStart: epochMs(infusionBookings.ldStart),
+      atRisk: infusionBookings.atRisk,
     })
     .from(infusionBookings)
     .where(

@@ -55,7 +55,15 @@ export const slotsResultSchema = z
     chairs: z.array(
       z.object({
         chair: z.string(),
-        bookings: z.array(z.object({ batchId: z.string(), from: instant, to: instant, ldStart: instant.nullable() })),
+        bookings: z.array(
+          z.object({
+            batchId: z.string(),
+            from: instant,
+            to: instant,
+            ldStart: instant.nullable(),
+            atRisk: z.boolean().describe('As of the latest forecast, the LD starts before the product can be at the site.'),
+          }),
+        ),
       }),
     ),
     timeZone: z.string().describe("The site's IANA time zone: every date is a day there."),

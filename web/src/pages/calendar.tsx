@@ -33,9 +33,6 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
         : Promise.resolve({ error: { error: { message: 'no treatment centre is visible to you' } }, response: new Response('{}', { status: 404 }) }),
     [api, site, batchId, version],
   );
-  // Bookings the forecast put at risk (P90 of infusion-ready after the LD start) raise an alert per batch.
-  const riskAlerts = useLoad(() => api.GET('/v1/alerts', { params: { query: { kind: 'booking-at-risk', limit: 500 } } }), [api, version]);
-  const atRisk = new Set(riskAlerts.state === 'ok' ? riskAlerts.data.alerts.map((a) => a.batchId) : []);
   const choose = (next: { site?: string | undefined; batch?: string | undefined }) => {
     setOutcome(undefined);
     window.location.hash = href('calendar', next.site ?? site, { batch: 'batch' in next ? next.batch : batchId });
@@ -127,10 +124,12 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
                           {s.chairs.map((c) => {
                             const booking = c.bookings.find((b) => Date.parse(b.from) < end && Date.parse(b.to) > start);
                             const mine = booking?.batchId === batchId;
+                            // Each booking's flag is the worker's judgement at its latest forecast; for the chosen batch
+                            // the answer's own judgement (which also counts the actual release plus return transit) adds to it.
                             return (
                               <td key={c.chair} className={mine ? 'booked' : undefined}>
                                 {booking ? (mine ? 'this batch' : <a href={href('batch', booking.batchId)}>booked</a>) : 'free'}
-                                {booking && atRisk.has(booking.batchId) && <strong className="flag"> at risk</strong>}
+                                {booking && (booking.atRisk || (mine && s.atRisk)) && <strong className="flag"> at risk</strong>}
                               </td>
                             );
                           })}
