@@ -64,7 +64,13 @@ const clock = { V2V_TIME_SCALE: '1' };
 const worker = await startV2vChild('worker', /(worker started)/, { ...env, ...clock });
 const startedAt = Date.now();
 const profiling = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [];
-const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, ...clock, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' }, profiling);
+// An API that does not start must not leave the worker running (on the real clock, it would go on serving batches).
+const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, ...clock, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' }, profiling).catch(
+  async (err: unknown) => {
+    await worker.stop();
+    throw err;
+  },
+);
 const base = api.readyMatch;
 const stackRoot = stackPaths(config).root;
 const token = (principal: Principal) => issueLocalToken(stackRoot, principal, { expiresIn: '1h' });
