@@ -8,7 +8,7 @@ export function CustodySection({ batchId, version }: { batchId: string; version:
   const { api } = useSession();
   const custody = useLoad(() => api.GET('/v1/batches/{id}/custody', { params: { path: { id: batchId } } }), [api, batchId, version]);
   return (
-    <section aria-labelledby="custody">
+    <section aria-labelledby="custody" tabIndex={0}>
       <h2 id="custody">Chain of custody</h2>
       <Panel loaded={custody} label="custody chain">
         {({ records, verification }) => {

@@ -55,7 +55,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
               </dd>
             </dl>
             <div className="detail">
-              <section aria-labelledby="timeline">
+              <section aria-labelledby="timeline" tabIndex={0}>
                 <h2 id="timeline">Timeline</h2>
                 <table>
                   <thead>
@@ -81,7 +81,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
               </section>
               <CustodySection batchId={batchId} version={version} />
               <ForecastHistorySection batchId={batchId} version={version} />
-              <section aria-labelledby="excursions">
+              <section aria-labelledby="excursions" tabIndex={0}>
                 <h2 id="excursions">Excursions and issues</h2>
                 <Panel loaded={excursions} label="excursions">
                   {({ excursions: rows }) =>
@@ -118,7 +118,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
                   }
                 </Panel>
               </section>
-              <section aria-labelledby="batch-alerts">
+              <section aria-labelledby="batch-alerts" tabIndex={0}>
                 <h2 id="batch-alerts">Alerts</h2>
                 <Panel loaded={alerts} label="alerts">
                   {({ alerts: rows }) =>
@@ -138,7 +138,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
               </section>
             </div>
             {can.seeTelemetry(role) && (
-              <section aria-labelledby="telemetry">
+              <section aria-labelledby="telemetry" tabIndex={0}>
                 <h2 id="telemetry">Telemetry</h2>
                 {b.shipments.length === 0 && equipmentIds.length === 0 && <p>No shipments or equipment readings yet.</p>}
                 {b.shipments.map((s) => (
