@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { LIVE_EVENT_TYPES } from '../../src/api/schemas/live-events';
+import { LIVE_EVENT_TYPES } from '../../src/api/live-events/event-types';
 
 /**
  * Live updates: one EventSource per signed-in tab on GET /v1/events (the token rides in the query,

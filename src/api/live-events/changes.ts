@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { BATCH_EVENTS_TOPIC } from '../../outbox/batch-events.js';
-import type { LiveEvent, LiveEventType } from '../schemas/live-events.js';
+import type { LiveEvent } from '../schemas/live-events.js';
+import type { LiveEventType } from './event-types.js';
 import { advance, LIVE_SOURCES, reached, type Cursor, type LiveSource } from './cursor.js';
 import { siteIdsOf, type BatchSites } from './site-scope.js';
 import type { LateIds } from './skipped-ids.js';

@@ -1,21 +1,11 @@
 import { z } from 'zod';
+import { LIVE_EVENT_TYPES } from '../live-events/event-types.js';
 
 /**
  * The data of one server-sent event of GET /v1/events (its `event:` is `type`). Ids and figures only:
  * never a patient reference. `siteIds` are the batch's and the equipment's sites, which the stream
  * uses to send each caller only its own sites' events.
  */
-export const LIVE_EVENT_TYPES = [
-  'batch.stage-changed',
-  'alert.raised',
-  'custody.recorded',
-  'booking.changed',
-  'forecast.updated',
-  'excursion.opened',
-  'excursion.closed',
-] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
-
 export const liveEventSchema = z
   .object({
     type: z.enum(LIVE_EVENT_TYPES),
