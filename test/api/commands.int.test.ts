@@ -92,7 +92,7 @@ describe('infusion bookings', () => {
     const { batchId, coiId } = await enrolled();
     const [other, later] = [await enrolled(), await enrolled()];
     await db.insert(infusionBookings).values([
-      { batchId: other.batchId, siteId: ids.treatment, chair: 'chair-3', during: '[2026-04-02T00:00Z,2026-04-03T00:00Z)', ldStart: new Date('2026-03-28T00:00Z') },
+      { batchId: other.batchId, siteId: ids.treatment, chair: 'chair-3', during: '[2026-04-02T00:00Z,2026-04-03T00:00Z)', ldStart: new Date('2026-03-28T00:00Z'), atRisk: true },
       // Outside the window: not shown.
       { batchId: later.batchId, siteId: ids.treatment, chair: 'chair-1', during: '[2026-06-01T00:00Z,2026-06-02T00:00Z)' },
     ]);
@@ -107,7 +107,8 @@ describe('infusion bookings', () => {
     const body = res.json();
     expect(body).toMatchObject({ siteId: ids.treatment, from: '2026-04-01T00:00:00.000Z', to: '2026-04-15T00:00:00.000Z', window: { earliest: '2026-04-01T00:00:00.000Z', latest: '2026-04-15T00:00:00.000Z' } });
     expect(body.chairs.map((c: { chair: string }) => c.chair)).toEqual(['chair-1', 'chair-2', 'chair-3', 'chair-4']);
-    expect(body.chairs[2].bookings).toEqual([{ batchId: other.batchId, from: '2026-04-02T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z', ldStart: '2026-03-28T00:00:00.000Z' }]);
+    // Each booking carries its own at-risk flag (the worker's judgement), which the calendar shows on the chair.
+    expect(body.chairs[2].bookings).toEqual([{ batchId: other.batchId, from: '2026-04-02T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z', ldStart: '2026-03-28T00:00:00.000Z', atRisk: true }]);
     expect(body.chairs[0].bookings).toEqual([]);
   });
 
