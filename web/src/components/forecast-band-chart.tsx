@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Schemas } from '../api';
 import { when } from '../format';
+import { mountPlot } from './mount-plot';
 
 type Entry = Schemas['ForecastHistoryEntry'];
 
@@ -77,10 +78,10 @@ export function ForecastBandChart({ forecasts }: { forecasts: readonly Entry[] }
       );
       bands.push({ series: [p10 + 2, p10], fill: d.fill });
     });
-    const plot = new uPlot(
+    return mountPlot(
+      el,
+      240,
       {
-        width: Math.max(280, el.clientWidth),
-        height: 240,
         // The caption names the colours and says what moved; uPlot's legend would only repeat six labels.
         legend: { show: false },
         scales: { x: { time: true }, y: { time: true } },
@@ -89,14 +90,7 @@ export function ForecastBandChart({ forecasts }: { forecasts: readonly Entry[] }
         bands,
       },
       aligned(drawn),
-      el,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height: 240 }));
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
   }, [drawn]);
 
   if (drawn.length === 0) return null;

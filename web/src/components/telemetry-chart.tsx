@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Telemetry } from '../api';
 import { when } from '../format';
+import { mountPlot } from './mount-plot';
 
 type Series = Telemetry['series'][number];
 type Interval = { from: number; to: number };
@@ -87,10 +88,10 @@ export function TelemetryChart({ series, telemetry, title }: { series: Series; t
     const end = telemetry.to ? seconds(telemetry.to) : Date.now() / 1000;
     const data = alignedWithBreaks(series, telemetry.gaps);
     const bounds = limits.flatMap((l) => [l.min, l.max]).filter((v): v is number => v !== null);
-    const plot = new uPlot(
+    return mountPlot(
+      el,
+      220,
       {
-        width: Math.max(280, el.clientWidth),
-        height: 220,
         legend: { show: false },
         scales: {
           x: { time: true },
@@ -106,14 +107,7 @@ export function TelemetryChart({ series, telemetry, title }: { series: Series; t
         ],
       },
       data,
-      el,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 }));
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
   }, [series, telemetry]);
 
   const limitText = limits.map((l) => [l.min !== null ? `≥ ${l.min}` : '', l.max !== null ? `≤ ${l.max}` : ''].filter(Boolean).join(' and ')).join('; ');
