@@ -63,6 +63,35 @@ async function connect(lastEventId?: string, principal: Principal = ADMIN) {
 
 const about = (batch: string, type: string) => (m: Message) => m.event === type && (m.data as { batchId?: string }).batchId === batch;
 const raiseAlert = (message: string) => db.insert(alerts).values({ key: unique('alert'), batchId, severity: 'warning', kind: 'excursion', message });
+const alertSaying = (message: string) => (m: Message) => m.event === 'alert.raised' && (m.data as { detail: { message: string } }).detail.message === message;
+
+/**
+ * Inserts an alert in a transaction held open while `meanwhile` runs (so its id is taken before the
+ * rows `meanwhile` writes), then commits it: a row that becomes visible after later ones.
+ */
+async function withLateAlert(message: string, meanwhile: () => Promise<void>) {
+  let inserted!: () => void;
+  let commit!: () => void;
+  const taken = new Promise<void>((resolve) => (inserted = resolve));
+  const committing = new Promise<void>((resolve) => (commit = resolve));
+  const late = db.transaction(async (tx) => {
+    await tx.insert(alerts).values({ key: unique('alert'), batchId, severity: 'warning', kind: 'excursion', message });
+    inserted();
+    await committing;
+  });
+  await taken;
+  try {
+    await meanwhile();
+  } finally {
+    // Committed whatever happened, so no test leaves a connection in an open transaction.
+    commit();
+    await late;
+  }
+}
+
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(what)), ms).unref())]);
+}
 
 describe('GET /v1/events', () => {
   it('streams an alert and a stage change with the batch and its sites, never the patient reference', async () => {
@@ -115,25 +144,31 @@ describe('GET /v1/events', () => {
 
   it('sends a change whose transaction took its id first and committed after a later change was streamed', async () => {
     const { next } = await connect();
-    let slowInserted!: () => void;
-    let commit!: () => void;
-    const inserted = new Promise<void>((resolve) => (slowInserted = resolve));
-    const committing = new Promise<void>((resolve) => (commit = resolve));
-    const slow = db.transaction(async (tx) => {
-      await tx.insert(alerts).values({ key: unique('alert'), batchId, severity: 'warning', kind: 'excursion', message: 'committed late' });
-      slowInserted();
-      await committing;
+    await withLateAlert('committed late', async () => {
+      await raiseAlert('committed first');
+      // Streamed: the poller's cursor is now past the id the open transaction holds.
+      await next(alertSaying('committed first'));
     });
-    await inserted;
-    await raiseAlert('committed first');
-    // Streamed: the poller's cursor is now past the id the open transaction holds.
-    await next((m) => m.event === 'alert.raised' && (m.data as { detail: { message: string } }).detail.message === 'committed first');
-    commit();
-    await slow;
-    const late = next((m) => m.event === 'alert.raised' && (m.data as { detail: { message: string } }).detail.message === 'committed late');
     // A bound on waiting, not a timing assertion: without the watch on skipped ids it never comes.
-    const never = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the late-committed alert was never streamed')), 15_000).unref());
-    expect((await Promise.race([late, never])).data).toMatchObject({ batchId, detail: { message: 'committed late' } });
+    expect((await within(15_000, next(alertSaying('committed late')), 'the late-committed alert was never streamed')).data).toMatchObject({ batchId });
+  });
+
+  it('sends a late row once to a client that resumes just as it commits (the replay has it; the live feed does not send it again)', async () => {
+    const watcher = await connect();
+    await raiseAlert('before the resume point');
+    const resumePoint = (await watcher.next(alertSaying('before the resume point'))).id;
+    await withLateAlert('committed as the client resumes', async () => {
+      await raiseAlert('streamed past it');
+      await watcher.next(alertSaying('streamed past it'));
+    });
+    // Resumed at once: its replay reads the late row; the shared poller then finds it by id as well.
+    const resumed = await connect(resumePoint);
+    await watcher.next(alertSaying('committed as the client resumes'));
+    await raiseAlert('marker');
+    const live: Message[] = [];
+    await resumed.next((m) => (live.push(m), alertSaying('marker')(m)));
+    const copies = [...resumed.replayed, ...live].filter(alertSaying('committed as the client resumes'));
+    expect(copies).toHaveLength(1);
   });
 
   it("sends a caller only its own sites' events", async () => {

@@ -20,6 +20,8 @@ export interface PositionedEvent {
 
 interface ChangeRow {
   source: LiveSource;
+  /** Asked for by id (skipped earlier), not read after the cursor. */
+  late: boolean;
   id: string;
   batch_id: string | null;
   equipment_id: string | null;
@@ -31,38 +33,75 @@ interface ChangeRow {
   equipment_site_id: string | null;
 }
 
+/** One source's table: its id, the columns every branch selects (named alike), and any filter on its rows. */
+interface SourceQuery {
+  id: string;
+  columns: string;
+  from: string;
+  filter?: string;
+}
+
+const SOURCE_QUERIES: Record<LiveSource, SourceQuery> = {
+  stage: {
+    id: 'o.id',
+    columns: `o.id, (o.payload->>'batchId')::uuid as batch_id, null::text as equipment_id, o.created_at as at,
+              jsonb_build_object('stage', o.payload->'stage', 'previous', o.payload->'previous') as detail`,
+    from: 'outbox o',
+    filter: `o.topic = '${BATCH_EVENTS_TOPIC}'`,
+  },
+  alert: {
+    id: 'a.id',
+    columns: `a.id, a.batch_id, a.equipment_id, a.created_at as at,
+              jsonb_build_object('alertId', a.id, 'severity', a.severity, 'kind', a.kind, 'message', a.message) as detail`,
+    from: 'alerts a',
+  },
+  custody: {
+    id: 'c.id',
+    columns: `c.id, c.batch_id, null::text as equipment_id, c.recorded_at as at, jsonb_build_object('seq', c.seq, 'kind', c.kind, 'step', c.step) as detail`,
+    from: 'custody_events c',
+  },
+  forecast: {
+    id: 'f.id',
+    columns: `f.id, f.batch_id, f.equipment_id, f.created_at as at,
+              jsonb_build_object('target', f.target, 'unit', f.unit, 'p10', f.p10, 'p50', f.p50, 'p90', f.p90, 'modelId', f.model_id) as detail`,
+    from: 'forecasts f',
+  },
+  excursion: {
+    id: 'w.id',
+    columns: `w.id, e.batch_id, e.equipment_id, w.created_at as at,
+              jsonb_build_object('excursionId', w.payload->>'excursionId', 'change', w.payload->>'change', 'kind', w.payload->>'kind',
+                                 'metric', w.payload->>'metric', 'deviceId', w.payload->>'deviceId', 'peak', w.payload->'peak') as detail`,
+    // Compared as a uuid so the join uses excursions' primary key; a malformed id joins nothing.
+    from: `workflow_signals w
+           left join excursions e on e.id = case when w.payload->>'excursionId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                                 then (w.payload->>'excursionId')::uuid end`,
+    filter: `w.signal = 'excursion'`,
+  },
+};
+
 /**
- * Every change after the cursor (and the late rows asked for by id, skipped-ids.ts), from the tables that already record them with an increasing id:
- * the outbox (stage changes), alerts, custody records, forecasts, and the queued excursion signals
- * (one row per excursion opened or closed). One round trip; each branch is a primary-key range scan.
- * Awaiting changes have no row of their own: a human step shows as its custody record, and so does a
- * booking made, moved or cancelled (sent as booking.changed).
+ * A source's two branches: the rows after its cursor ($n, a primary-key range scan, at most $6 of
+ * them) and the late rows asked for by id ($n+6, skipped-ids.ts; a primary-key lookup each). Kept
+ * apart so neither spoils the other's plan.
+ */
+function branchesOf(source: LiveSource, n: number): string {
+  const { id, columns, from, filter } = SOURCE_QUERIES[source];
+  const and = filter ? ` and ${filter}` : '';
+  return `(select '${source}' as source, false as late, ${columns} from ${from} where ${id} > $${n}${and} order by ${id} limit $6)
+  union all
+  (select '${source}', true, ${columns} from ${from} where ${id} = any($${n + 6}::bigint[])${and})`;
+}
+
+/**
+ * Every change after the cursor, and the late rows asked for, from the tables that already record them
+ * with an increasing id: the outbox (stage changes), alerts, custody records, forecasts, and the queued
+ * excursion signals (one row per excursion opened or closed). One round trip. Awaiting changes have no
+ * row of their own: a human step shows as its custody record, and so does a booking made, moved or
+ * cancelled (sent as booking.changed).
  */
 const CHANGES_SQL = `
 with changes as (
-  (select 'stage' as source, o.id, (o.payload->>'batchId')::uuid as batch_id, null::text as equipment_id, o.created_at as at,
-          jsonb_build_object('stage', o.payload->'stage', 'previous', o.payload->'previous') as detail
-     from outbox o where (o.id > $1 or o.id = any($7::bigint[])) and o.topic = '${BATCH_EVENTS_TOPIC}' order by o.id limit $6)
-  union all
-  (select 'alert', a.id, a.batch_id, a.equipment_id, a.created_at,
-          jsonb_build_object('alertId', a.id, 'severity', a.severity, 'kind', a.kind, 'message', a.message)
-     from alerts a where a.id > $2 or a.id = any($8::bigint[]) order by a.id limit $6)
-  union all
-  (select 'custody', c.id, c.batch_id, null, c.recorded_at, jsonb_build_object('seq', c.seq, 'kind', c.kind, 'step', c.step)
-     from custody_events c where c.id > $3 or c.id = any($9::bigint[]) order by c.id limit $6)
-  union all
-  (select 'forecast', f.id, f.batch_id, f.equipment_id, f.created_at,
-          jsonb_build_object('target', f.target, 'unit', f.unit, 'p10', f.p10, 'p50', f.p50, 'p90', f.p90, 'modelId', f.model_id)
-     from forecasts f where f.id > $4 or f.id = any($10::bigint[]) order by f.id limit $6)
-  union all
-  (select 'excursion', w.id, e.batch_id, e.equipment_id, w.created_at,
-          jsonb_build_object('excursionId', w.payload->>'excursionId', 'change', w.payload->>'change', 'kind', w.payload->>'kind',
-                             'metric', w.payload->>'metric', 'deviceId', w.payload->>'deviceId', 'peak', w.payload->'peak')
-     from workflow_signals w
-     -- Compared as a uuid so the join uses excursions' primary key; a malformed id joins nothing.
-     left join excursions e on e.id = case when w.payload->>'excursionId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                                             then (w.payload->>'excursionId')::uuid end
-    where (w.id > $5 or w.id = any($11::bigint[])) and w.signal = 'excursion' order by w.id limit $6)
+  ${LIVE_SOURCES.map((source, i) => branchesOf(source, i + 1)).join('\n  union all\n  ')}
 )
 select c.*, b.apheresis_center_id, b.facility_id, b.treatment_center_id, q.site_id as equipment_site_id
   from changes c
@@ -87,7 +126,7 @@ export async function readChanges(
 ): Promise<{ events: PositionedEvent[]; cursor: Cursor; more: boolean }> {
   const { rows } = await pool.query<ChangeRow>(CHANGES_SQL, [...LIVE_SOURCES.map((s) => cursor[s]), CHANGES_PER_SOURCE, ...LIVE_SOURCES.map((s) => late[s])]);
   const counts = new Map<LiveSource, number>();
-  for (const row of rows) counts.set(row.source, (counts.get(row.source) ?? 0) + 1);
+  for (const row of rows) if (!row.late) counts.set(row.source, (counts.get(row.source) ?? 0) + 1);
   const more = [...counts.values()].some((n) => n >= CHANGES_PER_SOURCE);
   const wanted = until ? rows.filter((row) => Number(row.id) <= until[row.source]) : rows;
   wanted.sort((a, b) => LIVE_SOURCES.indexOf(a.source) - LIVE_SOURCES.indexOf(b.source) || Number(a.id) - Number(b.id));

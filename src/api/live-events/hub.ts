@@ -19,7 +19,7 @@ export interface LiveSubscriber {
 export class LiveEventHub {
   private readonly subscribers = new Set<LiveSubscriber>();
   private cursor: Cursor | undefined;
-  private skipped = new SkippedIds();
+  private readonly skipped = new SkippedIds();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private closed = false;
@@ -47,8 +47,9 @@ export class LiveEventHub {
     if (this.subscribers.size > 0) return;
     // Nobody listens: the next subscriber starts from where the sources stand then, not from here.
     this.stopTimer();
+    // The skipped ids stay watched (they expire by themselves): a client reconnecting after the last one
+    // left may have been sent ids beyond one that commits now.
     this.cursor = undefined;
-    this.skipped = new SkippedIds();
   }
 
   /** Ends every stream and stops polling; waits for a poll in flight so no query outlives the pool. */
@@ -72,11 +73,10 @@ export class LiveEventHub {
     let more = true;
     while (more && this.cursor && this.subscribers.size > 0 && !this.closed) {
       const from = this.cursor;
-      const skipped = this.skipped;
-      const read = await readChanges(this.pool, from, undefined, skipped.pending(Date.now()));
+      const read = await readChanges(this.pool, from, undefined, this.skipped.pending(Date.now()));
       // Read from a cursor that was reset meanwhile (everyone left, someone came): stale, drop it.
       if (this.cursor !== from || this.closed) return;
-      skipped.note(from, read.events, Date.now());
+      this.skipped.note(from, read.events, Date.now());
       // Cursor and fan-out move together, synchronously: a subscriber added between two polls gets
       // exactly the changes after the cursor it was given.
       this.cursor = read.cursor;

@@ -4,6 +4,7 @@ import { errorBodySchema } from '../errors.js';
 import { readChanges, type PositionedEvent } from '../live-events/changes.js';
 import { decodeCursor, encodeCursor, type Cursor } from '../live-events/cursor.js';
 import { LiveEventHub, type LiveSubscriber } from '../live-events/hub.js';
+import { LATE_ROW_WAIT_MS } from '../live-events/skipped-ids.js';
 import { requestSiteScope, rowVisible } from '../live-events/site-scope.js';
 import { liveEventSchema, liveEventsQuery } from '../schemas/live-events.js';
 
@@ -56,8 +57,13 @@ const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
 
       let replaying = true;
       const held: PositionedEvent[] = [];
-      const send = (events: readonly PositionedEvent[]) => {
-        for (const { cursor, event, batch, equipmentSiteId } of events) {
+      // What the replay sent: a row committed late may come again from the live feed, which asks for it by id.
+      const replayed = new Set<string>();
+      const send = (events: readonly PositionedEvent[], fromReplay = false) => {
+        for (const { cursor, event, batch, equipmentSiteId, source, id } of events) {
+          const key = `${source}:${id}`;
+          if (fromReplay) replayed.add(key);
+          else if (replayed.delete(key)) continue;
           if (!rowVisible(scope, batch, equipmentSiteId)) continue;
           res.write(`id: ${encodeCursor(cursor)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
@@ -77,6 +83,8 @@ const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         const liveFrom = await hub.subscribe(subscriber);
         if (resumeFrom) await replay(resumeFrom, liveFrom, send);
         replaying = false;
+        // After the watch on skipped ids has lapsed nothing replayed can come again.
+        setTimeout(() => replayed.clear(), 2 * LATE_ROW_WAIT_MS).unref();
         send(held.splice(0));
         // From here on nothing is missed: a client (or a test) may rely on it.
         res.write(': connected\n\n');
@@ -89,10 +97,10 @@ const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
   );
 
   /** What a reconnecting client missed: the changes after its cursor, up to where its live feed starts. */
-  async function replay(from: Cursor, until: Cursor, send: (events: readonly PositionedEvent[]) => void) {
+  async function replay(from: Cursor, until: Cursor, send: (events: readonly PositionedEvent[], fromReplay: boolean) => void) {
     for (let cursor = from, more = true; more; ) {
       const read = await readChanges(deps.pool, cursor, until);
-      send(read.events);
+      send(read.events, true);
       ({ cursor, more } = read);
     }
   }
