@@ -4,7 +4,7 @@ import { addDays, isTimeZone, localDay } from '../src/domain/calendar-day.js';
 import { batchClock, type JourneyInput } from '../src/domain/batch/index.js';
 import { HOUR_MS, productProfileSchema } from '../src/domain/profile.js';
 import { bookingRisk, earliestSafeDate } from '../src/domain/safe-infusion.js';
-import { JOURNEY, type Stage } from '../src/domain/stages.js';
+import { productAtSite } from '../src/domain/stages.js';
 import type { Tx } from './deps.js';
 
 export interface BookingJudgement {
@@ -63,7 +63,7 @@ export async function judgeNewBooking(tx: Tx, batchId: string, timeScale: number
     .orderBy(desc(landmarks.at))
     .limit(1);
   if (!latest) return;
-  const readyP90 = atSite(latest.stage) ? undefined : latest.at.getTime() + latest.p90Hours * HOUR_MS;
+  const readyP90 = productAtSite(latest.stage) ? undefined : latest.at.getTime() + latest.p90Hours * HOUR_MS;
   await judgeBooking(tx, { batchId, profile: productProfileSchema.parse(latest.profile), timeScale }, readyP90, latest.key);
 }
 
@@ -101,4 +101,3 @@ async function earliestSafeDayWithChair(tx: Tx, bookingId: string, input: Pick<J
   return undefined;
 }
 
-const atSite = (stage: Stage) => stage === 'CANCELLED' || JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) >= JOURNEY.indexOf('RECEIVED_AT_SITE');

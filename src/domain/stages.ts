@@ -21,6 +21,13 @@ export const SIDE_STATES = ['ON_HOLD', 'FAILED', 'CANCELLED'] as const;
 export const STAGES = [...JOURNEY, ...SIDE_STATES] as const;
 export type Stage = (typeof STAGES)[number];
 
+/**
+ * Whether the product is at the treatment centre (or the batch was cancelled): from then on no
+ * infusion booking can be at risk of the product arriving late.
+ */
+export const productAtSite = (stage: Stage): boolean =>
+  stage === 'CANCELLED' || JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) >= JOURNEY.indexOf('RECEIVED_AT_SITE');
+
 export const SITE_KINDS = ['apheresis_center', 'manufacturing_facility', 'treatment_center'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
 

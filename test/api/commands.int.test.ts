@@ -1,6 +1,7 @@
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { infusionBookings } from '../../src/db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { batches, infusionBookings } from '../../src/db/schema/index.js';
 import { ERR } from '../../src/domain/errors.js';
 import type { BatchStatus } from '../../workflows/messages.js';
 import { validHandoff } from './offline-app.js';
@@ -90,9 +91,12 @@ describe('infusion bookings', () => {
 
   it("shows the site's chairs with their bookings in the batch's window", async () => {
     const { batchId, coiId } = await enrolled();
-    const [other, later] = [await enrolled(), await enrolled()];
+    const [other, later, arrived] = [await enrolled(), await enrolled(), await enrolled()];
+    // No forecast follows the product's arrival, so a flag left from before is read as cleared.
+    await db.update(batches).set({ stage: 'RECEIVED_AT_SITE' }).where(eq(batches.id, arrived.batchId));
     await db.insert(infusionBookings).values([
       { batchId: other.batchId, siteId: ids.treatment, chair: 'chair-3', during: '[2026-04-02T00:00Z,2026-04-03T00:00Z)', ldStart: new Date('2026-03-28T00:00Z'), atRisk: true },
+      { batchId: arrived.batchId, siteId: ids.treatment, chair: 'chair-2', during: '[2026-04-05T00:00Z,2026-04-06T00:00Z)', ldStart: new Date('2026-03-31T00:00Z'), atRisk: true },
       // Outside the window: not shown.
       { batchId: later.batchId, siteId: ids.treatment, chair: 'chair-1', during: '[2026-06-01T00:00Z,2026-06-02T00:00Z)' },
     ]);
@@ -109,6 +113,7 @@ describe('infusion bookings', () => {
     expect(body.chairs.map((c: { chair: string }) => c.chair)).toEqual(['chair-1', 'chair-2', 'chair-3', 'chair-4']);
     // Each booking carries its own at-risk flag (the worker's judgement), which the calendar shows on the chair.
     expect(body.chairs[2].bookings).toEqual([{ batchId: other.batchId, from: '2026-04-02T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z', ldStart: '2026-03-28T00:00:00.000Z', atRisk: true }]);
+    expect(body.chairs[1].bookings).toEqual([{ batchId: arrived.batchId, from: '2026-04-05T00:00:00.000Z', to: '2026-04-06T00:00:00.000Z', ldStart: '2026-03-31T00:00:00.000Z', atRisk: false }]);
     expect(body.chairs[0].bookings).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { infusionBookings } from '../../db/schema/index.js';
+import { batches, infusionBookings } from '../../db/schema/index.js';
+import { productAtSite } from '../../domain/stages.js';
 import type { ApiDeps } from '../deps.js';
 
 export interface ChairBooking {
@@ -8,7 +9,10 @@ export interface ChairBooking {
   from: number;
   to: number;
   ldStart: number | null;
-  /** Judged by the worker at each forecast: the LD starts before the product can be at the site. */
+  /**
+   * Judged by the worker at each forecast: the LD starts before the product can be at the site. No
+   * forecast follows the product's arrival, so once it is there the flag is read as cleared.
+   */
   atRisk: boolean;
 }
 
@@ -24,8 +28,10 @@ export async function activeBookings(deps: Pick<ApiDeps, 'db'>, siteId: string, 
       to: epochMs(sql`upper(${infusionBookings.during})`),
       ldStart: epochMs(infusionBookings.ldStart),
       atRisk: infusionBookings.atRisk,
+      stage: batches.stage,
     })
     .from(infusionBookings)
+    .innerJoin(batches, eq(batches.id, infusionBookings.batchId))
     .where(
       and(
         eq(infusionBookings.siteId, siteId),
@@ -34,7 +40,13 @@ export async function activeBookings(deps: Pick<ApiDeps, 'db'>, siteId: string, 
       ),
     )
     .orderBy(sql`lower(${infusionBookings.during})`);
-  return rows.map((r) => ({ ...r, from: Number(r.from), to: Number(r.to), ldStart: r.ldStart === null ? null : Number(r.ldStart) }));
+  return rows.map(({ stage, ...r }) => ({
+    ...r,
+    from: Number(r.from),
+    to: Number(r.to),
+    ldStart: r.ldStart === null ? null : Number(r.ldStart),
+    atRisk: r.atRisk && !productAtSite(stage),
+  }));
 }
 
 /** How many chairs are taken during [from, to), leaving out one batch's own booking (a move frees it). */

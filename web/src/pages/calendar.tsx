@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Panel } from '../components/panel';
 import { day, when } from '../format';
 import { useLiveVersion } from '../live';
@@ -20,8 +20,16 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
   const centres = sites.state === 'ok' ? sites.data.sites.filter((s) => s.kind === 'treatment_center') : [];
   const site = siteId ?? centres.find((c) => session.identity.sites.includes(c.id))?.id ?? centres[0]?.id;
+  // Batches booked on the calendar as last loaded: a forecast for one of them may flag or clear its booking.
+  const booked = useRef(new Set<string>());
   // Anyone's booking changes the chairs; a batch moving changes what can be booked.
-  const version = useLiveVersion((e) => e.type === 'booking.changed' || e.type === 'batch.stage-changed' || (batchId !== undefined && e.batchId === batchId));
+  const version = useLiveVersion(
+    (e) =>
+      e.type === 'booking.changed' ||
+      e.type === 'batch.stage-changed' ||
+      (batchId !== undefined && e.batchId === batchId) ||
+      (e.type === 'forecast.updated' && e.batchId !== undefined && booked.current.has(e.batchId)),
+  );
   const batches = useLoad(
     () => (site ? api.GET('/v1/batches', { params: { query: { site, limit: 500 } } }) : Promise.resolve({ data: { batches: [] }, response: new Response('{}') })),
     [api, site, version],
@@ -33,6 +41,9 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
         : Promise.resolve({ error: { error: { message: 'no treatment centre is visible to you' } }, response: new Response('{}', { status: 404 }) }),
     [api, site, batchId, version],
   );
+  useEffect(() => {
+    booked.current = new Set(slots.state === 'ok' ? slots.data.chairs.flatMap((c) => c.bookings.map((b) => b.batchId)) : []);
+  }, [slots]);
   const choose = (next: { site?: string | undefined; batch?: string | undefined }) => {
     setOutcome(undefined);
     window.location.hash = href('calendar', next.site ?? site, { batch: 'batch' in next ? next.batch : batchId });
