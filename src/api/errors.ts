@@ -72,10 +72,11 @@ export class ApiError extends Error {
 
 export const notFound = (message: string) => new ApiError(404, API_ERR.NOT_FOUND, message);
 /**
- * 401 with the challenge RFC 6750 §3 asks for: none of its error codes when no token came,
- * `invalid_request` for a malformed header, `invalid_token` for a token that failed verification.
+ * 401 with the challenge RFC 6750 §3 asks for: `invalid_token` for a bearer token that failed
+ * verification; no error code when none came or the header used another scheme (§3.1: a request
+ * without authentication information gets none).
  */
-export function unauthenticated(message: string, bearerError?: 'invalid_request' | 'invalid_token'): ApiError {
+export function unauthenticated(message: string, bearerError?: 'invalid_token'): ApiError {
   const error = new ApiError(401, API_ERR.UNAUTHENTICATED, message);
   error.headers = { 'www-authenticate': `Bearer realm="v2v"${bearerError ? `, error="${bearerError}"` : ''}` };
   return error;

@@ -24,7 +24,7 @@ function bearerToken(request: FastifyRequest, routeKey: string): string {
   const header = request.headers.authorization;
   if (header !== undefined && header !== '') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".', 'invalid_request');
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     return match[1]!;
   }
   const fromQuery = (request.query as Record<string, unknown> | undefined)?.['access_token'];
