@@ -8,7 +8,7 @@ import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { readStackEnv, stackContext } from '../../src/stack/stack.js';
 import { startV2vChild } from '../ingest/ingest-process.js';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../src/stack/paths.js';
 import { measureFirstLoad, type FirstLoad } from './first-load.js';
@@ -62,7 +62,6 @@ await pool.end();
 // The real clock (time scale 1): a booked batch then stays movable for days.
 const clock = { V2V_TIME_SCALE: '1' };
 const worker = await startV2vChild('worker', /(worker started)/, { ...env, ...clock });
-const startedAt = Date.now();
 const profiling = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [];
 // An API that does not start must not leave the worker running (on the real clock, it would go on serving batches).
 const api = await startV2vChild('api', /"url":"(http[^"]+)"/, { ...env, ...clock, V2V_API_PORT: String(await freePort()), LOG_LEVEL: 'info' }, profiling).catch(
@@ -96,13 +95,13 @@ if (flags.profile) {
   try {
     await measure({ name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } }, options);
   } finally {
-    await api.stop();
-    await worker.stop();
+    await Promise.allSettled([api.stop(), worker.stop()]);
   }
-  // Node writes one profile per thread at exit; this run's largest is the main thread's.
-  const files = readdirSync(flags.profile).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(flags.profile!, f));
-  const main = files.filter((f) => statSync(f).mtimeMs >= startedAt).sort((a, b) => statSync(b).size - statSync(a).size)[0];
-  console.log(summarizeProfile(main!, 20));
+  // Node writes one profile per thread at exit, named CPU.<date>.<time>.<pid>.<thread>.<seq>: thread 0 is the main one.
+  const mainThread = new RegExp(`\\.${api.child.pid}\\.0\\.\\d+\\.cpuprofile$`);
+  const file = readdirSync(flags.profile).find((f) => mainThread.test(f));
+  if (!file) throw new Error(`no profile of the API's main thread (pid ${api.child.pid}) in ${flags.profile}`);
+  console.log(summarizeProfile(path.join(flags.profile, file), 20));
   process.exit(0);
 }
 
@@ -139,8 +138,7 @@ try {
     bookingOptions,
   );
 } finally {
-  await api.stop();
-  await worker.stop();
+  await Promise.allSettled([api.stop(), worker.stop()]);
 }
 
 // Each call beside the floor measured with as many connections.

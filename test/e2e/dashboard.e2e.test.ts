@@ -215,19 +215,22 @@ describe('working in the dashboard', () => {
 
   it("charts how a batch's forecast band moved from landmark to landmark, and says so in words", async () => {
     const { batchId, coiId } = await enrol('e2e-ref-forecasts');
-    await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.awaiting?.kind === 'qa-disposition' });
-    const page = await signedIn('coordinator');
-    await page.goto(`${origin!.url}/#/batch/${batchId}`);
-    const history = page.locator('section[aria-labelledby="forecasts"]');
-    const caption = history.locator('figure figcaption');
-    await caption.waitFor();
-    expect(await caption.textContent()).toMatch(/^release \(blue; .*\): P50 moved from .+ to .+ over \d+ forecasts; band [\d.]+ (h|days) → [\d.]+ (h|days) wide\. infusion-ready \(brown; .*\): P50 moved/);
-    expect(await history.locator('figure canvas').count()).toBe(1);
-    await expectAccessible(page, 'batch-forecast-history');
-    await page.close();
-    // The batch is on the real clock: cancelled, it gives its manufacturing line back instead of holding it for weeks.
-    const cancelled = await partners.reader.POST('/v1/batches/{id}/cancel', { params: { path: { id: batchId } }, body: { reason: 'e2e test done' } });
-    expect(cancelled.response.status, JSON.stringify(cancelled.error)).toBeLessThan(300);
+    try {
+      await answerUntilDone(partners, batchId, coiId, { stopAt: (d) => d.awaiting?.kind === 'qa-disposition' });
+      const page = await signedIn('coordinator');
+      await page.goto(`${origin!.url}/#/batch/${batchId}`);
+      const history = page.locator('section[aria-labelledby="forecasts"]');
+      const caption = history.locator('figure figcaption');
+      await caption.waitFor();
+      expect(await caption.textContent()).toMatch(/^release \(blue; .*\): P50 moved from .+ to .+ over \d+ forecasts; band [\d.]+ (h|days) → [\d.]+ (h|days) wide\. infusion-ready \(brown; .*\): P50 moved/);
+      expect(await history.locator('figure canvas').count()).toBe(1);
+      await expectAccessible(page, 'batch-forecast-history');
+      await page.close();
+    } finally {
+      // The batch is on the real clock: cancelled, it gives its manufacturing line back instead of holding it for weeks.
+      const cancelled = await partners.reader.POST('/v1/batches/{id}/cancel', { params: { path: { id: batchId } }, body: { reason: 'e2e test done' } });
+      expect(cancelled.response.status, JSON.stringify(cancelled.error)).toBeLessThan(300);
+    }
   });
 
   it('moves a card to its new column when the batch moves, without a reload', async () => {

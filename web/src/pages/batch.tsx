@@ -138,7 +138,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
               </section>
             </div>
             {can.seeTelemetry(role) && (
-              <section aria-labelledby="telemetry" tabIndex={0}>
+              <section aria-labelledby="telemetry">
                 <h2 id="telemetry">Telemetry</h2>
                 {b.shipments.length === 0 && equipmentIds.length === 0 && <p>No shipments or equipment readings yet.</p>}
                 {b.shipments.map((s) => (
