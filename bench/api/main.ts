@@ -91,9 +91,10 @@ const measure = async (...args: Parameters<typeof runLoad>) => {
   console.error(`${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms (${r.connections} connections, ${r.non2xx} non-2xx)`);
 };
 let firstLoad: FirstLoad | undefined;
+const adminList = { name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } };
 if (flags.profile) {
   try {
-    await measure({ name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } }, options);
+    await measure(adminList, options);
   } finally {
     await Promise.allSettled([api.stop(), worker.stop()]);
   }
@@ -110,10 +111,7 @@ try {
   if (existsSync(`${repoRoot}/web/dist/index.html`)) firstLoad = await measureFirstLoad(base, admin);
   else console.error('web/dist is missing (npm run web:build): the first-load figure is skipped');
   await measure({ name: 'GET /healthz (floor)', url: `${base}/healthz` }, options);
-  await measure(
-    { name: 'GET /v1/batches (admin, newest 100)', url: `${base}/v1/batches?simulated=true`, headers: { authorization: `Bearer ${admin}` } },
-    options,
-  );
+  await measure(adminList, options);
   await measure(
     {
       name: `GET /v1/batches (coordinator of 1 site, ${seeded.batchesThere} batches there)`,
