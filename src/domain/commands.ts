@@ -93,7 +93,6 @@ export type QaDispositionCommand = z.infer<typeof qaDispositionSchema>;
 export const qaDispositionRequestSchema = qaDispositionFields
   .extend({ signer: bodyActor, signingPassword: signingPasswordSchema })
   .refine(...reasonRule);
-export type QaDispositionRequest = z.input<typeof qaDispositionRequestSchema>;
 
 export const assessmentSchema = z.object({
   impact: z.enum(['none', 'quarantine', 'reject']),
@@ -102,7 +101,6 @@ export const assessmentSchema = z.object({
 });
 export type AssessmentCommand = z.infer<typeof assessmentSchema> & { excursionId: string };
 export const assessmentRequestSchema = assessmentSchema.extend({ signer: bodyActor, signingPassword: signingPasswordSchema });
-export type AssessmentRequest = z.input<typeof assessmentRequestSchema>;
 
 export const bookingSchema = z.object({
   infusionDate: z
@@ -123,7 +121,6 @@ export const bookingDaySchema = z.object({
   ldStart: isoInstant,
   ldEnd: isoInstant,
 });
-export type BookingDay = z.infer<typeof bookingDaySchema>;
 
 /** The booking Update's payload: the body, plus what the API adds (both optional, so older histories replay). */
 export const bookingPayloadSchema = bookingSchema.extend({ day: bookingDaySchema.optional(), actor: actorSchema.optional() });

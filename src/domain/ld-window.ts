@@ -38,14 +38,6 @@ export function ldCourseFor(infusionAt: number, profile: LdRules, dayMs: number)
   return { ldStart: ldEnd - profile.ld.courseDays * dayMs, ldEnd };
 }
 
-/**
- * When an infusion may happen once the LD course has ended: after the shortest rest and before the
- * longest, beyond which the patient's counts recover and LD must be repeated.
- */
-export function infusionWindowAfterLd(ldEnd: number, profile: LdRules, dayMs: number): TimeWindow {
-  return { earliest: ldEnd + profile.ld.restDaysMin * dayMs, latest: ldEnd + profile.ld.restDaysMax * dayMs };
-}
-
 export type BookingCheck =
   | { ok: true; ldStart: number; ldEnd: number }
   | { ok: false; reason: string; earliest: number; latest: number };

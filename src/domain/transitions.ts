@@ -40,10 +40,3 @@ export function canTransition(from: Stage, to: Stage): boolean {
 export function isEndState(stage: Stage): boolean {
   return ALLOWED_TRANSITIONS[stage].length === 0;
 }
-
-export function assertTransition(from: Stage, to: Stage): void {
-  if (canTransition(from, to)) return;
-  const allowed = ALLOWED_TRANSITIONS[from];
-  const next = allowed.length === 0 ? `${from} is an end state` : `from ${from} a batch may move to ${allowed.join(', ')}`;
-  throw new Error(`A batch cannot move from ${from} to ${to}: ${next}.`);
-}

@@ -9,7 +9,6 @@ import { METRICS } from '../domain/stages.js';
 export const READINGS_TOPIC = 'v2v.sensor.readings.v1';
 /** Each readings topic has its dead-letter topic beside it. */
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
-export const DLQ_TOPIC = dlqTopicOf(READINGS_TOPIC);
 export const INGEST_GROUP = 'v2v-ingest';
 /** A gateway's batch carries at most this many readings; bigger batches are split by the gateway. */
 export const MAX_READINGS_PER_MESSAGE = 500;

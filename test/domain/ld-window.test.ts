@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBooking, infusionWindow, infusionWindowAfterLd, ldCourseFor } from '../../src/domain/ld-window.js';
+import { checkBooking, infusionWindow, ldCourseFor } from '../../src/domain/ld-window.js';
 import { DAY_MS } from '../../src/domain/profile.js';
 import { productProfile } from '../../src/domain/profiles.js';
 
@@ -17,12 +17,6 @@ describe('LD course', () => {
       // The course ends as day −2 begins: days −5, −4 and −3 are the three LD days.
       expect(new Date(ldEnd).toISOString()).toBe('2026-03-18T09:00:00.000Z');
     }
-  });
-
-  it('allows infusion 2 to 14 days after the course for the cryopreserved profile, exactly 2 for the fresh one', () => {
-    const ldEnd = now;
-    expect(infusionWindowAfterLd(ldEnd, bcma, DAY_MS)).toEqual({ earliest: now + day(2), latest: now + day(14) });
-    expect(infusionWindowAfterLd(ldEnd, cd19, DAY_MS)).toEqual({ earliest: now + day(2), latest: now + day(2) });
   });
 });
 

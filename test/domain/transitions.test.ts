@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JOURNEY, STAGES, type Stage } from '../../src/domain/stages.js';
-import { ALLOWED_TRANSITIONS, assertTransition, canTransition, isEndState } from '../../src/domain/transitions.js';
+import { ALLOWED_TRANSITIONS, canTransition, isEndState } from '../../src/domain/transitions.js';
 
 const journeySteps = JOURNEY.slice(1).map((to, i) => [JOURNEY[i] as Stage, to] as const);
 const beforeInfusion = JOURNEY.slice(0, JOURNEY.indexOf('INFUSED'));
@@ -51,13 +51,5 @@ describe('stage transitions', () => {
     expect(STAGES.filter(isEndState)).toEqual(['COMPLETED', 'CANCELLED']);
     expect(ALLOWED_TRANSITIONS.COMPLETED).toEqual([]);
     expect(ALLOWED_TRANSITIONS.CANCELLED).toEqual([]);
-  });
-
-  it('names both stages when a transition is refused', () => {
-    expect(() => assertTransition('ORDERED', 'COLLECTED')).toThrow(
-      'A batch cannot move from ORDERED to COLLECTED: from ORDERED a batch may move to APHERESIS_SCHEDULED, ON_HOLD, CANCELLED.',
-    );
-    expect(() => assertTransition('COMPLETED', 'ON_HOLD')).toThrow(/from COMPLETED to ON_HOLD: COMPLETED is an end state/);
-    expect(() => assertTransition('ORDERED', 'APHERESIS_SCHEDULED')).not.toThrow();
   });
 });

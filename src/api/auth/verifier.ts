@@ -69,8 +69,3 @@ export async function tokenVerifierFromConfig(config: Config): Promise<TokenVeri
   const { jwks } = await ensureLocalKeys(stackPaths(config).root);
   return localTokenVerifier(jwks);
 }
-
-/** For an app built only to print its OpenAPI document: no token is ever accepted. */
-export const refuseEveryToken: TokenVerifier = async () => {
-  throw unauthenticated('This instance trusts no key set; it serves documents only.');
-};

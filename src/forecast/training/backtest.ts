@@ -44,8 +44,6 @@ export function newest<R extends LandmarkRow>(rows: readonly R[], max = DEFAULT_
   return rows.length <= max ? [...rows] : [...rows].sort((a, b) => a.at.localeCompare(b.at)).slice(-max);
 }
 
-export const meanPinball = (c: CellReport) => c.pinball.mean;
-
 /**
  * Rolling-origin backtest, time-ordered: at each origin the model is fitted as training fits it
  * (fitTurnaround on what was known then, calibrated on the next window) and scored on the window
