@@ -51,6 +51,11 @@ export const configSchema = z.object({
    * history`), for a new installation whose own outcomes are still too few.
    */
   V2V_FORECAST_TRAINING_SOURCE: z.enum(TRAINING_SOURCES).default('real'),
+  /**
+   * Integration tests only: take PostgreSQL and Kafka from testcontainers (needs a Docker engine;
+   * not exercised on machines without one). Otherwise the stack starts them itself.
+   */
+  V2V_TESTCONTAINERS: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

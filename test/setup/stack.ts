@@ -5,11 +5,13 @@ import { readStackEnv, stackContext, stackDown, stackStatus, stackUp } from '../
 
 /**
  * Integration tests run against the real services: the ones `v2v stack up` already runs (or that
- * the environment names), else this setup starts them, migrated and seeded, and at the end stops
- * only what it started.
+ * the environment names, or testcontainers with `V2V_TESTCONTAINERS=1`), else this setup starts
+ * them, migrated and seeded, and at the end stops only what it started.
  */
 export default async function setup(project: TestProject) {
-  const ctx = stackContext(loadConfig(), (m) => console.error(`[stack] ${m}`));
+  const config = loadConfig();
+  const containers = config.V2V_TESTCONTAINERS === '1' ? await (await import('./containers.js')).startContainers() : undefined;
+  const ctx = stackContext({ ...config, ...containers?.env }, (m) => console.error(`[stack] ${m}`));
   const before = await stackStatus(ctx);
   const started = before.filter((s) => s.state !== 'up').map((s) => s.service);
   await stackUp(ctx);
@@ -20,6 +22,7 @@ export default async function setup(project: TestProject) {
   project.provide('stackEnv', env);
   return async () => {
     if (started.length > 0) await stackDown(ctx, started);
+    await containers?.stop();
   };
 }
 
