@@ -1,5 +1,4 @@
-import { bigint, bigserial, boolean, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { landmarks } from './forecasting.js';
+import { bigserial, boolean, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
 import { at, createdAt, simulated, simulationSeed, tstzrange } from './columns.js';
@@ -123,29 +122,6 @@ export const infusionBookings = pgTable('infusion_bookings', {
   safeFrom: at('safe_from'),
   createdAt: createdAt(),
 }, (t) => [index('infusion_bookings_batch_idx').on(t.batchId)]);
-
-export const forecasts = pgTable('forecasts', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  /** Idempotency key of the activity that wrote it (null for forecasts made outside a workflow). */
-  key: text('key').unique(),
-  batchId: uuid('batch_id').references(() => batches.id),
-  equipmentId: text('equipment_id'),
-  target: text('target').notNull(),
-  modelId: text('model_id'),
-  /** The landmark the forecast was made at (its facts are the model's inputs). */
-  landmarkId: bigint('landmark_id', { mode: 'number' }).references((): AnyPgColumn => landmarks.id),
-  /** Quantiles in `unit` (hours until ready for turnaround, hours to failure for equipment). */
-  unit: text('unit').notNull(),
-  p10: doublePrecision('p10').notNull(),
-  p50: doublePrecision('p50').notNull(),
-  p90: doublePrecision('p90').notNull(),
-  details: jsonb('details'),
-  createdAt: createdAt(),
-}, (t) => [
-  index('forecasts_batch_idx').on(t.batchId, t.createdAt),
-  // Deleting a simulated seed's landmarks checks each against this key: an index makes it a lookup.
-  index('forecasts_landmark_idx').on(t.landmarkId),
-]);
 
 /**
  * Alerts for coordinators and schedulers (COI mismatch, excursion, escalation, at-risk booking,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { batches } from './batches.js';
 import { at, createdAt, simulated, simulationSeed } from './columns.js';
 import { equipment } from './telemetry.js';
@@ -58,6 +58,29 @@ export const landmarks = pgTable('landmarks', {
 }, (t) => [index('landmarks_at_idx').on(t.at), index('landmarks_batch_idx').on(t.batchId, t.at)]);
 
 /** A maintenance model's view of one unit at one moment: failure within 7 days and remaining life. */
+export const forecasts = pgTable('forecasts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Idempotency key of the activity that wrote it (null for forecasts made outside a workflow). */
+  key: text('key').unique(),
+  batchId: uuid('batch_id').references(() => batches.id),
+  equipmentId: text('equipment_id'),
+  target: text('target').notNull(),
+  modelId: text('model_id'),
+  /** The landmark the forecast was made at (its facts are the model's inputs). */
+  landmarkId: bigint('landmark_id', { mode: 'number' }).references((): AnyPgColumn => landmarks.id),
+  /** Quantiles in `unit` (hours until ready for turnaround, hours to failure for equipment). */
+  unit: text('unit').notNull(),
+  p10: doublePrecision('p10').notNull(),
+  p50: doublePrecision('p50').notNull(),
+  p90: doublePrecision('p90').notNull(),
+  details: jsonb('details'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('forecasts_batch_idx').on(t.batchId, t.createdAt),
+  // Deleting a simulated seed's landmarks checks each against this key: an index makes it a lookup.
+  index('forecasts_landmark_idx').on(t.landmarkId),
+]);
+
 export const equipmentAssessments = pgTable('equipment_assessments', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   key: text('key').notNull().unique(),
