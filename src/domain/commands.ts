@@ -48,7 +48,7 @@ export const signingPasswordSchema = z.string().min(1, 'the signing password mus
  */
 const bodyActor = actorSchema.omit({ userId: true }).optional().describe('Ignored: the token names who acts.');
 
-export const enrollSchema = z.object({
+export const enrolSchema = z.object({
   productId: z.string().min(1),
   treatmentCenterId: z.string().min(1),
   apheresisCenterId: z.string().min(1),
@@ -56,7 +56,7 @@ export const enrollSchema = z.object({
   /** The hospital's own pseudonymous reference, never a name or a record number. */
   patientRef: z.string().trim().min(1).max(64),
 });
-export type EnrollCommand = z.infer<typeof enrollSchema>;
+export type EnrolCommand = z.infer<typeof enrolSchema>;
 
 export const handoffSchema = z.object({
   step: z.enum(HANDOFF_STEPS),

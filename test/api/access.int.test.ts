@@ -14,7 +14,7 @@ import { ADMIN, machineOf, userOf } from './tokens.js';
  * that a refused call changes nothing. The batch under test is at this file's apheresis centre,
  * facility and treatment centre; "elsewhere" identities act for another treatment centre only.
  */
-const { app, db, temporal, ids, identities, enrolled, enrollBody } = stackApp();
+const { app, db, temporal, ids, identities, enrolled, enrolBody } = stackApp();
 const elsewhere = unique('treatment-elsewhere');
 const unit = unique('bioreactor');
 const QA_PASSWORD = 'quality first, always';
@@ -76,7 +76,7 @@ const batchReaders = ['coordinator', 'coordinator-facility', 'scheduler', 'qa', 
 const cases: Case[] = [
   { route: 'GET /v1/products', request: () => get('/v1/products'), allowed: Object.keys(who).concat('qa') },
   { route: 'GET /v1/sites', request: () => get('/v1/sites'), allowed: Object.keys(who).concat('qa') },
-  { route: 'POST /v1/batches', request: () => post('/v1/batches', enrollBody()), allowed: ['coordinator', 'admin'], unchanged: byPatientRef },
+  { route: 'POST /v1/batches', request: () => post('/v1/batches', enrolBody()), allowed: ['coordinator', 'admin'], unchanged: byPatientRef },
   {
     route: 'GET /v1/batches', request: () => get('/v1/batches'),
     allowed: ['coordinator', 'coordinator-facility', 'coordinator-elsewhere', 'scheduler', 'scheduler-at-apheresis', 'qa', 'qa-elsewhere', 'admin', 'courier', 'courier-elsewhere', 'manufacturing', 'qc-lab'],

@@ -8,13 +8,13 @@ import { TASK_QUEUE, type BatchStatus } from '../../workflows/messages.js';
 import { unique } from '../setup/services.js';
 import { stackApp } from './stack-app.js';
 
-const { app, db, pool, temporal, config, ids, profile, enrollBody, enrolled } = stackApp();
-const enroll = (payload: object) => app.inject({ method: 'POST', url: '/v1/batches', payload });
+const { app, db, pool, temporal, config, ids, profile, enrolBody, enrolled } = stackApp();
+const enrol = (payload: object) => app.inject({ method: 'POST', url: '/v1/batches', payload });
 
 describe('POST /v1/batches', () => {
   it('stores the batch and starts its workflow with the right id and input, never the patient reference', async () => {
     const patientRef = unique('hospital-ref');
-    const res = await enroll(enrollBody(patientRef));
+    const res = await enrol(enrolBody(patientRef));
     expect(res.statusCode).toBe(201);
     const { batchId, coiId } = res.json();
     expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
@@ -41,9 +41,9 @@ describe('POST /v1/batches', () => {
   });
 
   it('sends the batch to the first manufacturing facility when none is named', async () => {
-    const { facilityId, ...body } = enrollBody();
+    const { facilityId, ...body } = enrolBody();
     void facilityId;
-    const res = await enroll(body);
+    const res = await enrol(body);
     expect(res.statusCode).toBe(201);
     const { rows } = await pool.query<{ id: string }>("select id from sites where kind = 'manufacturing_facility' order by id limit 1");
     const [row] = await db.select().from(batches).where(eq(batches.id, res.json().batchId));
@@ -52,7 +52,7 @@ describe('POST /v1/batches', () => {
 
   it('answers 422 naming an unknown product, and stores and starts nothing', async () => {
     const before = temporal.calls.length;
-    const res = await enroll({ ...enrollBody(), productId: 'no-such-product' });
+    const res = await enrol({ ...enrolBody(), productId: 'no-such-product' });
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toMatchObject({ code: 'ERR_VALIDATION', message: expect.stringContaining('no-such-product') });
     expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['productId'] }));
@@ -60,12 +60,12 @@ describe('POST /v1/batches', () => {
   });
 
   it('answers 422 naming an unknown site or a site of the wrong kind', async () => {
-    const unknown = await enroll({ ...enrollBody(), treatmentCenterId: 'nowhere' });
+    const unknown = await enrol({ ...enrolBody(), treatmentCenterId: 'nowhere' });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().error.details).toContainEqual(expect.objectContaining({ path: ['treatmentCenterId'] }));
     expect(unknown.json().error.message).toContain('nowhere');
 
-    const wrongKind = await enroll({ ...enrollBody(), treatmentCenterId: ids.apheresis });
+    const wrongKind = await enrol({ ...enrolBody(), treatmentCenterId: ids.apheresis });
     expect(wrongKind.statusCode).toBe(422);
     expect(wrongKind.json().error.message).toMatch(/apheresis_center.*treatment_center/);
   });
@@ -73,7 +73,7 @@ describe('POST /v1/batches', () => {
   it('removes the batch again when its workflow cannot be started', async () => {
     const patientRef = unique('orphan');
     temporal.startError = new Error('temporal is down');
-    const res = await enroll(enrollBody(patientRef)).finally(() => (temporal.startError = undefined));
+    const res = await enrol(enrolBody(patientRef)).finally(() => (temporal.startError = undefined));
     expect(res.statusCode).toBe(500);
     expect(res.json().error.message).not.toContain('temporal is down');
     expect(await db.select().from(batches).where(eq(batches.patientRef, patientRef))).toEqual([]);
@@ -84,7 +84,7 @@ describe('GET /v1/batches and /v1/batches/{id}', () => {
   it('lists batches of one site and stage, without patient references', async () => {
     const ownSite = unique('treatment');
     await db.insert(sites).values({ id: ownSite, kind: 'treatment_center', name: 'Other unit' });
-    const res = await enroll({ ...enrollBody(), treatmentCenterId: ownSite });
+    const res = await enrol({ ...enrolBody(), treatmentCenterId: ownSite });
     const list = await app.inject({ method: 'GET', url: `/v1/batches?site=${ownSite}&stage=ORDERED` });
     expect(list.statusCode).toBe(200);
     expect(list.json().batches.map((b: { batchId: string }) => b.batchId)).toEqual([res.json().batchId]);
@@ -96,7 +96,7 @@ describe('GET /v1/batches and /v1/batches/{id}', () => {
   it("lists each batch with its latest stored forecast, and leaves out a stored forecast of another shape", async () => {
     const ownSite = unique('treatment');
     await db.insert(sites).values({ id: ownSite, kind: 'treatment_center', name: 'Forecast unit' });
-    const [first, second] = [(await enroll({ ...enrollBody(), treatmentCenterId: ownSite })).json(), (await enroll({ ...enrollBody(), treatmentCenterId: ownSite })).json()];
+    const [first, second] = [(await enrol({ ...enrolBody(), treatmentCenterId: ownSite })).json(), (await enrol({ ...enrolBody(), treatmentCenterId: ownSite })).json()];
     const band = (day: number) => ({ method: 'model', p10: `2027-01-0${day}T00:00:00.000Z`, p50: `2027-01-0${day}T12:00:00.000Z`, p90: `2027-01-0${day + 1}T00:00:00.000Z` });
     const forecastAt = (day: number) => ({
       method: 'model', modelIds: ['m1'], stage: 'MANUFACTURING', at: '2026-12-20T00:00:00.000Z', release: band(day), infusionReady: band(day + 2),
@@ -127,7 +127,7 @@ describe('GET /v1/batches and /v1/batches/{id}', () => {
     expect(await siteIds('')).not.toContain(simSite);
     expect(await siteIds('?simulated=true')).toContain(simSite);
     expect((await app.inject({ method: 'GET', url: '/v1/batches?simulated=maybe' })).statusCode).toBe(400);
-    const atSimulatedSite = await enroll({ ...enrollBody(), treatmentCenterId: simSite });
+    const atSimulatedSite = await enrol({ ...enrolBody(), treatmentCenterId: simSite });
     expect(atSimulatedSite.statusCode).toBe(422);
     expect(atSimulatedSite.json().error.message).toContain('simulated history');
     await db.delete(batches).where(eq(batches.id, sim!.id));

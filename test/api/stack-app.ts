@@ -48,7 +48,7 @@ export function stackApp() {
     await pool.end();
   });
 
-  const enrollBody = (patientRef = unique('ref')) => ({
+  const enrolBody = (patientRef = unique('ref')) => ({
     productId: ids.product,
     apheresisCenterId: ids.apheresis,
     treatmentCenterId: ids.treatment,
@@ -58,11 +58,11 @@ export function stackApp() {
 
   /** Enrols a batch through the API and forgets the start call, so a test sees only its own calls. */
   async function enrolled(): Promise<{ batchId: string; coiId: string }> {
-    const res = await app.inject({ method: 'POST', url: '/v1/batches', payload: enrollBody() });
+    const res = await app.inject({ method: 'POST', url: '/v1/batches', payload: enrolBody() });
     if (res.statusCode !== 201) throw new Error(`enrolment failed: ${res.statusCode} ${res.body}`);
     temporal.calls.length = 0;
     return res.json();
   }
 
-  return { app, db, pool, temporal, config, ids, profile, identities, enrollBody, enrolled };
+  return { app, db, pool, temporal, config, ids, profile, identities, enrolBody, enrolled };
 }

@@ -24,7 +24,7 @@ afterAll(async () => {
   if (worker) await stopWorkerProcess(worker);
 });
 
-async function enroll(productId: string) {
+async function enrol(productId: string) {
   const { data, response } = await partnersOf(identities).reader.POST('/v1/batches', {
     body: { productId, apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: `e2e-${Date.now()}` },
   });
@@ -34,7 +34,7 @@ async function enroll(productId: string) {
 
 describe('a batch through the HTTP API, on the real dev server and worker, one simulated day per second', () => {
   it.each(['autologous-cd19-fresh', 'autologous-bcma-cryo'])('goes from enrolment to COMPLETED for %s by answering `awaiting`', async (productId) => {
-    const { batchId, coiId } = await enroll(productId);
+    const { batchId, coiId } = await enrol(productId);
     const done = await answerUntilDone(partnersOf(identities), batchId, coiId);
     expect(done.stage).toBe('COMPLETED');
     expect(done.awaiting).toBeNull();
@@ -43,7 +43,7 @@ describe('a batch through the HTTP API, on the real dev server and worker, one s
   });
 
   it('records each step under the identity that made it: machines for partner systems, users for people, QA signing as its user', async () => {
-    const { batchId, coiId } = await enroll('autologous-cd19-fresh');
+    const { batchId, coiId } = await enrol('autologous-cd19-fresh');
     const done = await answerUntilDone(partnersOf(identities), batchId, coiId);
     expect(done.stage).toBe('COMPLETED');
     const actorOf = (kind: string, step: string | null = null) => done.custody.find((r) => r.kind === kind && r.step === step)?.actor;
@@ -62,7 +62,7 @@ describe('a batch through the HTTP API, on the real dev server and worker, one s
   });
 
   it('refuses a hand-off with the wrong COI id or DIN with a clear error, and the stage stays', async () => {
-    const { batchId, coiId } = await enroll('autologous-cd19-fresh');
+    const { batchId, coiId } = await enrol('autologous-cd19-fresh');
     const before = await answerUntilDone(partnersOf(identities), batchId, coiId, { stopAt: (s) => s.awaiting?.kind === 'handoff' && s.awaiting.step === 'outbound-pickup' });
     const scan = { step: 'outbound-pickup', coiId, din: VALID_DIN, location: 'dock 2' } as const;
     const courier = identities.courier.api;

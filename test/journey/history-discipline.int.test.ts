@@ -30,7 +30,7 @@ let connection: Connection;
 beforeAll(() => void ({ identities, connection } = services));
 afterAll(() => pool.end());
 
-async function enroll() {
+async function enrol() {
   const body = { productId: 'autologous-bcma-cryo', apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion', patientRef: unique('hist') };
   return expectOk('enrolment', await partnersOf(identities).reader.POST('/v1/batches', { body }));
 }
@@ -72,10 +72,10 @@ async function sendReadings(shipmentId: string): Promise<string[]> {
 
 describe('history discipline', () => {
   it(`gives a batch with ${READINGS} readings the same history as one with none, under 400 events`, { timeout: 300_000 }, async () => {
-    const quiet = await enroll();
+    const quiet = await enrol();
     expect((await answerUntilDone(partnersOf(identities), quiet.batchId, quiet.coiId)).stage).toBe('COMPLETED');
 
-    const busy = await enroll();
+    const busy = await enrol();
     const manufacturing = await answerUntilDone(partnersOf(identities), busy.batchId, busy.coiId, { stopAt: (s) => s.stage === 'MANUFACTURING' });
     const sentAt = Date.now();
     const loggers = await sendReadings(manufacturing.shipments.find((s) => s.leg === 'outbound')!.shipmentId);

@@ -1,16 +1,16 @@
 import { and, asc, desc, eq, or, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { batches, custodyEvents } from '../../db/schema/index.js';
-import { enrollSchema } from '../../domain/commands.js';
+import { enrolSchema } from '../../domain/commands.js';
 import type { BatchStatus } from '../../../workflows/messages.js';
 import type { Principal } from '../auth/principal.js';
 import { seesPatientRef, visibleBatches } from '../auth/site-scope.js';
 import { queryStatus, requireBatch, type BatchRow } from '../batch-workflow.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
-import { enrollBatch } from '../enrollment.js';
+import { enrolBatch } from '../enrolment.js';
 import { latestForecasts } from '../latest-forecasts.js';
 import { errorBodySchema } from '../errors.js';
-import { batchDetailSchema, batchIdParams, batchListSchema, enrollResultSchema, listBatchesQuery } from '../schemas/batch.js';
+import { batchDetailSchema, batchIdParams, batchListSchema, enrolResultSchema, listBatchesQuery } from '../schemas/batch.js';
 
 /** Enrolment, the board of batches, and one batch's detail. */
 const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
@@ -20,12 +20,12 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
       schema: {
         tags: ['batches'],
         summary: 'Enrol a patient batch and start its workflow',
-        body: enrollSchema,
-        response: { 201: enrollResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 422: errorBodySchema },
+        body: enrolSchema,
+        response: { 201: enrolResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 422: errorBodySchema },
       },
     },
     async (request, reply) => {
-      const enrolled = await enrollBatch(deps, request.body);
+      const enrolled = await enrolBatch(deps, request.body);
       return reply.status(201).header('location', `/v1/batches/${enrolled.batchId}`).send(enrolled);
     },
   );

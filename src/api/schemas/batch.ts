@@ -146,7 +146,7 @@ export const listBatchesQuery = z.object({
   simulated: simulatedFlag,
 });
 
-export const enrollResultSchema = z.object({ batchId: z.uuid(), coiId: z.string() });
+export const enrolResultSchema = z.object({ batchId: z.uuid(), coiId: z.string() });
 
 export const stageResultSchema = z.object({ stage }).describe("The batch's stage after the command.");
 

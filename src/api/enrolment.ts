@@ -1,7 +1,7 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { batches, productProfiles, sites } from '../db/schema/index.js';
-import type { EnrollCommand } from '../domain/commands.js';
+import type { EnrolCommand } from '../domain/commands.js';
 import { generateCoiId } from '../domain/coi.js';
 import { productProfileSchema, type ProductProfile } from '../domain/profile.js';
 import type { SiteKind } from '../domain/stages.js';
@@ -27,7 +27,7 @@ const KIND_OF: Record<SiteField, SiteKind> = {
   facilityId: 'manufacturing_facility',
 };
 
-async function resolveSites(deps: ApiDeps, command: EnrollCommand): Promise<Record<SiteField, string>> {
+async function resolveSites(deps: ApiDeps, command: EnrolCommand): Promise<Record<SiteField, string>> {
   const facilityId = command.facilityId ?? (await defaultFacility(deps));
   const wanted: Record<SiteField, string> = {
     apheresisCenterId: command.apheresisCenterId,
@@ -59,7 +59,7 @@ async function defaultFacility(deps: ApiDeps): Promise<string> {
   return row.id;
 }
 
-export async function enrollBatch(deps: ApiDeps, command: EnrollCommand): Promise<{ batchId: string; coiId: string }> {
+export async function enrolBatch(deps: ApiDeps, command: EnrolCommand): Promise<{ batchId: string; coiId: string }> {
   const profile = await loadProfile(deps, command.productId);
   const siteIds = await resolveSites(deps, command);
   const coiId = generateCoiId((deps.randomBytes ?? nodeRandomBytes)(COI_RANDOM_BYTES));
