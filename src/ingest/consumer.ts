@@ -12,8 +12,6 @@ export interface IngestConsumerOptions {
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
   timeScale: number;
   maxMessageBytes: number;
-  /** Called after a commit that changed an excursion or gap, so the signaller sends at once. */
-  onChanges: () => void;
   groupId?: string;
   /** The readings topic (benchmarks use their own). */
   topic?: string;
@@ -77,7 +75,6 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       }
       record(metrics, outcome, chunk.length);
       resolveOffset(chunk.at(-1)!.offset);
-      if (outcome.changes > 0) options.onChanges();
       await commitOffsetsIfNecessary();
       await heartbeat();
     }

@@ -126,8 +126,8 @@ async function recordChanges(client: pg.PoolClient, saved: SavedState[]): Promis
   const signals = saved.flatMap(({ deviceId, binding, changes }) => signalRows(deviceId, binding, changes));
   if (signals.length === 0) return;
   await client.query(
-    `insert into workflow_signals (change_id, workflow_id, signal, payload)
-     select change_id, workflow_id, signal, payload from json_populate_recordset(null::workflow_signals, $1::json)
+    `insert into workflow_signals (change_id, workflow_id, workflow_kind, equipment_id, signal, payload)
+     select change_id, workflow_id, workflow_kind, equipment_id, signal, payload from json_populate_recordset(null::workflow_signals, $1::json)
      on conflict (change_id) do nothing`,
     [JSON.stringify(signals)],
   );
@@ -153,8 +153,8 @@ function excursionRow(deviceId: string, binding: Binding, change: EpisodeChange[
 }
 
 function signalRows(deviceId: string, binding: Binding, changes: EpisodeChange[]) {
-  const workflowId = binding.batchId !== null ? batchWorkflowId(binding.batchId) : binding.equipmentId !== null ? equipmentWorkflowId(binding.equipmentId) : null;
-  if (workflowId === null) return [];
+  const workflow = workflowOf(binding);
+  if (workflow === undefined) return [];
   return changes
     .filter((c) => c.change !== 'updated')
     .map(({ change, episode }) => {
@@ -169,6 +169,13 @@ function signalRows(deviceId: string, binding: Binding, changes: EpisodeChange[]
         ...(episode.peak === undefined ? {} : { peak: episode.peak }),
         ...(closed && episode.closedAt !== undefined ? { durationMs: episode.closedAt - episode.openedAt } : {}),
       };
-      return { change_id: `${episode.id}:${payload.change}`, workflow_id: workflowId, signal: 'excursion', payload } satisfies JsonRecordsetRow<typeof workflowSignals>;
+      return { change_id: `${episode.id}:${payload.change}`, ...workflow, signal: 'excursion', payload } satisfies JsonRecordsetRow<typeof workflowSignals>;
     });
+}
+
+/** The workflow that cares about a binding's excursions: its batch's, else its equipment unit's. */
+function workflowOf(binding: Binding): Pick<PgRow<typeof workflowSignals>, 'workflow_id' | 'workflow_kind' | 'equipment_id'> | undefined {
+  if (binding.batchId !== null) return { workflow_id: batchWorkflowId(binding.batchId), workflow_kind: 'batch', equipment_id: null };
+  if (binding.equipmentId !== null) return { workflow_id: equipmentWorkflowId(binding.equipmentId), workflow_kind: 'equipment', equipment_id: binding.equipmentId };
+  return undefined;
 }

@@ -45,7 +45,7 @@ export async function startIngest(options: { config: Config; logger: Logger; por
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const signaller = startSignaller({ pool, temporal, metrics, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
     stops.push(() => signaller.stop());
-    const sweeper = startGapSweeper({ pool, timeScale: config.V2V_TIME_SCALE, onChanges: () => signaller.wake(), log: (msg, fields) => logger.warn(fields ?? {}, msg) });
+    const sweeper = startGapSweeper({ pool, timeScale: config.V2V_TIME_SCALE, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
     stops.push(() => sweeper.stop());
     const consumer = await startIngestConsumer({
       kafka,
@@ -54,7 +54,6 @@ export async function startIngest(options: { config: Config; logger: Logger; por
       log: (level, msg, fields) => logger[level](fields ?? {}, msg),
       timeScale: config.V2V_TIME_SCALE,
       maxMessageBytes: config.V2V_INGEST_MAX_MESSAGE_BYTES,
-      onChanges: () => signaller.wake(),
       topic: config.V2V_INGEST_TOPIC,
       groupId: config.V2V_INGEST_GROUP,
     });

@@ -1,50 +1,36 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
-import { equipmentWorkflowId, excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
+import { excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
 import type { PgRow } from '../db/pg-row.js';
 import type { workflowSignals } from '../db/schema/index.js';
-import { inTransaction } from '../db/transaction.js';
+import { startTableQueue, type TableQueue } from '../db/table-queue/table-queue.js';
 import type { IngestMetrics } from './metrics.js';
 
 /** Excursion changes are the only signals queued so far: the payload is one. */
-type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id'> & { payload: ExcursionChange };
+type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id' | 'workflow_kind' | 'equipment_id'> & { payload: ExcursionChange };
+type SignalOutcome = 'delivered' | 'not_running';
 
-export interface Signaller {
-  /** Sends now rather than at the next poll (called after a commit that queued signals). */
-  wake(): void;
-  stop(): Promise<void>;
-}
+const PAGE_SIZE = 200;
 
 /**
- * Sends the queued workflow signals (workflow_signals) in order per workflow. Each round takes rows
- * FOR UPDATE SKIP LOCKED, so several ingest processes share the queue, sends, then marks them sent
- * in the same transaction: a crash in between re-sends, and the workflows ignore a change they
- * already know. A batch workflow that has ended is recorded as `not_running`; an equipment
- * workflow is started by its first signal (equipment lives for years; nothing else starts it).
+ * Sends the queued workflow signals (workflow_signals) as a table queue (src/db/table-queue/),
+ * woken by the table's insert notification, so an excursion reaches its workflow as soon as the
+ * engine commits it. Several ingest processes share the queue; a crash between send and commit
+ * sends again, and the workflows ignore a change they already know. Order is kept per workflow
+ * (each workflow's rows one after another; different workflows in parallel). A batch workflow
+ * that has ended is recorded as `not_running`; an equipment workflow is started by its first
+ * signal (equipment lives for years; nothing else starts it).
  */
-export function startSignaller(options: { pool: pg.Pool; temporal: Client; metrics: IngestMetrics; log: (msg: string, fields?: object) => void; intervalMs?: number }): Signaller {
-  const { pool, temporal, metrics, log, intervalMs = 500 } = options;
-  let stopping = false;
-  let wake: (() => void) | undefined;
-  let woken = false;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopping || woken) return resolve();
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+export function startSignaller(options: { pool: pg.Pool; temporal: Client; metrics: IngestMetrics; log: (msg: string, fields?: object) => void; pollMs?: number }): TableQueue {
+  const { temporal, metrics } = options;
 
-  const send = async (row: SignalRow): Promise<'delivered' | 'not_running'> => {
-    const equipmentPrefix = equipmentWorkflowId('');
+  const sendOne = async (row: SignalRow): Promise<SignalOutcome> => {
     try {
-      if (row.workflow_id.startsWith(equipmentPrefix)) {
+      if (row.workflow_kind === 'equipment') {
         await temporal.workflow.signalWithStart('equipmentWorkflow', {
           workflowId: row.workflow_id,
           taskQueue: TASK_QUEUE,
-          args: [{ equipmentId: row.workflow_id.slice(equipmentPrefix.length) }],
+          args: [{ equipmentId: row.equipment_id! }],
           signal: excursionSignal,
           signalArgs: [row.payload],
         });
@@ -58,59 +44,28 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
     }
   };
 
-  const round = async (): Promise<number> => {
-    const sent = await inTransaction(pool, async (client) => {
-      const { rows } = await client.query<SignalRow>(
-        'select id, workflow_id, payload from workflow_signals where sent_at is null order by id limit 200 for update skip locked',
-      );
+  return startTableQueue<SignalRow, SignalOutcome>({
+    pool: options.pool,
+    table: 'workflow_signals',
+    columns: ['id', 'workflow_id', 'workflow_kind', 'equipment_id', 'payload'],
+    sentAtColumn: 'sent_at',
+    outcomeColumn: 'outcome',
+    log: options.log,
+    pageSize: PAGE_SIZE,
+    ...(options.pollMs === undefined ? {} : { pacing: { pollMs: options.pollMs } }),
+    async send(rows) {
       const byWorkflow = new Map<string, SignalRow[]>();
       for (const row of rows) byWorkflow.set(row.workflow_id, [...(byWorkflow.get(row.workflow_id) ?? []), row]);
-      const outcomes = await Promise.all(
+      const outcomes = new Map<string, SignalOutcome>();
+      await Promise.all(
         [...byWorkflow.values()].map(async (queue) => {
-          const done: { id: string; outcome: string }[] = [];
-          for (const row of queue) done.push({ id: row.id, outcome: await send(row) });
-          return done;
+          for (const row of queue) outcomes.set(row.id, await sendOne(row));
         }),
       );
-      const flat = outcomes.flat();
-      if (flat.length > 0) {
-        await client.query(
-          `update workflow_signals w set sent_at = clock_timestamp(), outcome = t.outcome
-             from unnest($1::bigint[], $2::text[]) as t(id, outcome) where w.id = t.id`,
-          [flat.map((o) => o.id), flat.map((o) => o.outcome)],
-        );
-      }
-      return flat;
-    });
-    for (const o of sent) metrics.signals.inc({ outcome: o.outcome });
-    return sent.length;
-  };
-
-  const loop = (async () => {
-    let failures = 0;
-    while (!stopping) {
-      woken = false;
-      try {
-        const sent = await round();
-        failures = 0;
-        if (sent === 200) continue;
-      } catch (err) {
-        failures += 1;
-        log('signaller: sending failed; the signals stay queued and are retried', { error: err instanceof Error ? err.message : String(err), failures });
-      }
-      await pause(failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, 10_000));
-    }
-  })();
-
-  return {
-    wake() {
-      woken = true;
-      wake?.();
+      return rows.map((row) => outcomes.get(row.id)!);
     },
-    async stop() {
-      stopping = true;
-      wake?.();
-      await loop;
+    onSent(_rows, outcomes) {
+      for (const outcome of outcomes ?? []) metrics.signals.inc({ outcome });
     },
-  };
+  });
 }

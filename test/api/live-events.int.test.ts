@@ -120,7 +120,7 @@ describe('GET /v1/events', () => {
     await db.insert(devices).values({ id: device, gatewayId: gateway, kind: 'logger' });
     const [excursion] = await db.insert(excursions).values({ kind: 'excursion', deviceId: device, batchId, metric: 'temperature_c', openedAt: new Date() }).returning();
     await db.insert(workflowSignals).values({
-      changeId: `${excursion!.id}:opened`, workflowId: `batch:${batchId}`, signal: 'excursion',
+      changeId: `${excursion!.id}:opened`, workflowId: `batch:${batchId}`, workflowKind: 'batch', signal: 'excursion',
       payload: { excursionId: excursion!.id, change: 'opened', kind: 'excursion', deviceId: device, metric: 'temperature_c', at: new Date().toISOString(), peak: 9.5 },
     });
 

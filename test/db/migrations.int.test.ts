@@ -64,4 +64,18 @@ describe('schema v1 in the real PostgreSQL', () => {
     const { rows } = await pool.query(`select relkind from pg_class where relname = 'sensor_readings'`);
     expect(rows[0].relkind).toBe('p');
   });
+  it('stores each queued signal\'s workflow kind, rows queued before the column backfilled from the id', async () => {
+    const { rows } = await pool.query(
+      `select count(*)::int as n from workflow_signals
+        where workflow_kind <> case when workflow_id like 'equipment:%' then 'equipment' else 'batch' end
+           or (workflow_kind = 'equipment' and workflow_id <> 'equipment:' || equipment_id)`,
+    );
+    expect(rows[0].n).toBe(0);
+    const row = (kind: string, equipmentId: string | null) => ({ change_id: unique('change'), workflow_id: unique('wf'), workflow_kind: kind, equipment_id: equipmentId });
+    const insert = (r: ReturnType<typeof row>) =>
+      pool.query(`insert into workflow_signals (change_id, workflow_id, workflow_kind, equipment_id, signal, payload) values ($1, $2, $3, $4, 'excursion', '{}')`, Object.values(r));
+    await expect(insert(row('shipment', null))).rejects.toThrow(/workflow_signals_kind_check/);
+    await expect(insert(row('equipment', null))).rejects.toThrow(/workflow_signals_equipment_id_check/);
+    await expect(insert(row('batch', 'freezer-1'))).rejects.toThrow(/workflow_signals_equipment_id_check/);
+  });
 });

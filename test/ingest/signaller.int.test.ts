@@ -1,0 +1,60 @@
+import { defaultPayloadConverter } from '@temporalio/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/client.js';
+import { createIngestMetrics } from '../../src/ingest/metrics.js';
+import { startSignaller } from '../../src/ingest/signaller.js';
+import { batchWorkflowId, equipmentWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
+import { stackConfig, unique } from '../setup/services.js';
+import { useTemporalClient } from '../setup/temporal-client.js';
+
+const { pool } = createDatabase(stackConfig().DATABASE_URL!, { max: 4 });
+const temporal = useTemporalClient();
+const problems: string[] = [];
+const log = (msg: string, fields?: object) => problems.push(`${msg} ${JSON.stringify(fields)}`);
+afterAll(() => pool.end());
+
+const change = (): ExcursionChange => ({ excursionId: unique('excursion'), change: 'opened', kind: 'excursion', deviceId: unique('logger'), at: new Date().toISOString() });
+
+async function queue(row: { workflowId: string; kind: 'batch' | 'equipment'; equipmentId: string | null; payload: ExcursionChange }) {
+  await pool.query(
+    `insert into workflow_signals (change_id, workflow_id, workflow_kind, equipment_id, signal, payload) values ($1, $2, $3, $4, 'excursion', $5)`,
+    [`${row.payload.excursionId}:opened`, row.workflowId, row.kind, row.equipmentId, JSON.stringify(row.payload)],
+  );
+}
+
+async function outcomeOf(workflowId: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ outcome: string | null }>('select outcome from workflow_signals where workflow_id = $1', [workflowId]);
+    if (rows[0]?.outcome) return rows[0].outcome;
+    if (Date.now() > deadline) throw new Error(`no outcome for ${workflowId} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the signaller', () => {
+  it('starts an equipment workflow for the stored unit, records an ended batch as not running, both woken by the insert', async () => {
+    const signaller = startSignaller({ pool, temporal: temporal.client, metrics: createIngestMetrics(pool), log, pollMs: 60_000 });
+    // Past the start-up rounds, so only the insert's notification can explain a prompt send.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const equipmentId = unique('freezer');
+    const equipmentChange = change();
+    const batchId = unique('gone');
+    try {
+      await queue({ workflowId: equipmentWorkflowId(equipmentId), kind: 'equipment', equipmentId, payload: equipmentChange });
+      await queue({ workflowId: batchWorkflowId(batchId), kind: 'batch', equipmentId: null, payload: change() });
+
+      expect(await outcomeOf(equipmentWorkflowId(equipmentId))).toBe('delivered');
+      expect(await outcomeOf(batchWorkflowId(batchId))).toBe('not_running');
+      const { events } = await temporal.client.workflow.getHandle(equipmentWorkflowId(equipmentId)).fetchHistory();
+      const started = events![0]!.workflowExecutionStartedEventAttributes!;
+      expect(defaultPayloadConverter.fromPayload(started.input!.payloads![0]!)).toEqual({ equipmentId });
+      const signalled = events!.map((e) => e.workflowExecutionSignaledEventAttributes).find((a) => a?.signalName === 'excursion');
+      expect(defaultPayloadConverter.fromPayload(signalled!.input!.payloads![0]!)).toEqual(equipmentChange);
+      expect(problems).toEqual([]);
+    } finally {
+      await signaller.stop();
+      await temporal.client.workflow.getHandle(equipmentWorkflowId(equipmentId)).terminate('test over').catch(() => undefined);
+    }
+  });
+});
