@@ -1,6 +1,6 @@
-import { evolve, initialState, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
+import { evolve, initialState, stillAhead, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
 import { DAY_MS } from '../../domain/profile.js';
-import { JOURNEY, type Stage } from '../../domain/stages.js';
+import type { Stage } from '../../domain/stages.js';
 import type { SimulatedBatch, SimulationResult } from '../../sim/records.js';
 import { encodeFacts, featureSpec, TARGETS, type FeatureRow, type FeatureSpec, type LandmarkFacts, type TargetName } from './feature-list.js';
 import { queueLoads } from './queue-sweep.js';
@@ -23,17 +23,6 @@ export interface LandmarkOptions {
   spec?: FeatureSpec;
   /** What the history knows stops here: later events are not seen (default: the result's end, or the last event). */
   historyEnd?: string;
-}
-
-/**
- * Has the batch still to enter `target`? ON_HOLD counts as the stage it holds, and FAILED as before
- * everything, because a failed attempt is re-collected under the same batch.
- */
-export function stillAhead(state: JourneyState, target: Stage): boolean {
-  const stage = state.stage === 'ON_HOLD' ? state.heldFrom : state.stage;
-  if (stage === undefined || stage === 'CANCELLED') return false;
-  if (stage === 'FAILED') return true;
-  return JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) < JOURNEY.indexOf(target as (typeof JOURNEY)[number]);
 }
 
 /** A batch has one landmark per instant (every event of one decision shares it): the landmarks table's key. */
