@@ -5,7 +5,7 @@ import type { ProductParameters } from '../scenario/product-parameters.js';
 import { BatchAgent, iso } from './batch-agent.js';
 import { simulatedCoiId, simulatedUuid } from './identifiers.js';
 import type { NetworkWorld } from './network-world.js';
-import { Random } from './random.js';
+import { Random } from '../../domain/random.js';
 
 /**
  * Patients arrive at each treatment centre, for each product, as a Poisson process. Each patient
