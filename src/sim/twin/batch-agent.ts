@@ -1,5 +1,5 @@
 import { awaiting, decide, evolve, isEnded, nextDeadline, type Decision, type JourneyCommand, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { iso } from '../../domain/batch/journey.js';
 import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
 import { respond } from './partners/respond.js';
@@ -21,9 +21,6 @@ export interface Holds {
 
 /** When the twin moves on by itself: a time to wake at, at once, or when someone else wakes it. */
 export type Next = number | 'again' | 'wait';
-
-export const iso = (ms: number) => new Date(ms).toISOString();
-export const days = (d: number) => d * DAY_MS;
 
 /**
  * One simulated patient's batch and the partners around it. It knows nothing of the journey's
