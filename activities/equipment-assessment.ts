@@ -7,7 +7,7 @@ import { loadEquipmentRecords } from '../src/forecast/maintenance/load-records.j
 import { fillMissingSummaries, windowSummariesFromReadings } from '../src/forecast/maintenance/reading-summaries.js';
 import { loadMaintenanceModels, type FailureArtifact, type MaintenanceModels, type RulArtifact } from '../src/forecast/maintenance/maintenance-model.js';
 import { unitHistories, withWindowTelemetry } from '../src/forecast/maintenance/unit-history.js';
-import type { EquipmentKind } from '../src/sim/records.js';
+import type { EquipmentKind } from '../src/domain/equipment.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import type { EquipmentActivities, EquipmentAssessment } from './equipment-types.js';
 import { invalidInput, parseInstant } from './failures.js';

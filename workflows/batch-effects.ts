@@ -1,6 +1,5 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import { batchClock, custodyRecordOf, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
-import { stillAhead } from '../src/forecast/features/landmark-rows.js';
+import { batchClock, custodyRecordOf, stillAhead, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
 import { ERR } from '../src/domain/errors.js';
 import { activities } from './activities-proxy.js';
 import type { BatchRun } from './batch-run.js';

@@ -5,6 +5,7 @@ import {
   decide,
   evolve,
   initialState,
+  stillAhead,
   type JourneyCommand,
   type JourneyEvent,
   type JourneyInput,
@@ -12,7 +13,6 @@ import {
   type Refusal,
 } from '../src/domain/batch/index.js';
 import { bookingRisk } from '../src/domain/safe-infusion.js';
-import { stillAhead } from '../src/forecast/features/landmark-rows.js';
 import { nowIso } from './clock.js';
 import { forecastAtLandmark, runEffect } from './batch-effects.js';
 import type { BatchStatus, Forecast } from './messages.js';

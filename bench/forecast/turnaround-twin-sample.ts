@@ -4,11 +4,11 @@ import type { QuantilePrediction } from '../../src/forecast/conformal/index.js';
 import type { LandmarkRow, TargetName } from '../../src/forecast/features/index.js';
 import type { Scenario } from '../../src/sim/scenario/scenario.js';
 import { forecastByTwin, type TwinForecast } from '../../src/sim/forecast-by-twin.js';
-import type { SimulatedBatch } from '../../src/sim/records.js';
-import { Random } from '../../src/sim/twin/random.js';
+import type { BatchJourneyRecord } from '../../src/domain/batch/journey-record.js';
+import { Random } from '../../src/domain/random.js';
 
 /** The decider's state of a batch at a landmark: its recorded events up to then, replayed. */
-export function stateAt(batch: SimulatedBatch, at: string): JourneyState {
+export function stateAt(batch: BatchJourneyRecord, at: string): JourneyState {
   const until = Date.parse(at);
   let state = initialState(batch.input, batch.enrolledAt);
   for (const e of batch.events) {
@@ -36,11 +36,11 @@ export function seededSample<T>(rows: readonly T[], count: number, seed: number)
  */
 export class TwinForecaster {
   private readonly cache = new Map<string, TwinForecast>();
-  private readonly batches: Map<string, SimulatedBatch>;
+  private readonly batches: Map<string, BatchJourneyRecord>;
   msSpent = 0;
 
   constructor(
-    batches: readonly SimulatedBatch[],
+    batches: readonly BatchJourneyRecord[],
     private readonly scenario: Scenario,
     private readonly runs: number,
     private readonly seed: number,
@@ -50,7 +50,7 @@ export class TwinForecaster {
     this.batches = new Map(batches.map((b) => [b.input.batchId, b]));
   }
 
-  batch(row: LandmarkRow): SimulatedBatch {
+  batch(row: LandmarkRow): BatchJourneyRecord {
     return this.batches.get(this.twinId(row.batchId))!;
   }
 

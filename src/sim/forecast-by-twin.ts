@@ -3,7 +3,7 @@ import type { Stage } from '../domain/stages.js';
 import type { Scenario } from './scenario/scenario.js';
 import { BatchAgent } from './twin/batch-agent.js';
 import { EventQueue } from './twin/event-queue.js';
-import { Random } from './twin/random.js';
+import { Random } from '../domain/random.js';
 import { sample } from './twin/sample.js';
 import { SoloWorld } from './twin/solo-world.js';
 import { quantile } from './what-if/statistics.js';

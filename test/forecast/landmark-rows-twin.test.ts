@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { landmarkRows } from '../../src/forecast/features/index.js';
-import type { SimulatedBatch } from '../../src/sim/records.js';
+import type { BatchJourneyRecord } from '../../src/domain/batch/journey-record.js';
 import { smallTwinRun } from './landmark-fixtures.js';
 
-const entries = (b: SimulatedBatch, stage: string) => b.events.filter((e) => e.type === 'stage-changed' && e.to === stage).map((e) => e.at);
+const entries = (b: BatchJourneyRecord, stage: string) => b.events.filter((e) => e.type === 'stage-changed' && e.to === stage).map((e) => e.at);
 
 describe('landmark rows of a twin history', () => {
   it('labels a failed attempt with the release of the re-collected batch, and a cancelled batch only with what it reached', () => {
@@ -54,7 +54,7 @@ describe('landmark rows of a twin history', () => {
   it('counts the queue at the facility at each landmark as a replay of every other batch would', () => {
     const history = smallTwinRun();
     const { rows } = landmarkRows(history);
-    const stageAt = (b: SimulatedBatch, at: string) => b.events.flatMap((e) => (e.type === 'stage-changed' && e.at <= at ? [e.to] : [])).at(-1);
+    const stageAt = (b: BatchJourneyRecord, at: string) => b.events.flatMap((e) => (e.type === 'stage-changed' && e.at <= at ? [e.to] : [])).at(-1);
     const facilityOf = new Map(history.batches.map((b) => [b.input.batchId, b.input.facilityId]));
     for (const r of rows.filter((_, i) => i % 97 === 0)) {
       const others = history.batches.filter((b) => b.input.batchId !== r.batchId && b.input.facilityId === facilityOf.get(r.batchId));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JourneyState } from '../../src/domain/batch/index.js';
-import { landmarkRows, servingRow, stillAhead } from '../../src/forecast/features/index.js';
+import { stillAhead, type JourneyState } from '../../src/domain/batch/index.js';
+import { landmarkRows, servingRow } from '../../src/forecast/features/index.js';
 import { DAY, Journey, journeyInput, T0 } from '../domain/batch/journey-fixtures.js';
 import { ATTRIBUTES, movedStage, recorded } from './landmark-fixtures.js';
 

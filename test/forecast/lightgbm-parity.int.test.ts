@@ -6,7 +6,7 @@ import { ensureForecastPython } from '../../src/forecast/python-env.js';
 import { trainLightGbm } from '../../src/forecast/trainer/run-trainer.js';
 import type { FeatureMatrix, TrainerSpec } from '../../src/forecast/trainer/run-trainer.js';
 import { stackPaths } from '../../src/stack/paths.js';
-import { Random } from '../../src/sim/twin/random.js';
+import { Random } from '../../src/domain/random.js';
 
 // Int level: the first run installs the trainer's venv under .stack/forecast (pip, once).
 const FEATURES = ['withNaN', 'withZeros', 'neverMissingInTraining', 'smallInteger', 'noise'];

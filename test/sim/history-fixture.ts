@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { JourneyInput, JourneyState } from '../../src/domain/batch/index.js';
 import { generateCoiId } from '../../src/domain/coi.js';
 import { productProfile } from '../../src/domain/profiles.js';
-import type { SimulatedBatch, SimulationResult } from '../../src/sim/records.js';
+import type { BatchJourneyRecord } from '../../src/domain/batch/journey-record.js';
+import type { SimulationResult } from '../../src/sim/records.js';
 import { Journey, QA } from '../domain/batch/journey-fixtures.js';
 
 const HOUR = 3_600_000;
@@ -40,7 +41,7 @@ export function simulatedHistory(seed: number, n: number): SimulationResult {
   };
 }
 
-function driveBatch(seed: number, i: number, path: Path): SimulatedBatch {
+function driveBatch(seed: number, i: number, path: Path): BatchJourneyRecord {
   const productId = i % 2 === 0 ? 'autologous-cd19-fresh' : 'autologous-bcma-cryo';
   const input: JourneyInput = {
     batchId: `b-${i + 1}`, coiId: coi(seed, i), productId, profile: productProfile(productId),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { initialState, type JourneyState } from '../../src/domain/batch/index.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import type { Stage } from '../../src/domain/stages.js';
-import type { ResourceUse, SimulatedBatch, SimulationResult } from '../../src/sim/records.js';
+import type { BatchJourneyRecord } from '../../src/domain/batch/journey-record.js';
+import type { ResourceUse, SimulationResult } from '../../src/sim/records.js';
 import type { Costs } from '../../src/sim/scenario/costs.js';
 import { batchFacts, veinToVeinDays } from '../../src/sim/what-if/batch-facts.js';
 import { computeKpis } from '../../src/sim/what-if/kpis.js';
@@ -13,7 +14,7 @@ const DAY = 86_400_000;
 const at = (day: number) => new Date(T0 + day * DAY).toISOString();
 
 /** A hand-made record: the stages it entered on which days, and what else its final state holds. */
-function record(o: { enrolledDay?: number; stages: [Stage, number][]; failedDays?: number[]; legs?: ('outbound' | 'return')[]; attempt?: number; notInfusedReason?: string; ldStartDay?: number }): SimulatedBatch {
+function record(o: { enrolledDay?: number; stages: [Stage, number][]; failedDays?: number[]; legs?: ('outbound' | 'return')[]; attempt?: number; notInfusedReason?: string; ldStartDay?: number }): BatchJourneyRecord {
   const input = { batchId: `b-${o.stages.length}`, coiId: 'COI-TEST', productId: 'autologous-cd19-fresh', profile: productProfile('autologous-cd19-fresh'), apheresisCenterId: 'a', facilityId: 'f', treatmentCenterId: 't', timeScale: 1 };
   const timeline = [
     ...o.stages.map(([stage, day]) => ({ at: at(day), event: 'stage', stage })),
@@ -61,7 +62,7 @@ const COSTS: Costs = {
 };
 const use = (resource: ResourceUse['resource'], usedDays: number, offeredDays: number): ResourceUse => ({ siteId: 's', resource, usedDays, offeredDays });
 
-function result(batches: SimulatedBatch[]): SimulationResult {
+function result(batches: BatchJourneyRecord[]): SimulationResult {
   return {
     scenario: 'hand-made', seed: 0, startAt: at(-200), endAt: at(100), batches, equipment: [], maintenance: [], telemetry: [],
     kpiWindow: { from: at(-50), to: at(0) },

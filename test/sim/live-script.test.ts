@@ -7,7 +7,7 @@ import type { AwaitingStep } from '../../src/sim/live/v2v-api.js';
 import { scenarioIncidents, scenarioPace } from '../../src/sim/live/scenario-pace.js';
 import { legChannels, spellShape } from '../../src/sim/live/sensor-values.js';
 import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
-import { Random } from '../../src/sim/twin/random.js';
+import { Random } from '../../src/domain/random.js';
 
 const baseline = loadScenario('scenarios/baseline.json');
 

@@ -3,7 +3,7 @@ import { SiteCalendar } from '../../src/sim/twin/calendar.js';
 import { ChairBook } from '../../src/sim/twin/chair-book.js';
 import { EventQueue } from '../../src/sim/twin/event-queue.js';
 import { simulatedDin } from '../../src/sim/twin/identifiers.js';
-import { Random } from '../../src/sim/twin/random.js';
+import { Random } from '../../src/domain/random.js';
 import { sample } from '../../src/sim/twin/sample.js';
 import { parseDin } from '../../src/domain/din.js';
 

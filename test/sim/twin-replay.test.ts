@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decide, evolve, initialState, isEnded, type JourneyEvent } from '../../src/domain/batch/index.js';
 import { isCoiId } from '../../src/domain/coi.js';
 import { parseDin } from '../../src/domain/din.js';
-import type { SimulatedBatch } from '../../src/sim/records.js';
+import type { BatchJourneyRecord } from '../../src/domain/batch/journey-record.js';
 import { simulate } from '../../src/sim/twin/simulate.js';
 import { baselineScenario } from './twin-fixtures.js';
 
 /** Replays a simulated batch's commands through the decider alone, from its enrolment. */
-function replay(batch: SimulatedBatch) {
+function replay(batch: BatchJourneyRecord) {
   let state = initialState(batch.input, batch.enrolledAt);
   const events: JourneyEvent[] = [];
   let silent = 0;
@@ -35,8 +35,8 @@ describe('the digital twin moves batches only through the journey decider', () =
 
   it('follows every batch to its end when it drains, through the side paths too', () => {
     expect(result.batches.every((b) => isEnded(b.final))).toBe(true);
-    const stages = (b: SimulatedBatch) => b.final.timeline.filter((t) => t.event === 'stage').map((t) => t.stage);
-    const some = (p: (b: SimulatedBatch) => boolean) => result.batches.some(p);
+    const stages = (b: BatchJourneyRecord) => b.final.timeline.filter((t) => t.event === 'stage').map((t) => t.stage);
+    const some = (p: (b: BatchJourneyRecord) => boolean) => result.batches.some(p);
     expect(some((b) => b.final.stage === 'COMPLETED')).toBe(true);
     expect(some((b) => b.final.stage === 'CANCELLED')).toBe(true);
     expect(some((b) => stages(b).includes('ON_HOLD'))).toBe(true);

@@ -10,7 +10,7 @@ import type { infusionBookings, manufacturingSlots, shipments as shipmentRows, s
 import { REFERENCE_SITES } from '../../src/db/seed.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
 import { DAY_MS, type ProductProfile } from '../../src/domain/profile.js';
-import { JOURNEY, type Stage } from '../../src/domain/stages.js';
+import { productAtSite, type Stage } from '../../src/domain/stages.js';
 import type { Forecast } from '../../workflows/messages.js';
 import { bookingRisk } from '../../src/domain/safe-infusion.js';
 import { batchClock, type JourneyInput } from '../../src/domain/batch/index.js';
@@ -76,7 +76,7 @@ export function inMemoryActivities(
     const latest = landmarksOf.get(batchId);
     if (!latest) return;
     const stage = stages.get(batchId);
-    const atSite = stage === 'CANCELLED' || (stage !== undefined && JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) >= JOURNEY.indexOf('RECEIVED_AT_SITE'));
+    const atSite = stage !== undefined && productAtSite(stage);
     judgeBooking(latest.input, atSite ? undefined : Date.parse(latest.forecast.infusionReady!.p90), latest.key);
   };
 

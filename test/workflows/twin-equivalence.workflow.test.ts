@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { custodyRecordOf, evolve, initialState, type JourneyCommand } from '../../src/domain/batch/index.js';
-import type { SimulatedBatch } from '../../src/sim/records.js';
+import type { BatchJourneyRecord } from '../../src/domain/batch/journey-record.js';
 import { simulate } from '../../src/sim/twin/simulate.js';
 import { baselineScenario } from '../sim/twin-fixtures.js';
 import {
@@ -32,7 +32,7 @@ const ctx = useBatchWorkflowEnv(
 );
 
 /** The custody records the twin's run implies, as (kind, step): what the workflow must write too. */
-function twinCustody(batch: SimulatedBatch) {
+function twinCustody(batch: BatchJourneyRecord) {
   let state = initialState(batch.input, batch.enrolledAt);
   const records: string[] = [];
   for (const event of batch.events) {
@@ -50,7 +50,7 @@ const shift = (iso: string, by: number) => new Date(Date.parse(iso) + by).toISOS
  * workflow makes its own slot requests and timers (its activities and its clock answer them), and
  * its shipment legs raise their own stability deviations, so those commands are not sent.
  */
-async function replayOnWorkflow(batch: SimulatedBatch, handle: BatchHandle, offset: number) {
+async function replayOnWorkflow(batch: BatchJourneyRecord, handle: BatchHandle, offset: number) {
   const { env } = ctx;
   const signalled = async (count: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await count()); i++) await new Promise((r) => setTimeout(r, 10));
@@ -101,7 +101,7 @@ async function send(c: JourneyCommand, handle: BatchHandle, offset: number, sign
 describe('the twin and the workflow run the same journey', () => {
   const run = simulate(scenario, { seed: 5, batches: 60, telemetry: false });
   const ended = run.batches.filter((b) => ['COMPLETED', 'CANCELLED'].includes(b.final.stage));
-  const pick = (label: string, test: (b: SimulatedBatch) => boolean) => [label, ended.find(test)] as const;
+  const pick = (label: string, test: (b: BatchJourneyRecord) => boolean) => [label, ended.find(test)] as const;
   const cases = [
     pick('a batch infused without incident', (b) => b.final.stage === 'COMPLETED' && b.final.issues.length === 0 && b.final.attempt === 1),
     pick('a batch held by an excursion', (b) => b.final.stage === 'COMPLETED' && b.final.issues.some((i) => i.kind === 'excursion')),

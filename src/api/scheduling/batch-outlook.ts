@@ -4,7 +4,7 @@ import { BOOKABLE_STAGES } from '../../domain/batch/journey.js';
 import type { BatchOutlook } from '../../domain/infusion-feasibility.js';
 import { infusionWindow } from '../../domain/ld-window.js';
 import { DAY_MS, HOUR_MS, productProfileSchema, type ProductProfile } from '../../domain/profile.js';
-import { JOURNEY, type Stage } from '../../domain/stages.js';
+import { stageBefore, type Stage } from '../../domain/stages.js';
 import type { BatchStatus } from '../../../workflows/messages.js';
 import { queryStatus, requireBatch } from '../batch-workflow.js';
 import type { ApiDeps } from '../deps.js';
@@ -21,7 +21,6 @@ export interface BatchView {
   outlook: BatchOutlook;
 }
 
-const before = (stage: Stage, than: Stage) => JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) < JOURNEY.indexOf(than as (typeof JOURNEY)[number]);
 /** When the batch last entered a stage, from its timeline. */
 const enteredAt = (status: BatchStatus, stage: Stage) => [...status.timeline].reverse().find((t) => t.event === 'stage' && t.stage === stage)?.at;
 
@@ -49,8 +48,9 @@ function outlookOf(status: BatchStatus | null, awaited: BatchView['awaitedWindow
   else if (!BOOKABLE_STAGES.includes(stage)) outlook.notBookable = `An infusion can be booked once the product is released; the batch is ${stage}.`;
 
   // Until the product is at the site: the forecast's P90 and, once released, the release plus the
-  // return leg's nominal transit; the later of the two, so a day offered is safe by both.
-  if (!before(stage, 'RECEIVED_AT_SITE') && stage !== 'ON_HOLD') return outlook;
+  // return leg's nominal transit; the later of the two, so a day offered is safe by both. A
+  // cancelled batch keeps the bounds it had, beside the outlook's "not bookable".
+  if (!stageBefore(stage, 'RECEIVED_AT_SITE') && stage !== 'CANCELLED') return outlook;
   const p90 = status.forecast?.infusionReady?.p90;
   const releasedAt = enteredAt(status, 'RELEASED');
   const bounds = [

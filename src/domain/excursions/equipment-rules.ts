@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EquipmentKind } from '../equipment.js';
 import { EQUIPMENT_KINDS, METRICS } from '../stages.js';
 import { ALLOWED_LATENESS_MS, CRYOGENIC_LEG_TELEMETRY, MINUTE_MS, thresholdRule, tiltRule, type RuleSpec } from './rules.js';
 import type { Metric, RuleSet } from './types.js';
@@ -7,7 +8,6 @@ import type { Metric, RuleSet } from './types.js';
  * Equipment rules: defaults per kind of equipment, which the equipment's own `profile` (a jsonb
  * column, edited by people) may tighten or loosen metric by metric.
  */
-export type EquipmentKind = (typeof EQUIPMENT_KINDS)[number];
 
 const minutes = (n: number) => n * MINUTE_MS;
 

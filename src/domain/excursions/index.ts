@@ -10,6 +10,6 @@ export {
   scaleRuleSet,
   shipmentRules,
 } from './rules.js';
-export { equipmentProfileSchema, equipmentRules, type EquipmentKind, type EquipmentProfile } from './equipment-rules.js';
+export { equipmentProfileSchema, equipmentRules, type EquipmentProfile } from './equipment-rules.js';
 export { deriveEpisodes, episodeId } from './episodes.js';
 export { applyReadings, gapDueAt, newEngineState, openEpisodes, sweepGaps, type EngineState } from './engine.js';

@@ -1,7 +1,7 @@
-import { evolve, initialState, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
+import { evolve, initialState, stillAhead, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import { DAY_MS } from '../../domain/profile.js';
-import { JOURNEY, type Stage } from '../../domain/stages.js';
-import type { SimulatedBatch, SimulationResult } from '../../sim/records.js';
+import type { Stage } from '../../domain/stages.js';
 import { encodeFacts, featureSpec, TARGETS, type FeatureRow, type FeatureSpec, type LandmarkFacts, type TargetName } from './feature-list.js';
 import { queueLoads } from './queue-sweep.js';
 import { landmarkFacts, type LandmarkContext } from './serving-row.js';
@@ -25,15 +25,10 @@ export interface LandmarkOptions {
   historyEnd?: string;
 }
 
-/**
- * Has the batch still to enter `target`? ON_HOLD counts as the stage it holds, and FAILED as before
- * everything, because a failed attempt is re-collected under the same batch.
- */
-export function stillAhead(state: JourneyState, target: Stage): boolean {
-  const stage = state.stage === 'ON_HOLD' ? state.heldFrom : state.stage;
-  if (stage === undefined || stage === 'CANCELLED') return false;
-  if (stage === 'FAILED') return true;
-  return JOURNEY.indexOf(stage as (typeof JOURNEY)[number]) < JOURNEY.indexOf(target as (typeof JOURNEY)[number]);
+/** Recorded journeys and where their history stops (a twin run is one): what landmarks are cut from. */
+export interface JourneyHistory {
+  batches: readonly BatchJourneyRecord[];
+  endAt: string;
 }
 
 /** A batch has one landmark per instant (every event of one decision shares it): the landmarks table's key. */
@@ -43,7 +38,7 @@ export const landmarkKey = (batchId: string, at: Date | string) => `${batchId}:l
 export const targetsAhead = (state: JourneyState) => TARGETS.filter((t) => stillAhead(state, t.stage));
 
 interface Landmark {
-  batch: SimulatedBatch;
+  batch: BatchJourneyRecord;
   state: JourneyState;
   at: string;
   equipmentRisk?: number;
@@ -56,7 +51,7 @@ interface Landmark {
  * stage or reached a milestone, while a target was still ahead. The state is the decider's own,
  * replayed, so it is exactly what the workflow would hold at that moment.
  */
-function landmarksOf(batch: SimulatedBatch, end: number): Landmark[] {
+function landmarksOf(batch: BatchJourneyRecord, end: number): Landmark[] {
   const times = batch.events.map((e) => Date.parse(e.at));
   const events = batch.events.filter((_, i) => times[i]! <= end);
   const found: { state: JourneyState; at: string; equipmentRisk: number | undefined; next: number }[] = [];
@@ -100,7 +95,7 @@ function nextEntries(events: readonly JourneyEvent[], times: readonly number[], 
  * mode); `landmarkRows` labels and encodes them, so the two cannot disagree.
  */
 export interface HistoryLandmark {
-  batch: SimulatedBatch;
+  batch: BatchJourneyRecord;
   stage: Stage;
   at: string;
   facts: LandmarkFacts;
@@ -109,7 +104,7 @@ export interface HistoryLandmark {
 }
 
 /** The landmarks of every batch up to `end`, the queue counted across all of them by one sweep. */
-export function historyLandmarks(batches: readonly SimulatedBatch[], end: number): HistoryLandmark[] {
+export function historyLandmarks(batches: readonly BatchJourneyRecord[], end: number): HistoryLandmark[] {
   const landmarks = batches.flatMap((b) => landmarksOf(b, end));
   const queues = queueLoads(batches, landmarks.map((l) => ({ batchId: l.batch.input.batchId, facilityId: l.batch.input.facilityId, at: Date.parse(l.at) })), end);
   return landmarks.map((l, i) => {
@@ -130,7 +125,7 @@ export function historyLandmarks(batches: readonly SimulatedBatch[], end: number
 }
 
 /** The end of what a history knows: the given one, the run's end, or its last event. */
-export function historyEndOf(history: SimulationResult | readonly SimulatedBatch[], historyEnd?: string): number {
+export function historyEndOf(history: JourneyHistory | readonly BatchJourneyRecord[], historyEnd?: string): number {
   if (historyEnd !== undefined) return Date.parse(historyEnd);
   if ('endAt' in history) return Date.parse(history.endAt);
   // A loop, not Math.max(...): a history of 20,000 batches has more events than a call has arguments.
@@ -144,7 +139,7 @@ export function historyEndOf(history: SimulationResult | readonly SimulatedBatch
  * labelled only with outcomes the history saw. A landmark with no known outcome (a batch still in
  * flight at the end, cancelled, or never released) gives no row. See docs/forecasting.md.
  */
-export function landmarkRows(history: SimulationResult | readonly SimulatedBatch[], options: LandmarkOptions = {}): { rows: LandmarkRow[]; spec: FeatureSpec } {
+export function landmarkRows(history: JourneyHistory | readonly BatchJourneyRecord[], options: LandmarkOptions = {}): { rows: LandmarkRow[]; spec: FeatureSpec } {
   const batches = 'batches' in history ? history.batches : history;
   const end = historyEndOf(history, options.historyEnd);
   const spec =

@@ -1,5 +1,5 @@
 import type { Stage } from '../../domain/stages.js';
-import type { SimulatedBatch } from '../../sim/records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 
 /** The stages that make a facility's queue, as the worker counts them in PostgreSQL. */
 export const QUEUE_STAGES = {
@@ -29,7 +29,7 @@ function queueKindOf(stage: Stage): QueueKind | undefined {
 }
 
 /** Every stretch a batch spent in a queue stage, up to `end`. */
-function staysOf(batch: SimulatedBatch, end: number): Stay[] {
+function staysOf(batch: BatchJourneyRecord, end: number): Stay[] {
   const stays: Stay[] = [];
   let open: Stay | undefined;
   for (const e of batch.events) {
@@ -49,7 +49,7 @@ const covers = (s: Stay, at: number) => s.from <= at && at < s.to;
  * How many other batches were in manufacturing and in QC at the queried batch's facility at each
  * queried instant: one sweep over every batch of the history, so 50,000 landmarks stay cheap.
  */
-export function queueLoads(batches: readonly SimulatedBatch[], queries: readonly QueueQuery[], end: number): Record<QueueKind, number>[] {
+export function queueLoads(batches: readonly BatchJourneyRecord[], queries: readonly QueueQuery[], end: number): Record<QueueKind, number>[] {
   const stays = batches.flatMap((b) => staysOf(b, end));
   const own = new Map<string, Stay[]>();
   for (const s of stays) {

@@ -1,7 +1,7 @@
 // The maintenance model's columns, in one place: the CSV header, the LightGBM feature names and the
 // row type all come from these arrays, so training and serving cannot disagree on a column.
 import { METRICS } from '../../domain/stages.js';
-import type { EquipmentKind } from '../../sim/records.js';
+import type { EquipmentKind } from '../../domain/equipment.js';
 
 /** Computed for each metric the unit publishes (columns `<metric>_<feature>`). */
 export const PER_METRIC_FEATURES = [

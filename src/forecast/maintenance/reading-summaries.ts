@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.js';
 import { equipment, equipmentDailyTelemetry } from '../../db/schema/index.js';
 import { DAY_MS } from '../../domain/profile.js';
 import { equipmentRules } from '../../domain/excursions/equipment-rules.js';
-import type { DailyTelemetrySummary } from '../../sim/records.js';
+import type { DailyTelemetrySummary } from '../../domain/equipment.js';
 import { isoDay } from './unit-history.js';
 
 type Unit = Pick<typeof equipment.$inferSelect, 'id' | 'kind' | 'profile'>;

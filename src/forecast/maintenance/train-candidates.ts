@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.js';
 import { DAY_MS } from '../../domain/profile.js';
-import type { EquipmentKind } from '../../sim/records.js';
+import type { EquipmentKind } from '../../domain/equipment.js';
 import { activeModel, registerCandidate, type ModelRow } from '../registry/index.js';
 import { challengeMaintenance } from './challenge.js';
 import { loadEquipmentRecords } from './load-records.js';

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../domain/profile.js';
-import type { EquipmentKind } from '../../sim/records.js';
+import type { EquipmentKind } from '../../domain/equipment.js';
 import { unitDayFeatures } from './daily-features.js';
 import type { MaintenanceFeatureRow } from './feature-list.js';
 import { failedDuring, unitDayLabels, type MaintenanceLabels } from './labels.js';

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
-import { cumulativeHazard, SIMULATED_EQUIPMENT_KINDS, type EquipmentKindParameters, type EquipmentParameters } from '../../sim/scenario/equipment-parameters.js';
+import { cumulativeHazard, type FleetWear, type WearModel } from '../../domain/equipment-wear.js';
 import { FAILURE_HORIZON_DAYS } from './labels.js';
 import type { UnitHistory } from './unit-history.js';
 
@@ -10,18 +10,19 @@ import type { UnitHistory } from './unit-history.js';
  * one day per day while up, none while down, `repairRestores` / `serviceRestores` of it removed at
  * each return to service. Days in use age faster in the twin; the records do not say how long each
  * use lasted, so that part is left out and the yardstick is slightly optimistic for busy units.
+ * The parameters come in from the caller (a scenario's, which fit the domain's wear model), so the
+ * forecasts measure against the twin's ground truth without importing the twin.
  */
-export function twinFailureProbability(history: UnitHistory, params: EquipmentParameters, simulationStart: number, at: number): number {
-  const kind = SIMULATED_EQUIPMENT_KINDS.find((k) => k === history.unit.kind);
+export function twinFailureProbability(history: UnitHistory, wear: FleetWear, simulationStart: number, at: number): number {
+  const p = wear[history.unit.kind];
   // A kind the twin does not wear out (the generic `shipper`) has no hazard to report.
-  if (!kind) return 0;
-  const p = params[kind];
+  if (!p) return 0;
   const age = effectiveAgeDays(history, p, simulationStart, at);
   return 1 - Math.exp(-(cumulativeHazard(age + FAILURE_HORIZON_DAYS, p) - cumulativeHazard(age, p)));
 }
 
 /** Effective age at `at`: the twin records a unit's age at the start as `installedAt` days before it. */
-export function effectiveAgeDays(history: UnitHistory, p: EquipmentKindParameters, simulationStart: number, at: number): number {
+export function effectiveAgeDays(history: UnitHistory, p: WearModel, simulationStart: number, at: number): number {
   let age = (simulationStart - Date.parse(history.unit.installedAt)) / DAY_MS;
   let clock = simulationStart;
   const advance = (to: number) => {

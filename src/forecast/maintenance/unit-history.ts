@@ -1,9 +1,10 @@
 import { DAY_MS } from '../../domain/profile.js';
-import type { DailyTelemetrySummary, MaintenanceRecord, SimulatedBatch, SimulatedEquipment } from '../../sim/records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
+import type { DailyTelemetrySummary, EquipmentUnit, MaintenanceRecord } from '../../domain/equipment.js';
 
 /** What is known of one unit, indexed for the features: telemetry by day, maintenance and runs in time order. */
 export interface UnitHistory {
-  unit: SimulatedEquipment;
+  unit: EquipmentUnit;
   /** Epoch day (UTC days since 1970) → that day's summaries by metric. Down days are absent. */
   telemetry: Map<number, Map<string, DailyTelemetrySummary>>;
   /** Sorted by time, in ms. */
@@ -14,10 +15,10 @@ export interface UnitHistory {
 
 /** What the histories are built from: a twin run (`SimulationResult`) or the same shapes read from the database. */
 export interface EquipmentRecords {
-  equipment: SimulatedEquipment[];
+  equipment: EquipmentUnit[];
   maintenance: MaintenanceRecord[];
   telemetry: DailyTelemetrySummary[];
-  batches?: Pick<SimulatedBatch, 'events'>[];
+  batches?: Pick<BatchJourneyRecord, 'events'>[];
   /** Runs known directly (read from the database: manufacturing slots on a bioreactor's line). */
   runs?: { equipmentId: string; at: string }[];
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { Random } from '../../sim/twin/random.js';
+import { Random } from '../../domain/random.js';
 import { readCmapss } from './cmapss.js';
 import type { Engine } from './cmapss.js';
 import { nasaScore, RUL_CAP, rmse } from './rul-metrics.js';

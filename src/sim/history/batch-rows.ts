@@ -1,6 +1,6 @@
 import { batchClock } from '../../domain/batch/index.js';
 import type { batches, batchStageHistory, custodyEvents, shipments } from '../../db/schema/index.js';
-import type { SimulatedBatch } from '../records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { CapacityRows } from './capacity-rows.js';
 import { custodyRows } from './custody-records.js';
 import type { SimulatedIds } from './simulated-ids.js';
@@ -21,7 +21,7 @@ export interface BatchRows {
  * `v2v.batch.events.v1`, and downstream systems must never hear of simulated batches. Times are the
  * simulation's own (created_at is the enrolment), so nothing depends on when the history was written.
  */
-export function batchRows(sim: SimulatedBatch, ids: SimulatedIds, capacity: CapacityRows): BatchRows {
+export function batchRows(sim: BatchJourneyRecord, ids: SimulatedIds, capacity: CapacityRows): BatchRows {
   const { input, final } = sim;
   const batchId = ids.batch(input.batchId);
   const last = sim.events[sim.events.length - 1]?.at ?? sim.enrolledAt;

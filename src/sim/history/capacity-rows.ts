@@ -1,6 +1,6 @@
 import { batchClock } from '../../domain/batch/index.js';
 import type { infusionBookings, manufacturingSlots } from '../../db/schema/index.js';
-import type { SimulatedBatch } from '../records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { SimulatedIds } from './simulated-ids.js';
 
 export type SlotRow = typeof manufacturingSlots.$inferInsert & { line: string };
@@ -22,7 +22,7 @@ const range = (from: string | number, to: string | number) => `[${new Date(from)
  * day of the batch's clock, replaced when the booking moves and cancelled with it. Idempotent by
  * batch like the activities: the same booking asked again keeps its row.
  */
-export function capacityRows(sim: SimulatedBatch, ids: SimulatedIds): CapacityRows {
+export function capacityRows(sim: BatchJourneyRecord, ids: SimulatedIds): CapacityRows {
   const { input } = sim;
   const batchId = ids.batch(input.batchId);
   const out: CapacityRows = { slots: [], bookings: [], bookingOfEvent: new Map() };

@@ -1,7 +1,7 @@
 import { custodyRecordOf, evolve, initialState, type CustodyContent, type JourneyEvent } from '../../domain/batch/index.js';
 import { custodyHash } from '../../domain/custody-chain.js';
 import type { custodyEvents } from '../../db/schema/index.js';
-import type { SimulatedBatch } from '../records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { SimulatedIds } from './simulated-ids.js';
 
 type CustodyRow = typeof custodyEvents.$inferInsert;
@@ -15,7 +15,7 @@ const LEG_DEVIATION = 'deviation:leg:';
  * record names the chair the treatment centre gave (`chairOf(i)` for event i), and each record is
  * judged on the state before its event.
  */
-export function custodyRows(sim: SimulatedBatch, ids: SimulatedIds, chairOf: (eventIndex: number) => string): CustodyRow[] {
+export function custodyRows(sim: BatchJourneyRecord, ids: SimulatedIds, chairOf: (eventIndex: number) => string): CustodyRow[] {
   const batchId = ids.batch(sim.input.batchId);
   const rows: CustodyRow[] = [];
   let numbered = 0;

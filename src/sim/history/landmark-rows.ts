@@ -1,6 +1,7 @@
 import type { landmarks } from '../../db/schema/index.js';
 import { historyLandmarks, landmarkKey } from '../../forecast/features/index.js';
-import type { SimulatedBatch, SimulationResult } from '../records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
+import type { SimulationResult } from '../records.js';
 import type { SimulatedIds } from './simulated-ids.js';
 
 type LandmarkInsert = typeof landmarks.$inferInsert;
@@ -11,8 +12,8 @@ type LandmarkInsert = typeof landmarks.$inferInsert;
  * ahead. Labels are not stored: training joins the outcomes from batch_stage_history up to its own
  * cut. Recorded at their instant, so a rewrite of the seed gives the same rows.
  */
-export function landmarkRowsByBatch(result: SimulationResult, ids: SimulatedIds): (sim: SimulatedBatch) => LandmarkInsert[] {
-  const byBatch = new Map<SimulatedBatch, LandmarkInsert[]>();
+export function landmarkRowsByBatch(result: SimulationResult, ids: SimulatedIds): (sim: BatchJourneyRecord) => LandmarkInsert[] {
+  const byBatch = new Map<BatchJourneyRecord, LandmarkInsert[]>();
   for (const l of historyLandmarks(result.batches, Date.parse(result.endAt))) {
     const batchId = ids.batch(l.batch.input.batchId);
     const at = new Date(l.at);

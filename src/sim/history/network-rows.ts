@@ -1,6 +1,7 @@
 import type { SiteKind } from '../../domain/stages.js';
 import type { equipment, equipmentDailyTelemetry, maintenanceEvents, sites } from '../../db/schema/index.js';
-import type { DailyTelemetrySummary, SimulationResult } from '../records.js';
+import type { DailyTelemetrySummary } from '../../domain/equipment.js';
+import type { SimulationResult } from '../records.js';
 import type { CapacityUsed } from './line-assignment.js';
 import type { SimulatedIds } from './simulated-ids.js';
 

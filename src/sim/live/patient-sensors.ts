@@ -6,7 +6,7 @@ import type { BatchDetail } from './v2v-api.js';
 import type { SensorGateway } from './gateway.js';
 import { incidentFor, type Incident } from './incidents.js';
 import { bioreactorChannels, legChannels, spellEndsAt, type Spell } from './sensor-values.js';
-import type { Random } from '../twin/random.js';
+import type { Random } from '../../domain/random.js';
 
 type Leg = (typeof SHIPMENT_LEGS)[number];
 

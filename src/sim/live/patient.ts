@@ -9,7 +9,7 @@ import type { Pace } from './pace.js';
 import { answerUntilDone, batchPartners } from './partners.js';
 import { PatientSensors } from './patient-sensors.js';
 import { SlippingBooking } from './slipping-booking.js';
-import { Random } from '../twin/random.js';
+import { Random } from '../../domain/random.js';
 
 /** What every patient of a run shares: the API, the gateways, the reference data and the script. */
 export interface LiveWorld {

@@ -9,7 +9,7 @@ import { checkIncidents, type Incident } from './incidents.js';
 import type { LiveEvent } from './narration.js';
 import { profilePace, type Pace } from './pace.js';
 import { livePatient, type PatientOutcome, type PatientPlan } from './patient.js';
-import { Random } from '../twin/random.js';
+import { Random } from '../../domain/random.js';
 
 export interface LiveRunOptions {
   /** Who acts, each with a token for V2V's HTTP API (`mintLiveIdentities`). */

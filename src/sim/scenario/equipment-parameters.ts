@@ -72,10 +72,3 @@ export type EquipmentKindParameters = z.infer<typeof kindSchema>;
 export type EquipmentParameters = z.infer<typeof equipmentParametersSchema>;
 export const SIMULATED_EQUIPMENT_KINDS = ['bioreactor', 'freezer', 'ln2_tank', 'dry_shipper'] as const;
 export type SimulatedEquipmentKind = (typeof SIMULATED_EQUIPMENT_KINDS)[number];
-
-/**
- * The Weibull cumulative hazard at an effective age (days): the twin draws failure ages by
- * inverting it, and the maintenance yardstick reads a unit's failure odds from it.
- */
-export const cumulativeHazard = (ageDays: number, p: Pick<EquipmentKindParameters, 'weibullShape' | 'characteristicLifeDays'>) =>
-  Math.pow(ageDays / p.characteristicLifeDays, p.weibullShape);

@@ -1,10 +1,10 @@
 import { awaiting, decide, evolve, isEnded, nextDeadline, type Decision, type JourneyCommand, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
-import { DAY_MS } from '../../domain/profile.js';
-import type { SimulatedBatch } from '../records.js';
+import { iso } from '../../domain/batch/journey.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
 import { respond } from './partners/respond.js';
 import { bookingSideAction } from './partners/scheduler.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 import type { World } from './world.js';
 
 /** What the batch holds in the network, or queues for, so that a failure or a cancellation gives it all back. */
@@ -22,9 +22,6 @@ export interface Holds {
 /** When the twin moves on by itself: a time to wake at, at once, or when someone else wakes it. */
 export type Next = number | 'again' | 'wait';
 
-export const iso = (ms: number) => new Date(ms).toISOString();
-export const days = (d: number) => d * DAY_MS;
-
 /**
  * One simulated patient's batch and the partners around it. It knows nothing of the journey's
  * rules: it reads `awaiting` from the decider, answers it as the apheresis centre, courier,
@@ -37,7 +34,7 @@ export class BatchAgent {
   readonly events: JourneyEvent[] = [];
   readonly plan = new Map<string, number>();
   readonly holds: Holds = {};
-  attributes: SimulatedBatch['attributes'] = { laneOutboundId: '', laneReturnId: '', cellYield: 0 };
+  attributes: BatchJourneyRecord['attributes'] = { laneOutboundId: '', laneReturnId: '', cellYield: 0 };
   firstCollectionAt: number | undefined;
   private version = 0;
   private done = false;
@@ -145,7 +142,7 @@ export class BatchAgent {
     this.world.ended(this);
   }
 
-  record(): SimulatedBatch {
+  record(): BatchJourneyRecord {
     return {
       input: this.input,
       patientRef: this.patientRef,

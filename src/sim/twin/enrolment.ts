@@ -1,11 +1,12 @@
 import { initialState, type JourneyInput } from '../../domain/batch/index.js';
+import { iso } from '../../domain/batch/journey.js';
 import { DAY_MS } from '../../domain/profile.js';
 import { productProfile } from '../../domain/profiles.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
-import { BatchAgent, iso } from './batch-agent.js';
+import { BatchAgent } from './batch-agent.js';
 import { simulatedCoiId, simulatedUuid } from './identifiers.js';
 import type { NetworkWorld } from './network-world.js';
-import { Random } from './random.js';
+import { Random } from '../../domain/random.js';
 
 /**
  * Patients arrive at each treatment centre, for each product, as a Poisson process. Each patient

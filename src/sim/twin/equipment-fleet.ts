@@ -1,12 +1,13 @@
 import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
-import type { MaintenanceRecord, SimulatedEquipment } from '../records.js';
-import { cumulativeHazard, type EquipmentParameters, type SimulatedEquipmentKind } from '../scenario/equipment-parameters.js';
+import type { EquipmentUnit, MaintenanceRecord } from '../../domain/equipment.js';
+import { cumulativeHazard } from '../../domain/equipment-wear.js';
+import type { EquipmentParameters, SimulatedEquipmentKind } from '../scenario/equipment-parameters.js';
 import type { EventQueue } from './event-queue.js';
-import { Random } from './random.js';
+import { Random } from '../../domain/random.js';
 import { sample } from './sample.js';
 
 /** One unit's wear: a Weibull hazard in effective age, which runs faster while the unit is in use. */
-export interface Unit extends SimulatedEquipment {
+export interface Unit extends EquipmentUnit {
   kind: SimulatedEquipmentKind;
   inUse: boolean;
   down: boolean;
@@ -137,7 +138,7 @@ export class EquipmentFleet {
   }
 
   /** The units as records (without their simulation state). */
-  records(): SimulatedEquipment[] {
+  records(): EquipmentUnit[] {
     return this.units.map(({ id, siteId, kind, installedAt }) => ({ id, siteId, kind, installedAt }));
   }
 }

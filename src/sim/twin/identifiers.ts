@@ -1,5 +1,5 @@
 import { generateCoiId } from '../../domain/coi.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 
 /** A version-4-shaped uuid from the twin's own stream, so the same seed names batches the same way. */
 export function simulatedUuid(rng: Random): string {

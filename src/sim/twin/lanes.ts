@@ -2,7 +2,7 @@ import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
 import type { Incident } from '../scenario/incidents.js';
 import type { Lane } from '../scenario/network.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 import { sample, typical } from './sample.js';
 import type { LegPlan } from './world.js';
 

@@ -11,7 +11,7 @@ import { simulatedDin } from './identifiers.js';
 import { Lanes } from './lanes.js';
 import { milestone } from './partners/commands.js';
 import { planSensorIssue } from './partners/sensors.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 import { sample } from './sample.js';
 import type { World } from './world.js';
 

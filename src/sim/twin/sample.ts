@@ -1,5 +1,5 @@
 import type { Distribution } from '../scenario/distribution.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 
 /** One draw of a scenario's distribution, in the field's unit. */
 export function sample(d: Distribution, rng: Random): number {

@@ -6,7 +6,7 @@ import { ChairBook } from './chair-book.js';
 import type { EventQueue } from './event-queue.js';
 import { simulatedDin } from './identifiers.js';
 import { Lanes } from './lanes.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 import type { World } from './world.js';
 
 const WORKING_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;

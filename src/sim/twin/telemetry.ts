@@ -1,8 +1,8 @@
 import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
-import type { DailyTelemetrySummary, MaintenanceRecord } from '../records.js';
+import type { DailyTelemetrySummary, MaintenanceRecord } from '../../domain/equipment.js';
 import type { EquipmentParameters } from '../scenario/equipment-parameters.js';
 import type { Unit } from './equipment-fleet.js';
-import { Random } from './random.js';
+import { Random } from '../../domain/random.js';
 
 /**
  * Daily summaries of each unit's telemetry, made once the run is over (the failures are known

@@ -2,7 +2,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { BatchAgent } from './batch-agent.js';
 import type { SiteCalendar } from './calendar.js';
 import type { EventQueue } from './event-queue.js';
-import type { Random } from './random.js';
+import type { Random } from '../../domain/random.js';
 
 /** The leg a courier takes: which lane, and how long this shipment will really take. */
 export interface LegPlan {

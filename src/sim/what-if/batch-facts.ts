@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../domain/profile.js';
-import type { SimulatedBatch } from '../records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import { NO_RECOLLECTION } from '../twin/partners/commands.js';
 
 
@@ -31,7 +31,7 @@ export interface BatchFacts {
   returnLegs: number;
 }
 
-export function batchFacts(batch: SimulatedBatch): BatchFacts {
+export function batchFacts(batch: BatchJourneyRecord): BatchFacts {
   const { final } = batch;
   let firstCollectionAt: number | undefined;
   let lastCollectionAt: number | undefined;

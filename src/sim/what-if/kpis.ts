@@ -1,5 +1,6 @@
 import { DAY_MS } from '../../domain/profile.js';
-import type { SimulatedBatch, SimulationResult } from '../records.js';
+import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
+import type { SimulationResult } from '../records.js';
 import type { Costs } from '../scenario/costs.js';
 import { batchFacts, veinToVeinDays, type BatchFacts } from './batch-facts.js';
 import { quantile } from './statistics.js';
@@ -66,7 +67,7 @@ export function computeKpis(result: SimulationResult, settings: { targetDays: nu
   };
 }
 
-function patientsInWindow(result: SimulationResult): SimulatedBatch[] {
+function patientsInWindow(result: SimulationResult): BatchJourneyRecord[] {
   if (!result.kpiWindow) return result.batches;
   const from = Date.parse(result.kpiWindow.from);
   const to = Date.parse(result.kpiWindow.to);

@@ -1,7 +1,7 @@
-import type { DailyTelemetrySummary, MaintenanceRecord, SimulatedEquipment } from '../../../src/sim/records.js';
+import type { DailyTelemetrySummary, EquipmentUnit, MaintenanceRecord } from '../../../src/domain/equipment.js';
 
 /** A hand-made bioreactor installed 100 days before 2027-01-01, reading temperature on the given days. */
-export const unit: SimulatedEquipment = { id: 'fac-bioreactor-01', siteId: 'fac', kind: 'bioreactor', installedAt: '2026-09-23T00:00:00.000Z' };
+export const unit: EquipmentUnit = { id: 'fac-bioreactor-01', siteId: 'fac', kind: 'bioreactor', installedAt: '2026-09-23T00:00:00.000Z' };
 
 export const day = (n: number) => new Date(Date.UTC(2027, 0, 1 + n)).toISOString().slice(0, 10);
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { infusionAhead } from '../../../src/domain/stages';
 import { Panel } from '../components/panel';
 import { day, when } from '../format';
 import { useLiveVersion } from '../live';
@@ -7,8 +8,6 @@ import { can } from '../session';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
 import { BookingActions } from './calendar-actions';
-
-const ENDED = ['INFUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 /**
  * The scheduler's calendar: a treatment centre's chairs, day by day. With a batch chosen, each day says
@@ -48,7 +47,7 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
     setOutcome(undefined);
     window.location.hash = href('calendar', next.site ?? site, { batch: 'batch' in next ? next.batch : batchId });
   };
-  const candidates = batches.state === 'ok' ? batches.data.batches.filter((b) => b.treatmentCenterId === site && !ENDED.includes(b.stage)) : [];
+  const candidates = batches.state === 'ok' ? batches.data.batches.filter((b) => b.treatmentCenterId === site && infusionAhead(b.stage)) : [];
 
   return (
     <>

@@ -1,5 +1,6 @@
 import type { HandoffStep, Milestone } from '../../../domain/commands.js';
-import { iso, type BatchAgent } from '../batch-agent.js';
+import { iso } from '../../../domain/batch/journey.js';
+import type { BatchAgent } from '../batch-agent.js';
 
 /** The people who scan and sign in the twin: roles, not persons. */
 export const ACTORS = {

@@ -1,5 +1,7 @@
 import { HOUR_MS } from '../../../domain/profile.js';
-import { days, iso, type BatchAgent, type Next } from '../batch-agent.js';
+import { iso } from '../../../domain/batch/journey.js';
+import type { BatchAgent, Next } from '../batch-agent.js';
+import { days } from '../days.js';
 import { sample } from '../sample.js';
 import { scan, shipmentIdOf } from './commands.js';
 import { planSensorIssue } from './sensors.js';

@@ -1,6 +1,8 @@
 import { MANUFACTURING_STEPS } from '../../../domain/batch/index.js';
 import type { Milestone } from '../../../domain/commands.js';
-import { days, iso, type BatchAgent, type Next } from '../batch-agent.js';
+import { iso } from '../../../domain/batch/journey.js';
+import type { BatchAgent, Next } from '../batch-agent.js';
+import { days } from '../days.js';
 import type { ProductParameters } from '../../scenario/product-parameters.js';
 import { sample } from '../sample.js';
 import { milestone } from './commands.js';

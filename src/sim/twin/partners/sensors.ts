@@ -1,5 +1,6 @@
 import type { ExcursionChange } from '../../../domain/batch/index.js';
-import { iso, type BatchAgent } from '../batch-agent.js';
+import { iso } from '../../../domain/batch/journey.js';
+import type { BatchAgent } from '../batch-agent.js';
 import { sample } from '../sample.js';
 
 /**

@@ -1,8 +1,10 @@
 /**
- * The twin's randomness: xoshiro128** (Blackman and Vigna), a small, fast 32-bit generator with a
- * 128-bit state, seeded through splitmix32 from a hash of a name. Each thing that draws (a patient,
- * a lane, a piece of equipment) gets its own stream named after it, so a what-if that changes one
- * part of the network leaves the others' draws as they were (common random numbers).
+ * Seeded randomness: xoshiro128** (Blackman and Vigna), a small, fast 32-bit generator with a
+ * 128-bit state, seeded through splitmix32 from a hash of a name. In the twin, each thing that
+ * draws (a patient, a lane, a piece of equipment) gets its own stream named after it, so a what-if
+ * that changes one part of the network leaves the others' draws as they were (common random
+ * numbers). It is a pure function of its seed, so it lives in the domain: the twin and the
+ * forecasts (the RUL validation's folds) share one generator without importing each other.
  */
 export class Random {
   private s0: number;
