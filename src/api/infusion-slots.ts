@@ -1,5 +1,6 @@
 import { addDays, datesFrom, daysBetween, localDateOf, localDay, type LocalDate } from '../domain/calendar-day.js';
 import { ERR } from '../domain/errors.js';
+import { iso } from '../domain/instant.js';
 import { bookingAtRisk, dayReasons, feasibleDays, type CandidateDay } from '../domain/infusion-feasibility.js';
 import { ldCourseFor, ldCourseForDay } from '../domain/ld-window.js';
 import { DAY_MS } from '../domain/profile.js';
@@ -27,7 +28,6 @@ export interface SlotsRequest {
   to?: string | undefined;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 const rangeError = (field: 'from' | 'to', code: string, message: string) =>
   new ApiError(400, ERR.VALIDATION, message, [{ in: 'querystring', path: [field], code, message }]);

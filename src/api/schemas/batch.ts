@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { actorSchema, assessmentSchema, HANDOFF_STEPS, MILESTONES } from '../../domain/commands.js';
 import { ISSUE_KINDS, ISSUE_STATES } from '../../domain/batch/index.js';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';

@@ -49,5 +49,3 @@ export function manufacturingDays(input: Pick<JourneyInput, 'profile'>): number 
   const { manufacturingDays: days, qcDays } = input.profile;
   return Object.values(days).reduce((a, d) => a + d, 0) + qcDays;
 }
-
-export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,4 +1,5 @@
 import { awaiting, decide, evolve, isEnded, nextDeadline, type Decision, type JourneyCommand, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
+import { iso } from '../../domain/instant.js';
 import { DAY_MS } from '../../domain/profile.js';
 import type { SimulatedBatch } from '../records.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
@@ -22,7 +23,8 @@ export interface Holds {
 /** When the twin moves on by itself: a time to wake at, at once, or when someone else wakes it. */
 export type Next = number | 'again' | 'wait';
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+/** Re-exported for the partners, which write the twin's instants the domain's way. */
+export { iso };
 export const days = (d: number) => d * DAY_MS;
 
 /**
