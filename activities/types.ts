@@ -3,7 +3,7 @@
 import type { JourneyState } from '../src/domain/batch/index.js';
 import type { Actor } from '../src/domain/commands.js';
 import type { Leg, Stage } from '../src/domain/stages.js';
-import type { Forecast } from '../workflows/messages.js';
+import type { Forecast } from '../src/domain/batch/index.js';
 
 /**
  * Every activity is idempotent, so a retry after a lost response writes nothing twice, in one of
