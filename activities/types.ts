@@ -1,9 +1,12 @@
 // The side effects a batch needs, as one interface: production builds them with
 // createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
-import type { JourneyState } from '../src/domain/batch/index.js';
+import type { Forecast, JourneyState } from '../src/domain/batch/index.js';
 import type { Actor } from '../src/domain/commands.js';
-import type { Leg, Stage } from '../src/domain/stages.js';
-import type { Forecast } from '../src/domain/batch/index.js';
+import type { Leg } from '../src/domain/stages.js';
+import type { StageChangeInput } from '../src/outbox/batch-events.js';
+
+/** A stage change is what goes out as the outbound event, so its shape lives with the event. */
+export type { StageChangeInput };
 
 /**
  * Every activity is idempotent, so a retry after a lost response writes nothing twice, in one of
@@ -29,17 +32,6 @@ export interface CustodyRecordInput {
   meaning?: string;
   data?: Record<string, unknown>;
   occurredAt: string;
-}
-
-export interface StageChangeInput {
-  /** Also the outbound event's id: consumers dedupe by it. */
-  eventId: string;
-  batchId: string;
-  coiId: string;
-  productId: string;
-  stage: Stage;
-  previous: Stage;
-  at: string;
 }
 
 export interface BatchActivities {
