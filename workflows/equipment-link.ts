@@ -3,8 +3,7 @@ import { getExternalWorkflowHandle, log, ParentClosePolicy, patched, startChild 
 import type { BatchRun } from './batch-run.js';
 import { scaledMs } from './clock.js';
 import { equipmentWorkflow, newEquipmentState } from './equipment.js';
-import { equipmentClockSignal } from './equipment-messages.js';
-import { equipmentAssignSignal, equipmentWorkflowId } from './messages.js';
+import { equipmentAssignSignal, equipmentClockSignal, equipmentWorkflowId } from './equipment-messages.js';
 
 const EQUIPMENT_CLOCK_PATCH = 'equipment-follows-batch-clock';
 

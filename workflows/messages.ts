@@ -13,7 +13,6 @@ import type { Leg, Stage } from '../src/domain/stages.js';
 
 export const batchWorkflowId = (batchId: string) => `batch:${batchId}`;
 export const shipmentWorkflowId = (shipmentId: string) => `shipment:${shipmentId}`;
-export const equipmentWorkflowId = (equipmentId: string) => `equipment:${equipmentId}`;
 export const TASK_QUEUE = 'v2v-batches';
 
 /**
@@ -67,22 +66,3 @@ export const deliveredSignal = defineSignal<[{ at: string }]>('delivered');
 export const cancelShipmentSignal = defineSignal<[]>('cancelShipment');
 /** Shipment → batch: the leg outlived its stability window. */
 export const legOverdueSignal = defineSignal<[{ shipmentId: string; leg: Leg; at: string }]>('legOverdue');
-
-/** Equipment (long-running, continue-as-new). */
-export interface EquipmentInput {
-  equipmentId: string;
-  state?: EquipmentState;
-}
-export interface EquipmentState {
-  risk: number;
-  riskThreshold: number;
-  openExcursions: string[];
-  /** Batches currently using the equipment, told when its risk crosses the threshold. */
-  batchIds: string[];
-  maintenance: 'in_service' | 'maintenance';
-  eventsSeen: number;
-}
-export const equipmentAssignSignal = defineSignal<[{ batchId: string; assigned: boolean }]>('assign');
-export const equipmentRiskUpdateSignal = defineSignal<[{ risk: number; at: string }]>('risk');
-export const equipmentMaintenanceSignal = defineSignal<[{ state: EquipmentState['maintenance']; at: string }]>('maintenance');
-export const equipmentStatusQuery = defineQuery<EquipmentState>('status');

@@ -10,7 +10,7 @@ import { log } from '../workflows/log.js';
 import { registerFleet, reading, retireFleet, EVENT_SPACING_MS, type Device } from './fleet.js';
 import { copyRows, naiveConsumer, noopConsumer, scratchTable } from './limits.js';
 import { Client, Connection } from '@temporalio/client';
-import { equipmentWorkflowId } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { latencyPhase, terminateFleetWorkflows } from './latency.js';
 import { config, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
-import { equipmentWorkflowId, excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
+import { excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import type { PgRow } from '../db/pg-row.js';
 import type { workflowSignals } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
