@@ -39,9 +39,19 @@ export const MAX_ESCALATIONS = 3;
 /** A full facility is asked again after this many (simulated) hours. */
 export const SLOT_RETRY_HOURS = 1;
 
-/** The batch's clock: its enrolled time scale, and nothing else, turns profile durations into milliseconds. */
+/**
+ * The batch's clock: its enrolled time scale, and nothing else, turns profile durations into
+ * milliseconds and says whether the batch runs in real time. Only in real time are its days the
+ * treatment centre's calendar days (local midnights, 23–25 h) and does equipment keep its own daily
+ * cadence; on a compressed clock (the demo, the tests) a day is `dayMs` from wherever it starts.
+ */
 export function batchClock(input: Pick<JourneyInput, 'timeScale'>) {
-  return { dayMs: DAY_MS / input.timeScale, hourMs: HOUR_MS / input.timeScale, hours: (h: number) => (h * HOUR_MS) / input.timeScale };
+  return {
+    realTime: input.timeScale === 1,
+    dayMs: DAY_MS / input.timeScale,
+    hourMs: HOUR_MS / input.timeScale,
+    hours: (h: number) => (h * HOUR_MS) / input.timeScale,
+  };
 }
 
 /** How long the line is held: every manufacturing step plus QC, in the product's nominal days. */
