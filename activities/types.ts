@@ -1,5 +1,6 @@
 // The side effects a batch needs, as one interface: production builds them with
 // createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
+import type { AlertSeverity } from '../src/domain/alerts.js';
 import type { Forecast, JourneyState } from '../src/domain/batch/index.js';
 import type { Actor } from '../src/domain/commands.js';
 import type { Leg } from '../src/domain/stages.js';
@@ -55,7 +56,7 @@ export interface BatchActivities {
   bookInfusion(input: { batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string; timeScale: number }): Promise<{ bookingId: string; chair: string }>;
   cancelInfusionBooking(input: { batchId: string }): Promise<void>;
   /** An alert for coordinators (COI mismatch, excursion, escalation, at-risk booking). */
-  notify(input: { key: string; batchId: string; severity: 'info' | 'warning' | 'critical'; kind: string; message: string }): Promise<void>;
+  notify(input: { key: string; batchId: string; severity: AlertSeverity; kind: string; message: string }): Promise<void>;
   /**
    * Release and infusion-ready forecasts at a landmark (a decision that changed the stage or reached a
    * milestone while RECEIVED_AT_SITE is still ahead): the active model, or the empirical baseline;

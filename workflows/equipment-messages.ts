@@ -1,6 +1,7 @@
 // The equipment workflow's messages: its id, input, state, signals and query. Names are the contract: extend, never rename.
 // It also takes the batch's `excursionSignal` (workflows/messages.ts): ingest tells a unit and a batch the same change.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { DAY_MS } from '../src/domain/profile.js';
 
 export const equipmentWorkflowId = (equipmentId: string) => `equipment:${equipmentId}`;
 
@@ -20,7 +21,7 @@ export interface EquipmentState {
 }
 
 /** The unit's risk is assessed daily unless its input says otherwise. */
-export const DEFAULT_ASSESS_EVERY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_ASSESS_EVERY_MS = DAY_MS;
 
 /** The scheduled risk assessment: what the workflow's input adds to EquipmentInput. */
 export interface EquipmentWorkflowInput extends EquipmentInput {

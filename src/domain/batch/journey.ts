@@ -1,9 +1,7 @@
 import type { HandoffStep, Milestone } from '../commands.js';
 import { DAY_MS, HOUR_MS } from '../profile.js';
-import type { SHIPMENT_LEGS, Stage } from '../stages.js';
+import type { Leg, Stage } from '../stages.js';
 import type { JourneyInput } from './types.js';
-
-type Leg = (typeof SHIPMENT_LEGS)[number];
 
 /**
  * The hand-offs of DESIGN §3 as data: the stage in which each is awaited, where it leads, and the

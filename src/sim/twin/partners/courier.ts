@@ -1,10 +1,9 @@
 import { HOUR_MS } from '../../../domain/profile.js';
+import type { Leg } from '../../../domain/stages.js';
 import { days, iso, type BatchAgent, type Next } from '../batch-agent.js';
 import { sample } from '../sample.js';
 import { scan, shipmentIdOf } from './commands.js';
 import { planSensorIssue } from './sensors.js';
-
-type Leg = 'outbound' | 'return';
 
 /** Collected material is picked up once it is ready: at once when fresh, after freezing when cryopreserved. */
 export function pickUp(agent: BatchAgent, now: number): Next {
