@@ -11,23 +11,6 @@ import type { Tx } from './deps.js';
 export const slotTaken = (message: string) => ApplicationFailure.create({ type: ERR.SLOT_TAKEN, nonRetryable: true, message });
 export const invalidInput = (message: string) => ApplicationFailure.create({ type: ERR.VALIDATION, nonRetryable: true, message });
 
-/** PostgreSQL's exclusion_violation: an overlapping range already holds the line or chair. */
-function hasSqlState(err: unknown, code: string): boolean {
-  // drizzle wraps the driver's error; the SQLSTATE sits on it or on its cause.
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === code) return true;
-  }
-  return false;
-}
-
-export const isExclusionViolation = (err: unknown) => hasSqlState(err, '23P01');
-
-/**
- * Two transactions inserting conflicting rows at the same moment can each find the other's row while
- * checking an exclusion constraint and wait for it: PostgreSQL aborts one as a deadlock (40P01).
- */
-export const isDeadlock = (err: unknown) => hasSqlState(err, '40P01');
-
 /**
  * Locks the batch row for the rest of the transaction. Everything that writes on behalf of one
  * batch takes this lock first, so a retry racing its own earlier attempt waits for it and then

@@ -37,7 +37,7 @@ export async function judgeBooking(
   await tx.update(infusionBookings).set({ atRisk: safeFrom !== null, safeFrom }).where(eq(infusionBookings.id, booking.id));
   if (safeFrom && !booking.atRisk) {
     // No patient data: the batch is named by its id, the booking by its LD start.
-    const earliest = input.timeScale === 1 ? await earliestSafeDayWithChair(tx, booking.id, input, readyP90!) : undefined;
+    const earliest = batchClock(input).realTime ? await earliestSafeDayWithChair(tx, booking.id, input, readyP90!) : undefined;
     const message = `Infusion booking with LD from ${booking.ldStart.toISOString()} is at risk: the product may reach the site only by ${new Date(readyP90!).toISOString()} (P90). ${earliest ? `Earliest safe infusion day with a free chair: ${earliest}.` : `Earliest safe infusion: ${safeFrom.toISOString()}.`}`;
     await tx
       .insert(alerts)

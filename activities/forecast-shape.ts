@@ -1,6 +1,6 @@
 import type { JourneyState } from '../src/domain/batch/index.js';
 import { targetsAhead } from '../src/forecast/features/index.js';
-import type { Forecast, ForecastBand } from '../workflows/messages.js';
+import type { Forecast, ForecastBand } from '../src/domain/batch/index.js';
 import type { Target } from './forecast-baseline.js';
 import type { BookingJudgement } from './forecast-risk.js';
 import { invalidInput } from './failures.js';

@@ -5,7 +5,7 @@ import { DAY_MS, HOUR_MS } from '../src/domain/profile.js';
 import { encodeFacts, landmarkFacts, landmarkKey, type LandmarkFacts } from '../src/forecast/features/index.js';
 import { findModel, NETWORK_SCOPE } from '../src/forecast/registry/index.js';
 import { predictTurnaround, turnaroundCell, type TurnaroundArtifact } from '../src/forecast/turnaround/index.js';
-import type { Forecast } from '../workflows/messages.js';
+import type { Forecast } from '../src/domain/batch/index.js';
 import { baselineQuantiles, type Target } from './forecast-baseline.js';
 import { landmarkContext } from './forecast-context.js';
 import { judgeBooking } from './forecast-risk.js';

@@ -3,7 +3,8 @@ import { infusionBookings, sites } from '../src/db/schema/index.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { judgeNewBooking } from './forecast-risk.js';
 import { heldDay } from './held-day.js';
-import { invalidInput, isDeadlock, isExclusionViolation, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
+import { isDeadlock, isExclusionViolation } from '../src/db/sql-state.js';
+import { invalidInput, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
 type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionBooking'>;

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { equipment, maintenanceTickets, manufacturingSlots, sites } from '../src/db/schema/index.js';
 import type { ActivityDeps } from './deps.js';
-import { invalidInput, isExclusionViolation, lockBatch, parseInstant, slotTaken } from './failures.js';
+import { isExclusionViolation } from '../src/db/sql-state.js';
+import { invalidInput, lockBatch, parseInstant, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
 type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releaseManufacturingSlot'>;

@@ -1,9 +1,13 @@
 // The side effects a batch needs, as one interface: production builds them with
 // createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
-import type { JourneyState } from '../src/domain/batch/index.js';
+import type { AlertSeverity } from '../src/domain/alerts.js';
+import type { Forecast, JourneyState } from '../src/domain/batch/index.js';
 import type { Actor } from '../src/domain/commands.js';
-import type { Leg, Stage } from '../src/domain/stages.js';
-import type { Forecast } from '../workflows/messages.js';
+import type { Leg } from '../src/domain/stages.js';
+import type { StageChangeInput } from '../src/outbox/batch-events.js';
+
+/** A stage change is what goes out as the outbound event, so its shape lives with the event. */
+export type { StageChangeInput };
 
 /**
  * Every activity is idempotent, so a retry after a lost response writes nothing twice, in one of
@@ -31,17 +35,6 @@ export interface CustodyRecordInput {
   occurredAt: string;
 }
 
-export interface StageChangeInput {
-  /** Also the outbound event's id: consumers dedupe by it. */
-  eventId: string;
-  batchId: string;
-  coiId: string;
-  productId: string;
-  stage: Stage;
-  previous: Stage;
-  at: string;
-}
-
 export interface BatchActivities {
   appendCustodyRecord(input: CustodyRecordInput): Promise<{ seq: number; hash: string }>;
   /** Updates the batch row, records the stage history and writes the outbound event to the outbox, in one transaction. */
@@ -63,7 +56,7 @@ export interface BatchActivities {
   bookInfusion(input: { batchId: string; siteId: string; infusionDate: string; ldStart: string; chair?: string; timeScale: number }): Promise<{ bookingId: string; chair: string }>;
   cancelInfusionBooking(input: { batchId: string }): Promise<void>;
   /** An alert for coordinators (COI mismatch, excursion, escalation, at-risk booking). */
-  notify(input: { key: string; batchId: string; severity: 'info' | 'warning' | 'critical'; kind: string; message: string }): Promise<void>;
+  notify(input: { key: string; batchId: string; severity: AlertSeverity; kind: string; message: string }): Promise<void>;
   /**
    * Release and infusion-ready forecasts at a landmark (a decision that changed the stage or reached a
    * milestone while RECEIVED_AT_SITE is still ahead): the active model, or the empirical baseline;

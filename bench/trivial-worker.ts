@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, temporalAddress } from '../src/config.js';
 import { TRIVIAL_TASK_QUEUE, type TrivialActivities } from './trivial-workflow.js';
 
 /**
@@ -10,7 +10,7 @@ import { TRIVIAL_TASK_QUEUE, type TrivialActivities } from './trivial-workflow.j
  */
 const config = loadConfig();
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+const connection = await NativeConnection.connect({ address: temporalAddress(config) });
 const activities: TrivialActivities = { async noop() {} };
 const worker = await Worker.create({
   connection,

@@ -86,3 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function loadConfigOver(fallback: Record<string, string>): Config {
   return loadConfig({ ...fallback, ...process.env });
 }
+
+/** The Temporal dev server `v2v stack up` starts on this machine. */
+export const localTemporalAddress = (config: Pick<Config, 'V2V_TEMPORAL_PORT'>) => `127.0.0.1:${config.V2V_TEMPORAL_PORT}`;
+
+/** Where Temporal answers: TEMPORAL_ADDRESS when set, else the local dev server. */
+export const temporalAddress = (config: Pick<Config, 'TEMPORAL_ADDRESS' | 'V2V_TEMPORAL_PORT'>) => config.TEMPORAL_ADDRESS ?? localTemporalAddress(config);

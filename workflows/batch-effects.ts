@@ -6,6 +6,7 @@ import type { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import { assignEquipment } from './equipment-link.js';
 import { cancelLegs, finishLeg, startLeg } from './legs.js';
+import type { AlertSeverity } from '../src/domain/alerts.js';
 
 interface Effect {
   /** The event as it happened (a booking learns its chair from the treatment centre). */
@@ -41,7 +42,7 @@ export async function forecastAtLandmark(run: BatchRun, events: readonly Journey
 
 async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
   const { batchId, coiId, productId, timeScale, facilityId, treatmentCenterId } = run.input;
-  const alert = (severity: 'info' | 'warning' | 'critical', kind: string, message: string) =>
+  const alert = (severity: AlertSeverity, kind: string, message: string) =>
     activities.notify({ key: run.alertKey(), batchId, severity, kind, message });
 
   switch (e.type) {

@@ -1,10 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { getExternalWorkflowHandle, log, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { batchClock } from '../src/domain/batch/index.js';
 import type { BatchRun } from './batch-run.js';
-import { scaledMs } from './clock.js';
 import { equipmentWorkflow, newEquipmentState } from './equipment.js';
-import { equipmentClockSignal } from './equipment-messages.js';
-import { equipmentAssignSignal, equipmentWorkflowId } from './messages.js';
+import { equipmentAssignSignal, equipmentClockSignal, equipmentWorkflowId } from './equipment-messages.js';
 
 const EQUIPMENT_CLOCK_PATCH = 'equipment-follows-batch-clock';
 
@@ -17,7 +16,8 @@ const EQUIPMENT_CLOCK_PATCH = 'equipment-follows-batch-clock';
 export async function assignEquipment(run: BatchRun, equipmentId: string, assigned: boolean) {
   const workflowId = equipmentWorkflowId(equipmentId);
   // Batches started before units followed their clock replay without telling it.
-  const assessEveryMs = assigned && patched(EQUIPMENT_CLOCK_PATCH) ? scaledMs(24, run.input.timeScale) : undefined;
+  const clock = batchClock(run.input);
+  const assessEveryMs = assigned && patched(EQUIPMENT_CLOCK_PATCH) ? clock.dayMs : undefined;
   const tell = async () => {
     const unit = getExternalWorkflowHandle(workflowId);
     await unit.signal(equipmentAssignSignal, { batchId: run.input.batchId, assigned });
@@ -32,7 +32,7 @@ export async function assignEquipment(run: BatchRun, equipmentId: string, assign
     await startChild(equipmentWorkflow, {
       workflowId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [{
         equipmentId, state: newEquipmentState([run.input.batchId]),
-        ...(assessEveryMs === undefined || run.input.timeScale === 1 ? {} : { assessEveryMs, followsBatchClock: true }),
+        ...(assessEveryMs === undefined || clock.realTime ? {} : { assessEveryMs, followsBatchClock: true }),
       }],
     });
   } catch (err) {

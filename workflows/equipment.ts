@@ -1,16 +1,16 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { EquipmentActivities } from '../activities/equipment-types.js';
-import { DEFAULT_ASSESS_EVERY_MS, equipmentClockSignal, type EquipmentWorkflowInput } from './equipment-messages.js';
 import {
-  batchWorkflowId,
+  DEFAULT_ASSESS_EVERY_MS,
   equipmentAssignSignal,
+  equipmentClockSignal,
   equipmentMaintenanceSignal,
-  equipmentRiskSignal,
   equipmentRiskUpdateSignal,
   equipmentStatusQuery,
-  excursionSignal,
   type EquipmentState,
-} from './messages.js';
+  type EquipmentWorkflowInput,
+} from './equipment-messages.js';
+import { batchWorkflowId, equipmentRiskSignal, excursionSignal } from './messages.js';
 
 const DEFAULT_RISK_THRESHOLD = 0.7;
 /** Events handled before the run hands its state to a fresh one, keeping each history short. */

@@ -8,11 +8,13 @@ import type { LiveIdentities } from '../../src/sim/live/identities.js';
 import { liveIdentities } from '../../src/sim/live/live-session.js';
 import { answerUntilDone, batchPartners } from '../../src/sim/live/partners.js';
 import { expectOk } from '../../src/sim/live/v2v-api.js';
-import { batchWorkflowId, equipmentWorkflowId, statusQuery } from '../../workflows/messages.js';
+import { batchWorkflowId, statusQuery } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { log } from '../workflows/log.js';
 import { percentile, sortNum } from '../workflows/percentiles.js';
 import type { Device } from './fleet.js';
 import { startIngestProcess, startV2vChild, untilReady } from './ingest-process.js';
+import { temporalAddress } from '../../src/config.js';
 import { config, flags, PARTITIONS, RUN } from './parameters.js';
 import { connectedProducer, createTopic } from './topic.js';
 
@@ -60,7 +62,7 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   const worker = await startV2vChild('worker', /worker started/, { V2V_TIME_SCALE: String(WORKER_SCALE) });
   const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: `${RUN}-live`, V2V_TIME_SCALE: String(INGEST_SCALE) });
   const server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: WORKER_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+  const connection = await Connection.connect({ address: temporalAddress(config) });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const producer = await connectedProducer();
   const identities = await liveIdentities(config, server.url, RUN);

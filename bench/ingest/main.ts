@@ -10,8 +10,9 @@ import { log } from '../workflows/log.js';
 import { registerFleet, reading, retireFleet, EVENT_SPACING_MS, type Device } from './fleet.js';
 import { copyRows, naiveConsumer, noopConsumer, scratchTable } from './limits.js';
 import { Client, Connection } from '@temporalio/client';
-import { equipmentWorkflowId } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { latencyPhase, terminateFleetWorkflows } from './latency.js';
+import { temporalAddress } from '../../src/config.js';
 import { config, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
@@ -50,7 +51,7 @@ async function forgetFleetWorkflows(pool: pg.Pool, devices: Device[]) {
   await pool.query("update workflow_signals set sent_at = now(), outcome = 'not_running' where sent_at is null and workflow_id = any($1::text[])", [
     devices.map((d) => equipmentWorkflowId(d.equipmentId)),
   ]);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+  const connection = await Connection.connect({ address: temporalAddress(config) });
   try {
     await terminateFleetWorkflows(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), devices);
   } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, temporalAddress, type Config } from '../../src/config.js';
 import { configWithStack } from '../../src/cli/stack-env.js';
 import { requireDatabaseUrl } from '../../src/db/client.js';
 import { DAY_MS } from '../../src/domain/profile.js';
@@ -45,6 +45,6 @@ export const DAY = DAY_MS / TIME_SCALE;
 export const COMMAND = ['npx tsx bench/workflows/main.ts', ...process.argv.slice(2)].join(' ');
 
 export const config: Config = configWithStack(loadConfig());
-export const TEMPORAL_ADDRESS = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}`;
+export const TEMPORAL_ADDRESS = temporalAddress(config);
 export const DATABASE_URL = requireDatabaseUrl(config.DATABASE_URL);
 export const RUN = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;

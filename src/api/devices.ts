@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { deviceBindings, devices, equipment, gateways, shipments } from '../db/schema/index.js';
+import { isExclusionViolation } from '../db/sql-state.js';
 import { DEVICE_ERR } from '../domain/errors.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
@@ -40,14 +41,6 @@ export interface Registration {
   gatewayId: string;
   kind: string;
   binding: Binding;
-}
-
-/** PostgreSQL's exclusion_violation; drizzle wraps the driver's error, so the code may sit on a cause. */
-function isExclusionViolation(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === '23P01') return true;
-  }
-  return false;
 }
 
 const describeTarget = (b: BindingRow) => (b.shipmentId === null ? `equipment "${b.equipmentId}"` : `shipment "${b.shipmentId}"`);

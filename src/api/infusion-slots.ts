@@ -1,5 +1,7 @@
+import { batchClock } from '../domain/batch/journey.js';
 import { addDays, datesFrom, daysBetween, localDateOf, localDay, type LocalDate } from '../domain/calendar-day.js';
 import { ERR } from '../domain/errors.js';
+import { iso } from '../domain/instant.js';
 import { bookingAtRisk, dayReasons, feasibleDays, type CandidateDay } from '../domain/infusion-feasibility.js';
 import { ldCourseFor, ldCourseForDay } from '../domain/ld-window.js';
 import { DAY_MS } from '../domain/profile.js';
@@ -27,7 +29,6 @@ export interface SlotsRequest {
   to?: string | undefined;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 const rangeError = (field: 'from' | 'to', code: string, message: string) =>
   new ApiError(400, ERR.VALIDATION, message, [{ in: 'querystring', path: [field], code, message }]);
@@ -101,7 +102,7 @@ function candidateDay(date: LocalDate, site: TreatmentCentre, bookings: readonly
   const free = Math.max(0, site.chairs - taken);
   if (!batch) return { day: { date, start, end, ldStart: start, freeChairs: free }, total: site.chairs, free };
   // The real clock books local days (LD at local midnights); a compressed one counts the batch's own days.
-  const ldStart = batch.timeScale === 1 ? ldCourseForDay(date, site.timeZone, batch.profile).ldStart : ldCourseFor(start, batch.profile, batch.dayMs).ldStart;
+  const ldStart = batchClock(batch).realTime ? ldCourseForDay(date, site.timeZone, batch.profile).ldStart : ldCourseFor(start, batch.profile, batch.dayMs).ldStart;
   const freeChairs = Math.max(0, site.chairs - takenChairs(bookings, start, end, batch.batchId));
   return { day: { date, start, end, ldStart, freeChairs }, total: site.chairs, free };
 }

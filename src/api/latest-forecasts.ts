@@ -1,9 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { forecasts } from '../db/schema/index.js';
+import { forecastSchema, type Forecast } from '../domain/batch/status.js';
 import type { ApiDeps } from './deps.js';
-import { forecastSchema } from './schemas/batch.js';
-
-type Forecast = ReturnType<typeof forecastSchema.parse>;
 
 /**
  * Each batch's latest forecast as the worker stored it (a forecast row keeps the whole forecast the

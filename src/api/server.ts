@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../config.js';
+import { temporalAddress, type Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import type { Logger } from '../logging.js';
 import { buildApp } from './app.js';
@@ -19,7 +19,7 @@ export async function startApiServer(options: { config: Config; logger: Logger; 
   const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.V2V_TEMPORAL_PORT}` });
+    connection = await Connection.connect({ address: temporalAddress(config) });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const verifyToken = await tokenVerifierFromConfig(config);
     const app = buildApp({ temporal, db, pool, config, logger, verifyToken });

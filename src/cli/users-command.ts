@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { USER_ROLES } from '../api/auth/principal.js';
+import { USER_ROLES } from '../domain/roles.js';
 import { addUser, unlockUser } from '../api/auth/users.js';
 import type { Config } from '../config.js';
 import { parseCommandOptions } from './command-options.js';

@@ -1,3 +1,5 @@
+import { DAY_MS, HOUR_MS } from './profile.js';
+
 /**
  * Calendar days at a site, in its IANA time zone: a booking is "14 March at the treatment centre",
  * and that day runs from local midnight to the next local midnight (23 or 25 hours on a
@@ -13,8 +15,6 @@ export type LocalDate = string;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,3 +1,4 @@
+import { iso } from './instant.js';
 import type { TimeWindow } from './ld-window.js';
 
 /**
@@ -35,7 +36,6 @@ export interface BatchOutlook {
   readyBy?: { at: number; basis: 'forecast-p90' | 'release-plus-transit' };
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function dayReasons(day: CandidateDay, outlook: BatchOutlook): Reason[] {
   const reasons: Reason[] = [];

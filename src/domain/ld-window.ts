@@ -1,3 +1,4 @@
+import { iso } from './instant.js';
 import { addDays, localDay, startOfDay, type LocalDate } from './calendar-day.js';
 import type { ProductProfile } from './profile.js';
 
@@ -48,7 +49,6 @@ export function checkBooking(input: WindowInput & { infusionAt: number }): Booki
   const { earliest, latest } = infusionWindow({ now, receivedAt, profile, dayMs });
   const course = ldCourseFor(infusionAt, profile, dayMs);
   const refuse = (reason: string): BookingCheck => ({ ok: false, reason, earliest, latest });
-  const iso = (ms: number) => new Date(ms).toISOString();
 
   if (earliest > latest) {
     return refuse(`No infusion can be booked: LD needs until ${iso(earliest)}, after the product's latest infusion date ${iso(latest)}.`);
@@ -80,6 +80,5 @@ export function ldCourseForDay(date: LocalDate, timeZone: string, profile: LdRul
 export function resolveBookingDay(date: LocalDate, timeZone: string, profile: LdRules) {
   const day = localDay(date, timeZone);
   const course = ldCourseForDay(date, timeZone, profile);
-  const iso = (ms: number) => new Date(ms).toISOString();
   return { date, timeZone, start: iso(day.start), end: iso(day.end), ldStart: iso(course.ldStart), ldEnd: iso(course.ldEnd) };
 }

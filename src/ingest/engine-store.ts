@@ -3,7 +3,8 @@ import type { JsonRecordsetRow, PgRow } from '../db/pg-row.js';
 import type { engineState, excursions, workflowSignals } from '../db/schema/index.js';
 import { applyReadings, gapDueAt, newEngineState, sweepGaps, type EngineState } from '../domain/excursions/index.js';
 import type { EngineReading, EpisodeChange, RuleSet } from '../domain/excursions/types.js';
-import { batchWorkflowId, equipmentWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
+import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { loadRegistrations, type Binding } from './bindings.js';
 
 type EngineStateRow = PgRow<typeof engineState>;

@@ -1,4 +1,5 @@
 import type { JourneyState } from '../domain/batch/index.js';
+import { DAY_MS } from '../domain/profile.js';
 import type { Stage } from '../domain/stages.js';
 import type { Scenario } from './scenario/scenario.js';
 import { BatchAgent } from './twin/batch-agent.js';
@@ -62,7 +63,7 @@ export function forecastByTwin(state: JourneyState, runs: number, options: Forec
     // The collected yield is not in the journey's state: a forecast draws one (it shapes expansion and failure odds).
     agent.attributes.cellYield = sample(params.cellYield, rng);
     agent.step();
-    queue.runUntil(now + horizonDays * 86_400_000, () => agent.ended || READY.has(agent.state.stage));
+    queue.runUntil(now + horizonDays * DAY_MS, () => agent.ended || READY.has(agent.state.stage));
     const final = agent.state;
     if (AFTER_RELEASE.has(final.stage)) release.push(lastEntry(final, 'RELEASED')!);
     if (READY.has(final.stage)) ready.push(lastEntry(final, 'RECEIVED_AT_SITE')!);

@@ -9,6 +9,7 @@ import type { StackPaths } from './paths.js';
 import { assertPortFree } from './ports.js';
 import type { ServiceStatus, StackContext, StackService } from './service.js';
 import { runVisibly } from './visible-command.js';
+import { localTemporalAddress, temporalAddress } from '../config.js';
 
 /**
  * Temporal: TEMPORAL_ADDRESS if given, else the CLI's dev server (SQLite file, web UI) as a daemon.
@@ -29,7 +30,7 @@ const dirs = (paths: StackPaths) => {
   return { home, py: path.join(home, 'py'), wrapper: path.join(home, 'test-server'), db: path.join(home, 'dev.db') };
 };
 
-export const localAddress = (ctx: Pick<StackContext, 'config'>) => `127.0.0.1:${ctx.config.V2V_TEMPORAL_PORT}`;
+export const localAddress = (ctx: Pick<StackContext, 'config'>) => localTemporalAddress(ctx.config);
 
 function findExecutable(root: string, name: string): string {
   for (const candidate of [path.join(root, 'bin', name), path.join(root, name)]) {
@@ -177,7 +178,7 @@ export const temporal: StackService = {
 
   async status(ctx): Promise<ServiceStatus> {
     const source = ctx.config.TEMPORAL_ADDRESS ? 'env' : 'local';
-    const address = ctx.config.TEMPORAL_ADDRESS ?? localAddress(ctx);
+    const address = temporalAddress(ctx.config);
     const state = await probe(address, ctx.config.TEMPORAL_NAMESPACE, 2_000).then(
       () => 'up' as const,
       () => 'down' as const,

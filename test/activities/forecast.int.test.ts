@@ -6,6 +6,7 @@ import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { alerts, batches, batchStageHistory, equipment, equipmentAssessments, forecasts, infusionBookings, landmarks } from '../../src/db/schema/index.js';
 import { seedReferenceData } from '../../src/db/seed.js';
+import { iso } from '../../src/domain/instant.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
 import { earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
 import { nominalHoursToRelease } from '../../src/domain/turnaround-baseline.js';
@@ -25,7 +26,6 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const T0 = Date.parse('2026-07-01T00:00:00.000Z');
 const day = (n: number) => iso(T0 + n * DAY_MS);
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { ensureLocalKeys, issueLocalToken, type IssueOptions } from '../../src/api/auth/local-keys.js';
-import type { MachineRole, Principal, UserRole } from '../../src/api/auth/principal.js';
+import type { Principal } from '../../src/api/auth/principal.js';
+import type { MachineRole, UserRole } from '../../src/domain/roles.js';
 import { localTokenVerifier, type TokenVerifier } from '../../src/api/auth/verifier.js';
 import type { ApiApp } from '../../src/api/app.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { iso } from '../../src/domain/instant.js';
 import { addDays, datesFrom, isLocalDate, isTimeZone, localDateOf, localDay, startOfDay, zoneOffsetAt } from '../../src/domain/calendar-day.js';
 import { ldCourseForDay, resolveBookingDay } from '../../src/domain/ld-window.js';
 import { productProfile } from '../../src/domain/profiles.js';
 
 const HOUR = 3_600_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('a calendar day at a site, in its time zone', () => {
   it('runs from local midnight to the next in Paris, 24 h on an ordinary day', () => {

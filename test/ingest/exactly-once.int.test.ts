@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorReading } from '../../src/ingest/contract.js';
-import { equipmentWorkflowId } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { startTcpProxy } from '../setup/tcp-proxy.js';
 import { stopV2vProcess } from '../setup/v2v-process.js';
 import { asMessage, digestOf, excursionRows, ingestTestbed, metricSample, reading, waitFor, type Device, type IngestProcess } from './helpers.js';

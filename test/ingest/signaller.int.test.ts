@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
 import { createIngestMetrics } from '../../src/ingest/metrics.js';
 import { startSignaller } from '../../src/ingest/signaller.js';
-import { batchWorkflowId, equipmentWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
+import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
+import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { equipmentStatusQuery, equipmentWorkflowId, excursionSignal, milestoneSignal, statusQuery } from '../../workflows/messages.js';
+import { excursionSignal, milestoneSignal, statusQuery } from '../../workflows/messages.js';
+import { equipmentStatusQuery, equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { batchInput, drive, startBatch, waitUntilAwaitingChanges } from './journey-driver.js';
 import { useBatchWorkflowEnv } from './workflow-env.js';
 

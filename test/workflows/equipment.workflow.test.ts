@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  equipmentAssignSignal,
-  equipmentRiskUpdateSignal,
-  equipmentStatusQuery,
-  equipmentWorkflowId,
-  statusQuery,
-  TASK_QUEUE,
-} from '../../workflows/messages.js';
+import { statusQuery, TASK_QUEUE } from '../../workflows/messages.js';
+import { equipmentAssignSignal, equipmentRiskUpdateSignal, equipmentStatusQuery, equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import type { equipmentWorkflow } from '../../workflows/equipment.js';
 import { batchInput, drive, startBatch } from './journey-driver.js';
 import { useBatchWorkflowEnv } from './workflow-env.js';

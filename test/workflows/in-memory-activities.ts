@@ -11,7 +11,7 @@ import { REFERENCE_SITES } from '../../src/db/seed.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
 import { DAY_MS, type ProductProfile } from '../../src/domain/profile.js';
 import { productAtSite, type Stage } from '../../src/domain/stages.js';
-import type { Forecast } from '../../workflows/messages.js';
+import type { Forecast } from '../../src/domain/batch/index.js';
 import { bookingRisk } from '../../src/domain/safe-infusion.js';
 import { batchClock, type JourneyInput } from '../../src/domain/batch/index.js';
 

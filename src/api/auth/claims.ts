@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ROLES, type Principal } from './principal.js';
+import { ROLES } from '../../domain/roles.js';
+import type { Principal } from './principal.js';
 
 /** Who issues development tokens and who they are for; an OpenID Connect provider has its own. */
 export const LOCAL_ISSUER = 'v2v-local';

@@ -1,19 +1,14 @@
 import type { Actor } from '../../domain/commands.js';
+import type { Role } from '../../domain/roles.js';
+
+/** The roles are the domain's (src/domain/roles.ts); a principal's type names them. */
+export type { MachineRole, Role, UserRole } from '../../domain/roles.js';
 
 /**
  * Who is calling: people sign in with a role and the sites they work for; partner systems
  * (courier, manufacturing execution, QC laboratory) have machine identities limited to their
  * routes. One source for the token's claims, the route access table and the custody trail's actor.
  */
-export const USER_ROLES = ['coordinator', 'scheduler', 'qa', 'gateway-admin', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-
-export const MACHINE_ROLES = ['courier', 'manufacturing', 'qc-lab'] as const;
-export type MachineRole = (typeof MACHINE_ROLES)[number];
-
-export const ROLES = [...USER_ROLES, ...MACHINE_ROLES] as const;
-export type Role = (typeof ROLES)[number];
-
 export interface Principal {
   /** The token's `sub`: a user id, or a machine identity's name. */
   subject: string;

@@ -1,4 +1,5 @@
-import { MACHINE_ROLES, USER_ROLES, type Principal, type Role } from './principal.js';
+import { MACHINE_ROLES, USER_ROLES, type Role } from '../../domain/roles.js';
+import type { Principal } from './principal.js';
 
 /**
  * Who may call each /v1 route, and which site the call is about: the one table of access control.

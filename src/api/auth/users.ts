@@ -2,7 +2,8 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { sites as sitesTable, users, type UserRow } from '../../db/schema/index.js';
 import { issueLocalToken, type IssueOptions } from './local-keys.js';
-import type { Principal, UserRole } from './principal.js';
+import type { UserRole } from '../../domain/roles.js';
+import type { Principal } from './principal.js';
 import { hashSigningPassword, MIN_SIGNING_PASSWORD_LENGTH } from './signing-password.js';
 
 /** People: created by an administrator (`v2v users add`), each with a role and the sites they act for. */

@@ -4,7 +4,8 @@ import { stackPaths } from '../../stack/paths.js';
 import { unauthenticated } from '../errors.js';
 import { API_AUDIENCE, LOCAL_ISSUER, principalFromClaims } from './claims.js';
 import { ensureLocalKeys } from './local-keys.js';
-import { MACHINE_ROLES, USER_ROLES, type Principal } from './principal.js';
+import { MACHINE_ROLES, USER_ROLES } from '../../domain/roles.js';
+import type { Principal } from './principal.js';
 
 /** Turns a bearer token into who is calling, or throws a 401 saying which check failed. */
 export type TokenVerifier = (token: string) => Promise<Principal>;

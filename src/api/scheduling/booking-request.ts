@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { productProfiles } from '../../db/schema/index.js';
 import { SCHEDULER_ACTOR } from '../../domain/batch/custody.js';
+import { batchClock } from '../../domain/batch/journey.js';
 import { isLocalDate, localDateOf } from '../../domain/calendar-day.js';
 import type { Actor, BookingCommand } from '../../domain/commands.js';
 import { resolveBookingDay } from '../../domain/ld-window.js';
@@ -34,7 +35,7 @@ export async function bookingPayload(deps: ApiDeps, batch: BatchRow, body: Booki
     const message = `infusionDate "${body.infusionDate}" is not a calendar date (YYYY-MM-DD).`;
     throw new ApiError(400, ERR.VALIDATION, message, [{ in: 'body', path: ['infusionDate'], code: 'invalid_date', message }]);
   }
-  if (batch.timeScale !== 1) return { ...body, actor };
+  if (!batchClock(batch).realTime) return { ...body, actor };
 
   const site = await treatmentCentre(deps, batch.treatmentCenterId, { in: 'body', path: ['infusionDate'] });
   const date = dateOnly ? body.infusionDate : localDateOf(Date.parse(body.infusionDate), site.timeZone);

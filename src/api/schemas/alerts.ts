@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { alerts } from '../../db/schema/index.js';
 
 /** Shapes of GET /v1/alerts: what coordinators and schedulers were told, never patient data. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { custodyRecordSchema } from './batch.js';
 
 /** Shapes of GET /v1/batches/{id}/custody: the chain's records and whether the chain still holds. */

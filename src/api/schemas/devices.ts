@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { actorSchema, assessmentSchema } from '../../domain/commands.js';
 import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
 import { PLAIN_ID } from '../../domain/ids.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { equipment, TICKET_STATES } from '../../db/schema/index.js';
 import { EQUIPMENT_KINDS } from '../../domain/stages.js';
 import { ASSESSMENT_METHODS } from '../../forecast/maintenance/assess-unit.js';

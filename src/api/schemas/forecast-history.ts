@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 
 /** Shapes of GET /v1/batches/{id}/forecasts: every forecast made for a batch, to show how the band moved. */
 

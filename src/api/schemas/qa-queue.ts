@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { STAGES } from '../../domain/stages.js';
 
 /** Shapes of GET /v1/qa/queue: what waits for QA's signature, oldest first. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { INFEASIBLE_REASONS } from '../../domain/infusion-feasibility.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import { SITE_KINDS } from '../../domain/stages.js';

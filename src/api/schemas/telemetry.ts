@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from './instant.js';
+import { instant } from '../../domain/instant.js';
 import { EXCURSION_KINDS, EXCURSION_STATES } from '../../domain/excursions/types.js';
 
 /** Shapes of GET /v1/telemetry: a shipment's or a unit's readings, bucketed, with what the chart shades. */

@@ -1,5 +1,6 @@
 import { bigserial, boolean, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { ALERT_SEVERITIES } from '../../domain/alerts.js';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
 import { at, createdAt, simulated, simulationSeed, tstzrange } from './columns.js';
 import { productProfiles, sites } from './reference.js';
@@ -132,7 +133,7 @@ export const alerts = pgTable('alerts', {
   key: text('key').notNull().unique(),
   batchId: uuid('batch_id').references(() => batches.id),
   equipmentId: text('equipment_id'),
-  severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+  severity: text('severity', { enum: ALERT_SEVERITIES }).notNull(),
   kind: text('kind').notNull(),
   message: text('message').notNull(),
   createdAt: createdAt(),

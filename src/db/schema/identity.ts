@@ -1,5 +1,5 @@
 import { integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { USER_ROLES } from '../../api/auth/principal.js';
+import { USER_ROLES } from '../../domain/roles.js';
 import { at, createdAt } from './columns.js';
 
 /**

@@ -1,6 +1,7 @@
 import { infusionWindow } from '../ld-window.js';
 import { isEndState } from '../transitions.js';
-import { batchClock, handoffAwaitedIn, iso, MANUFACTURING_STEPS, MAX_ESCALATIONS } from './journey.js';
+import { iso } from '../instant.js';
+import { batchClock, handoffAwaitedIn, MANUFACTURING_STEPS, MAX_ESCALATIONS } from './journey.js';
 import type { Awaiting, Issue, JourneyState } from './types.js';
 
 export const isEnded = (s: JourneyState) => isEndState(s.stage);

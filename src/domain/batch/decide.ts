@@ -6,7 +6,8 @@ import { checkBooking } from '../ld-window.js';
 import { awaiting, escalationDue, isEnded } from './awaiting.js';
 import { compensation } from './compensation.js';
 import { evolve } from './evolve.js';
-import { batchClock, BOOKABLE_STAGES, HANDOFFS, iso, SLOT_RETRY_HOURS } from './journey.js';
+import { iso } from '../instant.js';
+import { batchClock, BOOKABLE_STAGES, HANDOFFS, SLOT_RETRY_HOURS } from './journey.js';
 import { progress, slotRequest, stage } from './progress.js';
 import type { Decision, JourneyCommand, JourneyEvent, JourneyState, Refusal } from './types.js';
 

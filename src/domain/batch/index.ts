@@ -1,5 +1,7 @@
 // The journey of one batch as a decider (DESIGN §4): run by the batch workflow and by the digital twin.
 export * from './types.js';
+// Types only: the schemas (status.ts) are imported by the API, not by the workflow bundle.
+export type { BatchStatus, Forecast, ForecastBand, InfusionBooking } from './status.js';
 export { decide } from './decide.js';
 export { evolve, initialState } from './evolve.js';
 export { awaiting, escalationDue, humanStepKey, isEnded, nextDeadline, unassessedBlocking } from './awaiting.js';

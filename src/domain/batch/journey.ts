@@ -1,9 +1,7 @@
 import type { HandoffStep, Milestone } from '../commands.js';
 import { DAY_MS, HOUR_MS } from '../profile.js';
-import type { SHIPMENT_LEGS, Stage } from '../stages.js';
+import type { Leg, Stage } from '../stages.js';
 import type { JourneyInput } from './types.js';
-
-type Leg = (typeof SHIPMENT_LEGS)[number];
 
 /**
  * The hand-offs of DESIGN §3 as data: the stage in which each is awaited, where it leads, and the
@@ -39,9 +37,19 @@ export const MAX_ESCALATIONS = 3;
 /** A full facility is asked again after this many (simulated) hours. */
 export const SLOT_RETRY_HOURS = 1;
 
-/** The batch's clock: its enrolled time scale, and nothing else, turns profile durations into milliseconds. */
+/**
+ * The batch's clock: its enrolled time scale, and nothing else, turns profile durations into
+ * milliseconds and says whether the batch runs in real time. Only in real time are its days the
+ * treatment centre's calendar days (local midnights, 23–25 h) and does equipment keep its own daily
+ * cadence; on a compressed clock (the demo, the tests) a day is `dayMs` from wherever it starts.
+ */
 export function batchClock(input: Pick<JourneyInput, 'timeScale'>) {
-  return { dayMs: DAY_MS / input.timeScale, hourMs: HOUR_MS / input.timeScale, hours: (h: number) => (h * HOUR_MS) / input.timeScale };
+  return {
+    realTime: input.timeScale === 1,
+    dayMs: DAY_MS / input.timeScale,
+    hourMs: HOUR_MS / input.timeScale,
+    hours: (h: number) => (h * HOUR_MS) / input.timeScale,
+  };
 }
 
 /** How long the line is held: every manufacturing step plus QC, in the product's nominal days. */
@@ -49,5 +57,3 @@ export function manufacturingDays(input: Pick<JourneyInput, 'profile'>): number 
   const { manufacturingDays: days, qcDays } = input.profile;
   return Object.values(days).reduce((a, d) => a + d, 0) + qcDays;
 }
-
-export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,6 +1,7 @@
 import type { Milestone } from '../commands.js';
 import { isEnded, unassessedBlocking } from './awaiting.js';
-import { batchClock, iso, manufacturingDays, MANUFACTURING_STEPS } from './journey.js';
+import { iso } from '../instant.js';
+import { batchClock, manufacturingDays, MANUFACTURING_STEPS } from './journey.js';
 import type { JourneyEvent, JourneyState } from './types.js';
 
 /**

@@ -4,7 +4,6 @@ import type {
   BookingCommand,
   CancelCommand,
   HandoffCommand,
-  HandoffStep,
   Milestone,
   MilestoneCommand,
   QaDispositionCommand,
@@ -13,6 +12,10 @@ import type { ErrorType } from '../errors.js';
 import { EXCURSION_KINDS, type ExcursionKind } from '../excursions/types.js';
 import type { ProductProfile } from '../profile.js';
 import type { Leg, Stage } from '../stages.js';
+import type { Awaiting, InfusionBooking, Issue, ShipmentRef, TimelineEntry } from './status.js';
+
+/** The status shapes the journey state holds are written once, as schemas (status.ts). */
+export type { Awaiting, Issue, ShipmentRef, TimelineEntry };
 
 /** Who the batch is and where it goes: fixed at enrolment, the batch workflow's input. */
 export interface JourneyInput {
@@ -27,52 +30,12 @@ export interface JourneyInput {
   timeScale: number;
 }
 
-/** What the batch waits for next (DESIGN §5); null once it has reached an end state. */
-export type Awaiting =
-  | { kind: 'handoff'; step: HandoffStep }
-  | { kind: 'milestone'; milestone: Milestone }
-  | { kind: 'qa-disposition' }
-  | { kind: 'excursion-assessment'; excursionId: string }
-  | { kind: 'infusion-booking'; earliest: string; latest: string }
-  | { kind: 'timer'; until: string; reason: string }
-  | null;
-
 /** What ingest reports (excursions, telemetry gaps) and what the journey raises itself (deviations). */
 export const ISSUE_KINDS = [...EXCURSION_KINDS, 'deviation'] as const;
 export const ISSUE_STATES = ['open', 'closed'] as const;
 
-/** An excursion (from ingest) or a deviation (raised by the journey) that QA must assess. */
-export interface Issue {
-  id: string;
-  kind: (typeof ISSUE_KINDS)[number];
-  reason: string;
-  /** A blocking issue holds the batch (ON_HOLD) until QA assesses it; a scan mismatch does not. */
-  blocking: boolean;
-  openedAt: string;
-  closedAt?: string;
-  state: (typeof ISSUE_STATES)[number];
-  assessment?: { impact: AssessmentCommand['impact']; signer: Actor; at: string };
-}
-
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  stage?: Stage;
-  detail?: string;
-}
-
-export interface ShipmentRef {
-  shipmentId: string;
-  leg: Leg;
-  state: 'in_transit' | 'delivered' | 'cancelled';
-}
-
-export interface Booking {
-  /** The instant the infusion day begins (local midnight at the site for a calendar-day booking). */
-  infusionDate: string;
-  ldStart: string;
-  ldEnd: string;
-  chair: string;
+/** The booking the journey holds: `infusionDate` is local midnight at the site for a calendar-day booking. */
+export interface Booking extends InfusionBooking {
   /** A calendar-day booking: the date at the site, its zone, and when the day ends (23–25 h later). */
   date?: string;
   timeZone?: string;

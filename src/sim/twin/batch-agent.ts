@@ -1,5 +1,5 @@
 import { awaiting, decide, evolve, isEnded, nextDeadline, type Decision, type JourneyCommand, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
-import { iso } from '../../domain/batch/journey.js';
+import { iso } from '../../domain/instant.js';
 import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
 import { respond } from './partners/respond.js';

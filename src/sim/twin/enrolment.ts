@@ -1,5 +1,5 @@
 import { initialState, type JourneyInput } from '../../domain/batch/index.js';
-import { iso } from '../../domain/batch/journey.js';
+import { iso } from '../../domain/instant.js';
 import { DAY_MS } from '../../domain/profile.js';
 import { productProfile } from '../../domain/profiles.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';

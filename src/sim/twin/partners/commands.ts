@@ -1,5 +1,6 @@
 import type { HandoffStep, Milestone } from '../../../domain/commands.js';
-import { iso } from '../../../domain/batch/journey.js';
+import { iso } from '../../../domain/instant.js';
+import type { Leg } from '../../../domain/stages.js';
 import type { BatchAgent } from '../batch-agent.js';
 
 /** The people who scan and sign in the twin: roles, not persons. */
@@ -15,7 +16,7 @@ export const ACTORS = {
 } as const;
 
 /** The shipment id a leg takes: one per leg and attempt. */
-export const shipmentIdOf = (agent: BatchAgent, leg: 'outbound' | 'return') => `${agent.input.batchId}:${leg}:${agent.attempt}`;
+export const shipmentIdOf = (agent: BatchAgent, leg: Leg) => `${agent.input.batchId}:${leg}:${agent.attempt}`;
 
 /** A custody scan with the batch's own COI id and this attempt's DIN, as the partner at `siteId` makes it. */
 export function scan(agent: BatchAgent, step: HandoffStep, siteId: string, din = agent.state.din!) {

@@ -1,12 +1,11 @@
 import { HOUR_MS } from '../../../domain/profile.js';
-import { iso } from '../../../domain/batch/journey.js';
+import { iso } from '../../../domain/instant.js';
+import type { Leg } from '../../../domain/stages.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
 import { days } from '../days.js';
 import { sample } from '../sample.js';
 import { scan, shipmentIdOf } from './commands.js';
 import { planSensorIssue } from './sensors.js';
-
-type Leg = 'outbound' | 'return';
 
 /** Collected material is picked up once it is ready: at once when fresh, after freezing when cryopreserved. */
 export function pickUp(agent: BatchAgent, now: number): Next {

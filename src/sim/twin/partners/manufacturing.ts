@@ -1,6 +1,6 @@
 import { MANUFACTURING_STEPS } from '../../../domain/batch/index.js';
 import type { Milestone } from '../../../domain/commands.js';
-import { iso } from '../../../domain/batch/journey.js';
+import { iso } from '../../../domain/instant.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
 import { days } from '../days.js';
 import type { ProductParameters } from '../../scenario/product-parameters.js';

@@ -1,5 +1,5 @@
 import { HOUR_MS } from '../../../domain/profile.js';
-import { iso } from '../../../domain/batch/journey.js';
+import { iso } from '../../../domain/instant.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
 import { days } from '../days.js';
 import { sample } from '../sample.js';

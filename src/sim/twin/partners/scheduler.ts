@@ -1,7 +1,7 @@
 import { BOOKABLE_STAGES } from '../../../domain/batch/index.js';
 import { infusionWindow } from '../../../domain/ld-window.js';
 import { DAY_MS, HOUR_MS } from '../../../domain/profile.js';
-import { iso } from '../../../domain/batch/journey.js';
+import { iso } from '../../../domain/instant.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
 import { days } from '../days.js';
 import { sample } from '../sample.js';

@@ -1,5 +1,5 @@
 import type { ExcursionChange } from '../../../domain/batch/index.js';
-import { iso } from '../../../domain/batch/journey.js';
+import { iso } from '../../../domain/instant.js';
 import type { BatchAgent } from '../batch-agent.js';
 import { sample } from '../sample.js';
 
