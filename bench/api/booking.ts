@@ -2,9 +2,9 @@ import type { Config } from '../../src/config.js';
 import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
 import { sites } from '../../src/db/schema/index.js';
 import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
-import { addSigningUserOn, mintLiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone, batchPartners } from '../../src/sim/live/partners.js';
-import { expectOk } from '../../src/sim/live/v2v-api.js';
+import { addSigningUserOn, mintLiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone, batchPartners } from '../../src/live/partners.js';
+import { expectOk } from '../../src/live/v2v-api.js';
 import { stackPaths } from '../../src/stack/paths.js';
 
 /** One batch awaiting its infusion booking, and two feasible days it can be moved between. */

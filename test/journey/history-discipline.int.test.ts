@@ -4,9 +4,9 @@ import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
 import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
-import type { LiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone } from '../../src/sim/live/partners.js';
-import { expectOk } from '../../src/sim/live/v2v-api.js';
+import type { LiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone } from '../../src/live/partners.js';
+import { expectOk } from '../../src/live/v2v-api.js';
 import { partnersOf, useJourneyServices } from '../setup/journey-services.js';
 
 /**

@@ -1,9 +1,9 @@
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import type { LiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone } from '../../src/sim/live/partners.js';
-import { expectOk, readBatch } from '../../src/sim/live/v2v-api.js';
+import type { LiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone } from '../../src/live/partners.js';
+import { expectOk, readBatch } from '../../src/live/v2v-api.js';
 import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
 import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';

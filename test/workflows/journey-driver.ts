@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { productProfile } from '../../src/domain/profiles.js';
 import type { HandoffCommand, HandoffStep } from '../../src/domain/commands.js';
-import { realisticDelayDays } from '../../src/sim/live/pace.js';
+import { realisticDelayDays } from '../../src/live/pace.js';
 import {
   assessmentUpdate,
   bookingUpdate,

@@ -1,5 +1,5 @@
-import type { Config } from '../../config.js';
-import type { Logger } from '../../logging.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logging.js';
 import { pollUntil } from './poll-until.js';
 
 export interface InProcessServices {
@@ -20,9 +20,9 @@ export async function startInProcessServices(options: { config: Config; logger: 
   const batches = { ...config, V2V_TIME_SCALE: options.timeScale };
   // Imported here so that a run against external services loads neither the worker nor ingest.
   const [{ runWorker }, { startIngest }, { startApiServer }] = await Promise.all([
-    import('../../worker/run-worker.js'),
-    import('../../ingest/run-ingest.js'),
-    import('../../api/server.js'),
+    import('../worker/run-worker.js'),
+    import('../ingest/run-ingest.js'),
+    import('../api/server.js'),
   ]);
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {

@@ -1,6 +1,6 @@
-import type { V2vApiClient } from '../../api/client/index.js';
-import type { HandoffStep, Milestone } from '../../domain/commands.js';
-import { isEndState } from '../../domain/transitions.js';
+import type { V2vApiClient } from '../api/client/index.js';
+import type { HandoffStep, Milestone } from '../domain/commands.js';
+import { isEndState } from '../domain/transitions.js';
 import { at, type LiveIdentities } from './identities.js';
 import { pollUntil } from './poll-until.js';
 import { readBatch, refusalCode, type AwaitingStep, type BatchDetail } from './v2v-api.js';

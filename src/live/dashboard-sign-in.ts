@@ -1,4 +1,4 @@
-import { issueLocalToken } from '../../api/auth/local-keys.js';
+import { issueLocalToken } from '../api/auth/local-keys.js';
 import type { LiveIdentities, LiveSites } from './identities.js';
 
 /** The roles a newcomer can look at the dashboard as, in the order the demo prints them. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createApiClient, type V2vApiClient } from '../../api/client/index.js';
-import { issueLocalToken } from '../../api/auth/local-keys.js';
-import type { Principal, Role, UserRole } from '../../api/auth/principal.js';
-import { addUser } from '../../api/auth/users.js';
-import { createDatabase } from '../../db/client.js';
+import { createApiClient, type V2vApiClient } from '../api/client/index.js';
+import { issueLocalToken } from '../api/auth/local-keys.js';
+import type { Principal, Role, UserRole } from '../api/auth/principal.js';
+import { addUser } from '../api/auth/users.js';
+import { createDatabase } from '../db/client.js';
 
 /** The sites a live run acts for, by kind: who works where follows from them. */
 export interface LiveSites {
