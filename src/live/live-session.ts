@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../db/seed.js';
 import { PRODUCT_PROFILES } from '../domain/profiles.js';
 import type { Logger } from '../logging.js';
-import { createKafka } from '../worker/kafka-client.js';
+import { createKafka } from '../kafka-client.js';
 import { loadScenario } from '../sim/scenario/load-scenario.js';
 import { stackPaths } from '../stack/paths.js';
 import { mintLiveIdentities, type LiveIdentities, type LiveSites } from './identities.js';
