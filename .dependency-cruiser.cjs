@@ -66,6 +66,13 @@ module.exports = {
       from: { path: '^src/api/' },
       to: { path: '^src/(sim|live|cli)/' },
     },
+    {
+      name: 'live-uses-auth-public-api',
+      severity: 'error',
+      comment: 'The live driver is a client of the running system: it gets users and tokens through auth’s public identities module, never its key files, users table or principal internals.',
+      from: { path: '^src/live/' },
+      to: { path: '^src/api/auth/', pathNot: '^src/api/auth/identities\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

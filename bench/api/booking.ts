@@ -2,9 +2,10 @@ import type { Config } from '../../src/config.js';
 import { createDatabase, requireDatabaseUrl } from '../../src/db/client.js';
 import { sites } from '../../src/db/schema/index.js';
 import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
-import { addSigningUserOn, mintLiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone, batchPartners } from '../../src/sim/live/partners.js';
-import { expectOk } from '../../src/sim/live/v2v-api.js';
+import { createUser } from '../../src/api/auth/identities.js';
+import { mintLiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone, batchPartners } from '../../src/live/partners.js';
+import { expectOk } from '../../src/live/v2v-api.js';
 import { stackPaths } from '../../src/stack/paths.js';
 
 /** One batch awaiting its infusion booking, and two feasible days it can be moved between. */
@@ -36,7 +37,7 @@ export async function bookableBatches(config: Config, apiUrl: string, count: num
   const identities = await mintLiveIdentities({
     apiUrl, stackRoot, run,
     sites: { apheresis: [apheresisCenterId], facility: [facilityId], treatment: [treatmentCenterId] },
-    addSigningUser: (user) => addSigningUserOn(databaseUrl, stackRoot, user),
+    addSigningUser: (user) => createUser(databaseUrl, stackRoot, user, { expiresIn: '12h' }),
   });
   const partners = batchPartners(identities, { apheresisCenterId, treatmentCenterId });
   const batches = await Promise.all(

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pollUntil } from '../../src/poll-until.js';
 import { procStatus } from '../workflows/proc-status.js';
 
 const V2V_BIN = fileURLToPath(new URL('../../bin/v2v.js', import.meta.url));
@@ -59,11 +60,10 @@ export async function startV2vChild(
 
 /** Waits until /readyz answers 200: the consumer has joined its group. */
 export async function untilReady(opsUrl: string) {
-  for (;;) {
-    const res = await fetch(`${opsUrl}/readyz`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(`ingest to join its consumer group (${opsUrl}/readyz)`, async () => (await fetch(`${opsUrl}/readyz`).catch(() => undefined))?.status === 200, {
+    timeoutMs: 120_000,
+    intervalMs: 20,
+  });
 }
 
 /** `v2v ingest` on the benchmark's own topic and group; its operations URL comes from its log. */

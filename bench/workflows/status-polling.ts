@@ -11,6 +11,7 @@ const sameAwaiting = (a: Awaiting, b: Awaiting) => JSON.stringify(a) === JSON.st
 /**
  * Queries until `done`. Every query is a round trip to the worker through the server, so the
  * interval grows (×1.5 up to 250 ms): a hundred drivers polling fast would load the system they measure.
+ * Not `pollUntil` (src/poll-until.ts) for that growing interval and the bench's abort.
  */
 export async function pollStatus(handle: BatchHandle, done: (s: BatchStatus) => boolean, what: string): Promise<BatchStatus> {
   let delay = 20;

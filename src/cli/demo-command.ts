@@ -52,9 +52,9 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
   await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
   await ensureDashboardBuilt(print);
   const [{ liveSession, REFERENCE_LIVE_SITES }, { dashboardSignIns, SIGN_IN_ROLES }, { DEMO_INCIDENTS }] = await Promise.all([
-    import('../sim/live/live-session.js'),
-    import('../sim/live/dashboard-sign-in.js'),
-    import('../sim/live/demo-script.js'),
+    import('../live/live-session.js'),
+    import('../live/dashboard-sign-in.js'),
+    import('../live/demo-script.js'),
   ]);
   const logFile = peopleFirstLogFile(process.stdout.isTTY, ctx.paths.logs, 'demo');
   if (logFile) print(`log (JSON, warnings and errors of the worker, ingest and API): ${logFile}`);

@@ -55,7 +55,7 @@ with V2V_TIME_SCALE equal to --time-scale for the worker and API and to --sensor
       const options = parsed.data;
       const resolved = { ...configWithStack(config()), LOG_LEVEL: 'warn' as const };
       // Imported here so that the other commands load neither kafkajs nor the worker.
-      const [{ liveSession }, { loadIncidents }] = await Promise.all([import('../sim/live/live-session.js'), import('../sim/live/incidents.js')]);
+      const [{ liveSession }, { loadIncidents }] = await Promise.all([import('../live/live-session.js'), import('../live/incidents.js')]);
       const incidents = options.incidents ? await loadIncidents(options.incidents) : [];
       if (!options.external) await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
       const { scenario, ...rest } = options;

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporalAddress, type Config } from '../config.js';
 import { requireDatabaseUrl } from '../db/client.js';
 import type { Logger } from '../logging.js';
-import { createKafka } from '../worker/kafka-client.js';
+import { createKafka } from '../kafka-client.js';
 import { startIngestConsumer } from './consumer.js';
 import { startGapSweeper } from './gap-sweeper.js';
 import { createIngestMetrics } from './metrics.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import path from 'node:path';
+import type { PollOptions } from '../poll-until.js';
 import type { StackPaths } from './paths.js';
 
 /**
@@ -88,18 +89,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` until it resolves, or fails with the last error and the log to read. */
-export async function waitUntil(what: string, probe: () => Promise<unknown>, timeoutMs: number, log?: string) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await probe();
-    } catch (err) {
-      last = err;
-      await sleep(250);
-    }
-  }
-  const reason = last instanceof Error ? last.message : String(last);
-  throw new Error(`${what} did not answer within ${timeoutMs / 1000} s (${reason})${log ? `; see ${log}` : ''}`);
+/**
+ * How the stack waits for a service (`pollUntil`): until then its probe throws (a refused
+ * connection), which means "not up yet"; the last error and the log to read end the timeout's message.
+ */
+export function serviceWait(timeoutMs: number, log?: string): PollOptions {
+  return { timeoutMs, intervalMs: 250, retryErrors: true, ...(log ? { context: () => `see ${log}` } : {}) };
 }

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { daemonPid, logFile, startDaemon, stopDaemon, waitUntil } from './daemon.js';
+import { pollUntil } from '../poll-until.js';
+import { daemonPid, logFile, serviceWait, startDaemon, stopDaemon } from './daemon.js';
 import { repoRoot } from './paths.js';
 import type { StackPaths } from './paths.js';
 import { assertPortFree } from './ports.js';
@@ -149,7 +150,7 @@ export const kafka: StackService = {
   async up(ctx) {
     const given = ctx.config.KAFKA_BROKERS;
     if (given) {
-      await waitUntil('Kafka at KAFKA_BROKERS', () => answers(given), 10_000);
+      await pollUntil('Kafka at KAFKA_BROKERS to answer', () => answers(given).then(() => true), serviceWait(10_000));
       return { status: { service: NAME, address: given, state: 'up', source: 'env' }, env: { KAFKA_BROKERS: given } };
     }
     const { lib, data, properties } = dirs(ctx.paths);
@@ -181,8 +182,9 @@ export const kafka: StackService = {
       // A broker that died on a bad config or a locked data directory will never answer: say so now.
       if (daemonPid(ctx.paths, NAME) === undefined) exited = true;
       else await answers(brokers, 2_000, true);
+      return true;
     };
-    await waitUntil('Kafka', probe, 90_000, log);
+    await pollUntil('Kafka to answer', probe, serviceWait(90_000, log));
     if (exited) throw new Error(`Kafka stopped during start-up; see ${log}`);
     return { status: { service: NAME, address: brokers, state: 'up', source: 'local' }, env: { KAFKA_BROKERS: brokers } };
   },

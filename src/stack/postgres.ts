@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { daemonPid, logFile, startDaemon, stopDaemon, waitUntil } from './daemon.js';
+import { pollUntil } from '../poll-until.js';
+import { daemonPid, logFile, serviceWait, startDaemon, stopDaemon } from './daemon.js';
 import { assertPortFree } from './ports.js';
 import type { ServiceStatus, StackContext, StackService } from './service.js';
 
@@ -73,7 +74,7 @@ export const postgres: StackService = {
   async up(ctx) {
     const given = ctx.config.DATABASE_URL;
     if (given) {
-      await waitUntil('PostgreSQL at DATABASE_URL', () => answers(given), 10_000);
+      await pollUntil('PostgreSQL at DATABASE_URL to answer', () => answers(given).then(() => true), serviceWait(10_000));
       return { status: { service: 'postgres', address: redact(given), state: 'up', source: 'env' }, env: { DATABASE_URL: given } };
     }
     if (daemonPid(ctx.paths, 'postgres') === undefined) {
@@ -94,7 +95,7 @@ export const postgres: StackService = {
       });
     }
     const url = localUrl(ctx);
-    await waitUntil('PostgreSQL', () => answers(url.replace(/\/v2v$/, '/postgres')), 30_000, logFile(ctx.paths, 'postgres'));
+    await pollUntil('PostgreSQL to answer', () => answers(url.replace(/\/v2v$/, '/postgres')).then(() => true), serviceWait(30_000, logFile(ctx.paths, 'postgres')));
     await createDatabaseIfMissing(ctx);
     return { status: { service: 'postgres', address: `127.0.0.1:${ctx.config.V2V_PG_PORT}`, state: 'up', source: 'local' }, env: { DATABASE_URL: url } };
   },

@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { daemonPid, logFile, startDaemon, stopDaemon, waitUntil } from './daemon.js';
+import { pollUntil } from '../poll-until.js';
+import { daemonPid, logFile, serviceWait, startDaemon, stopDaemon } from './daemon.js';
 import { repoRoot } from './paths.js';
 import type { StackPaths } from './paths.js';
 import { assertPortFree } from './ports.js';
@@ -89,16 +90,16 @@ async function checkTestServer(wrapper: string) {
   child.once('exit', (code, signal) => (exited = `exited with ${signal ?? code}`));
   child.once('error', (err) => (exited = err.message));
   try {
-    await waitUntil(
-      `The Temporal test server (${wrapper})`,
+    await pollUntil(
+      `the Temporal test server (${wrapper}) to answer`,
       () =>
         exited
           ? Promise.reject(new Error(exited))
-          : new Promise<void>((resolve, reject) => {
-              const socket = net.connect(port, '127.0.0.1', () => socket.end(resolve));
+          : new Promise<true>((resolve, reject) => {
+              const socket = net.connect(port, '127.0.0.1', () => socket.end(() => resolve(true)));
               socket.once('error', reject);
             }),
-      5_000,
+      serviceWait(5_000),
     );
   } finally {
     child.kill('SIGKILL');
@@ -142,7 +143,7 @@ export const temporal: StackService = {
     const namespace = config.TEMPORAL_NAMESPACE;
     if (config.TEMPORAL_ADDRESS) {
       const address = config.TEMPORAL_ADDRESS;
-      await waitUntil(`Temporal at TEMPORAL_ADDRESS=${address}`, () => probe(address, namespace, 5_000), 15_000);
+      await pollUntil(`Temporal at TEMPORAL_ADDRESS=${address} to answer`, () => probe(address, namespace, 5_000).then(() => true), serviceWait(15_000));
       const env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, ...(await testServerEnv(ctx, true)) };
       return { status: { service: NAME, address, state: 'up', source: 'env' }, env };
     }
@@ -165,11 +166,10 @@ export const temporal: StackService = {
       ctx.progress(`Temporal: dev server starting (pid ${pid}, web UI http://127.0.0.1:${config.V2V_TEMPORAL_UI_PORT})`);
     }
     // A dead daemon ends the wait at once instead of after the full minute.
-    const outcome = await waitUntil(
-      `Temporal on ${address}`,
-      async () => (daemonPid(paths, NAME) === undefined ? 'exited' : probe(address, namespace, 2_000)),
-      60_000,
-      log,
+    const outcome = await pollUntil(
+      `Temporal on ${address} to answer`,
+      async () => (daemonPid(paths, NAME) === undefined ? 'exited' : probe(address, namespace, 2_000).then(() => 'up' as const)),
+      serviceWait(60_000, log),
     );
     if (outcome === 'exited') throw new Error(`The Temporal dev server exited while starting; see ${log}`);
     const env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, ...testEnv };

@@ -11,7 +11,7 @@ import { installTemporalLogging, type Logger } from '../logging.js';
 import { startOutboxPublisher } from '../outbox/publisher.js';
 import { TASK_QUEUE } from '../../workflows/messages.js';
 import { ensureRetrainSchedule, RETRAIN_SCHEDULE_ID } from '../forecast/retrain/schedule.js';
-import { createKafka } from './kafka-client.js';
+import { createKafka } from '../kafka-client.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));

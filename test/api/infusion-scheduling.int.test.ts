@@ -13,6 +13,7 @@ import { resolveBookingDay } from '../../src/domain/ld-window.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import { earliestSafeDate } from '../../src/domain/safe-infusion.js';
 import { stackPaths } from '../../src/stack/paths.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { batchWorkflowId, handoffUpdate, milestoneSignal, qaDispositionUpdate, statusQuery, type BatchStatus } from '../../workflows/messages.js';
 import { stackConfig, unique } from '../setup/services.js';
@@ -89,13 +90,11 @@ async function driveTo(batchId: string, coiId: string, stage: BatchStatus['stage
   throw new Error(`batch ${batchId} did not reach ${stage}`);
 }
 
-async function until(batchId: string, done: (s: BatchStatus) => boolean): Promise<BatchStatus> {
-  for (let i = 0; i < 200; i++) {
+function until(batchId: string, done: (s: BatchStatus) => boolean): Promise<BatchStatus> {
+  return pollUntil(`batch ${batchId} to get there`, async () => {
     const s = await status(batchId);
-    if (done(s)) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`batch ${batchId} never got there`);
+    return done(s) && s;
+  }, { timeoutMs: 20_000, intervalMs: 50 });
 }
 
 async function enrolledAt(stage: BatchStatus['stage']) {

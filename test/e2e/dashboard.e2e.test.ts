@@ -13,7 +13,7 @@ import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { alerts, deviceBindings, devices, equipment, excursions, gateways, sensorReadings, sites } from '../../src/db/schema/index.js';
-import { answerUntilDone, type BatchPartners } from '../../src/sim/live/partners.js';
+import { answerUntilDone, type BatchPartners } from '../../src/live/partners.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';

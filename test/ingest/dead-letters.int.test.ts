@@ -1,9 +1,10 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, dlqTopicOf, type DeadLetterReason, type SensorReading } from '../../src/ingest/contract.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { unique } from '../setup/services.js';
 import { stopV2vProcess } from '../setup/v2v-process.js';
-import { asMessage, digestOf, ingestTestbed, metricSample, reading, waitFor, type Landed } from './helpers.js';
+import { asMessage, digestOf, ingestTestbed, metricSample, reading, INGEST_WAIT, type Landed } from './helpers.js';
 
 const bed = ingestTestbed('dead-letters');
 const MAX_BYTES = 4096;
@@ -16,7 +17,7 @@ async function readTopic(topic: string, count: number): Promise<KafkaMessage[]> 
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await waitFor(`${count} messages on ${topic}`, async () => messages.length >= count, 60_000);
+    await pollUntil(`${count} messages on ${topic}`, async () => messages.length >= count, { ...INGEST_WAIT, timeoutMs: 60_000 });
   } finally {
     await consumer.disconnect();
   }
@@ -57,7 +58,7 @@ describe('messages that can never be applied', () => {
 
     const high = await lane.highWatermarks();
     expect(high).toEqual({ 0: String(neighbours.length + poison.length) });
-    await waitFor('every message applied', async () => (await lane.storedOffsets())[0] === high[0]);
+    await pollUntil('every message applied', async () => (await lane.storedOffsets())[0] === high[0], INGEST_WAIT);
     expect(await bed.storedDigest([device!.deviceId, foreign!.deviceId, ghost])).toEqual(digestOf(neighbours.map((r) => r.eventId)));
 
     const dlq = dlqTopicOf(lane.topic);

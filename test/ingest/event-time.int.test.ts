@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorReading } from '../../src/ingest/contract.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { stopV2vProcess } from '../setup/v2v-process.js';
-import { asMessage, excursionRows, ingestTestbed, metricSample, reading, waitFor, type Device, type ExcursionRow } from './helpers.js';
+import { asMessage, excursionRows, ingestTestbed, metricSample, reading, INGEST_WAIT, type Device, type ExcursionRow } from './helpers.js';
 
 const bed = ingestTestbed('event-time');
 const SECOND = 1_000;
@@ -69,23 +70,23 @@ describe('excursions are decided on event time', () => {
     for (let i = 0; i < SERIES.length; i += 10) {
       await lane.produce([...inOrder.slice(i, i + 10), ...shuffled.slice(i, i + 10)].map(asMessage));
       const stored = Math.min(i + 10, SERIES.length) * 2;
-      await waitFor(`${stored} readings stored`, async () => (await bed.storedCount([a.deviceId, b.deviceId])) === stored, 30_000, 20);
+      await pollUntil(`${stored} readings stored`, async () => (await bed.storedCount([a.deviceId, b.deviceId])) === stored, { ...INGEST_WAIT, timeoutMs: 30_000, intervalMs: 20 });
     }
     // Far behind B's newest reading: one would raise the first excursion's peak, one would end it early.
     const late: SensorReading[] = [reading(b, startB + 10 * MINUTE + 5 * SECOND, -100), reading(b, startB + 16 * MINUTE + 5 * SECOND, -190)];
     await lane.produce(late.map(asMessage));
 
-    await waitFor('both series stored', async () => {
+    await pollUntil('both series stored', async () => {
       const [ofA, ofB] = await Promise.all([bed.storedCount([a.deviceId]), bed.storedCount([b.deviceId])]);
       return ofA === SERIES.length && ofB === SERIES.length + late.length;
-    });
+    }, INGEST_WAIT);
     const rows = await excursionRows(bed.pool, [a.deviceId, b.deviceId]);
     const ofA = relative(rows.filter((r) => r.device_id === a.deviceId), startA);
     const ofB = relative(rows.filter((r) => r.device_id === b.deviceId), startB);
     expect(ofA).toEqual(EXPECTED);
     expect(ofB).toEqual(ofA);
 
-    const tooLate = await waitFor('the late readings counted', async () => (await metricSample(ingest.opsUrl, 'v2v_ingest_too_late_readings_total')) || false);
+    const tooLate = await pollUntil('the late readings counted', async () => (await metricSample(ingest.opsUrl, 'v2v_ingest_too_late_readings_total')) || false, INGEST_WAIT);
     expect(tooLate).toBe(late.length);
     await stopV2vProcess(ingest.child);
   });

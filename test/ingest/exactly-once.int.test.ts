@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorReading } from '../../src/ingest/contract.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { startTcpProxy } from '../setup/tcp-proxy.js';
 import { stopV2vProcess } from '../setup/v2v-process.js';
-import { asMessage, digestOf, excursionRows, ingestTestbed, metricSample, reading, waitFor, type Device, type IngestProcess } from './helpers.js';
+import { asMessage, digestOf, excursionRows, ingestTestbed, metricSample, reading, INGEST_WAIT, type Device, type IngestProcess } from './helpers.js';
 
 const bed = ingestTestbed('exactly-once');
 const ids = (devices: Device[]) => devices.map((d) => d.deviceId);
@@ -60,14 +61,14 @@ describe('ingest applies every reading exactly once', () => {
     const first = await lane.startIngest();
     await lane.produce(readings.map(asMessage));
     await lane.produce(readings.map(asMessage));
-    await waitFor('both copies applied', () => caughtUp(lane));
+    await pollUntil('both copies applied', () => caughtUp(lane), INGEST_WAIT);
 
     expect(await bed.storedDigest(ids(devices))).toEqual(digestOf(eventIds(readings)));
     // The counters move just after the commit that the offsets above come from.
-    const counted = await waitFor('the readings counted', async () => {
+    const counted = await pollUntil('the readings counted', async () => {
       const [stored, duplicate] = await Promise.all(['stored', 'duplicate'].map((o) => metricSample(first.opsUrl, `v2v_ingest_readings_total{outcome="${o}"}`)));
       return (stored ?? 0) + (duplicate ?? 0) >= 2 * readings.length && { stored, duplicate };
-    });
+    }, INGEST_WAIT);
     expect(counted).toEqual({ stored: readings.length, duplicate: readings.length });
     const excursions = await excursionRows(bed.pool, ids(devices));
     expect(excursions.map((e) => [e.kind, e.state, e.peak_value, Number(e.duration_ms)])).toEqual([
@@ -89,11 +90,11 @@ describe('ingest applies every reading exactly once', () => {
     // kafkajs commits −2, Kafka's "earliest", which the next consumer resolves to offset 0.
     expect(rewound!.partitions.map((p) => BigInt(p.offset) <= 0n)).toEqual([true, true]);
     const replayer = await lane.startIngest();
-    await waitFor('the group to have consumed the replay', async () => {
+    await pollUntil('the group to have consumed the replay', async () => {
       const [committed] = await bed.admin.fetchOffsets({ groupId: lane.group, topics: [lane.topic] });
       const high = await lane.highWatermarks();
       return committed!.partitions.every((p) => high[p.partition] === '0' || p.offset === high[p.partition]);
-    });
+    }, INGEST_WAIT);
 
     expect(await bed.storedDigest(ids(devices))).toEqual(digestOf(eventIds(readings)));
     expect(await excursionRows(bed.pool, ids(devices))).toEqual(excursions);
@@ -115,10 +116,10 @@ describe('ingest applies every reading exactly once', () => {
     const started = Date.now();
     const first = await lane.startIngest();
     // A quarter in, some partition's chunk is as good as certainly mid-transaction when it dies.
-    const atKill = await waitFor('a quarter of the readings stored', async () => {
+    const atKill = await pollUntil('a quarter of the readings stored', async () => {
       const n = await bed.storedCount(ids(devices));
       return n >= readings.length / 4 && n;
-    }, 90_000, 20);
+    }, { ...INGEST_WAIT, timeoutMs: 90_000, intervalMs: 20 });
     await stopV2vProcess(first.child, 'SIGKILL');
     const afterKill = await bed.storedCount(ids(devices));
     console.info(`SIGKILL after ${Date.now() - started} ms with ${atKill} readings stored (${afterKill} once it was dead)`);
@@ -128,12 +129,12 @@ describe('ingest applies every reading exactly once', () => {
     const restarted = Date.now();
     const second = await lane.startIngest();
     const joined = Date.now();
-    await waitFor('every reading stored', async () => (await bed.storedCount(ids(devices))) >= readings.length, 180_000, 250);
+    await pollUntil('every reading stored', async () => (await bed.storedCount(ids(devices))) >= readings.length, { ...INGEST_WAIT, timeoutMs: 180_000, intervalMs: 250 });
     const rest = readings.length - afterKill;
     console.info(`restart joined in ${joined - restarted} ms, then stored ${rest} readings in ${Date.now() - joined} ms (~${Math.round(rest / ((Date.now() - joined) / 1000))} rows/s)`);
 
     expect(await bed.storedDigest(ids(devices))).toEqual(digestOf(eventIds(readings)));
-    const { stored, high } = await waitFor('offsets at the high watermarks', () => caughtUp(lane));
+    const { stored, high } = await pollUntil('offsets at the high watermarks', () => caughtUp(lane), INGEST_WAIT);
     expect(stored).toEqual(high);
     expect(Object.keys(high)).toHaveLength(4);
     await stopV2vProcess(second.child);
@@ -143,23 +144,23 @@ describe('ingest applies every reading exactly once', () => {
     const lane = bed.lane(4);
     const devices = await bed.registerDevices(20);
     const [a, b] = [await lane.startIngest(), await lane.startIngest()];
-    const split = await waitFor('two disjoint, non-empty assignments', async () => {
+    const split = await pollUntil('two disjoint, non-empty assignments', async () => {
       const [ofA, ofB] = [lastAssignment(a, lane.topic), lastAssignment(b, lane.topic)];
       return ofA?.length && ofB?.length && ofA.every((p) => !ofB.includes(p)) && [...ofA, ...ofB].sort();
-    });
+    }, INGEST_WAIT);
     expect(split).toEqual([0, 1, 2, 3]);
 
     const producer = steadyProducer(lane, devices, 40);
-    await waitFor('readings flowing', async () => (await bed.storedCount(ids(devices))) > 200 || false);
+    await pollUntil('readings flowing', async () => (await bed.storedCount(ids(devices))) > 200 || false, INGEST_WAIT);
     await stopV2vProcess(b.child, 'SIGKILL');
-    await waitFor('the survivor to own every partition', async () => lastAssignment(a, lane.topic)?.length === 4, 120_000);
+    await pollUntil('the survivor to own every partition', async () => lastAssignment(a, lane.topic)?.length === 4, { ...INGEST_WAIT, timeoutMs: 120_000 });
     const takenOver = producer.sent.length;
-    await waitFor('readings after the takeover', async () => producer.sent.length > takenOver + 400);
+    await pollUntil('readings after the takeover', async () => producer.sent.length > takenOver + 400, INGEST_WAIT);
     const sent = await producer.stop();
 
-    await waitFor('every reading stored', async () => (await bed.storedCount(ids(devices))) >= sent.length, 120_000);
+    await pollUntil('every reading stored', async () => (await bed.storedCount(ids(devices))) >= sent.length, { ...INGEST_WAIT, timeoutMs: 120_000 });
     expect(await bed.storedDigest(ids(devices))).toEqual(digestOf(eventIds(sent)));
-    const { stored, high } = await waitFor('offsets at the high watermarks', () => caughtUp(lane));
+    const { stored, high } = await pollUntil('offsets at the high watermarks', () => caughtUp(lane), INGEST_WAIT);
     expect(stored).toEqual(high);
     await stopV2vProcess(a.child);
   }, 300_000);
@@ -173,20 +174,20 @@ describe('ingest applies every reading exactly once', () => {
       url.port = String(proxy.port);
       const ingest = await lane.startIngest({ DATABASE_URL: url.toString() });
       const producer = steadyProducer(lane, devices, 20);
-      await waitFor('readings flowing', async () => (await bed.storedCount(ids(devices))) > 100 || false);
+      await pollUntil('readings flowing', async () => (await bed.storedCount(ids(devices))) > 100 || false, INGEST_WAIT);
 
       proxy.cut();
       const cutAt = producer.sent.length;
-      await waitFor('a failed chunk', async () => ingest.logLines().some((l) => l.msg?.startsWith('ingest: chunk not applied')), 30_000);
+      await pollUntil('a failed chunk', async () => ingest.logLines().some((l) => l.msg?.startsWith('ingest: chunk not applied')), { ...INGEST_WAIT, timeoutMs: 30_000 });
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       proxy.restore();
       expect(ingest.child.exitCode, 'v2v ingest died while PostgreSQL was away').toBeNull();
       expect(producer.sent.length).toBeGreaterThan(cutAt);
       const restoredAt = producer.sent.length;
-      await waitFor('readings after the restore', async () => producer.sent.length > restoredAt + 100);
+      await pollUntil('readings after the restore', async () => producer.sent.length > restoredAt + 100, INGEST_WAIT);
       const sent = await producer.stop();
 
-      await waitFor('every reading stored', async () => (await bed.storedCount(ids(devices))) >= sent.length, 120_000);
+      await pollUntil('every reading stored', async () => (await bed.storedCount(ids(devices))) >= sent.length, { ...INGEST_WAIT, timeoutMs: 120_000 });
       expect(await bed.storedDigest(ids(devices))).toEqual(digestOf(eventIds(sent)));
       const dlq = await bed.admin.fetchTopicOffsets(`${lane.topic}.dlq`);
       expect(dlq.map((p) => p.high)).toEqual(dlq.map(() => '0'));

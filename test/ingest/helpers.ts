@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import type { SensorReading } from '../../src/ingest/contract.js';
 import { ensureIngestTopics } from '../../src/ingest/topics.js';
+import type { PollOptions } from '../../src/poll-until.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
 
@@ -184,21 +185,11 @@ export function digestOf(eventIds: string[]): Digest {
   return { count: eventIds.length, distinct: sorted.length, md5: createHash('md5').update(sorted.join(',')).digest('hex') };
 }
 
-/** Polls until `check` returns a value that is not undefined/false, or fails naming what it waited for. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+/**
+ * How the ingest tests wait (`pollUntil`): generously, since a process may be starting or
+ * rebalancing, and through probe errors, which a restarting ingest's ops server gives meanwhile.
+ */
+export const INGEST_WAIT: PollOptions = { timeoutMs: 90_000, intervalMs: 200, retryErrors: true };
 
 /** The high watermark (next offset to be written) of each partition. */
 export async function highWatermarks(admin: Admin, topic: string): Promise<Record<number, string>> {

@@ -2,11 +2,12 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
-import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
+import { reading, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
-import type { LiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone } from '../../src/sim/live/partners.js';
-import { expectOk } from '../../src/sim/live/v2v-api.js';
+import type { LiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone } from '../../src/live/partners.js';
+import { expectOk } from '../../src/live/v2v-api.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { partnersOf, useJourneyServices } from '../setup/journey-services.js';
 
 /**
@@ -80,8 +81,8 @@ describe('history discipline', () => {
     const sentAt = Date.now();
     const loggers = await sendReadings(manufacturing.shipments.find((s) => s.leg === 'outbound')!.shipmentId);
     // Every reading stored by ingest, and every signal it may have queued sent, before the journey goes on.
-    const counts = await until(
-      `ingest stores all ${READINGS} readings`,
+    const counts = await pollUntil(
+      `ingest to store all ${READINGS} readings`,
       async () => {
         const { rows } = await pool.query<{ device_id: string; n: number }>(
           'select device_id, count(*)::int as n from sensor_readings where device_id = any($1) group by device_id order by device_id',
@@ -93,7 +94,7 @@ describe('history discipline', () => {
     );
     console.info(`ingest: ${READINGS} readings published and stored in ${Date.now() - sentAt} ms`);
     expect(Object.fromEntries(counts.map((r) => [r.device_id, r.n]))).toEqual(Object.fromEntries(loggers.map((id) => [id, READINGS / 2])));
-    await until('ingest has sent every signal', async () => (await pool.query('select 1 from workflow_signals where workflow_id = $1 and sent_at is null', [batchWorkflowId(busy.batchId)])).rows.length === 0);
+    await pollUntil('ingest to send every signal', async () => (await pool.query('select 1 from workflow_signals where workflow_id = $1 and sent_at is null', [batchWorkflowId(busy.batchId)])).rows.length === 0, { timeoutMs: 30_000 });
     const { rows: episodes } = await pool.query('select kind, state from excursions where device_id = any($1)', [loggers]);
     expect(episodes).toEqual([]);
     expect((await answerUntilDone(partnersOf(identities), busy.batchId, busy.coiId)).stage).toBe('COMPLETED');

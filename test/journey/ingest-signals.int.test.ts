@@ -1,11 +1,12 @@
 import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import type { LiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone } from '../../src/sim/live/partners.js';
-import { expectOk, readBatch } from '../../src/sim/live/v2v-api.js';
+import type { LiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone } from '../../src/live/partners.js';
+import { expectOk, readBatch } from '../../src/live/v2v-api.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { batchWorkflowId, type ExcursionChange } from '../../workflows/messages.js';
-import { reading, until, type Reading } from '../setup/ingest-pipeline.js';
+import { reading, type Reading } from '../setup/ingest-pipeline.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { partnersOf, useJourneyServices } from '../setup/journey-services.js';
 
@@ -29,8 +30,8 @@ beforeAll(() => void ({ identities, connection } = services));
 const batch = (batchId: string) => readBatch(partnersOf(identities).reader, batchId);
 afterAll(() => pool.end());
 
-const poll = <T>(what: string, probe: () => Promise<T | false | undefined | null>, timeoutMs?: number) =>
-  until(what, probe, { timeoutMs, context: () => `ingest log:\n${ingest.log()}` });
+const poll = <T>(what: string, probe: () => Promise<T | false | undefined | null>, timeoutMs = 30_000) =>
+  pollUntil(what, probe, { timeoutMs, context: () => `ingest log:\n${ingest.log()}` });
 
 /** A cryopreserved-product batch picked up at the apheresis centre: in transit on a dry shipper. */
 async function batchInTransit() {

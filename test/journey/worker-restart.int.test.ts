@@ -4,9 +4,9 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { runV2v } from '../setup/cli.js';
 import { stackConfig } from '../setup/services.js';
-import type { LiveIdentities } from '../../src/sim/live/identities.js';
-import { answerUntilDone } from '../../src/sim/live/partners.js';
-import { expectOk } from '../../src/sim/live/v2v-api.js';
+import type { LiveIdentities } from '../../src/live/identities.js';
+import { answerUntilDone } from '../../src/live/partners.js';
+import { expectOk } from '../../src/live/v2v-api.js';
 import { partnersOf, testIdentities } from '../setup/journey-services.js';
 import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
 

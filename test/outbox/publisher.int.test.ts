@@ -9,6 +9,7 @@ import { seedReferenceData } from '../../src/db/seed.js';
 import { JOURNEY } from '../../src/domain/stages.js';
 import { BATCH_EVENTS_TOPIC, EVENT_ID_HEADER } from '../../src/outbox/batch-events.js';
 import { startOutboxPublisher } from '../../src/outbox/publisher.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { createBatch, createProduct, createSites } from '../activities/batch-fixtures.js';
 
@@ -46,13 +47,7 @@ async function stageChanges(batchIds: string[], perBatch: number, from: number, 
   return eventIds;
 }
 
-async function waitUntil(what: string, done: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const withinAMinute = { timeoutMs: 60_000, intervalMs: 25 };
 
 const unpublished = async (eventIds: string[]) =>
   (await db.select({ eventId: outbox.eventId, publishedAt: outbox.publishedAt }).from(outbox).where(inArray(outbox.eventId, eventIds))).filter((r) => r.publishedAt === null)
@@ -93,7 +88,7 @@ describe('the outbox publisher', () => {
     // Round one: a publisher taking small rounds is stopped as soon as it has published some.
     const first = await stageChanges([...ours], 40, 1, product.id, coiOf);
     const publisher = startOutboxPublisher({ pool, kafka, log, batchSize: 20 });
-    await waitUntil('some rows are published', async () => (await unpublished(first)) < first.length);
+    await pollUntil('some rows to be published', async () => (await unpublished(first)) < first.length, withinAMinute);
     await publisher.stop();
     const leftAfterStop = await unpublished(first);
 
@@ -106,11 +101,11 @@ describe('the outbox publisher', () => {
     // Round two: two publishers share the outbox.
     const workers = [startOutboxPublisher({ pool, kafka, log, batchSize: 20 }), startOutboxPublisher({ pool, kafka, log, batchSize: 20 })];
     const all = [...first, ...second];
-    await waitUntil('every row is published', async () => (await unpublished(all)) === 0);
+    await pollUntil('every row to be published', async () => (await unpublished(all)) === 0, withinAMinute);
     await Promise.all(workers.map((w) => w.stop()));
 
     const expected = all.length + resent.length;
-    await waitUntil(`the consumer has read ${expected} messages`, async () => received.length >= expected);
+    await pollUntil(`the consumer to read ${expected} messages`, async () => received.length >= expected, withinAMinute);
     const seen = new Map<string, number>();
     for (const m of received) seen.set(m.eventId, (seen.get(m.eventId) ?? 0) + 1);
 

@@ -86,14 +86,3 @@ export class IngestPipeline {
     await Promise.all([this.producer?.disconnect(), this.admin?.disconnect()]);
   }
 }
-
-/** Polls until `probe` returns something truthy; fails naming what never happened. */
-export async function until<T>(what: string, probe: () => Promise<T | false | undefined | null>, options: { timeoutMs?: number; context?: () => string } = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${(options.timeoutMs ?? 30_000) / 1000} s\n${options.context?.() ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
+import { pollUntil } from '../../src/poll-until.js';
 import { bookingUpdate, handoffUpdate, statusQuery, type BatchStatus } from '../../workflows/messages.js';
 import { batchInput, drive, scan, startBatch, type BatchHandle } from './journey-driver.js';
 import { useBatchWorkflowEnv } from './workflow-env.js';
@@ -9,13 +10,11 @@ const DAY = 24 * HOUR;
 const ctx = useBatchWorkflowEnv();
 
 /** The forecast activity runs after the landmark's events are applied: wait until the status carries it. */
-async function forecastOf(handle: BatchHandle, landmark: (s: BatchStatus) => boolean) {
-  for (let i = 0; i < 200; i++) {
+function forecastOf(handle: BatchHandle, landmark: (s: BatchStatus) => boolean) {
+  return pollUntil('a forecast at the landmark', async () => {
     const status = await handle.query(statusQuery);
-    if (status.forecast && landmark(status)) return { status, forecast: status.forecast };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('no forecast at the landmark');
+    return status.forecast && landmark(status) && { status, forecast: status.forecast };
+  }, { timeoutMs: 10_000, intervalMs: 20 });
 }
 
 describe('forecasts in the batch workflow', () => {

@@ -2,7 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { productProfile } from '../../src/domain/profiles.js';
 import type { HandoffCommand, HandoffStep } from '../../src/domain/commands.js';
-import { realisticDelayDays } from '../../src/sim/live/pace.js';
+import { realisticDelayDays } from '../../src/live/pace.js';
+import { pollUntil } from '../../src/poll-until.js';
 import {
   assessmentUpdate,
   bookingUpdate,
@@ -90,12 +91,8 @@ export async function drive(env: TestWorkflowEnvironment, handle: BatchHandle, i
 
 /** Signals return before the workflow acts on them; wait until it has. */
 export async function waitUntilAwaitingChanges(handle: BatchHandle, before: Awaiting) {
-  for (let i = 0; i < 200; i++) {
-    const { awaiting } = await handle.query(statusQuery);
-    if (JSON.stringify(awaiting) !== JSON.stringify(before)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`still awaiting ${JSON.stringify(before)}`);
+  const was = JSON.stringify(before);
+  await pollUntil(`the batch to stop awaiting ${was}`, async () => JSON.stringify((await handle.query(statusQuery)).awaiting) !== was, { timeoutMs: 10_000, intervalMs: 20 });
 }
 
 export async function historyLength(handle: BatchHandle) {

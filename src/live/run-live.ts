@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import { batchClock } from '../../domain/batch/index.js';
-import { productProfileSchema } from '../../domain/profile.js';
-import type { V2vApiClient } from '../../api/client/index.js';
+import { batchClock } from '../domain/batch/index.js';
+import { productProfileSchema } from '../domain/profile.js';
+import type { V2vApiClient } from '../api/client/index.js';
 import type { LiveIdentities } from './identities.js';
 import { expectOk } from './v2v-api.js';
 import { SensorGateway } from './gateway.js';
@@ -9,7 +9,7 @@ import { checkIncidents, type Incident } from './incidents.js';
 import type { LiveEvent } from './narration.js';
 import { profilePace, type Pace } from './pace.js';
 import { livePatient, type PatientOutcome, type PatientPlan } from './patient.js';
-import { Random } from '../../domain/random.js';
+import { Random } from '../domain/random.js';
 
 export interface LiveRunOptions {
   /** Who acts, each with a token for V2V's HTTP API (`mintLiveIdentities`). */

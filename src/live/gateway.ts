@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../../ingest/contract.js';
+import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../ingest/contract.js';
 import type { Channel } from './sensor-values.js';
 
 /** One device's readings, published every tick until `until` (real ms since the epoch). */

@@ -1,9 +1,9 @@
-import { MANUFACTURING_STEPS } from '../../domain/batch/index.js';
-import type { ProductProfile } from '../../domain/profile.js';
-import type { ProductParameters } from '../scenario/product-parameters.js';
-import type { Scenario } from '../scenario/scenario.js';
-import { Random } from '../../domain/random.js';
-import { sample } from '../twin/sample.js';
+import { MANUFACTURING_STEPS } from '../domain/batch/index.js';
+import type { ProductProfile } from '../domain/profile.js';
+import type { ProductParameters } from '../sim/scenario/product-parameters.js';
+import type { Scenario } from '../sim/scenario/scenario.js';
+import { Random } from '../domain/random.js';
+import { sample } from '../sim/twin/sample.js';
 import type { AwaitingStep } from './v2v-api.js';
 import type { Incident } from './incidents.js';
 import { profilePace, realisticDelayDays, type Pace } from './pace.js';

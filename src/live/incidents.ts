@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { SHIPMENT_LEGS } from '../../domain/stages.js';
+import { SHIPMENT_LEGS } from '../domain/stages.js';
 
 /**
  * What goes wrong in a live run, and when: the incidents file (`--incidents FILE`). Times on the

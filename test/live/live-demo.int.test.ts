@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import type { LiveIdentities } from '../../src/sim/live/identities.js';
-import { liveSession } from '../../src/sim/live/live-session.js';
-import { DEMO_INCIDENTS } from '../../src/sim/live/demo-script.js';
-import { expectOk, readBatch } from '../../src/sim/live/v2v-api.js';
+import type { LiveIdentities } from '../../src/live/identities.js';
+import { liveSession } from '../../src/live/live-session.js';
+import { DEMO_INCIDENTS } from '../../src/live/demo-script.js';
+import { expectOk, readBatch } from '../../src/live/v2v-api.js';
 import { BASELINE_SCENARIO } from '../../src/cli/simulate-live-command.js';
 import { REFERENCE_BIOREACTORS } from '../../src/db/seed.js';
 import { pino } from 'pino';

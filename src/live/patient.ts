@@ -1,5 +1,5 @@
-import { batchClock, HANDOFFS } from '../../domain/batch/index.js';
-import type { ProductProfile } from '../../domain/profile.js';
+import { batchClock, HANDOFFS } from '../domain/batch/index.js';
+import type { ProductProfile } from '../domain/profile.js';
 import type { LiveIdentities } from './identities.js';
 import { expectOk, type AwaitingStep, type BatchDetail } from './v2v-api.js';
 import type { SensorGateway } from './gateway.js';
@@ -9,7 +9,7 @@ import type { Pace } from './pace.js';
 import { answerUntilDone, batchPartners } from './partners.js';
 import { PatientSensors } from './patient-sensors.js';
 import { SlippingBooking } from './slipping-booking.js';
-import { Random } from '../../domain/random.js';
+import { Random } from '../domain/random.js';
 
 /** What every patient of a run shares: the API, the gateways, the reference data and the script. */
 export interface LiveWorld {

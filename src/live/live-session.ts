@@ -1,12 +1,13 @@
-import type { Config } from '../../config.js';
-import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../../db/seed.js';
-import { PRODUCT_PROFILES } from '../../domain/profiles.js';
-import type { Logger } from '../../logging.js';
-import { createKafka } from '../../worker/kafka-client.js';
-import { loadScenario } from '../scenario/load-scenario.js';
-import { stackPaths } from '../../stack/paths.js';
-import { addSigningUserOn, mintLiveIdentities, type LiveIdentities, type LiveSites } from './identities.js';
-import { requireDatabaseUrl } from '../../db/client.js';
+import { createUser } from '../api/auth/identities.js';
+import type { Config } from '../config.js';
+import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../db/seed.js';
+import { PRODUCT_PROFILES } from '../domain/profiles.js';
+import type { Logger } from '../logging.js';
+import { createKafka } from '../kafka-client.js';
+import { loadScenario } from '../sim/scenario/load-scenario.js';
+import { stackPaths } from '../stack/paths.js';
+import { mintLiveIdentities, type LiveIdentities, type LiveSites } from './identities.js';
+import { requireDatabaseUrl } from '../db/client.js';
 import type { Incident } from './incidents.js';
 import { startInProcessServices } from './in-process-services.js';
 import { describe } from './narration.js';
@@ -109,6 +110,6 @@ export function liveIdentities(config: Config, apiUrl: string, run: string, expi
   const databaseUrl = requireDatabaseUrl(config.DATABASE_URL);
   return mintLiveIdentities({
     apiUrl, stackRoot, sites: REFERENCE_LIVE_SITES, run, ...(expiresIn ? { expiresIn } : {}),
-    addSigningUser: (user) => addSigningUserOn(databaseUrl, stackRoot, user, expiresIn),
+    addSigningUser: (user) => createUser(databaseUrl, stackRoot, user, { expiresIn: expiresIn ?? '12h' }),
   });
 }

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createApiClient, type V2vApiClient } from '../../api/client/index.js';
-import { issueLocalToken } from '../../api/auth/local-keys.js';
-import type { Principal, Role, UserRole } from '../../api/auth/principal.js';
-import { addUser } from '../../api/auth/users.js';
-import { createDatabase } from '../../db/client.js';
+import { createApiClient, type V2vApiClient } from '../api/client/index.js';
+import { issueToken, type Principal, type Role, type UserRole } from '../api/auth/identities.js';
 
 /** The sites a live run acts for, by kind: who works where follows from them. */
 export interface LiveSites {
@@ -47,7 +44,7 @@ export interface MintOptions {
   sites: LiveSites;
   /** Names the run in the identities' names, so two runs' custody trails tell them apart. */
   run: string;
-  /** How the QA user is created: `addUser` on the stack's database (`addSigningUserOn`). */
+  /** How the QA user is created: a row of the stack's users table (`createUser`), so its signatures are checked like anyone's. */
   addSigningUser: AddSigningUser;
   /** A token's lifetime (jose's time span); the demo's links should outlast a look around. */
   expiresIn?: string;
@@ -57,7 +54,7 @@ export interface MintOptions {
 export async function mintLiveIdentities(o: MintOptions): Promise<LiveIdentities> {
   const all = [...o.sites.apheresis, ...o.sites.treatment, ...o.sites.facility];
   const identity = async (principal: Principal): Promise<LiveIdentity> => {
-    const token = await issueLocalToken(o.stackRoot, principal, { expiresIn: o.expiresIn ?? '12h' });
+    const token = await issueToken(o.stackRoot, principal, { expiresIn: o.expiresIn ?? '12h' });
     return { principal, token, api: createApiClient({ baseUrl: o.apiUrl, token }) };
   };
   const machine = (role: Role, name: string, sites: string[]) => identity({ subject: `${o.run}-${role}`, kind: 'machine', name, role, sites });
@@ -82,16 +79,6 @@ export async function mintLiveIdentities(o: MintOptions): Promise<LiveIdentities
     courier, manufacturing, qcLab, coordinators, schedulers, gatewayAdmin, admin,
     qa: { principal: { subject: qa.id, kind: 'user', name: qaName, role: 'qa', sites: all }, token: qa.token, api: createApiClient({ baseUrl: o.apiUrl, token: qa.token }), signingPassword },
   };
-}
-
-/** QA as a row of the stack's users table (`addUser`), so its signatures are checked like anyone's. */
-export async function addSigningUserOn(databaseUrl: string, stackRoot: string, user: Parameters<AddSigningUser>[0], expiresIn = '12h') {
-  const { db, pool } = createDatabase(databaseUrl, { max: 1 });
-  try {
-    return await addUser(db, stackRoot, user, { expiresIn });
-  } finally {
-    await pool.end();
-  }
 }
 
 /** The identity at a site, or a sentence saying the run has none there. */

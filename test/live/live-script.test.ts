@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HANDOFF_STEPS, MILESTONES } from '../../src/domain/commands.js';
 import { productProfile } from '../../src/domain/profiles.js';
-import { DEMO_INCIDENTS } from '../../src/sim/live/demo-script.js';
-import { checkIncidents, incidentsFileSchema, loadIncidents } from '../../src/sim/live/incidents.js';
-import type { AwaitingStep } from '../../src/sim/live/v2v-api.js';
-import { scenarioIncidents, scenarioPace } from '../../src/sim/live/scenario-pace.js';
-import { legChannels, spellShape } from '../../src/sim/live/sensor-values.js';
+import { DEMO_INCIDENTS } from '../../src/live/demo-script.js';
+import { checkIncidents, incidentsFileSchema, loadIncidents } from '../../src/live/incidents.js';
+import type { AwaitingStep } from '../../src/live/v2v-api.js';
+import { scenarioIncidents, scenarioPace } from '../../src/live/scenario-pace.js';
+import { legChannels, spellShape } from '../../src/live/sensor-values.js';
 import { loadScenario } from '../../src/sim/scenario/load-scenario.js';
 import { Random } from '../../src/domain/random.js';
 

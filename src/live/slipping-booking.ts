@@ -1,8 +1,8 @@
-import type { V2vApiClient } from '../../api/client/index.js';
-import { batchClock } from '../../domain/batch/index.js';
-import { infusionWindow, ldCourseFor } from '../../domain/ld-window.js';
-import type { ProductProfile } from '../../domain/profile.js';
-import { earliestSafeInfusion } from '../../domain/safe-infusion.js';
+import type { V2vApiClient } from '../api/client/index.js';
+import { batchClock } from '../domain/batch/index.js';
+import { infusionWindow, ldCourseFor } from '../domain/ld-window.js';
+import type { ProductProfile } from '../domain/profile.js';
+import { earliestSafeInfusion } from '../domain/safe-infusion.js';
 import type { Incident } from './incidents.js';
 import type { BatchDetail } from './v2v-api.js';
 

@@ -1,7 +1,7 @@
-import type { HandoffStep, Milestone } from '../../domain/commands.js';
-import type { ProductProfile } from '../../domain/profile.js';
+import type { HandoffStep, Milestone } from '../domain/commands.js';
+import type { ProductProfile } from '../domain/profile.js';
 import type { AwaitingStep } from './v2v-api.js';
-import type { Random } from '../../domain/random.js';
+import type { Random } from '../domain/random.js';
 
 /**
  * How long, in days, each thing a batch waits for takes in the real world: manufacturing, QC and

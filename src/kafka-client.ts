@@ -1,6 +1,13 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Config } from '../config.js';
-import type { Logger } from '../logging.js';
+import type { Config } from './config.js';
+import type { Logger } from './logging.js';
+
+/*
+ * Beside config.ts and logging.ts, not in a process's folder: the worker (the outbox), ingest and the
+ * live driver each open Kafka, and all three build it from the same two things, the config and the
+ * logger. Under one of them it made ingest depend on the worker; a folder of its own would hold
+ * one file.
+ */
 
 /** kafkajs logs to the console by default; V2V processes write one JSON stream, so route it there. */
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {

@@ -1,12 +1,12 @@
-import { batchClock } from '../../domain/batch/index.js';
-import type { ProductProfile } from '../../domain/profile.js';
-import type { SHIPMENT_LEGS } from '../../domain/stages.js';
-import type { V2vApiClient } from '../../api/client/index.js';
+import { batchClock } from '../domain/batch/index.js';
+import type { ProductProfile } from '../domain/profile.js';
+import type { SHIPMENT_LEGS } from '../domain/stages.js';
+import type { V2vApiClient } from '../api/client/index.js';
 import type { BatchDetail } from './v2v-api.js';
 import type { SensorGateway } from './gateway.js';
 import { incidentFor, type Incident } from './incidents.js';
 import { bioreactorChannels, legChannels, spellEndsAt, type Spell } from './sensor-values.js';
-import type { Random } from '../../domain/random.js';
+import type { Random } from '../domain/random.js';
 
 type Leg = (typeof SHIPMENT_LEGS)[number];
 

@@ -1,6 +1,6 @@
-import type { Config } from '../../config.js';
-import type { Logger } from '../../logging.js';
-import { pollUntil } from './poll-until.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logging.js';
+import { pollUntil } from '../poll-until.js';
 
 export interface InProcessServices {
   apiUrl: string;
@@ -20,9 +20,9 @@ export async function startInProcessServices(options: { config: Config; logger: 
   const batches = { ...config, V2V_TIME_SCALE: options.timeScale };
   // Imported here so that a run against external services loads neither the worker nor ingest.
   const [{ runWorker }, { startIngest }, { startApiServer }] = await Promise.all([
-    import('../../worker/run-worker.js'),
-    import('../../ingest/run-ingest.js'),
-    import('../../api/server.js'),
+    import('../worker/run-worker.js'),
+    import('../ingest/run-ingest.js'),
+    import('../api/server.js'),
   ]);
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -42,8 +42,10 @@ export async function startInProcessServices(options: { config: Config; logger: 
     const ingest = await startIngest({ config: { ...config, V2V_TIME_SCALE: options.sensorTimeScale }, logger, port: 0 });
     stops.push(() => ingest.stop());
     // Ready once it has joined its consumer group: readings sent before would wait for a rebalance.
-    const joined = await pollUntil(async () => (await fetch(`${ingest.opsUrl}/readyz`).catch(() => undefined))?.ok === true, { intervalMs: 250, timeoutMs: 60_000 });
-    if (!joined) throw new Error(`ingest did not join its consumer group within 60 s (${ingest.opsUrl}/readyz)`);
+    await pollUntil(`ingest to join its consumer group (${ingest.opsUrl}/readyz)`, async () => (await fetch(`${ingest.opsUrl}/readyz`).catch(() => undefined))?.ok === true, {
+      intervalMs: 250,
+      timeoutMs: 60_000,
+    });
 
     const server = await startApiServer({ config: batches, logger, ...(options.apiPort === undefined ? {} : { port: options.apiPort }) });
     stops.push(() => server.close());

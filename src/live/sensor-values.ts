@@ -1,7 +1,7 @@
-import { isCryogenic } from '../../domain/excursions/rules.js';
-import type { ShipmentLeg } from '../../domain/profile.js';
-import type { SensorReading } from '../../ingest/contract.js';
-import type { Random } from '../../domain/random.js';
+import { isCryogenic } from '../domain/excursions/rules.js';
+import type { ShipmentLeg } from '../domain/profile.js';
+import type { SensorReading } from '../ingest/contract.js';
+import type { Random } from '../domain/random.js';
 
 /**
  * What a simulated sensor reads: a nominal value with noise, and, during an incident, a spell that

@@ -1,4 +1,4 @@
-import type { components, V2vApiClient } from '../../api/client/index.js';
+import type { components, V2vApiClient } from '../api/client/index.js';
 
 /**
  * What live mode and the journey tests read from the generated client, named once: a batch as
