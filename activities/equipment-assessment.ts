@@ -1,6 +1,6 @@
 import { and, eq, or } from 'drizzle-orm';
 import { alerts, equipment, equipmentAssessments, maintenanceTickets } from '../src/db/schema/index.js';
-import { DAY_MS } from '../src/domain/profile.js';
+import { DAY_MS } from '../src/domain/durations.js';
 import { activeModel, type ModelRow } from '../src/forecast/registry/index.js';
 import { assessUnitDay, type AssessmentMethod } from '../src/forecast/maintenance/assess-unit.js';
 import { loadEquipmentRecords } from '../src/forecast/maintenance/load-records.js';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { HOUR_MS, type ProductProfile } from '../src/domain/profile.js';
+import { type ProductProfile } from '../src/domain/profile.js';
+import { HOUR_MS } from '../src/domain/durations.js';
 import type { Stage } from '../src/domain/stages.js';
 import { NOMINAL_P10_FACTOR, NOMINAL_P90_FACTOR, turnaroundQuantiles, type TurnaroundQuantiles } from '../src/domain/turnaround-baseline.js';
 import type { TARGETS } from '../src/forecast/features/index.js';

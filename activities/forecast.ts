@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { forecasts, landmarks, models } from '../src/db/schema/index.js';
 import type { JourneyState } from '../src/domain/batch/index.js';
-import { DAY_MS, HOUR_MS } from '../src/domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../src/domain/durations.js';
 import { encodeFacts, landmarkFacts, landmarkKey, type LandmarkFacts } from '../src/forecast/features/index.js';
 import { findModel, NETWORK_SCOPE } from '../src/forecast/registry/index.js';
 import { predictTurnaround, turnaroundCell, type TurnaroundArtifact } from '../src/forecast/turnaround/index.js';

@@ -18,7 +18,8 @@ import { forecastAtLandmark, runEffect } from './batch-effects.js';
 import type { BatchStatus, Forecast } from './messages.js';
 import type { shipmentWorkflow } from './shipment.js';
 
-export function refuse(refusal: Refusal): never {
+/** A refused command fails its Update (or signal) with the refusal's code, as the API maps it. */
+function failWithRefusal(refusal: Refusal): never {
   throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
 }
 
@@ -43,7 +44,7 @@ export class BatchRun {
   /** For update validators: a refusal that records nothing leaves no trace in history. */
   check(command: JourneyCommand) {
     const decision = decide(command, this.state);
-    if (decision.refusal && decision.events.length === 0) refuse(decision.refusal);
+    if (decision.refusal && decision.events.length === 0) failWithRefusal(decision.refusal);
   }
 
   /** Decides the command on the current state, runs the side effects of its events and applies them, in order. */
@@ -55,7 +56,7 @@ export class BatchRun {
 
   private async decideAndApply(command: JourneyCommand): Promise<void> {
     const decision = decide(command, this.state);
-    if (decision.refusal && decision.events.length === 0) refuse(decision.refusal);
+    if (decision.refusal && decision.events.length === 0) failWithRefusal(decision.refusal);
     for (const event of decision.events) {
       const { applied, followUp } = await runEffect(this, event);
       this.state = evolve(this.state, applied);
@@ -65,7 +66,7 @@ export class BatchRun {
     }
     await forecastAtLandmark(this, decision.events);
     // A wrong bag's deviation is recorded above; the scan is refused all the same.
-    if (decision.refusal) refuse(decision.refusal);
+    if (decision.refusal) failWithRefusal(decision.refusal);
   }
 
   custodyKey = () => `${this.input.batchId}:custody:${++this.counters.custody}`;

@@ -1,7 +1,7 @@
 // The equipment workflow's messages: its id, input, state, signals and query. Names are the contract: extend, never rename.
 // It also takes the batch's `excursionSignal` (workflows/messages.ts): ingest tells a unit and a batch the same change.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import { DAY_MS } from '../src/domain/profile.js';
+import { DAY_MS } from '../src/domain/durations.js';
 
 export const equipmentWorkflowId = (equipmentId: string) => `equipment:${equipmentId}`;
 

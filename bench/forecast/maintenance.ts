@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
-import { DAY_MS } from '../../src/domain/profile.js';
+import { DAY_MS } from '../../src/domain/durations.js';
 import {
   averagePrecision, bestF1Threshold, fitMaintenanceModels, fitThresholdRule, loadMaintenanceModels, maintenanceRows, precisionRecallAt, predictFailure,
   predictRul, RUL_CAP_DAYS, splitByDay, twinFailureProbability, unitHistories, type MaintenanceRow, type Scored,

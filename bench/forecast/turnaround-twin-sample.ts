@@ -1,5 +1,5 @@
 import { evolve, initialState, type JourneyState } from '../../src/domain/batch/index.js';
-import { DAY_MS } from '../../src/domain/profile.js';
+import { DAY_MS } from '../../src/domain/durations.js';
 import type { QuantilePrediction } from '../../src/forecast/conformal/index.js';
 import type { LandmarkRow, TargetName } from '../../src/forecast/features/index.js';
 import type { Scenario } from '../../src/sim/scenario/scenario.js';

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, temporalAddress, type Config } from '../../src/config.js';
 import { configWithStack } from '../../src/cli/stack-env.js';
 import { requireDatabaseUrl } from '../../src/db/client.js';
-import { DAY_MS } from '../../src/domain/profile.js';
+import { DAY_MS } from '../../src/domain/durations.js';
 
 /** The run's parameters: the command-line flags, read once, and the stack's configuration. */
 

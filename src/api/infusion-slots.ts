@@ -4,7 +4,7 @@ import { ERR } from '../domain/errors.js';
 import { iso } from '../domain/instant.js';
 import { bookingAtRisk, dayReasons, feasibleDays, type CandidateDay } from '../domain/infusion-feasibility.js';
 import { ldCourseFor, ldCourseForDay } from '../domain/ld-window.js';
-import { DAY_MS } from '../domain/profile.js';
+import { DAY_MS } from '../domain/durations.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
 import { batchView, type BatchView } from './scheduling/batch-outlook.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from './profile.js';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from './durations.js';
 
 /**
  * Calendar days at a site, in its IANA time zone: a booking is "14 March at the treatment centre",
@@ -14,7 +14,6 @@ import { DAY_MS, HOUR_MS } from './profile.js';
 export type LocalDate = string;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MINUTE_MS = 60_000;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 

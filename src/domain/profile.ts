@@ -62,5 +62,3 @@ export const productProfileSchema = z.object({
 
 export type ProductProfile = z.infer<typeof productProfileSchema>;
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;

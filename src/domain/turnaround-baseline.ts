@@ -1,4 +1,5 @@
-import { DAY_MS, HOUR_MS, type ProductProfile } from './profile.js';
+import { type ProductProfile } from './profile.js';
+import { DAY_MS, HOUR_MS } from './durations.js';
 import type { Stage } from './stages.js';
 
 /**

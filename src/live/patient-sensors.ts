@@ -1,4 +1,5 @@
 import { batchClock } from '../domain/batch/index.js';
+import { MINUTE_MS } from '../domain/durations.js';
 import type { ProductProfile } from '../domain/profile.js';
 import type { SHIPMENT_LEGS } from '../domain/stages.js';
 import type { V2vApiClient } from '../api/client/index.js';
@@ -12,7 +13,6 @@ type Leg = (typeof SHIPMENT_LEGS)[number];
 
 export const COURIER_GATEWAY = 'live-courier-gateway';
 export const FACILITY_GATEWAY = 'live-facility-gateway';
-const MINUTE_MS = 60_000;
 /** How long a receiver waits for V2V to hear of a logger's alarm before signing anyway. */
 const ALARM_REPORT_TIMEOUT_MS = 20_000;
 /** Readings back in range after a spell, so that ingest sees it end (beyond the hysteresis, before the binding does). */

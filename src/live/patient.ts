@@ -1,3 +1,4 @@
+import type { Leg } from '../domain/stages.js';
 import { batchClock, HANDOFFS } from '../domain/batch/index.js';
 import type { ProductProfile } from '../domain/profile.js';
 import type { LiveIdentities } from './identities.js';
@@ -81,7 +82,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
   const seen = new SeenChanges(patient, productId, narrate);
 
   // A courier's arrival is decided at pickup: the transit time, or past the stability window when the script makes it late.
-  const arrival = (leg: 'outbound' | 'return', awaiting: AwaitingStep, detail: BatchDetail) => {
+  const arrival = (leg: Leg, awaiting: AwaitingStep, detail: BatchDetail) => {
     const from = pickedUpAt.get(leg) ?? Date.now();
     const late = detail.attempt === 1 ? incidentFor(world.incidents, 'late-courier', patient, leg) : undefined;
     if (late) narrate({ type: 'incident', patient, productId, incident: late.kind, detail: `${leg} courier arrives ${late.lateHours} h after the ${profile.legs[leg].stabilityHours} h stability window` });

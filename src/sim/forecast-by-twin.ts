@@ -1,5 +1,6 @@
 import type { JourneyState } from '../domain/batch/index.js';
-import { DAY_MS } from '../domain/profile.js';
+import { DAY_MS } from '../domain/durations.js';
+import { iso } from '../domain/instant.js';
 import type { Stage } from '../domain/stages.js';
 import type { Scenario } from './scenario/scenario.js';
 import { BatchAgent } from './twin/batch-agent.js';
@@ -84,6 +85,6 @@ function lastEntry(state: JourneyState, stage: Stage): number | undefined {
 }
 
 const band = (times: number[]): ForecastBand => {
-  const iso = (p: number) => new Date(Math.round(quantile(times, p)!)).toISOString();
-  return { p10: iso(0.1), p50: iso(0.5), p90: iso(0.9) };
+  const at = (p: number) => iso(Math.round(quantile(times, p)!));
+  return { p10: at(0.1), p50: at(0.5), p90: at(0.9) };
 };

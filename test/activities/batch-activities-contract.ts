@@ -3,7 +3,7 @@ import { custodyContent } from '../../activities/custody.js';
 import type { BatchActivities } from '../../activities/types.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
 import { ERR } from '../../src/domain/errors.js';
-import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../src/domain/durations.js';
 import type { Stage } from '../../src/domain/stages.js';
 import { earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
 import { journeyInput, stateThrough } from './forecast-fixtures.js';

@@ -8,7 +8,7 @@ import { migrateDatabase } from '../../src/db/migrate.js';
 import { alerts, batches, batchStageHistory, custodyEvents, devices, excursions, gateways, infusionBookings, outbox, shipments } from '../../src/db/schema/index.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { ERR } from '../../src/domain/errors.js';
-import { DAY_MS } from '../../src/domain/profile.js';
+import { DAY_MS } from '../../src/domain/durations.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { describeBatchActivitiesContract } from './batch-activities-contract.js';
 import { createBatch, createProduct, createSites } from './batch-fixtures.js';

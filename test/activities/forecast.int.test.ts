@@ -7,7 +7,7 @@ import { migrateDatabase } from '../../src/db/migrate.js';
 import { alerts, batches, batchStageHistory, equipment, equipmentAssessments, forecasts, infusionBookings, landmarks } from '../../src/db/schema/index.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { iso } from '../../src/domain/instant.js';
-import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../src/domain/durations.js';
 import { earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
 import { nominalHoursToRelease } from '../../src/domain/turnaround-baseline.js';
 import { landmarkFacts } from '../../src/forecast/features/index.js';

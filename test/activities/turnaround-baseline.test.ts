@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../src/domain/durations.js';
 import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
 import { nominalHoursToRelease, quantile, turnaroundQuantiles } from '../../src/domain/turnaround-baseline.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBooking, infusionWindow, ldCourseFor } from '../../src/domain/ld-window.js';
-import { DAY_MS } from '../../src/domain/profile.js';
+import { DAY_MS } from '../../src/domain/durations.js';
 import { productProfile } from '../../src/domain/profiles.js';
 
 const cd19 = productProfile('autologous-cd19-fresh');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ldCourseFor } from '../../src/domain/ld-window.js';
-import { DAY_MS, HOUR_MS } from '../../src/domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../src/domain/durations.js';
 import { productProfile } from '../../src/domain/profiles.js';
 import { bookingRisk, earliestSafeDate, earliestSafeInfusion } from '../../src/domain/safe-infusion.js';
 

@@ -9,7 +9,8 @@ import type { BatchActivities, CustodyRecordInput, StageChangeInput } from '../.
 import type { infusionBookings, manufacturingSlots, shipments as shipmentRows, sites as siteRows } from '../../src/db/schema/index.js';
 import { REFERENCE_SITES } from '../../src/db/seed.js';
 import { custodyHash } from '../../src/domain/custody-chain.js';
-import { DAY_MS, type ProductProfile } from '../../src/domain/profile.js';
+import { type ProductProfile } from '../../src/domain/profile.js';
+import { DAY_MS } from '../../src/domain/durations.js';
 import { productAtSite, type Stage } from '../../src/domain/stages.js';
 import type { Forecast } from '../../src/domain/batch/index.js';
 import { bookingRisk } from '../../src/domain/safe-infusion.js';

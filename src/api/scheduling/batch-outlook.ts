@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { productProfiles } from '../../db/schema/index.js';
-import { BOOKABLE_STAGES } from '../../domain/batch/journey.js';
+import { batchClock, BOOKABLE_STAGES } from '../../domain/batch/journey.js';
 import type { BatchOutlook } from '../../domain/infusion-feasibility.js';
 import { infusionWindow } from '../../domain/ld-window.js';
-import { DAY_MS, HOUR_MS, productProfileSchema, type ProductProfile } from '../../domain/profile.js';
+import { productProfileSchema, type ProductProfile } from '../../domain/profile.js';
 import { stageBefore, type Stage } from '../../domain/stages.js';
 import type { BatchStatus } from '../../../workflows/messages.js';
 import { queryStatus, requireBatch } from '../batch-workflow.js';
@@ -30,15 +30,15 @@ export async function batchView(deps: ApiDeps, batchId: string, now: number): Pr
   // The product's current rule; the workflow books by the profile the batch was enrolled with, the same unless it was revised since.
   const profile = productProfileSchema.parse(product!.profile);
   const status = await queryStatus(deps, batchId);
-  const dayMs = DAY_MS / row.timeScale;
+  const clock = batchClock(row);
   const awaited = status?.awaiting?.kind === 'infusion-booking' ? { earliest: status.awaiting.earliest, latest: status.awaiting.latest } : null;
-  return { batchId, profile, timeScale: row.timeScale, dayMs, status, awaitedWindow: awaited, outlook: outlookOf(status, awaited, profile, row.timeScale, now) };
+  return { batchId, profile, timeScale: row.timeScale, dayMs: clock.dayMs, status, awaitedWindow: awaited, outlook: outlookOf(status, awaited, profile, clock, now) };
 }
 
-function outlookOf(status: BatchStatus | null, awaited: BatchView['awaitedWindow'], profile: ProductProfile, timeScale: number, now: number): BatchOutlook {
+function outlookOf(status: BatchStatus | null, awaited: BatchView['awaitedWindow'], profile: ProductProfile, clock: ReturnType<typeof batchClock>, now: number): BatchOutlook {
   if (!status) return { notBookable: 'The batch has ended: its workflow is closed.' };
   const { stage } = status;
-  const dayMs = DAY_MS / timeScale;
+  const { dayMs } = clock;
   const receivedAt = enteredAt(status, 'RECEIVED_AT_SITE');
   const window = awaited
     ? { earliest: Date.parse(awaited.earliest), latest: Date.parse(awaited.latest) }
@@ -55,7 +55,7 @@ function outlookOf(status: BatchStatus | null, awaited: BatchView['awaitedWindow
   const releasedAt = enteredAt(status, 'RELEASED');
   const bounds = [
     ...(p90 ? [{ at: Date.parse(p90), basis: 'forecast-p90' as const }] : []),
-    ...(releasedAt ? [{ at: Date.parse(releasedAt) + (profile.legs.return.nominalHours * HOUR_MS) / timeScale, basis: 'release-plus-transit' as const }] : []),
+    ...(releasedAt ? [{ at: Date.parse(releasedAt) + clock.hours(profile.legs.return.nominalHours), basis: 'release-plus-transit' as const }] : []),
   ];
   if (bounds.length > 0) outlook.readyBy = bounds.reduce((a, b) => (b.at > a.at ? b : a));
   return outlook;

@@ -1,5 +1,5 @@
 import type { HandoffStep, Milestone } from '../commands.js';
-import { DAY_MS, HOUR_MS } from '../profile.js';
+import { DAY_MS, HOUR_MS } from '../durations.js';
 import type { Leg, Stage } from '../stages.js';
 import type { JourneyInput } from './types.js';
 

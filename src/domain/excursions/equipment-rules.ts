@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { MINUTE_MS } from '../durations.js';
 import type { EquipmentKind } from '../equipment.js';
 import { EQUIPMENT_KINDS, METRICS } from '../stages.js';
-import { ALLOWED_LATENESS_MS, CRYOGENIC_LEG_TELEMETRY, MINUTE_MS, thresholdRule, tiltRule, type RuleSpec } from './rules.js';
+import { ALLOWED_LATENESS_MS, CRYOGENIC_LEG_TELEMETRY, thresholdRule, tiltRule, type RuleSpec } from './rules.js';
 import type { Metric, RuleSet } from './types.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { LegTelemetry, ProductProfile, ShipmentLeg } from '../profile.js';
+import { MINUTE_MS } from '../durations.js';
 import type { Leg } from '../stages.js';
 import type { Metric, RuleSet, ThresholdRule } from './types.js';
 
@@ -6,7 +7,6 @@ import type { Metric, RuleSet, ThresholdRule } from './types.js';
  * Shipment rules come from the product profile: the leg's temperature range and, for a dry shipper,
  * its tilt. Durations here are nominal; `scaleRuleSet` compresses them for the demo and the tests.
  */
-export const MINUTE_MS = 60_000;
 /** How far behind the device's newest reading a reading may arrive and still change history. */
 export const ALLOWED_LATENESS_MS = 2 * MINUTE_MS;
 /** A dry shipper's tilt is back in range only this far (degrees) below its limit. */

@@ -1,6 +1,6 @@
 import { evolve, initialState, stillAhead, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
 import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { Stage } from '../../domain/stages.js';
 import { encodeFacts, featureSpec, TARGETS, type FeatureRow, type FeatureSpec, type LandmarkFacts, type TargetName } from './feature-list.js';
 import { queueLoads } from './queue-sweep.js';

@@ -1,5 +1,5 @@
 import type { JourneyState } from '../../domain/batch/index.js';
-import { HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS } from '../../domain/durations.js';
 import { encodeFacts, type FeatureRow, type FeatureSpec, type LandmarkFacts } from './feature-list.js';
 
 /**

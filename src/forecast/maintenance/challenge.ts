@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { ModelRow } from '../registry/index.js';
 import type { Challenge } from '../training/index.js';
 import { loadBooster } from '../lightgbm/booster.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { DailyTelemetrySummary } from '../../domain/equipment.js';
 import { EQUIPMENT_KIND_CODES, metricFeature, PER_METRIC_FEATURES, type MaintenanceFeatureRow, type Metric, type PerMetricFeature } from './feature-list.js';
 import { meanCrossings, median, slope } from './series-statistics.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { FleetWear } from '../../domain/equipment-wear.js';
 import { averagePrecision, baseRate, bestF1Threshold, precisionRecallAt } from './ranking-metrics.js';
 import { evaluateThresholdRule, fitThresholdRule, scoredRows, type RuleEvaluation, type ThresholdRule } from './threshold-rule.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { UnitHistory } from './unit-history.js';
 
 /** The classification horizon: "fails within 7 days" of the end of the row's day. */

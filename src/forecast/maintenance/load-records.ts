@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { equipment, equipmentDailyTelemetry, maintenanceEvents, manufacturingSlots } from '../../db/schema/index.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { EquipmentKind } from '../../domain/equipment.js';
 import { isoDay, type EquipmentRecords } from './unit-history.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { equipment, equipmentDailyTelemetry } from '../../db/schema/index.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import { equipmentRules } from '../../domain/excursions/equipment-rules.js';
 import type { DailyTelemetrySummary } from '../../domain/equipment.js';
 import { isoDay } from './unit-history.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { EquipmentKind } from '../../domain/equipment.js';
 import { activeModel, registerCandidate, type ModelRow } from '../registry/index.js';
 import { challengeMaintenance } from './challenge.js';

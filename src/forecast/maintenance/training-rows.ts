@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { EquipmentKind } from '../../domain/equipment.js';
 import { unitDayFeatures } from './daily-features.js';
 import type { MaintenanceFeatureRow } from './feature-list.js';

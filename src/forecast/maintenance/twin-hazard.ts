@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../domain/durations.js';
 import { cumulativeHazard, type FleetWear, type WearModel } from '../../domain/equipment-wear.js';
 import { FAILURE_HORIZON_DAYS } from './labels.js';
 import type { UnitHistory } from './unit-history.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { DailyTelemetrySummary, EquipmentUnit, MaintenanceRecord } from '../../domain/equipment.js';
 

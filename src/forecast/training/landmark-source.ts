@@ -2,7 +2,7 @@ import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { batches, batchStageHistory, landmarks } from '../../db/schema/index.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import { STAGES } from '../../domain/stages.js';
 import type { TrainingSource } from '../retrain/training-source.js';
 import { featureSpec, landmarkFactsSchema, encodeFacts, TARGETS, type FeatureSpec, type LandmarkFacts, type LandmarkRow, type TargetName } from '../features/index.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { SimulationResult } from '../records.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { batchFacts, veinToVeinDays, type BatchFacts } from '../what-if/batch-facts.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../domain/durations.js';
 import { WEEKDAYS, type Weekday } from '../scenario/network.js';
 import { zoneOffsets } from './zone-offsets.js';
 

@@ -1,6 +1,6 @@
 import { initialState, type JourneyInput } from '../../domain/batch/index.js';
 import { iso } from '../../domain/instant.js';
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import { productProfile } from '../../domain/profiles.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
 import { BatchAgent } from './batch-agent.js';

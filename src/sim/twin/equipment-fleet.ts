@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../domain/durations.js';
 import type { EquipmentUnit, MaintenanceRecord } from '../../domain/equipment.js';
 import { cumulativeHazard } from '../../domain/equipment-wear.js';
 import type { EquipmentParameters, SimulatedEquipmentKind } from '../scenario/equipment-parameters.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { Facility } from '../scenario/network.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { BatchAgent } from './batch-agent.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../domain/durations.js';
 import type { Incident } from '../scenario/incidents.js';
 import type { Lane } from '../scenario/network.js';
 import type { Scenario } from '../scenario/scenario.js';

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 
 /**
  * A facility's manufacturing plan: how many lines are promised on each day. Manufacturers

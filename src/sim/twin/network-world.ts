@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../domain/profile.js';
+import { DAY_MS } from '../../domain/durations.js';
 import type { ResourceUse } from '../records.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { BatchAgent } from './batch-agent.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../domain/durations.js';
 import type { DailyTelemetrySummary, MaintenanceRecord } from '../../domain/equipment.js';
 import type { EquipmentParameters } from '../scenario/equipment-parameters.js';
 import type { Unit } from './equipment-fleet.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../domain/durations.js';
 
 /**
  * A time zone's offset from UTC, by UTC day, looked up once per zone and day for the whole process

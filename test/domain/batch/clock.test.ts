@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchClock } from '../../../src/domain/batch/index.js';
-import { DAY_MS, HOUR_MS } from '../../../src/domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../../src/domain/durations.js';
 
 describe("a batch's clock", () => {
   it('runs in real time only at time scale 1: its days are then calendar days at the site', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../../src/domain/profile.js';
+import { DAY_MS } from '../../../src/domain/durations.js';
 import { assessUnitDay, FALLBACK_RULE } from '../../../src/forecast/maintenance/assess-unit.js';
 import { MAINTENANCE_FEATURES } from '../../../src/forecast/maintenance/feature-list.js';
 import { featureVector } from '../../../src/forecast/maintenance/maintenance-model.js';

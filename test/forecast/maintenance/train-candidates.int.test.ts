@@ -4,7 +4,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createDatabase } from '../../../src/db/client.js';
 import { migrateDatabase } from '../../../src/db/migrate.js';
 import { equipment, equipmentDailyTelemetry, maintenanceEvents, sites } from '../../../src/db/schema/index.js';
-import { DAY_MS } from '../../../src/domain/profile.js';
+import { DAY_MS } from '../../../src/domain/durations.js';
 import { loadEquipmentRecords, maintenanceRows, trainMaintenanceCandidates } from '../../../src/forecast/maintenance/index.js';
 import { ensureForecastPython } from '../../../src/forecast/python-env.js';
 import { activate } from '../../../src/forecast/registry/index.js';

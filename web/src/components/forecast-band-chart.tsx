@@ -2,12 +2,13 @@ import { useEffect, useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Schemas } from '../api';
+import { DAY_MS, HOUR_MS } from '../../../src/domain/durations';
 import { when } from '../format';
 import { mountPlot } from './mount-plot';
 
 type Entry = Schemas['ForecastHistoryEntry'];
 
-const UNIT_MS: Record<string, number> = { hours: 3_600_000, days: 86_400_000 };
+const UNIT_MS: Record<string, number> = { hours: HOUR_MS, days: DAY_MS };
 /** The turnaround targets drawn, each in its own colour. */
 const TARGETS = [
   { target: 'release_days', label: 'release', colourName: 'blue', colour: '#0b5cad', fill: 'rgba(11, 92, 173, 0.15)' },
@@ -45,7 +46,7 @@ function aligned(drawn: { points: Point[] }[]): uPlot.AlignedData {
 }
 
 /** A band's width: in days when it spans two or more, else in hours. */
-const span = (ms: number) => (ms >= 2 * 86_400_000 ? `${(ms / 86_400_000).toFixed(1)} days` : `${(ms / 3_600_000).toFixed(1)} h`);
+const span = (ms: number) => (ms >= 2 * DAY_MS ? `${(ms / DAY_MS).toFixed(1)} days` : `${(ms / HOUR_MS).toFixed(1)} h`);
 const at = (ms: number) => when(new Date(ms).toISOString());
 
 /** How one target's band moved, in words: the caption is what a screen reader gets of the canvas. */

@@ -1,7 +1,7 @@
 import { isEnded } from '../../../domain/batch/index.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
 import { days } from '../days.js';
-import { HOUR_MS } from '../../../domain/profile.js';
+import { HOUR_MS } from '../../../domain/durations.js';
 import { sample, typical } from '../sample.js';
 import { milestone, NO_RECOLLECTION, scan, withdraw } from './commands.js';
 

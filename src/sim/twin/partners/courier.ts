@@ -1,4 +1,4 @@
-import { HOUR_MS } from '../../../domain/profile.js';
+import { HOUR_MS } from '../../../domain/durations.js';
 import { iso } from '../../../domain/instant.js';
 import type { Leg } from '../../../domain/stages.js';
 import type { BatchAgent, Next } from '../batch-agent.js';

@@ -1,6 +1,6 @@
 import { BOOKABLE_STAGES } from '../../../domain/batch/index.js';
 import { infusionWindow } from '../../../domain/ld-window.js';
-import { DAY_MS, HOUR_MS } from '../../../domain/profile.js';
+import { HOUR_MS, DAY_MS } from '../../../domain/durations.js';
 import { iso } from '../../../domain/instant.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
 import { days } from '../days.js';
