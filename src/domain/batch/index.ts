@@ -9,3 +9,7 @@ export { BOOKABLE_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_R
 export { compensation } from './compensation.js';
 export { stillAhead } from './still-ahead.js';
 export { custodyRecordOf, SCHEDULER_ACTOR, SYSTEM_ACTOR, type CustodyContent } from './custody.js';
+export {
+  BATCH_SITES, HANDOFF_REPORTERS, MILESTONE_REPORTERS, PARTIES, REPORTING_ROLES, SIGNATURE_REPORTERS, mayReport, partyOf, reporterOf, siteIdOf,
+  type BatchSite, type BatchSiteIds, type Caller, type Party, type Report, type Reporter, type SignedCommand,
+} from './reporters.js';
