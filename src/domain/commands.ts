@@ -74,8 +74,14 @@ export const milestoneSchema = z.object({
   at: isoInstant,
   source: z.string().trim().min(1),
   data: z.record(z.string(), z.unknown()).optional(),
+  /** Who reported it: the API's authenticated caller (optional, as older histories carry none). */
+  actor: actorSchema.optional(),
 });
 export type MilestoneCommand = z.infer<typeof milestoneSchema>;
+/** The HTTP body: `source` and `actor` are the token's (the API sets both); a body's `source` is ignored. */
+export const milestoneRequestSchema = milestoneSchema
+  .omit({ actor: true })
+  .extend({ source: z.string().optional().describe('Ignored: the token names the reporter, recorded as the source.') });
 
 const qaDispositionFields = z.object({
   decision: z.enum(['release', 'reject', 'conditional-release']),

@@ -7,22 +7,27 @@ import type { BatchStatus } from '../../workflows/messages.js';
 import { validHandoff } from './offline-app.js';
 import { addUser } from '../../src/api/auth/users.js';
 import { stackApp } from './stack-app.js';
-import { ADMIN } from './tokens.js';
+import { ADMIN, machineOf, userOf } from './tokens.js';
 
 const { app, db, temporal, ids, identities, enrolled } = stackApp();
 const post = (url: string, payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload, headers });
 /** What the custody trail records for the default (admin) caller, whatever the body said. */
 const adminActor = { name: ADMIN.name, role: ADMIN.role };
+/** Who scans a collection (the apheresis centre's coordinator) and reports QC (the facility's QC laboratory): the table's parties. */
+const collector = userOf('coordinator', [ids.apheresis], 'A. Nurse');
+const qcLab = machineOf('qc-lab', [ids.facility]);
+const as = async (principal: typeof collector) => ({ authorization: `Bearer ${await identities.tokenFor(principal)}` });
 
 describe('commands on a batch', () => {
   it('runs a hand-off as the handoff update, keyed by the Idempotency-Key, and answers the stage', async () => {
     const { batchId, coiId } = await enrolled();
     temporal.updateAnswer = { stage: 'COLLECTED' };
     const body = { ...validHandoff, coiId };
-    const res = await post(`/v1/batches/${batchId}/handoffs`, body, { 'idempotency-key': 'scan-42' });
+    const res = await post(`/v1/batches/${batchId}/handoffs`, body, { 'idempotency-key': 'scan-42', ...(await as(collector)) });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ stage: 'COLLECTED' });
-    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...body, actor: adminActor }], options: { updateId: 'scan-42' } }]);
+    const actor = { name: collector.name, role: 'coordinator' };
+    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...body, actor }], options: { updateId: 'scan-42' } }]);
   });
 
   it('answers a COI mismatch raised by the workflow with 409 ERR_COI_MISMATCH and its sentence', async () => {
@@ -31,25 +36,26 @@ describe('commands on a batch', () => {
       'Workflow Update failed',
       ApplicationFailure.create({ type: ERR.COI_MISMATCH, message: 'The scanned COI id does not match this batch; nothing was advanced.', nonRetryable: true }),
     );
-    const res = await post(`/v1/batches/${batchId}/handoffs`, { ...validHandoff, coiId: 'COI-WRON-GBAG-0000-0' });
+    const res = await post(`/v1/batches/${batchId}/handoffs`, { ...validHandoff, coiId: 'COI-WRON-GBAG-0000-0' }, await as(collector));
     expect(res.statusCode).toBe(409);
     expect(res.json()).toEqual({ error: { code: 'ERR_COI_MISMATCH', message: 'The scanned COI id does not match this batch; nothing was advanced.' } });
   });
 
   it('answers 404 for an unknown batch without asking the workflow', async () => {
-    const res = await post('/v1/batches/00000000-0000-4000-8000-000000000000/handoffs', validHandoff);
+    const res = await post('/v1/batches/00000000-0000-4000-8000-000000000000/handoffs', validHandoff, await as(collector));
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('ERR_NOT_FOUND');
     expect(temporal.calls).toEqual([]);
   });
 
-  it('signals a milestone and answers 202 with the batch location', async () => {
+  it('signals a milestone as reported by the caller and answers 202 with the batch location', async () => {
     const { batchId } = await enrolled();
     const body = { milestone: 'qc-complete', at: '2026-02-01T10:00:00Z', source: 'qc-lims' };
-    const res = await post(`/v1/batches/${batchId}/milestones`, body);
+    const res = await post(`/v1/batches/${batchId}/milestones`, body, await as(qcLab));
     expect(res.statusCode).toBe(202);
     expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
-    expect(temporal.calls).toEqual([{ kind: 'signal', workflowId: `batch:${batchId}`, name: 'milestone', args: [body] }]);
+    const reported = { ...body, source: qcLab.name, actor: { name: qcLab.name, role: 'qc-lab' } };
+    expect(temporal.calls).toEqual([{ kind: 'signal', workflowId: `batch:${batchId}`, name: 'milestone', args: [reported] }]);
   });
 
   it('sends QA disposition, excursion assessment (with the excursion id from the path) and cancel as their updates', async () => {

@@ -1,3 +1,4 @@
+import { REPORTING_ROLES } from '../../domain/batch/reporters.js';
 import { MACHINE_ROLES, USER_ROLES, type Role } from '../../domain/roles.js';
 import type { Principal } from './principal.js';
 
@@ -50,8 +51,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
   'GET /v1/batches/:id/custody': { roles: BATCH_READERS, site: 'batch' },
   'GET /v1/batches/:id/forecasts': { roles: BATCH_READERS, site: 'batch' },
 
-  'POST /v1/batches/:id/handoffs': { roles: ['coordinator', 'courier', 'manufacturing', 'admin'], site: 'batch' },
-  'POST /v1/batches/:id/milestones': { roles: ['manufacturing', 'qc-lab', 'courier', 'coordinator', 'admin'], site: 'batch' },
+  // Every role that plays some party; which step or milestone each may report, and from which of
+  // the batch's sites, is the domain's table (src/domain/batch/reporters.ts), checked in the route.
+  'POST /v1/batches/:id/handoffs': { roles: REPORTING_ROLES, site: 'batch' },
+  'POST /v1/batches/:id/milestones': { roles: REPORTING_ROLES, site: 'batch' },
   'POST /v1/batches/:id/cancel': { roles: ['coordinator', 'admin'], site: 'batch' },
   'POST /v1/batches/:id/qa-disposition': { roles: ['qa'], site: 'batch' },
   'POST /v1/batches/:id/excursions/:excursionId/assessment': { roles: ['qa'], site: 'batch' },

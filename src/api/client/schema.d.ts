@@ -674,7 +674,8 @@ export interface paths {
                         milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
                         /** Format: date-time */
                         at: string;
-                        source: string;
+                        /** @description Ignored: the token names the reporter, recorded as the source. */
+                        source?: string;
                         data?: {
                             [key: string]: unknown;
                         };

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
+import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
 import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
 import { actorOf, type Principal } from '../auth/principal.js';
+import { requireFacilityEquipment, requireReporter } from '../auth/reporting.js';
 import { signerOf } from '../auth/signatures.js';
 import { signalBatch, updateBatch } from '../batch-workflow.js';
 import type { RouteOptions } from '../deps.js';
@@ -13,7 +14,8 @@ import { batchIdParams, idempotencyHeaders, stageResultSchema } from '../schemas
  * What people and partner systems do to a batch. Each command is a Temporal Update, so the caller
  * learns at once whether the workflow accepted it (200) or why not (409/422 with the workflow's
  * ERR code); milestones are signals (202), reported by systems that cannot act on a refusal.
- * Who acted is the token's identity (actorOf), whatever actor or signer a body still names.
+ * Who acted is the token's identity (actorOf), whatever actor, signer or source a body still names,
+ * and only the party the domain's table names may give each step (requireReporter, 403 otherwise).
  */
 const updateResponse = { 200: stageResultSchema, ...commandErrors };
 
@@ -34,6 +36,7 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       },
     },
     async (request) => {
+      await requireReporter(deps, callerOf(request), request.params.id, { kind: 'handoff', step: request.body.step });
       const scan = { ...request.body, actor: actorOf(callerOf(request)) };
       return updateBatch(deps, request.params.id, handoffUpdate, [scan], request.headers['idempotency-key']);
     },
@@ -46,12 +49,17 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         tags: ['commands'],
         summary: 'Report progress from a partner system (manufacturing, courier, QC laboratory)',
         params: batchIdParams,
-        body: milestoneSchema,
+        body: milestoneRequestSchema,
         response: { 202: z.object({ batchId: z.string(), milestone: milestoneSchema.shape.milestone }), ...commandErrors },
       },
     },
     async (request, reply) => {
-      await signalBatch(deps, request.params.id, milestoneSignal, request.body);
+      const caller = callerOf(request);
+      const row = await requireReporter(deps, caller, request.params.id, { kind: 'milestone', milestone: request.body.milestone });
+      await requireFacilityEquipment(deps, row, request.body.data);
+      // The reporter is the token's identity: a body's `source` (older clients) is not evidence.
+      const { milestone, at, data } = request.body;
+      await signalBatch(deps, request.params.id, milestoneSignal, { milestone, at, ...(data ? { data } : {}), source: caller.name, actor: actorOf(caller) });
       return reply
         .status(202)
         .header('location', `/v1/batches/${request.params.id}`)
@@ -74,6 +82,8 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
     async (request) => {
       // The password is checked here and goes no further: the workflow gets the verified signer.
       const { signingPassword, ...decision } = request.body;
+      // Who may sign is checked before the password, so a refused caller costs the signer no failed attempt.
+      await requireReporter(deps, callerOf(request), request.params.id, { kind: 'signature', command: 'qa-disposition' });
       const signer = await signerOf(deps, callerOf(request), signingPassword);
       return updateBatch(deps, request.params.id, qaDispositionUpdate, [{ ...decision, signer }], request.headers['idempotency-key']);
     },
@@ -93,6 +103,7 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
     },
     async (request) => {
       const { signingPassword, ...assessment } = request.body;
+      await requireReporter(deps, callerOf(request), request.params.id, { kind: 'signature', command: 'excursion-assessment' });
       const signer = await signerOf(deps, callerOf(request), signingPassword);
       const command = { ...assessment, signer, excursionId: request.params.excursionId };
       return updateBatch(deps, request.params.id, assessmentUpdate, [command], request.headers['idempotency-key']);
