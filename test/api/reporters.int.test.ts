@@ -54,6 +54,23 @@ describe('milestones are reported by their party only', () => {
     ]);
   });
 
+  it('ignores a hostile source: a NUL byte or a huge value never reaches the workflow', async () => {
+    for (const source of ['lims\u0000', 'x'.repeat(60_000)]) {
+      temporal.calls.length = 0;
+      const res = await post(`/v1/batches/${batchId}/milestones`, { milestone: 'expansion-complete', at: '2026-02-01T10:00:00Z', source }, manufacturing);
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(202);
+      expect((temporal.calls[0]!.args[0] as { source: string }).source).toBe(manufacturing.name);
+    }
+  });
+
+  it('refuses a repeat of a refused report the same way, and nothing reaches the batch', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await post(`/v1/batches/${batchId}/milestones`, { milestone: 'manufacturing-failed', at: '2026-02-01T10:00:00Z' }, courier);
+      expect(res.statusCode).toBe(403);
+    }
+    expect(temporal.calls).toEqual([]);
+  });
+
   it('takes a milestone without a source (the token names the reporter)', async () => {
     const res = await post(`/v1/batches/${batchId}/milestones`, { milestone: 'activation-complete', at: '2026-02-01T10:00:00Z' }, manufacturing);
     expect(res.statusCode, res.body).toBe(202);
@@ -70,6 +87,8 @@ describe("a milestone's equipment is the batch's facility's", () => {
     ['a unit of another facility', () => theirs],
     ['a unit that does not exist', () => 'no-such-unit'],
     ['a number', () => 42],
+    ['an id with a NUL byte', () => `${ours}\u0000`],
+    ['a huge id', () => 'b'.repeat(60_000)],
   ])('refuses %s with 422 naming data.equipmentId', async (_, equipmentId) => {
     const res = await post(`/v1/batches/${batchId}/milestones`, { milestone: 'manufacturing-started', at: '2026-02-01T10:00:00Z', source: 'mes', data: { equipmentId: equipmentId() } }, manufacturing);
     expect(res.statusCode, res.body).toBe(422);
