@@ -1,4 +1,5 @@
 import type { V2vApiClient } from '../api/client/index.js';
+import { HANDOFF_REPORTERS, MILESTONE_REPORTERS, type Party } from '../domain/batch/reporters.js';
 import type { HandoffStep, Milestone } from '../domain/commands.js';
 import { isEndState } from '../domain/transitions.js';
 import { at, type LiveIdentities } from './identities.js';
@@ -28,26 +29,21 @@ export interface BatchPartners {
   scheduler: V2vApiClient;
 }
 
-/** The partners of a batch enrolled at these sites. */
+/** The partners of a batch enrolled at these sites: each step is answered by the party the domain's table names. */
 export function batchPartners(ids: LiveIdentities, sites: { apheresisCenterId: string; treatmentCenterId: string }): BatchPartners {
   const apheresis = at(ids.coordinators, sites.apheresisCenterId, 'coordinator').api;
-  const treatment = at(ids.coordinators, sites.treatmentCenterId, 'coordinator').api;
-  const byStep: Record<HandoffStep, V2vApiClient> = {
-    collection: apheresis,
-    'outbound-pickup': ids.courier.api,
-    'facility-receipt': ids.manufacturing.api,
-    'return-pickup': ids.courier.api,
-    'site-receipt': treatment,
-    infusion: treatment,
+  const byParty: Record<Party, V2vApiClient> = {
+    'apheresis-centre': apheresis,
+    courier: ids.courier.api,
+    facility: ids.manufacturing.api,
+    'qc-lab': ids.qcLab.api,
+    qa: ids.qa.api,
+    'treatment-centre': at(ids.coordinators, sites.treatmentCenterId, 'coordinator').api,
   };
   return {
     reader: apheresis,
-    handoff: (step) => byStep[step],
-    milestone: (m) => {
-      if (m === 'apheresis-scheduled' || m === 'recollection-scheduled') return apheresis;
-      if (m === 'physician-acceptance') return treatment;
-      return m === 'qc-complete' ? ids.qcLab.api : ids.manufacturing.api;
-    },
+    handoff: (step) => byParty[HANDOFF_REPORTERS[step].party],
+    milestone: (m) => byParty[MILESTONE_REPORTERS[m].party],
     qa: { api: ids.qa.api, signingPassword: ids.qa.signingPassword },
     scheduler: at(ids.schedulers, sites.treatmentCenterId, 'scheduler').api,
   };
