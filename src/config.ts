@@ -34,6 +34,21 @@ export const configSchema = z.object({
   V2V_AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   V2V_AUTH_ISSUER: z.string().min(1).optional(),
   V2V_AUTH_AUDIENCE: z.string().min(1).optional(),
+  /**
+   * The dashboard's sign-in through the OpenID Connect provider above (authorization code + PKCE,
+   * a public client): its client id there, where its discovery document is (default: the issuer's
+   * /.well-known/openid-configuration), the scopes asked for, and the resource indicator (RFC 8707)
+   * that makes the provider issue a JWT access token for V2V's audience. Without a client id the
+   * dashboard signs in with a user name and a login password checked by the API.
+   */
+  V2V_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  V2V_OIDC_DISCOVERY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  V2V_OIDC_SCOPE: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'space-separated scope tokens').default('openid profile'),
+  V2V_OIDC_RESOURCE: z.url().optional(),
+  /** How long a dashboard session from the embedded sign-in lasts (a token the API signs), e.g. 8h. */
+  V2V_SIGN_IN_SESSION: z.string().regex(/^([1-9]\d{0,3})[mh]$/, 'minutes or hours, e.g. 30m or 8h').default('8h'),
+  /** Wrong login passwords in a row before the embedded sign-in locks the user. */
+  V2V_SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   /** The ingest process's /healthz, /readyz and /metrics; 0 takes any free port (its log says which). */
   V2V_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Partitions of the readings topic when `v2v ingest` creates it: the unit of ingest parallelism. */
@@ -62,10 +77,15 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** A remote key set is trusted only for a named issuer and audience: either alone would accept any token of that provider. */
-const checkedConfigSchema = configSchema.refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
-  message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
-  path: ['V2V_AUTH_JWKS_URL'],
-});
+const checkedConfigSchema = configSchema
+  .refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
+    message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
+    path: ['V2V_AUTH_JWKS_URL'],
+  })
+  .refine((c) => !c.V2V_OIDC_CLIENT_ID || c.V2V_AUTH_JWKS_URL, {
+    message: 'the dashboard signs in with an OpenID Connect provider only when the API trusts its tokens: set V2V_AUTH_JWKS_URL, V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
+    path: ['V2V_OIDC_CLIENT_ID'],
+  });
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

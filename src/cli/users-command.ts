@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { USER_ROLES } from '../domain/roles.js';
+import { setLoginCredentials, unlockSignIn } from '../api/auth/sign-in/login-credentials.js';
 import { addUser, unlockUser } from '../api/auth/users.js';
 import type { Config } from '../config.js';
 import { parseCommandOptions } from './command-options.js';
@@ -45,12 +46,28 @@ export function usersCommand(config: () => Config): Command {
       console.log(created.token);
     });
   users
+    .command('login')
+    .description("give a user a user name and login password for the dashboard's embedded sign-in (no identity provider)")
+    .requiredOption('--user <id>', 'the user id')
+    .requiredOption('--username <name>', 'the name typed at sign-in')
+    .option('--password-stdin', "read the login password from stdin's first line")
+    .action(async (raw: { user: string; username: string; passwordStdin?: boolean }) => {
+      const password = raw.passwordStdin ? await readFirstLine() : await promptHidden(`Login password for ${raw.username}: `);
+      const user = await withIdentityStore(config, (db) => setLoginCredentials(db, raw.user, raw.username, password));
+      console.log(`${user.name} (${user.role}) signs in to the dashboard as ${raw.username}.`);
+    });
+  users
     .command('unlock')
-    .description('let a signer locked after wrong signing passwords sign again')
+    .description('let a user locked after wrong signing or login passwords sign and sign in again')
     .requiredOption('--user <id>', 'the user id')
     .action(async (raw: { user: string }) => {
-      const user = await withIdentityStore(config, (db) => unlockUser(db, raw.user));
+      const user = await withIdentityStore(config, async (db) => {
+        const row = await unlockUser(db, raw.user);
+        await unlockSignIn(db, raw.user);
+        return row;
+      });
       console.log(`${user.name} (${user.role}) may sign again.`);
+      console.log('Their sign-in with a user name and password is unlocked too.');
     });
   return users;
 }

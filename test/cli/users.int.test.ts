@@ -95,3 +95,23 @@ describe('v2v users unlock', () => {
     expect(await findUser(db, subject)).toMatchObject({ failedSignatures: 0, lockedAt: null });
   });
 });
+
+describe('v2v users login', () => {
+  it('gives a user a user name and a login password from stdin (stored as a hash), and unlock lifts a sign-in lock', async () => {
+    const { subject } = await principalOf(runV2v('users', 'add', '--name', 'T. Login', '--role', 'scheduler', '--site', site).trim());
+    const username = unique('t.login').toLowerCase();
+    const set = v2v(['users', 'login', '--user', subject, '--username', username, '--password-stdin'], 'a long login passphrase\n');
+    expect(set.status, set.stderr).toBe(0);
+    const user = await findUser(db, subject);
+    expect(user!.username).toBe(username);
+    expect(await verifySigningPassword('a long login passphrase', user!.loginPasswordHash!)).toBe(true);
+
+    const taken = v2v(['users', 'login', '--user', subject, '--username', 'Not Valid', '--password-stdin'], 'a long login passphrase\n');
+    expect(taken.status).not.toBe(0);
+    expect(taken.stderr).toContain('--username must be');
+
+    await db.update(users).set({ failedLogins: 5, loginLockedAt: new Date() }).where(eq(users.id, subject));
+    expect(runV2v('users', 'unlock', '--user', subject)).toContain('sign-in with a user name and password is unlocked too');
+    expect(await findUser(db, subject)).toMatchObject({ failedLogins: 0, loginLockedAt: null });
+  });
+});

@@ -141,12 +141,14 @@ describe('the dashboard in a browser', () => {
 
     // Same claims, signed by a key the API does not trust.
     const forged = await issueLocalToken(await mkdtemp(path.join(tmpdir(), 'v2v-e2e-keys-')), person('coordinator', 'F. Orged'));
+    await page.getByText('Use a bearer token instead').click();
     await page.getByLabel('Bearer token').fill(forged);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use this token' }).click();
     await page.getByRole('status').filter({ hasText: /^Signed out: .*signature/ }).waitFor();
 
+    await page.getByText('Use a bearer token instead').click();
     await page.getByLabel('Bearer token').fill(tokens.coordinator);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use this token' }).click();
     await page.getByRole('link', { name: enrolled[0]!.coiId }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to V2V' }).waitFor();

@@ -62,7 +62,7 @@ export function currentSession(): Session | undefined {
 export function expiredNotice(): string | undefined {
   const token = sessionStorage.getItem(KEY);
   const identity = token ? identityOf(token) : undefined;
-  return identity && expired(identity) ? `The token of ${identity.name} expired at ${identity.expiresAt!.toLocaleString()}: paste a new one.` : undefined;
+  return identity && expired(identity) ? `The token of ${identity.name} expired at ${identity.expiresAt!.toLocaleString()}: sign in again.` : undefined;
 }
 
 export function signIn(token: string): Session | undefined {

@@ -17,7 +17,7 @@ const ONE_YEAR = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /** Paths that belong to the API even when nothing answers them: a JSON 404, never the dashboard. */
-const isApiPath = (url: string) => /^\/(v1|docs|openapi\.json|metrics|healthz|readyz)(\/|\?|$)/.test(url);
+const isApiPath = (url: string) => /^\/(v1|auth|docs|openapi\.json|metrics|healthz|readyz)(\/|\?|$)/.test(url);
 
 /**
  * The dashboard (a single-page app) served by the API itself, and compression (br, gzip) for every

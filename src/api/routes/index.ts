@@ -14,6 +14,7 @@ import forecastHistoryRoutes from './forecast-history.js';
 import healthRoutes from './health.js';
 import qaQueueRoutes from './qa-queue.js';
 import referenceRoutes from './reference.js';
+import signInRoutes from './sign-in.js';
 import telemetryRoutes from './telemetry.js';
 
 /** Every route plugin of the API, in the order they are registered; one line per plugin. */
@@ -21,6 +22,7 @@ export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
   // First: it adds compression to every route registered after it (and serves the dashboard at /).
   dashboard,
   healthRoutes,
+  signInRoutes,
   referenceRoutes,
   batchRoutes,
   commandRoutes,

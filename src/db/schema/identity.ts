@@ -1,4 +1,4 @@
-import { integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { USER_ROLES } from '../../domain/roles.js';
 import { at, createdAt } from './columns.js';
 
@@ -8,16 +8,29 @@ import { at, createdAt } from './columns.js';
  * signing, stored as a scrypt hash whose string carries its salt and parameters. Three failed
  * signatures in a row lock the signer until an administrator unlocks them.
  */
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  /** The printed name a signature shows (§11.50). */
-  name: text('name').notNull(),
-  role: text('role', { enum: USER_ROLES }).notNull(),
-  sites: text('sites').array().notNull().default([]),
-  signingPasswordHash: text('signing_password_hash'),
-  failedSignatures: integer('failed_signatures').notNull().default(0),
-  lockedAt: at('locked_at'),
-  createdAt: createdAt(),
-});
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The printed name a signature shows (§11.50). */
+    name: text('name').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    sites: text('sites').array().notNull().default([]),
+    signingPasswordHash: text('signing_password_hash'),
+    failedSignatures: integer('failed_signatures').notNull().default(0),
+    lockedAt: at('locked_at'),
+    /**
+     * Sign-in to the dashboard without an identity provider (src/api/auth/sign-in/): a user name
+     * and a login password, hashed as the signing password is but a separate secret, so a leaked
+     * login password alone cannot sign. Failures count atomically; too many lock sign-in.
+     */
+    username: text('username'),
+    loginPasswordHash: text('login_password_hash'),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    loginLockedAt: at('login_locked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_username_key').on(t.username)],
+);
 
 export type UserRow = typeof users.$inferSelect;
