@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { custodyEvents, excursions } from '../src/db/schema/index.js';
-import { custodyHash, type CustodyContent } from '../src/domain/custody-chain.js';
+import { CUSTODY_HASH_VERSION, custodyHash, type CustodyContent } from '../src/domain/custody-chain.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { invalidInput, lockBatch, parseInstant } from './failures.js';
 import type { BatchActivities, CustodyRecordInput } from './types.js';
@@ -28,10 +28,12 @@ export function custodyActivities({ db }: ActivityDeps): Pick<BatchActivities, '
           .where(eq(custodyEvents.batchId, input.batchId))
           .orderBy(desc(custodyEvents.seq))
           .limit(1);
-        const record = custodyContent(input, last);
+        // The server's clock, not the caller's, and inside the hash: when V2V learnt of the event is evidence too.
+        const record = custodyContent(input, last, new Date());
         const hash = custodyHash(record);
         const occurredAt = new Date(record.occurredAt);
-        await tx.insert(custodyEvents).values({ ...record, recordKey: input.key, occurredAt, hash });
+        const recordedAt = new Date(record.recordedAt);
+        await tx.insert(custodyEvents).values({ ...record, recordKey: input.key, occurredAt, recordedAt, hash });
         if (input.kind === 'excursion-assessment') await recordAssessment(tx, input, occurredAt);
         return { seq: record.seq, hash };
       });
@@ -44,7 +46,7 @@ export function custodyActivities({ db }: ActivityDeps): Pick<BatchActivities, '
  * as plain JSON, exactly what reads back from PostgreSQL, so the hash computed from it is the one
  * `v2v audit verify` recomputes.
  */
-export function custodyContent(input: CustodyRecordInput, last: { seq: number; hash: string } | undefined): CustodyContent {
+export function custodyContent(input: CustodyRecordInput, last: { seq: number; hash: string } | undefined, recordedAt: Date): CustodyContent {
   return {
     batchId: input.batchId,
     seq: (last?.seq ?? 0) + 1,
@@ -56,6 +58,8 @@ export function custodyContent(input: CustodyRecordInput, last: { seq: number; h
     meaning: input.meaning ?? null,
     data: input.data === undefined ? null : (JSON.parse(JSON.stringify(input.data)) as unknown),
     occurredAt: parseInstant(input.occurredAt, 'occurredAt').toISOString(),
+    recordedAt: recordedAt.toISOString(),
+    hashVersion: CUSTODY_HASH_VERSION,
     prevHash: last?.hash ?? null,
   };
 }

@@ -8,7 +8,13 @@ import { TRAINING_SOURCES } from './forecast/retrain/training-source.js';
 const port = z.coerce.number().int().min(1).max(65535);
 
 export const configSchema = z.object({
+  /** What the processes (API, worker, ingest, CLI reads) connect as: a member of v2v_app, never the tables' owner. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * The owner of the tables, for `v2v migrate` (and the seeding that follows) only. Absent, DATABASE_URL
+   * is used for migrations too: one URL for everything, as before least privilege (README, "Database roles").
+   */
+  DATABASE_OWNER_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
@@ -71,6 +77,18 @@ export const configSchema = z.object({
    * not exercised on machines without one). Otherwise the stack starts them itself.
    */
   V2V_TESTCONTAINERS: z.enum(['0', '1']).default('0'),
+  /**
+   * Signed audit checkpoints (docs/security/audit.md). The Ed25519 private key (PKCS#8 PEM, mode 0600)
+   * and the public key that verifies; default under <stack>/audit/. In production the key lives
+   * elsewhere (a KMS/HSM signing through its own file or agent) and the public key is held by QA.
+   */
+  V2V_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  V2V_AUDIT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /** The append-only directory checkpoints are written to; default <stack>/audit/checkpoints. */
+  V2V_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  V2V_AUDIT_CHECKPOINT_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'a Kafka topic name').default('v2v.audit.checkpoints.v1'),
+  /** Minutes between the worker's scheduled checkpoints: the window a rewrite of the newest records could go unseen. */
+  V2V_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -106,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function loadConfigOver(fallback: Record<string, string>): Config {
   return loadConfig({ ...fallback, ...process.env });
 }
+
+/** Who migrates: the owner when one is named, else the one URL the user gave. */
+export const databaseOwnerUrl = (config: Pick<Config, 'DATABASE_URL' | 'DATABASE_OWNER_URL'>) => config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
 
 /** The Temporal dev server `v2v stack up` starts on this machine. */
 export const localTemporalAddress = (config: Pick<Config, 'V2V_TEMPORAL_PORT'>) => `127.0.0.1:${config.V2V_TEMPORAL_PORT}`;

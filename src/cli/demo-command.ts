@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { databaseOwnerUrl, type Config } from '../config.js';
 import { requireDatabaseUrl } from '../db/client.js';
 import { prepareDatabase } from './migrate-command.js';
 import { createLogger, peopleFirstLogFile } from '../logging.js';
@@ -49,7 +49,7 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
   const ctx = stackContext(base);
   print(formatTable(await stackUp(ctx)));
   const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const };
-  await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
+  await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(resolved)));
   await ensureDashboardBuilt(print);
   const [{ liveSession, REFERENCE_LIVE_SITES }, { dashboardSignIns, SIGN_IN_ROLES }, { DEMO_INCIDENTS }] = await Promise.all([
     import('../live/live-session.js'),

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { databaseOwnerUrl, type Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl, type Database } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { EQUIPMENT_KINDS } from '../domain/stages.js';
@@ -59,7 +59,7 @@ export const withTrainingOptions = (command: Command) =>
 export async function withRegistry<T>(config: () => Config, work: (db: Database, python: () => Promise<string>) => Promise<T>): Promise<T> {
   const full = configWithStack(config());
   const url = requireDatabaseUrl(full.DATABASE_URL);
-  await migrateDatabase(url);
+  await migrateDatabase(requireDatabaseUrl(databaseOwnerUrl(full)));
   const { db, pool } = createDatabase(url, { max: 3 });
   const python = async () => {
     const { ensureForecastPython } = await import('../forecast/python-env.js');

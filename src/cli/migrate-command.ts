@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import type { Config } from '../config.js';
+import { databaseOwnerUrl, type Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { seedReferenceData } from '../db/seed.js';
-import { databaseUrlFromStack } from './stack-env.js';
+import { configWithStack } from './stack-env.js';
 
-/** Migrations, then the product profiles and reference sites: what every V2V database needs. */
+/** Migrations, then the product profiles and reference sites: what every V2V database needs. As the owner (DATABASE_OWNER_URL). */
 export async function prepareDatabase(url: string) {
   await migrateDatabase(url);
   const { db, pool } = createDatabase(url, { max: 1 });
@@ -20,7 +20,7 @@ export function migrateCommand(config: () => Config): Command {
   return new Command('migrate')
     .description('apply the database migrations in drizzle/, then upsert the product profiles and reference sites (idempotent)')
     .action(async () => {
-      const seeded = await prepareDatabase(requireDatabaseUrl(databaseUrlFromStack(config())));
+      const seeded = await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(configWithStack(config()))));
       console.log(`migrations applied; reference data seeded (${seeded.products} product profiles, ${seeded.sites} sites)`);
     });
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { databaseOwnerUrl, type Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import { parseCommandOptions } from './command-options.js';
 import { prepareDatabase } from './migrate-command.js';
@@ -28,8 +28,9 @@ export function simulateHistoryCommand(config: () => Config): Command {
     .addHelpText('after', '\nWhat is written, and what is not: docs/history-mode.md.')
     .action(async (raw: Record<string, unknown>) => {
       const { batches, seed, scenario, checksum, clear } = parseCommandOptions(historyOptionsSchema, raw);
-      const url = requireDatabaseUrl(configWithStack(config()).DATABASE_URL);
-      await prepareDatabase(url);
+      const full = configWithStack(config());
+      const url = requireDatabaseUrl(full.DATABASE_URL);
+      await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(full)));
       // Imported here so that the other commands do not load the twin.
       const { runHistory, describeHistoryRun, clearSeed } = await import('../sim/history/run-history.js');
       const { pool } = createDatabase(url, { max: 3 });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { databaseOwnerUrl, type Config } from '../config.js';
 import { requireDatabaseUrl } from '../db/client.js';
 import { createLogger, peopleFirstLogFile } from '../logging.js';
 import { stackPaths } from '../stack/paths.js';
@@ -57,7 +57,7 @@ with V2V_TIME_SCALE equal to --time-scale for the worker and API and to --sensor
       // Imported here so that the other commands load neither kafkajs nor the worker.
       const [{ liveSession }, { loadIncidents }] = await Promise.all([import('../live/live-session.js'), import('../live/incidents.js')]);
       const incidents = options.incidents ? await loadIncidents(options.incidents) : [];
-      if (!options.external) await prepareDatabase(requireDatabaseUrl(resolved.DATABASE_URL));
+      if (!options.external) await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(resolved)));
       const { scenario, ...rest } = options;
       const logFile = peopleFirstLogFile(process.stdout.isTTY, stackPaths(resolved).logs, 'live');
       if (logFile) console.log(`log (JSON): ${logFile}`);

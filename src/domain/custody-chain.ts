@@ -5,7 +5,20 @@ import { createHash } from 'node:crypto';
  * record's hash covers its content and the previous record's hash, so altering, removing or
  * reordering any record breaks every link after it. Pure: the activity that writes records and
  * `v2v audit verify` that re-checks them share these two functions and nothing else.
+ *
+ * An unkeyed hash chain alone does not stop whoever can rewrite the whole table: the signed
+ * checkpoints (src/audit/) anchor each chain's head outside PostgreSQL.
  */
+
+/**
+ * What a record's hash covers. 1: the fields below except `recordedAt` (records written before
+ * 2026-12). 2: those, `recordedAt` and the version itself. A record keeps the version it was
+ * written with, so old records still verify as they are: re-hashing them once as the owner would
+ * be exactly the rewrite the chain must reveal. A chain's versions never go down.
+ */
+export const CUSTODY_HASH_VERSION: CustodyHashVersion = 2;
+export type CustodyHashVersion = 1 | 2;
+
 export interface CustodyContent {
   batchId: string;
   seq: number;
@@ -18,6 +31,9 @@ export interface CustodyContent {
   data: unknown;
   /** ISO 8601 with milliseconds, as `Date.toISOString()` writes it. */
   occurredAt: string;
+  /** When V2V wrote the record (the server's clock), ISO 8601 with milliseconds; in the hash from version 2. */
+  recordedAt: string;
+  hashVersion: CustodyHashVersion;
   prevHash: string | null;
 }
 
@@ -40,7 +56,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The canonical form of one record: every field that is evidence, absent ones as null. */
 export function canonicalCustodyRecord(record: CustodyContent): string {
-  return canonicalJson({
+  const evidence = {
     batchId: record.batchId,
     seq: record.seq,
     kind: record.kind,
@@ -52,7 +68,9 @@ export function canonicalCustodyRecord(record: CustodyContent): string {
     data: record.data ?? null,
     occurredAt: record.occurredAt,
     prevHash: record.prevHash ?? null,
-  });
+  };
+  if (record.hashVersion === 1) return canonicalJson(evidence);
+  return canonicalJson({ ...evidence, recordedAt: record.recordedAt, hashVersion: record.hashVersion });
 }
 
 /** SHA-256 (hex) of the canonical form. */
@@ -92,6 +110,9 @@ export function findChainBreak(records: readonly StoredCustodyRecord[]): ChainBr
           ? `prev_hash does not match the hash of seq ${previous.seq}: the record before it was altered or replaced`
           : 'the first record of the chain points to a previous hash',
       );
+    }
+    if (previous && record.hashVersion < previous.hashVersion) {
+      return at(`hash version ${record.hashVersion} after version ${previous.hashVersion}: the record was marked older than it is`);
     }
     if (custodyHash(record) !== record.hash) {
       return at('hash does not match its content: the record was altered after it was written');

@@ -11,8 +11,18 @@ import type { ServiceStatus, StackContext, StackService } from './service.js';
 const USER = 'v2v';
 const PASSWORD = 'v2v';
 const DATABASE = 'v2v';
+/**
+ * The processes' login: a member of v2v_app (drizzle/0017 grants what that role may do), not the
+ * owner of the tables, so it cannot alter, truncate or un-trigger the custody trail.
+ */
+const APP_USER = 'v2v_process';
+const APP_PASSWORD = 'v2v_process';
+const APP_GROUP = 'v2v_app';
 
+/** The owner's URL: migrations (DATABASE_OWNER_URL). */
 export const localUrl = (ctx: Pick<StackContext, 'config'>) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${ctx.config.V2V_PG_PORT}/${DATABASE}`;
+/** The processes' URL (DATABASE_URL). */
+export const localAppUrl = (ctx: Pick<StackContext, 'config'>) => `postgres://${APP_USER}:${APP_PASSWORD}@127.0.0.1:${ctx.config.V2V_PG_PORT}/${DATABASE}`;
 const dataDir = (ctx: StackContext) => path.join(ctx.paths.root, 'pg', 'data');
 
 async function answers(url: string, timeoutMs = 2_000) {
@@ -63,9 +73,22 @@ async function createDatabaseIfMissing(ctx: StackContext) {
   try {
     const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
     if (rowCount === 0) await admin.query(`create database ${DATABASE}`);
+    await createAppRole(admin);
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * The group role the migrations grant to (created here too, so the login can join it before the
+ * first migration) and the login the processes use. Idempotent; the same SQL an administrator runs
+ * on a managed PostgreSQL (README, "Database roles").
+ */
+async function createAppRole(admin: pg.Client) {
+  const exists = async (role: string) => ((await admin.query('select 1 from pg_roles where rolname = $1', [role])).rowCount ?? 0) > 0;
+  if (!(await exists(APP_GROUP))) await admin.query(`create role ${APP_GROUP} nologin`);
+  if (!(await exists(APP_USER))) await admin.query(`create role ${APP_USER} login password '${APP_PASSWORD}' nosuperuser nocreatedb nocreaterole noreplication nobypassrls`);
+  await admin.query(`grant ${APP_GROUP} to ${APP_USER}`);
 }
 
 export const postgres: StackService = {
@@ -75,7 +98,8 @@ export const postgres: StackService = {
     const given = ctx.config.DATABASE_URL;
     if (given) {
       await pollUntil('PostgreSQL at DATABASE_URL to answer', () => answers(given).then(() => true), serviceWait(10_000));
-      return { status: { service: 'postgres', address: redact(given), state: 'up', source: 'env' }, env: { DATABASE_URL: given } };
+      const owner = ctx.config.DATABASE_OWNER_URL;
+      return { status: { service: 'postgres', address: redact(given), state: 'up', source: 'env' }, env: { DATABASE_URL: given, ...(owner ? { DATABASE_OWNER_URL: owner } : {}) } };
     }
     if (daemonPid(ctx.paths, 'postgres') === undefined) {
       await assertPortFree(ctx.config.V2V_PG_PORT, 'PostgreSQL', 'V2V_PG_PORT');
@@ -97,7 +121,10 @@ export const postgres: StackService = {
     const url = localUrl(ctx);
     await pollUntil('PostgreSQL to answer', () => answers(url.replace(/\/v2v$/, '/postgres')).then(() => true), serviceWait(30_000, logFile(ctx.paths, 'postgres')));
     await createDatabaseIfMissing(ctx);
-    return { status: { service: 'postgres', address: `127.0.0.1:${ctx.config.V2V_PG_PORT}`, state: 'up', source: 'local' }, env: { DATABASE_URL: url } };
+    return {
+      status: { service: 'postgres', address: `127.0.0.1:${ctx.config.V2V_PG_PORT}`, state: 'up', source: 'local' },
+      env: { DATABASE_URL: localAppUrl(ctx), DATABASE_OWNER_URL: url },
+    };
   },
 
   async status(ctx): Promise<ServiceStatus> {

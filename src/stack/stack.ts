@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import type { Config } from '../config.js';
 import { kafka, localBrokers } from './kafka.js';
 import { stackPaths } from './paths.js';
-import { localUrl, postgres } from './postgres.js';
+import { localAppUrl, localUrl, postgres } from './postgres.js';
 import type { ServiceStatus, StackContext, StackService } from './service.js';
 import { localAddress, temporal } from './temporal.js';
 
@@ -18,8 +18,9 @@ export function stackContext(config: Config, progress: (m: string) => void = (m)
  * when it is not the one this stack serves that service on.
  */
 export function withoutOwnAddresses(config: Config): Config {
-  const own = { DATABASE_URL: localUrl({ config }), KAFKA_BROKERS: localBrokers({ config }), TEMPORAL_ADDRESS: localAddress({ config }) };
-  const mine = (Object.keys(own) as (keyof typeof own)[]).filter((k) => config[k] === own[k]);
+  const own = { DATABASE_URL: localAppUrl({ config }), DATABASE_OWNER_URL: localUrl({ config }), KAFKA_BROKERS: localBrokers({ config }), TEMPORAL_ADDRESS: localAddress({ config }) };
+  // Before least privilege the stack's DATABASE_URL was the owner's: a shell that still names it is this stack's too.
+  const mine = (Object.keys(own) as (keyof typeof own)[]).filter((k) => config[k] === own[k] || (k === 'DATABASE_URL' && config[k] === own.DATABASE_OWNER_URL));
   if (mine.length === 0) return config;
   const copy = { ...config };
   for (const k of mine) delete copy[k];

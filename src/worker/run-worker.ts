@@ -12,6 +12,7 @@ import { startOutboxPublisher } from '../outbox/publisher.js';
 import { TASK_QUEUE } from '../../workflows/messages.js';
 import { ensureRetrainSchedule, RETRAIN_SCHEDULE_ID } from '../forecast/retrain/schedule.js';
 import { createKafka } from '../kafka-client.js';
+import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -44,6 +45,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   );
 
   let publisher: { stop(): Promise<void> } | undefined;
+  let stopCheckpoints: (() => void) | undefined;
   try {
     const worker = await Worker.create({
       connection,
@@ -64,6 +66,8 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       log: (msg, fields) => logger.child({ component: 'outbox' }).info(fields ?? {}, msg),
     });
 
+    stopCheckpoints = startCheckpointTimer(pool, config, logger);
+
     const stop = () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     };
@@ -77,6 +81,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     await running;
     signal?.removeEventListener('abort', stop);
   } finally {
+    stopCheckpoints?.();
     await publisher?.stop().catch((err: unknown) => logger.error({ err }, 'outbox publisher did not stop cleanly'));
     await connection.close().catch(() => undefined);
     await pool.end().catch(() => undefined);

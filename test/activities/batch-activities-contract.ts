@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { custodyContent } from '../../activities/custody.js';
 import type { BatchActivities } from '../../activities/types.js';
-import { custodyHash } from '../../src/domain/custody-chain.js';
 import { ERR } from '../../src/domain/errors.js';
 import { HOUR_MS, DAY_MS } from '../../src/domain/durations.js';
 import type { Stage } from '../../src/domain/stages.js';
@@ -47,10 +45,13 @@ export function describeBatchActivitiesContract(name: string, setup: ContractSet
       const input = { key: `${a}:custody:1`, batchId: a, kind: 'handoff', step: 'collection', actor, location: 'Bay 2', meaning: 'collected', data: { din: 'W123426000123' }, occurredAt: '2026-03-01T08:00:00Z' };
       const [first, retried] = await twice(() => activities.appendCustodyRecord(input));
       expect(retried).toEqual(first);
-      expect(first).toEqual({ seq: 1, hash: custodyHash(custodyContent(input, undefined)) });
+      // The hash covers the server's recording time, so it is checked for shape here and recomputed by the audit tests.
+      expect(first).toEqual({ seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
       const next = { ...input, key: `${a}:custody:2`, step: 'outbound-pickup' };
-      expect(await activities.appendCustodyRecord(next)).toEqual({ seq: 2, hash: custodyHash(custodyContent(next, first)) });
+      const second = await activities.appendCustodyRecord(next);
+      expect(second).toEqual({ seq: 2, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(second.hash).not.toBe(first.hash);
       expect((await activities.appendCustodyRecord({ ...input, key: `${b}:custody:1`, batchId: b })).seq).toBe(1);
 
       await expect(activities.appendCustodyRecord({ ...input, batchId: b })).rejects.toEqual(refused(ERR.VALIDATION));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
-import { alerts, batches, custodyEvents, devices, equipment, excursions, forecasts, gateways, landmarks } from '../../src/db/schema/index.js';
+import { alerts, batches, custodyEvents, custodyHeads, devices, equipment, excursions, forecasts, gateways, landmarks } from '../../src/db/schema/index.js';
 import { custodyHash, type CustodyContent } from '../../src/domain/custody-chain.js';
 import { unique } from '../setup/services.js';
 import { stackApp } from './stack-app.js';
@@ -38,11 +38,12 @@ async function appendChain(batch: string, length: number, tamperAt?: number) {
   for (let seq = 1; seq <= length; seq++) {
     const content: CustodyContent = {
       batchId: batch, seq, kind: 'handoff', step: `step-${seq}`, actorName: 'A. Courier', actorRole: 'courier', location: null, meaning: null,
-      data: { n: seq }, occurredAt: new Date(Date.UTC(2026, 5, 1, seq)).toISOString(), prevHash,
+      data: { n: seq }, occurredAt: new Date(Date.UTC(2026, 5, 1, seq)).toISOString(),
+      recordedAt: new Date(Date.UTC(2026, 5, 1, seq)).toISOString(), hashVersion: 2, prevHash,
     };
     const hash = custodyHash(content);
     const stored = seq === tamperAt ? { ...content, actorName: 'Someone Else' } : content;
-    await db.insert(custodyEvents).values({ ...stored, recordKey: `${batch}:${seq}`, occurredAt: new Date(stored.occurredAt), hash });
+    await db.insert(custodyEvents).values({ ...stored, recordKey: `${batch}:${seq}`, occurredAt: new Date(stored.occurredAt), recordedAt: new Date(stored.recordedAt), hash });
     prevHash = hash;
   }
 }
@@ -147,8 +148,10 @@ describe('GET /v1/qa/queue', () => {
       expect.objectContaining({ excursionId: open!.id, batchStage: 'ON_HOLD', state: 'open', metric: 'temperature_c' }),
     ]);
 
+    // The chain head trigger takes only the next link of the chain.
+    const [head] = await db.select({ hash: custodyHeads.hash }).from(custodyHeads).where(eq(custodyHeads.batchId, batchId));
     await db.insert(custodyEvents).values({
-      batchId, seq: 4, kind: 'qa-disposition', actorName: 'Q. A.', actorRole: 'qa', occurredAt: new Date(), recordKey: `${batchId}:4`, hash: 'x',
+      batchId, seq: 4, kind: 'qa-disposition', actorName: 'Q. A.', actorRole: 'qa', occurredAt: new Date(), recordKey: `${batchId}:4`, prevHash: head!.hash, hash: 'x',
     });
     const after = (await get('/v1/qa/queue')).json();
     expect(after.dispositions.filter((d: { batchId: string }) => d.batchId === batchId)).toEqual([]);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, custodyHash, findChainBreak, type StoredCustodyRecord } from '../../src/domain/custody-chain.js';
+import { canonicalJson, custodyHash, findChainBreak, type CustodyHashVersion, type StoredCustodyRecord } from '../../src/domain/custody-chain.js';
 
 const batchId = '6f1c2a34-0000-4000-8000-000000000001';
 
-function chain(n: number): StoredCustodyRecord[] {
+function chain(n: number, version: (seq: number) => CustodyHashVersion = () => 2): StoredCustodyRecord[] {
   const records: StoredCustodyRecord[] = [];
   for (let seq = 1; seq <= n; seq++) {
     const content = {
@@ -17,6 +17,8 @@ function chain(n: number): StoredCustodyRecord[] {
       meaning: 'received',
       data: { din: 'W123426000123', bags: [1, 2] },
       occurredAt: new Date(Date.UTC(2026, 0, seq)).toISOString(),
+      recordedAt: new Date(Date.UTC(2026, 0, seq, 0, 0, 1)).toISOString(),
+      hashVersion: version(seq),
       prevHash: records.at(-1)?.hash ?? null,
     };
     records.push({ ...content, id: 100 + seq, hash: custodyHash(content) });
@@ -32,6 +34,23 @@ describe('the custody hash chain', () => {
 
   it('accepts an intact chain', () => {
     expect(findChainBreak(chain(4))).toBeNull();
+  });
+
+  it('verifies records written before recorded_at was evidence, and a chain that moves on to version 2', () => {
+    expect(findChainBreak(chain(4, (seq) => (seq <= 2 ? 1 : 2)))).toBeNull();
+  });
+
+  it('names a record whose recorded_at was altered (version 2)', () => {
+    const records = chain(3);
+    records[1] = { ...records[1]!, recordedAt: '2025-01-01T00:00:00.000Z' };
+    expect(findChainBreak(records)).toMatchObject({ seq: 2, problem: expect.stringContaining('hash does not match its content') });
+  });
+
+  it('names a record marked with an older hash version than the one before it', () => {
+    const records = chain(3);
+    const downgraded = { ...records[2]!, hashVersion: 1 as const };
+    records[2] = { ...downgraded, hash: custodyHash(downgraded) };
+    expect(findChainBreak(records)).toMatchObject({ seq: 3, problem: expect.stringContaining('hash version 1 after version 2') });
   });
 
   it('names a record whose content was altered', () => {

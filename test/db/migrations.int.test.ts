@@ -7,7 +7,12 @@ import { stackConfig, unique } from '../setup/services.js';
 
 const url = stackConfig().DATABASE_URL!;
 const { db, pool } = createDatabase(url, { max: 2 });
-afterAll(() => pool.end());
+// The owner is not stopped by privileges, so it shows the trigger's own refusal.
+const owner = createDatabase(stackConfig().DATABASE_OWNER_URL ?? url, { max: 1 });
+afterAll(async () => {
+  await pool.end();
+  await owner.pool.end();
+});
 
 async function seedBatch() {
   const site = unique('site');
@@ -52,10 +57,13 @@ describe('schema v1 in the real PostgreSQL', () => {
       .insert(custodyEvents)
       .values({ batchId: batch.id, recordKey: unique('custody'), seq: 1, kind: 'handoff', actorName: 'A. Nurse', actorRole: 'apheresis nurse', occurredAt: new Date(), hash: 'h1' })
       .returning();
-    await expect(db.update(custodyEvents).set({ actorName: 'Someone else' }).where(eq(custodyEvents.id, record!.id))).rejects.toMatchObject({
+    await expect(owner.db.update(custodyEvents).set({ actorName: 'Someone else' }).where(eq(custodyEvents.id, record!.id))).rejects.toMatchObject({
       cause: { message: expect.stringContaining('append-only') },
     });
-    await expect(db.delete(custodyEvents).where(eq(custodyEvents.id, record!.id))).rejects.toThrow();
+    await expect(owner.db.delete(custodyEvents).where(eq(custodyEvents.id, record!.id))).rejects.toThrow();
+    await expect(db.update(custodyEvents).set({ actorName: 'Someone else' }).where(eq(custodyEvents.id, record!.id))).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('permission denied') },
+    });
     const [still] = await db.select().from(custodyEvents).where(eq(custodyEvents.id, record!.id));
     expect(still!.actorName).toBe('A. Nurse');
   });

@@ -5,7 +5,8 @@ import { migrateDatabase } from '../../src/db/migrate.js';
 import { startTableQueue, type QueueRow, type TableQueue } from '../../src/db/table-queue/table-queue.js';
 import { stackConfig, unique } from '../setup/services.js';
 
-const url = stackConfig().DATABASE_URL!;
+// The owner: this test creates and drops its own queue tables, which the processes' role may not.
+const url = stackConfig().DATABASE_OWNER_URL ?? stackConfig().DATABASE_URL!;
 const { pool } = createDatabase(url, { max: 4 });
 /** A minute: far longer than any wait below, so only a notification can explain a prompt send. */
 const POLL_MS = 60_000;

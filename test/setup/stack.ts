@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   const env = readStackEnv(ctx);
   if (!env) throw new Error('stack up wrote no .stack/env');
   // Every file may be the first on a fresh database: the schema and reference data are there before any runs.
-  await prepareDatabase(env.DATABASE_URL ?? ctx.config.DATABASE_URL!);
+  await prepareDatabase(env.DATABASE_OWNER_URL ?? env.DATABASE_URL ?? ctx.config.DATABASE_OWNER_URL ?? ctx.config.DATABASE_URL!);
   project.provide('stackEnv', env);
   return async () => {
     if (started.length > 0) await stackDown(ctx, started);

@@ -17,6 +17,10 @@ import { simulatedHistory } from './history-fixture.js';
 
 const url = stackConfig().DATABASE_URL!;
 const { db, pool } = createDatabase(url, { max: 4 });
+// The owner: creates databases, and meets the append-only trigger itself (the processes' role lacks DELETE).
+const ownerUrl = stackConfig().DATABASE_OWNER_URL ?? url;
+const owner = createDatabase(ownerUrl, { max: 1 });
+afterAll(() => owner.pool.end());
 // Seeds of this file only: writing one again replaces what an earlier run left.
 const SEED = 880_001;
 const OTHER_SEED = 880_002;
@@ -89,7 +93,8 @@ describe('v2v simulate history writes a simulation into the real tables', () => 
     );
     await expect(insertMarked).rejects.toMatchObject({ constraint: 'custody_events_simulated_batch_fk' });
     await pool.query(`insert into custody_events (record_key, batch_id, seq, kind, actor_name, actor_role, occurred_at, hash) values ($1, $2, 1, 'handoff', 'A', 'B', now(), 'h')`, [unique('custody'), real.id]);
-    await expect(pool.query('delete from custody_events where batch_id = $1', [real.id])).rejects.toThrow(/append-only/);
+    await expect(owner.pool.query('delete from custody_events where batch_id = $1', [real.id])).rejects.toThrow(/append-only/);
+    await expect(pool.query('delete from custody_events where batch_id = $1', [real.id])).rejects.toThrow(/permission denied/);
   });
 
   it('keeps simulated batches out of the forecast baseline of real batches', async () => {
@@ -135,14 +140,14 @@ describe('v2v simulate history writes a simulation into the real tables', () => 
 describe('the migrations of simulated history', () => {
   it('apply to a fresh database, and again to the running one', async () => {
     const name = `v2v_fresh_${Date.now().toString(36)}`;
-    await pool.query(`create database ${name}`);
+    await owner.pool.query(`create database ${name}`);
     try {
-      const fresh = new URL(url);
+      const fresh = new URL(ownerUrl);
       fresh.pathname = `/${name}`;
       await migrateDatabase(fresh.toString());
-      await migrateDatabase(url);
+      await migrateDatabase(ownerUrl);
     } finally {
-      await pool.query(`drop database ${name}`);
+      await owner.pool.query(`drop database ${name}`);
     }
   });
 });

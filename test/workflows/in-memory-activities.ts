@@ -92,7 +92,7 @@ export function inMemoryActivities(
       const existing = custody.get(input.key);
       if (existing && existing.batchId !== input.batchId) throw invalidInput(`Custody record key ${input.key} already belongs to another batch.`);
       if (existing) return { seq: existing.seq, hash: existing.hash };
-      const record = custodyContent(input, [...custody.values()].filter((r) => r.batchId === input.batchId).at(-1));
+      const record = custodyContent(input, [...custody.values()].filter((r) => r.batchId === input.batchId).at(-1), new Date());
       const hash = custodyHash(record);
       custody.set(input.key, { ...input, seq: record.seq, hash });
       return { seq: record.seq, hash };

@@ -2836,7 +2836,8 @@ export interface components {
             /** @description The first record that does not hold; every later link is suspect too. */
             brokenAt: {
                 seq: number;
-                recordId: number;
+                /** @description null when the record is missing (a deleted tail or chain) */
+                recordId: number | null;
                 problem: string;
             };
         };
@@ -3497,7 +3498,8 @@ export interface components {
             /** @description The first record that does not hold; every later link is suspect too. */
             brokenAt: {
                 seq: number;
-                recordId: number;
+                /** @description null when the record is missing (a deleted tail or chain) */
+                recordId: number | null;
                 problem: string;
             };
         };

@@ -16,7 +16,7 @@ export const custodyVerificationSchema = z
     z.object({ verified: z.literal(true) }),
     z.object({
       verified: z.literal(false),
-      brokenAt: z.object({ seq: z.number().int(), recordId: z.number().int(), problem: z.string() }).describe('The first record that does not hold; every later link is suspect too.'),
+      brokenAt: z.object({ seq: z.number().int(), recordId: z.number().int().nullable().describe('null when the record is missing (a deleted tail or chain)'), problem: z.string() }).describe('The first record that does not hold; every later link is suspect too.'),
     }),
   ])
   .meta({ id: 'CustodyVerification' });

@@ -1,4 +1,4 @@
-import { bigserial, boolean, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, smallint, doublePrecision, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { ALERT_SEVERITIES } from '../../domain/alerts.js';
 import { SHIPMENT_LEGS, STAGES } from '../../domain/stages.js';
@@ -56,6 +56,11 @@ export const custodyEvents = pgTable('custody_events', {
   recordedAt: at('recorded_at').notNull().defaultNow(),
   prevHash: text('prev_hash'),
   hash: text('hash').notNull(),
+  /**
+   * What the hash covers (src/domain/custody-chain.ts): 1 = the fields before recorded_at was evidence,
+   * 2 = those and recorded_at. Records keep the version they were written with, so old ones still verify.
+   */
+  hashVersion: smallint('hash_version').notNull().default(1),
   /** Its batch's seed, on a simulated batch's records only: the one kind of record the append-only trigger lets be deleted. */
   simulationSeed: simulationSeed(),
 }, (t) => [
@@ -63,6 +68,19 @@ export const custodyEvents = pgTable('custody_events', {
   // So no record of a real batch can be marked simulated (and so become deletable).
   foreignKey({ name: 'custody_events_simulated_batch_fk', columns: [t.batchId, t.simulationSeed], foreignColumns: [batches.id, batches.simulationSeed] }),
 ]);
+
+/**
+ * Each real batch's chain head (its last seq and hash), written only by a trigger on custody_events
+ * in the inserting transaction (drizzle/0017): a tail or a whole chain deleted behind the
+ * append-only trigger leaves a head that no longer matches, and the signed checkpoints anchor the
+ * heads outside PostgreSQL. Processes may only read it.
+ */
+export const custodyHeads = pgTable('custody_heads', {
+  batchId: uuid('batch_id').primaryKey().references(() => batches.id),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
 
 /**
  * Every stage a batch entered and when: the history the empirical turnaround baseline learns from.

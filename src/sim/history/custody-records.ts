@@ -1,5 +1,5 @@
 import { custodyRecordOf, evolve, initialState, type CustodyContent, type JourneyEvent } from '../../domain/batch/index.js';
-import { custodyHash } from '../../domain/custody-chain.js';
+import { CUSTODY_HASH_VERSION, custodyHash } from '../../domain/custody-chain.js';
 import type { custodyEvents } from '../../db/schema/index.js';
 import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
 import type { SimulatedIds } from './simulated-ids.js';
@@ -39,6 +39,9 @@ export function custodyRows(sim: BatchJourneyRecord, ids: SimulatedIds, chairOf:
       // Plain JSON and milliseconds, as PostgreSQL hands them back to `audit verify`.
       data: data === undefined ? null : (JSON.parse(JSON.stringify(data)) as unknown),
       occurredAt: new Date(record.occurredAt).toISOString(),
+      // A simulated record is "recorded" when it happened: the history is written in one go later.
+      recordedAt: new Date(record.occurredAt).toISOString(),
+      hashVersion: CUSTODY_HASH_VERSION,
       prevHash: rows[rows.length - 1]?.hash ?? null,
     };
     const occurredAt = new Date(content.occurredAt);
