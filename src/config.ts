@@ -34,6 +34,10 @@ export const configSchema = z.object({
   V2V_AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   V2V_AUTH_ISSUER: z.string().min(1).optional(),
   V2V_AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The longest a person's token may live (its `exp` minus its `iat`); longer ones get 401. */
+  V2V_AUTH_USER_TOKEN_MAX_HOURS: z.coerce.number().positive().max(24 * 7).default(8),
+  /** The longest a partner system's token may live: longer than a person's, still bounded. */
+  V2V_AUTH_MACHINE_TOKEN_MAX_DAYS: z.coerce.number().positive().max(366).default(30),
   /** The ingest process's /healthz, /readyz and /metrics; 0 takes any free port (its log says which). */
   V2V_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Partitions of the readings topic when `v2v ingest` creates it: the unit of ingest parallelism. */
@@ -62,10 +66,20 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** A remote key set is trusted only for a named issuer and audience: either alone would accept any token of that provider. */
-const checkedConfigSchema = configSchema.refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
-  message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
-  path: ['V2V_AUTH_JWKS_URL'],
-});
+const checkedConfigSchema = configSchema
+  .refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
+    message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
+    path: ['V2V_AUTH_JWKS_URL'],
+  })
+  // Whoever can change the key set in transit can sign any token: plain http only to this machine (tests, a sidecar).
+  .refine((c) => !c.V2V_AUTH_JWKS_URL || new URL(c.V2V_AUTH_JWKS_URL).protocol === 'https:' || isLoopback(new URL(c.V2V_AUTH_JWKS_URL).hostname), {
+    message: 'must be https (plain http is accepted only for a loopback host: localhost, 127.0.0.1, [::1])',
+    path: ['V2V_AUTH_JWKS_URL'],
+  });
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
