@@ -55,6 +55,10 @@ export const configSchema = z.object({
   V2V_SIGN_IN_SESSION: z.string().regex(/^([1-9]\d{0,3})[mh]$/, 'minutes or hours, e.g. 30m or 8h').default('8h'),
   /** Wrong login passwords in a row before the embedded sign-in locks the user. */
   V2V_SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** The longest a person's token may live (its `exp` minus its `iat`); longer ones get 401. */
+  V2V_AUTH_USER_TOKEN_MAX_HOURS: z.coerce.number().positive().max(24 * 7).default(8),
+  /** The longest a partner system's token may live: longer than a person's, still bounded. */
+  V2V_AUTH_MACHINE_TOKEN_MAX_DAYS: z.coerce.number().positive().max(366).default(30),
   /** The ingest process's /healthz, /readyz and /metrics; 0 takes any free port (its log says which). */
   V2V_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Partitions of the readings topic when `v2v ingest` creates it: the unit of ingest parallelism. */
@@ -103,7 +107,16 @@ const checkedConfigSchema = configSchema
   .refine((c) => !c.V2V_OIDC_CLIENT_ID || c.V2V_AUTH_JWKS_URL, {
     message: 'the dashboard signs in with an OpenID Connect provider only when the API trusts its tokens: set V2V_AUTH_JWKS_URL, V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
     path: ['V2V_OIDC_CLIENT_ID'],
+  })
+  // Whoever can change the key set in transit can sign any token: plain http only to this machine (tests, a sidecar).
+  .refine((c) => !c.V2V_AUTH_JWKS_URL || new URL(c.V2V_AUTH_JWKS_URL).protocol === 'https:' || isLoopback(new URL(c.V2V_AUTH_JWKS_URL).hostname), {
+    message: 'must be https (plain http is accepted only for a loopback host: localhost, 127.0.0.1, [::1])',
+    path: ['V2V_AUTH_JWKS_URL'],
   });
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

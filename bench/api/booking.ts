@@ -37,7 +37,7 @@ export async function bookableBatches(config: Config, apiUrl: string, count: num
   const identities = await mintLiveIdentities({
     apiUrl, stackRoot, run,
     sites: { apheresis: [apheresisCenterId], facility: [facilityId], treatment: [treatmentCenterId] },
-    addSigningUser: (user) => createUser(databaseUrl, stackRoot, user, { expiresIn: '12h' }),
+    addSigningUser: (user) => createUser(databaseUrl, stackRoot, user),
   });
   const partners = batchPartners(identities, { apheresisCenterId, treatmentCenterId });
   const batches = await Promise.all(

@@ -20,6 +20,8 @@ export interface ApiDeps {
   updateTimeoutMs?: number;
   /** How long a status read or a readiness probe waits for Temporal. */
   queryTimeoutMs?: number;
+  /** How often an open event stream asks again whether its token still holds (revoked, user disabled). */
+  streamRecheckMs?: number;
 }
 
 /** Route plugins receive the dependencies as their options. */

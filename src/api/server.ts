@@ -3,6 +3,7 @@ import { temporalAddress, type Config } from '../config.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import type { Logger } from '../logging.js';
 import { buildApp } from './app.js';
+import { checkedVerifier } from './auth/identity-state.js';
 import { tokenVerifierFromConfig } from './auth/verifier.js';
 
 export interface ApiServer {
@@ -21,7 +22,8 @@ export async function startApiServer(options: { config: Config; logger: Logger; 
   try {
     connection = await Connection.connect({ address: temporalAddress(config) });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const verifyToken = await tokenVerifierFromConfig(config);
+    // Signature and lifetime first, then whether the token was revoked or its user disabled (a row read per request).
+    const verifyToken = checkedVerifier(await tokenVerifierFromConfig(config), db);
     const app = buildApp({ temporal, db, pool, config, logger, verifyToken });
     const url = await app.listen({ host: config.V2V_API_HOST, port: options.port ?? config.V2V_API_PORT });
     const identityProvider = config.V2V_AUTH_JWKS_URL ? config.V2V_AUTH_ISSUER : 'local key set (development)';

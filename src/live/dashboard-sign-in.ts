@@ -14,7 +14,7 @@ export type SignInRole = (typeof SIGN_IN_ROLES)[number];
 export async function dashboardSignIns(o: { apiUrl: string; stackRoot: string; sites: LiveSites; identities: LiveIdentities; run: string }): Promise<Record<SignInRole, string>> {
   const hospitals = [...o.sites.apheresis, ...o.sites.treatment];
   const person = (role: 'coordinator' | 'scheduler', name: string, sites: string[]) =>
-    issueToken(o.stackRoot, { subject: `${o.run}-dashboard-${role}`, kind: 'user', name, role, sites }, { expiresIn: '12h' });
+    issueToken(o.stackRoot, { subject: `${o.run}-dashboard-${role}`, kind: 'user', name, role, sites });
   const tokens: Record<SignInRole, string> = {
     coordinator: await person('coordinator', `coordinator, every hospital (${o.run})`, hospitals),
     scheduler: await person('scheduler', `scheduler, every treatment centre (${o.run})`, [...o.sites.treatment]),

@@ -46,7 +46,7 @@ export interface MintOptions {
   run: string;
   /** How the QA user is created: a row of the stack's users table (`createUser`), so its signatures are checked like anyone's. */
   addSigningUser: AddSigningUser;
-  /** A token's lifetime (jose's time span); the demo's links should outlast a look around. */
+  /** A token's lifetime (a span like 8h); by default the longest its kind may live (8 h for a person, src/config.ts). */
   expiresIn?: string;
 }
 
@@ -54,7 +54,7 @@ export interface MintOptions {
 export async function mintLiveIdentities(o: MintOptions): Promise<LiveIdentities> {
   const all = [...o.sites.apheresis, ...o.sites.treatment, ...o.sites.facility];
   const identity = async (principal: Principal): Promise<LiveIdentity> => {
-    const token = await issueToken(o.stackRoot, principal, { expiresIn: o.expiresIn ?? '12h' });
+    const token = await issueToken(o.stackRoot, principal, o.expiresIn ? { expiresIn: o.expiresIn } : {});
     return { principal, token, api: createApiClient({ baseUrl: o.apiUrl, token }) };
   };
   const machine = (role: Role, name: string, sites: string[]) => identity({ subject: `${o.run}-${role}`, kind: 'machine', name, role, sites });

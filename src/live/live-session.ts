@@ -110,6 +110,6 @@ export function liveIdentities(config: Config, apiUrl: string, run: string, expi
   const databaseUrl = requireDatabaseUrl(config.DATABASE_URL);
   return mintLiveIdentities({
     apiUrl, stackRoot, sites: REFERENCE_LIVE_SITES, run, ...(expiresIn ? { expiresIn } : {}),
-    addSigningUser: (user) => createUser(databaseUrl, stackRoot, user, { expiresIn: expiresIn ?? '12h' }),
+    addSigningUser: (user) => createUser(databaseUrl, stackRoot, user, expiresIn ? { expiresIn } : {}),
   });
 }

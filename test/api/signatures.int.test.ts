@@ -99,6 +99,25 @@ describe('QA signatures', () => {
     expect((await findUser(db, qa.dave.id))!.lockedAt).toBeNull();
   });
 
+  it('cannot be raced: 200 concurrent wrong passwords then the right one leave the signer locked, nothing signed, one alert', async () => {
+    const eve = await addUser(db, identities.stackRoot, { name: 'Q. A. Eve', role: 'qa', sites: [ids.facility], signingPassword: 'eve is very patient' });
+    const attempt = (signingPassword: string) =>
+      app.inject({
+        method: 'POST', url: `/v1/batches/${batchId}/qa-disposition`, headers: { authorization: `Bearer ${eve.token}` },
+        payload: { decision: 'release', meaning: 'released for infusion', signingPassword },
+      });
+    const answers = await Promise.all([...Array.from({ length: 200 }, (_, i) => attempt(`guess number ${i}`)), attempt('eve is very patient')]);
+
+    expect(answers.filter((a) => a.statusCode === 200)).toEqual([]);
+    expect(answers.at(-1)!.json().error.code).toBe('ERR_SIGNER_LOCKED');
+    expect(temporal.calls).toEqual([]);
+    expect((await findUser(db, eve.id))!.lockedAt).not.toBeNull();
+    const raised = await db.select().from(alerts).where(eq(alerts.kind, 'signer-locked'));
+    expect(raised.filter((a) => a.message.includes(eve.id))).toHaveLength(1);
+    // Still locked for the right password afterwards, until an administrator unlocks.
+    expect((await attempt('eve is very patient')).json().error.code).toBe('ERR_SIGNER_LOCKED');
+  });
+
   it("asks the signer's password for an excursion assessment too", async () => {
     const res = await app.inject({
       method: 'POST', url: `/v1/batches/${batchId}/excursions/exc-9/assessment`, headers: { authorization: `Bearer ${qa.bob.token}` },

@@ -84,6 +84,35 @@ describe('v2v token', () => {
   });
 });
 
+describe('token lifetimes and taking tokens back', () => {
+  it('refuses --expires past the bound, naming the setting, and prints nothing', () => {
+    const long = v2v(['token', '--machine', 'courier', '--site', site, '--expires', '90d']);
+    expect(long.status).not.toBe(0);
+    expect(long.stdout).toBe('');
+    expect(long.stderr).toContain('V2V_AUTH_MACHINE_TOKEN_MAX_DAYS');
+    const person = v2v(['users', 'add', '--name', 'T. Long', '--role', 'scheduler', '--site', site, '--expires', '12h']);
+    expect(person.stderr).toContain('V2V_AUTH_USER_TOKEN_MAX_HOURS');
+    // A command line cannot carry a NUL byte; a huge span is refused by its shape.
+    expect(v2v(['token', '--machine', 'courier', '--site', site, '--expires', `${'9'.repeat(10_000)}h`]).stderr).toContain('--expires');
+  });
+
+  it('v2v users disable: the user is disabled (twice is harmless) and gets no new token', async () => {
+    const { subject } = await principalOf(runV2v('users', 'add', '--name', 'T. Leaver', '--role', 'coordinator', '--site', site).trim());
+    expect(runV2v('users', 'disable', subject)).toContain('T. Leaver (coordinator) is disabled');
+    expect(runV2v('users', 'disable', '--user', subject)).toContain('is disabled');
+    expect((await findUser(db, subject))!.disabledAt).not.toBeNull();
+    expect(v2v(['token', '--user', subject]).stderr).toContain('is disabled');
+    expect(v2v(['users', 'disable', 'not-a-uuid']).stderr).toContain('is not a user id');
+  });
+
+  it('v2v token revoke puts one token on the deny-list, or cuts off a subject', () => {
+    const token = runV2v('token', '--machine', 'courier', '--site', site).trim();
+    expect(runV2v('token', 'revoke', '--token', token, '--reason', 'test')).toMatch(/^token [0-9a-f-]{36} of courier@.* revoked/);
+    expect(runV2v('token', 'revoke', '--subject', `courier@${site}`, '--reason', 'test')).toContain(`every token of courier@${site} issued up to`);
+    expect(v2v(['token', 'revoke', '--subject', `courier@${site}`]).stderr).toContain('--reason');
+  });
+});
+
 describe('v2v users unlock', () => {
   it('lifts a signing lock', async () => {
     const token = execFileSync(process.execPath, [V2V_BIN, 'users', 'add', '--name', 'T. Locked', '--role', 'qa', '--site', site, '--signing-password-stdin'], {

@@ -37,6 +37,14 @@ function routeKeyOf(request: FastifyRequest): string {
   return `${request.method === 'HEAD' ? 'GET' : request.method} ${request.routeOptions.url}`;
 }
 
+/**
+ * The bearer token a request was authenticated with, for a long-lived response (the event stream)
+ * that must ask again later whether it still holds. Kept beside the request, never on the principal,
+ * so nothing that logs a principal can log a token.
+ */
+const bearerOfRequest = new WeakMap<FastifyRequest, string>();
+export const bearerOf = (request: FastifyRequest) => bearerOfRequest.get(request);
+
 const isProtected = (request: FastifyRequest) => request.routeOptions.url?.startsWith(PROTECTED_PREFIX) ?? false;
 
 /** Who calls and whether the role may call this route: before the body is even parsed. */
@@ -44,8 +52,10 @@ function authenticate(deps: ApiDeps): onRequestHookHandler {
   return async (request) => {
     if (!isProtected(request)) return;
     const routeKey = routeKeyOf(request);
-    const principal = await deps.verifyToken(bearerToken(request, routeKey));
+    const token = bearerToken(request, routeKey);
+    const principal = await deps.verifyToken(token);
     request.principal = principal;
+    bearerOfRequest.set(request, token);
     const rule = ruleOf(request.method, request.routeOptions.url!);
     if (!rule) throw forbidden(`${routeKey} has no access rule yet, so it is refused to everyone.`);
     if (!rule.roles.includes(principal.role)) {

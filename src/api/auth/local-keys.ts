@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { API_AUDIENCE, claimsOf, LOCAL_ISSUER } from './claims.js';
 import type { Principal } from './principal.js';
+import { DEFAULT_TOKEN_LIMITS, lifetimeToIssue, type TokenLimits } from './token-lifetime.js';
 
 /**
  * Development's identity provider: one ES256 key pair under `<stack>/auth/`. The public half is a
@@ -88,21 +90,29 @@ export function ensureLocalKeys(stackRoot: string): Promise<{ privateJwk: JWK; j
 }
 
 export interface IssueOptions {
-  /** jose's time span, e.g. '12h', '30d'. */
+  /** A span like '8h', '45m', '30d'; at most the kind's bound, which is also the default. */
   expiresIn?: string;
   audience?: string;
+  /** The bounds the verifier will apply (src/config.ts); the defaults otherwise. */
+  limits?: TokenLimits;
 }
 
-/** A bearer token for `principal`, signed with the local key (created if missing). */
+/**
+ * A bearer token for `principal`, signed with the local key (created if missing). Each carries a
+ * `jti`, so it alone can be revoked (`v2v token revoke --jti`), and an `exp` within its kind's bound.
+ */
 export async function issueLocalToken(stackRoot: string, principal: Principal, options: IssueOptions = {}): Promise<string> {
+  const lifetime = lifetimeToIssue(principal.kind, options.expiresIn, options.limits ?? DEFAULT_TOKEN_LIMITS);
   const { privateJwk } = await ensureLocalKeys(stackRoot);
   const key = await importJWK(privateJwk, ALG);
+  const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claimsOf(principal))
     .setProtectedHeader({ alg: ALG, kid: privateJwk.kid! })
     .setSubject(principal.subject)
     .setIssuer(LOCAL_ISSUER)
     .setAudience(options.audience ?? API_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '12h')
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetime)
     .sign(key);
 }

@@ -18,6 +18,15 @@ export interface Principal {
   role: Role;
   /** Site ids the identity may act for; admin alone has none and sees every site. */
   sites: string[];
+  /** The verified token it came from: what revocation and an event stream's end are decided on. */
+  token?: TokenFacts;
+}
+
+export interface TokenFacts {
+  jti?: string;
+  /** `iat` and `exp` as epoch milliseconds. */
+  issuedAt?: number;
+  expiresAt: number;
 }
 
 declare module 'fastify' {

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { API_ERR, ApiError, forbidden } from '../errors.js';
 import type { Principal } from './principal.js';
 import { verifySigningPassword } from './signing-password.js';
-import { findUser, recordFailedSignature, resetFailedSignatures } from './users.js';
+import { acceptSignature, claimSigningAttempt, findUser, lockIfExhausted } from './users.js';
 
 /**
  * Electronic signatures (21 CFR Part 11): the signer is always the token's user (§11.200(a)(1):
@@ -18,26 +18,49 @@ export const SIGNING_ATTEMPTS = 3;
 const rejected = (message: string) => new ApiError(403, API_ERR.SIGNATURE_REJECTED, message);
 const locked = (message: string) => new ApiError(403, API_ERR.SIGNER_LOCKED, message);
 
-/** Checks the re-entered password of the caller and answers the signer as the custody record shows it. */
+/**
+ * Checks the re-entered password of the caller and answers the signer as the custody record shows it.
+ * Role, name and sites come from the user row as it is now, never from the token (users.ts has the
+ * lock's statements: each attempt is counted before its password is compared).
+ */
 export async function signerOf(deps: ApiDeps, principal: Principal, signingPassword: string): Promise<Actor> {
   if (principal.kind !== 'user') throw forbidden('A machine identity cannot sign; a signature is made by a person.');
   const user = await findUser(deps.db, principal.subject);
   if (!user) throw rejected('Your identity has no user record here, so it cannot sign.');
+  if (user.disabledAt) throw rejected('Your user is disabled, so it cannot sign.');
   if (user.lockedAt) throw locked('Signing is locked for you after repeated wrong signing passwords; an administrator must unlock you.');
   if (!user.signingPasswordHash) throw rejected('You have no signing password; an administrator must set one before you can sign.');
+  if (user.role !== principal.role) throw rejected(`Your role is now "${user.role}", not the token's "${principal.role}"; sign in again.`);
 
-  if (!(await verifySigningPassword(signingPassword, user.signingPasswordHash))) {
-    const after = await recordFailedSignature(deps.db, user.id, SIGNING_ATTEMPTS);
-    if (after.lockedAt) {
-      await raiseLockAlert(deps, after.id, after.name, after.role, after.lockedAt);
+  const claimed = await claimSigningAttempt(deps.db, user.id, SIGNING_ATTEMPTS);
+  if (!claimed) return refuseUnclaimed(deps, user.id);
+  if (!claimed.signingPasswordHash || !(await verifySigningPassword(signingPassword, claimed.signingPasswordHash))) {
+    const lockedNow = await lockIfExhausted(deps.db, claimed.id, SIGNING_ATTEMPTS);
+    if (lockedNow) await raiseLockAlert(deps, lockedNow.id, lockedNow.name, lockedNow.role, lockedNow.lockedAt!);
+    if (lockedNow || claimed.failedSignatures >= SIGNING_ATTEMPTS) {
       throw locked(`Wrong signing password, ${SIGNING_ATTEMPTS} times in a row: signing is now locked for you until an administrator unlocks you.`);
     }
-    const left = SIGNING_ATTEMPTS - after.failedSignatures;
+    const left = SIGNING_ATTEMPTS - claimed.failedSignatures;
     throw rejected(`The signing password is wrong; nothing was signed. ${left} attempt${left === 1 ? '' : 's'} left before signing is locked.`);
   }
-  if (user.failedSignatures > 0) await resetFailedSignatures(deps.db, user.id);
-  deps.logger.info({ userId: user.id, role: user.role }, 'signature verified');
-  return { name: user.name, role: user.role, userId: user.id };
+  if (!(await acceptSignature(deps.db, claimed.id))) {
+    throw locked('Signing was locked or your user disabled while this signature was being checked; nothing was signed.');
+  }
+  deps.logger.info({ userId: claimed.id, role: claimed.role }, 'signature verified');
+  return { name: claimed.name, role: claimed.role, userId: claimed.id };
+}
+
+/**
+ * No attempt could be counted: the signer is locked or disabled, or has as many attempts out as it
+ * has left. Those still being compared count as failures until they answer, so the last case locks
+ * too — more parallel guesses than attempts left is what a brute force looks like, not a person.
+ */
+async function refuseUnclaimed(deps: ApiDeps, userId: string): Promise<never> {
+  const lockedNow = await lockIfExhausted(deps.db, userId, SIGNING_ATTEMPTS);
+  if (lockedNow) await raiseLockAlert(deps, lockedNow.id, lockedNow.name, lockedNow.role, lockedNow.lockedAt!);
+  const user = await findUser(deps.db, userId);
+  if (user?.disabledAt) throw rejected('Your user is disabled, so it cannot sign.');
+  throw locked('Signing is locked for you after repeated wrong signing passwords; an administrator must unlock you.');
 }
 
 async function raiseLockAlert(deps: ApiDeps, userId: string, name: string, role: string, lockedAt: Date) {

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { sites as sitesTable, users, type UserRow } from '../../db/schema/index.js';
 import { issueLocalToken, type IssueOptions } from './local-keys.js';
@@ -77,19 +77,46 @@ export async function unlockUser(db: Database, id: string): Promise<UserRow> {
   return row;
 }
 
-/** Counts a failed signature and locks the signer at the third in a row; answers the row after. */
-export async function recordFailedSignature(db: Database, id: string, lockAfter: number): Promise<UserRow> {
+/**
+ * The signing lock as conditional statements, so no check can be raced by its own update:
+ *
+ * 1. `claimSigningAttempt` counts the attempt as a failure *before* the password is compared, in the
+ *    statement that checks the lock: at most `lockAfter` attempts are ever being compared at once, so
+ *    200 parallel guesses get 3 comparisons, not 200. It answers the row (re-read: role, sites,
+ *    name) or undefined when the signer is locked, disabled or already has `lockAfter` attempts out.
+ * 2. The right password settles with `acceptSignature` (the count back to zero, only while still
+ *    unlocked and enabled); a wrong one leaves its count and calls `lockIfExhausted`.
+ *
+ * A process that dies between 1 and 2 leaves its attempt counted as a failure: it fails closed.
+ */
+export async function claimSigningAttempt(db: Database, id: string, lockAfter: number): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
-    .set({
-      failedSignatures: sql`${users.failedSignatures} + 1`,
-      lockedAt: sql`case when ${users.failedSignatures} + 1 >= ${lockAfter} then coalesce(${users.lockedAt}, now()) else ${users.lockedAt} end`,
-    })
-    .where(eq(users.id, id))
+    .set({ failedSignatures: sql`${users.failedSignatures} + 1` })
+    .where(and(eq(users.id, id), isNull(users.lockedAt), isNull(users.disabledAt), lt(users.failedSignatures, lockAfter)))
     .returning();
-  return row!;
+  return row;
 }
 
-export async function resetFailedSignatures(db: Database, id: string): Promise<void> {
-  await db.update(users).set({ failedSignatures: 0 }).where(eq(users.id, id));
+/** A verified signature: the consecutive failures start again from zero. False if locked or disabled meanwhile. */
+export async function acceptSignature(db: Database, id: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ failedSignatures: 0 })
+    .where(and(eq(users.id, id), isNull(users.lockedAt), isNull(users.disabledAt)))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}
+
+/**
+ * Locks the signer once `lockAfter` failures (or attempts still out) are counted; answers the row
+ * only to the one caller whose statement locked it, so exactly one alert is raised per lock.
+ */
+export async function lockIfExhausted(db: Database, id: string, lockAfter: number): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ lockedAt: sql`now()` })
+    .where(and(eq(users.id, id), isNull(users.lockedAt), gte(users.failedSignatures, lockAfter)))
+    .returning();
+  return row;
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../deps.js';
-import { errorBodySchema } from '../errors.js';
+import { bearerOf } from '../auth/authenticate.js';
+import { ApiError, errorBodySchema } from '../errors.js';
 import { readChanges, type PositionedEvent } from '../live-events/changes.js';
 import { decodeCursor, encodeCursor, type Cursor } from '../live-events/cursor.js';
 import { LiveEventHub, type LiveSubscriber } from '../live-events/hub.js';
@@ -13,6 +14,10 @@ const POLL_INTERVAL_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
 /** How long a browser waits before reconnecting after the stream drops. */
 const RETRY_MS = 3_000;
+/** How late at most a stream notices that its token was revoked or its user disabled. */
+const DEFAULT_RECHECK_MS = 10_000;
+/** setTimeout's ceiling (about 24.8 days): a longer wait fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Live updates for the dashboard as server-sent events: one `event:` per change, its `id:` the cursor
@@ -73,8 +78,30 @@ const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         deliver: (events) => (replaying ? held.push(...events) : send(events)),
         close: () => res.end(),
       };
+      // The stream lives no longer than its token: it ends at `exp`, and when a look at the token's
+      // state finds it revoked, its user disabled, or the user's role or sites changed (the scope
+      // above was computed from them), the client reconnecting with a token that holds.
+      const end = (why: string) => {
+        request.log.info({ why }, 'live events: stream ended by its token');
+        res.end(`: ${why}\n\n`);
+      };
+      const principal = request.principal!;
+      const expiresAt = principal.token?.expiresAt ?? Date.now();
+      const expiry = setTimeout(() => end('token expired'), Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS));
+      const recheck = setInterval(() => {
+        const token = bearerOf(request);
+        if (token === undefined) return end('token unknown');
+        deps.verifyToken(token).then(
+          (now) => {
+            if (now.role !== principal.role || now.sites.join('\n') !== principal.sites.join('\n')) end('identity changed');
+          },
+          (err: unknown) => end(err instanceof ApiError ? err.message : 'token no longer verifies'),
+        );
+      }, deps.streamRecheckMs ?? DEFAULT_RECHECK_MS);
       const stop = () => {
         clearInterval(heartbeat);
+        clearTimeout(expiry);
+        clearInterval(recheck);
         hub.unsubscribe(subscriber);
       };
       res.on('close', stop);
