@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import authenticate from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import errorHandler from './plugins/error-handler.js';
+import idempotency from './plugins/idempotency.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import { ROUTE_PLUGINS } from './routes/index.js';
@@ -35,6 +36,8 @@ export function buildApp(deps: ApiDeps) {
   app.register(metrics);
   // Before the routes: it attaches the token and access checks to each /v1 route as it is added.
   app.register(authenticate, { deps });
+  // After authentication: a key is bound to a caller who is known and allowed at the batch.
+  app.register(idempotency, { deps });
 
   const options = { deps };
   for (const routes of ROUTE_PLUGINS) app.register(routes, options);
