@@ -34,6 +34,17 @@ export const configSchema = z.object({
   /** Where the API listens; 0.0.0.0 exposes it (every /v1 route requires a token). */
   V2V_API_HOST: z.string().min(1).default('127.0.0.1'),
   /**
+   * GET /metrics answers only `Authorization: Bearer <this token>` (at least 32 characters); without
+   * one configured, /metrics is refused, so process and route figures never leak to anonymous callers.
+   */
+  V2V_METRICS_TOKEN: z.string().min(32, 'V2V_METRICS_TOKEN must be at least 32 characters').optional(),
+  /** Requests per minute per authenticated caller (token subject); 0 turns the limit off. */
+  V2V_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Requests per minute per client address, counted before authentication; 0 turns the limit off. */
+  V2V_RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** How far ahead of the server's clock a client-supplied time (`at`) may be. */
+  V2V_CLIENT_CLOCK_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
+  /**
    * The OpenID Connect provider's key set (its jwks_uri), issuer and audience. Without a URL the API
    * trusts the local development key set under <stack>/auth/ (issuer v2v-local, audience v2v-api).
    */

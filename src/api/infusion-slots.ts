@@ -6,7 +6,9 @@ import { bookingAtRisk, dayReasons, feasibleDays, type CandidateDay } from '../d
 import { ldCourseFor, ldCourseForDay } from '../domain/ld-window.js';
 import { DAY_MS } from '../domain/durations.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError } from './errors.js';
+import { eq } from 'drizzle-orm';
+import { batches } from '../db/schema/index.js';
+import { API_ERR, ApiError } from './errors.js';
 import { batchView, type BatchView } from './scheduling/batch-outlook.js';
 import { activeBookings, takenChairs, type ChairBooking } from './scheduling/chair-bookings.js';
 import { treatmentCentre, type TreatmentCentre } from './scheduling/treatment-centre.js';
@@ -33,9 +35,22 @@ const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 const rangeError = (field: 'from' | 'to', code: string, message: string) =>
   new ApiError(400, ERR.VALIDATION, message, [{ in: 'querystring', path: [field], code, message }]);
 
+/**
+ * The batch must be one this treatment centre infuses: a caller scoped to this site may otherwise
+ * read another site's batch (its window, stage and booking) through this site's calendar. Unknown
+ * and elsewhere get the same answer, so the refusal reveals nothing either.
+ */
+async function requireBatchAtSite(deps: ApiDeps, batchId: string, siteId: string): Promise<void> {
+  const [row] = await deps.db.select({ siteId: batches.treatmentCenterId }).from(batches).where(eq(batches.id, batchId)).limit(1);
+  if (row?.siteId === siteId) return;
+  const message = `No batch ${batchId} is infused at site ${siteId}.`;
+  throw new ApiError(404, API_ERR.NOT_FOUND, message, [{ in: 'querystring', path: ['batchId'], code: 'not_at_site', message }]);
+}
+
 export async function infusionSlots(deps: ApiDeps, request: SlotsRequest) {
   const site = await treatmentCentre(deps, request.siteId, { in: 'params', path: ['siteId'] });
   const now = Date.now();
+  if (request.batchId !== undefined) await requireBatchAtSite(deps, request.batchId, site.id);
   const batch = request.batchId === undefined ? undefined : await batchView(deps, request.batchId, now);
   const window = batch?.awaitedWindow ?? null;
 

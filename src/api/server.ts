@@ -5,6 +5,7 @@ import type { Logger } from '../logging.js';
 import { buildApp } from './app.js';
 import { checkedVerifier } from './auth/identity-state.js';
 import { tokenVerifierFromConfig } from './auth/verifier.js';
+import { startEnrolmentReconciler } from './enrolment-reconciler.js';
 
 export interface ApiServer {
   url: string;
@@ -24,15 +25,20 @@ export async function startApiServer(options: { config: Config; logger: Logger; 
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     // Signature and lifetime first, then whether the token was revoked or its user disabled (a row read per request).
     const verifyToken = checkedVerifier(await tokenVerifierFromConfig(config), db);
-    const app = buildApp({ temporal, db, pool, config, logger, verifyToken });
+    const deps = { temporal, db, pool, config, logger, verifyToken };
+    const app = buildApp(deps);
     const url = await app.listen({ host: config.V2V_API_HOST, port: options.port ?? config.V2V_API_PORT });
     const identityProvider = config.V2V_AUTH_JWKS_URL ? config.V2V_AUTH_ISSUER : 'local key set (development)';
     logger.info({ url, host: config.V2V_API_HOST, identityProvider }, 'API listening; /v1 routes require a bearer token');
+
+    // Finishes enrolments whose workflow start failed or whose process died between row and start.
+    const reconciler = startEnrolmentReconciler(deps);
 
     const openConnection = connection;
     return {
       url,
       async close() {
+        await reconciler.stop();
         await app.close();
         await openConnection.close();
         await pool.end();

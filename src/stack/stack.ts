@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { kafka, localBrokers } from './kafka.js';
 import { stackPaths } from './paths.js';
@@ -39,7 +39,7 @@ export async function stackUp(ctx: StackContext): Promise<ServiceStatus[]> {
     API_URL: ctx.config.API_URL ?? `http://127.0.0.1:${ctx.config.V2V_API_PORT}`,
     ...Object.assign({}, ...ups.map((u) => u.env)),
   };
-  writeFileSync(ctx.paths.envFile, formatExports(env));
+  writeStackEnv(ctx.paths.envFile, env);
   return ups.map((u) => u.status);
 }
 
@@ -62,6 +62,16 @@ export function readStackEnv(ctx: StackContext): Record<string, string> | undefi
     .filter((m) => m !== null)
     .map((m) => [m[1]!, m[2]!.replaceAll(`'\\''`, `'`)]);
   return Object.fromEntries(pairs);
+}
+
+/**
+ * Writes the exports readable by their owner only: they carry database and broker credentials once
+ * those are configured. The mode of writeFileSync applies on creation only, so an older, wider file
+ * is narrowed too.
+ */
+export function writeStackEnv(file: string, env: Record<string, string>): void {
+  writeFileSync(file, formatExports(env), { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 export function formatExports(env: Record<string, string>): string {

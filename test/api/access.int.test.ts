@@ -92,7 +92,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /v1/batches/:id/milestones',
-    request: () => post(`/v1/batches/${batchId}/milestones`, { milestone: 'qc-complete', at: '2026-02-01T10:00:00Z', source: 'lims' }),
+    request: () => post(`/v1/batches/${batchId}/milestones`, { milestone: 'qc-complete', at: new Date().toISOString(), source: 'lims' }),
     allowed: ['qc-lab'],
   },
   { route: 'POST /v1/batches/:id/cancel', request: () => post(`/v1/batches/${batchId}/cancel`, { reason: 'withdrawn' }), allowed: ['coordinator', 'coordinator-facility', 'admin'] },

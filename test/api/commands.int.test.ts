@@ -23,11 +23,13 @@ describe('commands on a batch', () => {
     const { batchId, coiId } = await enrolled();
     temporal.updateAnswer = { stage: 'COLLECTED' };
     const body = { ...validHandoff, coiId };
-    const res = await post(`/v1/batches/${batchId}/handoffs`, body, { 'idempotency-key': 'scan-42', ...(await as(collector)) });
+    // Keys are global and kept: a fixed key would be another batch's on the next run against this database.
+    const key = `scan-${batchId}`;
+    const res = await post(`/v1/batches/${batchId}/handoffs`, body, { 'idempotency-key': key, ...(await as(collector)) });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ stage: 'COLLECTED' });
     const actor = { name: collector.name, role: 'coordinator' };
-    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...body, actor }], options: { updateId: 'scan-42' } }]);
+    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...body, actor }], options: { updateId: key } }]);
   });
 
   it('answers a COI mismatch raised by the workflow with 409 ERR_COI_MISMATCH and its sentence', async () => {
@@ -50,7 +52,8 @@ describe('commands on a batch', () => {
 
   it('signals a milestone as reported by the caller and answers 202 with the batch location', async () => {
     const { batchId } = await enrolled();
-    const body = { milestone: 'qc-complete', at: '2026-02-01T10:00:00Z', source: 'qc-lims' };
+    // A time the server's clock accepts: after the enrolment, not ahead of now (test/api/hardening.int.test.ts).
+    const body = { milestone: 'qc-complete', at: new Date().toISOString(), source: 'qc-lims' };
     const res = await post(`/v1/batches/${batchId}/milestones`, body, await as(qcLab));
     expect(res.statusCode).toBe(202);
     expect(res.headers.location).toBe(`/v1/batches/${batchId}`);

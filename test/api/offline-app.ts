@@ -10,6 +10,9 @@ import { testIdentities, withDefaultIdentity } from './tokens.js';
  * until a query runs) and Temporal is the recording stand-in. Enough for everything the edge
  * decides on its own: validation, errors, health, metrics, the OpenAPI document.
  */
+/** The operator's scrape token of the offline app. */
+export const METRICS_TOKEN = 'metrics-token-of-the-offline-app-0123456789';
+
 export function offlineApp() {
   const temporal = recordingTemporal();
   const { db, pool } = createDatabase('postgres://nobody@127.0.0.1:1/none', { max: 1 });
@@ -19,7 +22,7 @@ export function offlineApp() {
       temporal: temporal.client,
       db,
       pool,
-      config: loadConfig({}),
+      config: loadConfig({ V2V_METRICS_TOKEN: METRICS_TOKEN }),
       logger: pino({ level: 'silent' }),
       queryTimeoutMs: 500,
       verifyToken: identities.verifyToken,

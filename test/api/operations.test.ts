@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { offlineApp } from './offline-app.js';
+import { METRICS_TOKEN, offlineApp } from './offline-app.js';
 
 const { app, temporal, close } = offlineApp();
 afterAll(close);
@@ -41,13 +41,26 @@ describe('operations', () => {
   it('exposes request counts and durations by route template and status, and process metrics', async () => {
     await app.inject({ method: 'GET', url: '/healthz' });
     await app.inject({ method: 'GET', url: '/v1/batches/not-a-uuid' });
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/http_requests_total\{method="GET",route="\/healthz",status_code="200"\} [1-9]/);
     expect(res.body).toMatch(/http_requests_total\{method="GET",route="\/v1\/batches\/:id",status_code="400"\} 1/);
     expect(res.body).toContain('http_request_duration_seconds_bucket');
     expect(res.body).toContain('v2v_api_process_resident_memory_bytes');
+  });
+});
+
+describe('GET /metrics', () => {
+  it('answers only the configured scrape token: 401 without it or with a user token, 403 when none is configured', async () => {
+    for (const authorization of ['', 'Bearer wrong-token', `Bearer ${METRICS_TOKEN}x`]) {
+      const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization } });
+      expect(res.statusCode, authorization).toBe(401);
+      expect(res.json().error.message).toContain('V2V_METRICS_TOKEN');
+      expect(res.body).not.toContain('http_requests_total');
+    }
+    // A valid user token (the default identity) is not the scrape token.
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { BatchStatus } from '../../workflows/messages.js';
 
 /**
@@ -19,7 +19,12 @@ export interface RecordingTemporal {
   calls: RecordedCall[];
   /** What the next update answers, or throws when it is an Error. */
   updateAnswer: unknown;
+  /** Thrown by the next starts instead of starting. */
   startError?: Error;
+  /** Thrown by the next starts after starting: the answer lost on the way back (an ambiguous failure). */
+  startAnswerLost?: Error;
+  /** Workflow ids started so far; a second start of one is refused, as Temporal refuses it. */
+  started: Set<string>;
   status?: BatchStatus | Error;
   systemInfo: () => Promise<unknown>;
 }
@@ -29,6 +34,7 @@ const nameOf = (def: unknown) => (typeof def === 'string' ? def : (def as { name
 export function recordingTemporal(): RecordingTemporal {
   const fake: RecordingTemporal = {
     calls: [],
+    started: new Set(),
     updateAnswer: { stage: 'COLLECTED' },
     systemInfo: async () => ({}),
     client: undefined as unknown as Client,
@@ -52,9 +58,12 @@ export function recordingTemporal(): RecordingTemporal {
   });
   fake.client = {
     workflow: {
-      async start(type: unknown, options: { workflowId: string; taskQueue: string; args: unknown[] }) {
-        fake.calls.push({ kind: 'start', workflowId: options.workflowId, name: nameOf(type), args: options.args, options: { taskQueue: options.taskQueue } });
+      async start(type: unknown, options: { workflowId: string; taskQueue: string; args: unknown[]; workflowIdReusePolicy?: string }) {
+        fake.calls.push({ kind: 'start', workflowId: options.workflowId, name: nameOf(type), args: options.args, options: { taskQueue: options.taskQueue, workflowIdReusePolicy: options.workflowIdReusePolicy } });
         if (fake.startError) throw fake.startError;
+        if (fake.started.has(options.workflowId)) throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, nameOf(type));
+        fake.started.add(options.workflowId);
+        if (fake.startAnswerLost) throw fake.startAnswerLost;
         return getHandle(options.workflowId);
       },
       getHandle,

@@ -20,7 +20,10 @@ export function stackApp() {
   const temporal = recordingTemporal();
   const identities = testIdentities();
   // As admin unless a request sends its own token (test/api/tokens.ts); access tests send their own.
-  const app = withDefaultIdentity(buildApp({ temporal: temporal.client, db, pool, config, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken }), identities);
+  // No rate limits here: files that drive many requests (matrices, fuzzing) test their own subject;
+  // test/api/hardening.int.test.ts builds an app with small budgets to test the limits.
+  const appConfig = { ...config, V2V_RATE_LIMIT_PER_MINUTE: 0, V2V_RATE_LIMIT_IP_PER_MINUTE: 0 };
+  const app = withDefaultIdentity(buildApp({ temporal: temporal.client, db, pool, config: appConfig, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken }), identities);
   const ids = {
     product: unique('product'),
     apheresis: unique('apheresis'),

@@ -62,6 +62,7 @@ beforeAll(async () => {
   partners = await partnersAt(root, server.url);
   for (const patientRef of ['e2e-ref-1', 'e2e-ref-2']) enrolled.push(await enrol(patientRef));
   browser = await launchChromium();
+  watchForCspViolations(browser);
 });
 
 /**
@@ -110,6 +111,19 @@ async function enrol(patientRef: string) {
   });
   if (!data) throw new Error(`enrolment refused: ${JSON.stringify(error)}`);
   return data;
+}
+
+/** What the browser refused under the API's Content-Security-Policy, on any page any test opened. */
+const cspViolations: string[] = [];
+function watchForCspViolations(b: Browser) {
+  const newPage = b.newPage.bind(b);
+  b.newPage = async (...args: Parameters<Browser['newPage']>) => {
+    const page = await newPage(...args);
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
+    return page;
+  };
 }
 
 afterAll(async () => {
@@ -304,5 +318,9 @@ describe('working in the dashboard', () => {
     const cancelled = await partners.reader.GET('/v1/batches/{id}', { params: { path: { id: batchId } } });
     expect(cancelled.data?.booking).toBeUndefined();
     await page.close();
+  });
+
+  it('runs every page it opened under the Content-Security-Policy without a violation', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -600,7 +600,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Repeat a command safely: a retry with the same key gets the first answer instead of acting twice. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -626,6 +629,23 @@ export interface paths {
                             /** Format: uuid */
                             batchId: string;
                             coiId: string;
+                            /** @description False (with status 202) when the batch is stored but its workflow is not yet started: V2V starts it shortly; do not enrol again. */
+                            started: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            batchId: string;
+                            coiId: string;
+                            /** @description False (with status 202) when the batch is stored but its workflow is not yet started: V2V starts it shortly; do not enrol again. */
+                            started: boolean;
                         };
                     };
                 };
@@ -649,6 +669,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

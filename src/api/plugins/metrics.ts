@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { ApiError, API_ERR } from '../errors.js';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -6,6 +8,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * route template and status, how many requests came and how long they took. The route template
  * (`/v1/batches/:id`), never the raw URL, is the label, so ids cannot explode the series count.
  * Each app gets its own registry, so tests can build many apps in one process.
+ * The figures are for the operator's scraper only: `Authorization: Bearer <V2V_METRICS_TOKEN>`, and
+ * no token configured means no metrics over HTTP (403 naming the variable).
  */
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,8 +17,16 @@ declare module 'fastify' {
   }
 }
 
-export default fp(
-  async (app) => {
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Compared as digests in constant time, so the answer's timing says nothing of the token. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
+}
+
+export default fp<{ metricsToken?: string | undefined }>(
+  async (app, { metricsToken }) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'v2v_api_' });
     const labelNames = ['method', 'route', 'status_code'] as const;
@@ -40,7 +52,13 @@ export default fp(
       }
     });
 
-    app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (request, reply) => {
+      if (!metricsToken) throw new ApiError(403, API_ERR.FORBIDDEN, 'Metrics are not served: set V2V_METRICS_TOKEN and scrape with that bearer token.');
+      if (!bearerMatches(request.headers.authorization, metricsToken)) {
+        const error = new ApiError(401, API_ERR.UNAUTHENTICATED, 'GET /metrics needs Authorization: Bearer <V2V_METRICS_TOKEN>.');
+        error.headers = { 'www-authenticate': 'Bearer realm="v2v-metrics"' };
+        throw error;
+      }
       reply.type(registry.contentType);
       return registry.metrics();
     });

@@ -10,7 +10,7 @@ import type { ApiDeps, RouteOptions } from '../deps.js';
 import { enrolBatch } from '../enrolment.js';
 import { latestForecasts } from '../latest-forecasts.js';
 import { errorBodySchema } from '../errors.js';
-import { batchDetailSchema, batchIdParams, batchListSchema, enrolResultSchema, listBatchesQuery } from '../schemas/batch.js';
+import { batchDetailSchema, batchIdParams, batchListSchema, enrolResultSchema, idempotencyHeaders, listBatchesQuery } from '../schemas/batch.js';
 
 /** Enrolment, the board of batches, and one batch's detail. */
 const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
@@ -20,13 +20,16 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
       schema: {
         tags: ['batches'],
         summary: 'Enrol a patient batch and start its workflow',
+        headers: idempotencyHeaders,
         body: enrolSchema,
-        response: { 201: enrolResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 422: errorBodySchema },
+        response: { 201: enrolResultSchema, 202: enrolResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema },
       },
     },
     async (request, reply) => {
-      const enrolled = await enrolBatch(deps, request.body);
-      return reply.status(201).header('location', `/v1/batches/${enrolled.batchId}`).send(enrolled);
+      const key = request.headers['idempotency-key'];
+      const enrolled = await enrolBatch(deps, request.body, key === undefined ? undefined : { key, subject: request.principal!.subject });
+      // 202: stored, and its workflow will be started by the reconciler (Temporal did not answer).
+      return reply.status(enrolled.started ? 201 : 202).header('location', `/v1/batches/${enrolled.batchId}`).send(enrolled);
     },
   );
 

@@ -75,7 +75,11 @@ export const listBatchesQuery = z.object({
   simulated: simulatedFlag,
 });
 
-export const enrolResultSchema = z.object({ batchId: z.uuid(), coiId: z.string() });
+export const enrolResultSchema = z.object({
+  batchId: z.uuid(),
+  coiId: z.string(),
+  started: z.boolean().describe('False (with status 202) when the batch is stored but its workflow is not yet started: V2V starts it shortly; do not enrol again.'),
+});
 
 export const stageResultSchema = z.object({ stage }).describe("The batch's stage after the command.");
 
@@ -84,6 +88,8 @@ export const idempotencyHeaders = z.looseObject({
     .string()
     .min(1)
     .max(200)
+    // Visible ASCII only: a key is an opaque token (a UUID), stored and compared byte for byte.
+    .regex(/^[\x21-\x7E]+$/, 'An Idempotency-Key is 1 to 200 visible ASCII characters (a UUID is a good key).')
     .optional()
     .describe('Repeat a command safely: a retry with the same key gets the first answer instead of acting twice.'),
 });

@@ -5,3 +5,4 @@ export * from './equipment-history.js';
 export * from './platform.js';
 export * from './forecasting.js';
 export * from './identity.js';
+export * from './idempotency.js';

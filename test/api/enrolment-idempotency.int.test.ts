@@ -1,0 +1,160 @@
+import { eq, inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { reconcileEnrolments } from '../../src/api/enrolment-reconciler.js';
+import { batches, pendingEnrolments } from '../../src/db/schema/index.js';
+import { pino } from 'pino';
+import { unique } from '../setup/services.js';
+import { validHandoff } from './offline-app.js';
+import { stackApp } from './stack-app.js';
+import { userOf } from './tokens.js';
+
+const { app, db, pool, temporal, config, ids, identities, enrolBody, enrolled } = stackApp();
+const enrol = (payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url: '/v1/batches', payload, headers });
+const keyed = (key: string) => ({ 'idempotency-key': key });
+const rowsOf = async (patientRef: string) => db.select().from(batches).where(eq(batches.patientRef, patientRef));
+const startsOf = (batchId: string) => temporal.calls.filter((c) => c.kind === 'start' && c.workflowId === `batch:${batchId}`);
+/** The reconciler as a fresh API process would run it, with no grace period, so it sees every pending mark. */
+const reconcile = () => reconcileEnrolments({ temporal: temporal.client, db, pool, config, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken }, { graceMs: 0 });
+
+describe('POST /v1/batches with an Idempotency-Key', () => {
+  it('answers a retry with the same key and body with the first answer, and enrols the patient once', async () => {
+    const patientRef = unique('retried');
+    const key = unique('enrol-key');
+    const first = await enrol(enrolBody(patientRef), keyed(key));
+    const again = await enrol(enrolBody(patientRef), keyed(key));
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(await rowsOf(patientRef)).toHaveLength(1);
+    expect(startsOf(first.json().batchId)).toHaveLength(1);
+  });
+
+  it('enrols once when the same key arrives twice at the same moment', async () => {
+    const patientRef = unique('concurrent');
+    const key = unique('enrol-key');
+    const answers = await Promise.all([enrol(enrolBody(patientRef), keyed(key)), enrol(enrolBody(patientRef), keyed(key))]);
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201]);
+    expect(answers[1]!.json().batchId).toBe(answers[0]!.json().batchId);
+    expect(await rowsOf(patientRef)).toHaveLength(1);
+  });
+
+  it('refuses the same key with another body with 409 naming the rule, and stores nothing', async () => {
+    const key = unique('enrol-key');
+    expect((await enrol(enrolBody(), keyed(key))).statusCode).toBe(201);
+    const otherRef = unique('other');
+    const res = await enrol(enrolBody(otherRef), keyed(key));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'ERR_IDEMPOTENCY_KEY_CONFLICT', message: expect.stringContaining('different body') });
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ in: 'headers', path: ['idempotency-key'] }));
+    expect(await rowsOf(otherRef)).toEqual([]);
+  });
+
+  it("refuses another caller's key with 409, without revealing the first answer", async () => {
+    const key = unique('enrol-key');
+    const body = enrolBody();
+    const first = await enrol(body, keyed(key));
+    const coordinator = userOf('coordinator', [ids.apheresis, ids.treatment, ids.facility]);
+    const res = await enrol(body, { ...keyed(key), ...(await identities.bearer(coordinator)) });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toContain('another caller');
+    expect(res.body).not.toContain(first.json().batchId);
+  });
+
+  it('refuses a key reused for another command or another batch with 422', async () => {
+    const key = unique('enrol-key');
+    const { batchId, coiId } = (await enrol(enrolBody(), keyed(key))).json();
+    const handoff = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: { ...validHandoff, coiId }, headers: keyed(key) });
+    expect(handoff.statusCode).toBe(422);
+    expect(handoff.json().error).toMatchObject({ code: 'ERR_IDEMPOTENCY_KEY_MISUSED', message: expect.stringContaining('POST /v1/batches') });
+    expect(temporal.calls.filter((c) => c.kind === 'update')).toEqual([]);
+
+    const scanKey = unique('scan-key');
+    const one = await enrolled();
+    const two = await enrolled();
+    const scan = (batch: { batchId: string; coiId: string }) =>
+      app.inject({ method: 'POST', url: `/v1/batches/${batch.batchId}/handoffs`, payload: { ...validHandoff, coiId: batch.coiId }, headers: keyed(scanKey) });
+    expect((await scan(one)).statusCode).toBe(200);
+    const onOther = await scan(two);
+    expect(onOther.statusCode).toBe(422);
+    expect(onOther.json().error.message).toContain(one.batchId);
+  });
+
+  it("refuses a command key reused by another caller on the same batch, instead of answering with the first caller's result", async () => {
+    const { batchId, coiId } = await enrolled();
+    const key = unique('scan-key');
+    const body = { ...validHandoff, coiId };
+    expect((await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: keyed(key) })).statusCode).toBe(200);
+    const nurse = userOf('coordinator', [ids.apheresis]);
+    const res = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: { ...keyed(key), ...(await identities.bearer(nurse)) } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('ERR_IDEMPOTENCY_KEY_CONFLICT');
+    expect(temporal.calls.filter((c) => c.kind === 'update')).toHaveLength(1);
+  });
+
+  it('refuses a NUL byte or an over-long key with 400 naming the header', async () => {
+    for (const key of ['bad\u0000key', 'k'.repeat(201)]) {
+      const res = await enrol(enrolBody(), keyed(key));
+      expect(res.statusCode, key.slice(0, 10)).toBe(400);
+      expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['idempotency-key'] }));
+    }
+  });
+});
+
+describe('enrolment is one outcome whatever fails between the row and the workflow', () => {
+  it('when the start fails: 202, the batch stays pending, and a retry of the key starts it once', async () => {
+    const patientRef = unique('start-failed');
+    const key = unique('enrol-key');
+    temporal.startError = new Error('temporal is down');
+    const res = await enrol(enrolBody(patientRef), keyed(key)).finally(() => (temporal.startError = undefined));
+    expect(res.statusCode).toBe(202);
+    expect(res.body).not.toContain('temporal is down');
+    const { batchId, started } = res.json();
+    expect(started).toBe(false);
+    expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
+    const [pending] = await db.select().from(pendingEnrolments).where(eq(pendingEnrolments.batchId, batchId));
+    expect(pending).toMatchObject({ lastError: 'temporal is down' });
+
+    const retry = await enrol(enrolBody(patientRef), keyed(key));
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toMatchObject({ batchId, started: true });
+    expect(await rowsOf(patientRef)).toHaveLength(1);
+    expect(temporal.started.has(`batch:${batchId}`)).toBe(true);
+    expect(await db.select().from(pendingEnrolments).where(eq(pendingEnrolments.batchId, batchId))).toEqual([]);
+  });
+
+  it('when the start happened but its answer was lost: the reconciler finds the workflow started and starts no second one', async () => {
+    const patientRef = unique('answer-lost');
+    temporal.startAnswerLost = new Error('deadline exceeded');
+    const res = await enrol(enrolBody(patientRef)).finally(() => (temporal.startAnswerLost = undefined));
+    expect(res.statusCode).toBe(202);
+    const { batchId } = res.json();
+    await reconcile();
+    expect(startsOf(batchId)).toHaveLength(2);
+    expect(temporal.started.has(`batch:${batchId}`)).toBe(true);
+    expect(await db.select().from(pendingEnrolments).where(eq(pendingEnrolments.batchId, batchId))).toEqual([]);
+    expect(await rowsOf(patientRef)).toHaveLength(1);
+  });
+
+  it('when the process died after the commit and before the start: the reconciler starts the stored input with the deterministic id', async () => {
+    // What a kill between the transaction and the start leaves behind: the row and its pending mark.
+    const patientRef = unique('killed');
+    temporal.startError = new Error('process killed');
+    const { batchId, coiId } = (await enrol(enrolBody(patientRef)).finally(() => (temporal.startError = undefined))).json();
+    temporal.calls.length = 0;
+    const outcome = await reconcile();
+    expect(outcome.started).toBeGreaterThanOrEqual(1);
+    expect(startsOf(batchId)).toEqual([
+      expect.objectContaining({ name: 'batchWorkflow', args: [expect.objectContaining({ batchId, coiId, productId: ids.product })], options: expect.objectContaining({ workflowIdReusePolicy: 'REJECT_DUPLICATE' }) }),
+    ]);
+    expect(JSON.stringify(startsOf(batchId))).not.toContain(patientRef);
+  });
+
+  it('when the process died after the start and before clearing the mark: the reconciler clears it and starts nothing twice', async () => {
+    const { batchId } = await enrolled();
+    expect(temporal.started.has(`batch:${batchId}`)).toBe(true);
+    await db.insert(pendingEnrolments).values({ batchId, input: { batchId } });
+    await reconcile();
+    expect(await db.select().from(pendingEnrolments).where(inArray(pendingEnrolments.batchId, [batchId]))).toEqual([]);
+    expect(temporal.started.has(`batch:${batchId}`)).toBe(true);
+  });
+});
