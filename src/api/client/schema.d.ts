@@ -546,6 +546,7 @@ export interface paths {
                         din: string;
                         /** @description Ignored: the token names who acts. */
                         actor?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -675,6 +676,7 @@ export interface paths {
                         /** Format: date-time */
                         at: string;
                         source: string;
+                        /** @description Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. */
                         data?: {
                             [key: string]: unknown;
                         };
@@ -804,6 +806,7 @@ export interface paths {
                         decision: "release" | "reject" | "conditional-release";
                         /** @description Ignored: the token names who acts. */
                         signer?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -936,6 +939,7 @@ export interface paths {
                         impact: "none" | "quarantine" | "reject";
                         /** @description Ignored: the token names who acts. */
                         signer?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -1065,6 +1069,7 @@ export interface paths {
                         reason: string;
                         /** @description Ignored: the token names who acts. */
                         actor?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -2436,6 +2441,7 @@ export interface components {
                     /** @enum {string} */
                     impact: "none" | "quarantine" | "reject";
                     signer: {
+                        /** @description Printed name (at most 200 characters). */
                         name: string;
                         role: string;
                         userId?: string;
@@ -2467,6 +2473,7 @@ export interface components {
                 kind: string;
                 step: string | null;
                 actor: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
@@ -2588,6 +2595,7 @@ export interface components {
             kind: string;
             step: string | null;
             actor: {
+                /** @description Printed name (at most 200 characters). */
                 name: string;
                 role: string;
                 userId?: string;
@@ -2699,6 +2707,7 @@ export interface components {
                 /** @enum {string} */
                 impact: "none" | "quarantine" | "reject";
                 signer: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
@@ -3076,6 +3085,7 @@ export interface components {
                     /** @enum {string} */
                     impact: "none" | "quarantine" | "reject";
                     signer: {
+                        /** @description Printed name (at most 200 characters). */
                         name: string;
                         role: string;
                         userId?: string;
@@ -3107,6 +3117,7 @@ export interface components {
                 kind: string;
                 step: string | null;
                 actor: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
@@ -3228,6 +3239,7 @@ export interface components {
             kind: string;
             step: string | null;
             actor: {
+                /** @description Printed name (at most 200 characters). */
                 name: string;
                 role: string;
                 userId?: string;
@@ -3339,6 +3351,7 @@ export interface components {
                 /** @enum {string} */
                 impact: "none" | "quarantine" | "reject";
                 signer: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
