@@ -48,6 +48,11 @@ export class BatchRun {
     if (decision.refusal && decision.events.length === 0) failWithRefusal(decision.refusal);
   }
 
+  /** For queries: whether the command would record any event now (a repeat or a refusal records none). */
+  wouldRecord(command: JourneyCommand): boolean {
+    return decide(command, this.state).events.length > 0;
+  }
+
   /** Decides the command on the current state, runs the side effects of its events and applies them, in order. */
   dispatch(command: JourneyCommand): Promise<void> {
     const run = this.queue.then(() => this.decideAndApply(command).catch((err: unknown) => this.recordUncurable(command, err)));

@@ -694,6 +694,8 @@ export interface paths {
                             batchId: string;
                             /** @enum {string} */
                             milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                            /** @description True when the batch already has this milestone (or has ended): acknowledged, nothing recorded. */
+                            duplicate: boolean;
                         };
                     };
                 };

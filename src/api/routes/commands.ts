@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
-import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
+import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneNewsQuery, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { signerOf } from '../auth/signatures.js';
-import { signalBatch, updateBatch } from '../batch-workflow.js';
+import { queryBatch, requireBatch, signalBatch, updateBatch } from '../batch-workflow.js';
 import type { RouteOptions } from '../deps.js';
 import { commandErrors } from '../errors.js';
 import { batchIdParams, idempotencyHeaders, stageResultSchema } from '../schemas/batch.js';
@@ -47,15 +47,23 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: 'Report progress from a partner system (manufacturing, courier, QC laboratory)',
         params: batchIdParams,
         body: milestoneSchema,
-        response: { 202: z.object({ batchId: z.string(), milestone: milestoneSchema.shape.milestone }), ...commandErrors },
+        response: {
+          202: z.object({
+            batchId: z.string(),
+            milestone: milestoneSchema.shape.milestone,
+            duplicate: z.boolean().describe('True when the batch already has this milestone (or has ended): acknowledged, nothing recorded.'),
+          }),
+          ...commandErrors,
+        },
       },
     },
     async (request, reply) => {
-      await signalBatch(deps, request.params.id, milestoneSignal, request.body);
-      return reply
-        .status(202)
-        .header('location', `/v1/batches/${request.params.id}`)
-        .send({ batchId: request.params.id, milestone: request.body.milestone });
+      const { id } = request.params;
+      await requireBatch(deps, id);
+      // A repeat is acknowledged without a signal, so no partner can grow the batch's history.
+      const news = await queryBatch(deps, id, milestoneNewsQuery, request.body);
+      if (news) await signalBatch(deps, id, milestoneSignal, request.body);
+      return reply.status(202).header('location', `/v1/batches/${id}`).send({ batchId: id, milestone: request.body.milestone, duplicate: !news });
     },
   );
 
