@@ -1,6 +1,7 @@
 import { alertActivities } from './alerts.js';
 import { custodyActivities } from './custody.js';
 import type { ActivityDeps } from './deps.js';
+import { failUncurableAtOnce } from './failures.js';
 import { equipmentActivities } from './equipment-assessment.js';
 import type { EquipmentActivities } from './equipment-types.js';
 import { forecastActivities } from './forecast.js';
@@ -20,7 +21,7 @@ export type { EquipmentActivities } from './equipment-types.js';
  * nothing twice.
  */
 export function createBatchActivities(deps: ActivityDeps): BatchActivities & EquipmentActivities {
-  return {
+  return failUncurableAtOnce({
     ...custodyActivities(deps),
     ...stageActivities(deps),
     ...manufacturingSlotActivities(deps),
@@ -29,5 +30,5 @@ export function createBatchActivities(deps: ActivityDeps): BatchActivities & Equ
     ...alertActivities(deps),
     ...forecastActivities(deps),
     ...equipmentActivities(deps),
-  };
+  });
 }

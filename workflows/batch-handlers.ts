@@ -12,6 +12,7 @@ import {
   excursionSignal,
   handoffUpdate,
   legOverdueSignal,
+  milestoneNewsQuery,
   milestoneSignal,
   qaDispositionUpdate,
   statusQuery,
@@ -24,6 +25,7 @@ import {
  */
 export function registerBatchHandlers(run: BatchRun) {
   setHandler(statusQuery, () => run.status());
+  setHandler(milestoneNewsQuery, (milestone) => run.wouldRecord({ type: 'milestone', milestone, at: nowIso() }));
   const at = nowIso;
   const stage = () => ({ stage: run.state.stage });
 

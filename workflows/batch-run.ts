@@ -1,4 +1,5 @@
-import { ApplicationFailure, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ERR } from '../src/domain/errors.js';
 import {
   awaiting,
   batchClock,
@@ -47,11 +48,30 @@ export class BatchRun {
     if (decision.refusal && decision.events.length === 0) failWithRefusal(decision.refusal);
   }
 
+  /** For queries: whether the command would record any event now (a repeat or a refusal records none). */
+  wouldRecord(command: JourneyCommand): boolean {
+    return decide(command, this.state).events.length > 0;
+  }
+
   /** Decides the command on the current state, runs the side effects of its events and applies them, in order. */
   dispatch(command: JourneyCommand): Promise<void> {
-    const run = this.queue.then(() => this.decideAndApply(command));
+    const run = this.queue.then(() => this.decideAndApply(command).catch((err: unknown) => this.recordUncurable(command, err)));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * An effect the database refused for good (ERR_UNPROCESSABLE, nonRetryable): the command is
+   * recorded as a deviation and refused, and the batch takes its next command. Events of the
+   * command applied before the refusal stay applied; the deviation says which command it was.
+   */
+  private async recordUncurable(command: JourneyCommand, err: unknown): Promise<never> {
+    const failure = err instanceof ActivityFailure ? err.cause : undefined;
+    if (!(failure instanceof ApplicationFailure) || failure.type !== ERR.UNPROCESSABLE || command.type === 'effect-refused') throw err;
+    await this.decideAndApply({ type: 'effect-refused', command: command.type, reason: failure.message, at: nowIso() }).catch((again: unknown) =>
+      log.error('deviation for an unprocessable command not recorded', { command: command.type, error: String(again) }),
+    );
+    return failWithRefusal({ code: ERR.UNPROCESSABLE, message: `The ${command.type} was not applied and is recorded as a deviation: ${failure.message}` });
   }
 
   private async decideAndApply(command: JourneyCommand): Promise<void> {

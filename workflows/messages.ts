@@ -46,6 +46,12 @@ export const milestoneSignal = defineSignal<[MilestoneCommand]>('milestone');
 export const excursionSignal = defineSignal<[ExcursionChange]>('excursion');
 export const equipmentRiskSignal = defineSignal<[EquipmentRiskChange]>('equipmentRisk');
 export const statusQuery = defineQuery<BatchStatus>('status');
+/**
+ * Whether reporting this milestone would record anything (false: a repeat, or the batch has ended).
+ * The API asks before signalling, so a partner repeating itself adds nothing to the history: a
+ * query leaves no event, a signal always does.
+ */
+export const milestoneNewsQuery = defineQuery<boolean, [MilestoneCommand]>('milestone-news');
 
 /** Shipment legs (child workflows). */
 export interface ShipmentInput {

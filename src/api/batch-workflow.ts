@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/client';
+import { WorkflowNotFoundError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/client';
 import { batches } from '../db/schema/index.js';
 import { batchWorkflowId, statusQuery, type BatchStatus } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
@@ -45,6 +45,12 @@ export async function updateBatch<Ret, Args extends unknown[]>(
   return withTemporal(deps, deps.updateTimeoutMs ?? DEFAULT_UPDATE_TIMEOUT_MS, () =>
     handle.executeUpdate<Ret, [unknown]>(update.name, { args: args as unknown as [unknown], ...(updateId === undefined ? {} : { updateId }) }),
   );
+}
+
+/** Asks a batch's workflow a question (a query: it leaves no trace in its history). */
+export async function queryBatch<Ret, Args extends unknown[]>(deps: ApiDeps, batchId: string, query: QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
+  const handle = deps.temporal.workflow.getHandle(batchWorkflowId(batchId));
+  return withTemporal(deps, deps.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, () => handle.query(query, ...args));
 }
 
 export async function signalBatch<Args extends unknown[]>(deps: ApiDeps, batchId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {

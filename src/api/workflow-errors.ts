@@ -28,6 +28,7 @@ const STATUS_BY_TYPE: Record<ErrorType, number> = {
   [ERR.NOT_ALLOWED]: 409,
   [ERR.UNKNOWN_ISSUE]: 404,
   [ERR.ENDED]: 409,
+  [ERR.UNPROCESSABLE]: 422,
 };
 
 const isErrorType = (type: string | null | undefined): type is ErrorType =>

@@ -2,11 +2,17 @@
  * PostgreSQL's SQLSTATE codes the callers act on. drizzle wraps the driver's error, so the code
  * may sit on the error or on one of its causes.
  */
-function hasSqlState(err: unknown, code: string): boolean {
+function hasSqlState(err: unknown, code: string | ((code: string) => boolean)): boolean {
+  return sqlStateOf(err, code) !== undefined;
+}
+
+/** The first SQLSTATE on the error or its causes that `match` accepts. */
+function sqlStateOf(err: unknown, match: string | ((code: string) => boolean)): string | undefined {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === code) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (typeof match === 'string' ? code === match : match(code))) return code;
   }
-  return false;
+  return undefined;
 }
 
 /** exclusion_violation: an overlapping range already holds the line, chair or binding. */
@@ -17,3 +23,10 @@ export const isExclusionViolation = (err: unknown) => hasSqlState(err, '23P01');
  * checking an exclusion constraint and wait for it: PostgreSQL aborts one as a deadlock (40P01).
  */
 export const isDeadlock = (err: unknown) => hasSqlState(err, '40P01');
+
+/**
+ * Errors a retry cannot cure, because the same statement with the same data fails the same way:
+ * data exceptions (class 22: NUL in text, an invalid byte sequence, a value too long, a number out
+ * of range) and check violations (23514). Returns the SQLSTATE, or undefined for anything else.
+ */
+export const uncurableSqlState = (err: unknown) => sqlStateOf(err, (code) => code.startsWith('22') || code === '23514');

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PLAIN_ID } from './ids.js';
+import { boundedData, safeText, TEXT_LIMITS } from './text.js';
 
 /**
  * The commands people and partner systems send about a batch. One source for the HTTP bodies,
@@ -25,13 +27,13 @@ export type Milestone = (typeof MILESTONES)[number];
 const isoInstant = z.iso.datetime({ offset: true });
 
 export const actorSchema = z.object({
-  name: z.string().trim().min(1, 'printed name is required').max(200),
-  role: z.string().trim().min(1, 'role is required').max(100),
+  name: safeText({ max: TEXT_LIMITS.name }).describe('Printed name (at most 200 characters).'),
+  role: safeText({ max: TEXT_LIMITS.role }),
   /**
    * The signer's user id, on a signature only: set by the API after the signing password was
    * checked, and kept in the custody record's data, which links the signature to its signer (§11.70).
    */
-  userId: z.string().min(1).max(200).optional(),
+  userId: safeText({ max: TEXT_LIMITS.name }).optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
 
@@ -48,22 +50,25 @@ export const signingPasswordSchema = z.string().min(1, 'the signing password mus
  */
 const bodyActor = actorSchema.omit({ userId: true }).optional().describe('Ignored: the token names who acts.');
 
+/** Ids of V2V's own reference data (products, sites): short and plain. */
+const referenceId = z.string().min(1).max(64).regex(PLAIN_ID, 'only letters, digits and . _ : - are allowed');
+
 export const enrolSchema = z.object({
-  productId: z.string().min(1),
-  treatmentCenterId: z.string().min(1),
-  apheresisCenterId: z.string().min(1),
-  facilityId: z.string().min(1).optional(),
+  productId: referenceId,
+  treatmentCenterId: referenceId,
+  apheresisCenterId: referenceId,
+  facilityId: referenceId.optional(),
   /** The hospital's own pseudonymous reference, never a name or a record number. */
-  patientRef: z.string().trim().min(1).max(64),
+  patientRef: safeText({ max: TEXT_LIMITS.patientRef }),
 });
 export type EnrolCommand = z.infer<typeof enrolSchema>;
 
 export const handoffSchema = z.object({
   step: z.enum(HANDOFF_STEPS),
-  coiId: z.string().trim().min(1),
-  din: z.string().trim().min(1),
+  coiId: safeText({ max: TEXT_LIMITS.code }),
+  din: safeText({ max: TEXT_LIMITS.code }),
   actor: actorSchema,
-  location: z.string().trim().min(1),
+  location: safeText({ max: TEXT_LIMITS.location }),
   at: isoInstant.optional(),
 });
 export type HandoffCommand = z.infer<typeof handoffSchema>;
@@ -72,8 +77,8 @@ export const handoffRequestSchema = handoffSchema.extend({ actor: bodyActor });
 export const milestoneSchema = z.object({
   milestone: z.enum(MILESTONES),
   at: isoInstant,
-  source: z.string().trim().min(1),
-  data: z.record(z.string(), z.unknown()).optional(),
+  source: safeText({ max: TEXT_LIMITS.source }),
+  data: boundedData().optional().describe('Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters.'),
   /** Who reported it: the API's authenticated caller (optional, as older histories carry none). */
   actor: actorSchema.optional(),
 });
@@ -86,8 +91,8 @@ export const milestoneRequestSchema = milestoneSchema
 const qaDispositionFields = z.object({
   decision: z.enum(['release', 'reject', 'conditional-release']),
   signer: actorSchema,
-  meaning: z.string().trim().min(1),
-  reason: z.string().trim().min(1).optional(),
+  meaning: safeText({ max: TEXT_LIMITS.meaning, multiline: true }),
+  reason: safeText({ max: TEXT_LIMITS.reason, multiline: true }).optional(),
 });
 const reasonGiven = (d: { decision: string; reason?: string | undefined }) => d.decision === 'release' || d.reason !== undefined;
 const reasonRule = [reasonGiven, { message: 'a reason is required to reject or to release conditionally', path: ['reason'] }] as [
@@ -103,7 +108,7 @@ export const qaDispositionRequestSchema = qaDispositionFields
 export const assessmentSchema = z.object({
   impact: z.enum(['none', 'quarantine', 'reject']),
   signer: actorSchema,
-  meaning: z.string().trim().min(1),
+  meaning: safeText({ max: TEXT_LIMITS.meaning, multiline: true }),
 });
 export type AssessmentCommand = z.infer<typeof assessmentSchema> & { excursionId: string };
 export const assessmentRequestSchema = assessmentSchema.extend({ signer: bodyActor, signingPassword: signingPasswordSchema });
@@ -112,7 +117,7 @@ export const bookingSchema = z.object({
   infusionDate: z
     .union([isoInstant, z.iso.date()])
     .describe("A calendar day at the treatment centre (YYYY-MM-DD, in the site's time zone); an instant on a compressed clock."),
-  chair: z.string().min(1).optional(),
+  chair: safeText({ max: TEXT_LIMITS.code }).optional(),
 });
 
 /**
@@ -136,7 +141,7 @@ export const cancelBookingSchema = z.object({ actor: actorSchema.optional() });
 export type CancelBookingCommand = z.infer<typeof cancelBookingSchema>;
 
 export const cancelSchema = z.object({
-  reason: z.string().trim().min(1),
+  reason: safeText({ max: TEXT_LIMITS.reason, multiline: true }),
   actor: actorSchema,
 });
 export type CancelCommand = z.infer<typeof cancelSchema>;

@@ -11,6 +11,8 @@ export const ERR = {
   NOT_ALLOWED: 'ERR_NOT_ALLOWED',
   UNKNOWN_ISSUE: 'ERR_UNKNOWN_ISSUE',
   ENDED: 'ERR_ENDED',
+  /** The database refused the command's data for good (a data exception or a CHECK): recorded as a deviation, not retried. */
+  UNPROCESSABLE: 'ERR_UNPROCESSABLE',
 } as const;
 export type ErrorType = (typeof ERR)[keyof typeof ERR];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PLAIN_ID } from '../domain/ids.js';
 import { METRICS } from '../domain/stages.js';
+import { safeText, TEXT_LIMITS } from '../domain/text.js';
 
 /**
  * The sensor topic's contract (DESIGN §5), the single source for validation, the TypeScript types
@@ -19,7 +20,7 @@ const common = {
   eventId: z.uuid().describe('Unique per reading; a re-sent reading keeps its eventId and is stored once.'),
   gatewayId: ref.describe('The gateway that publishes; it must be the one the device is registered to.'),
   deviceId: ref.describe('The sensor; also the Kafka message key, so one device stays in order in one partition.'),
-  unit: z.string().min(1).max(16),
+  unit: safeText({ max: TEXT_LIMITS.unit }).describe('At most 16 characters; no NUL, lone surrogate or control character.'),
   eventTime: z.iso.datetime({ offset: true }).describe('When the sensor measured (ISO 8601 with a zone); excursions run on this time.'),
   seq: z.int().min(0).optional().describe("The device's own counter, kept for audits."),
 };

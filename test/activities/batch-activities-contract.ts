@@ -58,6 +58,16 @@ export function describeBatchActivitiesContract(name: string, setup: ContractSet
       await expect(activities.appendCustodyRecord({ ...input, key: `${a}:custody:3`, occurredAt: 'yesterday' })).rejects.toEqual(refused(ERR.VALIDATION));
     });
 
+    it('fails at once, as nonRetryable ERR_UNPROCESSABLE, when the database refuses the data for good (a NUL in text)', async () => {
+      const { activities, newBatch } = await setup(oneChairOneLine);
+      const batchId = await newBatch();
+      const input = { key: `${batchId}:custody:1`, batchId, kind: 'handoff', step: 'collection', actor, location: 'Bay\u00002', meaning: 'collected', occurredAt: '2026-03-01T08:00:00Z' };
+      await expect(activities.appendCustodyRecord(input)).rejects.toEqual(refused(ERR.UNPROCESSABLE));
+      await expect(activities.notify({ key: `${batchId}:alert:1`, batchId, severity: 'warning', kind: 'x', message: 'a\u0000b' })).rejects.toEqual(refused(ERR.UNPROCESSABLE));
+      // Nothing half-written: the next record is the batch's first.
+      expect((await activities.appendCustodyRecord({ ...input, location: 'Bay 2' })).seq).toBe(1);
+    });
+
     it('records a stage change once per event id: a late retry does not undo a later change', async () => {
       const { activities, newBatch, productId, stageOf } = await setup(oneChairOneLine);
       const batchId = await newBatch();

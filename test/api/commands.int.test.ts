@@ -58,7 +58,24 @@ describe('commands on a batch', () => {
     expect(res.statusCode).toBe(202);
     expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
     const reported = { ...body, source: qcLab.name, actor: { name: qcLab.name, role: 'qc-lab' } };
-    expect(temporal.calls).toEqual([{ kind: 'signal', workflowId: `batch:${batchId}`, name: 'milestone', args: [reported] }]);
+    expect(res.json()).toMatchObject({ duplicate: false });
+    expect(temporal.calls).toEqual([
+      { kind: 'query', workflowId: `batch:${batchId}`, name: 'milestone-news', args: [reported] },
+      { kind: 'signal', workflowId: `batch:${batchId}`, name: 'milestone', args: [reported] },
+    ]);
+  });
+
+  it('acknowledges a milestone the batch already has (202, duplicate) without signalling, so its history does not grow', async () => {
+    const { batchId } = await enrolled();
+    temporal.milestoneNews = false;
+    try {
+      const res = await post(`/v1/batches/${batchId}/milestones`, { milestone: 'qc-complete', at: new Date().toISOString(), source: 'qc-lims' }, await as(qcLab));
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ duplicate: true });
+      expect(temporal.calls.map((c) => c.kind)).toEqual(['query']);
+    } finally {
+      temporal.milestoneNews = undefined;
+    }
   });
 
   it('sends QA disposition, excursion assessment (with the excursion id from the path) and cancel as their updates', async () => {

@@ -26,6 +26,8 @@ export interface RecordingTemporal {
   /** Workflow ids started so far; a second start of one is refused, as Temporal refuses it. */
   started: Set<string>;
   status?: BatchStatus | Error;
+  /** What the milestone-news query answers (default: true, the milestone is news). */
+  milestoneNews?: boolean;
   systemInfo: () => Promise<unknown>;
 }
 
@@ -49,7 +51,11 @@ export function recordingTemporal(): RecordingTemporal {
     async signal(def: unknown, ...args: unknown[]) {
       fake.calls.push({ kind: 'signal', workflowId, name: nameOf(def), args });
     },
-    async query(def: unknown) {
+    async query(def: unknown, ...args: unknown[]) {
+      if (nameOf(def) === 'milestone-news') {
+        fake.calls.push({ kind: 'query', workflowId, name: nameOf(def), args });
+        return fake.milestoneNews ?? true;
+      }
       fake.calls.push({ kind: 'query', workflowId, name: nameOf(def), args: [] });
       if (fake.status instanceof Error) throw fake.status;
       if (!fake.status) throw new Error('the test set no status');

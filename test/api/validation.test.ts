@@ -19,6 +19,21 @@ describe('bad input is rejected at the edge with the field that is wrong', () =>
     expect(error.details).toContainEqual(expect.objectContaining({ in: 'body', path: ['actor', 'name'] }));
   });
 
+  it.each([
+    ['cancel', { reason: 'withdrew\u0000consent' }, ['reason'], 'must not contain the NUL character'],
+    ['cancel', { reason: 'x'.repeat(2001) }, ['reason'], 'at most 2000 characters'],
+    ['handoffs', { ...validHandoff, location: 'Bay \uD800 2' }, ['location'], 'lone UTF-16 surrogate'],
+    ['milestones', { milestone: 'qc-complete', at: '2026-02-01T10:00:00Z', source: 'lims', data: { note: 'x'.repeat(5000) } }, ['data'], 'at most 4096 bytes'],
+    ['milestones', { milestone: 'qc-complete', at: '2026-02-01T10:00:00Z', source: 'lims', data: { a: { b: { c: { d: { e: 1 } } } } } }, ['data', 'a', 'b', 'c', 'd', 'e'], 'nest deeper'],
+  ])('refuses hostile text in %s with 400 naming the field and the rule, and asks no workflow', async (route, body, path, rule) => {
+    const res = await post(`/v1/batches/${BATCH_ID}/${route}`, body);
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe('ERR_VALIDATION');
+    expect(error.details).toContainEqual(expect.objectContaining({ in: 'body', path, message: expect.stringContaining(rule) }));
+    expect(temporal.calls).toEqual([]);
+  });
+
   it('names an unknown hand-off step', async () => {
     const res = await post(`/v1/batches/${BATCH_ID}/handoffs`, { ...validHandoff, step: 'teleport' });
     expect(res.statusCode).toBe(400);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
+import { failUncurableAtOnce, invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
 import { custodyContent } from '../../activities/custody.js';
 import { heldDay } from '../../activities/held-day.js';
 import { baselineFromSamples } from '../../activities/forecast-baseline.js';
@@ -181,8 +181,18 @@ export function inMemoryActivities(
     },
   };
 
+  /** Text the double refuses as PostgreSQL would: NUL always, and whatever a test marks as breaking a CHECK. */
+  const refusedText: { marker?: string } = {};
+  const asPostgres = <F extends (...args: never[]) => Promise<unknown>>(fn: F): F =>
+    (async (...args: Parameters<F>) => {
+      refuseAsPostgres(args, refusedText.marker);
+      return fn(...args);
+    }) as F;
+  // Wrapped as the PostgreSQL activities are (activities/index.ts), so the double fails the same way.
+  const refusing = failUncurableAtOnce(Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, asPostgres(fn)])) as unknown as BatchActivities);
+
   return {
-    activities,
+    activities: refusing,
     custody,
     stageChanges,
     shipments,
@@ -196,6 +206,8 @@ export function inMemoryActivities(
       const from = Date.parse(infusionDate);
       for (const siteId of sites.keys()) bookings.push({ id: randomUUID(), batchId: `someone-else`, siteId, resource: chair, from, to: from + DAY_MS, state: 'active', ldStart: from, atRisk: false });
     },
+    /** From now on, any text holding `marker` breaks a CHECK constraint (SQLSTATE 23514), as a rule in the database would. */
+    refuseText: (marker: string | undefined) => (refusedText.marker = marker),
     /** What a cancelled batch must not leave behind. */
     leftovers(batchId: string) {
       return {
@@ -205,6 +217,24 @@ export function inMemoryActivities(
       };
     },
   };
+}
+
+/**
+ * PostgreSQL refuses a NUL in text or jsonb (SQLSTATE 22021 / 22P05), and a row breaking a CHECK
+ * (23514); the driver raises an Error carrying the SQLSTATE as `code`, which the double imitates.
+ */
+function refuseAsPostgres(value: unknown, marker: string | undefined): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    if (marker !== undefined && value.includes(marker)) throw Object.assign(new Error('new row violates check constraint'), { code: '23514' });
+  } else if (Array.isArray(value)) {
+    for (const v of value) refuseAsPostgres(v, marker);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      refuseAsPostgres(k, marker);
+      refuseAsPostgres(v, marker);
+    }
+  }
 }
 
 function failWith(failure: Error): never {

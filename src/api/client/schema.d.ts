@@ -798,6 +798,7 @@ export interface paths {
                         din: string;
                         /** @description Ignored: the token names who acts. */
                         actor?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -928,6 +929,7 @@ export interface paths {
                         at: string;
                         /** @description Ignored: the token names the reporter, recorded as the source. */
                         source?: string;
+                        /** @description Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. */
                         data?: {
                             [key: string]: unknown;
                         };
@@ -945,6 +947,8 @@ export interface paths {
                             batchId: string;
                             /** @enum {string} */
                             milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                            /** @description True when the batch already has this milestone (or has ended): acknowledged, nothing recorded. */
+                            duplicate: boolean;
                         };
                     };
                 };
@@ -1057,6 +1061,7 @@ export interface paths {
                         decision: "release" | "reject" | "conditional-release";
                         /** @description Ignored: the token names who acts. */
                         signer?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -1189,6 +1194,7 @@ export interface paths {
                         impact: "none" | "quarantine" | "reject";
                         /** @description Ignored: the token names who acts. */
                         signer?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -1318,6 +1324,7 @@ export interface paths {
                         reason: string;
                         /** @description Ignored: the token names who acts. */
                         actor?: {
+                            /** @description Printed name (at most 200 characters). */
                             name: string;
                             role: string;
                         };
@@ -2689,6 +2696,7 @@ export interface components {
                     /** @enum {string} */
                     impact: "none" | "quarantine" | "reject";
                     signer: {
+                        /** @description Printed name (at most 200 characters). */
                         name: string;
                         role: string;
                         userId?: string;
@@ -2720,6 +2728,7 @@ export interface components {
                 kind: string;
                 step: string | null;
                 actor: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
@@ -2841,6 +2850,7 @@ export interface components {
             kind: string;
             step: string | null;
             actor: {
+                /** @description Printed name (at most 200 characters). */
                 name: string;
                 role: string;
                 userId?: string;
@@ -2953,6 +2963,7 @@ export interface components {
                 /** @enum {string} */
                 impact: "none" | "quarantine" | "reject";
                 signer: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
@@ -3351,6 +3362,7 @@ export interface components {
                     /** @enum {string} */
                     impact: "none" | "quarantine" | "reject";
                     signer: {
+                        /** @description Printed name (at most 200 characters). */
                         name: string;
                         role: string;
                         userId?: string;
@@ -3382,6 +3394,7 @@ export interface components {
                 kind: string;
                 step: string | null;
                 actor: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;
@@ -3503,6 +3516,7 @@ export interface components {
             kind: string;
             step: string | null;
             actor: {
+                /** @description Printed name (at most 200 characters). */
                 name: string;
                 role: string;
                 userId?: string;
@@ -3615,6 +3629,7 @@ export interface components {
                 /** @enum {string} */
                 impact: "none" | "quarantine" | "reject";
                 signer: {
+                    /** @description Printed name (at most 200 characters). */
                     name: string;
                     role: string;
                     userId?: string;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
-import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
+import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneNewsQuery, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requireFacilityEquipment, requireReporter } from '../auth/reporting.js';
 import { signerOf } from '../auth/signatures.js';
-import { signalBatch, updateBatch } from '../batch-workflow.js';
+import { queryBatch, signalBatch, updateBatch } from '../batch-workflow.js';
 import type { RouteOptions } from '../deps.js';
 import { commandErrors } from '../errors.js';
 import { batchIdParams, idempotencyHeaders, stageResultSchema } from '../schemas/batch.js';
@@ -50,20 +50,28 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: 'Report progress from a partner system (manufacturing, courier, QC laboratory)',
         params: batchIdParams,
         body: milestoneRequestSchema,
-        response: { 202: z.object({ batchId: z.string(), milestone: milestoneSchema.shape.milestone }), ...commandErrors },
+        response: {
+          202: z.object({
+            batchId: z.string(),
+            milestone: milestoneSchema.shape.milestone,
+            duplicate: z.boolean().describe('True when the batch already has this milestone (or has ended): acknowledged, nothing recorded.'),
+          }),
+          ...commandErrors,
+        },
       },
     },
     async (request, reply) => {
+      const { id } = request.params;
       const caller = callerOf(request);
-      const row = await requireReporter(deps, caller, request.params.id, { kind: 'milestone', milestone: request.body.milestone });
+      const row = await requireReporter(deps, caller, id, { kind: 'milestone', milestone: request.body.milestone });
       await requireFacilityEquipment(deps, row, request.body.data);
       // The reporter is the token's identity: a body's `source` (older clients) is not evidence.
       const { milestone, at, data } = request.body;
-      await signalBatch(deps, request.params.id, milestoneSignal, { milestone, at, ...(data ? { data } : {}), source: caller.name, actor: actorOf(caller) });
-      return reply
-        .status(202)
-        .header('location', `/v1/batches/${request.params.id}`)
-        .send({ batchId: request.params.id, milestone: request.body.milestone });
+      const reported = { milestone, at, ...(data ? { data } : {}), source: caller.name, actor: actorOf(caller) };
+      // A repeat is acknowledged without a signal, so no partner can grow the batch's history.
+      const news = await queryBatch(deps, id, milestoneNewsQuery, reported);
+      if (news) await signalBatch(deps, id, milestoneSignal, reported);
+      return reply.status(202).header('location', `/v1/batches/${id}`).send({ batchId: id, milestone, duplicate: !news });
     },
   );
 

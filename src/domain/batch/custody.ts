@@ -60,6 +60,9 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
         data: { decision: e.decision.decision, ...(e.decision.reason ? { reason: e.decision.reason } : {}), ...signatureOf(e.decision.signer) }, occurredAt: e.at,
       };
     case 'issue-opened': {
+      if (e.issue.kind === 'deviation' && e.refusedCommand) {
+        return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'command not applied: the database refused its data', data: { command: e.refusedCommand, reason: e.issue.reason }, occurredAt: e.at };
+      }
       if (e.issue.kind !== 'deviation' || !e.shipmentId) return undefined;
       const leg = s.shipments.find((x) => x.shipmentId === e.shipmentId)?.leg;
       return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'stability window exceeded', data: { shipmentId: e.shipmentId, leg }, occurredAt: e.at };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { assessmentSchema, bookingPayloadSchema, cancelSchema, handoffSchema, milestoneSchema, qaDispositionSchema } from '../commands.js';
+import { assessmentSchema, bookingPayloadSchema, cancelSchema, handoffSchema, milestoneSchema, qaDispositionSchema, type Milestone } from '../commands.js';
 import { ERR } from '../errors.js';
 import { verifyScan } from '../handoff.js';
 import { checkBooking } from '../ld-window.js';
@@ -44,7 +44,7 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
     case 'scan':
       return decideScan(c, s);
     case 'milestone':
-      return invalid(milestoneSchema, c.milestone) ?? (isEnded(s) ? accept() : accept({ type: 'milestone-reported', milestone: c.milestone, at: c.at }));
+      return invalid(milestoneSchema, c.milestone) ?? (isEnded(s) || alreadyReported(s, c.milestone.milestone) ? accept() : accept({ type: 'milestone-reported', milestone: c.milestone, at: c.at }));
     case 'qa-disposition': {
       const bad = invalid(qaDispositionSchema, c.decision);
       if (bad) return bad;
@@ -87,11 +87,22 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
     }
     case 'equipment-risk':
       return isEnded(s) ? accept() : accept({ type: 'equipment-risk-noted', risk: c.risk, at: c.at });
+    case 'effect-refused': {
+      // Evidence, not a hold: the batch stays able to take its next command.
+      const id = `deviation:refused:${s.attempt}:${s.issues.length + 1}`;
+      const reason = `${c.command} not applied: ${c.reason}`;
+      return accept({ type: 'issue-opened', issue: { id, kind: 'deviation', reason, blocking: false, openedAt: c.at, state: 'open' }, refusedCommand: c.command, at: c.at });
+    }
   }
 }
 
 /** Facts from elsewhere (signals) are never refused: after the end they are simply not recorded. */
-const SIGNALS = new Set<JourneyCommand['type']>(['milestone', 'excursion', 'leg-overdue', 'equipment-risk', 'slot-answer', 'timer-fired']);
+const SIGNALS = new Set<JourneyCommand['type']>(['milestone', 'excursion', 'leg-overdue', 'equipment-risk', 'slot-answer', 'timer-fired', 'effect-refused']);
+
+/** A milestone this attempt has already reported: a repeat changes nothing and records nothing. */
+export function alreadyReported(s: JourneyState, milestone: Milestone): boolean {
+  return (s.reported ?? []).includes(milestone) || s.pending[milestone] !== undefined;
+}
 
 function invalid<S extends z.ZodType>(schema: S, value: unknown): Decision | undefined {
   const parsed = schema.safeParse(value);

@@ -9,6 +9,7 @@ export function initialState(input: JourneyInput, at: string): JourneyState {
     stage: 'ORDERED',
     attempt: 1,
     pending: {},
+    reported: [],
     slot: { state: 'none' },
     manufacturing: { done: 0 },
     quarantined: false,
@@ -31,7 +32,12 @@ function note(s: JourneyState, at: string, event: string, detail?: string, stage
 function apply(s: JourneyState, e: JourneyEvent): JourneyState {
   switch (e.type) {
     case 'milestone-reported':
-      return { ...s, pending: { ...s.pending, [e.milestone.milestone]: e.milestone }, timeline: note(s, e.at, `milestone:${e.milestone.milestone}`, e.milestone.source) };
+      return {
+        ...s,
+        pending: { ...s.pending, [e.milestone.milestone]: e.milestone },
+        reported: [...(s.reported ?? []), e.milestone.milestone],
+        timeline: note(s, e.at, `milestone:${e.milestone.milestone}`, e.milestone.source),
+      };
     case 'milestone-reached':
       return reachMilestone(s, e);
     case 'stage-changed':
@@ -106,6 +112,7 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
         attempt: e.attempt,
         din: undefined,
         pending: {},
+        reported: [],
         slot: { state: 'none' },
         manufacturing: { done: 0 },
         qaDecision: undefined,

@@ -2,7 +2,7 @@
 export * from './types.js';
 // Types only: the schemas (status.ts) are imported by the API, not by the workflow bundle.
 export type { BatchStatus, Forecast, ForecastBand, InfusionBooking } from './status.js';
-export { decide } from './decide.js';
+export { alreadyReported, decide } from './decide.js';
 export { evolve, initialState } from './evolve.js';
 export { awaiting, escalationDue, humanStepKey, isEnded, nextDeadline, unassessedBlocking } from './awaiting.js';
 export { BOOKABLE_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays } from './journey.js';

@@ -82,6 +82,11 @@ export interface JourneyState {
   din?: string;
   /** Milestones reported by partners and not yet reached by the journey (kept through a hold). */
   pending: Partial<Record<Milestone, MilestoneCommand>>;
+  /**
+   * Milestones reported in this attempt (optional: states made before it existed). A repeat is
+   * acknowledged without an event, so a partner repeating itself cannot grow the history.
+   */
+  reported?: Milestone[];
   slot: SlotState;
   /** How many manufacturing steps of this attempt are done, and the bioreactor they run on. */
   manufacturing: { done: number; equipmentId?: string };
@@ -120,7 +125,9 @@ export type JourneyCommand =
   | { type: 'timer-fired'; at: string }
   | { type: 'excursion'; change: ExcursionChange; at: string }
   | { type: 'leg-overdue'; shipmentId: string; leg: Leg; at: string }
-  | { type: 'equipment-risk'; risk: EquipmentRiskChange; at: string };
+  | { type: 'equipment-risk'; risk: EquipmentRiskChange; at: string }
+  /** A side effect of `command` was refused for good (the database would not take its data): recorded, not retried. */
+  | { type: 'effect-refused'; command: JourneyCommand['type']; reason: string; at: string };
 
 /** What happened. Each event implies the side effects the workflow runs (see workflows/batch-effects.ts). */
 export type JourneyEvent =
@@ -137,7 +144,7 @@ export type JourneyEvent =
   | { type: 'slot-refused'; retryAt: string; first: boolean; at: string }
   | { type: 'slot-released'; at: string }
   | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }
-  | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; at: string }
+  | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; /** a command left unapplied */ refusedCommand?: string; at: string }
   | { type: 'issue-closed'; issueId: string; kind: Issue['kind']; at: string }
   | { type: 'issue-assessed'; issueId: string; issueKind: Issue['kind']; impact: AssessmentCommand['impact']; signer: Actor; meaning: string; at: string }
   | { type: 'batch-failed'; reason: string; at: string }
