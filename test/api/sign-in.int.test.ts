@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { ensureLocalKeys } from '../../src/api/auth/local-keys.js';
+import { disableUser, enableUser } from '../../src/api/auth/revocation.js';
 import { LoginInputError, setLoginCredentials, unlockSignIn } from '../../src/api/auth/sign-in/login-credentials.js';
 import { addUser } from '../../src/api/auth/users.js';
 import { localTokenVerifier } from '../../src/api/auth/verifier.js';
@@ -81,6 +82,16 @@ describe('sign-in with a user name and password', () => {
     expect(answers[0]!.json()).toEqual(answers[1]!.json());
     expect(answers[2]!.json()).toEqual(answers[1]!.json());
     expect(answers[0]!.json()).toEqual({ error: { code: 'ERR_SIGN_IN_REJECTED', message: 'The user name or the password is wrong.' } });
+  });
+
+  it('refuses a disabled user with the right password, as it refuses a wrong one, and signs in again once enabled', async () => {
+    const { id, username } = await person();
+    await disableUser(db, id);
+    const refused = await signIn({ username, password: PASSWORD });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toEqual({ error: { code: 'ERR_SIGN_IN_REJECTED', message: 'The user name or the password is wrong.' } });
+    await enableUser(db, id);
+    expect((await signIn({ username, password: PASSWORD })).statusCode).toBe(200);
   });
 
   it('refuses a NUL byte, a huge value and an unknown field, naming the field and the rule, and counts nothing', async () => {

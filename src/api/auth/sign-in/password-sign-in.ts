@@ -1,5 +1,6 @@
 import { and, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { HOUR_MS, MINUTE_MS } from '../../../domain/durations.js';
 import { alerts, users } from '../../../db/schema/index.js';
 import type { Logger } from '../../../logging.js';
 import { ApiError } from '../../errors.js';
@@ -53,16 +54,16 @@ const decoyHash = () => (decoy ??= hashSigningPassword(`decoy-${Math.random()}-$
 export function sessionMilliseconds(span: string): number {
   const match = /^(\d+)([mh])$/.exec(span);
   if (!match) throw new Error(`not a session span: ${span}`);
-  return Number(match[1]) * (match[2] === 'h' ? 3_600_000 : 60_000);
+  return Number(match[1]) * (match[2] === 'h' ? HOUR_MS : MINUTE_MS);
 }
 
 export async function signInWithPassword(deps: PasswordSignInDeps, username: string, password: string): Promise<SignedIn> {
-  // One try taken, atomically: no row when the user is unknown, has no login password, is locked,
-  // or has as many attempts in flight as it has tries left.
+  // One try taken, atomically: no row when the user is unknown, disabled, has no login password, is
+  // locked, or has as many attempts in flight as it has tries left.
   const [taken] = await deps.db
     .update(users)
     .set({ failedLogins: sql`${users.failedLogins} + 1` })
-    .where(and(eq(users.username, username), isNotNull(users.loginPasswordHash), isNull(users.loginLockedAt), lt(users.failedLogins, deps.attempts)))
+    .where(and(eq(users.username, username), isNull(users.disabledAt), isNotNull(users.loginPasswordHash), isNull(users.loginLockedAt), lt(users.failedLogins, deps.attempts)))
     .returning();
   if (!taken) {
     const [row] = await deps.db.select({ loginLockedAt: users.loginLockedAt, failedLogins: users.failedLogins }).from(users).where(eq(users.username, username));
