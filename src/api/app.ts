@@ -5,7 +5,6 @@ import authenticate from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import errorHandler from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
-import clientTimes from './plugins/client-times.js';
 import metrics from './plugins/metrics.js';
 import { addressLimit, callerLimit } from './plugins/rate-limits.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -55,7 +54,6 @@ export function buildApp(deps: ApiDeps) {
   // Before the routes: it attaches the token and access checks to each /v1 route as it is added.
   app.register(authenticate, { deps });
   app.register(callerLimit, { deps });
-  app.register(clientTimes, { deps });
   // After authentication: a key is bound to a caller who is known and allowed at the batch.
   app.register(idempotency, { deps });
 

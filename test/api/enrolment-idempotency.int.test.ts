@@ -9,6 +9,9 @@ import { stackApp } from './stack-app.js';
 import { userOf } from './tokens.js';
 
 const { app, db, pool, temporal, config, ids, identities, enrolBody, enrolled } = stackApp();
+/** Who enrols and scans a collection: staff of the hospital's apheresis and treatment centres (the domain's reporter table). */
+const collector = userOf('coordinator', [ids.apheresis, ids.treatment]);
+const asCollector = async (headers: Record<string, string>) => ({ ...headers, ...(await identities.bearer(collector)) });
 const enrol = (payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url: '/v1/batches', payload, headers });
 const keyed = (key: string) => ({ 'idempotency-key': key });
 const rowsOf = async (patientRef: string) => db.select().from(batches).where(eq(batches.patientRef, patientRef));
@@ -62,8 +65,8 @@ describe('POST /v1/batches with an Idempotency-Key', () => {
 
   it('refuses a key reused for another command or another batch with 422', async () => {
     const key = unique('enrol-key');
-    const { batchId, coiId } = (await enrol(enrolBody(), keyed(key))).json();
-    const handoff = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: { ...validHandoff, coiId }, headers: keyed(key) });
+    const { batchId, coiId } = (await enrol(enrolBody(), await asCollector(keyed(key)))).json();
+    const handoff = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: { ...validHandoff, coiId }, headers: await asCollector(keyed(key)) });
     expect(handoff.statusCode).toBe(422);
     expect(handoff.json().error).toMatchObject({ code: 'ERR_IDEMPOTENCY_KEY_MISUSED', message: expect.stringContaining('POST /v1/batches') });
     expect(temporal.calls.filter((c) => c.kind === 'update')).toEqual([]);
@@ -71,8 +74,8 @@ describe('POST /v1/batches with an Idempotency-Key', () => {
     const scanKey = unique('scan-key');
     const one = await enrolled();
     const two = await enrolled();
-    const scan = (batch: { batchId: string; coiId: string }) =>
-      app.inject({ method: 'POST', url: `/v1/batches/${batch.batchId}/handoffs`, payload: { ...validHandoff, coiId: batch.coiId }, headers: keyed(scanKey) });
+    const scan = async (batch: { batchId: string; coiId: string }) =>
+      app.inject({ method: 'POST', url: `/v1/batches/${batch.batchId}/handoffs`, payload: { ...validHandoff, coiId: batch.coiId }, headers: await asCollector(keyed(scanKey)) });
     expect((await scan(one)).statusCode).toBe(200);
     const onOther = await scan(two);
     expect(onOther.statusCode).toBe(422);
@@ -83,7 +86,7 @@ describe('POST /v1/batches with an Idempotency-Key', () => {
     const { batchId, coiId } = await enrolled();
     const key = unique('scan-key');
     const body = { ...validHandoff, coiId };
-    expect((await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: keyed(key) })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: await asCollector(keyed(key)) })).statusCode).toBe(200);
     const nurse = userOf('coordinator', [ids.apheresis]);
     const res = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: { ...keyed(key), ...(await identities.bearer(nurse)) } });
     expect(res.statusCode).toBe(409);

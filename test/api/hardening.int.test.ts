@@ -95,7 +95,9 @@ describe('headers, request ids, timeouts and metrics', () => {
 });
 
 describe('client-supplied times', () => {
-  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
+  // The apheresis centre's staff report its steps (collection, apheresis-scheduled): the reporter table.
+  const collector = userOf('coordinator', [ids.apheresis]);
+  const post = async (url: string, payload: object) => app.inject({ method: 'POST', url, payload, headers: await identities.bearer(collector) });
   it("refuses a hand-off time more than the skew ahead of the server's clock with 422 naming at and the rule", async () => {
     const { batchId, coiId } = await enrolled();
     const res = await post(`/v1/batches/${batchId}/handoffs`, { ...validHandoff, coiId, at: new Date(Date.now() + minutes(10)).toISOString() });

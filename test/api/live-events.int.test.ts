@@ -111,8 +111,10 @@ describe('GET /v1/events', () => {
 
   it('sends custody records, booking changes, forecasts and excursions each as its own event', async () => {
     const { next } = await connect();
-    const record = (seq: number, kind: string) => ({ batchId, seq, kind, actorName: 'S. Cheduler', actorRole: 'scheduler', occurredAt: new Date(), recordKey: unique('rk'), hash: unique('h') });
-    await db.insert(custodyEvents).values([record(1, 'handoff'), record(2, 'infusion-booking')]);
+    // A chain the database's head trigger accepts: seq 2 points at seq 1's hash.
+    const [h1, h2] = [unique('h'), unique('h')];
+    const record = (seq: number, kind: string, hash: string, prevHash?: string) => ({ batchId, seq, kind, actorName: 'S. Cheduler', actorRole: 'scheduler', occurredAt: new Date(), recordKey: unique('rk'), hash, prevHash });
+    await db.insert(custodyEvents).values([record(1, 'handoff', h1), record(2, 'infusion-booking', h2, h1)]);
     await db.insert(forecasts).values({ batchId, target: 'release_days', unit: 'hours', p10: 1, p50: 2, p90: 3, modelId: 'm1' });
     const gateway = unique('gw');
     const device = unique('logger');

@@ -37,7 +37,7 @@ const COMMANDS: Command[] = [
   })),
   ...MILESTONES.map((milestone) => ({
     name: milestone, report: { kind: 'milestone', milestone } as const, reporter: MILESTONE_REPORTERS[milestone],
-    request: (batchId: string) => post(`/v1/batches/${batchId}/milestones`, { milestone, at: '2026-02-01T10:00:00Z', source: 'whoever the body says' }),
+    request: (batchId: string) => post(`/v1/batches/${batchId}/milestones`, { milestone, at: new Date().toISOString(), source: 'whoever the body says' }),
   })),
   {
     name: 'qa-disposition', report: { kind: 'signature', command: 'qa-disposition' }, reporter: SIGNATURE_REPORTERS['qa-disposition'],
@@ -88,7 +88,9 @@ describe('who may report what: every role × site × command', () => {
         const what = `${role} at ${site} → ${command.name}: ${res.statusCode} ${res.body}`;
         if (allowedByTable(role, site, command)) {
           allowed++;
-          if (res.statusCode === 403 || res.statusCode >= 500 || temporal.calls.length !== 1) mismatches.push(`expected to pass: ${what}`);
+          // One update or signal reaches the workflow (a milestone asks first whether it is news: a query).
+          const sent = temporal.calls.filter((c) => c.kind !== 'query').length;
+          if (res.statusCode === 403 || res.statusCode >= 500 || sent !== 1) mismatches.push(`expected to pass: ${what}`);
           continue;
         }
         refused++;

@@ -8,6 +8,7 @@ import { liveIdentities } from '../../src/live/live-session.js';
 import { batchPartners, type BatchPartners } from '../../src/live/partners.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { stackConfig } from './services.js';
+import type { Config } from '../../src/config.js';
 import { startWorkerProcess, stopWorkerProcess } from './v2v-process.js';
 
 /**
@@ -37,8 +38,8 @@ export interface JourneyServices {
  * processes (each on its own clock), the API in-process, the identities that call it, and a
  * Temporal connection to read histories. The fields are set once the file's first hook has run.
  */
-export function useJourneyServices(batchScale: number, ingestScale: number): JourneyServices {
-  const config = stackConfig();
+export function useJourneyServices(batchScale: number, ingestScale: number, overrides: Partial<Config> = {}): JourneyServices {
+  const config = { ...stackConfig(), ...overrides };
   const services = { ingest: new IngestPipeline(ingestScale) } as JourneyServices;
   let worker: ChildProcess | undefined;
   let server: ApiServer | undefined;

@@ -6,6 +6,7 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { requireFacilityEquipment, requireReporter } from '../auth/reporting.js';
 import { signerOf } from '../auth/signatures.js';
 import { queryBatch, signalBatch, updateBatch } from '../batch-workflow.js';
+import { requireClientTime } from '../client-time.js';
 import type { RouteOptions } from '../deps.js';
 import { commandErrors } from '../errors.js';
 import { batchIdParams, idempotencyHeaders, stageResultSchema } from '../schemas/batch.js';
@@ -36,7 +37,8 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       },
     },
     async (request) => {
-      await requireReporter(deps, callerOf(request), request.params.id, { kind: 'handoff', step: request.body.step });
+      const row = await requireReporter(deps, callerOf(request), request.params.id, { kind: 'handoff', step: request.body.step });
+      if (request.body.at !== undefined) await requireClientTime(deps, row, request.body.at);
       const scan = { ...request.body, actor: actorOf(callerOf(request)) };
       return updateBatch(deps, request.params.id, handoffUpdate, [scan], request.headers['idempotency-key']);
     },
@@ -65,6 +67,7 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       const caller = callerOf(request);
       const row = await requireReporter(deps, caller, id, { kind: 'milestone', milestone: request.body.milestone });
       await requireFacilityEquipment(deps, row, request.body.data);
+      await requireClientTime(deps, row, request.body.at);
       // The reporter is the token's identity: a body's `source` (older clients) is not evidence.
       const { milestone, at, data } = request.body;
       const reported = { milestone, at, ...(data ? { data } : {}), source: caller.name, actor: actorOf(caller) };
