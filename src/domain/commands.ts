@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLAIN_ID } from './ids.js';
+import { zonedInstant } from './instant.js';
 import { boundedData, safeText, TEXT_LIMITS } from './text.js';
 
 /**
@@ -24,7 +25,7 @@ export const MILESTONES = [
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
-const isoInstant = z.iso.datetime({ offset: true });
+const isoInstant = zonedInstant();
 
 export const actorSchema = z.object({
   name: safeText({ max: TEXT_LIMITS.name }).describe('Printed name (at most 200 characters).'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLAIN_ID } from '../domain/ids.js';
+import { zonedInstant } from '../domain/instant.js';
 import { METRICS } from '../domain/stages.js';
 import { safeText, TEXT_LIMITS } from '../domain/text.js';
 
@@ -21,7 +22,7 @@ const common = {
   gatewayId: ref.describe('The gateway that publishes; it must be the one the device is registered to.'),
   deviceId: ref.describe('The sensor; also the Kafka message key, so one device stays in order in one partition.'),
   unit: safeText({ max: TEXT_LIMITS.unit }).describe('At most 16 characters; no NUL, lone surrogate or control character.'),
-  eventTime: z.iso.datetime({ offset: true }).describe('When the sensor measured (ISO 8601 with a zone); excursions run on this time.'),
+  eventTime: zonedInstant().describe('When the sensor measured (ISO 8601 with a zone, its offset within ±15:59); excursions run on this time.'),
   seq: z.int().min(0).optional().describe("The device's own counter, kept for audits."),
 };
 

@@ -10,6 +10,12 @@ export interface DecodeLimits {
   now: number;
 }
 
+/**
+ * JSON is UTF-8 (RFC 8259 §8.1). A lenient decoder would turn invalid bytes into U+FFFD and store a
+ * unit nobody sent; a strict one refuses the message. A byte-order mark is kept, so JSON.parse refuses it as before.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Before this, no V2V gateway existed: such a time is a device with an unset clock. */
 const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
 
@@ -22,9 +28,15 @@ export function decodeMessage(value: Buffer | null, key: Buffer | null, limits: 
   if (value.length > limits.maxBytes) {
     return { ok: false, reason: 'oversize', detail: `${value.length} bytes is over the limit of ${limits.maxBytes}` };
   }
+  let text: string;
+  try {
+    text = UTF8.decode(value);
+  } catch {
+    return { ok: false, reason: 'unparseable_json', detail: 'the message is not valid UTF-8' };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(value.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: 'unparseable_json', detail: err instanceof Error ? err.message : String(err) };
   }

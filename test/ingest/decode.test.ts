@@ -53,6 +53,24 @@ describe('decodeMessage', () => {
     expect(decode(reading, null).ok).toBe(true);
   });
 
+  it('dead-letters bytes that are not UTF-8 (so not JSON), rather than storing a unit with U+FFFD in it', () => {
+    const [head, tail] = JSON.stringify(reading).split('"Cel"');
+    const value = Buffer.concat([Buffer.from(`${head}"C`), Buffer.from([0xff, 0xfe]), Buffer.from(`"${tail}`)]);
+    expect(decodeMessage(value, Buffer.from('dev-1'), limits)).toMatchObject({ ok: false, reason: 'unparseable_json', detail: expect.stringMatching(/UTF-8/) });
+  });
+
+  it.each(['+16:00', '-16:30', '+23:59'])('refuses an eventTime whose offset (%s) PostgreSQL cannot store, naming the field', (offset) => {
+    const decoded = decode({ ...reading, eventTime: `2026-11-22T09:59:00${offset}` });
+    expect(decoded).toMatchObject({ ok: false, reason: 'schema_violation', detail: expect.stringMatching(/^eventTime: .*15:59/) });
+  });
+
+  it.each([['+14:00', '2026-11-22T23:59:00'], ['-12:00', '2026-11-21T21:59:00'], ['+15:59', '2026-11-23T01:58:00'], ['+05:30', '2026-11-22T15:29:00']])(
+    'accepts an eventTime in a real zone (%s)',
+    (offset, local) => {
+      expect(decode({ ...reading, eventTime: `${local}${offset}` })).toMatchObject({ ok: true });
+    },
+  );
+
   it('refuses an empty message', () => {
     expect(decodeMessage(null, null, limits)).toMatchObject({ ok: false, reason: 'schema_violation' });
   });
