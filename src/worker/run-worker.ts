@@ -28,7 +28,8 @@ export interface RunWorkerOptions {
 
 /**
  * One worker process: the batch, shipment and equipment workflows and the batch activities on
- * TASK_QUEUE, plus the outbox publisher that turns committed stage changes into Kafka events.
+ * TASK_QUEUE, plus the outbox publisher that turns committed stage changes and queued audit
+ * checkpoints into Kafka events, and the audit checkpoint timer.
  * Returns when the worker has drained: in-flight activities get a grace period, then the publisher,
  * the Temporal connection and the database pool are closed, in that order.
  */
