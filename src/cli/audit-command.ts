@@ -1,19 +1,19 @@
 import { Command } from 'commander';
 import type { Config } from '../config.js';
-import { auditFiles, checkpointPublisher } from '../audit/audit-setup.js';
+import { auditFiles } from '../audit/audit-setup.js';
 import { latestCheckpointFile, readCheckpointFile } from '../audit/checkpoint-file.js';
 import { loadVerifyingKey } from '../audit/checkpoint-key.js';
 import { takeCheckpoint } from '../audit/take-checkpoint.js';
 import { describeAudit, verifyCustodyChains, type Anchor } from '../db/audit.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
-import { createLogger } from '../logging.js';
 import { configWithStack } from './stack-env.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `v2v audit verify [batchId]`: exit 0 when every chain holds, 1 when one is broken, 2 on bad input.
- * `v2v audit checkpoint`: signs every chain head now, writes the checkpoint file and sends it out.
+ * `v2v audit checkpoint`: signs every chain head now, writes the checkpoint file and queues it for the
+ * topic in the outbox (a worker's outbox publisher sends it, retrying until Kafka takes it).
  */
 export function auditCommand(config: () => Config): Command {
   const audit = new Command('audit').description('checks on the evidence V2V keeps');
@@ -56,17 +56,15 @@ export function auditCommand(config: () => Config): Command {
     });
   audit
     .command('checkpoint')
-    .description('sign a Merkle root over every batch’s chain head, write it to the checkpoint directory and send it to the checkpoints topic')
-    .option('--no-publish', 'write the file only (no Kafka)')
-    .action(async (options: { publish: boolean }) => {
+    .description('sign a Merkle root over every batch’s chain head, write it to the checkpoint directory and queue it for the checkpoints topic')
+    .action(async () => {
       const full = configWithStack(config());
       const { pool } = createDatabase(requireDatabaseUrl(full.DATABASE_URL), { max: 2 });
       try {
-        const publish = options.publish ? checkpointPublisher(full, createLogger({ ...full, LOG_LEVEL: 'warn' }, 'audit')) : undefined;
-        const { checkpoint, file } = await takeCheckpoint(pool, { ...auditFiles(full), ...(publish ? { publish } : {}) });
-        const sent = publish ? ` and sent to ${full.V2V_AUDIT_CHECKPOINT_TOPIC}` : '';
+        const topic = full.V2V_AUDIT_CHECKPOINT_TOPIC;
+        const { checkpoint, file } = await takeCheckpoint(pool, { ...auditFiles(full), topic });
         console.log(`checkpoint ${checkpoint.payload.id}: ${checkpoint.payload.batches} batches, ${checkpoint.payload.records} records, root ${checkpoint.payload.root}`);
-        console.log(`written to ${file}${sent}`);
+        console.log(`written to ${file} and queued for ${topic} (a worker's outbox publisher sends it)`);
       } finally {
         await pool.end();
       }

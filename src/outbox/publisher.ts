@@ -13,11 +13,21 @@ export interface OutboxPublisherOptions {
   pollMs?: number;
   /** Rows taken per transaction. */
   batchSize?: number;
+  /**
+   * Topics besides the batch events that rows may name, created with their partition count before
+   * the first send (the audit checkpoints: one partition, so the topic's order is theirs).
+   */
+  topics?: readonly OutboundTopic[];
+}
+
+export interface OutboundTopic {
+  topic: string;
+  partitions: number;
 }
 
 type OutboxRow = Pick<PgRow<typeof outbox>, 'id' | 'event_id' | 'topic' | 'key' | 'payload'>;
 
-const PARTITIONS = 3;
+const BATCH_EVENTS: OutboundTopic = { topic: BATCH_EVENTS_TOPIC, partitions: 3 };
 
 /**
  * Publishes the transactional outbox to Kafka, as a table queue (src/db/table-queue/): rounds of
@@ -41,7 +51,7 @@ export function startOutboxPublisher(options: OutboxPublisherOptions): TableQueu
     ...(options.pollMs === undefined ? {} : { pacing: { pollMs: options.pollMs } }),
     async send(rows) {
       if (!connected) {
-        await ensureTopic(kafka);
+        await ensureTopics(kafka, [BATCH_EVENTS, ...(options.topics ?? [])]);
         await producer.connect();
         connected = true;
       }
@@ -69,13 +79,15 @@ function byTopic(rows: OutboxRow[]) {
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** Creates the outbound topic if it is missing (asking first: kafkajs logs an error for an existing one). */
-async function ensureTopic(kafka: Kafka): Promise<void> {
+/** Creates the outbound topics that are missing (asking first: kafkajs logs an error for an existing one). */
+async function ensureTopics(kafka: Kafka, topics: readonly OutboundTopic[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    if ((await admin.listTopics()).includes(BATCH_EVENTS_TOPIC)) return;
-    await admin.createTopics({ topics: [{ topic: BATCH_EVENTS_TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true });
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }

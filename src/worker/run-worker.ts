@@ -28,7 +28,8 @@ export interface RunWorkerOptions {
 
 /**
  * One worker process: the batch, shipment and equipment workflows and the batch activities on
- * TASK_QUEUE, plus the outbox publisher that turns committed stage changes into Kafka events.
+ * TASK_QUEUE, plus the outbox publisher that turns committed stage changes and queued audit
+ * checkpoints into Kafka events, and the audit checkpoint timer.
  * Returns when the worker has drained: in-flight activities get a grace period, then the publisher,
  * the Temporal connection and the database pool are closed, in that order.
  */
@@ -45,7 +46,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   );
 
   let publisher: { stop(): Promise<void> } | undefined;
-  let stopCheckpoints: (() => void) | undefined;
+  let stopCheckpoints: (() => Promise<void>) | undefined;
   try {
     const worker = await Worker.create({
       connection,
@@ -64,6 +65,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       pool,
       kafka: createKafka(config, logger, 'v2v-worker'),
       log: (msg, fields) => logger.child({ component: 'outbox' }).info(fields ?? {}, msg),
+      topics: [{ topic: config.V2V_AUDIT_CHECKPOINT_TOPIC, partitions: 1 }],
     });
 
     stopCheckpoints = startCheckpointTimer(pool, config, logger);
@@ -81,7 +83,8 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     await running;
     signal?.removeEventListener('abort', stop);
   } finally {
-    stopCheckpoints?.();
+    // Before the publisher: a checkpoint being taken finishes and is queued, then the publisher stops.
+    await stopCheckpoints?.().catch((err: unknown) => logger.error({ err }, 'audit checkpoint timer did not stop cleanly'));
     await publisher?.stop().catch((err: unknown) => logger.error({ err }, 'outbox publisher did not stop cleanly'));
     await connection.close().catch(() => undefined);
     await pool.end().catch(() => undefined);

@@ -17,7 +17,7 @@ const app = createDatabase(config.DATABASE_URL!, { max: 2 });
 const owner = createDatabase(config.DATABASE_OWNER_URL!, { max: 2 });
 const activities = createBatchActivities({ db: app.db, pool: app.pool });
 const dir = mkdtempSync(path.join(tmpdir(), 'v2v-audit-'));
-const files = { keys: { privateKey: path.join(dir, 'key.pem'), publicKey: path.join(dir, 'key.pub.pem') }, dir: path.join(dir, 'checkpoints') };
+const files = { keys: { privateKey: path.join(dir, 'key.pem'), publicKey: path.join(dir, 'key.pub.pem') }, dir: path.join(dir, 'checkpoints'), topic: config.V2V_AUDIT_CHECKPOINT_TOPIC };
 const results: { tamper: string; detected: boolean; finding: string }[] = [];
 
 afterAll(async () => {
