@@ -66,8 +66,10 @@ describe('POST /v1/batches with an Idempotency-Key', () => {
 
   it('refuses a key reused for another command or another batch with 422', async () => {
     const key = unique('enrol-key');
-    const { batchId, coiId } = (await enrol(enrolBody(), keyed(key))).json();
-    const handoff = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: { ...validHandoff, coiId }, headers: keyed(key) });
+    // One caller who may both enrol and scan the collection (the hand-off's reporter is the apheresis centre).
+    const nurse = await identities.bearer(userOf('coordinator', [ids.apheresis, ids.treatment, ids.facility]));
+    const { batchId, coiId } = (await enrol(enrolBody(), { ...keyed(key), ...nurse })).json();
+    const handoff = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: { ...validHandoff, coiId }, headers: { ...keyed(key), ...nurse } });
     expect(handoff.statusCode).toBe(422);
     expect(handoff.json().error).toMatchObject({ code: 'ERR_IDEMPOTENCY_KEY_MISUSED', message: expect.stringContaining('POST /v1/batches') });
     expect(temporal.calls.filter((c) => c.kind === 'update')).toEqual([]);
@@ -76,7 +78,7 @@ describe('POST /v1/batches with an Idempotency-Key', () => {
     const one = await enrolled();
     const two = await enrolled();
     const scan = (batch: { batchId: string; coiId: string }) =>
-      app.inject({ method: 'POST', url: `/v1/batches/${batch.batchId}/handoffs`, payload: { ...validHandoff, coiId: batch.coiId }, headers: keyed(scanKey) });
+      app.inject({ method: 'POST', url: `/v1/batches/${batch.batchId}/handoffs`, payload: { ...validHandoff, coiId: batch.coiId }, headers: { ...keyed(scanKey), ...nurse } });
     expect((await scan(one)).statusCode).toBe(200);
     const onOther = await scan(two);
     expect(onOther.statusCode).toBe(422);
@@ -87,7 +89,8 @@ describe('POST /v1/batches with an Idempotency-Key', () => {
     const { batchId, coiId } = await enrolled();
     const key = unique('scan-key');
     const body = { ...validHandoff, coiId };
-    expect((await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: keyed(key) })).statusCode).toBe(200);
+    const first = await identities.bearer(userOf('coordinator', [ids.apheresis]));
+    expect((await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: { ...keyed(key), ...first } })).statusCode).toBe(200);
     const nurse = userOf('coordinator', [ids.apheresis]);
     const res = await app.inject({ method: 'POST', url: `/v1/batches/${batchId}/handoffs`, payload: body, headers: { ...keyed(key), ...(await identities.bearer(nurse)) } });
     expect(res.statusCode).toBe(409);
