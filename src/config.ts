@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { TRAINING_SOURCES } from './forecast/retrain/training-source.js';
 
+/** The enrolment steps a test may stop the API at (V2V_FAILPOINT below; src/api/failpoint.ts). */
+export const FAILPOINTS = ['enrol:before-commit', 'enrol:after-commit', 'enrol:after-start'] as const;
+export type Failpoint = (typeof FAILPOINTS)[number];
+
 /**
  * The one place that reads process.env. Every process of V2V (CLI, worker, ingest, api, tests)
  * calls loadConfig() once at start-up; a bad value stops it with a sentence naming the variable.
@@ -104,6 +108,23 @@ export const configSchema = z.object({
   V2V_AUDIT_CHECKPOINT_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'a Kafka topic name').default('v2v.audit.checkpoints.v1'),
   /** Minutes between the worker's scheduled checkpoints: the window a rewrite of the newest records could go unseen. */
   V2V_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /**
+   * The enrolment reconciler (every API process) runs this often and takes half-done enrolments older
+   * than this; a request still starting its own workflow is younger.
+   */
+  V2V_ENROL_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * Failed workflow starts after which the reconciler gives an enrolment up: once Temporal confirms no
+   * workflow `batch:{id}` exists, the batch is cancelled with a critical alert (never while unsure).
+   */
+  V2V_ENROL_START_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** How long an Idempotency-Key is kept (and a retry answered as the first request); the reconciler deletes older ones. */
+  V2V_IDEMPOTENCY_KEY_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(24),
+  /**
+   * TESTS ONLY (test/api/enrolment-kill.int.test.ts): the enrolment step where the API logs
+   * "failpoint reached" and waits forever, so a test can SIGKILL it there. Unset: no effect.
+   */
+  V2V_FAILPOINT: z.enum(FAILPOINTS).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -1,14 +1,15 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { batches, idempotencyKeys, pendingEnrolments, productProfiles, sites } from '../db/schema/index.js';
 import type { EnrolCommand } from '../domain/commands.js';
 import { generateCoiId } from '../domain/coi.js';
 import { productProfileSchema, type ProductProfile } from '../domain/profile.js';
 import type { SiteKind } from '../domain/stages.js';
-import { TASK_QUEUE, batchWorkflowId, type BatchInput } from '../../workflows/messages.js';
+import type { BatchInput } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
-import { unprocessableField } from './errors.js';
+import { startEnrolled } from './enrolment-start.js';
+import { ApiError, unprocessableField } from './errors.js';
+import { failpoint } from './failpoint.js';
 import { checkSameCall, findKey, requestHash, type IdempotentCall } from './idempotency.js';
 
 /** Enrolment: check the references, store the batch, start its workflow. */
@@ -114,6 +115,7 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
           .returning({ key: idempotencyKeys.key });
         if (claimed.length === 0) throw new KeyTakenMeanwhile();
       }
+      await failpoint(deps, 'enrol:before-commit', { batchId: stored.batchId });
       return stored;
     });
   } catch (err) {
@@ -121,7 +123,8 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
     if (err instanceof KeyTakenMeanwhile && call) return (await replayEnrolment(deps, call))!;
     throw err;
   }
-  const started = await startEnrolled(deps, input);
+  await failpoint(deps, 'enrol:after-commit', { batchId: input.batchId });
+  const started = (await startOrLeavePending(deps, input.batchId)) === 'started';
   deps.logger.info({ batchId: input.batchId, coiId, productId: command.productId, started }, started ? 'batch enrolled' : 'batch enrolled; its workflow will be started by the reconciler');
   return { batchId: input.batchId, coiId, started };
 }
@@ -133,39 +136,20 @@ async function replayEnrolment(deps: ApiDeps, call: IdempotentCall): Promise<Enr
   checkSameCall(stored, call);
   const [row] = await deps.db.select({ id: batches.id, coiId: batches.coiId }).from(batches).where(eq(batches.id, stored.batchId!)).limit(1);
   if (!row) return undefined;
-  const [pending] = await deps.db.select().from(pendingEnrolments).where(eq(pendingEnrolments.batchId, row.id)).limit(1);
-  const started = pending ? await startEnrolled(deps, pending.input as BatchInput) : true;
-  return { batchId: row.id, coiId: row.coiId, started };
+  const outcome = await startOrLeavePending(deps, row.id);
+  if (outcome === 'abandoned') {
+    throw new ApiError(409, ENROLMENT_ABANDONED, `The enrolment under this Idempotency-Key (batch ${row.id}) was given up: its workflow could not be started, and the batch is cancelled. Enrol the patient again with a new key.`);
+  }
+  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started' };
 }
 
-/**
- * Starts a stored enrolment's workflow and clears its pending mark; true once the workflow is known
- * to exist. REJECT_DUPLICATE: a batch whose workflow already ran to its end is never started again.
- */
-export async function startEnrolled(deps: ApiDeps, input: BatchInput): Promise<boolean> {
-  const { batchId } = input;
-  try {
-    await deps.temporal.workflow.start('batchWorkflow', {
-      workflowId: batchWorkflowId(batchId),
-      taskQueue: TASK_QUEUE,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-      deps.logger.warn({ err, batchId }, 'could not start the workflow of an enrolled batch; it stays pending');
-      await deps.db
-        .update(pendingEnrolments)
-        .set({ lastAttemptAt: new Date(), lastError: err instanceof Error ? err.message.slice(0, 1000) : String(err).slice(0, 1000) })
-        .where(eq(pendingEnrolments.batchId, batchId))
-        .catch((failed: unknown) => deps.logger.error({ err: failed, batchId }, 'could not note the failed start'));
-      return false;
-    }
-  }
-  // If this delete is lost, the reconciler starts again, is refused as a duplicate and deletes.
-  await deps.db
-    .delete(pendingEnrolments)
-    .where(eq(pendingEnrolments.batchId, batchId))
-    .catch((failed: unknown) => deps.logger.error({ err: failed, batchId }, 'could not clear the pending mark of a started enrolment'));
-  return true;
+/** 409 to every retry of a key whose enrolment the reconciler gave up (src/api/enrolment-start.ts). */
+export const ENROLMENT_ABANDONED = 'ERR_ENROLMENT_ABANDONED';
+
+/** The stored enrolment is safe whatever this step meets: a failure to even try leaves it to the reconciler. */
+async function startOrLeavePending(deps: ApiDeps, batchId: string) {
+  return startEnrolled(deps, batchId).catch((err: unknown) => {
+    deps.logger.error({ err, batchId }, 'could not try the workflow start of an enrolled batch; the reconciler will');
+    return 'pending' as const;
+  });
 }

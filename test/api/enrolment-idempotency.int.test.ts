@@ -1,7 +1,8 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { reconcileEnrolments } from '../../src/api/enrolment-reconciler.js';
-import { batches, pendingEnrolments } from '../../src/db/schema/index.js';
+import { expireIdempotencyKeys, reconcileEnrolments } from '../../src/api/enrolment-reconciler.js';
+import type { Config } from '../../src/config.js';
+import { alerts, batches, batchStageHistory, idempotencyKeys, pendingEnrolments } from '../../src/db/schema/index.js';
 import { pino } from 'pino';
 import { unique } from '../setup/services.js';
 import { validHandoff } from './offline-app.js';
@@ -17,7 +18,10 @@ const keyed = (key: string) => ({ 'idempotency-key': key });
 const rowsOf = async (patientRef: string) => db.select().from(batches).where(eq(batches.patientRef, patientRef));
 const startsOf = (batchId: string) => temporal.calls.filter((c) => c.kind === 'start' && c.workflowId === `batch:${batchId}`);
 /** The reconciler as a fresh API process would run it, with no grace period, so it sees every pending mark. */
-const reconcile = () => reconcileEnrolments({ temporal: temporal.client, db, pool, config, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken }, { graceMs: 0 });
+const depsWith = (overrides: Partial<Config> = {}) => ({ temporal: temporal.client, db, pool, config: { ...config, ...overrides }, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken });
+const reconcile = (overrides: Partial<Config> = {}) => reconcileEnrolments(depsWith(overrides), { graceMs: 0 });
+const markOf = async (batchId: string) => (await db.select().from(pendingEnrolments).where(eq(pendingEnrolments.batchId, batchId)))[0];
+const alertsOf = (batchId: string) => db.select().from(alerts).where(eq(alerts.batchId, batchId));
 
 describe('POST /v1/batches with an Idempotency-Key', () => {
   it('answers a retry with the same key and body with the first answer, and enrols the patient once', async () => {
@@ -159,5 +163,98 @@ describe('enrolment is one outcome whatever fails between the row and the workfl
     await reconcile();
     expect(await db.select().from(pendingEnrolments).where(inArray(pendingEnrolments.batchId, [batchId]))).toEqual([]);
     expect(temporal.started.has(`batch:${batchId}`)).toBe(true);
+  });
+});
+
+describe('the reconciler gives up an enrolment whose start keeps failing, and only when that is safe', () => {
+  const bound = { V2V_ENROL_START_ATTEMPTS: 3 };
+
+  it('cancels the batch with a critical alert once Temporal confirms it has no workflow, and every retry of the key says so with 409', async () => {
+    const patientRef = unique('never-starts');
+    const key = unique('enrol-key');
+    temporal.startError = new Error('payload refused');
+    try {
+      const { batchId } = (await enrol(enrolBody(patientRef), keyed(key))).json();
+      expect(await markOf(batchId)).toMatchObject({ startAttempts: 1 });
+      await reconcile(bound);
+      expect(await markOf(batchId)).toMatchObject({ startAttempts: 2 });
+      expect((await rowsOf(patientRef))[0]!.stage).toBe('ORDERED');
+      await reconcile(bound);
+
+      expect(await markOf(batchId)).toBeUndefined();
+      expect((await rowsOf(patientRef))[0]!.stage).toBe('CANCELLED');
+      expect(await db.select().from(batchStageHistory).where(eq(batchStageHistory.batchId, batchId))).toEqual([expect.objectContaining({ stage: 'CANCELLED', previous: 'ORDERED' })]);
+      expect(await alertsOf(batchId)).toEqual([
+        expect.objectContaining({ kind: 'enrolment-abandoned', severity: 'critical', message: expect.stringContaining('after 3 attempts (last error: payload refused)') }),
+      ]);
+      expect(temporal.started.has(`batch:${batchId}`)).toBe(false);
+    } finally {
+      temporal.startError = undefined;
+    }
+    // Temporal works again: the key's retry still starts nothing and gets the same refusal each time.
+    for (let i = 0; i < 2; i++) {
+      const retry = await enrol(enrolBody(patientRef), keyed(key));
+      expect(retry.statusCode).toBe(409);
+      expect(retry.json().error).toMatchObject({ code: 'ERR_ENROLMENT_ABANDONED', message: expect.stringContaining('new key') });
+    }
+    expect(temporal.calls.filter((c) => c.kind === 'start')).toHaveLength(3);
+    expect(await rowsOf(patientRef)).toHaveLength(1);
+  });
+
+  it('never gives up while Temporal cannot say whether the workflow exists: it stays pending with one "stuck" alert, then starts', async () => {
+    const patientRef = unique('unsure');
+    temporal.startError = new Error('unavailable');
+    temporal.describeError = new Error('unavailable');
+    let batchId = '';
+    try {
+      batchId = (await enrol(enrolBody(patientRef))).json().batchId;
+      for (let i = 0; i < 4; i++) await reconcile(bound);
+      expect(await markOf(batchId)).toMatchObject({ startAttempts: 5 });
+      expect((await rowsOf(patientRef))[0]!.stage).toBe('ORDERED');
+      expect(await alertsOf(batchId)).toEqual([expect.objectContaining({ kind: 'enrolment-stuck', severity: 'critical' })]);
+    } finally {
+      temporal.startError = undefined;
+      temporal.describeError = undefined;
+    }
+    await reconcile(bound);
+    expect(await markOf(batchId)).toBeUndefined();
+    expect(temporal.started.has(`batch:${batchId}`)).toBe(true);
+    expect((await rowsOf(patientRef))[0]!.stage).toBe('ORDERED');
+  });
+
+  it('settles as started, not cancelled, when a start whose answer was lost did make the workflow', async () => {
+    const patientRef = unique('lost-then-down');
+    temporal.startAnswerLost = new Error('deadline exceeded');
+    const { batchId } = (await enrol(enrolBody(patientRef)).finally(() => (temporal.startAnswerLost = undefined))).json();
+    await db.update(pendingEnrolments).set({ startAttempts: 3 }).where(eq(pendingEnrolments.batchId, batchId));
+    temporal.startError = new Error('unavailable');
+    await reconcile(bound).finally(() => (temporal.startError = undefined));
+    expect(await markOf(batchId)).toBeUndefined();
+    expect((await rowsOf(patientRef))[0]!.stage).toBe('ORDERED');
+    expect(await alertsOf(batchId)).toEqual([]);
+  });
+});
+
+describe('Idempotency-Keys expire after V2V_IDEMPOTENCY_KEY_HOURS', () => {
+  it('deletes keys past the retention, keeps younger ones and the key of an enrolment still pending; a retry after expiry is a new request', async () => {
+    const old = new Date(Date.now() - 25 * 3_600_000);
+    const [expiredKey, freshKey, pendingKey] = [unique('old-key'), unique('fresh-key'), unique('pending-key')];
+    const body = enrolBody();
+    const first = await enrol(body, keyed(expiredKey));
+    await enrol(enrolBody(), keyed(freshKey));
+    temporal.startError = new Error('temporal is down');
+    const pendingBody = enrolBody();
+    const pending = (await enrol(pendingBody, keyed(pendingKey)).finally(() => (temporal.startError = undefined))).json();
+    await db.update(idempotencyKeys).set({ createdAt: old }).where(inArray(idempotencyKeys.key, [expiredKey, pendingKey]));
+
+    expect(await expireIdempotencyKeys(depsWith({ V2V_IDEMPOTENCY_KEY_HOURS: 24 }))).toBeGreaterThanOrEqual(1);
+    const left = await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(inArray(idempotencyKeys.key, [expiredKey, freshKey, pendingKey]));
+    expect(left.map((k) => k.key).sort()).toEqual([freshKey, pendingKey].sort());
+
+    const afterExpiry = await enrol(body, keyed(expiredKey));
+    expect(afterExpiry.statusCode).toBe(201);
+    expect(afterExpiry.json().batchId).not.toBe(first.json().batchId);
+    expect((await enrol(pendingBody, keyed(pendingKey))).json().batchId).toBe(pending.batchId);
+    expect(await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.key, pendingKey), eq(idempotencyKeys.batchId, pending.batchId)))).toHaveLength(1);
   });
 });

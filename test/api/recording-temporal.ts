@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BatchStatus } from '../../workflows/messages.js';
 
 /**
@@ -25,6 +25,8 @@ export interface RecordingTemporal {
   startAnswerLost?: Error;
   /** Workflow ids started so far; a second start of one is refused, as Temporal refuses it. */
   started: Set<string>;
+  /** Thrown by describe() instead of answering (Temporal unreachable); otherwise it finds the started ids only. */
+  describeError?: Error;
   status?: BatchStatus | Error;
   /** What the milestone-news query answers (default: true, the milestone is news). */
   milestoneNews?: boolean;
@@ -43,6 +45,11 @@ export function recordingTemporal(): RecordingTemporal {
   };
   const getHandle = (workflowId: string) => ({
     workflowId,
+    async describe() {
+      if (fake.describeError) throw fake.describeError;
+      if (!fake.started.has(workflowId)) throw new WorkflowNotFoundError('workflow not found', workflowId, undefined);
+      return { workflowId, status: { name: 'RUNNING' } };
+    },
     async executeUpdate(def: unknown, options: { args?: unknown[]; updateId?: string } = {}) {
       fake.calls.push({ kind: 'update', workflowId, name: nameOf(def), args: options.args ?? [], options: { updateId: options.updateId } });
       if (fake.updateAnswer instanceof Error) throw fake.updateAnswer;

@@ -9,10 +9,10 @@ export interface V2vProcess {
 }
 
 /**
- * A `v2v` long-running command (`worker`, `ingest`) as a real child process, as an operator would
+ * A `v2v` long-running command (`worker`, `ingest`, `api`) as a real child process, as an operator would
  * run it, with the stack's addresses. Resolves once its log says `ready`.
  */
-export async function startV2vProcess(command: 'worker' | 'ingest', ready: string, env: Record<string, string> = {}): Promise<V2vProcess> {
+export async function startV2vProcess(command: 'worker' | 'ingest' | 'api', ready: string, env: Record<string, string> = {}): Promise<V2vProcess> {
   const child = spawn(process.execPath, [V2V_BIN, command], {
     env: { ...process.env, ...inject('stackEnv'), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

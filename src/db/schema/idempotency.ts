@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt } from './columns.js';
 import { batches } from './batches.js';
 
@@ -16,7 +16,10 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   batchId: uuid('batch_id').references(() => batches.id, { onDelete: 'cascade' }),
   requestHash: text('request_hash').notNull(),
   createdAt: createdAt(),
-});
+}, (t) => [
+  // The reconciler deletes keys past their retention (V2V_IDEMPOTENCY_KEY_HOURS), oldest first.
+  index('idempotency_keys_created_idx').on(t.createdAt),
+]);
 
 /**
  * Enrolments whose row exists but whose workflow is not known to have started: written in the
@@ -30,6 +33,8 @@ export const pendingEnrolments = pgTable('pending_enrolments', {
   /** The workflow's BatchInput as it was at enrolment (the profile included). */
   input: jsonb('input').notNull(),
   createdAt: createdAt(),
+  /** Failed starts so far: past V2V_ENROL_START_ATTEMPTS the reconciler gives the enrolment up. */
+  startAttempts: integer('start_attempts').notNull().default(0),
   lastAttemptAt: at('last_attempt_at'),
   lastError: text('last_error'),
 }, (t) => [index('pending_enrolments_created_idx').on(t.createdAt)]);
