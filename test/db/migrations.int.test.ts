@@ -72,6 +72,15 @@ describe('schema v1 in the real PostgreSQL', () => {
     const { rows } = await pool.query(`select relkind from pg_class where relname = 'sensor_readings'`);
     expect(rows[0].relkind).toBe('p');
   });
+
+  it("lets the processes' role create a month's readings partition, and nothing else", async () => {
+    // A month far ahead, so no reading already sits in the default partition for it.
+    const { rows } = await pool.query(`select v2v_ensure_readings_partition('2099-03-17'::date) as name`);
+    expect(rows[0].name).toBe('sensor_readings_2099_03');
+    const { rows: parent } = await pool.query(`select inhparent::regclass::text as parent from pg_inherits where inhrelid = 'sensor_readings_2099_03'::regclass`);
+    expect(parent[0].parent).toBe('sensor_readings');
+    if (url !== (stackConfig().DATABASE_OWNER_URL ?? url)) await expect(pool.query('create table v2v_not_allowed (id int)')).rejects.toThrow(/permission denied/);
+  });
   it('stores each queued signal\'s workflow kind, rows queued before the column backfilled from the id', async () => {
     const { rows } = await pool.query(
       `select count(*)::int as n from workflow_signals
