@@ -4,25 +4,11 @@ import { DLQ_HEADERS, dlqTopicOf, type DeadLetterReason, type SensorReading } fr
 import { pollUntil } from '../../src/poll-until.js';
 import { unique } from '../setup/services.js';
 import { stopV2vProcess } from '../setup/v2v-process.js';
-import { asMessage, digestOf, ingestTestbed, metricSample, reading, INGEST_WAIT, type Landed } from './helpers.js';
+import { asMessage, digestOf, ingestTestbed, metricSample, readTopic, reading, INGEST_WAIT, type Landed } from './helpers.js';
 
 const bed = ingestTestbed('dead-letters');
 const MAX_BYTES = 4096;
 
-/** Every message of a topic from the beginning, read by a group of its own, up to `count`. */
-async function readTopic(topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = bed.kafka.consumer({ groupId: unique('it-dlq-reader') });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await pollUntil(`${count} messages on ${topic}`, async () => messages.length >= count, { ...INGEST_WAIT, timeoutMs: 60_000 });
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
-}
 
 const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString();
 
@@ -62,7 +48,7 @@ describe('messages that can never be applied', () => {
     expect(await bed.storedDigest([device!.deviceId, foreign!.deviceId, ghost])).toEqual(digestOf(neighbours.map((r) => r.eventId)));
 
     const dlq = dlqTopicOf(lane.topic);
-    const letters = await readTopic(dlq, poison.length);
+    const letters = await readTopic(bed.kafka, dlq, poison.length);
     expect((await bed.admin.fetchTopicOffsets(dlq)).reduce((n, p) => n + Number(p.high), 0)).toBe(poison.length);
     for (const { reason, message, at } of landed) {
       const letter = letters.find((l) => header(l, DLQ_HEADERS.sourceOffset) === at.offset);

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import type { SensorReading } from '../../src/ingest/contract.js';
 import { ensureIngestTopics } from '../../src/ingest/topics.js';
-import type { PollOptions } from '../../src/poll-until.js';
+import { pollUntil, type PollOptions } from '../../src/poll-until.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
 
@@ -224,4 +224,19 @@ export async function excursionRows(pool: pg.Pool, deviceIds: string[]): Promise
     [deviceIds],
   );
   return rows;
+}
+
+/** Every message of a topic from the beginning, read by a group of its own, up to `count` (dead letters may be megabytes). */
+export async function readTopic(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: unique('it-topic-reader'), maxBytesPerPartition: 2 * 1024 * 1024 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    await pollUntil(`${count} messages on ${topic}`, async () => messages.length >= count, { ...INGEST_WAIT, timeoutMs: 60_000 });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
 }

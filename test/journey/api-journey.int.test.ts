@@ -1,28 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveIdentities } from '../../src/live/identities.js';
 import { answerUntilDone, VALID_DIN } from '../../src/live/partners.js';
 import { readBatch, refusalCode } from '../../src/live/v2v-api.js';
-import { partnersOf, testIdentities } from '../setup/journey-services.js';
-import { stackConfig } from '../setup/services.js';
-import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
+import { partnersOf, useWorkerAndApi } from '../setup/journey-services.js';
 
 const TIME_SCALE = 86_400;
-let worker: ChildProcess;
-let server: ApiServer;
+const services = useWorkerAndApi(TIME_SCALE);
 let identities: LiveIdentities;
-
-beforeAll(async () => {
-  worker = await startWorkerProcess(TIME_SCALE);
-  server = await startApiServer({ config: { ...stackConfig(), V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  identities = await testIdentities(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-  if (worker) await stopWorkerProcess(worker);
-});
+beforeAll(() => void ({ identities } = services));
 
 async function enrol(productId: string) {
   const { data, response } = await partnersOf(identities).reader.POST('/v1/batches', {

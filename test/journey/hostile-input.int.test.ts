@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   assessmentRequestSchema,
   bookingSchema,
@@ -19,9 +16,7 @@ import { readBatch, type AwaitingStep, type BatchDetail } from '../../src/live/v
 import { pollUntil, PollTimeout } from '../../src/poll-until.js';
 import { fuzzField, FuzzTally, hostileInstant, postHostile, streamOf, type FuzzedCase, type FuzzField } from '../setup/command-fuzz.js';
 import { hostileText } from '../setup/hostile-values.js';
-import { partnersOf, testIdentities } from '../setup/journey-services.js';
-import { stackConfig } from '../setup/services.js';
-import { startWorkerProcess, stopWorkerProcess } from '../setup/v2v-process.js';
+import { partnersOf, useWorkerAndApi } from '../setup/journey-services.js';
 import { usePoisonPartition } from '../setup/poison-readings.js';
 
 /**
@@ -36,19 +31,9 @@ const TIME_SCALE = 86_400;
 const poison = usePoisonPartition();
 const SITES = { apheresisCenterId: 'city-hospital-apheresis', treatmentCenterId: 'city-hospital-infusion' };
 
-let worker: ChildProcess;
-let server: ApiServer;
+const services = useWorkerAndApi(TIME_SCALE);
 let identities: LiveIdentities;
-
-beforeAll(async () => {
-  worker = await startWorkerProcess(TIME_SCALE);
-  server = await startApiServer({ config: { ...stackConfig(), V2V_TIME_SCALE: TIME_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  identities = await testIdentities(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-  if (worker) await stopWorkerProcess(worker);
-});
+beforeAll(() => void ({ identities } = services));
 
 const at = (...path: (string | number)[]): FuzzField => ({ path });
 

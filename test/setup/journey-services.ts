@@ -34,6 +34,26 @@ export interface JourneyServices {
 }
 
 /**
+ * What a journey test without sensors needs, for the whole file: `v2v worker` as a real process on
+ * `timeScale`, the API in-process, and the identities that call it (set once the file's first hook has run).
+ */
+export function useWorkerAndApi(timeScale: number): { identities: LiveIdentities } {
+  const services = {} as { identities: LiveIdentities };
+  let worker: ChildProcess | undefined;
+  let server: ApiServer | undefined;
+  beforeAll(async () => {
+    worker = await startWorkerProcess(timeScale);
+    server = await startApiServer({ config: { ...stackConfig(), V2V_TIME_SCALE: timeScale }, logger: pino({ level: 'silent' }), port: 0 });
+    services.identities = await testIdentities(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (worker) await stopWorkerProcess(worker);
+  });
+  return services;
+}
+
+/**
  * What a journey test with sensors needs, for the whole file: `v2v worker` and `v2v ingest` as real
  * processes (each on its own clock), the API in-process, the identities that call it, and a
  * Temporal connection to read histories. The fields are set once the file's first hook has run.

@@ -4,7 +4,7 @@ import { Random } from '../../src/domain/random.js';
 import { DLQ_HEADERS, dlqTopicOf, type DeadLetterReason, type SensorReading } from '../../src/ingest/contract.js';
 import { decodeMessage } from '../../src/ingest/decode.js';
 import { pollUntil } from '../../src/poll-until.js';
-import { digestOf, ingestTestbed, reading, INGEST_WAIT, type Device } from '../ingest/helpers.js';
+import { digestOf, ingestTestbed, readTopic, reading, INGEST_WAIT, type Device } from '../ingest/helpers.js';
 import { hostileInstant } from './command-fuzz.js';
 import { describeValue, hostileText } from './hostile-values.js';
 import { unique } from './services.js';
@@ -175,17 +175,3 @@ export function usePoisonPartition() {
   return { run };
 }
 
-/** Every message of a topic from the beginning, read by a group of its own, up to `count`. */
-async function readTopic(kafka: ReturnType<typeof ingestTestbed>['kafka'], topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: unique('it-poison-reader'), maxBytesPerPartition: 2 * 1024 * 1024 });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await pollUntil(`${count} messages on ${topic}`, async () => messages.length >= count, { ...INGEST_WAIT, timeoutMs: 60_000 });
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
-}
