@@ -10,6 +10,7 @@ import { repoRoot } from '../../src/stack/paths.js';
 import { stackConfig } from '../setup/services.js';
 import { V2V_BIN } from '../setup/cli.js';
 import { createBatch, createProduct, createSites } from '../activities/batch-fixtures.js';
+import { behindTheTriggers } from './behind-the-triggers.js';
 
 const config = stackConfig();
 const url = config.DATABASE_URL!;
@@ -78,19 +79,7 @@ describe('v2v audit verify', () => {
 
     // The owner is the cluster superuser: it can switch the append-only trigger off, which is
     // exactly the tampering the hash chain exists to reveal.
-    const client = await owner.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('alter table custody_events disable trigger user');
-      await client.query(`update custody_events set actor_name = 'Someone else' where id = $1`, [recordId]);
-      await client.query('alter table custody_events enable trigger user');
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback');
-      throw err;
-    } finally {
-      client.release();
-    }
+    await behindTheTriggers(owner.pool, (c) => c.query(`update custody_events set actor_name = 'Someone else' where id = $1`, [recordId]));
 
     const result = await verifyCustodyChains(pool, batchId);
     expect(result.breaks).toEqual([

@@ -10,6 +10,7 @@ import { createDatabase } from '../../src/db/client.js';
 import { custodyHash, type CustodyHashVersion } from '../../src/domain/custody-chain.js';
 import { stackConfig } from '../setup/services.js';
 import { createBatch, createProduct, createSites } from '../activities/batch-fixtures.js';
+import { behindTheTriggers } from './behind-the-triggers.js';
 
 const config = stackConfig();
 // The processes' role writes, as in production; the owner (the database superuser here) tampers.
@@ -39,22 +40,6 @@ async function chain(n: number, kind = 'handoff') {
   return batch.id;
 }
 
-/** Runs `sql` as the owner with every user trigger off (the append-only and the head triggers). */
-async function behindTheTriggers(work: (c: pg.PoolClient) => Promise<unknown>) {
-  const client = await owner.pool.connect();
-  try {
-    await client.query('begin');
-    await client.query('alter table custody_events disable trigger user');
-    await work(client);
-    await client.query('alter table custody_events enable trigger user');
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback');
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 /** What a careful attacker does after any change: re-hash every record of the chain from seq 1 and move its head. */
 async function rehash(c: pg.PoolClient, batchId: string) {
@@ -112,7 +97,7 @@ describe('tampering as the database owner is detected once a checkpoint covers t
   it('edit a field', async () => {
     const batchId = await chain(4);
     const cp = await takeCheckpointNow();
-    await behindTheTriggers((c) => c.query(`update custody_events set location = 'Elsewhere' where batch_id = $1 and seq = 2`, [batchId]));
+    await behindTheTriggers(owner.pool, (c) => c.query(`update custody_events set location = 'Elsewhere' where batch_id = $1 and seq = 2`, [batchId]));
     const breaks = await verifyAgainstCheckpoint(batchId, cp);
     record('edit a field (location of seq 2)', breaks);
     expect(breaks).toMatchObject([{ batchId, seq: 2, problem: expect.stringContaining('hash does not match its content') }]);
@@ -121,7 +106,7 @@ describe('tampering as the database owner is detected once a checkpoint covers t
   it('edit recorded_at', async () => {
     const batchId = await chain(3);
     const cp = await takeCheckpointNow();
-    await behindTheTriggers((c) => c.query(`update custody_events set recorded_at = recorded_at - interval '3 days' where batch_id = $1 and seq = 3`, [batchId]));
+    await behindTheTriggers(owner.pool, (c) => c.query(`update custody_events set recorded_at = recorded_at - interval '3 days' where batch_id = $1 and seq = 3`, [batchId]));
     const breaks = await verifyAgainstCheckpoint(batchId, cp);
     record('edit recorded_at of seq 3', breaks);
     expect(breaks).toMatchObject([{ batchId, seq: 3, problem: expect.stringContaining('hash does not match its content') }]);
@@ -130,7 +115,7 @@ describe('tampering as the database owner is detected once a checkpoint covers t
   it('delete a tail (and move the head back)', async () => {
     const batchId = await chain(4);
     const cp = await takeCheckpointNow();
-    await behindTheTriggers(async (c) => {
+    await behindTheTriggers(owner.pool, async (c) => {
       await c.query('delete from custody_events where batch_id = $1 and seq >= 3', [batchId]);
       await rehash(c, batchId);
     });
@@ -142,7 +127,7 @@ describe('tampering as the database owner is detected once a checkpoint covers t
   it('delete a whole chain (and its head)', async () => {
     const batchId = await chain(3);
     const cp = await takeCheckpointNow();
-    await behindTheTriggers(async (c) => {
+    await behindTheTriggers(owner.pool, async (c) => {
       await c.query('delete from custody_events where batch_id = $1', [batchId]);
       await c.query('delete from custody_heads where batch_id = $1', [batchId]);
     });
@@ -154,7 +139,7 @@ describe('tampering as the database owner is detected once a checkpoint covers t
   it('insert a correctly re-hashed forged signature record', async () => {
     const batchId = await chain(3);
     const cp = await takeCheckpointNow();
-    await behindTheTriggers(async (c) => {
+    await behindTheTriggers(owner.pool, async (c) => {
       await c.query('update custody_events set seq = seq + 1 where batch_id = $1 and seq >= 3', [batchId]);
       await c.query(
         `insert into custody_events (record_key, batch_id, seq, kind, actor_name, actor_role, meaning, data, occurred_at, recorded_at, hash_version, prev_hash, hash)
@@ -172,7 +157,7 @@ describe('tampering as the database owner is detected once a checkpoint covers t
   it('re-hash the whole table after an edit', async () => {
     const batchIds = [await chain(2), await chain(3), await chain(2, 'qa-disposition')];
     const cp = await takeCheckpointNow();
-    await behindTheTriggers(async (c) => {
+    await behindTheTriggers(owner.pool, async (c) => {
       await c.query(`update custody_events set actor_name = 'Someone else' where batch_id = $1 and seq = 1`, [batchIds[1]]);
       for (const id of batchIds) await rehash(c, id);
     });
