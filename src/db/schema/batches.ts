@@ -116,6 +116,8 @@ export const shipments = pgTable('shipments', {
   createdAt: createdAt(),
 }, (t) => [index('shipments_batch_idx').on(t.batchId)]);
 
+export const MANUFACTURING_SLOT_STATES = ['reserved-ahead', 'reserved', 'released'] as const;
+
 /** A facility's production capacity; an exclusion constraint forbids overlapping slots on one line. */
 export const manufacturingSlots = pgTable('manufacturing_slots', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -123,7 +125,8 @@ export const manufacturingSlots = pgTable('manufacturing_slots', {
   line: text('line').notNull(),
   batchId: uuid('batch_id').references(() => batches.id),
   during: tstzrange('during').notNull(),
-  state: text('state', { enum: ['reserved', 'released'] }).notNull().default('reserved'),
+  /** 'reserved-ahead' from enrolment until the cells arrive; 'reserved' (confirmed) once they have. */
+  state: text('state', { enum: MANUFACTURING_SLOT_STATES }).notNull().default('reserved'),
   createdAt: createdAt(),
 }, (t) => [index('manufacturing_slots_batch_idx').on(t.batchId)]);
 

@@ -6,3 +6,4 @@ export * from './platform.js';
 export * from './forecasting.js';
 export * from './identity.js';
 export * from './idempotency.js';
+export * from './capacity.js';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { SITE_KINDS } from '../../domain/stages.js';
 import { createdAt, simulated, simulationSeed } from './columns.js';
@@ -11,6 +12,10 @@ export const sites = pgTable('sites', {
   /** Capacity: treatment centres book chairs `chair-1…chair-N`, facilities reserve lines `line-1…line-N`. */
   infusionChairs: integer('infusion_chairs').notNull().default(4),
   manufacturingLines: integer('manufacturing_lines').notNull().default(2),
+  /** Apheresis centres: collections a day on an open day (one patient per apheresis chair). */
+  collectionsPerDay: integer('collections_per_day').notNull().default(2),
+  /** Apheresis centres: the local weekdays they collect on. */
+  collectionDays: text('collection_days').array().notNull().default(sql`'{mon,tue,wed,thu,fri}'::text[]`),
   /** A simulated history's own network: its sites never take real batches' chairs or lines. */
   simulationSeed: simulationSeed(),
   simulated: simulated(),
