@@ -44,14 +44,13 @@ export async function loadPlanningCapacity(db: Db, request: CapacityRequest): Pr
   // Instants wide enough to cover every zone's version of the span (zones lie within ±14 h of UTC).
   const spanFrom = Date.parse(`${startDate}T00:00:00Z`) - 86_400_000;
   const spanTo = Date.parse(`${end}T00:00:00Z`) + 2 * 86_400_000;
-  const [exceptions, maintenance, collections, lines, chairs, planned] = await Promise.all([
-    exceptionRows(db, rows.map((s) => s.id), startDate, end),
-    maintenanceLines(db, facilities.map((s) => s.id)),
-    heldCollections(db, apheresis.map((s) => s.id), startDate, end),
-    heldLines(db, facilities.map((s) => s.id), spanFrom, spanTo),
-    heldChairs(db, centres.map((s) => s.id), spanFrom, spanTo),
-    plannedInfusions(db, centres.map((s) => s.id), startDate, end),
-  ]);
+  // One after the other: inside a transaction every query shares one connection.
+  const exceptions = await exceptionRows(db, rows.map((s) => s.id), startDate, end);
+  const maintenance = await maintenanceLines(db, facilities.map((s) => s.id));
+  const collections = await heldCollections(db, apheresis.map((s) => s.id), startDate, end);
+  const lines = await heldLines(db, facilities.map((s) => s.id), spanFrom, spanTo);
+  const chairs = await heldChairs(db, centres.map((s) => s.id), spanFrom, spanTo);
+  const planned = await plannedInfusions(db, centres.map((s) => s.id), startDate, end);
   const exceptionsOf = (site: SiteRow) => exceptions.get(site.id) ?? [];
   /** Nothing is free on a day that has already ended at the site. */
   const perDay = (site: SiteRow, free: (date: LocalDate) => number) => dates.map((date) => (date < todayOf.get(site.id)! ? 0 : Math.max(0, free(date))));
