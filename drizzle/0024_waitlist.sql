@@ -92,9 +92,11 @@ REVOKE UPDATE, DELETE, TRUNCATE ON "urgency_assessments" FROM v2v_app;
 --> statement-breakpoint
 REVOKE UPDATE, DELETE, TRUNCATE ON "waitlist_allocations" FROM v2v_app;
 --> statement-breakpoint
--- The built-in policies, as data; first-come is in force until someone activates another.
+-- The built-in policies (src/domain/planning/policies.ts, BUILT_IN_POLICIES), as data; first-come is in force until
+-- someone activates another. test/planning/waitlist/policies.int.test.ts holds these rows to the constants.
 INSERT INTO "allocation_policies" ("policy_id", "version", "policy", "active", "created_by", "activated_at") VALUES
-  ('first-come', 1, '{"id":"first-come","version":1,"rules":["first-come"],"urgencyWeights":{"standard":1,"urgent":1,"critical":1},"ageingPerWeek":0,"fairShareWindowDays":90,"fairShareStrength":0}', true, 'migration', now()),
-  ('urgency', 1, '{"id":"urgency","version":1,"rules":["urgency","first-come"],"urgencyWeights":{"standard":1,"urgent":2,"critical":4},"ageingPerWeek":0,"fairShareWindowDays":90,"fairShareStrength":0}', false, 'migration', null),
-  ('urgency-ageing', 1, '{"id":"urgency-ageing","version":1,"rules":["urgency","ageing","first-come"],"urgencyWeights":{"standard":1,"urgent":2,"critical":4},"ageingPerWeek":0.5,"fairShareWindowDays":90,"fairShareStrength":0}', false, 'migration', null),
-  ('fair-share', 1, '{"id":"fair-share","version":1,"rules":["fair-share","urgency","first-come"],"urgencyWeights":{"standard":1,"urgent":2,"critical":4},"ageingPerWeek":0,"fairShareWindowDays":90,"fairShareStrength":0.5}', false, 'migration', null);
+  ('first-come', 1, '{"ageingPerWeek":0,"fairShareStrength":0,"fairShareWindowDays":90,"id":"first-come","rules":["first-come"],"urgencyWeights":{"critical":1,"standard":1,"urgent":1},"version":1}', true, 'migration', now()),
+  ('urgency', 1, '{"ageingPerWeek":0,"fairShareStrength":0,"fairShareWindowDays":90,"id":"urgency","rules":["urgency"],"urgencyWeights":{"critical":10,"standard":1,"urgent":3},"version":1}', false, 'migration', null),
+  ('ageing', 1, '{"ageingPerWeek":0.2,"fairShareStrength":0,"fairShareWindowDays":90,"id":"ageing","rules":["ageing"],"urgencyWeights":{"critical":1,"standard":1,"urgent":1},"version":1}', false, 'migration', null),
+  ('fair-share', 1, '{"ageingPerWeek":0,"fairShareStrength":0.5,"fairShareWindowDays":90,"id":"fair-share","rules":["fair-share"],"urgencyWeights":{"critical":1,"standard":1,"urgent":1},"version":1}', false, 'migration', null),
+  ('urgency-ageing-fair-share', 1, '{"ageingPerWeek":0.2,"fairShareStrength":0.5,"fairShareWindowDays":90,"id":"urgency-ageing-fair-share","rules":["urgency","ageing","fair-share"],"urgencyWeights":{"critical":10,"standard":1,"urgent":3},"version":1}', false, 'migration', null);
