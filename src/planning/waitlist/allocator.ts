@@ -1,17 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { waitlistAllocations, waitlistEntries, workflowSignals } from '../../db/schema/index.js';
-import { greedyPlan } from '../../domain/planning/greedy.js';
-import type { ChainRoute, Plan, PlanningProblem } from '../../domain/planning/problem.js';
 import { batchWorkflowId } from '../../../workflows/messages.js';
+import { ChainError } from '../capacity/index.js';
 import { appendBatchRecord } from './batch-record.js';
 import type { AllocatedChain, WaitlistCapacity } from './capacity-port.js';
 import { passedOverFor, type PassedOver } from './passed-over.js';
 import { rankedWaitlist, type RankedWaiting } from './ranked-waitlist.js';
-import { datedChain, waitlistProblem } from './waitlist-problem.js';
+import { planWaitlist, type Planner } from './plan-waitlist.js';
 
-/** How far ahead the allocator looks for a chain (days); the product's horizon is inside it. */
-export const WAITLIST_HORIZON_DAYS = 90;
 /** The signal the batch workflow waits for while its batch is on the waitlist. */
 export const CHAIN_ALLOCATED_SIGNAL = 'chain-allocated';
 /** The custody record names this many of the passed-over (the allocation row holds them all), so a chain stays readable. */
@@ -35,8 +32,6 @@ export interface AllocatorRun {
   waiting: number;
 }
 
-export type Planner = (problem: PlanningProblem) => Plan | Promise<Plan>;
-
 /**
  * Gives freed capacity to the waitlist: ranks the waiting entries by the active policy, plans them
  * over today's free capacity (the greedy rule unless a planner is given), and books each planned
@@ -55,16 +50,10 @@ export async function allocateFreedCapacity(
   const run: AllocatorRun = { policy: { id: policy.rowId, policyId: policy.policy.id, version: policy.policy.version }, allocated: [], lost: [], waiting: ranked.length };
   if (ranked.length === 0) return run;
 
-  const products = [...new Set(ranked.map((r) => r.entry.productId))];
-  const routes = new Map<string, ChainRoute[]>(await Promise.all(products.map(async (p) => [p, await ports.capacity.routes(db, p)] as const)));
-  const sites = [...new Set(ranked.flatMap((r) => [r.entry.apheresisCenterId, r.entry.treatmentCenterId]).concat([...routes.values()].flat().map((r) => r.facilityId)))];
-  const { capacity, startDate } = await ports.capacity.load(db, { from: now, horizonDays: WAITLIST_HORIZON_DAYS, sites });
-  const problem = waitlistProblem(ranked, capacity, startDate, (p) => routes.get(p) ?? []);
-  const plan = await (ports.planner ?? greedyPlan)(problem);
+  const { chainOf } = await planWaitlist(db, ports.capacity, ranked, now, ports.planner);
 
-  const chainOf = new Map(plan.assignments.map((a) => [a.orderId, a]));
   for (const winner of ranked.filter((r) => chainOf.has(r.entry.batchId))) {
-    const chain = datedChain(startDate, chainOf.get(winner.entry.batchId)!);
+    const chain = chainOf.get(winner.entry.batchId)!;
     const passedOver = passedOverFor(winner, ranked, chainOf);
     const outcome = await allocateOne(db, ports.capacity, { winner, chain, passedOver, policy: run.policy, reason, now });
     if (outcome) run.allocated.push(outcome);
@@ -114,13 +103,13 @@ async function allocateOne(db: Database, capacity: WaitlistCapacity, a: OneAlloc
     });
   } catch (err) {
     // Lost to a concurrent run or to a booking made since the plan: nothing was written; re-planned next time.
-    if (err instanceof LostAllocation || isConstraintRefusal(err)) return null;
+    if (err instanceof LostAllocation || err instanceof ChainError || isConstraintRefusal(err)) return null;
     throw err;
   }
 }
 
 const REFUSALS = new Set(['23505', '23P01']);
 function isConstraintRefusal(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string }; refused?: boolean };
-  return e.refused === true || REFUSALS.has(e.code ?? '') || REFUSALS.has(e.cause?.code ?? '');
+  const e = err as { code?: string; cause?: { code?: string } };
+  return REFUSALS.has(e.code ?? '') || REFUSALS.has(e.cause?.code ?? '');
 }

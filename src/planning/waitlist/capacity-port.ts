@@ -11,8 +11,8 @@ import type { ChainRoute, PlanningCapacity } from '../../domain/planning/problem
 export interface WaitlistCapacity {
   /** Free capacity of the named sites from `from`, and the local date of plan day 0. */
   load(db: Database, request: { from: Date; horizonDays: number; sites: readonly string[] }): Promise<{ capacity: PlanningCapacity; startDate: LocalDate }>;
-  /** The routes a product's cells may take (facility and the chain's offsets through it). */
-  routes(db: Database, productId: string): Promise<ChainRoute[]>;
+  /** The routes a batch's cells may take (facility and the chain's offsets through it); a batch bound to a facility keeps it. */
+  routes(db: Database, batch: { batchId: string; productId: string }): Promise<ChainRoute[]>;
   /**
    * Books the chain inside the caller's transaction (collection day, line window, chain row); throws
    * when the database refuses it (capacity taken since the plan): the allocation is rolled back.

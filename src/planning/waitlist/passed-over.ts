@@ -1,4 +1,3 @@
-import type { ChainAssignment } from '../../domain/planning/problem.js';
 import type { RankedWaiting } from './ranked-waitlist.js';
 
 /** One entry the allocation went past, as the allocation record names it (no patient data: batch ids). */
@@ -14,7 +13,7 @@ export interface PassedOver {
  * plan (nothing in the horizon fitted their centre, product or earliest day), and those ranked
  * behind it that still wait. Entries that got chains of their own were not passed over.
  */
-export function passedOverFor(winner: RankedWaiting, ranked: readonly RankedWaiting[], chainOf: ReadonlyMap<string, ChainAssignment>): PassedOver[] {
+export function passedOverFor(winner: RankedWaiting, ranked: readonly RankedWaiting[], chainOf: ReadonlyMap<string, unknown>): PassedOver[] {
   const unplanned = ranked.filter((r) => !chainOf.has(r.entry.batchId));
   const ahead = unplanned.filter((r) => r.rank.position < winner.rank.position);
   const behind = unplanned.filter((r) => r.rank.position > winner.rank.position);

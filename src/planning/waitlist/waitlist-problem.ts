@@ -1,4 +1,4 @@
-import { addDays, daysBetween, localDateOf, type LocalDate } from '../../domain/calendar-day.js';
+import { addDays, daysBetween, type LocalDate } from '../../domain/calendar-day.js';
 import type { ChainAssignment, ChainRoute, PlanningProblem } from '../../domain/planning/problem.js';
 import type { AllocatedChain } from './capacity-port.js';
 import type { RankedWaiting } from './ranked-waitlist.js';
@@ -14,7 +14,7 @@ export function waitlistProblem(
   ranked: readonly RankedWaiting[],
   capacity: PlanningProblem['capacity'],
   startDate: LocalDate,
-  routesOf: (productId: string) => ChainRoute[],
+  routesOf: (batchId: string) => ChainRoute[],
 ): PlanningProblem {
   const dayZero = Date.parse(`${startDate}T00:00:00Z`);
   const orders = ranked.map(({ entry, rank }) => ({
@@ -25,7 +25,7 @@ export function waitlistProblem(
     orderedDay: (entry.enrolledAt.getTime() - dayZero) / DAY_MS,
     earliestCollectionDay: entry.earliestCollectionDay ? Math.max(0, daysBetween(startDate, entry.earliestCollectionDay)) : 0,
     weight: rank.weight,
-    routes: routesOf(entry.productId),
+    routes: routesOf(entry.batchId),
   }));
   return { orders, capacity };
 }
@@ -39,6 +39,3 @@ export function datedChain(startDate: LocalDate, chain: ChainAssignment): Alloca
     infusionDay: addDays(startDate, chain.infusionDay),
   };
 }
-
-/** Today's date in UTC, the plan's day 0 when the capacity port does not say otherwise. */
-export const utcToday = (now: Date): LocalDate => localDateOf(now.getTime(), 'UTC');
