@@ -1,15 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { verifyCustodyChains } from '../../../src/db/audit.js';
-import { custodyEvents, slotChains, waitlistAllocations, waitlistEntries, workflowSignals } from '../../../src/db/schema/index.js';
+import { batches, custodyEvents, sites, slotChains, waitlistAllocations, waitlistEntries, workflowSignals } from '../../../src/db/schema/index.js';
 import { releaseChain } from '../../../src/planning/capacity/index.js';
 import { allocateFreedCapacity } from '../../../src/planning/waitlist/allocator.js';
 import { databaseCapacity } from '../../../src/planning/waitlist/database-capacity.js';
+import { joinWaitlist } from '../../../src/planning/waitlist/join-waitlist.js';
 import { rankedWaitlist } from '../../../src/planning/waitlist/ranked-waitlist.js';
+import { unique } from '../../setup/services.js';
 import { waitlistFixture } from './fixture.js';
 
 /** The allocator on the stack's PostgreSQL, with g18-chain's capacity and booking: one chain fits, who gets it and who is passed over. */
-const { db, pool, now, activate, waiting } = waitlistFixture();
+const { db, pool, ids, now, activate, waiting } = waitlistFixture();
 const ports = { capacity: databaseCapacity };
 const allocationsOf = (batchId: string) => db.select().from(waitlistAllocations).where(eq(waitlistAllocations.batchId, batchId));
 
@@ -80,6 +83,22 @@ describe('the waitlist allocator', () => {
     expect(record).toMatchObject({ position: 1, policyId: 'urgency', rule: 'critical ×10' });
     expect((record!.passedOver as { batchId: string }[]).map((p) => p.batchId)).toEqual([urgent, late]);
     expect((await verifyCustodyChains(pool, critical)).breaks).toEqual([]);
+    await activate('first-come');
+  });
+
+  it('under fair-share, holds back the centre that had the recent allocations', async () => {
+    const otherCentre = unique('treatment');
+    await db.insert(sites).values({ id: otherCentre, kind: 'treatment_center', name: 'Another cell therapy unit' });
+    const [row] = await db.insert(batches).values({
+      coiId: `COI-${randomUUID()}`, patientRef: unique('ref'), productId: ids.product, apheresisCenterId: ids.apheresis, treatmentCenterId: otherCentre, facilityId: ids.facility,
+    }).returning({ id: batches.id });
+    await joinWaitlist(db, row!.id, now);
+    await activate('fair-share');
+    const ranked = (await rankedWaitlist(db, now)).ranked;
+    // This file's centre got both allocations above; the newcomer from another centre goes first.
+    expect(ranked[0]!.entry.batchId).toBe(row!.id);
+    expect(ranked[1]!.rank.weight).toBeLessThan(1);
+    expect(ranked[1]!.rank.rule).toMatch(/recent allocations \(fair share/);
     await activate('first-come');
   });
 
