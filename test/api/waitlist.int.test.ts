@@ -117,6 +117,15 @@ describe('allocation policies', () => {
     expect((await as(coordinator, 'GET', '/v1/waitlist')).json().policy.policyId).toBe(policy.id);
   });
 
+  it('two activations at once leave exactly one policy in force', async () => {
+    const [a, b] = await Promise.all(['ageing', 'fair-share'].map(activeRowId));
+    const answers = await Promise.all([a, b].map((id) => as(coordinator, 'POST', `/v1/allocation-policies/${id}/activate`)));
+    expect(answers.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true);
+    const active = (await db.select().from(allocationPolicies).where(eq(allocationPolicies.active, true))).map((r) => r.id);
+    expect(active).toHaveLength(1);
+    expect([a, b]).toContain(active[0]);
+  });
+
   it('refuses a policy that breaks the schema, naming the field (400), and an unknown version (404)', async () => {
     const bad = await as(coordinator, 'POST', '/v1/allocation-policies', { ...BUILT_IN_POLICIES[0], id: 'x-bad', fairShareStrength: 2 });
     expect(bad.statusCode).toBe(400);
