@@ -22,6 +22,8 @@ export const MILESTONES = [
   'manufacturing-failed',
   'physician-acceptance',
   'recollection-scheduled',
+  // The apheresis centre moves a batch's chained collection day (`data.proposedDay`): the chain is re-planned.
+  'collection-rescheduled',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 

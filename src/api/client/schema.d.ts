@@ -924,7 +924,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                        milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
                         /** Format: date-time */
                         at: string;
                         /** @description Ignored: the token names the reporter, recorded as the source. */
@@ -946,7 +946,7 @@ export interface paths {
                         "application/json": {
                             batchId: string;
                             /** @enum {string} */
-                            milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                            milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
                             /** @description True when the batch already has this milestone (or has ended): acknowledged, nothing recorded. */
                             duplicate: boolean;
                         };
@@ -2567,6 +2567,14 @@ export interface components {
             /** @description The batch's sites and the equipment's site: who may see the alert. */
             siteIds: string[];
         };
+        SlotChainInput: {
+            version: number;
+            facilityId: string;
+            collectionDay: string;
+            lineStartDay: string;
+            lineEndDay: string;
+            infusionDay: string;
+        };
         InfusionBookingInput: {
             infusionDate: string;
             ldStart: string;
@@ -2649,7 +2657,7 @@ export interface components {
                 /** @constant */
                 kind: "milestone";
                 /** @enum {string} */
-                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
             } | {
                 /** @constant */
                 kind: "qa-disposition";
@@ -2669,6 +2677,12 @@ export interface components {
                 kind: "timer";
                 /** Format: date-time */
                 until: string;
+                reason: string;
+            } | {
+                /** @constant */
+                kind: "chain";
+                /** @enum {string} */
+                status: "waitlisted" | "replanning";
                 reason: string;
             }) | null;
             timeline: {
@@ -2715,6 +2729,12 @@ export interface components {
             booking?: components["schemas"]["InfusionBookingInput"];
             quarantined: boolean;
             forecast?: components["schemas"]["ForecastInput"];
+            /** @description The slot chain the batch holds (absent for a batch enrolled without one). */
+            chain?: {
+                /** @enum {string} */
+                status: "held" | "replanning" | "waitlisted" | "released";
+                current?: components["schemas"]["SlotChainInput"];
+            };
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
@@ -3233,6 +3253,14 @@ export interface components {
             /** @description The batch's sites and the equipment's site: who may see the alert. */
             siteIds: string[];
         };
+        SlotChain: {
+            version: number;
+            facilityId: string;
+            collectionDay: string;
+            lineStartDay: string;
+            lineEndDay: string;
+            infusionDay: string;
+        };
         InfusionBooking: {
             infusionDate: string;
             ldStart: string;
@@ -3315,7 +3343,7 @@ export interface components {
                 /** @constant */
                 kind: "milestone";
                 /** @enum {string} */
-                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
             } | {
                 /** @constant */
                 kind: "qa-disposition";
@@ -3335,6 +3363,12 @@ export interface components {
                 kind: "timer";
                 /** Format: date-time */
                 until: string;
+                reason: string;
+            } | {
+                /** @constant */
+                kind: "chain";
+                /** @enum {string} */
+                status: "waitlisted" | "replanning";
                 reason: string;
             }) | null;
             timeline: {
@@ -3381,6 +3415,12 @@ export interface components {
             booking?: components["schemas"]["InfusionBooking"];
             quarantined: boolean;
             forecast?: components["schemas"]["Forecast"];
+            /** @description The slot chain the batch holds (absent for a batch enrolled without one). */
+            chain?: {
+                /** @enum {string} */
+                status: "held" | "replanning" | "waitlisted" | "released";
+                current?: components["schemas"]["SlotChain"];
+            };
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
