@@ -186,7 +186,7 @@ function decideCancel(c: Extract<JourneyCommand, { type: 'cancel' }>, s: Journey
   return accept(
     { type: 'cancellation-requested', command: c.command, at: c.at },
     ...(undo.releaseSlot ? [{ type: 'slot-released', at: c.at } as const] : []),
-    ...(undo.releaseChain ? [{ type: 'chain-released', at: c.at } as const] : []),
+    ...(undo.releaseChain ? [{ type: 'chain-released', reason: 'batch cancelled', at: c.at } as const] : []),
     ...(undo.cancelBooking ? [{ type: 'infusion-booking-cancelled', at: c.at } as const] : []),
     ...(undo.cancelShipments.length > 0 ? [{ type: 'legs-cancelled', shipmentIds: undo.cancelShipments, at: c.at } as const] : []),
     stage(s, 'CANCELLED', c.at),

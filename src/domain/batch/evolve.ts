@@ -98,7 +98,7 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
     case 'chain-allocated':
       return { ...s, chain: { status: 'held', current: e.chain }, timeline: note(s, e.at, 'chain-allocated', `collection ${e.chain.collectionDay} at ${e.chain.facilityId}`) };
     case 'chain-released':
-      return { ...s, chain: { ...s.chain!, status: 'released' }, timeline: note(s, e.at, 'chain-released') };
+      return { ...s, chain: { ...s.chain!, status: 'released' }, timeline: note(s, e.at, 'chain-released', e.reason) };
     case 'qa-disposed':
       return { ...s, qaDecision: e.decision };
     case 'issue-opened':

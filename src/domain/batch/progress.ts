@@ -75,7 +75,7 @@ export function fail(s: JourneyState, reason: string, at: string): JourneyEvent[
     { type: 'batch-failed', reason, at },
     stage(s, 'FAILED', at),
     ...(s.slot.state !== 'none' ? [{ type: 'slot-released', at } as const] : []),
-    ...(s.chain && s.chain.status !== 'released' ? [{ type: 'chain-released', at } as const] : []),
+    ...(s.chain && s.chain.status !== 'released' ? [{ type: 'chain-released', reason: 'batch failed', at } as const] : []),
     ...(s.booking ? [{ type: 'infusion-booking-cancelled', at } as const] : []),
   ];
 }

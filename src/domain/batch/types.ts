@@ -166,7 +166,7 @@ export type JourneyEvent =
   | { type: 'chain-waitlisted'; at: string }
   | { type: 'chain-allocated'; chain: SlotChain; at: string }
   /** The collection booking and the line held ahead are given back (cancel, failure). */
-  | { type: 'chain-released'; at: string }
+  | { type: 'chain-released'; reason: 'batch cancelled' | 'batch failed'; at: string }
   | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }
   | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; /** a command left unapplied */ refusedCommand?: string; at: string }
   | { type: 'issue-closed'; issueId: string; kind: Issue['kind']; at: string }
