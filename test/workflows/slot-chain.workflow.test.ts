@@ -49,7 +49,7 @@ describe('the batch workflow holds its slot chain', () => {
     expect(status.awaiting).toEqual(awaitingBefore);
     expect(status.chain?.current).toMatchObject({ version: 2, collectionDay: '2027-01-15' });
     expect(status.timeline.find((t) => t.event === 'chain-replanned')?.detail).toBe('chain re-planned: collection 2027-01-11 → 2027-01-15');
-    expect(fake.chains.replans).toContainEqual({ batchId: input.batchId, earliestDay: '2027-01-15', reason: 'collection day proposed' });
+    expect(fake.chains.replans).toContainEqual({ batchId: input.batchId, earliestDay: '2027-01-15', reason: 'collection day proposed (re-plan 1)' });
     status = await drive(env, handle, input, (s) => s.stage === 'APHERESIS_SCHEDULED');
     expect(status.chain?.current?.collectionDay).toBe('2027-01-15');
   });

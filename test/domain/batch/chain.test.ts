@@ -95,7 +95,7 @@ describe('a batch holding a slot chain (decider)', () => {
     expect(j.state.chain?.status).toBe('released');
     const d = j.milestone('recollection-scheduled', { proposedDay: '2027-03-01' });
     expect(types(d)).toEqual(['milestone-reported', 'milestone-reached', 'recollection-started', 'chain-replan-requested', 'stage-changed']);
-    expect(d.events.find((e) => e.type === 'chain-replan-requested')).toMatchObject({ earliestDay: '2027-03-01', reason: 're-collection' });
+    expect(d.events.find((e) => e.type === 'chain-replan-requested')).toMatchObject({ earliestDay: '2027-03-01', reason: 're-collection 2 (re-plan 1)' });
     expect(j.awaiting).toMatchObject({ kind: 'chain', status: 'replanning' });
     j.send({ type: 'chain-answer', chain: chainOn('2027-03-01', 2) });
     expect(j.awaiting).toEqual({ kind: 'handoff', step: 'collection' });
