@@ -1,4 +1,4 @@
-import { confirmLineAtReceipt, releaseChain, replanChain, type ChainRecord } from '../src/planning/capacity/index.js';
+import { confirmLineAtReceipt, liveChain, releaseChain, replanChain, type ChainRecord } from '../src/planning/capacity/index.js';
 import type { SlotChain } from '../src/domain/batch/index.js';
 import type { ChainStore } from './deps.js';
 
@@ -20,4 +20,8 @@ export const capacityChainStore: ChainStore = {
     return chain ? { next: slotChainOf(chain) } : null;
   },
   releaseChain: (tx, batchId, reason) => releaseChain(tx, batchId, reason),
+  async liveChain(tx, batchId) {
+    const live = await liveChain(tx, batchId);
+    return live && slotChainOf(live);
+  },
 };

@@ -35,6 +35,10 @@ describe('the slot-chain activities on PostgreSQL', () => {
     expect(await chains.confirmChainLine(window)).toEqual({ confirmed: true });
     expect((await slotsOf(batchId)).map((s) => s.state)).toEqual(['reserved']);
     expect((await chainRows(batchId)).map((c) => c.state)).toEqual(['confirmed']);
+    // Too late to re-plan (the cells are on their line): the store refuses, and the batch keeps its chain.
+    released.length = 0;
+    expect(await chains.replanChain({ batchId, earliestDay: day(10), reason: 'collection rescheduled (re-plan 1)' })).toEqual({ chain: expect.objectContaining({ version: 1, collectionDay: day(3) }) });
+    expect(released).toEqual([]);
     // Released at QA release (or a failure): the confirmed line is freed, and the waitlist hears of it.
     released.length = 0;
     await slots.releaseManufacturingSlot({ batchId });
