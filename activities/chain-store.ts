@@ -2,8 +2,8 @@ import { confirmLineAtReceipt, liveChain, releaseChain, replanChain, type ChainR
 import type { SlotChain } from '../src/domain/batch/index.js';
 import type { ChainStore } from './deps.js';
 
-/** The chain as the journey holds it: its days and facility, none of the rows behind them. */
-const slotChainOf = (c: ChainRecord): SlotChain => ({
+/** The chain as the journey holds it (the batch workflow's `input.chain`): its days and facility, none of the rows behind them. */
+export const slotChainOf = (c: ChainRecord): SlotChain => ({
   version: c.version,
   facilityId: c.facilityId,
   collectionDay: c.collectionDay,
