@@ -55,7 +55,9 @@ export function collectionReport(m: MilestoneCommand, s: JourneyState, at: strin
   // A re-collection is planned when the journey reaches it (progress), from the day it names.
   if (m.milestone === 'recollection-scheduled') return undefined;
   const before = rescheduled ? ['ORDERED', 'APHERESIS_SCHEDULED'] : ['ORDERED'];
-  if (!before.includes(s.stage)) return rescheduled ? { events: [] } : undefined;
+  // A hold keeps the stage it left: a day proposed meanwhile is still a proposal, not a confirmation kept for later.
+  const stage = s.stage === 'ON_HOLD' ? s.heldFrom : s.stage;
+  if (!stage || !before.includes(stage)) return rescheduled ? { events: [] } : undefined;
   // Nothing to confirm or move until the batch has a chain again.
   if (s.chain.status !== 'held') return { events: [] };
   if (day === undefined || day === s.chain.current?.collectionDay) return rescheduled ? { events: [] } : undefined;
