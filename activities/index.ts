@@ -8,10 +8,11 @@ import { forecastActivities } from './forecast.js';
 import { infusionBookingActivities } from './infusion-bookings.js';
 import { manufacturingSlotActivities } from './manufacturing-slots.js';
 import { shipmentActivities } from './shipments.js';
+import { slotChainActivities } from './slot-chains.js';
 import { stageActivities } from './stages.js';
 import type { BatchActivities } from './types.js';
 
-export type { ActivityDeps } from './deps.js';
+export type { ActivityDeps, CapacityRelease, ChainStore } from './deps.js';
 export type { BatchActivities } from './types.js';
 export type { EquipmentActivities } from './equipment-types.js';
 
@@ -25,6 +26,7 @@ export function createBatchActivities(deps: ActivityDeps): BatchActivities & Equ
     ...custodyActivities(deps),
     ...stageActivities(deps),
     ...manufacturingSlotActivities(deps),
+    ...slotChainActivities(deps),
     ...shipmentActivities(deps),
     ...infusionBookingActivities(deps),
     ...alertActivities(deps),

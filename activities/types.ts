@@ -1,7 +1,7 @@
 // The side effects a batch needs, as one interface: production builds them with
 // createBatchActivities(deps) on PostgreSQL; workflow tests pass an in-memory double.
 import type { AlertSeverity } from '../src/domain/alerts.js';
-import type { Forecast, JourneyState } from '../src/domain/batch/index.js';
+import type { Forecast, JourneyState, SlotChain } from '../src/domain/batch/index.js';
 import type { Actor } from '../src/domain/commands.js';
 import type { Leg } from '../src/domain/stages.js';
 import type { StageChangeInput } from '../src/outbox/batch-events.js';
@@ -42,6 +42,21 @@ export interface BatchActivities {
   /** The batch's one reserved slot: a free line of the facility, or the slot the batch already holds. */
   reserveManufacturingSlot(input: { batchId: string; facilityId: string; from: string; to: string }): Promise<{ slotId: string; line: string }>;
   releaseManufacturingSlot(input: { batchId: string }): Promise<void>;
+  /**
+   * The line the batch's chain holds ahead becomes its reserved line for the real window from receipt
+   * (idempotent: confirming again returns the same answer). `confirmed: false` when the line is lost
+   * (the window no longer fits and no other line is free): the slot held ahead is then given back,
+   * and the workflow asks for a free line as a batch without a chain does.
+   */
+  confirmChainLine(input: { batchId: string; from: string; to: string }): Promise<{ confirmed: boolean }>;
+  /**
+   * Plans the batch's chain again from `earliestDay` under the same rules, superseding the one it
+   * holds (in one transaction): the new chain, or none when nothing fits the horizon (the batch is
+   * waitlisted). Idempotent by batch: asked again, the chain booked by the first call is returned.
+   */
+  replanChain(input: { batchId: string; earliestDay: string; reason: string }): Promise<{ chain?: SlotChain }>;
+  /** Gives back the chain's collection booking and line held ahead (or its waitlist place); releasing again changes nothing. */
+  releaseChain(input: { batchId: string; reason: string }): Promise<void>;
   createShipment(input: { shipmentId: string; batchId: string; leg: Leg; fromSiteId: string; toSiteId: string; departedAt: string; stabilityDeadline: string }): Promise<void>;
   completeShipment(input: { shipmentId: string; state: 'delivered' | 'cancelled'; at: string }): Promise<void>;
   /** Marks every shipment of the batch that is still planned or in transit as cancelled. */

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import { batchClock, custodyRecordOf, stillAhead, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
+import { batchClock, custodyRecordOf, facilityOf, stillAhead, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
 import { ERR } from '../src/domain/errors.js';
 import { activities } from './activities-proxy.js';
 import type { BatchRun } from './batch-run.js';
@@ -41,7 +41,8 @@ export async function forecastAtLandmark(run: BatchRun, events: readonly Journey
 }
 
 async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
-  const { batchId, coiId, productId, timeScale, facilityId, treatmentCenterId } = run.input;
+  const { batchId, coiId, productId, timeScale, treatmentCenterId } = run.input;
+  const facilityId = facilityOf(run.state);
   const alert = (severity: AlertSeverity, kind: string, message: string) =>
     activities.notify({ key: run.alertKey(), batchId, severity, kind, message });
 
@@ -73,6 +74,23 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
       return { applied: e, followUp: { type: 'slot-answer', granted: await reserveLine(batchId, facilityId, e), at: nowIso() } };
     case 'slot-refused':
       if (e.first) await alert('warning', 'capacity', `no manufacturing line free at ${facilityId}; retrying hourly`);
+      break;
+    case 'line-confirm-requested': {
+      const { confirmed } = await activities.confirmChainLine({ batchId, from: e.from, to: e.to });
+      return { applied: e, followUp: { type: 'slot-answer', granted: confirmed, at: nowIso() } };
+    }
+    case 'chain-line-lost':
+      await alert('warning', 'capacity', `the line held ahead at ${facilityId} could not be confirmed; asking for a free line`);
+      break;
+    case 'chain-replan-requested': {
+      const { chain } = await activities.replanChain({ batchId, earliestDay: e.earliestDay, reason: e.reason });
+      return { applied: e, followUp: { type: 'chain-answer', ...(chain ? { chain } : {}), at: nowIso() } };
+    }
+    case 'chain-waitlisted':
+      await alert('warning', 'waitlist', `no slot chain fits the horizon for batch ${batchId}: it waits for capacity`);
+      break;
+    case 'chain-released':
+      await activities.releaseChain({ batchId, reason: e.reason });
       break;
     case 'slot-released':
       await activities.releaseManufacturingSlot({ batchId });
@@ -110,6 +128,9 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
     case 'issue-closed':
     case 'batch-failed':
     case 'recollection-started':
+    // The chain was booked by the re-plan or the allocator before the batch was told of it.
+    case 'chain-replanned':
+    case 'chain-allocated':
       break;
     default:
       log.error('unknown journey event', { event: (e satisfies never) as unknown });

@@ -8,6 +8,7 @@ import {
   bookingUpdate,
   cancelBookingByUpdate,
   cancelUpdate,
+  chainAllocatedSignal,
   equipmentRiskSignal,
   excursionSignal,
   handoffUpdate,
@@ -68,4 +69,5 @@ export function registerBatchHandlers(run: BatchRun) {
   setHandler(excursionSignal, (change) => fact({ type: 'excursion', change, at: at() }));
   setHandler(legOverdueSignal, ({ shipmentId, leg, at: when }) => fact({ type: 'leg-overdue', shipmentId, leg, at: when }));
   setHandler(equipmentRiskSignal, (risk) => fact({ type: 'equipment-risk', risk, at: at() }));
+  setHandler(chainAllocatedSignal, (chain) => fact({ type: 'chain-allocated', chain, at: at() }));
 }

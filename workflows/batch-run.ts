@@ -108,6 +108,7 @@ export class BatchRun {
       booking: s.booking,
       quarantined: s.quarantined,
       forecast: this.forecast && withCurrentBooking(this.forecast, s),
+      ...(s.chain ? { chain: s.chain } : {}),
     };
   }
 }

@@ -103,6 +103,11 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
       await sleep(Math.min(Math.max(Date.parse(awaiting.until) - Date.now(), 0) + 50, 1_000));
       continue;
     }
+    // A slot chain comes from the allocator or a re-plan, not from a partner.
+    if (awaiting.kind === 'chain') {
+      await sleep(pollMs);
+      continue;
+    }
     const key = stepKey(detail, awaiting);
     if (!due.has(key)) due.set(key, answerAt?.(awaiting, detail) ?? Date.now());
     const wait = due.get(key)! - Date.now();
@@ -126,7 +131,7 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
   throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
 }
 
-function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' }>, milestoneData: PartnerOptions['milestoneData']) {
+function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData']) {
   const path = { id: detail.batchId };
   const at = new Date().toISOString();
   const { api: qa, signingPassword } = partners.qa;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inMemoryChains } from './in-memory-chains.js';
 import { failUncurableAtOnce, invalidInput, parseInstant, requireTimeScale, slotTaken } from '../../activities/failures.js';
 import { custodyContent } from '../../activities/custody.js';
 import { heldDay } from '../../activities/held-day.js';
@@ -58,6 +59,7 @@ export function inMemoryActivities(
   const alerts = new Map<string, { batchId: string; kind: string; severity: string; message: string }>();
   const forecasts = new Map<string, Awaited<ReturnType<BatchActivities['forecastTurnaround']>>>();
   const refusalsFor = new Map<string, number>();
+  const chains = inMemoryChains();
 
   /** The batch's latest landmark: its key, the forecast made there and the batch's input then. */
   const landmarksOf = new Map<string, { key: string; forecast: Forecast; input: JourneyInput }>();
@@ -87,6 +89,7 @@ export function inMemoryActivities(
     candidates.find((resource) => !held.some((h) => h !== except && h.siteId === where.siteId && h.resource === resource && overlaps(h, where)));
 
   const activities: BatchActivities = {
+    ...chains.activities,
     async appendCustodyRecord(input) {
       parseInstant(input.occurredAt, 'occurredAt');
       const existing = custody.get(input.key);
@@ -194,6 +197,8 @@ export function inMemoryActivities(
   return {
     activities: refusing,
     custody,
+    /** The slot chains' side: releases heard, re-plans asked, and the world's turns (a lost line, no chain left). */
+    chains,
     stageChanges,
     shipments,
     alerts,

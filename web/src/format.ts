@@ -27,5 +27,7 @@ export function awaitingText(awaiting: BatchStatus['awaiting']): string {
       return `infusion booking (${when(awaiting.earliest)} – ${when(awaiting.latest)})`;
     case 'timer':
       return `${awaiting.reason} until ${when(awaiting.until)}`;
+    case 'chain':
+      return `slot chain (${awaiting.status}): ${awaiting.reason}`;
   }
 }

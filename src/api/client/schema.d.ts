@@ -936,12 +936,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                        milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
                         /** Format: date-time */
                         at: string;
                         /** @description Ignored: the token names the reporter, recorded as the source. */
                         source?: string;
-                        /** @description Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. */
+                        /** @description Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. For a batch with a slot chain, `proposedDay` (or `collectionDay`) is a calendar date at the apheresis centre, YYYY-MM-DD. */
                         data?: {
                             [key: string]: unknown;
                         };
@@ -958,7 +958,7 @@ export interface paths {
                         "application/json": {
                             batchId: string;
                             /** @enum {string} */
-                            milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                            milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
                             /** @description True when the batch already has this milestone (or has ended): acknowledged, nothing recorded. */
                             duplicate: boolean;
                         };
@@ -3390,6 +3390,14 @@ export interface components {
             /** @description The batch's sites and the equipment's site: who may see the alert. */
             siteIds: string[];
         };
+        SlotChainInput: {
+            version: number;
+            facilityId: string;
+            collectionDay: string;
+            lineStartDay: string;
+            lineEndDay: string;
+            infusionDay: string;
+        };
         InfusionBookingInput: {
             infusionDate: string;
             ldStart: string;
@@ -3571,7 +3579,7 @@ export interface components {
                 /** @constant */
                 kind: "milestone";
                 /** @enum {string} */
-                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
             } | {
                 /** @constant */
                 kind: "qa-disposition";
@@ -3591,6 +3599,12 @@ export interface components {
                 kind: "timer";
                 /** Format: date-time */
                 until: string;
+                reason: string;
+            } | {
+                /** @constant */
+                kind: "chain";
+                /** @enum {string} */
+                status: "waitlisted" | "replanning";
                 reason: string;
             }) | null;
             timeline: {
@@ -3637,6 +3651,12 @@ export interface components {
             booking?: components["schemas"]["InfusionBookingInput"];
             quarantined: boolean;
             forecast?: components["schemas"]["ForecastInput"];
+            /** @description The slot chain the batch holds (absent for a batch enrolled without one). */
+            chain?: {
+                /** @enum {string} */
+                status: "held" | "replanning" | "waitlisted" | "released";
+                current?: components["schemas"]["SlotChainInput"];
+            };
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
@@ -4256,6 +4276,14 @@ export interface components {
             /** @description The batch's sites and the equipment's site: who may see the alert. */
             siteIds: string[];
         };
+        SlotChain: {
+            version: number;
+            facilityId: string;
+            collectionDay: string;
+            lineStartDay: string;
+            lineEndDay: string;
+            infusionDay: string;
+        };
         InfusionBooking: {
             infusionDate: string;
             ldStart: string;
@@ -4437,7 +4465,7 @@ export interface components {
                 /** @constant */
                 kind: "milestone";
                 /** @enum {string} */
-                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled";
+                milestone: "apheresis-scheduled" | "manufacturing-started" | "activation-complete" | "transduction-complete" | "expansion-complete" | "harvest-complete" | "cryopreservation-complete" | "qc-complete" | "manufacturing-failed" | "physician-acceptance" | "recollection-scheduled" | "collection-rescheduled";
             } | {
                 /** @constant */
                 kind: "qa-disposition";
@@ -4457,6 +4485,12 @@ export interface components {
                 kind: "timer";
                 /** Format: date-time */
                 until: string;
+                reason: string;
+            } | {
+                /** @constant */
+                kind: "chain";
+                /** @enum {string} */
+                status: "waitlisted" | "replanning";
                 reason: string;
             }) | null;
             timeline: {
@@ -4503,6 +4537,12 @@ export interface components {
             booking?: components["schemas"]["InfusionBooking"];
             quarantined: boolean;
             forecast?: components["schemas"]["Forecast"];
+            /** @description The slot chain the batch holds (absent for a batch enrolled without one). */
+            chain?: {
+                /** @enum {string} */
+                status: "held" | "replanning" | "waitlisted" | "released";
+                current?: components["schemas"]["SlotChain"];
+            };
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;

@@ -1,6 +1,7 @@
 import { infusionWindow } from '../ld-window.js';
 import { isEndState } from '../transitions.js';
 import { iso } from '../instant.js';
+import { chainAwaiting } from './chain.js';
 import { batchClock, handoffAwaitedIn, MANUFACTURING_STEPS, MAX_ESCALATIONS } from './journey.js';
 import type { Awaiting, Issue, JourneyState } from './types.js';
 
@@ -15,6 +16,8 @@ export const unassessedBlocking = (s: JourneyState): Issue | undefined => s.issu
  */
 export function awaiting(s: JourneyState, now: number): Awaiting {
   if (isEnded(s)) return null;
+  const chain = chainAwaiting(s);
+  if (chain) return chain;
   switch (s.stage) {
     case 'ON_HOLD': {
       const issue = unassessedBlocking(s);

@@ -4,6 +4,8 @@ import { ERR } from '../errors.js';
 import { verifyScan } from '../handoff.js';
 import { checkBooking } from '../ld-window.js';
 import { awaiting, escalationDue, isEnded } from './awaiting.js';
+import { chainTold, collectionReport, facilityOf } from './chain.js';
+import { slotChainSchema } from './chain-schema.js';
 import { compensation } from './compensation.js';
 import { evolve } from './evolve.js';
 import { iso } from '../instant.js';
@@ -43,8 +45,14 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
   switch (c.type) {
     case 'scan':
       return decideScan(c, s);
-    case 'milestone':
-      return invalid(milestoneSchema, c.milestone) ?? (isEnded(s) || alreadyReported(s, c.milestone.milestone) ? accept() : accept({ type: 'milestone-reported', milestone: c.milestone, at: c.at }));
+    case 'milestone': {
+      const bad = invalid(milestoneSchema, c.milestone);
+      if (bad || isEnded(s)) return bad ?? accept();
+      const chained = collectionReport(c.milestone, s, c.at);
+      if (chained && 'invalid' in chained) return refuse(ERR.VALIDATION, chained.invalid);
+      if (chained) return accept(...chained.events);
+      return alreadyReported(s, c.milestone.milestone) ? accept() : accept({ type: 'milestone-reported', milestone: c.milestone, at: c.at });
+    }
     case 'qa-disposition': {
       const bad = invalid(qaDispositionSchema, c.decision);
       if (bad) return bad;
@@ -72,9 +80,13 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
     case 'cancel':
       return decideCancel(c, s);
     case 'slot-answer':
+      if (s.slot.state === 'confirming') return c.granted ? accept({ type: 'slot-reserved', at: c.at }) : accept({ type: 'chain-line-lost', at: c.at }, slotRequest(s, c.at));
       if (s.slot.state !== 'requested') return accept();
       if (c.granted) return accept({ type: 'slot-reserved', at: c.at });
       return accept({ type: 'slot-refused', retryAt: iso(Date.parse(c.at) + batchClock(s.input).hours(SLOT_RETRY_HOURS)), first: !s.timeline.some((t) => t.event === 'no-manufacturing-line'), at: c.at });
+    case 'chain-answer':
+    case 'chain-allocated':
+      return (c.chain && invalid(slotChainSchema, c.chain)) || accept(...chainTold(c, s));
     case 'timer-fired':
       return decideTimer(c.at, s);
     case 'excursion':
@@ -97,7 +109,7 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
 }
 
 /** Facts from elsewhere (signals) are never refused: after the end they are simply not recorded. */
-const SIGNALS = new Set<JourneyCommand['type']>(['milestone', 'excursion', 'leg-overdue', 'equipment-risk', 'slot-answer', 'timer-fired', 'effect-refused']);
+const SIGNALS = new Set<JourneyCommand['type']>(['milestone', 'excursion', 'leg-overdue', 'equipment-risk', 'slot-answer', 'chain-answer', 'chain-allocated', 'timer-fired', 'effect-refused']);
 
 /** A milestone this attempt has already reported: a repeat changes nothing and records nothing. */
 export function alreadyReported(s: JourneyState, milestone: Milestone): boolean {
@@ -129,7 +141,8 @@ function decideScan(c: Extract<JourneyCommand, { type: 'scan' }>, s: JourneyStat
   const events: JourneyEvent[] = [{ type: 'handoff-verified', scan: c.scan, din: verdict.din, at: c.at }, stage(s, flow.leadsTo, c.at)];
   if (flow.leg?.action === 'start') {
     const { input } = s;
-    const [fromSiteId, toSiteId] = flow.leg.leg === 'outbound' ? [input.apheresisCenterId, input.facilityId] : [input.facilityId, input.treatmentCenterId];
+    const facilityId = facilityOf(s);
+    const [fromSiteId, toSiteId] = flow.leg.leg === 'outbound' ? [input.apheresisCenterId, facilityId] : [facilityId, input.treatmentCenterId];
     events.push({ type: 'leg-started', shipmentId: c.shipmentId, leg: flow.leg.leg, fromSiteId, toSiteId, at: c.at });
   }
   if (flow.leg?.action === 'deliver') {
@@ -169,6 +182,7 @@ function decideCancel(c: Extract<JourneyCommand, { type: 'cancel' }>, s: Journey
   return accept(
     { type: 'cancellation-requested', command: c.command, at: c.at },
     ...(undo.releaseSlot ? [{ type: 'slot-released', at: c.at } as const] : []),
+    ...(undo.releaseChain ? [{ type: 'chain-released', reason: 'batch cancelled', at: c.at } as const] : []),
     ...(undo.cancelBooking ? [{ type: 'infusion-booking-cancelled', at: c.at } as const] : []),
     ...(undo.cancelShipments.length > 0 ? [{ type: 'legs-cancelled', shipmentIds: undo.cancelShipments, at: c.at } as const] : []),
     stage(s, 'CANCELLED', c.at),

@@ -1,4 +1,5 @@
 import { humanStepKey } from './awaiting.js';
+import { facilityOf, initialChain, replanNote } from './chain.js';
 import { MANUFACTURING_STEPS } from './journey.js';
 import type { JourneyEvent, JourneyInput, JourneyState, TimelineEntry } from './types.js';
 
@@ -15,8 +16,15 @@ export function initialState(input: JourneyInput, at: string): JourneyState {
     quarantined: false,
     issues: [],
     shipments: [],
+    ...chainOf(input),
     timeline: [{ at, event: 'enrolled' }],
   };
+}
+
+/** Only a batch enrolled with a chain (or on the waitlist) carries one, so older states stay as they were. */
+function chainOf(input: JourneyInput): Pick<JourneyState, 'chain'> {
+  const chain = initialChain(input);
+  return chain ? { chain } : {};
 }
 
 /** Applies one event. Pure: the state passed in is never changed. */
@@ -77,6 +85,20 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
       };
     case 'slot-released':
       return { ...s, slot: { state: 'none' } };
+    case 'line-confirm-requested':
+      return { ...s, slot: { state: 'confirming' } };
+    case 'chain-line-lost':
+      return { ...s, slot: { state: 'none' }, timeline: note(s, e.at, 'chain-line-lost', `the line held ahead at ${facilityOf(s)} could not be confirmed; asking for a free line`) };
+    case 'chain-replan-requested':
+      return { ...s, chain: { ...s.chain!, status: 'replanning' }, timeline: note(s, e.at, 'chain-replan-requested', `${e.reason}, from ${e.earliestDay}`) };
+    case 'chain-replanned':
+      return { ...s, chain: { status: 'held', current: e.chain }, timeline: note(s, e.at, 'chain-replanned', `chain re-planned: ${replanNote(s.chain, e.chain)}`) };
+    case 'chain-waitlisted':
+      return { ...s, chain: { status: 'waitlisted' }, timeline: note(s, e.at, 'chain-waitlisted', 'no chain fits the horizon: the batch waits for capacity') };
+    case 'chain-allocated':
+      return { ...s, chain: { status: 'held', current: e.chain }, timeline: note(s, e.at, 'chain-allocated', `collection ${e.chain.collectionDay} at ${e.chain.facilityId}`) };
+    case 'chain-released':
+      return { ...s, chain: { ...s.chain!, status: 'released' }, timeline: note(s, e.at, 'chain-released', e.reason) };
     case 'qa-disposed':
       return { ...s, qaDecision: e.decision };
     case 'issue-opened':

@@ -1,6 +1,7 @@
 import type { Milestone } from '../commands.js';
 import { isEnded, unassessedBlocking } from './awaiting.js';
 import { iso } from '../instant.js';
+import { chainAwaiting, holdsChain, lineConfirmRequest, recollectionReplan } from './chain.js';
 import { batchClock, manufacturingDays, MANUFACTURING_STEPS } from './journey.js';
 import type { JourneyEvent, JourneyState } from './types.js';
 
@@ -18,9 +19,10 @@ export function progress(s: JourneyState, at: string): JourneyEvent[] {
 
   switch (s.stage) {
     case 'ORDERED':
-      return s.pending['apheresis-scheduled'] ? [reach('apheresis-scheduled'), stage(s, 'APHERESIS_SCHEDULED', at)] : [];
+      // With a chain, only a confirmation of the chain's own day is ever pending here (chain.ts).
+      return s.pending['apheresis-scheduled'] && !chainAwaiting(s) ? [reach('apheresis-scheduled'), stage(s, 'APHERESIS_SCHEDULED', at)] : [];
     case 'RECEIVED_AT_FACILITY':
-      if (s.slot.state === 'none') return [slotRequest(s, at)];
+      if (s.slot.state === 'none') return [holdsChain(s) ? lineConfirmRequest(s, at) : slotRequest(s, at)];
       return s.slot.state === 'reserved' && s.pending['manufacturing-started'] ? [reach('manufacturing-started'), stage(s, 'MANUFACTURING', at)] : [];
     case 'MANUFACTURING': {
       if (s.pending['manufacturing-failed']) return fail(s, `manufacturing failed (${s.pending['manufacturing-failed'].source})`, at);
@@ -37,10 +39,13 @@ export function progress(s: JourneyState, at: string): JourneyEvent[] {
       return s.booking ? [stage(s, 'INFUSION_SCHEDULED', at)] : [];
     case 'INFUSED':
       return [stage(s, 'COMPLETED', at)];
-    case 'FAILED':
-      return s.pending['recollection-scheduled']
-        ? [reach('recollection-scheduled'), { type: 'recollection-started', attempt: s.attempt + 1, at }, stage(s, 'APHERESIS_SCHEDULED', at)]
-        : [];
+    case 'FAILED': {
+      const recollection = s.pending['recollection-scheduled'];
+      if (!recollection) return [];
+      // A batch with a chain has it planned again; the collection waits for it (chainAwaiting).
+      const replan = s.chain ? [recollectionReplan(s, recollection, at)] : [];
+      return [reach('recollection-scheduled'), { type: 'recollection-started', attempt: s.attempt + 1, at }, ...replan, stage(s, 'APHERESIS_SCHEDULED', at)];
+    }
     default:
       return [];
   }
@@ -70,6 +75,7 @@ export function fail(s: JourneyState, reason: string, at: string): JourneyEvent[
     { type: 'batch-failed', reason, at },
     stage(s, 'FAILED', at),
     ...(s.slot.state !== 'none' ? [{ type: 'slot-released', at } as const] : []),
+    ...(s.chain && s.chain.status !== 'released' ? [{ type: 'chain-released', reason: 'batch failed', at } as const] : []),
     ...(s.booking ? [{ type: 'infusion-booking-cancelled', at } as const] : []),
   ];
 }

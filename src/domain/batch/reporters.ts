@@ -45,6 +45,7 @@ export const MILESTONE_REPORTERS: Record<Milestone, Reporter> = {
   // The treating physician accepts a conditionally released product for the patient.
   'physician-acceptance': at('treatment-centre', 'treatment-centre'),
   'recollection-scheduled': at('apheresis-centre', 'apheresis-centre'),
+  'collection-rescheduled': at('apheresis-centre', 'apheresis-centre'),
 };
 
 /** The quality unit's signatures: the manufacturer's QA disposes of the product and assesses its excursions. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actorSchema, assessmentSchema, HANDOFF_STEPS, MILESTONES } from '../commands.js';
 import { instant } from '../instant.js';
 import { SHIPMENT_LEGS, STAGES } from '../stages.js';
+import { CHAIN_STATUSES, slotChainSchema } from './chain-schema.js';
 import { ISSUE_KINDS, ISSUE_STATES } from './types.js';
 
 /**
@@ -11,6 +12,13 @@ import { ISSUE_KINDS, ISSUE_STATES } from './types.js';
  */
 const stage = z.enum(STAGES);
 
+export const chainHoldSchema = z.object({
+  status: z.enum(CHAIN_STATUSES),
+  /** The chain held (or, once released, the last one held); none while waitlisted. */
+  current: slotChainSchema.optional(),
+});
+export type ChainHold = z.output<typeof chainHoldSchema>;
+
 export const awaitingSchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('handoff'), step: z.enum(HANDOFF_STEPS) }),
@@ -19,6 +27,8 @@ export const awaitingSchema = z
     z.object({ kind: z.literal('excursion-assessment'), excursionId: z.string() }),
     z.object({ kind: z.literal('infusion-booking'), earliest: instant, latest: instant }),
     z.object({ kind: z.literal('timer'), until: instant, reason: z.string() }),
+    // A waitlisted batch waits for the allocator to give it a chain; a slipped one for its re-plan.
+    z.object({ kind: z.literal('chain'), status: z.enum(['waitlisted', 'replanning']), reason: z.string() }),
   ])
   .nullable()
   .describe('What the batch waits for next; null once it has reached an end state.');
@@ -95,5 +105,6 @@ export const batchStatusSchema = z.object({
   booking: bookingResultSchema.optional(),
   quarantined: z.boolean(),
   forecast: forecastSchema.optional(),
+  chain: chainHoldSchema.optional().describe('The slot chain the batch holds (absent for a batch enrolled without one).'),
 });
 export type BatchStatus = z.output<typeof batchStatusSchema>;

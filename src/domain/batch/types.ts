@@ -12,10 +12,11 @@ import type { ErrorType } from '../errors.js';
 import { EXCURSION_KINDS, type ExcursionKind } from '../excursions/types.js';
 import type { ProductProfile } from '../profile.js';
 import type { Leg, Stage } from '../stages.js';
-import type { Awaiting, InfusionBooking, Issue, ShipmentRef, TimelineEntry } from './status.js';
+import type { SlotChain } from './chain-schema.js';
+import type { Awaiting, ChainHold, InfusionBooking, Issue, ShipmentRef, TimelineEntry } from './status.js';
 
-/** The status shapes the journey state holds are written once, as schemas (status.ts). */
-export type { Awaiting, Issue, ShipmentRef, TimelineEntry };
+/** The status shapes the journey state holds are written once, as schemas (status.ts, chain-schema.ts). */
+export type { Awaiting, ChainHold, Issue, ShipmentRef, SlotChain, TimelineEntry };
 
 /** Who the batch is and where it goes: fixed at enrolment, the batch workflow's input. */
 export interface JourneyInput {
@@ -28,6 +29,10 @@ export interface JourneyInput {
   treatmentCenterId: string;
   /** V2V_TIME_SCALE at enrolment: every profile duration is divided by it, for this batch only. */
   timeScale: number;
+  /** The slot chain booked at enrolment (issue 18); without one (and not waitlisted) the batch asks for a line at receipt, as before. */
+  chain?: SlotChain;
+  /** Enrolled with no chain that fits the horizon: the batch waits, ORDERED, for the allocator's chain. */
+  waitlisted?: true;
 }
 
 /** What ingest reports (excursions, telemetry gaps) and what the journey raises itself (deviations). */
@@ -66,6 +71,8 @@ export interface EquipmentRiskChange {
 export type SlotState =
   | { state: 'none' }
   | { state: 'requested' }
+  /** The line the chain holds ahead is being confirmed for the real window. */
+  | { state: 'confirming' }
   | { state: 'refused'; retryAt: string }
   | { state: 'reserved' };
 
@@ -101,6 +108,8 @@ export interface JourneyState {
   /** The human step (QA disposition, an assessment) being waited for: since when, escalated how often. */
   humanStep?: { key: string; since: string; escalations: number };
   cancelled?: CancelCommand;
+  /** The slot chain (issue 18); absent for a batch enrolled without one. */
+  chain?: ChainHold;
   timeline: TimelineEntry[];
 }
 
@@ -121,6 +130,10 @@ export type JourneyCommand =
   | { type: 'cancel'; command: CancelCommand; at: string }
   /** The facility's answer to a manufacturing-line request. */
   | { type: 'slot-answer'; granted: boolean; at: string }
+  /** The answer to a chain re-plan: the new chain, or none (the batch joins the waitlist). */
+  | { type: 'chain-answer'; chain?: SlotChain; at: string }
+  /** The allocator gives a waitlisted batch a chain (signal; the same version twice changes nothing). */
+  | { type: 'chain-allocated'; chain: SlotChain; at: string }
   /** A deadline of `deadlines(state)` has passed. */
   | { type: 'timer-fired'; at: string }
   | { type: 'excursion'; change: ExcursionChange; at: string }
@@ -143,6 +156,17 @@ export type JourneyEvent =
   | { type: 'slot-reserved'; at: string }
   | { type: 'slot-refused'; retryAt: string; first: boolean; at: string }
   | { type: 'slot-released'; at: string }
+  /** The line the chain holds ahead is confirmed for the window from receipt (the slot's answer follows). */
+  | { type: 'line-confirm-requested'; from: string; to: string; at: string }
+  /** The line held ahead could not be confirmed: the batch asks for a free line as before. */
+  | { type: 'chain-line-lost'; at: string }
+  /** A proposed collection day, a slip or a re-collection: the chain is planned again from `earliestDay`. */
+  | { type: 'chain-replan-requested'; earliestDay: string; reason: string; at: string }
+  | { type: 'chain-replanned'; chain: SlotChain; at: string }
+  | { type: 'chain-waitlisted'; at: string }
+  | { type: 'chain-allocated'; chain: SlotChain; at: string }
+  /** The collection booking and the line held ahead are given back (cancel, failure). */
+  | { type: 'chain-released'; reason: 'batch cancelled' | 'batch failed'; at: string }
   | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }
   | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; /** a command left unapplied */ refusedCommand?: string; at: string }
   | { type: 'issue-closed'; issueId: string; kind: Issue['kind']; at: string }

@@ -173,7 +173,7 @@ describe('side paths of the journey decider', () => {
 
   it('cancellation compensates what the batch holds: its line, its booking, its legs on the road', () => {
     const inTransit = at('OUTBOUND_TRANSIT');
-    expect(compensation(inTransit.state)).toEqual({ releaseSlot: false, cancelBooking: false, cancelShipments: [inTransit.state.shipments[0]!.shipmentId] });
+    expect(compensation(inTransit.state)).toEqual({ releaseSlot: false, releaseChain: false, cancelBooking: false, cancelShipments: [inTransit.state.shipments[0]!.shipmentId] });
     const cancelled = inTransit.send({ type: 'cancel', command: { reason: 'withdrawn', actor: QA } });
     expect(cancelled.events.map((e) => e.type)).toEqual(['cancellation-requested', 'legs-cancelled', 'stage-changed']);
     expect(inTransit.state.shipments[0]!.state).toBe('cancelled');

@@ -49,5 +49,8 @@ export function respond(agent: BatchAgent, next: NonNullable<Awaiting>, now: num
     case 'timer':
       // The batch's own wait (the infusion day, a line to retry): the decider's deadline wakes it.
       return Date.parse(next.until);
+    case 'chain':
+      // A slot chain comes from the allocator (or the re-plan), not from a partner.
+      return 'wait';
   }
 }
