@@ -2715,6 +2715,8 @@ export interface components {
             booking?: components["schemas"]["InfusionBookingInput"];
             quarantined: boolean;
             forecast?: components["schemas"]["ForecastInput"];
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
@@ -2757,6 +2759,8 @@ export interface components {
             treatmentCenterId: string;
             facilityId: string | null;
             din: string | null;
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3381,6 +3385,8 @@ export interface components {
             booking?: components["schemas"]["InfusionBooking"];
             quarantined: boolean;
             forecast?: components["schemas"]["Forecast"];
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
@@ -3423,6 +3429,8 @@ export interface components {
             treatmentCenterId: string;
             facilityId: string | null;
             din: string | null;
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
