@@ -20,6 +20,8 @@ export interface DemoModelsSpec {
   scenario: string;
   /** Boosting rounds per quantile model (undefined: the trainer's default). */
   rounds?: number;
+  /** Backtest origins of each turnaround model (undefined: the trainer's default, 3). */
+  folds?: number;
   /** Registry scopes served: the worker serves `network` for turnaround and the kind for maintenance; tests use their own. */
   turnaroundScope: string;
   maintenanceScope: string;

@@ -36,19 +36,28 @@ export interface DemoModels {
  * Builds the demo's models once per key and makes them the served ones; a later call with the same
  * key reuses them. Every step prints a line, and the slow ones their own progress.
  */
-export async function ensureDemoModels(o: { stackRoot: string; databaseUrl: string; print: (line: string) => void; spec?: DemoModelsSpec }): Promise<DemoModels> {
+export async function ensureDemoModels(o: {
+  /** The stack's root: the trainer's Python lives there, and by default the cache. */
+  stackRoot: string;
+  databaseUrl: string;
+  print: (line: string) => void;
+  spec?: DemoModelsSpec;
+  /** Where the cache's manifests go (default: the stack's root); a test keeps its own. */
+  cacheRoot?: string;
+}): Promise<DemoModels> {
   const spec = o.spec ?? DEMO_MODELS;
+  const cacheRoot = o.cacheRoot ?? o.stackRoot;
   const started = performance.now();
   const key = demoModelsKey(spec);
   const { db, pool } = createDatabase(o.databaseUrl, { max: 3 });
   try {
-    const cached = readManifest(o.stackRoot, key);
+    const cached = readManifest(cacheRoot, key);
     const reused = cached !== undefined && (await stillRegistered(db, cached));
     if (reused) o.print(`forecast models: reusing the demo's models built ${cached.builtAt} (cache ${key} in .stack/demo-models; built in ${cached.seconds.toFixed(0)} s)`);
     else {
       o.print(`forecast models: none built for this code yet (cache ${key}); building a twin history and training on it, once (a minute or two)…`);
       const models = await build(db, pool, spec, o.stackRoot, o.print);
-      writeManifest(o.stackRoot, { key, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000, models });
+      writeManifest(cacheRoot, { key, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000, models });
     }
     const serving = await servingNow(db, spec);
     for (const s of serving) o.print(`  ${s.target.padEnd(22)} served by ${s.id ?? 'no model (the baseline)'}`);
@@ -79,7 +88,7 @@ async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool
   const registered: ModelRow[] = [];
   for (const [i, target] of TURNAROUND_TARGETS.entries()) {
     step(2 + i, `turnaround model ${target} (v2v forecast train --target ${target} --seed ${spec.seed})…`);
-    const options = { target, source: 'simulated' as const, seed: spec.seed, scope: spec.turnaroundScope, python, ...(spec.rounds ? { rounds: spec.rounds } : {}) };
+    const options = { target, source: 'simulated' as const, seed: spec.seed, scope: spec.turnaroundScope, python, ...(spec.rounds ? { rounds: spec.rounds } : {}), ...(spec.folds ? { folds: spec.folds } : {}) };
     const [{ model, metrics }, time] = await timed(() => trainCandidate(db, { ...options, progress: (line) => print(`        ${line}`) }));
     print(`        ${model.id}: P50 MAE ${metrics.backtest.overall.p50Mae.toFixed(2)} days, [P10, P90] coverage ${(100 * metrics.backtest.overall.coverage).toFixed(1)} % in the backtest; ${time}`);
     registered.push(model);
