@@ -8,7 +8,7 @@ import { batches, forecasts, sites } from '../../src/db/schema/index.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/durations.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
-import { launchChromium, screenshot } from './browser.js';
+import { launchChromium, screenshot, seriousAccessibilityProblems } from './browser.js';
 
 /**
  * A batch on the demo's compressed clock (a simulated day lasts four seconds) beside one on the real
@@ -105,6 +105,7 @@ describe('a batch on a compressed clock, in the dashboard', () => {
     const history = await page.locator('section[aria-labelledby="forecasts"] table').innerText();
     expect(history).toMatch(/14\.5 days\s+22\.0 days\s+29\.5 days\s+15\.0 days/);
     await screenshot(page, 'compressed-clock-batch');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await page.close();
   });
 
@@ -119,6 +120,7 @@ describe('a batch on a compressed clock, in the dashboard', () => {
     expect(await page.getByRole('button', { name: /^Book/ }).count()).toBe(0);
     expect(await page.getByText('not bookable before release').count()).toBe(days.length);
     await screenshot(page, 'compressed-clock-calendar');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
 
     const real = await open(`/calendar/${ids.treatment}?batch=${rows.real.batchId}`);
     await real.getByRole('region', { name: 'Chairs by day' }).waitFor();
