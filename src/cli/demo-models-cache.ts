@@ -86,6 +86,14 @@ export function readManifest(stackRoot: string, key: string): DemoModelsManifest
   }
 }
 
+/** Every model an earlier finished build registered, under any key: the demo's own, which a newer build may replace. */
+export function demoBuiltModelIds(stackRoot: string): Set<string> {
+  const dir = demoModelsDir(stackRoot);
+  if (!existsSync(dir)) return new Set();
+  const keys = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  return new Set(keys.flatMap((key) => readManifest(stackRoot, key)?.models.map((m) => m.id) ?? []));
+}
+
 /** Written only once the build has finished, and atomically, so an interrupted build is never taken for a cached one. */
 export function writeManifest(stackRoot: string, manifest: DemoModelsManifest): void {
   mkdirSync(demoModelsDir(stackRoot), { recursive: true });

@@ -5,7 +5,7 @@ import { activeModel, findModel, NETWORK_SCOPE, type ModelRow, type ModelTarget 
 import { promoteIfBetter, trainCandidate } from '../forecast/training/index.js';
 import { trainMaintenanceCandidates } from '../forecast/maintenance/index.js';
 import { describeHistoryRun, runHistory } from '../sim/history/run-history.js';
-import { demoModelsKey, readManifest, writeManifest, type DemoModelsManifest, type DemoModelsSpec } from './demo-models-cache.js';
+import { demoBuiltModelIds, demoModelsKey, readManifest, writeManifest, type DemoModelsManifest, type DemoModelsSpec } from './demo-models-cache.js';
 
 /**
  * The demo's models: a twin history of the baseline network under a seed of its own, the two
@@ -56,7 +56,7 @@ export async function ensureDemoModels(o: {
     if (reused) o.print(`forecast models: reusing the demo's models built ${cached.builtAt} (cache ${key} in .stack/demo-models; built in ${cached.seconds.toFixed(0)} s)`);
     else {
       o.print(`forecast models: none built for this code yet (cache ${key}); building a twin history and training on it, once (a minute or two)…`);
-      const models = await build(db, pool, spec, o.stackRoot, o.print);
+      const models = await build(db, pool, spec, { stackRoot: o.stackRoot, cacheRoot }, o.print);
       writeManifest(cacheRoot, { key, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000, models });
     }
     const serving = await servingNow(db, spec);
@@ -72,14 +72,14 @@ async function stillRegistered(db: Database, manifest: DemoModelsManifest): Prom
   return rows.every((row) => row !== undefined);
 }
 
-async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool'], spec: DemoModelsSpec, stackRoot: string, print: (line: string) => void) {
+async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool'], spec: DemoModelsSpec, roots: { stackRoot: string; cacheRoot: string }, print: (line: string) => void) {
   const step = (n: number, text: string) => print(`  [${n}/4] ${text}`);
   const timed = async <T>(work: () => Promise<T>): Promise<[T, string]> => {
     const t0 = performance.now();
     const value = await work();
     return [value, `${((performance.now() - t0) / 1000).toFixed(1)} s`];
   };
-  const python = await ensureForecastPython(stackRoot, print);
+  const python = await ensureForecastPython(roots.stackRoot, print);
 
   step(1, `twin history: ${spec.batches} batches of ${spec.scenario}, seed ${spec.seed} (v2v simulate history)…`);
   const [history, historyTime] = await timed(() => runHistory(pool, { scenarioFile: spec.scenario, batches: spec.batches, seed: spec.seed }));
@@ -100,10 +100,15 @@ async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool
   print(`        ${maintenance.failure.id} and ${maintenance.rul.id}; ${maintenanceTime}`);
   registered.push(maintenance.failure, maintenance.rul);
 
-  // The promotion rule decides, as for any candidate: a model the user promoted may stay.
+  // A model an earlier demo build promoted is replaced by this one (trained by newer code on the
+  // same history, the rule would find no newer cases to judge it on and keep the old one); any other
+  // active model, one the user promoted, stays unless the promotion rule finds the candidate better.
+  const earlierBuilds = demoBuiltModelIds(roots.cacheRoot);
   for (const model of registered) {
-    const decision = await promoteIfBetter(db, model.id);
-    print(`        ${decision.reason}`);
+    const active = await activeModel(db, model.target as ModelTarget, model.scope);
+    const replacesEarlierBuild = active !== undefined && earlierBuilds.has(active.id);
+    const decision = await promoteIfBetter(db, model.id, { force: replacesEarlierBuild });
+    print(`        ${replacesEarlierBuild ? `${model.id} replaces the demo's earlier ${active.id}.` : decision.reason}`);
   }
   return registered.map((m) => ({ id: m.id, target: m.target, scope: m.scope }));
 }

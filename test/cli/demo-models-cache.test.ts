@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoModelsDir, demoModelsKey, readManifest, writeManifest, type DemoModelsSpec } from '../../src/cli/demo-models-cache.js';
+import { demoBuiltModelIds, demoModelsDir, demoModelsKey, readManifest, writeManifest, type DemoModelsSpec } from '../../src/cli/demo-models-cache.js';
 
 const spec: DemoModelsSpec = { seed: 1, batches: 600, scenario: 'scenarios/baseline.json', turnaroundScope: 'network', maintenanceScope: 'bioreactor' };
 
@@ -31,5 +31,8 @@ describe("the demo models' manifest", () => {
     // A manifest copied under another key's name is not that key's.
     writeFileSync(path.join(demoModelsDir(root), 'ghi.json'), JSON.stringify(manifest));
     expect(readManifest(root, 'ghi')).toBeUndefined();
+    // The demo's own models: those of every sound manifest.
+    writeManifest(root, { ...manifest, key: 'jkl', models: [{ id: 'release_days:network:v2', target: 'release_days', scope: 'network' }] });
+    expect(demoBuiltModelIds(root)).toEqual(new Set(['release_days:network:v1', 'release_days:network:v2']));
   });
 });

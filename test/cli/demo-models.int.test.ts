@@ -32,7 +32,7 @@ const inScopes = async () => [
 ];
 
 describe("the demo's forecast models", () => {
-  it('are built, trained and served on first use, then reused from the cache without training again', { timeout: 300_000 }, async () => {
+  it("are built, trained and served on first use, then reused from the cache without training again, and a new key's build replaces them", { timeout: 400_000 }, async () => {
     const lines: string[] = [];
     const run = () => ensureDemoModels({ stackRoot: stackPaths(config).root, cacheRoot, databaseUrl: config.DATABASE_URL!, spec, print: (line) => lines.push(line) });
 
@@ -50,5 +50,14 @@ describe("the demo's forecast models", () => {
     expect(lines[0]).toContain(`reusing the demo's models`);
     expect(lines.some((l) => l.includes('[1/4]'))).toBe(false);
     expect(await inScopes()).toEqual(registered);
+
+    // Another key (here fewer rounds; in use, newer code): built again, and its models replace the
+    // demo's own earlier ones, which the promotion rule alone would keep (no newer cases to judge on).
+    lines.length = 0;
+    const rebuilt = await ensureDemoModels({ stackRoot: stackPaths(config).root, cacheRoot, databaseUrl: config.DATABASE_URL!, spec: { ...spec, rounds: 5 }, print: (line) => lines.push(line) });
+    expect(rebuilt.reused).toBe(false);
+    expect(rebuilt.key).not.toBe(first.key);
+    for (const served of rebuilt.serving) expect(served.id, served.target).toMatch(new RegExp(`^${served.target}:${served.scope}:v2$`));
+    expect(lines.filter((l) => l.includes("replaces the demo's earlier"))).toHaveLength(4);
   });
 });
