@@ -7,8 +7,15 @@ module.exports = {
       name: 'planning-needs-only-domain',
       severity: 'error',
       comment: 'The planner is a pure function behind the solver: the API, the worker and the twin call it, so it imports none of them — only the domain.',
-      from: { path: '^src/planning/' },
+      from: { path: '^src/planning/[^/]+$' },
       to: { path: '^(src/(?!(domain|planning)/)|workflows/|activities/|web/|bench/|test/)' },
+    },
+    {
+      name: 'capacity-store-below-its-callers',
+      severity: 'error',
+      comment: 'Capacity, chains and the waitlist on the database are called by the API, the activities and the worker; they import none of those.',
+      from: { path: '^src/planning/(capacity|waitlist)/' },
+      to: { path: '^(src/(api|worker|ingest|sim|live|cli|stack)/|workflows/(?!messages\\.ts$)|web/|bench/|test/)' },
     },
     {
       name: 'no-cycles',

@@ -1,25 +1,21 @@
-import { confirmLineAtReceipt, liveChain, releaseChain, replanChain, type ChainRecord } from '../src/planning/capacity/index.js';
-import type { SlotChain } from '../src/domain/batch/index.js';
+import { confirmLineAtReceipt, liveChain, releaseChain, replanChain, slotChainOf } from '../src/planning/capacity/index.js';
+import { joinWaitlist, withdrawFromWaitlist } from '../src/planning/waitlist/join-waitlist.js';
 import type { ChainStore } from './deps.js';
-
-/** The chain as the journey holds it (the batch workflow's `input.chain`): its days and facility, none of the rows behind them. */
-export const slotChainOf = (c: ChainRecord): SlotChain => ({
-  version: c.version,
-  facilityId: c.facilityId,
-  collectionDay: c.collectionDay,
-  lineStartDay: c.lineStartDay,
-  lineEndDay: c.lineEndDay,
-  infusionDay: c.infusionDay,
-});
 
 /** The slot chain on PostgreSQL (src/planning/capacity/), as the chain activities use it. */
 export const capacityChainStore: ChainStore = {
   confirmLineAtReceipt: (tx, batchId, window) => confirmLineAtReceipt(tx, batchId, window),
   async replanChain(tx, batchId, request) {
     const { chain } = await replanChain(tx, batchId, request);
-    return chain ? { next: slotChainOf(chain) } : null;
+    if (chain) return { next: slotChainOf(chain) };
+    // No chain fits the horizon: the batch waits in the list, in the same transaction as the superseded chain.
+    await joinWaitlist(tx, batchId, new Date(), request.earliestDay);
+    return null;
   },
-  releaseChain: (tx, batchId, reason) => releaseChain(tx, batchId, reason),
+  async releaseChain(tx, batchId, reason) {
+    await withdrawFromWaitlist(tx, batchId);
+    return releaseChain(tx, batchId, reason);
+  },
   async liveChain(tx, batchId) {
     const live = await liveChain(tx, batchId);
     return live && slotChainOf(live);

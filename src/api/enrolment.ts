@@ -9,7 +9,8 @@ import type { BatchInput } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
 import { bookEnrolmentChain, chainView, planEnrolmentChain } from './enrolment-chain.js';
 import { startEnrolled } from './enrolment-start.js';
-import { liveChain } from '../planning/capacity/index.js';
+import { liveChain, slotChainOf } from '../planning/capacity/index.js';
+import { joinWaitlist } from '../planning/waitlist/join-waitlist.js';
 import { ApiError, unprocessableField } from './errors.js';
 import { failpoint } from './failpoint.js';
 import { checkSameCall, findKey, requestHash, type IdempotentCall } from './idempotency.js';
@@ -117,7 +118,13 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
         .values({ coiId, patientRef: command.patientRef, productId: command.productId, ...siteIds, timeScale: deps.config.V2V_TIME_SCALE })
         .returning({ id: batches.id });
       const booked = await bookEnrolmentChain(tx, row!.id, chainPlan);
-      const stored: BatchInput = { batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: booked?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE };
+      // The workflow holds the chain (or waits for one): its input says which, so it confirms the line held ahead at receipt.
+      const waitlisted = chainPlan.kind !== 'unplanned' && !booked;
+      const stored: BatchInput = {
+        batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: booked?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE,
+        ...(booked ? { chain: slotChainOf(booked) } : waitlisted ? { waitlisted: true as const } : {}),
+      };
+      if (waitlisted) await joinWaitlist(tx, row!.id, new Date());
       await tx.insert(pendingEnrolments).values({ batchId: stored.batchId, input: stored });
       if (call) {
         const claimed = await tx

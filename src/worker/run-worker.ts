@@ -13,6 +13,8 @@ import { TASK_QUEUE } from '../../workflows/messages.js';
 import { ensureRetrainSchedule, RETRAIN_SCHEDULE_ID } from '../forecast/retrain/schedule.js';
 import { createKafka } from '../kafka-client.js';
 import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
+import { allocateOnRelease } from '../planning/waitlist/on-capacity-released.js';
+import { startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -47,6 +49,9 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
 
   let publisher: { stop(): Promise<void> } | undefined;
   let stopCheckpoints: (() => Promise<void>) | undefined;
+  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }));
+  const releasedToWaitlist = async (release: { batchId: string; reason: string }) => void (await allocate(release));
+  let stopAllocator: (() => Promise<void>) | undefined;
   try {
     const worker = await Worker.create({
       connection,
@@ -54,7 +59,8 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       taskQueue: TASK_QUEUE,
       workflowsPath,
       activities: {
-        ...createBatchActivities({ db, pool, log }),
+        // Capacity a batch gives back (a chain released or re-planned, a line lost) goes to the waitlist at once.
+        ...createBatchActivities({ db, pool, log, afterCapacityReleased: releasedToWaitlist }),
         ...retrainActivities({ db, log, python: () => ensureForecastPython(stackPaths(config).root, (line) => log(line)) }),
       },
       // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.
@@ -69,6 +75,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     });
 
     stopCheckpoints = startCheckpointTimer(pool, config, logger);
+    stopAllocator = startAllocatorTimer(db, logger);
 
     const stop = () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -85,6 +92,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   } finally {
     // Before the publisher: a checkpoint being taken finishes and is queued, then the publisher stops.
     await stopCheckpoints?.().catch((err: unknown) => logger.error({ err }, 'audit checkpoint timer did not stop cleanly'));
+    await stopAllocator?.();
     await publisher?.stop().catch((err: unknown) => logger.error({ err }, 'outbox publisher did not stop cleanly'));
     await connection.close().catch(() => undefined);
     await pool.end().catch(() => undefined);

@@ -7,6 +7,6 @@ export { releaseChain, type ReleasedChain } from './release-chain.js';
 export { realFacilities, replanChain, REPLAN_HORIZON_DAYS, type Replan, type ReplanRequest } from './replan-chain.js';
 export { confirmLineAtReceipt, type ConfirmedLine } from './confirm-line.js';
 export { bookFirstAvailable, offerChains, type ChainOffer, type ChainQuery } from './offer-chains.js';
-export { chainHistory, liveChain, type ChainRecord } from './live-chain.js';
+export { chainHistory, liveChain, slotChainOf, type ChainRecord } from './live-chain.js';
 export { CHAIN_ERR, ChainError } from './chain-errors.js';
 export type { Db, Tx } from './db.js';

@@ -1,3 +1,4 @@
+import type { SlotChain } from '../../domain/batch/chain-schema.js';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { batches, collectionBookings, manufacturingSlots, slotChains } from '../../db/schema/index.js';
 import type { Db, Tx } from './db.js';
@@ -56,3 +57,13 @@ export async function liveChain(db: Db, batchId: string): Promise<ChainRecord | 
 
 /** Every chain the batch had, newest first. */
 export const chainHistory = (db: Db, batchId: string) => chainsOf(db, batchId, ['booked', 'confirmed', 'superseded', 'released']);
+
+/** The chain as the journey holds it (the batch workflow's `input.chain`): its days and facility, none of the rows behind them. */
+export const slotChainOf = (c: ChainRecord): SlotChain => ({
+  version: c.version,
+  facilityId: c.facilityId,
+  collectionDay: c.collectionDay,
+  lineStartDay: c.lineStartDay,
+  lineEndDay: c.lineEndDay,
+  infusionDay: c.infusionDay,
+});

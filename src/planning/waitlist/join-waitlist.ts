@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../../../activities/deps.js';
+import type { Tx } from '../capacity/db.js';
 import type { Database } from '../../db/client.js';
 import { batches, waitlistEntries } from '../../db/schema/index.js';
 import type { LocalDate } from '../../domain/calendar-day.js';
