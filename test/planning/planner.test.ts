@@ -102,3 +102,34 @@ describe('the planner’s fallbacks', () => {
     expect(plan.waiting).toHaveLength(problem.orders.length);
   });
 });
+
+describe('the planner on a network in independent parts', () => {
+  it('plans each part and answers one plan, optimal only if every part is', () => {
+    const us = randomProblem(11, SMALL);
+    const eu = randomProblem(12, SMALL);
+    const rename = (p: PlanningProblem, region: string): PlanningProblem => ({
+      orders: p.orders.map((o) => ({
+        ...o,
+        orderId: `${region}-${o.orderId}`,
+        apheresisCenterId: `${region}-${o.apheresisCenterId}`,
+        treatmentCenterId: `${region}-${o.treatmentCenterId}`,
+        routes: o.routes.map((r) => ({ ...r, facilityId: `${region}-${r.facilityId}` })),
+      })),
+      capacity: p.capacity,
+    });
+    const prefix = (table: Record<string, readonly number[]>, region: string) => Object.fromEntries(Object.entries(table).map(([k, v]) => [`${region}-${k}`, v]));
+    const both: PlanningProblem = {
+      orders: [...rename(us, 'us').orders, ...rename(eu, 'eu').orders],
+      capacity: {
+        horizonDays: SMALL.horizonDays,
+        collections: { ...prefix(us.capacity.collections, 'us'), ...prefix(eu.capacity.collections, 'eu') },
+        lines: { ...prefix(us.capacity.lines, 'us'), ...prefix(eu.capacity.lines, 'eu') },
+        chairs: { ...prefix(us.capacity.chairs, 'us'), ...prefix(eu.capacity.chairs, 'eu') },
+      },
+    };
+    const plan = planner.plan(both, TIME);
+    expectWellFormed(both, plan);
+    expect(plan.optimal).toBe(true);
+    expect(plan.objective).toBeCloseTo(exhaustivePlan(us).objective + exhaustivePlan(eu).objective, 6);
+  });
+});
