@@ -70,10 +70,9 @@ function planPart(highs: Highs, problem: PlanningProblem, budgetMs: number): Pla
   const greedy = greedyPlan(problem);
   const mip = buildPlanningMip(problem, greedy);
   if (mip.numCols === 0) return { ...greedy, note: 'no feasible chain in the horizon: every order waits' };
-  const leftSeconds = (budgetMs - (performance.now() - started)) / 1000;
-  if (leftSeconds <= 0) return { ...greedy, note: 'time limit reached while building the model' };
+  if (performance.now() - started >= budgetMs) return { ...greedy, note: 'time limit reached while building the model' };
   try {
-    return solve(highs, problem, mip, greedy, leftSeconds);
+    return solve(highs, problem, mip, greedy, started + budgetMs);
   } catch (error) {
     return { ...greedy, note: `solver failed (${error instanceof Error ? error.message : String(error)}): greedy plan` };
   }
@@ -81,7 +80,8 @@ function planPart(highs: Highs, problem: PlanningProblem, budgetMs: number): Pla
 
 const finite = (highs: Highs, xs: Float64Array) => xs.map((x) => (x === Infinity ? highs.infinity : x === -Infinity ? -highs.infinity : x));
 
-function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy: Plan, timeLimitSeconds: number): Plan {
+/** Solves the model by `deadline` (a `performance.now()` instant): HiGHS's own clock starts at its run, after the copy in. */
+function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy: Plan, deadline: number): Plan {
   const model = highs.createModel({
     numCols: mip.numCols,
     numRows: mip.numRows,
@@ -94,7 +94,9 @@ function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy:
     offset: mip.offset,
   });
   try {
-    const outcome = relaxationThenMip(highs, model, mip, timeLimitSeconds);
+    const leftSeconds = (deadline - performance.now()) / 1000;
+    if (leftSeconds <= 0) return { ...greedy, note: 'time limit reached while handing the model to the solver' };
+    const outcome = relaxationThenMip(highs, model, mip, leftSeconds);
     if (!outcome.colValue) return { ...greedy, note: `solver found no plan (${outcome.stoppedBy}): greedy plan` };
     const assignments = mip.decode(outcome.colValue);
     const broken = planViolations(problem, assignments);
