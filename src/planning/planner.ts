@@ -97,12 +97,12 @@ function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy:
     const leftSeconds = (deadline - performance.now()) / 1000;
     if (leftSeconds <= 0) return { ...greedy, note: 'time limit reached while handing the model to the solver' };
     const outcome = relaxationThenMip(highs, model, mip, leftSeconds);
-    if (!outcome.colValue) return { ...greedy, note: `solver found no plan (${outcome.stoppedBy}): greedy plan` };
+    const withBound = outcome.bound !== undefined ? { bound: outcome.bound } : {};
+    if (!outcome.colValue) return { ...greedy, ...withBound, note: `solver found no plan (${outcome.stoppedBy}): greedy plan` };
     const assignments = mip.decode(outcome.colValue);
     const broken = planViolations(problem, assignments);
     if (broken.length > 0) return { ...greedy, note: `solver's plan broke ${broken.length} rule(s), e.g. ${broken[0]}: greedy plan` };
     const objective = planObjective(problem, assignments);
-    const withBound = outcome.bound !== undefined ? { bound: outcome.bound } : {};
     // Never worse than greedy on its own objective: a time-out may leave the start as the best.
     if (objective > greedy.objective) return { ...greedy, ...withBound, note: `solver did not improve on the greedy plan (${outcome.stoppedBy})` };
     return {
@@ -138,10 +138,18 @@ function relaxationThenMip(highs: Highs, model: Model, mip: PlanningMip, timeLim
   const stoppedBy = (code: number) => (code === status.timeLimit ? 'the time limit' : `HiGHS status ${code}`);
   // Loaded without integrality: as a plain LP, HiGHS skips the MIP set-up the relaxation does not need.
   model.options.set({ output_flag: false, presolve: 'off', time_limit: timeLimitSeconds, random_seed: 0 });
+  const lpStarted = performance.now();
   const lp = model.run().modelStatus;
   if (lp !== status.optimal) return { colValue: undefined, proved: false, bound: undefined, stoppedBy: stoppedBy(lp) };
   const relaxed = model.getSolution().colValue;
-  if (isIntegral(relaxed, mip.integrality)) return { colValue: relaxed, proved: true, bound: model.getObjectiveValue(), stoppedBy: 'an integral relaxation' };
+  const lpBound = model.getObjectiveValue();
+  if (isIntegral(relaxed, mip.integrality)) return { colValue: relaxed, proved: true, bound: lpBound, stoppedBy: 'an integral relaxation' };
+  // Branch-and-cut starts with set-up HiGHS does not interrupt (cliques, symmetry), which costs
+  // about what the relaxation did: with less time than that left, it would overrun the budget.
+  const lpSeconds = (performance.now() - lpStarted) / 1000;
+  if (timeLimitSeconds - lpSeconds < lpSeconds) {
+    return { colValue: undefined, proved: false, bound: lpBound, stoppedBy: 'too little time left for branch-and-cut after a fractional relaxation' };
+  }
 
   // Gaps tight enough that "optimal" means optimal, not "within 0.01 %".
   model.changeColsIntegrality({ kind: 'range', from: 0, to: mip.numCols - 1 }, mip.integrality);
@@ -153,7 +161,7 @@ function relaxationThenMip(highs: Highs, model: Model, mip: PlanningMip, timeLim
   return {
     colValue: hasSolution ? model.getSolution().colValue : undefined,
     proved: code === status.optimal,
-    bound: Number.isFinite(bound) ? bound : undefined,
+    bound: Number.isFinite(bound) ? Math.max(bound, lpBound) : lpBound,
     stoppedBy: stoppedBy(code),
   };
 }

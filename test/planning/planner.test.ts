@@ -46,6 +46,17 @@ describe('the planner on small instances', () => {
     expect(greedyBeaten).toBeGreaterThan(0);
   }, 120_000);
 
+  // One centre of each kind: many orders fall in one class (same sites, routes, first day and
+  // weight) while their order days differ — the case the class model and its pruning must get right.
+  it('matches the exhaustive optimum when many orders are interchangeable', () => {
+    for (let seed = 2000; seed < 2040; seed++) {
+      const problem = randomProblem(seed, { ...SMALL, apheresisCentres: 1, treatmentCentres: 1, orders: 6, horizonDays: 12 });
+      const plan = planner.plan(problem, TIME);
+      expectWellFormed(problem, plan);
+      expect(plan.objective, `seed ${seed}`).toBeCloseTo(exhaustivePlan(problem).objective, 6);
+    }
+  }, 120_000);
+
   it('says it proved its answer optimal', () => {
     const plan = planner.plan(randomProblem(7, SMALL), TIME);
     expect(plan).toMatchObject({ solver: 'highs', optimal: true });
