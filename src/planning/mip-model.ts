@@ -1,5 +1,5 @@
 import { chainCost, chainOf, feasibleChains, freeOn, waitingCost, type Chain } from '../domain/planning/feasible-chains.js';
-import type { ChainAssignment, Plan, PlanningProblem } from '../domain/planning/problem.js';
+import type { ChainAssignment, Plan, PlanningOrder, PlanningProblem } from '../domain/planning/problem.js';
 import { orderClasses, type OrderClass } from './order-classes.js';
 import { SiteDayRows } from './site-day-rows.js';
 import { RowBounds, SparseColumns } from './sparse-columns.js';
@@ -35,7 +35,6 @@ export interface PlanningMip {
   stats: { chains: number; pruned: number; classes: number };
 }
 
-
 /**
  * The sound pruning rule. LB = Σ over orders of its cheapest chain's cost (capacity shared by no
  * one) is a lower bound on every plan. A plan that gives order o chain k costs at least
@@ -52,8 +51,10 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
   const { capacity } = problem;
   const classes = orderClasses(problem.orders);
   const chainsOf = classes.map((c) => feasibleChains(c.representative, capacity));
-  const cheapestOf = classes.map((cls, i) => (chainsOf[i]![0] ? chainCost(cls.representative, chainsOf[i]![0]) : waitingCost(cls.representative, capacity)));
-  const lowerBound = classes.reduce((sum, cls, i) => sum + cls.orders.length * cheapestOf[i]!, 0);
+  // Per order, not per class: a class's orders differ in orderedDay, which shifts every cost they have.
+  const cheapest = (o: PlanningOrder, chains: readonly ChainAssignment[]) => (chains[0] ? chainCost(o, chains[0]) : waitingCost(o, capacity));
+  const lowerBound = classes.reduce((sum, cls, i) => sum + cls.orders.reduce((s, o) => s + cheapest(o, chainsOf[i]!), 0), 0);
+  const cheapestOfRepresentative = classes.map((cls, i) => cheapest(cls.representative, chainsOf[i]!));
 
   const rows = new RowBounds();
   const cols = new SparseColumns();
@@ -72,7 +73,7 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
     offset += cls.orders.reduce((sum, o) => sum + waitingCost(o, capacity), 0);
     const classRow = rows.upTo(n);
     for (const chain of chainsOf[i]!.map(chainOf)) {
-      if (cannotBeatIncumbent(lowerBound, cheapestOf[i]!, chainCost(rep, chain), incumbent.objective)) { pruned++; continue; }
+      if (cannotBeatIncumbent(lowerBound, cheapestOfRepresentative[i]!, chainCost(rep, chain), incumbent.objective)) { pruned++; continue; }
       const collections = freeOn(capacity.collections, rep.apheresisCenterId, chain.collectionDay);
       const chairs = freeOn(capacity.chairs, rep.treatmentCenterId, chain.infusionDay);
       const lineDays = chain.lineEndDay - chain.lineStartDay;

@@ -26,6 +26,8 @@ function expectWellFormed(problem: PlanningProblem, plan: Plan): void {
 describe('the planner on small instances', () => {
   const seeds = Array.from({ length: 60 }, (_, i) => 1000 + i);
 
+  // About one in five of these has a fractional LP relaxation, so both the relaxation path and the
+  // branch-and-cut path are checked against the exhaustive optimum.
   it('matches the exhaustive optimum and never loses to greedy', () => {
     let greedyBeaten = 0;
     for (const seed of seeds) {
@@ -42,6 +44,17 @@ describe('the planner on small instances', () => {
     }
     // The instances are tight enough that greedy's lack of look-ahead shows (else this test proves little).
     expect(greedyBeaten).toBeGreaterThan(0);
+  }, 120_000);
+
+  // One centre of each kind: many orders fall in one class (same sites, routes, first day and
+  // weight) while their order days differ — the case the class model and its pruning must get right.
+  it('matches the exhaustive optimum when many orders are interchangeable', () => {
+    for (let seed = 2000; seed < 2040; seed++) {
+      const problem = randomProblem(seed, { ...SMALL, apheresisCentres: 1, treatmentCentres: 1, orders: 6, horizonDays: 12 });
+      const plan = planner.plan(problem, TIME);
+      expectWellFormed(problem, plan);
+      expect(plan.objective, `seed ${seed}`).toBeCloseTo(exhaustivePlan(problem).objective, 6);
+    }
   }, 120_000);
 
   it('says it proved its answer optimal', () => {
@@ -98,5 +111,36 @@ describe('the planner’s fallbacks', () => {
     const plan = planner.plan(problem, TIME);
     expect(plan.assignments).toEqual([]);
     expect(plan.waiting).toHaveLength(problem.orders.length);
+  });
+});
+
+describe('the planner on a network in independent parts', () => {
+  it('plans each part and answers one plan, optimal only if every part is', () => {
+    const us = randomProblem(11, SMALL);
+    const eu = randomProblem(12, SMALL);
+    const rename = (p: PlanningProblem, region: string): PlanningProblem => ({
+      orders: p.orders.map((o) => ({
+        ...o,
+        orderId: `${region}-${o.orderId}`,
+        apheresisCenterId: `${region}-${o.apheresisCenterId}`,
+        treatmentCenterId: `${region}-${o.treatmentCenterId}`,
+        routes: o.routes.map((r) => ({ ...r, facilityId: `${region}-${r.facilityId}` })),
+      })),
+      capacity: p.capacity,
+    });
+    const prefix = (table: Record<string, readonly number[]>, region: string) => Object.fromEntries(Object.entries(table).map(([k, v]) => [`${region}-${k}`, v]));
+    const both: PlanningProblem = {
+      orders: [...rename(us, 'us').orders, ...rename(eu, 'eu').orders],
+      capacity: {
+        horizonDays: SMALL.horizonDays,
+        collections: { ...prefix(us.capacity.collections, 'us'), ...prefix(eu.capacity.collections, 'eu') },
+        lines: { ...prefix(us.capacity.lines, 'us'), ...prefix(eu.capacity.lines, 'eu') },
+        chairs: { ...prefix(us.capacity.chairs, 'us'), ...prefix(eu.capacity.chairs, 'eu') },
+      },
+    };
+    const plan = planner.plan(both, TIME);
+    expectWellFormed(both, plan);
+    expect(plan.optimal).toBe(true);
+    expect(plan.objective).toBeCloseTo(exhaustivePlan(us).objective + exhaustivePlan(eu).objective, 6);
   });
 });
