@@ -43,6 +43,8 @@ export class FacilityModel {
     private readonly fleet: EquipmentFleet,
     start: number,
     private readonly window: { from: number; to: number },
+    /** Slot chains: batches holding a chain are started in the order of their planned line days. */
+    private readonly chainsFirst = false,
   ) {
     this.calendar = new SiteCalendar(config.timeZone, config.workingDays);
     this.outages = scenario.incidents.flatMap((i) =>
@@ -96,8 +98,8 @@ export class FacilityModel {
       const unit = this.bioreactors.find((b) => !b.down && !b.inUse);
       if (!unit) return;
       // Fresh material keeps for hours, cryopreserved material for years: the planner starts fresh material first.
-      const fresh = this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh');
-      const { agent, granted } = this.lineQueue.splice(fresh >= 0 ? fresh : 0, 1)[0]!;
+      const next = this.chainsFirst ? this.earliestChain() : this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh');
+      const { agent, granted } = this.lineQueue.splice(next >= 0 ? next : 0, 1)[0]!;
       this.busyLines++;
       this.usedBy.set(unit.id, agent);
       this.fleet.setInUse(unit, true);
@@ -105,6 +107,12 @@ export class FacilityModel {
       agent.holds.line = { equipmentId: unit.id, since: this.queue.now };
       this.queue.at(this.queue.now, () => granted(unit.id));
     }
+  }
+
+  /** The queued batch whose chain's line window starts first (fresh material first on the same day). */
+  private earliestChain(): number {
+    const key = (w: Waiting<string>) => (w.agent.holds.plan?.day ?? Infinity) * 2 + (w.agent.input.profile.startingMaterial === 'fresh' ? 0 : 1);
+    return this.lineQueue.reduce((best, w, i) => (key(w) < key(this.lineQueue[best]!) ? i : best), 0);
   }
 
   requestQc(agent: BatchAgent, granted: (since: number) => void): void {
