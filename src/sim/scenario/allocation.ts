@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import { builtInPolicy, BUILT_IN_POLICIES, DEFAULT_POLICY_ID } from '../../domain/planning/policies.js';
 import { allocationPolicySchema, URGENCY_TIERS, type AllocationPolicy } from '../../domain/planning/policy.js';
 import { probabilitySchema } from './distribution.js';
-
-/** Every order weighs the same: the twin's default policy when a scenario names none. */
-export const FIRST_COME_POLICY: AllocationPolicy = {
-  id: 'first-come',
-  version: 1,
-  rules: ['first-come'],
-  urgencyWeights: { standard: 1, urgent: 1, critical: 1 },
-  ageingPerWeek: 0,
-  fairShareWindowDays: 28,
-  fairShareStrength: 0,
-};
 
 const tier = z.object({ share: probabilitySchema, hazardMultiplier: z.number().positive() }).strict();
 
@@ -29,7 +19,13 @@ export const allocationSchema = z
   .object({
     mode: z.enum(['first-at-the-door', 'slot-chain']),
     planner: z.enum(['greedy', 'highs']).default('greedy'),
-    policy: allocationPolicySchema.default(FIRST_COME_POLICY),
+    /** A built-in policy (src/domain/planning/policies.ts), newest version… */
+    policyId: z
+      .string()
+      .default(DEFAULT_POLICY_ID)
+      .refine((id) => builtInPolicy(id) !== undefined, { message: `not a built-in policy; built in: ${[...new Set(BUILT_IN_POLICIES.map((p) => p.id))].join(', ')}` }),
+    /** …or a policy written out in full, which then wins over policyId. */
+    policy: allocationPolicySchema.optional(),
     /** Days the daily planning run looks ahead (a chain's every step must fit inside). */
     horizonDays: z.number().int().min(14).max(365).default(90),
     /** Chains whose collection falls within this many days are booked; later ones stay on the waitlist. */
@@ -53,3 +49,6 @@ export const allocationSchema = z
 
 export type Allocation = z.infer<typeof allocationSchema>;
 export type AllocationInput = z.input<typeof allocationSchema>;
+
+/** The policy an allocation weighs orders by: its own, or the built-in one it names. */
+export const allocationPolicy = (a: Allocation): AllocationPolicy => a.policy ?? builtInPolicy(a.policyId)!;

@@ -1,12 +1,13 @@
 import { DAY_MS } from '../../../domain/durations.js';
 import type { ChainAssignment, Plan, PlanningOrder, PlanningProblem } from '../../../domain/planning/problem.js';
-import type { Allocation } from '../../scenario/allocation.js';
 import type { BatchAgent } from '../batch-agent.js';
 import type { ChairBook } from '../chair-book.js';
 import type { EventQueue } from '../event-queue.js';
 import type { FacilityModel } from '../facility.js';
 import { COLLECTION_HOUR, chainRoute } from './chain-route.js';
-import { orderWeight, type RecentAllocations } from './order-weight.js';
+import { orderWeight } from '../../../domain/planning/weights.js';
+import type { AllocationPolicy } from '../../../domain/planning/policy.js';
+import { allocationPolicy, type Allocation } from '../../scenario/allocation.js';
 
 /** A planner: the greedy rule, or the solver behind `src/planning/` once loaded. */
 export type PlanFunction = (problem: PlanningProblem) => Plan;
@@ -47,7 +48,11 @@ export class SlotChainDesk {
     private readonly resources: DeskResources,
     private readonly allocation: Allocation,
     private readonly planner: PlanFunction,
-  ) {}
+  ) {
+    this.policy = allocationPolicy(allocation);
+  }
+
+  private readonly policy: AllocationPolicy;
 
   /** The order joins the waitlist; `granted` runs with the collection instant once a chain is booked. */
   enter(agent: BatchAgent, earliestAt: number, facilityIds: readonly string[], granted: (collectionAt: number) => void): void {
@@ -110,7 +115,7 @@ export class SlotChainDesk {
     };
   }
 
-  private order(w: WaitingOrder, first: number, now: number, recent: RecentAllocations): PlanningOrder {
+  private order(w: WaitingOrder, first: number, now: number, recent: Record<string, number>): PlanningOrder {
     const { input, params } = w.agent;
     const calendar = this.resources.collections.get(input.apheresisCenterId)!.calendar;
     let earliest = calendar.day(w.earliestAt);
@@ -134,21 +139,23 @@ export class SlotChainDesk {
       productId: input.productId,
       orderedDay: Math.floor(w.orderedAt / DAY_MS) - first,
       earliestCollectionDay: Math.max(0, earliest - first),
-      weight: orderWeight(this.allocation.policy, { tier: w.agent.tier, orderedAt: w.orderedAt, treatmentCenterId: input.treatmentCenterId }, now, recent),
+      weight: orderWeight(this.policy, {
+        tier: w.agent.tier,
+        daysWaited: Math.floor((now - w.orderedAt) / DAY_MS),
+        treatmentCenterId: input.treatmentCenterId,
+        recentAllocationsByCentre: recent,
+        centreCount: this.resources.infusions.size,
+      }).weight,
       routes,
     };
   }
 
-  private recentAllocations(now: number): RecentAllocations {
-    const since = now - this.allocation.policy.fairShareWindowDays * DAY_MS;
-    const byCentre = new Map<string, number>();
-    let total = 0;
-    for (const b of this.booked) {
-      if (b.at < since) continue;
-      byCentre.set(b.centre, (byCentre.get(b.centre) ?? 0) + 1);
-      total++;
-    }
-    return { byCentre, total, centres: this.resources.infusions.size };
+  /** Chains booked per treatment centre inside the policy's fair-share window. */
+  private recentAllocations(now: number): Record<string, number> {
+    const since = now - this.policy.fairShareWindowDays * DAY_MS;
+    const byCentre: Record<string, number> = {};
+    for (const b of this.booked) if (b.at >= since) byCentre[b.centre] = (byCentre[b.centre] ?? 0) + 1;
+    return byCentre;
   }
 
   /** Chair, line window and infusion chair, held together; the agent learns its collection day. */
