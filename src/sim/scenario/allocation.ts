@@ -31,7 +31,7 @@ export const allocationSchema = z
     /** Chains whose collection falls within this many days are booked; later ones stay on the waitlist. */
     commitDays: z.number().int().min(1).default(14),
     /** Whole days added to each chain's line window beyond the nominal steps, for runs that overrun. */
-    lineMarginDays: z.number().int().min(0).max(14).default(1),
+    lineMarginDays: z.number().int().min(0).max(14).default(2),
     /** Solver time limit per planning run (HiGHS), ms. */
     timeLimitMs: z.number().int().positive().default(2000),
     /**
