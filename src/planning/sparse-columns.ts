@@ -1,0 +1,96 @@
+/**
+ * Builders for a sparse model handed to a solver: rows found by a key (created on first use with
+ * their bounds) and columns appended with their entries, stored compressed by column.
+ */
+export class RowIndex {
+  private readonly index = new Map<string, number>();
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+
+  /** A row Σ ≤ upper (0 from below: every term is a count). */
+  upTo(key: string, upper: number): number {
+    return this.row(key, -Infinity, upper);
+  }
+
+  /** A row Σ = value. */
+  exactly(key: string, value: number): number {
+    return this.row(key, value, value);
+  }
+
+  private row(key: string, lower: number, upper: number): number {
+    const known = this.index.get(key);
+    if (known !== undefined) return known;
+    this.index.set(key, this.lo.length);
+    this.lo.push(lower);
+    this.hi.push(upper);
+    return this.lo.length - 1;
+  }
+
+  get count(): number {
+    return this.lo.length;
+  }
+
+  lower(): Float64Array {
+    return Float64Array.from(this.lo);
+  }
+
+  upper(): Float64Array {
+    return Float64Array.from(this.hi);
+  }
+}
+
+export class SparseColumns {
+  private readonly costs: number[] = [];
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+  private readonly kinds: number[] = [];
+  private readonly starts: number[] = [0];
+  private readonly rows: number[] = [];
+  private readonly values: number[] = [];
+
+  /** Appends a column; its entries follow through `entry` until the next `add`. Returns its index. */
+  add(cost: number, lower: number, upper: number, integrality: 0 | 1): number {
+    if (this.costs.length > 0) this.starts.push(this.rows.length);
+    this.costs.push(cost);
+    this.lo.push(lower);
+    this.hi.push(upper);
+    this.kinds.push(integrality);
+    return this.costs.length - 1;
+  }
+
+  entry(row: number, value: number): void {
+    this.rows.push(row);
+    this.values.push(value);
+  }
+
+  get count(): number {
+    return this.costs.length;
+  }
+
+  csc(numRows: number) {
+    return {
+      format: 'csc' as const,
+      numRows,
+      numCols: this.costs.length,
+      starts: Int32Array.from([...this.starts.slice(0, this.costs.length), this.rows.length]),
+      indices: Int32Array.from(this.rows),
+      values: Float64Array.from(this.values),
+    };
+  }
+
+  cost(): Float64Array {
+    return Float64Array.from(this.costs);
+  }
+
+  lower(): Float64Array {
+    return Float64Array.from(this.lo);
+  }
+
+  upper(): Float64Array {
+    return Float64Array.from(this.hi);
+  }
+
+  integrality(): Int32Array {
+    return Int32Array.from(this.kinds);
+  }
+}
