@@ -64,6 +64,7 @@ function enrol(world: NetworkWorld, treatmentCenterId: string, params: ProductPa
   const patientRef = `sim-${seed}-${sequence}`;
   const agent = new BatchAgent(world, initialState(input, iso(queue.now)), queue.now, patientRef, rng, params, dropoutAfterDays);
   agent.tier = tier;
+  if (allocation) agent.attributes.urgencyTier = tier;
   agent.candidateFacilities = candidateFacilities(world, centre.apheresisCentreId, params).map((f) => f.config.id);
   if (allocation) scheduleDropout(agent, queue.now);
   return agent;
