@@ -98,7 +98,8 @@ export class FacilityModel {
       const unit = this.bioreactors.find((b) => !b.down && !b.inUse);
       if (!unit) return;
       // Fresh material keeps for hours, cryopreserved material for years: the planner starts fresh material first.
-      const next = this.chainsFirst ? this.earliestChain() : this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh');
+      const fresh = () => Math.max(0, this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh'));
+      const next = this.chainsFirst ? this.earliestChain() : fresh();
       if (next < 0) return;
       const { agent, granted } = this.lineQueue.splice(next, 1)[0]!;
       this.busyLines++;
