@@ -20,7 +20,7 @@ const run = (s = scenario({ mode: 'slot-chain' }), seed = 3, highs?: (p: Plannin
 const entries = (result: SimulationResult, stage: string) => result.batches.flatMap((b) => b.final.timeline.filter((e) => e.event === 'stage' && e.stage === stage).map((e) => ({ batch: b, at: Date.parse(e.at) })));
 
 describe('the twin with slot chains', () => {
-  it('never plans or uses more lines, collection chairs or infusion chairs than a day has', () => {
+  it('never plans or uses more lines, collection chairs or infusion chairs than a day has', { timeout: 30_000 }, () => {
     const s = scenario({ mode: 'slot-chain', planner: 'highs' });
     const violations: string[] = [];
     let plans = 0;
@@ -57,7 +57,7 @@ describe('the twin with slot chains', () => {
     }
   });
 
-  it('starts every run on its own line the day the material arrives when runs take their planned days', () => {
+  it('starts every run on its own line the day the material arrives when runs take their planned days', { timeout: 30_000 }, () => {
     // Runs that overrun their window are what can make cells wait (bench/scheduling profiles it): runs
     // longer than planned, or started late (a long hold before pickup, a delayed or held shipment).
     // Without either, none wait.
@@ -76,14 +76,14 @@ describe('the twin with slot chains', () => {
     expect(chains.batches.filter((b) => batchFacts(b).lineDays > 0).length).toBeGreaterThan(50);
   });
 
-  it('gives the same records for the same seed, and others for another seed', () => {
+  it('gives the same records for the same seed, and others for another seed', { timeout: 30_000 }, () => {
     const digest = (r: SimulationResult) => createHash('sha256').update(JSON.stringify(r)).digest('hex');
     const first = digest(run());
     expect(digest(run())).toBe(first);
     expect(digest(run(undefined, 4))).not.toBe(first);
   });
 
-  it('serves the critical first under the urgency policy, and weighs every order alike under first come', () => {
+  it('serves the critical first under the urgency policy, and weighs every order alike under first come', { timeout: 30_000 }, () => {
     // The same patients (same seed, same tiers); what changes is who gets the scarce chains first.
     const weights = (policyId: string) => {
       const seen = new Set<number>();
