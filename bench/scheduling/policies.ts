@@ -31,6 +31,7 @@ const highs = await loadHighsPlanner(base);
 console.log(`Demand for a load: ${lineLoad(base).explanation}.`);
 
 
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? (a / b).toFixed(2) : 'n/a');
 let missed = 0;
 for (const load of [0.9, 1.15]) {
   const multiplier = multiplierFor(base, load);
@@ -40,7 +41,13 @@ for (const load of [0.9, 1.15]) {
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n== ${Math.round(load * 100)} % of line capacity: demand multiplier ${multiplier.toFixed(3)}; ${seeds} seeds from ${seed}, ${years} year(s) of enrolment each (${seconds.toFixed(1)} s) ==\n`);
   console.log(formatPolicyTable(results, base.costs.currency));
-  console.log('\n' + results.map((r) => `${r.variant.id}: ${(r.elapsedMs / 1000).toFixed(1)} s`).join(' · '));
+  console.log('\nBy product, P90 vein to vein and P90 order → infusion (× first at the door):');
+  for (const product of base.products.map((p) => p.productId)) {
+    const today = results[0]!.byProduct[product]!;
+    const cell = (f: (typeof today)) => `${f.veinToVeinP90?.toFixed(1)} d (${ratio(f.veinToVeinP90, today.veinToVeinP90)}) / ${f.orderToInfusionP90?.toFixed(1)} d (${ratio(f.orderToInfusionP90, today.orderToInfusionP90)})`;
+    console.log(`  ${product}: ${results.map((r) => `${r.variant.id} ${cell(r.byProduct[product]!)}`).join(' · ')}`);
+  }
+  console.log('\nWall time: ' + results.map((r) => `${r.variant.id} ${(r.elapsedMs / 1000).toFixed(1)} s`).join(' · '));
   console.log('\nTargets:');
   for (const c of checkTargets(load, results)) {
     if (!c.met) missed++;

@@ -35,6 +35,8 @@ export interface ComparisonOptions {
 export interface PolicyResult {
   variant: PolicyVariant;
   figures: PolicyFigures;
+  /** The same figures for each product's patients alone. */
+  byProduct: Record<string, PolicyFigures>;
   /** Wall time of the policy's runs, ms. */
   elapsedMs: number;
 }
@@ -57,6 +59,7 @@ export function comparePolicies(scenario: Scenario, options: ComparisonOptions):
       options.onRun?.(variant.id, r);
       return simulate(configured, { seed: replicationSeed(options.seed, r), years: options.years, telemetry: false, highs: options.highs });
     });
-    return { variant, figures: policyFigures(runs, scenario.costs), elapsedMs: performance.now() - started };
+    const byProduct = Object.fromEntries(scenario.products.map((p) => [p.productId, policyFigures(runs, scenario.costs, p.productId)]));
+    return { variant, figures: policyFigures(runs, scenario.costs), byProduct, elapsedMs: performance.now() - started };
   });
 }

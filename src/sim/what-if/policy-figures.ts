@@ -28,8 +28,11 @@ export interface PolicyFigures {
 
 const MINUTE_IN_DAYS = 1 / 1440;
 
-export function policyFigures(runs: readonly SimulationResult[], costs: Costs): PolicyFigures {
-  const facts: BatchFacts[] = runs.flatMap((r) => patientsInWindow(r).map(batchFacts)).filter((f) => f.outcome !== 'in-flight');
+/** The figures of the runs' patients, or of those of one product (line utilisation stays the network's). */
+export function policyFigures(runs: readonly SimulationResult[], costs: Costs, productId?: string): PolicyFigures {
+  const facts: BatchFacts[] = runs
+    .flatMap((r) => patientsInWindow(r).map(batchFacts))
+    .filter((f) => f.outcome !== 'in-flight' && (productId === undefined || f.productId === productId));
   const infused = facts.filter((f) => f.outcome === 'infused');
   const v2v = infused.map(veinToVeinDays).filter((d): d is number => d !== undefined);
   const wait = infused.map((f) => (f.infusedAt! - f.enrolledAt) / DAY_MS);
