@@ -41,7 +41,8 @@ export class SlotChainDesk {
   private readonly booked: { centre: string; at: number }[] = [];
   private dailyAt: number | undefined;
   private runAt: number | undefined;
-  /** Planning runs made, and orders they booked: for the what-if's account of the desk. */
+  private readonly policy: AllocationPolicy;
+  /** Planning runs made. */
   runs = 0;
 
   constructor(
@@ -51,8 +52,6 @@ export class SlotChainDesk {
   ) {
     this.policy = allocationPolicy(allocation);
   }
-
-  private readonly policy: AllocationPolicy;
 
   /** The order joins the waitlist; `granted` runs with the collection instant once a chain is booked. */
   enter(agent: BatchAgent, earliestAt: number, facilityIds: readonly string[], granted: (collectionAt: number) => void): void {
