@@ -1,7 +1,8 @@
 import { chainCost, chainOf, feasibleChains, freeOn, waitingCost, type Chain } from '../domain/planning/feasible-chains.js';
-import type { ChainAssignment, Plan, PlanningProblem } from '../domain/planning/problem.js';
+import type { ChainAssignment, Plan, PlanningOrder, PlanningProblem } from '../domain/planning/problem.js';
 import { orderClasses, type OrderClass } from './order-classes.js';
-import { RowIndex, SparseColumns } from './sparse-columns.js';
+import { SiteDayRows } from './site-day-rows.js';
+import { RowBounds, SparseColumns } from './sparse-columns.js';
 
 /**
  * The planning problem as a mixed-integer program, in solver-neutral arrays:
@@ -34,8 +35,6 @@ export interface PlanningMip {
   stats: { chains: number; pruned: number; classes: number };
 }
 
-const chainKey = (c: Chain) => JSON.stringify([c.collectionDay, c.facilityId, c.lineStartDay, c.lineEndDay, c.infusionDay]);
-
 /**
  * The sound pruning rule. LB = Σ over orders of its cheapest chain's cost (capacity shared by no
  * one) is a lower bound on every plan. A plan that gives order o chain k costs at least
@@ -52,15 +51,19 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
   const { capacity } = problem;
   const classes = orderClasses(problem.orders);
   const chainsOf = classes.map((c) => feasibleChains(c.representative, capacity));
-  const cheapest = (cls: OrderClass, chains: ChainAssignment[]) => (chains[0] ? chainCost(cls.representative, chains[0]) : waitingCost(cls.representative, capacity));
-  const lowerBound = classes.reduce((sum, cls, i) => sum + cls.orders.length * cheapest(cls, chainsOf[i]!), 0);
+  // Per order, not per class: a class's orders differ in orderedDay, which shifts every cost they have.
+  const cheapest = (o: PlanningOrder, chains: readonly ChainAssignment[]) => (chains[0] ? chainCost(o, chains[0]) : waitingCost(o, capacity));
+  const lowerBound = classes.reduce((sum, cls, i) => sum + cls.orders.reduce((s, o) => s + cheapest(o, chainsOf[i]!), 0), 0);
+  const cheapestOfRepresentative = classes.map((cls, i) => cheapest(cls.representative, chainsOf[i]!));
 
-  const rows = new RowIndex();
+  const rows = new RowBounds();
   const cols = new SparseColumns();
-  const yOf = new Map<string, number>();
+  const collectionRows = new SiteDayRows(capacity.horizonDays);
+  const chairRows = new SiteDayRows(capacity.horizonDays);
+  const linkRows = new SiteDayRows(capacity.horizonDays);
+  const lineRows = new SiteDayRows(capacity.horizonDays);
   const ys: { col: number; cls: number; chain: Chain }[] = [];
-  const starts = new Map<string, { facilityId: string; day: number; lineDays: number; ys: number[] }>();
-  let enumerated = 0;
+  const starts: { facilityId: string; day: number; lineDays: number; link: number; ys: number[] }[] = [];
   let pruned = 0;
   let offset = 0;
 
@@ -68,37 +71,34 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
     const rep = cls.representative;
     const n = cls.orders.length;
     offset += cls.orders.reduce((sum, o) => sum + waitingCost(o, capacity), 0);
-    const classRow = rows.upTo(`class|${i}`, n);
+    const classRow = rows.upTo(n);
     for (const chain of chainsOf[i]!.map(chainOf)) {
-      enumerated++;
-      if (cannotBeatIncumbent(lowerBound, cheapest(cls, chainsOf[i]!), chainCost(rep, chain), incumbent.objective)) { pruned++; continue; }
+      if (cannotBeatIncumbent(lowerBound, cheapestOfRepresentative[i]!, chainCost(rep, chain), incumbent.objective)) { pruned++; continue; }
       const collections = freeOn(capacity.collections, rep.apheresisCenterId, chain.collectionDay);
       const chairs = freeOn(capacity.chairs, rep.treatmentCenterId, chain.infusionDay);
+      const lineDays = chain.lineEndDay - chain.lineStartDay;
       const col = cols.add(rep.weight * (chain.infusionDay - capacity.horizonDays), 0, Math.min(n, collections, chairs), 1);
       cols.entry(classRow, 1);
-      cols.entry(rows.upTo(JSON.stringify(['collection', rep.apheresisCenterId, chain.collectionDay]), collections), 1);
-      cols.entry(rows.upTo(JSON.stringify(['chair', rep.treatmentCenterId, chain.infusionDay]), chairs), 1);
-      const lineDays = chain.lineEndDay - chain.lineStartDay;
-      const startKey = JSON.stringify([chain.facilityId, chain.lineStartDay, lineDays]);
-      const start = starts.get(startKey) ?? { facilityId: chain.facilityId, day: chain.lineStartDay, lineDays, ys: [] };
-      start.ys.push(col);
-      starts.set(startKey, start);
-      cols.entry(rows.exactly(`link|${startKey}`, 0), 1);
-      yOf.set(`${i}|${chainKey(chain)}`, col);
+      cols.entry(collectionRows.get(rep.apheresisCenterId, 0, chain.collectionDay, () => rows.upTo(collections)), 1);
+      cols.entry(chairRows.get(rep.treatmentCenterId, 0, chain.infusionDay, () => rows.upTo(chairs)), 1);
+      const link = linkRows.get(chain.facilityId, lineDays, chain.lineStartDay, () => {
+        starts.push({ facilityId: chain.facilityId, day: chain.lineStartDay, lineDays, link: rows.exactly(0), ys: [] });
+        return starts.length - 1;
+      });
+      starts[link]!.ys.push(col);
+      cols.entry(starts[link]!.link, 1);
       ys.push({ col, cls: i, chain });
     }
   });
-  const sOf = new Map<string, number>();
-  for (const [startKey, start] of starts) {
-    sOf.set(startKey, cols.add(0, 0, Infinity, 0));
-    cols.entry(rows.exactly(`link|${startKey}`, 0), -1);
+  const sCols = starts.map((start) => {
+    const col = cols.add(0, 0, Infinity, 0);
+    cols.entry(start.link, -1);
     for (let d = start.day; d < start.day + start.lineDays; d++) {
-      cols.entry(rows.upTo(JSON.stringify(['line', start.facilityId, d]), freeOn(capacity.lines, start.facilityId, d)), 1);
+      cols.entry(lineRows.get(start.facilityId, 0, d, () => rows.upTo(freeOn(capacity.lines, start.facilityId, d))), 1);
     }
-  }
+    return col;
+  });
 
-  const startVector = incumbentStart(incumbent, classes, yOf, starts, sOf, cols.count);
-  const matrix = cols.csc(rows.count);
   return {
     numCols: cols.count,
     numRows: rows.count,
@@ -107,11 +107,11 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
     colUpper: cols.upper(),
     rowLower: rows.lower(),
     rowUpper: rows.upper(),
-    matrix,
+    matrix: cols.csc(rows.count),
     integrality: cols.integrality(),
     offset,
-    start: startVector,
-    stats: { chains: enumerated, pruned, classes: classes.length },
+    start: incumbentStart(incumbent, classes, ys, starts, sCols, cols.count),
+    stats: { chains: ys.length + pruned, pruned, classes: classes.length },
     decode(colValue) {
       const taken = classes.map(() => [] as Chain[]);
       for (const { col, cls, chain } of ys) {
@@ -125,22 +125,30 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
   };
 }
 
+const sameChain = (a: Chain, b: Chain) =>
+  a.collectionDay === b.collectionDay && a.facilityId === b.facilityId && a.lineStartDay === b.lineStartDay && a.lineEndDay === b.lineEndDay && a.infusionDay === b.infusionDay;
+
 /** The incumbent's chains as y and s values, or undefined if one of its chains is not a column. */
 function incumbentStart(
   incumbent: Plan,
   classes: OrderClass[],
-  yOf: Map<string, number>,
-  starts: Map<string, { ys: number[] }>,
-  sOf: Map<string, number>,
+  ys: readonly { col: number; cls: number; chain: Chain }[],
+  starts: readonly { ys: number[] }[],
+  sCols: readonly number[],
   numCols: number,
 ): Float64Array | undefined {
   const classOf = new Map(classes.flatMap((cls, i) => cls.orders.map((o) => [o.orderId, i] as const)));
+  const colsOfClass = classes.map(() => [] as { col: number; chain: Chain }[]);
+  for (const y of ys) colsOfClass[y.cls]!.push(y);
   const x = new Float64Array(numCols);
   for (const assignment of incumbent.assignments) {
-    const col = yOf.get(`${classOf.get(assignment.orderId)}|${chainKey(chainOf(assignment))}`);
-    if (col === undefined) return undefined;
-    x[col]! += 1;
+    const chain = chainOf(assignment);
+    const y = colsOfClass[classOf.get(assignment.orderId) ?? -1]?.find((c) => sameChain(c.chain, chain));
+    if (!y) return undefined;
+    x[y.col]! += 1;
   }
-  for (const [startKey, start] of starts) x[sOf.get(startKey)!] = start.ys.reduce((sum, col) => sum + x[col]!, 0);
+  starts.forEach((start, k) => {
+    x[sCols[k]!] = start.ys.reduce((sum, col) => sum + x[col]!, 0);
+  });
   return x;
 }

@@ -1,9 +1,10 @@
 import * as highsPackage from 'highs';
-import type { Highs } from 'highs';
+import type { Highs, Model } from 'highs';
 import { greedyPlan } from '../domain/planning/greedy.js';
 import { planObjective, waitingOrders } from '../domain/planning/objective.js';
 import { planViolations } from '../domain/planning/plan-check.js';
 import type { Plan, PlanningProblem } from '../domain/planning/problem.js';
+import { independentParts } from './components.js';
 import { buildPlanningMip, type PlanningMip } from './mip-model.js';
 
 /**
@@ -39,15 +40,39 @@ export function loadPlanner(): Promise<Planner> {
 }
 
 function planWith(highs: Highs, problem: PlanningProblem, options: PlanOptions): Plan {
+  const deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+  const parts = independentParts(problem);
+  if (parts.length === 0) return greedyPlan(problem);
+  let ordersLeft = problem.orders.length;
+  const plans = parts.map((part) => {
+    // Each part gets the time left in proportion to its orders.
+    const budgetMs = ((deadline - performance.now()) * part.orders.length) / Math.max(1, ordersLeft);
+    ordersLeft -= part.orders.length;
+    return planPart(highs, part, budgetMs);
+  });
+  if (plans.length === 1) return plans[0]!;
+  const assignments = plans.flatMap((p) => p.assignments);
+  const notes = [...new Set(plans.flatMap((p) => (p.note ? [p.note] : [])))];
+  const bounds = plans.map((p) => p.bound ?? (p.optimal ? p.objective : undefined));
+  return {
+    assignments,
+    waiting: waitingOrders(problem, assignments),
+    objective: planObjective(problem, assignments),
+    solver: plans.some((p) => p.solver === 'highs') ? 'highs' : 'greedy',
+    optimal: plans.every((p) => p.optimal),
+    ...(bounds.every((b) => b !== undefined) ? { bound: bounds.reduce((s, b) => s + b, 0) } : {}),
+    ...(notes.length > 0 ? { note: `${plans.length} independent parts: ${notes.join('; ')}` } : {}),
+  };
+}
+
+function planPart(highs: Highs, problem: PlanningProblem, budgetMs: number): Plan {
   const started = performance.now();
-  const budgetMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const greedy = greedyPlan(problem);
   const mip = buildPlanningMip(problem, greedy);
   if (mip.numCols === 0) return { ...greedy, note: 'no feasible chain in the horizon: every order waits' };
-  const leftSeconds = (budgetMs - (performance.now() - started)) / 1000;
-  if (leftSeconds <= 0) return { ...greedy, note: 'time limit reached while building the model' };
+  if (performance.now() - started >= budgetMs) return { ...greedy, note: 'time limit reached while building the model' };
   try {
-    return solve(highs, problem, mip, greedy, leftSeconds);
+    return solve(highs, problem, mip, greedy, started + budgetMs);
   } catch (error) {
     return { ...greedy, note: `solver failed (${error instanceof Error ? error.message : String(error)}): greedy plan` };
   }
@@ -55,7 +80,8 @@ function planWith(highs: Highs, problem: PlanningProblem, options: PlanOptions):
 
 const finite = (highs: Highs, xs: Float64Array) => xs.map((x) => (x === Infinity ? highs.infinity : x === -Infinity ? -highs.infinity : x));
 
-function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy: Plan, timeLimitSeconds: number): Plan {
+/** Solves the model by `deadline` (a `performance.now()` instant): HiGHS's own clock starts at its run, after the copy in. */
+function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy: Plan, deadline: number): Plan {
   const model = highs.createModel({
     numCols: mip.numCols,
     numRows: mip.numRows,
@@ -65,36 +91,84 @@ function solve(highs: Highs, problem: PlanningProblem, mip: PlanningMip, greedy:
     rowLower: finite(highs, mip.rowLower),
     rowUpper: finite(highs, mip.rowUpper),
     matrix: mip.matrix,
-    integrality: mip.integrality,
     offset: mip.offset,
   });
   try {
-    // Gaps tight enough that "optimal" means optimal for objectives in patient-days.
-    model.options.set({ output_flag: false, time_limit: timeLimitSeconds, mip_rel_gap: 1e-6, mip_abs_gap: 1e-6, random_seed: 0 });
-    if (mip.start) model.setSolution({ colValue: mip.start });
-    const { modelStatus } = model.run();
-    const status = highs.constants.modelStatus;
-    const proved = modelStatus === status.optimal;
-    const hasSolution = model.info.get('primal_solution_status') === 2;
-    const bound = Number(model.info.get('mip_dual_bound'));
-    if (!hasSolution) return { ...greedy, note: `solver found no plan (status ${modelStatus}): greedy plan` };
-    const assignments = mip.decode(model.getSolution().colValue);
+    const leftSeconds = (deadline - performance.now()) / 1000;
+    if (leftSeconds <= 0) return { ...greedy, note: 'time limit reached while handing the model to the solver' };
+    const outcome = relaxationThenMip(highs, model, mip, leftSeconds);
+    const withBound = outcome.bound !== undefined ? { bound: outcome.bound } : {};
+    if (!outcome.colValue) return { ...greedy, ...withBound, note: `solver found no plan (${outcome.stoppedBy}): greedy plan` };
+    const assignments = mip.decode(outcome.colValue);
     const broken = planViolations(problem, assignments);
     if (broken.length > 0) return { ...greedy, note: `solver's plan broke ${broken.length} rule(s), e.g. ${broken[0]}: greedy plan` };
     const objective = planObjective(problem, assignments);
-    const withBound = Number.isFinite(bound) ? { bound } : {};
     // Never worse than greedy on its own objective: a time-out may leave the start as the best.
-    if (objective > greedy.objective) return { ...greedy, ...withBound, note: 'solver did not improve on the greedy plan' };
+    if (objective > greedy.objective) return { ...greedy, ...withBound, note: `solver did not improve on the greedy plan (${outcome.stoppedBy})` };
     return {
       assignments,
       waiting: waitingOrders(problem, assignments),
       objective,
       solver: 'highs',
-      optimal: proved,
+      optimal: outcome.proved,
       ...withBound,
-      ...(proved ? {} : { note: `stopped by ${modelStatus === status.timeLimit ? 'the time limit' : `status ${modelStatus}`} before proving optimality` }),
+      ...(outcome.proved ? {} : { note: `stopped by ${outcome.stoppedBy} before proving optimality` }),
     };
   } finally {
     model.dispose();
   }
+}
+
+interface SolveOutcome {
+  colValue: Float64Array | undefined;
+  proved: boolean;
+  bound: number | undefined;
+  stoppedBy: string;
+}
+
+/**
+ * The LP relaxation first: on these models it is often integral already (line windows are
+ * intervals), and an integral LP optimum is a proven MIP optimum at a fraction of branch-and-cut's
+ * set-up cost. Only a fractional one goes on to the MIP, started from the greedy plan, in the time
+ * left (HiGHS's time limit counts across both runs). Presolve is off: on these models it removes
+ * almost nothing and costs seconds.
+ */
+function relaxationThenMip(highs: Highs, model: Model, mip: PlanningMip, timeLimitSeconds: number): SolveOutcome {
+  const status = highs.constants.modelStatus;
+  const stoppedBy = (code: number) => (code === status.timeLimit ? 'the time limit' : `HiGHS status ${code}`);
+  // Loaded without integrality: as a plain LP, HiGHS skips the MIP set-up the relaxation does not need.
+  model.options.set({ output_flag: false, presolve: 'off', time_limit: timeLimitSeconds, random_seed: 0 });
+  const lpStarted = performance.now();
+  const lp = model.run().modelStatus;
+  if (lp !== status.optimal) return { colValue: undefined, proved: false, bound: undefined, stoppedBy: stoppedBy(lp) };
+  const relaxed = model.getSolution().colValue;
+  const lpBound = model.getObjectiveValue();
+  if (isIntegral(relaxed, mip.integrality)) return { colValue: relaxed, proved: true, bound: lpBound, stoppedBy: 'an integral relaxation' };
+  // Branch-and-cut starts with set-up HiGHS does not interrupt (cliques, symmetry), which costs
+  // about what the relaxation did: with less time than that left, it would overrun the budget.
+  const lpSeconds = (performance.now() - lpStarted) / 1000;
+  if (timeLimitSeconds - lpSeconds < lpSeconds) {
+    return { colValue: undefined, proved: false, bound: lpBound, stoppedBy: 'too little time left for branch-and-cut after a fractional relaxation' };
+  }
+
+  // Gaps tight enough that "optimal" means optimal, not "within 0.01 %".
+  model.changeColsIntegrality({ kind: 'range', from: 0, to: mip.numCols - 1 }, mip.integrality);
+  model.options.set({ mip_rel_gap: 1e-6, mip_abs_gap: 1e-6 });
+  if (mip.start) model.setSolution({ colValue: mip.start });
+  const code = model.run().modelStatus;
+  const hasSolution = model.info.get('primal_solution_status') === 2;
+  const bound = Number(model.info.get('mip_dual_bound'));
+  return {
+    colValue: hasSolution ? model.getSolution().colValue : undefined,
+    proved: code === status.optimal,
+    bound: Number.isFinite(bound) ? Math.max(bound, lpBound) : lpBound,
+    stoppedBy: stoppedBy(code),
+  };
+}
+
+function isIntegral(x: ArrayLike<number>, integrality: Int32Array): boolean {
+  for (let j = 0; j < integrality.length; j++) {
+    if (integrality[j] === 1 && Math.abs(x[j]! - Math.round(x[j]!)) > 1e-6) return false;
+  }
+  return true;
 }

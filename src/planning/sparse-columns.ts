@@ -1,26 +1,22 @@
 /**
- * Builders for a sparse model handed to a solver: rows found by a key (created on first use with
- * their bounds) and columns appended with their entries, stored compressed by column.
+ * Builders for a sparse model handed to a solver: rows with their bounds, and columns appended with
+ * their entries, stored compressed by column.
  */
-export class RowIndex {
-  private readonly index = new Map<string, number>();
+export class RowBounds {
   private readonly lo: number[] = [];
   private readonly hi: number[] = [];
 
-  /** A row Σ ≤ upper (0 from below: every term is a count). */
-  upTo(key: string, upper: number): number {
-    return this.row(key, -Infinity, upper);
+  /** A new row Σ ≤ upper; returns its index. */
+  upTo(upper: number): number {
+    return this.add(-Infinity, upper);
   }
 
-  /** A row Σ = value. */
-  exactly(key: string, value: number): number {
-    return this.row(key, value, value);
+  /** A new row Σ = value. */
+  exactly(value: number): number {
+    return this.add(value, value);
   }
 
-  private row(key: string, lower: number, upper: number): number {
-    const known = this.index.get(key);
-    if (known !== undefined) return known;
-    this.index.set(key, this.lo.length);
+  private add(lower: number, upper: number): number {
     this.lo.push(lower);
     this.hi.push(upper);
     return this.lo.length - 1;

@@ -30,6 +30,7 @@ const pct = (x: number) => `${Math.round(x * 100)} %`;
  * recent allocations is above 1 / centreCount: always positive, 1 at or below the fair share.
  */
 export function orderWeight(policy: AllocationPolicy, facts: OrderFacts): OrderWeight {
+  if (!Number.isFinite(facts.daysWaited)) throw new RangeError(`daysWaited must be a number of days (got ${facts.daysWaited})`);
   const rules = new Set(policy.rules);
   let weight = 1;
   const reasons: string[] = [];
