@@ -36,7 +36,8 @@ module.exports = {
       severity: 'error',
       comment: 'The digital twin runs offline: the domain, the database and the forecasts, nothing that drives the running system.',
       from: { path: '^src/sim/' },
-      to: { path: '^(src/(?!(sim|domain|db|forecast)/|config\\.ts$|logging\\.ts$)|workflows/|activities/)' },
+      // src/planning/: the twin runs the same planner (HiGHS) as the running system (issue 18).
+      to: { path: '^(src/(?!(sim|domain|db|forecast|planning)/|config\\.ts$|logging\\.ts$)|workflows/|activities/)' },
     },
     {
       name: 'workflows-not-forecast',

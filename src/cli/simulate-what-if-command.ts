@@ -10,6 +10,8 @@ const whatIfOptionsSchema = z.object({
   years: z.coerce.number().positive().max(50).optional(),
   workers: z.coerce.number().int().min(1).max(64),
   calibration: z.boolean().default(false),
+  policies: z.boolean().default(false),
+  linesForP90Wait: z.coerce.number().positive().max(3650).optional(),
 });
 
 /** `v2v simulate what-if`: the baseline network against a scenario, KPIs with 95 % intervals. */
@@ -23,6 +25,8 @@ export function simulateWhatIfCommand(): Command {
     .option('--baseline <file>', 'what the scenario is compared with (default: the file it extends, else scenarios/baseline.json)')
     .option('--workers <n>', 'worker threads to spread the replications over', '1')
     .option('--calibration', "also print the baseline's calibration table (its first replication)")
+    .option('--policies', 'instead: compare the allocation policies (first at the door, slot chain greedy and planner, urgency, fair share) on the scenario’s demand, the replications as seeds')
+    .option('--lines-for-p90-wait <days>', 'instead: the fewest lines that keep the P90 order → infusion within this many days at the scenario’s demand')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseCommandOptions(whatIfOptionsSchema, raw);
       // Imported here so that the other commands do not load the twin.

@@ -23,5 +23,7 @@ export interface BatchJourneyRecord {
     equipmentId?: string;
     /** Did not proceed to infusion (progression, death, ineligibility): why, if so. */
     notInfusedReason?: string;
+    /** The treating physician's urgency tier, where allocation weighs it (the twin's allocation scenarios). */
+    urgencyTier?: 'standard' | 'urgent' | 'critical';
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRODUCT_PROFILES } from '../../domain/profiles.js';
+import { allocationSchema } from './allocation.js';
 import { costsSchema } from './costs.js';
 import { equipmentParametersSchema } from './equipment-parameters.js';
 import { incidentSchema } from './incidents.js';
@@ -35,6 +36,8 @@ const scenarioObject = z
     equipment: equipmentParametersSchema,
     costs: costsSchema,
     incidents: z.array(incidentSchema).default([]),
+    /** How lines, chairs and collections are allocated (issue 18); left out, the twin allocates as it always has. */
+    allocation: allocationSchema.optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { awaiting, decide, evolve, isEnded, nextDeadline, type Decision, type JourneyCommand, type JourneyEvent, type JourneyState } from '../../domain/batch/index.js';
 import { iso } from '../../domain/instant.js';
 import type { BatchJourneyRecord } from '../../domain/batch/journey-record.js';
+import type { UrgencyTier } from '../../domain/planning/policy.js';
 import type { ProductParameters } from '../scenario/product-parameters.js';
 import { respond } from './partners/respond.js';
 import { bookingSideAction } from './partners/scheduler.js';
@@ -17,6 +18,15 @@ export interface Holds {
   /** The facility's promise of a line: from this UTC day, for this many days. */
   plan?: { day: number; days: number };
   queued?: 'line' | 'qc' | 'shipper';
+  /** A slot chain's collection chair, until the collection (a local day at the apheresis centre). */
+  collection?: { siteId: string; day: number };
+}
+
+/** The slot chain booked for the current attempt: its collection and the infusion it planned. */
+export interface HeldChain {
+  collectionAt: number;
+  infusionAt?: number;
+  facilityId: string;
 }
 
 /** When the twin moves on by itself: a time to wake at, at once, or when someone else wakes it. */
@@ -36,6 +46,11 @@ export class BatchAgent {
   readonly holds: Holds = {};
   attributes: BatchJourneyRecord['attributes'] = { laneOutboundId: '', laneReturnId: '', cellYield: 0 };
   firstCollectionAt: number | undefined;
+  /** The treating physician's urgency tier (drawn when the scenario has an allocation). */
+  tier: UrgencyTier = 'standard';
+  chain: HeldChain | undefined;
+  /** Facilities a slot chain may send this patient's first collection to. */
+  candidateFacilities: readonly string[] = [];
   private version = 0;
   private done = false;
   private lastAtLength = 0;

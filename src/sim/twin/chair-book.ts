@@ -34,6 +34,19 @@ export class ChairBook {
     return undefined;
   }
 
+  /** Chairs still free on a local day (none on a closed day unless the site books every day). */
+  freeOn(day: number): number {
+    if (!this.everyDay && !this.calendar.isOpen(day)) return 0;
+    return Math.max(0, this.chairsPerDay - (this.booked.get(day) ?? 0));
+  }
+
+  /** Books a chair on a given local day (a planned chain's); returns the appointment instant, or undefined if the day is full. */
+  take(day: number): number | undefined {
+    if (this.freeOn(day) <= 0) return undefined;
+    this.booked.set(day, (this.booked.get(day) ?? 0) + 1);
+    return this.calendar.at(day, this.hour);
+  }
+
   release(day: number): void {
     const used = this.booked.get(day) ?? 0;
     if (used > 0) this.booked.set(day, used - 1);

@@ -7,6 +7,9 @@ import { BatchAgent } from './batch-agent.js';
 import { simulatedCoiId, simulatedUuid } from './identifiers.js';
 import type { NetworkWorld } from './network-world.js';
 import { Random } from '../../domain/random.js';
+import { URGENCY_TIERS, type UrgencyTier } from '../../domain/planning/policy.js';
+import type { Allocation } from '../scenario/allocation.js';
+import { scheduleDropout } from './partners/apheresis.js';
 
 /**
  * Patients arrive at each treatment centre, for each product, as a Poisson process. Each patient
@@ -48,20 +51,43 @@ function enrol(world: NetworkWorld, treatmentCenterId: string, params: ProductPa
     productId: params.productId,
     profile: productProfile(params.productId),
     apheresisCenterId: centre.apheresisCentreId,
-    facilityId: chooseFacility(world, centre.apheresisCentreId, params),
+    facilityId: chooseFacility(candidateFacilities(world, centre.apheresisCentreId, params)),
     treatmentCenterId,
     timeScale: 1,
   };
-  const dropoutAfterDays = params.notInfusedHazardPerDay > 0 ? rng.exponential(1 / params.notInfusedHazardPerDay) : Infinity;
+  let dropoutAfterDays = params.notInfusedHazardPerDay > 0 ? rng.exponential(1 / params.notInfusedHazardPerDay) : Infinity;
+  const allocation = scenario.allocation;
+  // The tier has a stream of its own, so drawing it leaves every other draw of the patient as it was.
+  const tier = allocation ? drawTier(allocation, Random.stream(seed, 'tier', treatmentCenterId, params.productId, n)) : 'standard';
+  // An exponential time scaled by 1/m is the same draw under m times the hazard.
+  if (allocation) dropoutAfterDays /= allocation.tiers[tier].hazardMultiplier;
   const patientRef = `sim-${seed}-${sequence}`;
-  return new BatchAgent(world, initialState(input, iso(queue.now)), queue.now, patientRef, rng, params, dropoutAfterDays);
+  const agent = new BatchAgent(world, initialState(input, iso(queue.now)), queue.now, patientRef, rng, params, dropoutAfterDays);
+  agent.tier = tier;
+  if (allocation) agent.attributes.urgencyTier = tier;
+  agent.candidateFacilities = candidateFacilities(world, centre.apheresisCentreId, params).map((f) => f.config.id);
+  if (allocation) scheduleDropout(agent, queue.now);
+  return agent;
 }
 
-/** A facility of the product in the apheresis centre's region if there is one, the least loaded first. */
-function chooseFacility(world: NetworkWorld, apheresisCentreId: string, params: ProductParameters): string {
+function drawTier(allocation: Allocation, rng: Random): UrgencyTier {
+  let u = rng.uniform();
+  for (const tier of URGENCY_TIERS) {
+    u -= allocation.tiers[tier].share;
+    if (u < 0) return tier;
+  }
+  return 'standard';
+}
+
+/** The product's facilities in the apheresis centre's region if there are any, else all of them. */
+function candidateFacilities(world: NetworkWorld, apheresisCentreId: string, params: ProductParameters) {
   const region = world.scenario.network.apheresisCentres.find((a) => a.id === apheresisCentreId)!.region;
   const facilities = params.facilityIds.map((id) => world.facilities.get(id)!);
   const local = facilities.filter((f) => f.config.region === region);
-  const candidates = local.length > 0 ? local : facilities;
+  return local.length > 0 ? local : facilities;
+}
+
+/** The least loaded candidate (a slot chain may later choose another before the first collection). */
+function chooseFacility(candidates: ReturnType<typeof candidateFacilities>): string {
   return candidates.reduce((best, f) => (f.load() < best.load() ? f : best)).config.id;
 }

@@ -43,6 +43,8 @@ export class FacilityModel {
     private readonly fleet: EquipmentFleet,
     start: number,
     private readonly window: { from: number; to: number },
+    /** Slot chains: batches holding a chain are started in the order of their planned line days. */
+    private readonly chainsFirst = false,
   ) {
     this.calendar = new SiteCalendar(config.timeZone, config.workingDays);
     this.outages = scenario.incidents.flatMap((i) =>
@@ -96,8 +98,10 @@ export class FacilityModel {
       const unit = this.bioreactors.find((b) => !b.down && !b.inUse);
       if (!unit) return;
       // Fresh material keeps for hours, cryopreserved material for years: the planner starts fresh material first.
-      const fresh = this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh');
-      const { agent, granted } = this.lineQueue.splice(fresh >= 0 ? fresh : 0, 1)[0]!;
+      const fresh = () => Math.max(0, this.lineQueue.findIndex((w) => w.agent.input.profile.startingMaterial === 'fresh'));
+      const next = this.chainsFirst ? this.earliestChain() : fresh();
+      if (next < 0) return;
+      const { agent, granted } = this.lineQueue.splice(next, 1)[0]!;
       this.busyLines++;
       this.usedBy.set(unit.id, agent);
       this.fleet.setInUse(unit, true);
@@ -105,6 +109,31 @@ export class FacilityModel {
       agent.holds.line = { equipmentId: unit.id, since: this.queue.now };
       this.queue.at(this.queue.now, () => granted(unit.id));
     }
+  }
+
+  /**
+   * The queued batch whose chain's line window starts first (fresh material first on the same day)
+   * and that may start now: material that arrived before its window starts early only if the plan
+   * has a line free on each day until then (those days are then held too); otherwise it waits for
+   * its own window, so that it never takes a line promised to another chain. −1 if none may start.
+   */
+  private earliestChain(): number {
+    const today = Math.floor(this.queue.now / DAY_MS);
+    const key = (w: Waiting<string>) => (w.agent.holds.plan?.day ?? -Infinity) * 2 + (w.agent.input.profile.startingMaterial === 'fresh' ? 0 : 1);
+    const order = this.lineQueue.map((w, i) => ({ w, i })).sort((a, b) => key(a.w) - key(b.w) || a.i - b.i);
+    for (const { w, i } of order) {
+      const plan = w.agent.holds.plan;
+      if (!plan || plan.day <= today) return i;
+      let free = true;
+      for (let day = today; day < plan.day && free; day++) free = this.plan.free(day) > 0;
+      if (free) {
+        this.plan.hold(today, plan.day - today);
+        w.agent.holds.plan = { day: today, days: plan.days + (plan.day - today) };
+        return i;
+      }
+      this.queue.at(plan.day * DAY_MS, () => this.grantLines());
+    }
+    return -1;
   }
 
   requestQc(agent: BatchAgent, granted: (since: number) => void): void {

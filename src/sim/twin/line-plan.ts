@@ -29,6 +29,16 @@ export class LinePlan {
     throw new Error('No line free in the next ten years: a facility with no lines?');
   }
 
+  /** Lines not yet promised on a day (UTC days since the epoch). */
+  free(day: number): number {
+    return Math.max(0, this.lines(day) - this.at(day));
+  }
+
+  /** Promises a line on exactly these days (a planned chain's window); the planner has checked it is free. */
+  hold(start: number, days: number): void {
+    this.add(start, Math.max(1, Math.ceil(days)), 1);
+  }
+
   /** Gives back the promise from `fromDay` (the days not yet used) to the end of the reservation. */
   release(start: number, days: number, fromDay = start): void {
     const end = start + Math.max(1, Math.ceil(days));

@@ -14,6 +14,7 @@ import { planSensorIssue } from './partners/sensors.js';
 import type { Random } from '../../domain/random.js';
 import { sample } from './sample.js';
 import type { World } from './world.js';
+import { SlotChainDesk, type PlanFunction } from './slot-chains/desk.js';
 
 const COLLECTION_HOUR = 8;
 const INFUSION_HOUR = 10;
@@ -28,6 +29,7 @@ export class NetworkWorld implements World {
   private readonly infusion = new Map<string, ChairBook>();
   private readonly lanes: Lanes;
   private readonly onEnded: (agent: BatchAgent) => void;
+  readonly chains?: SlotChainDesk;
 
   constructor(
     readonly scenario: Scenario,
@@ -36,6 +38,8 @@ export class NetworkWorld implements World {
     start: number,
     private readonly window: { from: number; to: number },
     onEnded: (agent: BatchAgent) => void,
+    /** The planner a slot-chain scenario plans with (the greedy rule, or HiGHS loaded by the caller). */
+    planner?: PlanFunction,
   ) {
     this.onEnded = onEnded;
     this.lanes = new Lanes(scenario, start);
@@ -52,9 +56,16 @@ export class NetworkWorld implements World {
       this.infusion.set(t.id, new ChairBook(calendar, t.infusionChairsPerDay, INFUSION_HOUR, true));
     }
     for (const f of facilities) {
-      const model = new FacilityModel(f, scenario, queue, this.fleet, start, window);
+      const model = new FacilityModel(f, scenario, queue, this.fleet, start, window, scenario.allocation?.mode === 'slot-chain');
       this.facilities.set(f.id, model);
       this.calendars.set(f.id, model.calendar);
+    }
+    if (scenario.allocation?.mode === 'slot-chain') {
+      if (!planner) throw new Error('A slot-chain scenario needs a planner (simulate() passes the greedy rule unless told otherwise).');
+      const collections = new Map([...this.apheresis].map(([id, a]) => [id, a.book]));
+      this.chains = new SlotChainDesk({ queue, collections, infusions: this.infusion, facilities: this.facilities, typicalTransitMs: (a, b, f) => this.lanes.typicalMs(a, b, f) }, scenario.allocation, planner);
+      // A line back from an outage is capacity released: the waitlist is planned again at once.
+      for (const i of scenario.incidents) if (i.kind === 'line-outage') queue.at(start + (i.startDay + i.days) * DAY_MS, () => this.chains?.capacityReleased());
     }
   }
 
@@ -79,6 +90,7 @@ export class NetworkWorld implements World {
     const plan = agent.holds.plan;
     if (plan) this.facility(agent).plan.release(plan.day, plan.days, Math.floor(this.queue.now / DAY_MS) + 1);
     agent.holds.plan = undefined;
+    if (plan) this.chains?.capacityReleased();
   }
 
   typicalTransitMs(from: string, to: string, factor: number): number {
@@ -133,6 +145,10 @@ export class NetworkWorld implements World {
 
   releaseAll(agent: BatchAgent) {
     const facility = this.facility(agent);
+    this.chains?.leave(agent);
+    const collection = agent.holds.collection;
+    if (collection) this.apheresis.get(collection.siteId)!.book.release(collection.day);
+    agent.holds.collection = undefined;
     facility.releaseLine(agent);
     this.releasePlan(agent);
     facility.releaseQc(agent);

@@ -6,6 +6,8 @@ import { startEnrolment } from './enrolment.js';
 import { EventQueue } from './event-queue.js';
 import { NetworkWorld } from './network-world.js';
 import { dailyTelemetry } from './telemetry.js';
+import { greedyPlan } from '../../domain/planning/greedy.js';
+import type { PlanFunction } from './slot-chains/desk.js';
 
 export interface SimulateOptions {
   /** Same seed, same scenario → the same records, to the byte. */
@@ -21,6 +23,20 @@ export interface SimulateOptions {
    * recent ones in flight (history mode's open batches).
    */
   drain?: boolean;
+  /**
+   * The HiGHS planner, loaded by the caller (its WebAssembly loads asynchronously, the twin runs
+   * synchronously); needed when the scenario's allocation asks for `planner: 'highs'`.
+   */
+  highs?: PlanFunction;
+}
+
+/** The planner a scenario's allocation names: the greedy rule, or the solver the caller loaded. */
+export function plannerFor(scenario: Scenario, highs: PlanFunction | undefined): PlanFunction | undefined {
+  const allocation = scenario.allocation;
+  if (allocation?.mode !== 'slot-chain') return undefined;
+  if (allocation.planner === 'greedy') return greedyPlan;
+  if (!highs) throw new Error(`Scenario ${scenario.name} plans with HiGHS: load the planner first and pass it as options.highs.`);
+  return highs;
 }
 
 const YEAR_MS = 365.25 * DAY_MS;
@@ -41,7 +57,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   const queue = new EventQueue(start);
   const agents: BatchAgent[] = [];
   let active = 0;
-  const world = new NetworkWorld(scenario, queue, seed, start, window, () => active--);
+  const world = new NetworkWorld(scenario, queue, seed, start, window, () => active--, plannerFor(scenario, options.highs));
 
   startEnrolment(world, () => enrolUntil, (agent) => {
     agents.push(agent);

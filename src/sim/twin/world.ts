@@ -4,6 +4,12 @@ import type { SiteCalendar } from './calendar.js';
 import type { EventQueue } from './event-queue.js';
 import type { Random } from '../../domain/random.js';
 
+/** What the partners ask of the slot-chain desk. */
+export interface ChainRequests {
+  /** The order waits for a chain; `granted` runs with the collection instant once one is booked. */
+  enter(agent: BatchAgent, earliestAt: number, facilityIds: readonly string[], granted: (collectionAt: number) => void): void;
+}
+
 /** The leg a courier takes: which lane, and how long this shipment will really take. */
 export interface LegPlan {
   laneId: string;
@@ -21,6 +27,11 @@ export interface World {
   readonly queue: EventQueue;
   readonly scenario: Scenario;
   readonly seed: number;
+  /**
+   * The slot-chain desk, when the scenario allocates by slot chain: the partners then ask it for a
+   * chain instead of booking a chair and promising a line themselves. Absent in a batch's forecast.
+   */
+  readonly chains?: ChainRequests;
   calendar(siteId: string): SiteCalendar;
   /** A chair on an opening day on or after `earliest`; returns the collection instant. */
   bookCollection(agent: BatchAgent, earliest: number): number;

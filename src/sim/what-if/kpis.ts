@@ -67,7 +67,7 @@ export function computeKpis(result: SimulationResult, settings: { targetDays: nu
   };
 }
 
-function patientsInWindow(result: SimulationResult): BatchJourneyRecord[] {
+export function patientsInWindow(result: SimulationResult): BatchJourneyRecord[] {
   if (!result.kpiWindow) return result.batches;
   const from = Date.parse(result.kpiWindow.from);
   const to = Date.parse(result.kpiWindow.to);

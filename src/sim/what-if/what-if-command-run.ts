@@ -6,6 +6,7 @@ import { simulate } from '../twin/simulate.js';
 import { replicationSeed } from './replication.js';
 import { runWhatIf } from './run-what-if.js';
 import { formatWhatIfReport } from './what-if-report.js';
+import { runAllocationCommand } from './allocation-command-run.js';
 
 const DEFAULT_BASELINE = 'scenarios/baseline.json';
 
@@ -17,10 +18,15 @@ export interface WhatIfRunOptions {
   years?: number;
   workers: number;
   calibration: boolean;
+  /** Compare the allocation policies on the scenario instead (issue 18). */
+  policies?: boolean;
+  /** Sweep the network's line count for this P90 order → infusion bound instead. */
+  linesForP90Wait?: number;
 }
 
 /** What `v2v simulate what-if` does once its options are valid: load, run, print. */
 export async function runWhatIfCommand(options: WhatIfRunOptions): Promise<void> {
+  if (options.policies || options.linesForP90Wait !== undefined) return runAllocationCommand(options);
   const baselineFile = options.baseline ?? baseOf(options.scenario) ?? DEFAULT_BASELINE;
   if (!existsSync(resolve(baselineFile))) throw new Error(`No baseline scenario at ${baselineFile}: pass --baseline FILE.`);
   const baseline = loadScenario(baselineFile);

@@ -12,6 +12,7 @@ export function scheduleApheresis(agent: BatchAgent, now: number): Next {
   const at = agent.planned(`apheresis-booking:${agent.attempt}`, agent.lastAt, () => days(sample(agent.params.apheresisBookingDays, agent.rng)));
   if (at > now) return at;
   const collectionAt = bookChair(agent, now);
+  if (collectionAt === 'wait') return 'wait';
   milestone(agent, 'apheresis-scheduled', `${agent.input.apheresisCenterId} apheresis coordinator`, { collectionDate: new Date(collectionAt).toISOString() });
   return 'again';
 }
@@ -29,6 +30,7 @@ export function scheduleRecollection(agent: BatchAgent, now: number): Next {
     return 'again';
   }
   const collectionAt = bookChair(agent, now, agent.attempt + 1);
+  if (collectionAt === 'wait') return 'wait';
   milestone(agent, 'recollection-scheduled', `${agent.input.apheresisCenterId} apheresis coordinator`, { collectionDate: new Date(collectionAt).toISOString() });
   return 'again';
 }
@@ -36,22 +38,30 @@ export function scheduleRecollection(agent: BatchAgent, now: number): Next {
 /** The bag is collected and labelled with a new DIN; the first collection starts the patient's clock. */
 export function collect(agent: BatchAgent, now: number): Next {
   const at = agent.plan.get(collectionKey(agent)) ?? bookChair(agent, now);
+  if (at === 'wait') return 'wait';
   if (at > now) return at;
   agent.attributes.cellYield = Math.max(0.05, sample(agent.params.cellYield, agent.rng));
   scan(agent, 'collection', agent.input.apheresisCenterId, agent.world.din(agent, now));
+  // The chain's chair is used: nothing to give back any more.
+  agent.holds.collection = undefined;
   if (agent.firstCollectionAt === undefined) {
     agent.firstCollectionAt = now;
-    if (Number.isFinite(agent.dropoutAfterDays)) {
-      const reason = DROPOUT_REASONS[Math.floor(agent.rng.uniform() * DROPOUT_REASONS.length)]!;
-      agent.world.queue.at(now + days(agent.dropoutAfterDays), () => {
-        if (!agent.ended && !isEnded(agent.state) && agent.state.stage !== 'INFUSED') {
-          withdraw(agent, reason);
-          agent.step();
-        }
-      });
-    }
+    // With an allocation the clock started at the order (waiting on the list counts).
+    if (!agent.world.scenario.allocation) scheduleDropout(agent, now);
   }
   return 'again';
+}
+
+/** The patient stops being able to proceed `dropoutAfterDays` after `from`, unless infused (or ended) by then. */
+export function scheduleDropout(agent: BatchAgent, from: number): void {
+  if (!Number.isFinite(agent.dropoutAfterDays)) return;
+  const reason = DROPOUT_REASONS[Math.floor(agent.rng.uniform() * DROPOUT_REASONS.length)]!;
+  agent.world.queue.at(from + days(agent.dropoutAfterDays), () => {
+    if (!agent.ended && !isEnded(agent.state) && agent.state.stage !== 'INFUSED') {
+      withdraw(agent, reason);
+      agent.step();
+    }
+  });
 }
 
 const collectionKey = (agent: BatchAgent, attempt = agent.attempt) => `collection:${attempt}`;
@@ -61,8 +71,9 @@ const collectionKey = (agent: BatchAgent, attempt = agent.attempt) => `collectio
  * arrives. Fresh material cannot wait for a line, so its collection moves to the promised slot;
  * cryopreserved material is collected when the patient is ready and waits for its slot frozen.
  */
-function bookChair(agent: BatchAgent, now: number, attempt = agent.attempt): number {
+function bookChair(agent: BatchAgent, now: number, attempt = agent.attempt): number | 'wait' {
   const { input, params, world } = agent;
+  if (world.chains) return requestChain(agent, now, attempt);
   const earliest = now + days(sample(params.apheresisLeadDays, agent.rng));
   const toFacility = typical(params.outboundHoldHours) * HOUR_MS + world.typicalTransitMs(input.apheresisCenterId, input.facilityId, params.outboundTransitFactor) + days(0.5);
   const lineDays = Object.values(input.profile.manufacturingDays).reduce((a, d) => a + d, 0) + 1;
@@ -71,4 +82,24 @@ function bookChair(agent: BatchAgent, now: number, attempt = agent.attempt): num
   const at = world.bookCollection(agent, collectFrom);
   agent.plan.set(collectionKey(agent, attempt), at);
   return at;
+}
+
+/**
+ * Slot chain: the order joins the desk's waitlist once (per attempt), with the day the patient can
+ * first be collected; the collection day comes with the chain. A first attempt may go to any of the
+ * product's facilities in the region; a re-collection stays with its facility.
+ */
+function requestChain(agent: BatchAgent, now: number, attempt: number): number | 'wait' {
+  const key = collectionKey(agent, attempt);
+  const booked = agent.plan.get(key);
+  if (booked !== undefined) return booked;
+  if (agent.plan.has(`chain-requested:${attempt}`)) return 'wait';
+  agent.plan.set(`chain-requested:${attempt}`, 1);
+  const earliest = now + days(sample(agent.params.apheresisLeadDays, agent.rng));
+  const facilityIds = attempt === 1 ? agent.candidateFacilities : [agent.input.facilityId];
+  agent.world.chains!.enter(agent, earliest, facilityIds, (collectionAt) => {
+    agent.plan.set(key, collectionAt);
+    agent.step();
+  });
+  return 'wait';
 }

@@ -1,4 +1,4 @@
-import { HOUR_MS } from '../../../domain/durations.js';
+import { DAY_MS, HOUR_MS } from '../../../domain/durations.js';
 import { iso } from '../../../domain/instant.js';
 import type { Leg } from '../../../domain/stages.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
@@ -9,11 +9,24 @@ import { planSensorIssue } from './sensors.js';
 
 /** Collected material is picked up once it is ready: at once when fresh, after freezing when cryopreserved. */
 export function pickUp(agent: BatchAgent, now: number): Next {
-  const at = agent.planned(`pickup:${agent.attempt}`, agent.lastAt, () => sample(agent.params.outboundHoldHours, agent.rng) * HOUR_MS);
+  const drawn = agent.planned(`pickup:${agent.attempt}`, agent.lastAt, () => sample(agent.params.outboundHoldHours, agent.rng) * HOUR_MS);
+  const at = Math.max(drawn, slotPickup(agent));
   if (at > now) return at;
   startLeg(agent, 'outbound', now);
   return 'again';
 }
+
+/**
+ * Frozen starting material keeps: on a slot chain it is shipped to arrive on its line's first day
+ * (a few hours into it), not days early to wait at the facility. Fresh material leaves at once.
+ */
+function slotPickup(agent: BatchAgent): number {
+  const plan = agent.holds.plan;
+  const { input, params, world } = agent;
+  if (!agent.chain || !plan || input.profile.startingMaterial !== 'cryopreserved') return -Infinity;
+  return plan.day * DAY_MS + SLOT_ARRIVAL_HOURS * HOUR_MS - world.typicalTransitMs(input.apheresisCenterId, input.facilityId, params.outboundTransitFactor);
+}
+const SLOT_ARRIVAL_HOURS = 6;
 
 /** Released product leaves in a dry shipper, when one is free and working. */
 export function pickUpReturn(agent: BatchAgent, now: number): Next {

@@ -26,7 +26,9 @@ export function bookInfusion(agent: BatchAgent, now: number): Next {
   const key = `booking:${agent.attempt}`;
   const { profile } = input;
   const receivedAt = state.receivedAtSite === undefined ? undefined : Date.parse(state.receivedAtSite);
-  const planned = agent.planned(key, releasedAt, () => days(sample(agent.params.bookingDelayDays, agent.rng) * (centre?.schedulingDelayFactor ?? 1)));
+  const drawn = agent.planned(key, releasedAt, () => days(sample(agent.params.bookingDelayDays, agent.rng) * (centre?.schedulingDelayFactor ?? 1)));
+  // A slot chain planned the infusion day at enrolment: the hospital has nothing left to plan.
+  const planned = agent.chain ? Math.min(drawn, Math.max(releasedAt, now)) : drawn;
   // However slow its own planning, the hospital books in time for the LD course before the product expires.
   const lastChance = receivedAt === undefined ? Infinity : receivedAt + days(profile.maxDaysReceiptToInfusion - profile.ld.courseDays - profile.ld.restDaysMin - 1);
   const at = Math.max(now, Math.min(planned, lastChance));
@@ -38,6 +40,8 @@ export function bookInfusion(agent: BatchAgent, now: number): Next {
     return 'again';
   }
   const earliest = Math.max(window.earliest, arrival + 12 * HOUR_MS);
+  // The chain's chair was held for a planned day; the real booking takes whichever day is free first.
+  if (agent.chain && agent.holds.chair) agent.world.releaseInfusion(agent);
   const infusionAt = agent.world.bookInfusion(agent, earliest, window.latest);
   const decision = infusionAt === undefined ? undefined : agent.send({ type: 'book', request: { infusionDate: iso(infusionAt) }, at: iso(now) });
   if (!decision || decision.refusal) {
