@@ -15,6 +15,8 @@ import { createKafka } from '../kafka-client.js';
 import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
 import { allocateOnRelease } from '../planning/waitlist/on-capacity-released.js';
 import { startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
+import { loadPlanner } from '../planning/planner.js';
+import type { PlanningProblem } from '../domain/planning/problem.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -49,7 +51,10 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
 
   let publisher: { stop(): Promise<void> } | undefined;
   let stopCheckpoints: (() => Promise<void>) | undefined;
-  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }));
+  // The waitlist is planned by the MIP on HiGHS (the greedy rule when it runs out of time, or fails to load).
+  const solver = await loadPlanner().catch((err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'));
+  const planner = solver ? (problem: PlanningProblem) => solver.plan(problem, { timeLimitMs: 1000 }) : undefined;
+  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), planner);
   const releasedToWaitlist = async (release: { batchId: string; reason: string }) => void (await allocate(release));
   let stopAllocator: (() => Promise<void>) | undefined;
   try {
@@ -75,7 +80,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     });
 
     stopCheckpoints = startCheckpointTimer(pool, config, logger);
-    stopAllocator = startAllocatorTimer(db, logger);
+    stopAllocator = startAllocatorTimer(db, logger, planner);
 
     const stop = () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
