@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { forecasts, landmarks, models } from '../src/db/schema/index.js';
-import type { JourneyState } from '../src/domain/batch/index.js';
+import { batchClock, type JourneyState } from '../src/domain/batch/index.js';
 import { HOUR_MS, DAY_MS } from '../src/domain/durations.js';
 import { encodeFacts, landmarkFacts, landmarkKey, type LandmarkFacts } from '../src/forecast/features/index.js';
 import { findModel, NETWORK_SCOPE } from '../src/forecast/registry/index.js';
@@ -66,8 +66,8 @@ export function forecastActivities({ db }: ActivityDeps, { scope = NETWORK_SCOPE
         const earlier = await storedForecast(tx, key);
         if (earlier) return earlier;
 
-        // Stored and served in real hours, whatever the batch's clock: what a model trains on later.
-        const facts = inRealHours(landmarkFacts(state, await landmarkContext(tx, state, at.toISOString())), timeScale);
+        // Stored and served in real time, whatever the batch's clock: what a model trains on later.
+        const facts = inRealTime(landmarkFacts(state, await landmarkContext(tx, state, at.toISOString())), state, at);
         const [landmark] = await tx
           .insert(landmarks)
           .values({ key, batchId, productId, stage: state.stage, at, facts, ahead: ahead.map((t) => t.name) })
@@ -110,10 +110,19 @@ export function forecastActivities({ db }: ActivityDeps, { scope = NETWORK_SCOPE
 /** The facts that are durations: a compressed clock's hours are scaled back to real hours. */
 const HOUR_FACTS = ['hours_in_stage', 'hours_since_collection', 'hours_since_enrolment'] as const satisfies readonly (keyof LandmarkFacts)[];
 
-function inRealHours(facts: LandmarkFacts, timeScale: number): LandmarkFacts {
+/**
+ * A compressed batch's facts as a batch on the real clock would have them: its durations scaled back
+ * to real hours, and its calendar (day of week, hour, month) that of the simulated instant, counted
+ * from its enrolment, since its whole journey passes in one wall-clock afternoon.
+ */
+function inRealTime(facts: LandmarkFacts, state: JourneyState, at: Date): LandmarkFacts {
+  const clock = batchClock(state.input);
+  if (clock.realTime) return facts;
   const real = { ...facts };
-  for (const name of HOUR_FACTS) real[name] = facts[name] === null ? null : facts[name] * timeScale;
-  return real;
+  for (const name of HOUR_FACTS) real[name] = facts[name] === null ? null : facts[name] * state.input.timeScale;
+  const enrolled = state.timeline[0] ? Date.parse(state.timeline[0].at) : at.getTime();
+  const simulated = new Date(clock.simulatedAt(enrolled, at.getTime()));
+  return { ...real, day_of_week: simulated.getUTCDay(), hour_of_day: simulated.getUTCHours(), month: simulated.getUTCMonth() + 1 };
 }
 
 /** A model's calibrated days from the landmark (facts in real hours), on the batch's clock (real days divided by its time scale). */

@@ -23,6 +23,7 @@ const demoOptionsSchema = z.object({
   timeScale: z.coerce.number().positive(),
   arrivalDays: z.coerce.number().positive(),
   exitWhenDone: z.boolean().default(false),
+  models: z.boolean().default(true),
 });
 
 /**
@@ -37,6 +38,7 @@ export function demoCommand(config: () => Config): Command {
     .option('--time-scale <s>', "the batches' clock: 21600 makes a day last four seconds", String(DEMO_PACE.timeScale))
     .option('--arrival-days <d>', 'mean simulated days between enrolments', String(DEMO_PACE.arrivalDays))
     .option('--exit-when-done', 'stop once every patient has finished instead of staying up until Ctrl-C (for CI)')
+    .option('--no-models', "skip building and training the demo's forecast models (forecasts then come from the baseline)")
     .action(async (raw: Record<string, unknown>) => {
       const parsed = demoOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(`Invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}.`);
@@ -51,6 +53,11 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
   const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const };
   await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(resolved)));
   await ensureDashboardBuilt(print);
+  if (options.models) {
+    // Imported here: the forecast trainer and the twin load only when the demo trains.
+    const { ensureDemoModels } = await import('./demo-models.js');
+    await ensureDemoModels({ stackRoot: ctx.paths.root, databaseUrl: requireDatabaseUrl(resolved.DATABASE_URL), print });
+  }
   const [{ liveSession, REFERENCE_LIVE_SITES }, { dashboardSignIns, SIGN_IN_ROLES }, { DEMO_INCIDENTS }] = await Promise.all([
     import('../live/live-session.js'),
     import('../live/dashboard-sign-in.js'),

@@ -143,12 +143,14 @@ describe('the forecast activity on PostgreSQL', () => {
     expect(landmark!.facts).toMatchObject({ queue_manufacturing: 1, queue_qc: 1, equipment_risk: 0.4, cell_yield: null, lane_outbound: null });
   });
 
-  it('stores a compressed clock\'s durations in real hours, as a model is trained on them', async () => {
+  it('stores a compressed clock\'s durations in real hours and its calendar as simulated, as a model is trained on them', async () => {
     const { batch, input, activities } = await setup(24);
     await activities.forecastTurnaround({ state: stateThrough(input, day(0), [['MANUFACTURING', day(0)]]), at: day(2) });
     const [landmark] = await db.select().from(landmarks).where(eq(landmarks.batchId, batch.id));
     // Two days of a clock running 24 times fast are 48 real days.
     expect(landmark!.facts).toMatchObject({ hours_in_stage: 2 * 24 * 24 });
+    // Enrolled on Wednesday 1 July: 48 simulated days later is Tuesday 18 August (the wall clock says Friday 3 July).
+    expect(landmark!.facts).toMatchObject({ day_of_week: 2, hour_of_day: 0, month: 8 });
   });
 
   it('flags the booking, proposes the earliest safe day and alerts the scheduler once; clears the flag when a moved booking is safe', async () => {

@@ -2735,6 +2735,8 @@ export interface components {
                 status: "held" | "replanning" | "waitlisted" | "released";
                 current?: components["schemas"]["SlotChainInput"];
             };
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
@@ -2777,6 +2779,8 @@ export interface components {
             treatmentCenterId: string;
             facilityId: string | null;
             din: string | null;
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3421,6 +3425,8 @@ export interface components {
                 status: "held" | "replanning" | "waitlisted" | "released";
                 current?: components["schemas"]["SlotChain"];
             };
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** @description The hospital's pseudonymous patient reference; only for staff of the batch's treatment or apheresis centre. */
             patientRef?: string;
             apheresisCenterId: string;
@@ -3463,6 +3469,8 @@ export interface components {
             treatmentCenterId: string;
             facilityId: string | null;
             din: string | null;
+            /** @description The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test). */
+            timeScale?: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

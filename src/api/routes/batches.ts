@@ -91,6 +91,7 @@ function summary(row: BatchRow, principal: Principal) {
     treatmentCenterId: row.treatmentCenterId,
     facilityId: row.facilityId,
     din: row.din,
+    timeScale: row.timeScale,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -118,6 +119,8 @@ async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
     apheresisCenterId: row.apheresisCenterId,
     treatmentCenterId: row.treatmentCenterId,
     facilityId: row.facilityId,
+    // The enrolled clock is the batch row's, whichever source the rest of the status came from.
+    timeScale: row.timeScale,
     createdAt: row.createdAt.toISOString(),
     custody,
     source: live ? ('workflow' as const) : ('database' as const),

@@ -53,6 +53,7 @@ export const batchSummarySchema = z
     stage,
     ...batchSites,
     din: z.string().nullable(),
+    timeScale: batchStatusSchema.shape.timeScale,
     createdAt: instant,
     updatedAt: instant,
     forecast: forecastSchema.optional().describe("The forecast made at the batch's latest landmark, as stored then: the board's ETA bands without asking each workflow."),

@@ -49,6 +49,14 @@ export function batchClock(input: Pick<JourneyInput, 'timeScale'>) {
     dayMs: DAY_MS / input.timeScale,
     hourMs: HOUR_MS / input.timeScale,
     hours: (h: number) => (h * HOUR_MS) / input.timeScale,
+    /**
+     * The instant of the batch's own calendar that wall-clock `atMs` stands for, counting from
+     * `originMs` (its enrolment) at its scale: the same instant in real time. What a person is shown,
+     * and what a model trained on real calendars reads, for a compressed batch.
+     */
+    simulatedAt: (originMs: number, atMs: number) => originMs + (atMs - originMs) * input.timeScale,
+    /** The wall-clock instant of a simulated one: the inverse of `simulatedAt`. */
+    wallClockAt: (originMs: number, simulatedMs: number) => originMs + (simulatedMs - originMs) / input.timeScale,
   };
 }
 

@@ -106,5 +106,10 @@ export const batchStatusSchema = z.object({
   quarantined: z.boolean(),
   forecast: forecastSchema.optional(),
   chain: chainHoldSchema.optional().describe('The slot chain the batch holds (absent for a batch enrolled without one).'),
+  timeScale: z
+    .number()
+    .positive()
+    .optional()
+    .describe("The batch's clock as enrolled (V2V_TIME_SCALE): 1 is real time; N > 1 runs N times faster, so its instants are shown as simulated ones (a demo, a test)."),
 });
 export type BatchStatus = z.output<typeof batchStatusSchema>;

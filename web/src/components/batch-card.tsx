@@ -1,5 +1,5 @@
 import type { BatchSummary } from '../api';
-import { band } from '../format';
+import { batchTime } from '../format';
 import { href } from '../router';
 
 /**
@@ -9,6 +9,7 @@ import { href } from '../router';
  */
 export function BatchCard({ summary, alerts }: { summary: BatchSummary; alerts: number }) {
   const { forecast, patientRef } = summary;
+  const time = batchTime(summary);
   return (
     <article className={forecast?.atRisk ? 'card at-risk' : 'card'} aria-label={`Batch ${summary.coiId}`}>
       <h3>
@@ -29,9 +30,9 @@ export function BatchCard({ summary, alerts }: { summary: BatchSummary; alerts: 
         <dt>Product</dt>
         <dd>{summary.productId}</dd>
         <dt>Release P10–P90</dt>
-        <dd>{band(forecast?.release)}</dd>
+        <dd>{time.band(forecast?.release)}</dd>
         <dt>Infusion-ready P10–P90</dt>
-        <dd>{band(forecast?.infusionReady)}</dd>
+        <dd>{time.band(forecast?.infusionReady)}</dd>
       </dl>
       {forecast?.atRisk && <p className="flag">At risk: infusion-ready P90 is after the booked LD start</p>}
     </article>

@@ -3,7 +3,7 @@ import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Schemas } from '../api';
 import { DAY_MS, HOUR_MS } from '../../../src/domain/durations';
-import { when } from '../format';
+import { span, when, type BatchTime } from '../format';
 import { mountPlot } from './mount-plot';
 
 type Entry = Schemas['ForecastHistoryEntry'];
@@ -22,13 +22,14 @@ interface Point {
   p90: number;
 }
 
-/** A forecast made at a landmark, as the instants it predicts (the landmark plus P10/P50/P90). */
-function pointsOf(forecasts: readonly Entry[], target: string): Point[] {
+/** A forecast made at a landmark, as the instants it predicts (the landmark plus P10/P50/P90), in the batch's time. */
+function pointsOf(forecasts: readonly Entry[], target: string, time: BatchTime): Point[] {
   return forecasts.flatMap((f) => {
     const unit = UNIT_MS[f.unit];
     if (f.target !== target || !f.landmark || unit === undefined) return [];
     const at = Date.parse(f.landmark.at);
-    return [{ at, p10: at + f.p10 * unit, p50: at + f.p50 * unit, p90: at + f.p90 * unit }];
+    const shown = time.simulatedAt;
+    return [{ at: shown(at), p10: shown(at + f.p10 * unit), p50: shown(at + f.p50 * unit), p90: shown(at + f.p90 * unit) }];
   });
 }
 
@@ -45,8 +46,7 @@ function aligned(drawn: { points: Point[] }[]): uPlot.AlignedData {
   return [xs.map((x) => x / 1000), ...drawn.flatMap((d) => [column(d.points, 'p10'), column(d.points, 'p50'), column(d.points, 'p90')])];
 }
 
-/** A band's width: in days when it spans two or more, else in hours. */
-const span = (ms: number) => (ms >= 2 * DAY_MS ? `${(ms / DAY_MS).toFixed(1)} days` : `${(ms / HOUR_MS).toFixed(1)} h`);
+// The points are already in the batch's time (simulated on a compressed clock), so they format as they are.
 const at = (ms: number) => when(new Date(ms).toISOString());
 
 /** How one target's band moved, in words: the caption is what a screen reader gets of the canvas. */
@@ -61,9 +61,9 @@ function movement(label: string, points: Point[]): string {
  * How the band moved: for release and infusion-ready, the predicted instants (P10–P90 shaded, P50 a
  * line) against the time each forecast was made. A band narrowing onto a line is a forecast converging.
  */
-export function ForecastBandChart({ forecasts }: { forecasts: readonly Entry[] }) {
+export function ForecastBandChart({ forecasts, time }: { forecasts: readonly Entry[]; time: BatchTime }) {
   const box = useRef<HTMLDivElement>(null);
-  const drawn = useMemo(() => TARGETS.map((t) => ({ ...t, points: pointsOf(forecasts, t.target) })).filter((d) => d.points.length > 0), [forecasts]);
+  const drawn = useMemo(() => TARGETS.map((t) => ({ ...t, points: pointsOf(forecasts, t.target, time) })).filter((d) => d.points.length > 0), [forecasts, time]);
 
   useEffect(() => {
     const el = box.current;

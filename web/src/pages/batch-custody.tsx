@@ -1,10 +1,10 @@
 import { Panel } from '../components/panel';
-import { when } from '../format';
+import { type BatchTime } from '../format';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
 
 /** The chain of custody with its verification: ✓, or the first link that does not hold. */
-export function CustodySection({ batchId, version }: { batchId: string; version: number }) {
+export function CustodySection({ batchId, version, time }: { batchId: string; version: number; time: BatchTime }) {
   const { api } = useSession();
   const custody = useLoad(() => api.GET('/v1/batches/{id}/custody', { params: { path: { id: batchId } } }), [api, batchId, version]);
   return (
@@ -36,7 +36,7 @@ export function CustodySection({ batchId, version }: { batchId: string; version:
                   {records.map((r) => (
                     <tr key={r.seq} className={broken && r.seq >= broken.seq ? 'flagged' : undefined}>
                       <td>{r.seq}</td>
-                      <td>{when(r.occurredAt)}</td>
+                      <td>{time.when(r.occurredAt)}</td>
                       <td>
                         {r.kind}
                         {r.step ? `: ${r.step}` : ''}

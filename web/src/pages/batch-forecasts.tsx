@@ -1,13 +1,15 @@
 import { ForecastBandChart } from '../components/forecast-band-chart';
 import { Panel } from '../components/panel';
-import { stageLabel, when } from '../format';
+import { DAY_MS, HOUR_MS } from '../../../src/domain/durations';
+import { stageLabel, type BatchTime } from '../format';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
 
-const round = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1));
+/** A stored quantile's unit (wall-clock hours from the landmark), in milliseconds. */
+const UNIT_MS: Record<string, number> = { hours: HOUR_MS, days: DAY_MS };
 
 /** How the band moved: a chart of the predicted instants, then every forecast made for the batch, at the landmark it was made at, oldest first. */
-export function ForecastHistorySection({ batchId, version }: { batchId: string; version: number }) {
+export function ForecastHistorySection({ batchId, version, time }: { batchId: string; version: number; time: BatchTime }) {
   const { api } = useSession();
   const history = useLoad(() => api.GET('/v1/batches/{id}/forecasts', { params: { path: { id: batchId } } }), [api, batchId, version]);
   return (
@@ -19,7 +21,7 @@ export function ForecastHistorySection({ batchId, version }: { batchId: string; 
             <p>No forecasts yet.</p>
           ) : (
             <>
-              <ForecastBandChart forecasts={forecasts} />
+              <ForecastBandChart forecasts={forecasts} time={time} />
               <table>
                 <thead>
                   <tr>
@@ -35,14 +37,12 @@ export function ForecastHistorySection({ batchId, version }: { batchId: string; 
                 <tbody>
                   {forecasts.map((f) => (
                     <tr key={f.id}>
-                      <td>{f.landmark ? `${stageLabel(f.landmark.stage)}, ${when(f.landmark.at)}` : when(f.createdAt)}</td>
+                      <td>{f.landmark ? `${stageLabel(f.landmark.stage)}, ${time.when(f.landmark.at)}` : time.when(f.createdAt)}</td>
                       <td>{f.target}</td>
-                      <td>{round(f.p10)}</td>
-                      <td>{round(f.p50)}</td>
-                      <td>{round(f.p90)}</td>
-                      <td>
-                        {round(f.p90 - f.p10)} {f.unit}
-                      </td>
+                      <td>{time.duration(f.p10 * (UNIT_MS[f.unit] ?? HOUR_MS))}</td>
+                      <td>{time.duration(f.p50 * (UNIT_MS[f.unit] ?? HOUR_MS))}</td>
+                      <td>{time.duration(f.p90 * (UNIT_MS[f.unit] ?? HOUR_MS))}</td>
+                      <td>{time.duration((f.p90 - f.p10) * (UNIT_MS[f.unit] ?? HOUR_MS))}</td>
                       <td>{f.modelId ?? 'baseline'}</td>
                     </tr>
                   ))}

@@ -1,6 +1,6 @@
 import { Panel } from '../components/panel';
 import { TelemetryPanel } from '../components/telemetry-panel';
-import { awaitingText, band, stageLabel, when } from '../format';
+import { awaitingText, batchTime, stageLabel } from '../format';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { can } from '../session';
@@ -22,12 +22,15 @@ export function BatchPage({ batchId }: { batchId: string }) {
   return (
     <Panel loaded={batch} label="batch">
       {(b) => {
+        const time = batchTime(b);
+        const { when } = time;
         const equipmentIds = excursions.state === 'ok' ? [...new Set(excursions.data.excursions.map((e) => e.equipmentId).filter((id): id is string => id !== null))] : [];
         return (
           <>
             <h1>
               Batch {b.coiId} <span className="muted">· {stageLabel(b.stage)}</span>
             </h1>
+            {time.note && <p className="clock-note">{time.note}</p>}
             <dl className="facts">
               {b.patientRef && (
                 <>
@@ -38,11 +41,11 @@ export function BatchPage({ batchId }: { batchId: string }) {
               <dt>Product</dt>
               <dd>{b.productId}</dd>
               <dt>Awaiting</dt>
-              <dd>{awaitingText(b.awaiting)}</dd>
+              <dd>{awaitingText(b.awaiting, time)}</dd>
               <dt>Release P10–P90</dt>
-              <dd>{band(b.forecast?.release)}</dd>
+              <dd>{time.band(b.forecast?.release)}</dd>
               <dt>Infusion-ready P10–P90</dt>
-              <dd>{band(b.forecast?.infusionReady)}</dd>
+              <dd>{time.band(b.forecast?.infusionReady)}</dd>
               <dt>Booking</dt>
               <dd>
                 {b.booking ? `${when(b.booking.infusionDate)} (LD from ${when(b.booking.ldStart)}), ${b.booking.chair}` : 'none'}
@@ -79,8 +82,8 @@ export function BatchPage({ batchId }: { batchId: string }) {
                   </tbody>
                 </table>
               </section>
-              <CustodySection batchId={batchId} version={version} />
-              <ForecastHistorySection batchId={batchId} version={version} />
+              <CustodySection batchId={batchId} version={version} time={time} />
+              <ForecastHistorySection batchId={batchId} version={version} time={time} />
               <section aria-labelledby="excursions" tabIndex={0}>
                 <h2 id="excursions">Excursions and issues</h2>
                 <Panel loaded={excursions} label="excursions">

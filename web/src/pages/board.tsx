@@ -2,7 +2,7 @@ import { JOURNEY, SIDE_STATES } from '../../../src/domain/stages';
 import type { BatchSummary } from '../api';
 import { BatchCard } from '../components/batch-card';
 import { Panel } from '../components/panel';
-import { stageLabel } from '../format';
+import { listTime, stageLabel } from '../format';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { useSession } from '../session-context';
@@ -35,6 +35,7 @@ export function BoardPage({ params }: { params: URLSearchParams }) {
   return (
     <>
       <h1>Batch board</h1>
+      {batches.state === 'ok' && listTime(batches.data.batches) && <p className="clock-note">{listTime(batches.data.batches)}</p>}
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Site{' '}

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { infusionAhead } from '../../../src/domain/stages';
 import { Panel } from '../components/panel';
-import { day, when } from '../format';
+import { batchTime, day, listTime, when } from '../format';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { can } from '../session';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
 import { BookingActions } from './calendar-actions';
+import { BatchDays } from './calendar-batch-days';
 
 /**
  * The scheduler's calendar: a treatment centre's chairs, day by day. With a batch chosen, each day says
@@ -48,6 +49,10 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
     window.location.hash = href('calendar', next.site ?? site, { batch: 'batch' in next ? next.batch : batchId });
   };
   const candidates = batches.state === 'ok' ? batches.data.batches.filter((b) => b.treatmentCenterId === site && infusionAhead(b.stage)) : [];
+  // A batch on a compressed clock is shown in its own simulated days; without one chosen, the page says the rows are real days.
+  const chosen = batches.state === 'ok' ? batches.data.batches.find((b) => b.batchId === batchId) : undefined;
+  const time = chosen ? batchTime(chosen) : undefined;
+  const clockNote = time?.note ?? (batches.state === 'ok' && listTime(batches.data.batches) ? `${listTime(batches.data.batches)}; the rows below are real calendar days: choose a batch to see its own days.` : null);
 
   return (
     <>
@@ -76,6 +81,7 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
           </select>
         </label>
       </form>
+      {clockNote && <p className="clock-note">{clockNote}</p>}
       {outcome && (
         <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'verified' : 'error'}>
           {outcome.text}
@@ -88,13 +94,13 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
             <>
               {s.window && (
                 <p>
-                  Allowed infusion window: {when(s.window.earliest)} – {when(s.window.latest)} ({s.timeZone}).
+                  Allowed infusion window: {(time?.when ?? when)(s.window.earliest)} – {(time?.when ?? when)(s.window.latest)} ({time?.compressed ? 'simulated' : s.timeZone}).
                 </p>
               )}
               {s.atRisk && (
                 <p className="flag" role="alert">
                   This booking is at risk: the product may not be ready before its LD start.
-                  {s.alternatives?.length ? ` Earliest safe days: ${s.alternatives.map((a) => a.date).join(', ')}.` : ''}
+                  {s.alternatives?.length ? ` Earliest safe days: ${s.alternatives.map((a) => (time?.compressed ? time.day(a.start) : a.date)).join(', ')}.` : ''}
                 </p>
               )}
               {batchId && can.book(session.identity.role) && (
@@ -106,8 +112,14 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
                     slots.reload();
                   }}
                   cancelOnly
+                  {...(time ? { time } : {})}
                 />
               )}
+              {batchId && time?.compressed ? (
+                <div className="board" role="region" aria-label="Chairs by simulated day" tabIndex={0}>
+                  <BatchDays slots={s} batchId={batchId} time={time} canBook={can.book(session.identity.role)} onDone={(ok, text) => { setOutcome({ ok, text }); slots.reload(); }} />
+                </div>
+              ) : (
               <div className="board" role="region" aria-label="Chairs by day" tabIndex={0}>
                 <table className="calendar">
                   <caption className="visually-hidden">Chairs by day{batchId ? ', with the days this batch can be infused' : ''}</caption>
@@ -165,6 +177,7 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
                   </tbody>
                 </table>
               </div>
+              )}
             </>
           );
         }}
