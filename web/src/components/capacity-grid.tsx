@@ -1,0 +1,85 @@
+import { href } from '../router';
+
+/** What one line holds on one local day at the facility (the capacity API's cell states). */
+export type CellState = 'reserved' | 'reserved-ahead' | 'free' | 'blocked-maintenance' | 'blocked-exception';
+
+export interface CapacityCell {
+  state: CellState;
+  batchId?: string | null | undefined;
+  /** Why a blocked cell is blocked (the exception's reason, the maintenance ticket). */
+  reason?: string | null | undefined;
+}
+
+export interface CapacityRow {
+  line: string;
+  /** One cell per day, in the order of the grid's days. */
+  cells: CapacityCell[];
+}
+
+/**
+ * Every state in words, with a mark that does not rely on colour alone (WCAG 1.4.1): the legend and
+ * the cells use the same text, so a screen reader and a printout read the same grid.
+ */
+export const CELL_LEGEND: Record<CellState, { label: string; mark: string; meaning: string }> = {
+  reserved: { label: 'reserved', mark: '■', meaning: 'the cells have arrived; the line is confirmed for the batch' },
+  'reserved-ahead': { label: 'reserved ahead', mark: '▣', meaning: 'held by an enrolled slot chain; confirmed when the cells arrive' },
+  free: { label: 'free', mark: '□', meaning: 'no batch holds the line; a new chain may take it' },
+  'blocked-maintenance': { label: 'maintenance', mark: '✕', meaning: "an open maintenance ticket blocks the line's bioreactor" },
+  'blocked-exception': { label: 'closed', mark: '⊘', meaning: 'a capacity exception closes the line (who set it and why on hover)' },
+};
+
+export function CapacityLegend() {
+  return (
+    <dl className="legend" aria-label="Legend">
+      {(Object.keys(CELL_LEGEND) as CellState[]).map((state) => (
+        <div key={state}>
+          <dt className={`cell-${state}`}>
+            <span aria-hidden="true">{CELL_LEGEND[state].mark}</span> {CELL_LEGEND[state].label}
+          </dt>
+          <dd>{CELL_LEGEND[state].meaning}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Lines down, days across: the facility's manufacturing capacity as the planner sees it. */
+export function CapacityGrid({ days, rows, caption, highlight }: { days: { date: string; label: string }[]; rows: CapacityRow[]; caption: string; highlight?: string | undefined }) {
+  return (
+    <div className="scroll" role="region" aria-label={caption} tabIndex={0}>
+      <table className="capacity">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            {days.map((d) => (
+              <th scope="col" key={d.date}>
+                {d.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.line}>
+              <th scope="row">{row.line}</th>
+              {row.cells.map((cell, i) => (
+                <Cell key={days[i]?.date ?? i} cell={cell} highlighted={highlight !== undefined && cell.batchId === highlight} />
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Cell({ cell, highlighted }: { cell: CapacityCell; highlighted: boolean }) {
+  const legend = CELL_LEGEND[cell.state];
+  const classes = [`cell-${cell.state}`, highlighted ? 'highlighted' : ''].filter(Boolean).join(' ');
+  return (
+    <td className={classes} data-state={cell.state} title={cell.reason ?? legend.meaning}>
+      <span aria-hidden="true">{legend.mark}</span> {cell.batchId ? <a href={href('batch', cell.batchId)}>{legend.label}</a> : legend.label}
+    </td>
+  );
+}
