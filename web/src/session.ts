@@ -86,4 +86,5 @@ export const can = {
   seeEquipment: roleIn('coordinator', 'qa', 'gateway-admin', 'admin'),
   seeTelemetry: roleIn('coordinator', 'qa', 'gateway-admin', 'admin'),
   seeBatches: roleIn('coordinator', 'qa', 'scheduler', 'admin'),
+  seeCapacity: roleIn('coordinator', 'admin'),
 };

@@ -1,0 +1,136 @@
+import { useRef, useState } from 'react';
+import { errorMessage } from '../api';
+import { ChainTable, type ChainView } from '../components/chain-table';
+import { localDay } from '../components/local-day';
+import { Panel } from '../components/panel';
+import { useLiveVersion } from '../live';
+import { href } from '../router';
+import { useSession } from '../session-context';
+import { useLoad } from '../use-load';
+import { chainViews, enrolBody, type EnrolChoice } from './enrolment-request';
+import { EnrolmentChoices } from './enrolment-choices';
+
+type Outcome =
+  | { kind: 'booked'; batchId: string; coiId: string; text: string; facilityId?: string | undefined }
+  | { kind: 'waitlisted'; batchId: string; coiId: string; text: string }
+  | { kind: 'refused'; text: string };
+
+/**
+ * Enrolment as the field does it: choose the product and the centres, see the slot chains that fit
+ * (collection day, line window, infusion, and the forecast bands), and book one. The database decides
+ * a race: a chain taken a moment ago comes back as 409, said plainly, and the list is asked again.
+ * When no chain fits, enrolling puts the patient on the waitlist, and the page says so first.
+ */
+export function EnrolmentPage({ params }: { params: URLSearchParams }) {
+  const { api } = useSession();
+  const choice: EnrolChoice = {
+    productId: params.get('product') ?? '',
+    treatmentCenterId: params.get('treatment') ?? '',
+    apheresisCenterId: params.get('apheresis') ?? '',
+    facilityId: params.get('facility') ?? '',
+  };
+  const complete = Boolean(choice.productId && choice.treatmentCenterId && choice.apheresisCenterId);
+  // The patient's reference stays in the page, never in the address bar or its history.
+  const [patientRef, setPatientRef] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>();
+  // One key per attempted enrolment: pressing again after a lost answer cannot enrol the patient twice.
+  const attempt = useRef<{ body: string; key: string }>();
+  const anyBooking = useLiveVersion((e) => e.type === 'batch.stage-changed');
+  const chains = useLoad(
+    () =>
+      complete
+        ? api.GET('/v1/slot-chains', {
+            params: { query: { productId: choice.productId, treatmentCenterId: choice.treatmentCenterId, apheresisCenterId: choice.apheresisCenterId, ...(choice.facilityId ? { facilityId: choice.facilityId } : {}) } },
+          })
+        : Promise.resolve({ error: { error: { message: 'choose a product, a treatment centre and an apheresis centre' } }, response: new Response('{}', { status: 400 }) }),
+    [api, choice.productId, choice.treatmentCenterId, choice.apheresisCenterId, choice.facilityId, anyBooking],
+  );
+
+  const enrol = async (chain?: ChainView) => {
+    if (!patientRef.trim()) {
+      setOutcome({ kind: 'refused', text: 'Enter the patient reference (the hospital’s pseudonymous reference) first.' });
+      return;
+    }
+    const body = enrolBody(choice, patientRef.trim(), chain);
+    const text = JSON.stringify(body);
+    if (attempt.current?.body !== text) attempt.current = { body: text, key: crypto.randomUUID() };
+    setBusy(true);
+    setOutcome(undefined);
+    const { data, error, response } = await api.POST('/v1/batches', { params: { header: { 'idempotency-key': attempt.current.key } }, body });
+    setBusy(false);
+    if (data) {
+      attempt.current = undefined;
+      setPatientRef('');
+      const booked = 'chain' in data && data.chain ? data.chain : undefined;
+      setOutcome(
+        booked
+          ? { kind: 'booked', batchId: data.batchId, coiId: data.coiId, facilityId: booked.facilityId, text: `Booked: collection ${localDay(booked.collectionDay)}, line at ${booked.facilityId} from ${localDay(booked.lineStartDay)}, infusion ${localDay(booked.infusionDay)}.` }
+          : { kind: 'waitlisted', batchId: data.batchId, coiId: data.coiId, text: 'Enrolled on the waitlist: no slot chain fits the horizon. The allocator books one when capacity frees.' },
+      );
+    } else if (response.status === 409) {
+      attempt.current = undefined;
+      setOutcome({ kind: 'refused', text: `That chain was just taken by another enrolment: nothing was booked. Choose another below (the list is fresh). (${errorMessage(error, 409)})` });
+      chains.reload();
+    } else {
+      setOutcome({ kind: 'refused', text: `Refused: ${errorMessage(error, response.status)}` });
+    }
+    return;
+  };
+
+  return (
+    <>
+      <h1>Enrol a patient</h1>
+      <EnrolmentChoices choice={choice} patientRef={patientRef} onPatientRef={setPatientRef} />
+      {outcome && <EnrolmentOutcome outcome={outcome} />}
+      {complete && (
+        <Panel loaded={chains} label="slot chains">
+          {(answer) => {
+            const views = chainViews(answer);
+            return views.length > 0 ? (
+              <>
+                <h2>Feasible slot chains</h2>
+                <ChainTable chains={views} busy={busy} onBook={(c) => void enrol(c)} />
+              </>
+            ) : (
+              <section aria-labelledby="no-chain">
+                <h2 id="no-chain">No slot chain fits the horizon</h2>
+                <p>Every collection day, line or chair this patient could use is taken. Enrolling now puts the patient on the waitlist, in the order the allocation policy sets.</p>
+                <button type="button" disabled={busy} onClick={() => void enrol()}>
+                  Enrol on the waitlist
+                </button>
+              </section>
+            );
+          }}
+        </Panel>
+      )}
+    </>
+  );
+}
+
+function EnrolmentOutcome({ outcome }: { outcome: Outcome }) {
+  if (outcome.kind === 'refused') {
+    return (
+      <p role="alert" className="error">
+        {outcome.text}
+      </p>
+    );
+  }
+  return (
+    <p role="status" className="verified">
+      {outcome.text} <a href={href('batch', outcome.batchId)}>Batch {outcome.coiId}</a>
+      {outcome.kind === 'booked' && outcome.facilityId && (
+        <>
+          {' · '}
+          <a href={href('capacity', outcome.facilityId, { batch: outcome.batchId })}>See the line at {outcome.facilityId}</a>
+        </>
+      )}
+      {outcome.kind === 'waitlisted' && (
+        <>
+          {' · '}
+          <a href={href('waitlist')}>See the waitlist</a>
+        </>
+      )}
+    </p>
+  );
+}

@@ -1,0 +1,117 @@
+import type { Schemas } from '../api';
+import { dayBand, localDay } from '../components/local-day';
+import { Panel } from '../components/panel';
+import { ReplanAlerts } from '../components/replan-alerts';
+import { useLiveVersion } from '../live';
+import { href } from '../router';
+import { useSession } from '../session-context';
+import { useLoad } from '../use-load';
+
+type Entry = Schemas['WaitlistEntry'];
+
+/**
+ * The orders waiting for a slot chain, in the order the active allocation policy gives them. The
+ * coordinator sees the whole list; a scheduler sees their centres' entries (the API filters) with
+ * each entry's position in the whole list. Each row says why it stands where it does.
+ */
+export function WaitlistPage({ centre }: { centre?: string | undefined }) {
+  const { api, session } = useSession();
+  // Any batch moving may change the list (an allocation, a cancel); so may a re-plan alert.
+  const version = useLiveVersion((e) => e.type === 'batch.stage-changed' || e.type === 'alert.raised' || e.batchId !== undefined);
+  const list = useLoad(() => api.GET('/v1/waitlist', { params: { query: centre ? { treatmentCenterId: centre } : {} } }), [api, centre, version]);
+  const sites = useLoad(() => api.GET('/v1/sites'), [api]);
+  const centres = sites.state === 'ok' ? sites.data.sites.filter((s) => s.kind === 'treatment_center') : [];
+  const siteName = (id: string) => centres.find((c) => c.id === id)?.name ?? id;
+  const scoped = session.identity.sites.length > 0;
+
+  return (
+    <>
+      <h1>Waitlist</h1>
+      <form className="filters" aria-label="Waitlist" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Treatment centre{' '}
+          <select value={centre ?? ''} onChange={(e) => (window.location.hash = href('waitlist', undefined, { centre: e.target.value || undefined }))}>
+            <option value="">{scoped ? 'All my centres' : 'All centres'}</option>
+            {centres.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <Panel loaded={list} label="waitlist">
+        {(w) => (
+          <>
+            <p>
+              Ordered by allocation policy <strong>{w.policy.policyId}</strong> version {w.policy.version}. {w.total} waiting in the whole list
+              {w.entries.length !== w.total ? `; ${w.entries.length} shown here, with their positions in the whole list` : ''}.
+            </p>
+            {w.entries.length === 0 ? (
+              <p>No order is waiting.</p>
+            ) : (
+              <div className="scroll" role="region" aria-label="Waiting orders" tabIndex={0}>
+                <table>
+                  <caption className="visually-hidden">Waiting orders by position</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Position</th>
+                      <th scope="col">Batch</th>
+                      <th scope="col">Treatment centre</th>
+                      <th scope="col">Urgency</th>
+                      <th scope="col">Waited</th>
+                      <th scope="col">Weight</th>
+                      <th scope="col">Why here</th>
+                      <th scope="col">Expected collection</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {w.entries.map((e) => (
+                      <WaitingRow key={e.batchId} entry={e} centre={siteName(e.treatmentCenterId)} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </Panel>
+      <ReplanAlerts />
+    </>
+  );
+}
+
+/** One waiting order; its expected collection band is the batch's own forecast (one request per row). */
+function WaitingRow({ entry, centre }: { entry: Entry; centre: string }) {
+  const { api } = useSession();
+  const place = useLoad(() => api.GET('/v1/batches/{id}/waitlist', { params: { path: { id: entry.batchId } } }), [api, entry.batchId, entry.position]);
+  return (
+    <tr data-batch={entry.batchId} className={entry.urgencyTier === 'standard' ? undefined : 'flagged'}>
+      <th scope="row">{entry.position}</th>
+      <td>
+        <a href={href('batch', entry.batchId)}>batch {entry.batchId.slice(0, 8)}</a>
+        <div className="muted">{entry.productId}</div>
+      </td>
+      <td>{centre}</td>
+      <td>{entry.urgencyTier}</td>
+      <td>{entry.waitedDays} d</td>
+      <td>{entry.weight.toFixed(2)}</td>
+      <td>
+        {entry.rule}
+        {entry.reasons.length > 0 && <div className="muted">{entry.reasons.join('; ')}</div>}
+      </td>
+      <td>
+        {localDay(entry.expectedCollectionDay)}
+        <div className="muted">
+          {place.state === 'ok' ? (
+            <span title={place.data.expectedCollection.basis}>P10–P90: {dayBand(place.data.expectedCollection)}</span>
+          ) : place.state === 'error' ? (
+            'band not available'
+          ) : (
+            'band…'
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
