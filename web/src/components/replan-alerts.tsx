@@ -3,6 +3,7 @@ import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
+import { ChainNow } from './chain-now';
 import { Panel } from './panel';
 
 /**
@@ -39,6 +40,7 @@ export function ReplanAlerts() {
                   <th scope="col">What happened</th>
                   <th scope="col">What moved</th>
                   <th scope="col">Batch</th>
+                  <th scope="col">Its chain</th>
                 </tr>
               </thead>
               <tbody>
@@ -48,6 +50,7 @@ export function ReplanAlerts() {
                     <td>{isReplanKind(a.kind) ? KIND_LABEL[a.kind] : a.kind}</td>
                     <td>{a.message}</td>
                     <td>{a.batchId ? <a href={href('batch', a.batchId)}>batch {a.batchId.slice(0, 8)}</a> : '—'}</td>
+                    <td>{a.batchId ? <ChainNow batchId={a.batchId} version={version} /> : '—'}</td>
                   </tr>
                 ))}
               </tbody>
