@@ -1,19 +1,14 @@
+import type { paths } from '../../../src/api/client/index';
 import { href } from '../router';
 
-/** What one line holds on one local day at the facility (the capacity API's cell states). */
-export type CellState = 'reserved' | 'reserved-ahead' | 'free' | 'blocked-maintenance' | 'blocked-exception';
-
-export interface CapacityCell {
-  state: CellState;
-  batchId?: string | null | undefined;
-  /** Why a blocked cell is blocked (the exception's reason, the maintenance ticket). */
-  reason?: string | null | undefined;
-}
+/** What one line holds on one local day at the facility, as the capacity API answers it. */
+export type CapacityCell = paths['/v1/sites/{siteId}/capacity']['get']['responses'][200]['content']['application/json']['lines'][number]['cells'][number];
+export type CellState = CapacityCell['state'];
 
 export interface CapacityRow {
   line: string;
-  /** One cell per day, in the order of the grid's days. */
-  cells: CapacityCell[];
+  /** One cell per day, in the order of the grid's days; undefined where the answer has none. */
+  cells: (CapacityCell | undefined)[];
 }
 
 /**
@@ -25,7 +20,7 @@ export const CELL_LEGEND: Record<CellState, { label: string; mark: string; meani
   'reserved-ahead': { label: 'reserved ahead', mark: '▣', meaning: 'held by an enrolled slot chain; confirmed when the cells arrive' },
   free: { label: 'free', mark: '□', meaning: 'no batch holds the line; a new chain may take it' },
   'blocked-maintenance': { label: 'maintenance', mark: '✕', meaning: "an open maintenance ticket blocks the line's bioreactor" },
-  'blocked-exception': { label: 'closed', mark: '⊘', meaning: 'a capacity exception closes the line (who set it and why on hover)' },
+  'blocked-exception': { label: 'closed', mark: '⊘', meaning: 'a capacity exception closes the line (who set it and why: the exceptions list)' },
 };
 
 export function CapacityLegend() {
@@ -64,7 +59,7 @@ export function CapacityGrid({ days, rows, caption, highlight }: { days: { date:
             <tr key={row.line}>
               <th scope="row">{row.line}</th>
               {row.cells.map((cell, i) => (
-                <Cell key={days[i]?.date ?? i} cell={cell} highlighted={highlight !== undefined && cell.batchId === highlight} />
+                <Cell key={days[i]?.date ?? i} cell={cell} highlighted={highlight !== undefined && cell?.batchId === highlight} />
               ))}
             </tr>
           ))}
@@ -74,11 +69,12 @@ export function CapacityGrid({ days, rows, caption, highlight }: { days: { date:
   );
 }
 
-function Cell({ cell, highlighted }: { cell: CapacityCell; highlighted: boolean }) {
+function Cell({ cell, highlighted }: { cell: CapacityCell | undefined; highlighted: boolean }) {
+  if (!cell) return <td className="muted">not given</td>;
   const legend = CELL_LEGEND[cell.state];
   const classes = [`cell-${cell.state}`, highlighted ? 'highlighted' : ''].filter(Boolean).join(' ');
   return (
-    <td className={classes} data-state={cell.state} title={cell.reason ?? legend.meaning}>
+    <td className={classes} data-state={cell.state} title={legend.meaning}>
       <span aria-hidden="true">{legend.mark}</span> {cell.batchId ? <a href={href('batch', cell.batchId)}>{legend.label}</a> : legend.label}
     </td>
   );

@@ -5,7 +5,7 @@ import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
-import { capacityRows, CAPACITY_DAYS, todayAt } from './capacity-request';
+import { capacityRows, CAPACITY_DAYS } from './capacity-request';
 
 /**
  * A facility's manufacturing lines, day by day: which are held by a confirmed batch, held ahead by a
@@ -24,9 +24,9 @@ export function CapacityPage({ facilityId, params }: { facilityId?: string | und
   const grid = useLoad(
     () =>
       facility
-        ? api.GET('/v1/sites/{siteId}/capacity', { params: { path: { siteId: facility }, query: { from: from ?? todayAt(facilities.find((f) => f.id === facility)?.timezone), days: CAPACITY_DAYS } } })
+        ? api.GET('/v1/sites/{siteId}/capacity', { params: { path: { siteId: facility }, query: { ...(from ? { from } : {}), days: CAPACITY_DAYS } } })
         : Promise.resolve({ error: { error: { message: 'no manufacturing facility is visible to you' } }, response: new Response('{}', { status: 404 }) }),
-    [api, facility, from, version, sites.state],
+    [api, facility, from, version],
   );
   const go = (next: { facility?: string | undefined; from?: string | undefined }) =>
     (window.location.hash = href('capacity', next.facility ?? facility, { from: 'from' in next ? next.from : from, batch }));
@@ -53,13 +53,13 @@ export function CapacityPage({ facilityId, params }: { facilityId?: string | und
       <CapacityLegend />
       <Panel loaded={grid} label="capacity">
         {(answer) => {
-          const { days, rows, timeZone } = capacityRows(answer);
+          const { days, rows } = capacityRows(answer);
           return (
             <>
               <p className="muted">
-                {rows.length} lines · {localDay(days[0]?.date)} – {localDay(days.at(-1)?.date)} · local days at the facility ({timeZone})
+                {rows.length} lines · {localDay(days[0])} – {localDay(days.at(-1))} · local days at the facility ({answer.timeZone})
               </p>
-              <CapacityGrid days={days.map((d) => ({ date: d.date, label: localDay(d.date) }))} rows={rows} caption={`Lines by day at ${facility ?? ''}`} highlight={batch} />
+              <CapacityGrid days={days.map((d) => ({ date: d, label: localDay(d) }))} rows={rows} caption={`Lines by day at ${facility ?? ''}`} highlight={batch} />
             </>
           );
         }}

@@ -1,13 +1,13 @@
 import { useRef, useState } from 'react';
 import { errorMessage } from '../api';
-import { ChainTable, type ChainView } from '../components/chain-table';
+import { ChainTable, type ChainOffer } from '../components/chain-table';
 import { localDay } from '../components/local-day';
 import { Panel } from '../components/panel';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
-import { chainViews, enrolBody, type EnrolChoice } from './enrolment-request';
+import { enrolBody, type EnrolChoice } from './enrolment-request';
 import { EnrolmentChoices } from './enrolment-choices';
 
 type Outcome =
@@ -47,7 +47,7 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
     [api, choice.productId, choice.treatmentCenterId, choice.apheresisCenterId, choice.facilityId, anyBooking],
   );
 
-  const enrol = async (chain?: ChainView) => {
+  const enrol = async (chain?: ChainOffer) => {
     if (!patientRef.trim()) {
       setOutcome({ kind: 'refused', text: 'Enter the patient reference (the hospital’s pseudonymous reference) first.' });
       return;
@@ -86,7 +86,7 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
       {complete && (
         <Panel loaded={chains} label="slot chains">
           {(answer) => {
-            const views = chainViews(answer);
+            const views = answer.chains;
             return views.length > 0 ? (
               <>
                 <h2>Feasible slot chains</h2>
