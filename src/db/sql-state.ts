@@ -30,3 +30,12 @@ export const isDeadlock = (err: unknown) => hasSqlState(err, '40P01');
  * of range) and check violations (23514). Returns the SQLSTATE, or undefined for anything else.
  */
 export const uncurableSqlState = (err: unknown) => sqlStateOf(err, (code) => code.startsWith('22') || code === '23514');
+
+/** unique_violation (23505) on the named index or constraint (any, when none is named). */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code, constraint: name } = e as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return constraint === undefined || name === constraint;
+  }
+  return false;
+}

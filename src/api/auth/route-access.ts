@@ -27,6 +27,8 @@ export const SITE_SCOPES = [
   'equipment',
   /** An enrolment's body: its apheresis centre or its treatment centre. */
   'enrolment',
+  /** The slot-chain query's centres: its treatment centre (for a scheduler, only that), or its apheresis centre. */
+  'chain-query',
   /** A device registration's body: the bound equipment's site, or the sites of the shipment's batch. */
   'device-binding',
 ] as const;
@@ -62,6 +64,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
   'GET /v1/sites/:siteId/infusion-slots': { roles: ['scheduler', 'coordinator', 'admin'], site: 'path-site' },
   'POST /v1/batches/:id/infusion-booking': { roles: ['scheduler', 'coordinator', 'admin'], site: 'batch' },
   'DELETE /v1/batches/:id/infusion-booking': { roles: ['scheduler', 'coordinator', 'admin'], site: 'batch' },
+
+  'GET /v1/slot-chains': { roles: ['scheduler', 'coordinator', 'admin'], site: 'chain-query' },
+  'POST /v1/sites/:siteId/capacity-exceptions': { roles: ['coordinator', 'admin'], site: 'path-site' },
+  'GET /v1/sites/:siteId/capacity-exceptions': { roles: ['coordinator', 'scheduler', 'admin'], site: 'path-site' },
+  'GET /v1/sites/:siteId/capacity': { roles: ['coordinator', 'admin'], site: 'path-site' },
 
   'POST /v1/devices': { roles: ['gateway-admin', 'admin'], site: 'device-binding' },
   // A device moves between shipments and sites, and its detail holds no patient data: the roles

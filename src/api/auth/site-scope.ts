@@ -31,6 +31,10 @@ export async function sitesOfCall(deps: ApiDeps, request: FastifyRequest, scope:
       const body = request.body as { apheresisCenterId: string; treatmentCenterId: string };
       return [body.apheresisCenterId, body.treatmentCenterId];
     }
+    case 'chain-query': {
+      const query = request.query as { apheresisCenterId: string; treatmentCenterId: string };
+      return principal.role === 'scheduler' ? [query.treatmentCenterId] : [query.apheresisCenterId, query.treatmentCenterId];
+    }
     case 'device-binding':
       return bindingSites(deps, (request.body as { binding: { shipmentId?: string; equipmentId?: string } }).binding);
   }

@@ -4,6 +4,7 @@ import dashboard from '../plugins/dashboard.js';
 import alertRoutes from './alerts.js';
 import batchRoutes from './batches.js';
 import bookingRoutes from './bookings.js';
+import capacityRoutes from './capacity.js';
 import commandRoutes from './commands.js';
 import custodyRoutes from './custody.js';
 import deviceRoutes from './devices.js';
@@ -27,6 +28,7 @@ export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
   batchRoutes,
   commandRoutes,
   bookingRoutes,
+  capacityRoutes,
   deviceRoutes,
   excursionRoutes,
   equipmentRoutes,

@@ -1,0 +1,89 @@
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { batches, capacityExceptions, collectionBookings, manufacturingSlots, sites, slotChains } from '../../db/schema/index.js';
+import { startOfDay, addDays } from '../../domain/calendar-day.js';
+import { ERR } from '../../domain/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+import type { capacityExceptionBody } from '../schemas/capacity.js';
+
+/**
+ * Capacity exceptions: a line down for a week, a holiday, an extra clinic day. Set by a coordinator
+ * (the token's subject is recorded, never a name from the body). An exception never drops a chain
+ * silently: the live chains holding capacity it removes are returned as `affected`, for the
+ * planner's re-plan (or a person) to move.
+ */
+type Body = z.output<typeof capacityExceptionBody>;
+
+const RESOURCE_KIND = { collection: 'apheresis_center', line: 'manufacturing_facility', chair: 'treatment_center' } as const;
+/** An exception longer than a year is a change of standing capacity: edit the site instead. */
+const MAX_EXCEPTION_DAYS = 366;
+
+const bodyIssue = (field: string, code: string, message: string, status = 400) => new ApiError(status, ERR.VALIDATION, message, [{ in: 'body', path: [field], code, message }]);
+
+export async function addCapacityException(deps: ApiDeps, siteId: string, body: Body, setBy: string) {
+  const [site] = await deps.db.select({ kind: sites.kind, timezone: sites.timezone, lines: sites.manufacturingLines }).from(sites).where(eq(sites.id, siteId));
+  if (!site) throw notFound(`No site ${siteId}.`);
+  if (body.toDay < body.fromDay) throw bodyIssue('toDay', 'invalid_range', `toDay (${body.toDay}) must not be before fromDay (${body.fromDay}).`);
+  if (body.toDay > addDays(body.fromDay, MAX_EXCEPTION_DAYS - 1)) throw bodyIssue('toDay', 'range_too_long', `An exception covers at most ${MAX_EXCEPTION_DAYS} days; change the site's standing capacity instead.`);
+  if (site.kind !== RESOURCE_KIND[body.resource]) {
+    throw bodyIssue('resource', 'invalid_reference', `Site "${siteId}" is a ${site.kind}; ${body.resource} capacity belongs to a ${RESOURCE_KIND[body.resource]}.`, 422);
+  }
+  if (body.line !== undefined && body.resource !== 'line') throw bodyIssue('line', 'not_allowed', 'line names one manufacturing line: only with resource "line".');
+  if (body.line !== undefined && body.capacity !== 0) throw bodyIssue('capacity', 'invalid_value', 'An exception on one line can only close it: capacity must be 0.');
+
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx.insert(capacityExceptions).values({ siteId, resource: body.resource, line: body.line ?? null, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, reason: body.reason, setBy }).returning();
+    const affected = await affectedChains(tx, siteId, site.timezone, body);
+    deps.logger.info({ siteId, resource: body.resource, line: body.line, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, affected: affected.length }, 'capacity exception set');
+    return { exception: view(row!), affected };
+  });
+}
+
+type Tx = Parameters<Parameters<ApiDeps['db']['transaction']>[0]>[0];
+const unitIndex = (name: string | null) => Number(name?.split('-')[1] ?? 0);
+
+/** Live chains whose held unit the exception takes away on one of its days. */
+async function affectedChains(tx: Tx, siteId: string, timezone: string, body: Body) {
+  const live = inArray(slotChains.state, ['booked', 'confirmed']);
+  if (body.resource === 'collection') {
+    const rows = await tx
+      .select({ batchId: slotChains.batchId, chainId: slotChains.id, version: slotChains.version, slot: collectionBookings.slot, day: collectionBookings.day })
+      .from(slotChains)
+      .innerJoin(collectionBookings, eq(collectionBookings.id, slotChains.collectionBookingId))
+      .where(and(live, eq(collectionBookings.siteId, siteId), eq(collectionBookings.state, 'active'), gte(collectionBookings.day, body.fromDay), lte(collectionBookings.day, body.toDay)));
+    return rows.filter((r) => unitIndex(r.slot) > body.capacity).map((r) => ({ batchId: r.batchId, chainId: r.chainId, version: r.version, reason: `collection ${r.slot} on ${r.day} is beyond the day's new capacity (${body.capacity})` }));
+  }
+  if (body.resource === 'line') {
+    const range = `[${new Date(startOfDay(body.fromDay, timezone)).toISOString()},${new Date(startOfDay(addDays(body.toDay, 1), timezone)).toISOString()})`;
+    const rows = await tx
+      .select({ batchId: slotChains.batchId, chainId: slotChains.id, version: slotChains.version, line: manufacturingSlots.line })
+      .from(slotChains)
+      .innerJoin(manufacturingSlots, eq(manufacturingSlots.id, slotChains.manufacturingSlotId))
+      .where(and(live, eq(manufacturingSlots.facilityId, siteId), inArray(manufacturingSlots.state, ['reserved-ahead', 'reserved']), sql`${manufacturingSlots.during} && ${range}::tstzrange`));
+    const closes = (line: string) => (body.line !== undefined ? line === body.line : unitIndex(line) > body.capacity);
+    return rows.filter((r) => closes(r.line)).map((r) => ({ batchId: r.batchId, chainId: r.chainId, version: r.version, reason: `${r.line} is closed on some of its days` }));
+  }
+  // Chairs are not held by a chain, only planned: every chain infusing on a day over the new capacity is affected.
+  const rows = await tx
+    .select({ batchId: slotChains.batchId, chainId: slotChains.id, version: slotChains.version, day: slotChains.infusionDay })
+    .from(slotChains)
+    .innerJoin(batches, eq(batches.id, slotChains.batchId))
+    .where(and(live, eq(batches.treatmentCenterId, siteId), gte(slotChains.infusionDay, body.fromDay), lte(slotChains.infusionDay, body.toDay)))
+    .orderBy(asc(slotChains.createdAt));
+  const seen = new Map<string, number>();
+  return rows.flatMap((r) => {
+    const n = (seen.get(r.day) ?? 0) + 1;
+    seen.set(r.day, n);
+    return n > body.capacity ? [{ batchId: r.batchId, chainId: r.chainId, version: r.version, reason: `infusion planned on ${r.day}, beyond the day's new chair capacity (${body.capacity})` }] : [];
+  });
+}
+
+const view = (row: typeof capacityExceptions.$inferSelect) => ({ ...row, createdAt: row.createdAt.toISOString() });
+
+export async function listCapacityExceptions(deps: ApiDeps, siteId: string) {
+  const [site] = await deps.db.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId));
+  if (!site) throw notFound(`No site ${siteId}.`);
+  const rows = await deps.db.select().from(capacityExceptions).where(eq(capacityExceptions.siteId, siteId)).orderBy(asc(capacityExceptions.fromDay), asc(capacityExceptions.createdAt));
+  return { exceptions: rows.map(view) };
+}

@@ -1,0 +1,91 @@
+import { eq, max } from 'drizzle-orm';
+import { batches, collectionBookings, manufacturingSlots, slotChains } from '../../db/schema/index.js';
+import { datesFrom, addDays, startOfDay } from '../../domain/calendar-day.js';
+import { isExclusionViolation, isUniqueViolation } from '../../db/sql-state.js';
+import { exceptionRows, maintenanceLines, siteRows } from './capacity-rows.js';
+import { CHAIN_ERR, ChainError, chainUnavailable } from './chain-errors.js';
+import type { Tx } from './db.js';
+import { collectionSlots, usableLines } from './day-capacity.js';
+import { liveChain, lockBatch, type ChainRecord } from './live-chain.js';
+import type { DatedChain } from './plan-calendar.js';
+
+/**
+ * Books a chain for a batch in the caller's transaction: a collection slot at the batch's apheresis
+ * centre, a line at the facility held ahead for the window, and the slot_chains row. The database
+ * decides races: slot-1…N are tried under the unique index, lines under the exclusion constraint,
+ * each in a savepoint; losing every one throws ERR_CHAIN_UNAVAILABLE with nothing of the chain
+ * written (the whole booking is itself a savepoint). Idempotent: a batch already holding this chain
+ * gets it back; holding another one is a conflict (re-plan instead).
+ */
+export async function bookChain(tx: Tx, batchId: string, chain: DatedChain, reason: string): Promise<ChainRecord> {
+  if (chain.collectionDay > chain.lineStartDay || chain.lineStartDay >= chain.lineEndDay || chain.infusionDay < chain.lineEndDay) {
+    throw new RangeError(`A chain runs collection ≤ line start < line end ≤ infusion (got ${JSON.stringify(chain)}).`);
+  }
+  const batch = await lockBatch(tx, batchId);
+  const live = await liveChain(tx, batchId);
+  if (live) {
+    if (sameChain(live, chain)) return live;
+    throw new ChainError(CHAIN_ERR.CONFLICT, 'chain', `Batch ${batchId} already holds chain v${live.version} (collection ${live.collectionDay}); re-plan it instead of booking another.`);
+  }
+  await tx.transaction(async (sp) => {
+    const collectionBookingId = await takeCollection(sp, batchId, batch.apheresisCenterId, chain.collectionDay);
+    const manufacturingSlotId = await takeLineAhead(sp, batchId, chain);
+    const [last] = await sp.select({ version: max(slotChains.version) }).from(slotChains).where(eq(slotChains.batchId, batchId));
+    await sp.insert(slotChains).values({ batchId, version: (last?.version ?? 0) + 1, ...chain, collectionBookingId, manufacturingSlotId, reason });
+    if (batch.facilityId !== chain.facilityId) await sp.update(batches).set({ facilityId: chain.facilityId }).where(eq(batches.id, batchId));
+  });
+  return (await liveChain(tx, batchId))!;
+}
+
+const sameChain = (a: DatedChain, b: DatedChain) =>
+  a.collectionDay === b.collectionDay && a.facilityId === b.facilityId && a.lineStartDay === b.lineStartDay && a.lineEndDay === b.lineEndDay && a.infusionDay === b.infusionDay;
+
+async function takeCollection(tx: Tx, batchId: string, siteId: string, day: string): Promise<string> {
+  const [site] = await siteRows(tx, [siteId]);
+  if (!site) throw new Error(`No apheresis centre ${siteId}.`);
+  const slots = collectionSlots(site, day, (await exceptionRows(tx, [siteId], day, day)).get(siteId) ?? []);
+  for (const slot of slots) {
+    try {
+      // A savepoint per slot: a refused slot must not abort the transaction.
+      const [row] = await tx.transaction((sp) => sp.insert(collectionBookings).values({ batchId, siteId, day, slot }).returning({ id: collectionBookings.id }));
+      return row!.id;
+    } catch (err) {
+      if (!isUniqueViolation(err, 'collection_bookings_one_per_slot')) throw err;
+    }
+  }
+  throw chainUnavailable('collection', `No collection slot is free at ${siteId} on ${day} (${slots.length} open that day, all taken).`);
+}
+
+/** Lines usable on every day of the window: an exception or a maintenance ticket on any day rules a line out. */
+export async function linesForWindow(tx: Tx, facilityId: string, fromDay: string, toDay: string): Promise<{ lines: string[]; timezone: string }> {
+  const [site] = await siteRows(tx, [facilityId]);
+  if (!site) throw new Error(`No facility ${facilityId}.`);
+  const days = datesFrom(fromDay, addDays(toDay, -1));
+  const exceptions = (await exceptionRows(tx, [facilityId], fromDay, toDay)).get(facilityId) ?? [];
+  const maintenance = (await maintenanceLines(tx, [facilityId])).get(facilityId) ?? new Set<string>();
+  const perDay = days.map((day) => new Set(usableLines(site, day, exceptions, maintenance)));
+  const lines = [...(perDay[0] ?? [])].filter((line) => perDay.every((set) => set.has(line)));
+  return { lines, timezone: site.timezone };
+}
+
+/** Inserts a slot on the first line the exclusion constraint lets through; its id, or null when none does. */
+export async function insertSlotOnAnyLine(tx: Tx, values: { batchId: string; facilityId: string; during: string; state: 'reserved-ahead' | 'reserved' }, lines: readonly string[]): Promise<string | null> {
+  for (const line of lines) {
+    try {
+      const [slot] = await tx.transaction((sp) => sp.insert(manufacturingSlots).values({ ...values, line }).returning({ id: manufacturingSlots.id }));
+      return slot!.id;
+    } catch (err) {
+      if (!isExclusionViolation(err)) throw err;
+    }
+  }
+  return null;
+}
+
+async function takeLineAhead(tx: Tx, batchId: string, chain: DatedChain): Promise<string> {
+  const { lines, timezone } = await linesForWindow(tx, chain.facilityId, chain.lineStartDay, chain.lineEndDay);
+  // The window runs from the facility's local midnight on the first day to its local midnight after the last.
+  const during = `[${new Date(startOfDay(chain.lineStartDay, timezone)).toISOString()},${new Date(startOfDay(chain.lineEndDay, timezone)).toISOString()})`;
+  const slotId = await insertSlotOnAnyLine(tx, { batchId, facilityId: chain.facilityId, during, state: 'reserved-ahead' }, lines);
+  if (slotId) return slotId;
+  throw chainUnavailable('line', `No line at ${chain.facilityId} is free from ${chain.lineStartDay} to ${chain.lineEndDay} (${lines.length} usable, all held).`);
+}
