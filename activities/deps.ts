@@ -8,7 +8,7 @@ export interface ActivityDeps {
   pool: pg.Pool;
   /** Structured log line; alerts go through it. Never given patient data. */
   log?: (msg: string, fields?: object) => void;
-  /** The slot chain's database side (src/planning/capacity/); without it a chain activity fails (activities/slot-chains.ts). */
+  /** The slot chain's database side; by default src/planning/capacity/ (activities/chain-store.ts), replaceable in tests. */
   chains?: ChainStore;
   /**
    * Called after capacity is given back (a chain released or superseded, a line freed), once the

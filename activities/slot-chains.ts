@@ -1,10 +1,8 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import { and, eq } from 'drizzle-orm';
-import { manufacturingSlots } from '../src/db/schema/index.js';
 import { slotChainSchema } from '../src/domain/batch/chain-schema.js';
 import { isLocalDate } from '../src/domain/calendar-day.js';
-import type { ActivityDeps, ChainStore } from './deps.js';
-import { invalidInput, lockBatch, parseInstant } from './failures.js';
+import { capacityChainStore } from './chain-store.js';
+import type { ActivityDeps } from './deps.js';
+import { invalidInput, parseInstant } from './failures.js';
 import type { BatchActivities } from './types.js';
 
 type ChainActivities = Pick<BatchActivities, 'confirmChainLine' | 'replanChain' | 'releaseChain'>;
@@ -13,15 +11,6 @@ type ChainActivities = Pick<BatchActivities, 'confirmChainLine' | 'replanChain' 
 const CHAIN_REFUSALS = new Set(['ERR_CHAIN_UNAVAILABLE', 'ERR_CHAIN_CONFLICT']);
 const isChainRefusal = (err: unknown) => typeof err === 'object' && err !== null && CHAIN_REFUSALS.has(String((err as { code?: unknown }).code));
 
-/** Without the capacity store nothing can be confirmed or re-planned: say so, once, instead of retrying forever. */
-const NO_STORE: ChainStore = {
-  confirmLineAtReceipt: () => Promise.reject(noStore()),
-  replanChain: () => Promise.reject(noStore()),
-  releaseChain: () => Promise.reject(noStore()),
-};
-function noStore() {
-  return ApplicationFailure.create({ type: 'ERR_CHAIN_STORE_MISSING', nonRetryable: true, message: 'This worker has no slot-chain store (ActivityDeps.chains).' });
-}
 
 /**
  * The workflow's side of the slot chain (issue 18): confirm the line held ahead at receipt,
@@ -29,7 +18,7 @@ function noStore() {
  * Each is idempotent by batch (the store locks the batch row and acts on the chain it holds), and
  * every release is followed by `afterCapacityReleased`, so freed capacity reaches the waitlist.
  */
-export function slotChainActivities({ db, chains = NO_STORE, afterCapacityReleased = async () => undefined }: ActivityDeps): ChainActivities {
+export function slotChainActivities({ db, chains = capacityChainStore, afterCapacityReleased = async () => undefined }: ActivityDeps): ChainActivities {
   return {
     async confirmChainLine({ batchId, from, to }) {
       if (parseInstant(to, 'to') <= parseInstant(from, 'from')) throw invalidInput(`A line window must end after it starts (${from} → ${to}).`);
@@ -39,15 +28,10 @@ export function slotChainActivities({ db, chains = NO_STORE, afterCapacityReleas
       } catch (err) {
         if (!isChainRefusal(err)) throw err;
       }
-      // Lost: the line held ahead is given back, so the batch's request for a free line is not blocked by its own hold.
-      await db.transaction(async (tx) => {
-        await lockBatch(tx, batchId);
-        await tx
-          .update(manufacturingSlots)
-          .set({ state: 'released' })
-          .where(and(eq(manufacturingSlots.batchId, batchId), eq(manufacturingSlots.state, 'reserved-ahead')));
-      });
-      await afterCapacityReleased({ batchId, reason: 'line held ahead lost at receipt' });
+      // Lost: the chain is given back, so the batch's request for a free line is not blocked by its own line held ahead.
+      const reason = 'line held ahead lost at receipt';
+      await db.transaction((tx) => chains.releaseChain(tx, batchId, reason));
+      await afterCapacityReleased({ batchId, reason });
       return { confirmed: false };
     },
 

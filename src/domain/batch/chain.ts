@@ -58,15 +58,24 @@ export function collectionReport(m: MilestoneCommand, s: JourneyState, at: strin
   // Nothing to confirm or move until the batch has a chain again.
   if (s.chain.status !== 'held') return { events: [] };
   if (day === undefined || day === s.chain.current?.collectionDay) return rescheduled ? { events: [] } : undefined;
-  const reason = rescheduled ? 'collection rescheduled' : 'collection day proposed';
+  const reason = replanReason(s, rescheduled ? 'collection rescheduled' : 'collection day proposed');
   return { events: [{ type: 'chain-replan-requested', earliestDay: day as string, reason, at }] };
 }
 
+/**
+ * Why the chain is planned again, numbered per batch: the capacity store takes the reason as the
+ * re-plan's idempotency key, so a retried activity re-plans once and two slips re-plan twice.
+ */
+function replanReason(s: JourneyState, why: string): string {
+  const n = s.timeline.filter((t) => t.event === 'chain-replan-requested').length + 1;
+  return `${why} (re-plan ${n})`;
+}
+
 /** A re-collection plans the chain again from the day the centre names, else from the day it reported. */
-export function recollectionReplan(m: MilestoneCommand, at: string): JourneyEvent {
+export function recollectionReplan(s: JourneyState, m: MilestoneCommand, at: string): JourneyEvent {
   const day = proposedDay(m);
   const earliestDay = typeof day === 'string' && localDaySchema.safeParse(day).success ? day : iso(Date.parse(m.at)).slice(0, 10);
-  return { type: 'chain-replan-requested', earliestDay, reason: 're-collection', at };
+  return { type: 'chain-replan-requested', earliestDay, reason: replanReason(s, `re-collection ${s.attempt + 1}`), at };
 }
 
 /** The line held ahead, confirmed for the whole manufacturing and QC time from receipt. */

@@ -43,7 +43,7 @@ export function progress(s: JourneyState, at: string): JourneyEvent[] {
       const recollection = s.pending['recollection-scheduled'];
       if (!recollection) return [];
       // A batch with a chain has it planned again; the collection waits for it (chainAwaiting).
-      const replan = s.chain ? [recollectionReplan(recollection, at)] : [];
+      const replan = s.chain ? [recollectionReplan(s, recollection, at)] : [];
       return [reach('recollection-scheduled'), { type: 'recollection-started', attempt: s.attempt + 1, at }, ...replan, stage(s, 'APHERESIS_SCHEDULED', at)];
     }
     default:

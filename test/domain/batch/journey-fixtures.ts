@@ -1,5 +1,5 @@
 import { productProfile } from '../../../src/domain/profiles.js';
-import { awaiting, decide, evolve, initialState, type Awaiting, type JourneyCommand, type JourneyEvent, type JourneyInput, type JourneyState } from '../../../src/domain/batch/index.js';
+import { awaiting, decide, evolve, initialState, type Awaiting, type JourneyCommand, type JourneyEvent, type JourneyInput, type JourneyState, type SlotChain } from '../../../src/domain/batch/index.js';
 
 type Untimed<T> = T extends unknown ? Omit<T, 'at'> : never;
 
@@ -8,11 +8,17 @@ export const DAY = 86_400_000;
 export const DIN = 'W123426000123';
 export const QA = { name: 'Q. Person', role: 'qualified person' };
 
-export function journeyInput(productId = 'autologous-cd19-fresh'): JourneyInput {
+export function journeyInput(productId = 'autologous-cd19-fresh', extra: Pick<JourneyInput, 'chain' | 'waitlisted'> = {}): JourneyInput {
   return {
     batchId: 'b-1', coiId: 'COI-TEST-0001-0000-X', productId, profile: productProfile(productId),
-    apheresisCenterId: 'apheresis-1', facilityId: 'facility-1', treatmentCenterId: 'treatment-1', timeScale: 1,
+    apheresisCenterId: 'apheresis-1', facilityId: 'facility-1', treatmentCenterId: 'treatment-1', timeScale: 1, ...extra,
   };
+}
+
+/** A chain booked at enrolment: collection on `collectionDay`, a line from the next day for 10 days, infusion 5 days after. */
+export function chainOn(collectionDay: string, version = 1, facilityId = 'facility-1'): SlotChain {
+  const day = (offset: number) => new Date(Date.parse(`${collectionDay}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10);
+  return { version, facilityId, collectionDay, lineStartDay: day(1), lineEndDay: day(11), infusionDay: day(16) };
 }
 
 /**
@@ -62,7 +68,7 @@ export class Journey {
   /** Answers whatever the batch awaits the way a partner would, until `until` or the end. */
   drive(until: (j: Journey) => boolean = () => false, maxSteps = 200) {
     for (let i = 0; i < maxSteps; i++) {
-      if (this.grantLines && this.state.slot.state === 'requested') this.answerSlot(true);
+      if (this.grantLines && (this.state.slot.state === 'requested' || this.state.slot.state === 'confirming')) this.answerSlot(true);
       const next = this.awaiting;
       if (!next || until(this)) return this;
       this.advance(DAY / 2);

@@ -3,7 +3,7 @@ import { HANDOFF_STEPS, MILESTONES } from '../../../src/domain/commands.js';
 import { awaiting, type JourneyCommand } from '../../../src/domain/batch/index.js';
 import { canTransition } from '../../../src/domain/transitions.js';
 import { prng } from '../prng.js';
-import { DAY, DIN, Journey, QA } from './journey-fixtures.js';
+import { chainOn, DAY, DIN, Journey, journeyInput, QA } from './journey-fixtures.js';
 
 type Untimed = JourneyCommand extends infer C ? (C extends unknown ? Omit<C, 'at'> : never) : never;
 const HOUR = 3_600_000;
@@ -21,6 +21,7 @@ function randomCommand(j: Journey, random: () => number): Untimed {
     if (next.kind === 'excursion-assessment') return { type: 'assess', assessment: { excursionId: next.excursionId, impact: pick(['none', 'none', 'quarantine', 'reject'] as const), signer: QA, meaning: 'assessed' } };
     if (next.kind === 'infusion-booking') return { type: 'book', request: { infusionDate: j.iso(Date.parse(next.earliest) + Math.floor(random() * 5) * DAY) } };
   }
+  if (j.state.chain && r < 0.42) return chainCommand(j, random);
   if (r < 0.45) return { type: 'slot-answer', granted: random() < 0.7 };
   if (r < 0.55) {
     j.advance(Math.floor(random() * 72) * HOUR);
@@ -40,13 +41,36 @@ function randomCommand(j: Journey, random: () => number): Untimed {
   return { type: 'cancel', command: { reason: 'withdrawn', actor: QA } };
 }
 
+const DAYS = ['2027-01-11', '2027-01-14', '2027-01-20', '2027-02-01'];
+
+/** What the slot chain's world says: a confirmation or a proposal, a slip, a re-plan's answer, an allocation (often one already held). */
+function chainCommand(j: Journey, random: () => number): Untimed {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const r = random();
+  const held = j.state.chain?.current;
+  const day = pick(DAYS);
+  if (r < 0.25) return { type: 'milestone', milestone: { milestone: 'apheresis-scheduled', at: j.iso(), source: 'partner', ...(random() < 0.5 ? { data: { proposedDay: day } } : {}) } };
+  if (r < 0.4) return { type: 'milestone', milestone: { milestone: 'collection-rescheduled', at: j.iso(), source: 'partner', data: { proposedDay: day } } };
+  if (r < 0.6) return { type: 'chain-answer', ...(random() < 0.6 ? { chain: chainOn(day, (held?.version ?? 1) + 1) } : {}) };
+  if (r < 0.8) return { type: 'chain-allocated', chain: held && random() < 0.5 ? held : chainOn(day, (held?.version ?? 1) + 1) };
+  return { type: 'slot-answer', granted: random() < 0.6 };
+}
+
+/** Half the journeys hold a chain from enrolment, a quarter start on the waitlist, a quarter have none (as before issue 18). */
+function newJourney(seed: number): Journey {
+  if (seed % 4 === 0) return new Journey();
+  return new Journey(journeyInput(undefined, seed % 4 === 1 ? { waitlisted: true } : { chain: chainOn('2027-01-11') }));
+}
+
 describe('the journey decider under random command sequences (property)', () => {
   it('never accepts the wrong COI or DIN, never moves a stage outside the allowed transitions, and never changes state on a refusal', () => {
     let handoffs = 0;
     const reached = new Set<string>();
+    const chainEvents = new Set<string>();
     for (let seed = 1; seed <= 300; seed++) {
       const random = prng(seed);
-      const j = new Journey();
+      const j = newJourney(seed);
+      let lineLost = false;
       j.grantLines = false;
       for (let i = 0; i < 150 && awaiting(j.state, j.now) !== null; i++) {
         j.advance(Math.floor(random() * 12) * HOUR);
@@ -56,7 +80,16 @@ describe('the journey decider under random command sequences (property)', () => 
         if (decision.refusal && decision.events.length === 0) expect(j.state, `seed ${seed}`).toBe(before);
         let stage = before.stage;
         let din = before.din;
+        // An allocation of the chain already held (a redelivered signal) changes nothing.
+        if (command.type === 'chain-allocated' && before.chain?.status === 'held' && command.chain === before.chain.current) expect(decision.events).toEqual([]);
         for (const e of decision.events) {
+          if (e.type.startsWith('chain-') || e.type === 'line-confirm-requested') chainEvents.add(e.type);
+          if (e.type === 'chain-line-lost') lineLost = true;
+          if (e.type === 'recollection-started') lineLost = false;
+          // A batch holding its chain confirms the line held ahead; it asks for any free line only once that line is lost.
+          if (e.type === 'slot-requested' && before.chain?.status === 'held') expect(lineLost, `seed ${seed}: a line requested while the chain's line stands`).toBe(true);
+          // No collection without a chain whose day stands.
+          if (e.type === 'handoff-verified' && e.scan.step === 'collection' && before.chain) expect(before.chain.status, `seed ${seed}`).toBe('held');
           if (e.type === 'stage-changed') {
             expect(e.from, `seed ${seed} step ${i}`).toBe(stage);
             expect(canTransition(e.from, e.to), `seed ${seed}: ${e.from} → ${e.to}`).toBe(true);
@@ -73,10 +106,17 @@ describe('the journey decider under random command sequences (property)', () => 
           if (e.type === 'scan-refused') expect(decision.refusal?.code).toBe(e.code);
         }
         expect(j.state.stage).toBe(stage);
+        // Cancelled or failed, nothing of the chain is held any more.
+        if (before.chain && (stage === 'CANCELLED' || stage === 'FAILED') && !['CANCELLED', 'FAILED'].includes(before.stage)) {
+          expect(j.state.chain?.status, `seed ${seed}: ${before.stage} → ${stage} kept its chain`).toBe('released');
+        }
       }
     }
     // The property means something only if the random journeys went far and often.
     expect(handoffs).toBeGreaterThan(500);
     for (const stage of ['ON_HOLD', 'FAILED', 'CANCELLED', 'RELEASED', 'COMPLETED']) expect(reached, stage).toContain(stage);
+    for (const event of ['line-confirm-requested', 'chain-line-lost', 'chain-replan-requested', 'chain-replanned', 'chain-waitlisted', 'chain-allocated', 'chain-released']) {
+      expect(chainEvents, event).toContain(event);
+    }
   });
 });

@@ -1,0 +1,79 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { CapacityRelease } from '../../activities/deps.js';
+import { slotChainActivities } from '../../activities/slot-chains.js';
+import { manufacturingSlots, slotChains } from '../../src/db/schema/index.js';
+import { addDays } from '../../src/domain/calendar-day.js';
+import { bookChain, type DatedChain } from '../../src/planning/capacity/index.js';
+import { capacityFixture } from '../planning/capacity/fixture.js';
+
+/** The chain activities on the real database: what the batch workflow calls when it confirms, re-plans or gives back its chain. */
+const f = capacityFixture({ apheresis: { collectionsPerDay: 2, collectionDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, facility: { manufacturingLines: 1 } });
+const released: CapacityRelease[] = [];
+const chains = slotChainActivities({ db: f.db, pool: f.pool, afterCapacityReleased: async (r) => void released.push(r) });
+
+// Days from today (UTC), so a re-plan's horizon (counted from now) reaches them.
+const TODAY = new Date().toISOString().slice(0, 10);
+const day = (n: number) => addDays(TODAY, n);
+const chainFrom = (n: number, lineDays = 14): DatedChain => ({
+  collectionDay: day(n), facilityId: f.ids.facility, lineStartDay: day(n + 1), lineEndDay: day(n + 1 + lineDays), infusionDay: day(n + lineDays + 7),
+});
+const midday = (n: number) => `${day(n)}T12:00:00.000Z`;
+const slotsOf = (batchId: string) => f.db.select({ state: manufacturingSlots.state }).from(manufacturingSlots).where(eq(manufacturingSlots.batchId, batchId));
+const chainRows = (batchId: string) => f.db.select({ version: slotChains.version, state: slotChains.state }).from(slotChains).where(eq(slotChains.batchId, batchId));
+
+describe('the slot-chain activities on PostgreSQL', () => {
+  it('confirm the line held ahead for the real window, idempotently', async () => {
+    const batchId = await f.batch();
+    await f.db.transaction((tx) => bookChain(tx, batchId, chainFrom(3), 'enrolment'));
+    const window = { batchId, from: midday(4), to: midday(18) };
+    expect(await chains.confirmChainLine(window)).toEqual({ confirmed: true });
+    expect(await chains.confirmChainLine(window)).toEqual({ confirmed: true });
+    expect((await slotsOf(batchId)).map((s) => s.state)).toEqual(['reserved']);
+    expect((await chainRows(batchId)).map((c) => c.state)).toEqual(['confirmed']);
+    await chains.releaseChain({ batchId, reason: 'test over' });
+    await f.db.update(manufacturingSlots).set({ state: 'released' }).where(eq(manufacturingSlots.batchId, batchId));
+  });
+
+  it('answer a lost line (the real window no longer fits) by giving the chain back, so the batch can ask for a free line', async () => {
+    const late = await f.batch();
+    const next = await f.batch();
+    await f.db.transaction((tx) => bookChain(tx, late, chainFrom(30), 'enrolment'));
+    // The only line is held ahead by the next patient from the day the late batch's line was to end.
+    await f.db.transaction((tx) => bookChain(tx, next, { ...chainFrom(44), lineStartDay: day(45) }, 'enrolment'));
+    released.length = 0;
+    expect(await chains.confirmChainLine({ batchId: late, from: midday(40), to: midday(54) })).toEqual({ confirmed: false });
+    expect((await slotsOf(late)).map((s) => s.state)).toEqual(['released']);
+    expect((await slotsOf(next)).map((s) => s.state)).toEqual(['reserved-ahead']);
+    expect(released).toEqual([{ batchId: late, reason: 'line held ahead lost at receipt' }]);
+    await chains.releaseChain({ batchId: next, reason: 'test over' });
+  });
+
+  it('re-plan from a later day once per slip, and say when nothing fits (the batch is waitlisted)', async () => {
+    const batchId = await f.batch();
+    await f.db.transaction((tx) => bookChain(tx, batchId, chainFrom(60), 'enrolment'));
+    const slip = { batchId, earliestDay: day(70), reason: 'collection rescheduled (re-plan 1)' };
+    const first = await chains.replanChain(slip);
+    expect(first.chain).toMatchObject({ version: 2, facilityId: f.ids.facility });
+    expect(first.chain!.collectionDay >= day(70)).toBe(true);
+    // The activity retried: the same chain, nothing booked twice.
+    expect(await chains.replanChain(slip)).toEqual(first);
+    expect((await chainRows(batchId)).map((c) => c.state).sort()).toEqual(['booked', 'superseded']);
+    expect(await chains.replanChain({ batchId, earliestDay: day(400), reason: 'collection rescheduled (re-plan 2)' })).toEqual({});
+    expect((await chainRows(batchId)).every((c) => c.state !== 'booked')).toBe(true);
+    await expect(chains.replanChain({ batchId, earliestDay: '2031-02-30', reason: 'x' })).rejects.toBeInstanceOf(ApplicationFailure);
+  });
+
+  it('release the chain (collection and line held ahead); releasing again changes nothing', async () => {
+    const batchId = await f.batch();
+    await f.db.transaction((tx) => bookChain(tx, batchId, chainFrom(90), 'enrolment'));
+    released.length = 0;
+    await chains.releaseChain({ batchId, reason: 'batch cancelled' });
+    await chains.releaseChain({ batchId, reason: 'batch cancelled' });
+    expect((await slotsOf(batchId)).map((s) => s.state)).toEqual(['released']);
+    expect((await chainRows(batchId)).map((c) => c.state)).toEqual(['released']);
+    // The hook hears of each call: the allocator behind it must be idempotent.
+    expect(released).toEqual([{ batchId, reason: 'batch cancelled' }, { batchId, reason: 'batch cancelled' }]);
+  });
+});
