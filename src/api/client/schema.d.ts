@@ -1717,6 +1717,367 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/slot-chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feasible slot chains (collection day, line window, infusion window) for a patient, earliest infusion first, with forecast bands */
+        get: {
+            parameters: {
+                query: {
+                    productId: string;
+                    treatmentCenterId: string;
+                    apheresisCenterId: string;
+                    /** @description Only chains through this facility; default: every facility. */
+                    facilityId?: string;
+                    /** @description No collection before this local date at the apheresis centre; default: today there. */
+                    from?: string;
+                    /** @description Every step of a chain falls within this many days. */
+                    horizonDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date
+                             * @description Plan day 0.
+                             */
+                            startDate: string;
+                            horizonDays: number;
+                            /** @description The first 20 feasible chains, earliest infusion first. */
+                            chains: components["schemas"]["SlotChainOffer"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/capacity-exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A site's capacity exceptions, by first day */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exceptions: components["schemas"]["CapacityException"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Change a site's capacity on given local days (a line down, a holiday); returns the live chains it affects */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description collection: an apheresis centre; line: a facility; chair: a treatment centre.
+                         * @enum {string}
+                         */
+                        resource: "collection" | "line" | "chair";
+                        /** @description For resource line: the one line closed (capacity 0). */
+                        line?: string;
+                        /** Format: date */
+                        fromDay: string;
+                        /** Format: date */
+                        toDay: string;
+                        /** @description Capacity on those local days (0 closes). */
+                        capacity: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exception: components["schemas"]["CapacityException"];
+                            /** @description Live chains holding capacity the exception removes: they are not dropped; a re-plan must move them. */
+                            affected: {
+                                /** Format: uuid */
+                                batchId: string;
+                                /** Format: uuid */
+                                chainId: string;
+                                version: number;
+                                /** @description What the exception takes from this chain. */
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A facility's lines × local days: reserved, reserved ahead, free, blocked by maintenance or by an exception */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First local day at the facility; default: today there. */
+                    from?: string;
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    siteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            siteId: string;
+                            timeZone: string;
+                            days: string[];
+                            lines: {
+                                line: string;
+                                cells: {
+                                    /** Format: date */
+                                    day: string;
+                                    /** @enum {string} */
+                                    state: "free" | "reserved" | "reserved-ahead" | "blocked-maintenance" | "blocked-exception";
+                                    /**
+                                     * Format: uuid
+                                     * @description The batch holding the line that day.
+                                     */
+                                    batchId?: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/devices": {
         parameters: {
             query?: never;
@@ -2869,6 +3230,105 @@ export interface components {
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
         };
+        SlotChainOfferInput: {
+            collection: {
+                apheresisCenterId: string;
+                /** Format: date */
+                day: string;
+            };
+            manufacturing: {
+                facilityId: string;
+                /**
+                 * Format: date
+                 * @description The line is held from this local day (the material's arrival)…
+                 */
+                lineStartDay: string;
+                /**
+                 * Format: date
+                 * @description …until this local day, excluded (manufacturing and QC done).
+                 */
+                lineEndDay: string;
+            };
+            infusion: {
+                treatmentCenterId: string;
+                /**
+                 * Format: date
+                 * @description The first day the product can be infused: return transit, the LD course and its rest after the line.
+                 */
+                earliestDay: string;
+                /**
+                 * Format: date
+                 * @description The last day the product's rule allows (receipt + maxDaysReceiptToInfusion).
+                 */
+                latestDay: string;
+            };
+            forecast: {
+                /**
+                 * @description empirical-baseline: quantiles of the product's past batches from collection; profile-nominal: the profile's durations with the nominal band.
+                 * @enum {string}
+                 */
+                method: "empirical-baseline" | "profile-nominal";
+                release: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+                /** @description When the product is at the treatment centre. */
+                infusionReady: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+            };
+            /** @description The `chain` to send with POST /v1/batches to book this chain. */
+            enrolWith: {
+                /** Format: date */
+                collectionDay: string;
+                facilityId: string;
+            };
+        };
+        BookedChainInput: {
+            /** Format: uuid */
+            chainId: string;
+            version: number;
+            /** @enum {string} */
+            state: "booked" | "confirmed" | "superseded" | "released";
+            /** Format: date */
+            collectionDay: string;
+            collectionSlot: string | null;
+            facilityId: string;
+            line: string | null;
+            /** Format: date */
+            lineStartDay: string;
+            /** Format: date */
+            lineEndDay: string;
+            /** Format: date */
+            infusionDay: string;
+        };
+        CapacityExceptionInput: {
+            /** Format: uuid */
+            id: string;
+            siteId: string;
+            /** @enum {string} */
+            resource: "collection" | "line" | "chair";
+            line: string | null;
+            /** Format: date */
+            fromDay: string;
+            /** Format: date */
+            toDay: string;
+            capacity: number;
+            reason: string;
+            /** @description The subject of the token that set it. */
+            setBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         CustodyChainRecordInput: {
             seq: number;
             kind: string;
@@ -3558,6 +4018,105 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
+        };
+        SlotChainOffer: {
+            collection: {
+                apheresisCenterId: string;
+                /** Format: date */
+                day: string;
+            };
+            manufacturing: {
+                facilityId: string;
+                /**
+                 * Format: date
+                 * @description The line is held from this local day (the material's arrival)…
+                 */
+                lineStartDay: string;
+                /**
+                 * Format: date
+                 * @description …until this local day, excluded (manufacturing and QC done).
+                 */
+                lineEndDay: string;
+            };
+            infusion: {
+                treatmentCenterId: string;
+                /**
+                 * Format: date
+                 * @description The first day the product can be infused: return transit, the LD course and its rest after the line.
+                 */
+                earliestDay: string;
+                /**
+                 * Format: date
+                 * @description The last day the product's rule allows (receipt + maxDaysReceiptToInfusion).
+                 */
+                latestDay: string;
+            };
+            forecast: {
+                /**
+                 * @description empirical-baseline: quantiles of the product's past batches from collection; profile-nominal: the profile's durations with the nominal band.
+                 * @enum {string}
+                 */
+                method: "empirical-baseline" | "profile-nominal";
+                release: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+                /** @description When the product is at the treatment centre. */
+                infusionReady: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+            };
+            /** @description The `chain` to send with POST /v1/batches to book this chain. */
+            enrolWith: {
+                /** Format: date */
+                collectionDay: string;
+                facilityId: string;
+            };
+        };
+        BookedChain: {
+            /** Format: uuid */
+            chainId: string;
+            version: number;
+            /** @enum {string} */
+            state: "booked" | "confirmed" | "superseded" | "released";
+            /** Format: date */
+            collectionDay: string;
+            collectionSlot: string | null;
+            facilityId: string;
+            line: string | null;
+            /** Format: date */
+            lineStartDay: string;
+            /** Format: date */
+            lineEndDay: string;
+            /** Format: date */
+            infusionDay: string;
+        };
+        CapacityException: {
+            /** Format: uuid */
+            id: string;
+            siteId: string;
+            /** @enum {string} */
+            resource: "collection" | "line" | "chair";
+            line: string | null;
+            /** Format: date */
+            fromDay: string;
+            /** Format: date */
+            toDay: string;
+            capacity: number;
+            reason: string;
+            /** @description The subject of the token that set it. */
+            setBy: string;
+            /** Format: date-time */
+            createdAt: string;
         };
         CustodyChainRecord: {
             seq: number;

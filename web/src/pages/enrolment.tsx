@@ -35,7 +35,7 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   // One key per attempted enrolment: pressing again after a lost answer cannot enrol the patient twice.
-  const attempt = useRef<{ body: string; key: string }>();
+  const attempt = useRef<{ body: string; key: string } | undefined>(undefined);
   const anyBooking = useLiveVersion((e) => e.type === 'batch.stage-changed');
   const chains = useLoad(
     () =>
@@ -62,11 +62,11 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
     if (data) {
       attempt.current = undefined;
       setPatientRef('');
-      const booked = 'chain' in data && data.chain ? data.chain : undefined;
+      // A 201 for a chosen chain means the database booked exactly that chain (a lost race is a 409).
       setOutcome(
-        booked
-          ? { kind: 'booked', batchId: data.batchId, coiId: data.coiId, facilityId: booked.facilityId, text: `Booked: collection ${localDay(booked.collectionDay)}, line at ${booked.facilityId} from ${localDay(booked.lineStartDay)}, infusion ${localDay(booked.infusionDay)}.` }
-          : { kind: 'waitlisted', batchId: data.batchId, coiId: data.coiId, text: 'Enrolled on the waitlist: no slot chain fits the horizon. The allocator books one when capacity frees.' },
+        chain
+          ? { kind: 'booked', batchId: data.batchId, coiId: data.coiId, facilityId: chain.manufacturing.facilityId, text: `Booked: collection ${localDay(chain.collection.day)} at ${chain.collection.apheresisCenterId}, line at ${chain.manufacturing.facilityId} from ${localDay(chain.manufacturing.lineStartDay)}, infusion from ${localDay(chain.infusion.earliestDay)}.` }
+          : { kind: 'waitlisted', batchId: data.batchId, coiId: data.coiId, text: 'Enrolled on the waitlist: no slot chain fitted the horizon. The allocator books one when capacity frees.' },
       );
     } else if (response.status === 409) {
       attempt.current = undefined;
