@@ -1,4 +1,4 @@
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, seriousAccessibilityProblems } from './browser.js';
 import { PRODUCT, schedulingWorld, type SchedulingWorld } from './scheduling-world.js';
@@ -29,7 +29,7 @@ const enrolmentHash = (apheresis: string, treatment = world.ids.treatment) =>
 
 describe('scheduling in the dashboard', () => {
   it('books a feasible chain at enrolment, and the capacity view shows its line reserved ahead', async () => {
-    const page = await world.signedIn('scheduler', enrolmentHash(world.ids.open));
+    const page = await world.signedIn('coordinator', enrolmentHash(world.ids.open));
     await page.getByRole('heading', { name: 'Feasible slot chains' }).waitFor();
     await page.getByLabel('Patient reference').fill('e2e-chain-1');
     await page.getByRole('button', { name: /^Book the chain collecting/ }).first().click();
@@ -53,7 +53,7 @@ describe('scheduling in the dashboard', () => {
   });
 
   it('says plainly when the chosen chain was taken a moment ago, and books nothing', async () => {
-    const page = await world.signedIn('scheduler', enrolmentHash(world.ids.open));
+    const page = await world.signedIn('coordinator', enrolmentHash(world.ids.open));
     await page.getByRole('heading', { name: 'Feasible slot chains' }).waitFor();
     // Another enrolment takes the first chain on offer while the page still shows it.
     const api = world.api('coordinator');
@@ -71,25 +71,34 @@ describe('scheduling in the dashboard', () => {
   });
 
   it('puts an order no chain fits on the waitlist, shown with its position and the rule that placed it', async () => {
-    const page = await world.signedIn('scheduler', enrolmentHash(world.ids.closed));
+    const page = await world.signedIn('coordinator', enrolmentHash(world.ids.closed));
     await page.getByRole('heading', { name: 'No slot chain fits the horizon' }).waitFor();
     await page.getByLabel('Patient reference').fill('e2e-waiting-1');
     await page.getByRole('button', { name: 'Enrol on the waitlist' }).click();
     const status = page.getByRole('status').filter({ hasText: 'Enrolled on the waitlist' });
     await status.waitFor();
     const batchId = await linkedBatch(status);
+    // Another centre's waiting order: the coordinator's list has it, this centre's scheduler's does not.
+    const other = await world.api('coordinator').POST('/v1/batches', { body: { productId: PRODUCT, treatmentCenterId: world.ids.otherTreatment, apheresisCenterId: world.ids.closed, patientRef: 'e2e-waiting-2' } });
+    expect(other.response.status).toBe(201);
 
+    await status.getByRole('link', { name: 'See the waitlist' }).click();
+    const row = (p: Page, id: string) => p.locator(`tr[data-batch="${id}"]`);
+    await row(page, batchId).waitFor();
+    await row(page, other.data!.batchId).waitFor();
+    await page.close();
+
+    const scheduler = await world.signedIn('scheduler', '#/waitlist');
     const { data: place } = await world.api('scheduler').GET('/v1/batches/{id}/waitlist', { params: { path: { id: batchId } } });
     expect(place!.state).toBe('waiting');
-    await status.getByRole('link', { name: 'See the waitlist' }).click();
-    const row = page.locator(`tr[data-batch="${batchId}"]`);
-    await row.waitFor();
-    expect(await row.getByRole('rowheader').textContent()).toBe(String(place!.position));
-    const { data: list } = await world.api('coordinator').GET('/v1/waitlist', {});
+    await row(scheduler, batchId).waitFor();
+    expect(await row(scheduler, batchId).getByRole('rowheader').textContent()).toBe(String(place!.position));
+    const { data: list } = await world.api('scheduler').GET('/v1/waitlist', {});
     const entry = list!.entries.find((e) => e.batchId === batchId)!;
-    await row.getByText(entry.rule, { exact: false }).waitFor();
-    expect(await seriousAccessibilityProblems(page), 'axe on waitlist').toEqual([]);
-    await screenshot(page, 'scheduling-waitlist');
-    await page.close();
+    await row(scheduler, batchId).getByText(entry.rule, { exact: false }).waitFor();
+    expect(await row(scheduler, other.data!.batchId).count()).toBe(0);
+    expect(await seriousAccessibilityProblems(scheduler), 'axe on waitlist').toEqual([]);
+    await screenshot(scheduler, 'scheduling-waitlist');
+    await scheduler.close();
   });
 });

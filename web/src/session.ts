@@ -87,4 +87,5 @@ export const can = {
   seeTelemetry: roleIn('coordinator', 'qa', 'gateway-admin', 'admin'),
   seeBatches: roleIn('coordinator', 'qa', 'scheduler', 'admin'),
   seeCapacity: roleIn('coordinator', 'admin'),
+  enrol: roleIn('coordinator', 'admin'),
 };

@@ -13,7 +13,8 @@ const bandText = (b: Band) => `${when(b.p10)} – ${when(b.p90)}`;
 const bandTitle = (b: Band, offer: ChainOffer) => `median ${when(b.p50)} · forecast from ${METHOD[offer.forecast.method]}`;
 
 /** The chains a patient can have, earliest infusion first, each with a button that books it. */
-export function ChainTable({ chains, onBook, busy }: { chains: ChainOffer[]; onBook: (chain: ChainOffer) => void; busy: boolean }) {
+/** Without `onBook` (a role that may not enrol) the chains are shown only. */
+export function ChainTable({ chains, onBook, busy }: { chains: ChainOffer[]; onBook?: ((chain: ChainOffer) => void) | undefined; busy: boolean }) {
   return (
     <div className="scroll" role="region" aria-label="Feasible slot chains" tabIndex={0}>
       <table>
@@ -26,9 +27,11 @@ export function ChainTable({ chains, onBook, busy }: { chains: ChainOffer[]; onB
             <th scope="col">Infusion-ready P10–P90</th>
             <th scope="col">Infusion window</th>
             <th scope="col">Forecast from</th>
-            <th scope="col">
-              <span className="visually-hidden">Book</span>
-            </th>
+            {onBook && (
+              <th scope="col">
+                <span className="visually-hidden">Book</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -49,11 +52,13 @@ export function ChainTable({ chains, onBook, busy }: { chains: ChainOffer[]; onB
                 <div className="muted">{c.infusion.treatmentCenterId}</div>
               </td>
               <td>{c.forecast.method}</td>
-              <td>
-                <button type="button" disabled={busy} onClick={() => onBook(c)} aria-label={`Book the chain collecting ${c.collection.day} at ${c.manufacturing.facilityId}`}>
-                  Book
-                </button>
-              </td>
+              {onBook && (
+                <td>
+                  <button type="button" disabled={busy} onClick={() => onBook(c)} aria-label={`Book the chain collecting ${c.collection.day} at ${c.manufacturing.facilityId}`}>
+                    Book
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

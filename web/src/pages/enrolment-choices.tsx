@@ -11,7 +11,8 @@ const KIND_OF: Record<Exclude<keyof EnrolChoice, 'productId'>, string> = {
 const PARAM_OF: Record<keyof EnrolChoice, string> = { productId: 'product', treatmentCenterId: 'treatment', apheresisCenterId: 'apheresis', facilityId: 'facility' };
 
 /** The product, the centres and (optionally) the facility, kept in the URL so a link reopens the same search. */
-export function EnrolmentChoices({ choice, patientRef, onPatientRef }: { choice: EnrolChoice; patientRef: string; onPatientRef: (ref: string) => void }) {
+/** Without `onPatientRef` (a role that may not enrol) the patient reference is not asked for. */
+export function EnrolmentChoices({ choice, patientRef, onPatientRef }: { choice: EnrolChoice; patientRef: string; onPatientRef?: ((ref: string) => void) | undefined }) {
   const { api } = useSession();
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
   const products = useLoad(() => api.GET('/v1/products'), [api]);
@@ -50,13 +51,17 @@ export function EnrolmentChoices({ choice, patientRef, onPatientRef }: { choice:
       {siteSelect('treatmentCenterId', 'Treatment centre', 'Choose…')}
       {siteSelect('apheresisCenterId', 'Apheresis centre', 'Choose…')}
       {siteSelect('facilityId', 'Facility', 'Any (V2V chooses)')}
-      <label>
-        Patient reference{' '}
-        <input value={patientRef} onChange={(e) => onPatientRef(e.target.value)} autoComplete="off" maxLength={64} aria-describedby="patient-ref-hint" />
-      </label>
-      <span id="patient-ref-hint" className="hint">
-        The hospital’s own pseudonymous reference: never a name or a record number.
-      </span>
+      {onPatientRef && (
+        <>
+          <label>
+            Patient reference{' '}
+            <input value={patientRef} onChange={(e) => onPatientRef(e.target.value)} autoComplete="off" maxLength={64} aria-describedby="patient-ref-hint" />
+          </label>
+          <span id="patient-ref-hint" className="hint">
+            The hospital’s own pseudonymous reference: never a name or a record number.
+          </span>
+        </>
+      )}
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { localDay } from '../components/local-day';
 import { Panel } from '../components/panel';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
+import { can } from '../session';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
 import { enrolBody, type EnrolChoice } from './enrolment-request';
@@ -22,7 +23,8 @@ type Outcome =
  * When no chain fits, enrolling puts the patient on the waitlist, and the page says so first.
  */
 export function EnrolmentPage({ params }: { params: URLSearchParams }) {
-  const { api } = useSession();
+  const { api, session } = useSession();
+  const mayEnrol = can.enrol(session.identity.role);
   const choice: EnrolChoice = {
     productId: params.get('product') ?? '',
     treatmentCenterId: params.get('treatment') ?? '',
@@ -81,7 +83,8 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
   return (
     <>
       <h1>Enrol a patient</h1>
-      <EnrolmentChoices choice={choice} patientRef={patientRef} onPatientRef={setPatientRef} />
+      {!mayEnrol && <p className="hint">You can see the chains that fit; enrolment itself is the manufacturing coordinator’s (the API allows coordinators and admins).</p>}
+      <EnrolmentChoices choice={choice} patientRef={patientRef} onPatientRef={mayEnrol ? setPatientRef : undefined} />
       {outcome && <EnrolmentOutcome outcome={outcome} />}
       {complete && (
         <Panel loaded={chains} label="slot chains">
@@ -90,15 +93,17 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
             return views.length > 0 ? (
               <>
                 <h2>Feasible slot chains</h2>
-                <ChainTable chains={views} busy={busy} onBook={(c) => void enrol(c)} />
+                <ChainTable chains={views} busy={busy} onBook={mayEnrol ? (c) => void enrol(c) : undefined} />
               </>
             ) : (
               <section aria-labelledby="no-chain">
                 <h2 id="no-chain">No slot chain fits the horizon</h2>
                 <p>Every collection day, line or chair this patient could use is taken. Enrolling now puts the patient on the waitlist, in the order the allocation policy sets.</p>
-                <button type="button" disabled={busy} onClick={() => void enrol()}>
-                  Enrol on the waitlist
-                </button>
+                {mayEnrol && (
+                  <button type="button" disabled={busy} onClick={() => void enrol()}>
+                    Enrol on the waitlist
+                  </button>
+                )}
               </section>
             );
           }}
