@@ -1,3 +1,4 @@
+import { CapacityExceptions } from '../components/capacity-exceptions';
 import { CapacityGrid, CapacityLegend } from '../components/capacity-grid';
 import { localDay } from '../components/local-day';
 import { Panel } from '../components/panel';
@@ -64,6 +65,7 @@ export function CapacityPage({ facilityId, params }: { facilityId?: string | und
           );
         }}
       </Panel>
+      {facility && <CapacityExceptions siteId={facility} version={version} />}
     </>
   );
 }
