@@ -84,6 +84,15 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
   'GET /v1/events': { roles: USER_ROLES, site: 'list' },
   'GET /v1/telemetry': { roles: ['coordinator', 'qa', 'admin', 'gateway-admin'], site: 'list' },
   'GET /v1/qa/queue': { roles: ['qa', 'admin'], site: 'list' },
+
+  // The waitlist (issue 18): policies are V2V-wide configuration; the urgency tier is the treating
+  // physician's signature — the scheduler role at the batch's treatment centre until a physician role exists.
+  'GET /v1/allocation-policies': { roles: ['coordinator', 'scheduler', 'qa', 'admin'], site: 'any' },
+  'POST /v1/allocation-policies': { roles: ['coordinator', 'admin'], site: 'any' },
+  'POST /v1/allocation-policies/:id/activate': { roles: ['coordinator', 'admin'], site: 'any' },
+  'POST /v1/batches/:id/urgency': { roles: ['scheduler'], site: 'batch' },
+  'GET /v1/waitlist': { roles: ['coordinator', 'scheduler', 'admin'], site: 'list' },
+  'GET /v1/batches/:id/waitlist': { roles: ['coordinator', 'scheduler', 'admin'], site: 'batch' },
 };
 
 /** The rule of a route; HEAD is answered by its GET route, so it follows the GET's rule. */

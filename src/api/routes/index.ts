@@ -17,6 +17,7 @@ import qaQueueRoutes from './qa-queue.js';
 import referenceRoutes from './reference.js';
 import signInRoutes from './sign-in.js';
 import telemetryRoutes from './telemetry.js';
+import waitlistRoutes from './waitlist.js';
 
 /** Every route plugin of the API, in the order they are registered; one line per plugin. */
 export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
@@ -38,4 +39,5 @@ export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
   qaQueueRoutes,
   eventRoutes,
   telemetryRoutes,
+  waitlistRoutes,
 ];

@@ -7,3 +7,4 @@ export * from './forecasting.js';
 export * from './identity.js';
 export * from './idempotency.js';
 export * from './capacity.js';
+export * from './waitlist.js';

@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import { batches, productProfiles } from '../../db/schema/index.js';
+import { productProfileSchema } from '../../domain/profile.js';
+import { bookChain, chainRoutes, loadPlanningCapacity } from '../capacity/index.js';
+import { realFacilities } from '../capacity/replan-chain.js';
+import type { WaitlistCapacity } from './capacity-port.js';
+
+/**
+ * The waitlist's capacity on the database: g18-chain's capacity reads and booking. A batch already
+ * bound to a facility keeps it (its workflow was started for it); otherwise every real facility.
+ */
+export const databaseCapacity: WaitlistCapacity = {
+  async load(db, request) {
+    const { capacity, calendar } = await loadPlanningCapacity(db, request);
+    return { capacity, startDate: calendar.startDate };
+  },
+  async routes(db, { batchId, productId }) {
+    const [product] = await db.select({ profile: productProfiles.profile }).from(productProfiles).where(eq(productProfiles.id, productId));
+    if (!product) return [];
+    const [batch] = await db.select({ facilityId: batches.facilityId }).from(batches).where(eq(batches.id, batchId));
+    const facilities = batch?.facilityId ? [batch.facilityId] : await realFacilities(db);
+    return chainRoutes(productProfileSchema.parse(product.profile), facilities);
+  },
+  async book(tx, { batchId, chain, reason }) {
+    const booked = await bookChain(tx, batchId, chain, reason);
+    return { version: booked.version, slotChainId: booked.chainId };
+  },
+};
