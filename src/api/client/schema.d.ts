@@ -2897,6 +2897,456 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/allocation-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of every allocation policy, and which one is in force */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AllocationPolicies"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a policy version (a new row; published versions are never edited); it is not in force until activated */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        rules: ("first-come" | "urgency" | "ageing" | "fair-share")[];
+                        urgencyWeights: {
+                            standard: number;
+                            urgent: number;
+                            critical: number;
+                        };
+                        ageingPerWeek: number;
+                        fairShareWindowDays: number;
+                        fairShareStrength: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AllocationPolicyVersion"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocation-policies/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put this policy version in force (the one in force until now is taken out, in one transaction) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AllocationPolicyVersion"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/urgency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The treating physician's urgency tier for the batch, with a signed justification (electronic signature) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeat a command safely: a retry with the same key gets the first answer instead of acting twice. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        tier: "standard" | "urgent" | "critical";
+                        /** @description The clinical reason for the tier; stored with the signature, never sent to Kafka, Temporal or logs. */
+                        justification: string;
+                        /**
+                         * @description The meaning of the signature (21 CFR 11.50).
+                         * @default urgency tier set by the treating physician
+                         */
+                        meaning?: string;
+                        signingPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UrgencyAssessment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The waitlist in allocation order: position, weight, the rule that placed each entry, wait, tier and expected collection day */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this centre's entries (positions stay those in the whole list). */
+                    treatmentCenterId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Waitlist"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch's place on the waitlist and its expected collection day, as a forecast band */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BatchWaitlist"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3690,6 +4140,107 @@ export interface components {
                 peak: number | null;
             }[];
         };
+        AllocationPolicyVersionInput: {
+            /**
+             * Format: uuid
+             * @description This version's row id: what POST /v1/allocation-policies/{id}/activate and every allocation record name.
+             */
+            id: string;
+            policy: {
+                id: string;
+                version: number;
+                rules: ("first-come" | "urgency" | "ageing" | "fair-share")[];
+                urgencyWeights: {
+                    standard: number;
+                    urgent: number;
+                    critical: number;
+                };
+                ageingPerWeek: number;
+                fairShareWindowDays: number;
+                fairShareStrength: number;
+            };
+            active: boolean;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            activatedAt: string | null;
+        };
+        AllocationPoliciesInput: {
+            policies: components["schemas"]["AllocationPolicyVersionInput"][];
+        };
+        UrgencyAssessmentInput: {
+            /** Format: uuid */
+            assessmentId: string;
+            /** Format: uuid */
+            batchId: string;
+            /** @enum {string} */
+            tier: "standard" | "urgent" | "critical";
+            meaning: string;
+            signer: {
+                name: string;
+                role: string;
+                userId: string;
+            };
+            /** Format: date-time */
+            signedAt: string;
+            /** @description SHA-256 of the signed content; the custody record of kind "urgency" carries it into the batch's hash chain. */
+            signatureHash: string;
+            custodySeq: number;
+        };
+        /** @description Expected collection day (local date at the apheresis centre); null where the horizon holds no chain for it. */
+        ExpectedCollectionInput: {
+            p10: string | null;
+            p50: string | null;
+            p90: string | null;
+            /** @constant */
+            model: "greedy-replay-with-release-rate";
+            /** @description What the band is made of, in one sentence. */
+            basis: string;
+        };
+        WaitlistEntryInput: {
+            /** Format: uuid */
+            batchId: string;
+            /** @description 1 = next to be allocated, in the whole list. */
+            position: number;
+            weight: number;
+            /** @description Each rule of the active policy that changed the weight. */
+            reasons: string[];
+            /** @description Why it stands where it does: the reasons, and the tie-break when weights tie. */
+            rule: string;
+            waitedDays: number;
+            /** @enum {string} */
+            urgencyTier: "standard" | "urgent" | "critical";
+            treatmentCenterId: string;
+            apheresisCenterId: string;
+            productId: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            /** @description The day today's capacity, planned greedily in rank order, would give it; null if none in the horizon. */
+            expectedCollectionDay: string | null;
+        };
+        WaitlistInput: {
+            /** @description The active policy that ordered the list. */
+            policy: {
+                /** Format: uuid */
+                id: string;
+                policyId: string;
+                version: number;
+            };
+            /** @description Entries waiting in the whole list. */
+            total: number;
+            entries: components["schemas"]["WaitlistEntryInput"][];
+        };
+        BatchWaitlistInput: {
+            /** Format: uuid */
+            batchId: string;
+            /** @enum {string} */
+            state: "waiting" | "allocated" | "withdrawn";
+            position: number | null;
+            total: number;
+            /** @enum {string} */
+            urgencyTier: "standard" | "urgent" | "critical";
+            expectedCollection: components["schemas"]["ExpectedCollectionInput"];
+        };
         Error: {
             error: {
                 code: string;
@@ -4478,6 +5029,107 @@ export interface components {
                 closedAt: string | null;
                 peak: number | null;
             }[];
+        };
+        AllocationPolicyVersion: {
+            /**
+             * Format: uuid
+             * @description This version's row id: what POST /v1/allocation-policies/{id}/activate and every allocation record name.
+             */
+            id: string;
+            policy: {
+                id: string;
+                version: number;
+                rules: ("first-come" | "urgency" | "ageing" | "fair-share")[];
+                urgencyWeights: {
+                    standard: number;
+                    urgent: number;
+                    critical: number;
+                };
+                ageingPerWeek: number;
+                fairShareWindowDays: number;
+                fairShareStrength: number;
+            };
+            active: boolean;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            activatedAt: string | null;
+        };
+        AllocationPolicies: {
+            policies: components["schemas"]["AllocationPolicyVersion"][];
+        };
+        UrgencyAssessment: {
+            /** Format: uuid */
+            assessmentId: string;
+            /** Format: uuid */
+            batchId: string;
+            /** @enum {string} */
+            tier: "standard" | "urgent" | "critical";
+            meaning: string;
+            signer: {
+                name: string;
+                role: string;
+                userId: string;
+            };
+            /** Format: date-time */
+            signedAt: string;
+            /** @description SHA-256 of the signed content; the custody record of kind "urgency" carries it into the batch's hash chain. */
+            signatureHash: string;
+            custodySeq: number;
+        };
+        /** @description Expected collection day (local date at the apheresis centre); null where the horizon holds no chain for it. */
+        ExpectedCollection: {
+            p10: string | null;
+            p50: string | null;
+            p90: string | null;
+            /** @constant */
+            model: "greedy-replay-with-release-rate";
+            /** @description What the band is made of, in one sentence. */
+            basis: string;
+        };
+        WaitlistEntry: {
+            /** Format: uuid */
+            batchId: string;
+            /** @description 1 = next to be allocated, in the whole list. */
+            position: number;
+            weight: number;
+            /** @description Each rule of the active policy that changed the weight. */
+            reasons: string[];
+            /** @description Why it stands where it does: the reasons, and the tie-break when weights tie. */
+            rule: string;
+            waitedDays: number;
+            /** @enum {string} */
+            urgencyTier: "standard" | "urgent" | "critical";
+            treatmentCenterId: string;
+            apheresisCenterId: string;
+            productId: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            /** @description The day today's capacity, planned greedily in rank order, would give it; null if none in the horizon. */
+            expectedCollectionDay: string | null;
+        };
+        Waitlist: {
+            /** @description The active policy that ordered the list. */
+            policy: {
+                /** Format: uuid */
+                id: string;
+                policyId: string;
+                version: number;
+            };
+            /** @description Entries waiting in the whole list. */
+            total: number;
+            entries: components["schemas"]["WaitlistEntry"][];
+        };
+        BatchWaitlist: {
+            /** Format: uuid */
+            batchId: string;
+            /** @enum {string} */
+            state: "waiting" | "allocated" | "withdrawn";
+            position: number | null;
+            total: number;
+            /** @enum {string} */
+            urgencyTier: "standard" | "urgent" | "critical";
+            expectedCollection: components["schemas"]["ExpectedCollection"];
         };
     };
     responses: never;
