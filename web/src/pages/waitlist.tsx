@@ -20,9 +20,11 @@ export function WaitlistPage({ centre }: { centre?: string | undefined }) {
   const version = useLiveVersion((e) => e.type === 'batch.stage-changed' || e.type === 'alert.raised' || e.batchId !== undefined);
   const list = useLoad(() => api.GET('/v1/waitlist', { params: { query: centre ? { treatmentCenterId: centre } : {} } }), [api, centre, version]);
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
-  const centres = sites.state === 'ok' ? sites.data.sites.filter((s) => s.kind === 'treatment_center') : [];
-  const siteName = (id: string) => centres.find((c) => c.id === id)?.name ?? id;
   const scoped = session.identity.sites.length > 0;
+  const treatmentCentres = sites.state === 'ok' ? sites.data.sites.filter((s) => s.kind === 'treatment_center') : [];
+  // The filter offers the caller's own centres (the API answers only for those anyway).
+  const centres = scoped ? treatmentCentres.filter((c) => session.identity.sites.includes(c.id)) : treatmentCentres;
+  const siteName = (id: string) => treatmentCentres.find((c) => c.id === id)?.name ?? id;
 
   return (
     <>
@@ -98,20 +100,20 @@ function WaitingRow({ entry, centre }: { entry: Entry; centre: string }) {
       <td>{entry.weight.toFixed(2)}</td>
       <td>
         {entry.rule}
-        {entry.reasons.length > 0 && <div className="muted">{entry.reasons.join('; ')}</div>}
+        {entry.reasons.some((r) => r !== entry.rule) && <div className="muted">{entry.reasons.join('; ')}</div>}
       </td>
       <td>
-        {localDay(entry.expectedCollectionDay)}
+        {entry.expectedCollectionDay ? localDay(entry.expectedCollectionDay) : 'none in the horizon'}
         <div className="muted">
-          {place.state === 'ok' ? (
-            <span title={place.data.expectedCollection.basis}>P10–P90: {dayBand(place.data.expectedCollection)}</span>
-          ) : place.state === 'error' ? (
-            'band not available'
-          ) : (
-            'band…'
-          )}
+          {place.state === 'ok' ? <ExpectedBand expected={place.data.expectedCollection} /> : place.state === 'error' ? 'band not available' : 'band…'}
         </div>
       </td>
     </tr>
   );
+}
+
+/** The forecast band of the collection day, or, when there is none, the model's own sentence why. */
+function ExpectedBand({ expected }: { expected: Schemas['ExpectedCollection'] }) {
+  if (!expected.p50) return <span>no forecast: {expected.basis}</span>;
+  return <span title={`${expected.model}: ${expected.basis}`}>P10–P90: {dayBand(expected)}</span>;
 }
