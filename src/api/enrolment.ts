@@ -7,7 +7,9 @@ import { productProfileSchema, type ProductProfile } from '../domain/profile.js'
 import type { SiteKind } from '../domain/stages.js';
 import type { BatchInput } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
+import { bookEnrolmentChain, chainView, planEnrolmentChain } from './enrolment-chain.js';
 import { startEnrolled } from './enrolment-start.js';
+import { liveChain } from '../planning/capacity/index.js';
 import { ApiError, unprocessableField } from './errors.js';
 import { failpoint } from './failpoint.js';
 import { checkSameCall, findKey, requestHash, type IdempotentCall } from './idempotency.js';
@@ -31,7 +33,10 @@ const KIND_OF: Record<SiteField, SiteKind> = {
 };
 
 async function resolveSites(deps: ApiDeps, command: EnrolCommand): Promise<Record<SiteField, string>> {
-  const facilityId = command.facilityId ?? (await defaultFacility(deps));
+  if (command.chain && command.facilityId !== undefined && command.chain.facilityId !== command.facilityId) {
+    throw unprocessableField('chain', `The chain goes through ${command.chain.facilityId}, but facilityId names ${command.facilityId}; send one facility.`);
+  }
+  const facilityId = command.chain?.facilityId ?? command.facilityId ?? (await defaultFacility(deps));
   const wanted: Record<SiteField, string> = {
     apheresisCenterId: command.apheresisCenterId,
     treatmentCenterId: command.treatmentCenterId,
@@ -67,6 +72,10 @@ export interface EnrolResult {
   coiId: string;
   /** False when the batch is stored but its workflow could not be started yet: the reconciler will. */
   started: boolean;
+  /** The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock). */
+  chain: ReturnType<typeof chainView> | null;
+  /** True when no chain fitted the horizon: the batch waits for one (a real-clock batch without a live chain). */
+  waitlisted: boolean;
 }
 
 /** Who asked, under which key: the key is bound to them, this command and this body. */
@@ -95,9 +104,11 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
   }
   const profile = await loadProfile(deps, command.productId);
   const siteIds = await resolveSites(deps, command);
+  const chainPlan = await planEnrolmentChain(deps, command, profile, siteIds.facilityId);
   const coiId = generateCoiId((deps.randomBytes ?? nodeRandomBytes)(COI_RANDOM_BYTES));
 
   let input: BatchInput;
+  let chain: Awaited<ReturnType<typeof bookEnrolmentChain>> = null;
   try {
     input = await deps.db.transaction(async (tx) => {
       // patientRef stays in this row: the workflow input, its history, Kafka and the logs never see it.
@@ -105,7 +116,8 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
         .insert(batches)
         .values({ coiId, patientRef: command.patientRef, productId: command.productId, ...siteIds, timeScale: deps.config.V2V_TIME_SCALE })
         .returning({ id: batches.id });
-      const stored: BatchInput = { batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, timeScale: deps.config.V2V_TIME_SCALE };
+      chain = await bookEnrolmentChain(tx, row!.id, chainPlan);
+      const stored: BatchInput = { batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: chain?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE };
       await tx.insert(pendingEnrolments).values({ batchId: stored.batchId, input: stored });
       if (call) {
         const claimed = await tx
@@ -125,8 +137,10 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
   }
   await failpoint(deps, 'enrol:after-commit', { batchId: input.batchId });
   const started = (await startOrLeavePending(deps, input.batchId)) === 'started';
-  deps.logger.info({ batchId: input.batchId, coiId, productId: command.productId, started }, started ? 'batch enrolled' : 'batch enrolled; its workflow will be started by the reconciler');
-  return { batchId: input.batchId, coiId, started };
+  const booked = chain as Awaited<ReturnType<typeof bookEnrolmentChain>>;
+  const waitlisted = chainPlan.kind !== 'unplanned' && booked === null;
+  deps.logger.info({ batchId: input.batchId, coiId, productId: command.productId, started, chainId: booked?.chainId, waitlisted }, started ? 'batch enrolled' : 'batch enrolled; its workflow will be started by the reconciler');
+  return { batchId: input.batchId, coiId, started, chain: booked ? chainView(booked) : null, waitlisted };
 }
 
 /** The first answer to a key already used for an enrolment (finishing it if it is still pending), or undefined for a new key. */
@@ -134,13 +148,14 @@ async function replayEnrolment(deps: ApiDeps, call: IdempotentCall): Promise<Enr
   const stored = await findKey(deps.db, call.key);
   if (!stored) return undefined;
   checkSameCall(stored, call);
-  const [row] = await deps.db.select({ id: batches.id, coiId: batches.coiId }).from(batches).where(eq(batches.id, stored.batchId!)).limit(1);
+  const [row] = await deps.db.select({ id: batches.id, coiId: batches.coiId, timeScale: batches.timeScale }).from(batches).where(eq(batches.id, stored.batchId!)).limit(1);
   if (!row) return undefined;
   const outcome = await startOrLeavePending(deps, row.id);
   if (outcome === 'abandoned') {
     throw new ApiError(409, ENROLMENT_ABANDONED, `The enrolment under this Idempotency-Key (batch ${row.id}) was given up: its workflow could not be started, and the batch is cancelled. Enrol the patient again with a new key.`);
   }
-  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started' };
+  const chain = await liveChain(deps.db, row.id);
+  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started', chain: chain ? chainView(chain) : null, waitlisted: row.timeScale === 1 && chain === null };
 }
 
 /** 409 to every retry of a key whose enrolment the reconciler gave up (src/api/enrolment-start.ts). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLocalDate } from './calendar-day.js';
 import { PLAIN_ID } from './ids.js';
 import { zonedInstant } from './instant.js';
 import { boundedData, safeText, TEXT_LIMITS } from './text.js';
@@ -63,6 +64,18 @@ export const enrolSchema = z.object({
   facilityId: referenceId.optional(),
   /** The hospital's own pseudonymous reference, never a name or a record number. */
   patientRef: safeText({ max: TEXT_LIMITS.patientRef }),
+  /**
+   * The slot chain chosen from GET /v1/slot-chains (its `enrolWith`): booked with the batch in one
+   * transaction, or 409 if it is gone. Without it, the earliest feasible chain is booked, or the
+   * batch waits for one.
+   */
+  chain: z
+    .object({
+      collectionDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar date YYYY-MM-DD').refine(isLocalDate, { message: 'not a real calendar date' }),
+      facilityId: referenceId,
+    })
+    .strict()
+    .optional(),
 });
 export type EnrolCommand = z.infer<typeof enrolSchema>;
 

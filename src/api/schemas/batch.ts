@@ -3,6 +3,7 @@ import { instant } from '../../domain/instant.js';
 import { actorSchema } from '../../domain/commands.js';
 import { batchStatusSchema, forecastSchema } from '../../domain/batch/status.js';
 import { STAGES } from '../../domain/stages.js';
+import { bookedChainSchema } from './capacity.js';
 
 /**
  * Response shapes of the batch routes, for the OpenAPI document and the serializer. The status
@@ -80,6 +81,8 @@ export const enrolResultSchema = z.object({
   batchId: z.uuid(),
   coiId: z.string(),
   started: z.boolean().describe('False (with status 202) when the batch is stored but its workflow is not yet started: V2V starts it shortly; do not enrol again.'),
+  chain: bookedChainSchema.nullable().optional().describe('The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock).'),
+  waitlisted: z.boolean().optional().describe('True when no slot chain fitted the horizon: the batch waits for one.'),
 });
 
 export const stageResultSchema = z.object({ stage }).describe("The batch's stage after the command.");
