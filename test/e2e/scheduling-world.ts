@@ -6,6 +6,7 @@ import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { sites } from '../../src/db/schema/index.js';
+import { joinWaitlist } from '../../src/planning/waitlist/join-waitlist.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { launchChromium } from './browser.js';
@@ -26,6 +27,12 @@ export interface SchedulingWorld {
   tokens: { coordinator: string; scheduler: string };
   api: (role: 'coordinator' | 'scheduler') => ReturnType<typeof createApiClient>;
   signedIn: (role: 'coordinator' | 'scheduler', hash: string) => Promise<Page>;
+  /**
+   * Puts a batch that enrolment answered `waitlisted: true` on the list. Enrolment (g18-chain) and the
+   * list (g18-waitlist) are not joined yet on this branch; this does what that join will do, and is
+   * harmless once it exists (joining twice changes nothing).
+   */
+  joinList: (batchId: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -47,7 +54,6 @@ export async function schedulingWorld(): Promise<SchedulingWorld> {
     { id: ids.otherTreatment, kind: 'treatment_center', name: 'E2E other treatment centre', infusionChairs: 2 },
     { id: ids.facility, kind: 'manufacturing_facility', name: 'E2E one-line facility', manufacturingLines: 1 },
   ]);
-  await database.pool.end();
 
   const root = stackPaths(config).root;
   const person = (role: Principal['role'], name: string, siteIds: string[]): Principal => ({ subject: unique(role), kind: 'user', name, role, sites: siteIds });
@@ -75,9 +81,11 @@ export async function schedulingWorld(): Promise<SchedulingWorld> {
       }, hash);
       return page;
     },
+    joinList: (batchId) => joinWaitlist(database.db, batchId, new Date()),
     async close() {
       await browser.close();
       await server.close();
+      await database.pool.end();
     },
   };
 }

@@ -615,6 +615,10 @@ export interface paths {
                         apheresisCenterId: string;
                         facilityId?: string;
                         patientRef: string;
+                        chain?: {
+                            collectionDay: string;
+                            facilityId: string;
+                        };
                     };
                 };
             };
@@ -631,6 +635,10 @@ export interface paths {
                             coiId: string;
                             /** @description False (with status 202) when the batch is stored but its workflow is not yet started: V2V starts it shortly; do not enrol again. */
                             started: boolean;
+                            /** @description The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock). */
+                            chain?: components["schemas"]["BookedChain"] | null;
+                            /** @description True when no slot chain fitted the horizon: the batch waits for one. */
+                            waitlisted?: boolean;
                         };
                     };
                 };
@@ -646,6 +654,10 @@ export interface paths {
                             coiId: string;
                             /** @description False (with status 202) when the batch is stored but its workflow is not yet started: V2V starts it shortly; do not enrol again. */
                             started: boolean;
+                            /** @description The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock). */
+                            chain?: components["schemas"]["BookedChain"] | null;
+                            /** @description True when no slot chain fitted the horizon: the batch waits for one. */
+                            waitlisted?: boolean;
                         };
                     };
                 };
@@ -3450,6 +3462,105 @@ export interface components {
              */
             safeFrom?: string;
         };
+        SlotChainOfferInput: {
+            collection: {
+                apheresisCenterId: string;
+                /** Format: date */
+                day: string;
+            };
+            manufacturing: {
+                facilityId: string;
+                /**
+                 * Format: date
+                 * @description The line is held from this local day (the material's arrival)…
+                 */
+                lineStartDay: string;
+                /**
+                 * Format: date
+                 * @description …until this local day, excluded (manufacturing and QC done).
+                 */
+                lineEndDay: string;
+            };
+            infusion: {
+                treatmentCenterId: string;
+                /**
+                 * Format: date
+                 * @description The first day the product can be infused: return transit, the LD course and its rest after the line.
+                 */
+                earliestDay: string;
+                /**
+                 * Format: date
+                 * @description The last day the product's rule allows (receipt + maxDaysReceiptToInfusion).
+                 */
+                latestDay: string;
+            };
+            forecast: {
+                /**
+                 * @description empirical-baseline: quantiles of the product's past batches from collection; profile-nominal: the profile's durations with the nominal band.
+                 * @enum {string}
+                 */
+                method: "empirical-baseline" | "profile-nominal";
+                release: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+                /** @description When the product is at the treatment centre. */
+                infusionReady: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+            };
+            /** @description The `chain` to send with POST /v1/batches to book this chain. */
+            enrolWith: {
+                /** Format: date */
+                collectionDay: string;
+                facilityId: string;
+            };
+        };
+        BookedChainInput: {
+            /** Format: uuid */
+            chainId: string;
+            version: number;
+            /** @enum {string} */
+            state: "booked" | "confirmed" | "superseded" | "released";
+            /** Format: date */
+            collectionDay: string;
+            collectionSlot: string | null;
+            facilityId: string;
+            line: string | null;
+            /** Format: date */
+            lineStartDay: string;
+            /** Format: date */
+            lineEndDay: string;
+            /** Format: date */
+            infusionDay: string;
+        };
+        CapacityExceptionInput: {
+            /** Format: uuid */
+            id: string;
+            siteId: string;
+            /** @enum {string} */
+            resource: "collection" | "line" | "chair";
+            line: string | null;
+            /** Format: date */
+            fromDay: string;
+            /** Format: date */
+            toDay: string;
+            capacity: number;
+            reason: string;
+            /** @description The subject of the token that set it. */
+            setBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         BatchDetailInput: {
             batchId: string;
             coiId: string;
@@ -3679,105 +3790,6 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
-        };
-        SlotChainOfferInput: {
-            collection: {
-                apheresisCenterId: string;
-                /** Format: date */
-                day: string;
-            };
-            manufacturing: {
-                facilityId: string;
-                /**
-                 * Format: date
-                 * @description The line is held from this local day (the material's arrival)…
-                 */
-                lineStartDay: string;
-                /**
-                 * Format: date
-                 * @description …until this local day, excluded (manufacturing and QC done).
-                 */
-                lineEndDay: string;
-            };
-            infusion: {
-                treatmentCenterId: string;
-                /**
-                 * Format: date
-                 * @description The first day the product can be infused: return transit, the LD course and its rest after the line.
-                 */
-                earliestDay: string;
-                /**
-                 * Format: date
-                 * @description The last day the product's rule allows (receipt + maxDaysReceiptToInfusion).
-                 */
-                latestDay: string;
-            };
-            forecast: {
-                /**
-                 * @description empirical-baseline: quantiles of the product's past batches from collection; profile-nominal: the profile's durations with the nominal band.
-                 * @enum {string}
-                 */
-                method: "empirical-baseline" | "profile-nominal";
-                release: {
-                    /** Format: date-time */
-                    p10: string;
-                    /** Format: date-time */
-                    p50: string;
-                    /** Format: date-time */
-                    p90: string;
-                };
-                /** @description When the product is at the treatment centre. */
-                infusionReady: {
-                    /** Format: date-time */
-                    p10: string;
-                    /** Format: date-time */
-                    p50: string;
-                    /** Format: date-time */
-                    p90: string;
-                };
-            };
-            /** @description The `chain` to send with POST /v1/batches to book this chain. */
-            enrolWith: {
-                /** Format: date */
-                collectionDay: string;
-                facilityId: string;
-            };
-        };
-        BookedChainInput: {
-            /** Format: uuid */
-            chainId: string;
-            version: number;
-            /** @enum {string} */
-            state: "booked" | "confirmed" | "superseded" | "released";
-            /** Format: date */
-            collectionDay: string;
-            collectionSlot: string | null;
-            facilityId: string;
-            line: string | null;
-            /** Format: date */
-            lineStartDay: string;
-            /** Format: date */
-            lineEndDay: string;
-            /** Format: date */
-            infusionDay: string;
-        };
-        CapacityExceptionInput: {
-            /** Format: uuid */
-            id: string;
-            siteId: string;
-            /** @enum {string} */
-            resource: "collection" | "line" | "chair";
-            line: string | null;
-            /** Format: date */
-            fromDay: string;
-            /** Format: date */
-            toDay: string;
-            capacity: number;
-            reason: string;
-            /** @description The subject of the token that set it. */
-            setBy: string;
-            /** Format: date-time */
-            createdAt: string;
         };
         CustodyChainRecordInput: {
             seq: number;
@@ -4340,6 +4352,105 @@ export interface components {
              */
             safeFrom?: string;
         };
+        SlotChainOffer: {
+            collection: {
+                apheresisCenterId: string;
+                /** Format: date */
+                day: string;
+            };
+            manufacturing: {
+                facilityId: string;
+                /**
+                 * Format: date
+                 * @description The line is held from this local day (the material's arrival)…
+                 */
+                lineStartDay: string;
+                /**
+                 * Format: date
+                 * @description …until this local day, excluded (manufacturing and QC done).
+                 */
+                lineEndDay: string;
+            };
+            infusion: {
+                treatmentCenterId: string;
+                /**
+                 * Format: date
+                 * @description The first day the product can be infused: return transit, the LD course and its rest after the line.
+                 */
+                earliestDay: string;
+                /**
+                 * Format: date
+                 * @description The last day the product's rule allows (receipt + maxDaysReceiptToInfusion).
+                 */
+                latestDay: string;
+            };
+            forecast: {
+                /**
+                 * @description empirical-baseline: quantiles of the product's past batches from collection; profile-nominal: the profile's durations with the nominal band.
+                 * @enum {string}
+                 */
+                method: "empirical-baseline" | "profile-nominal";
+                release: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+                /** @description When the product is at the treatment centre. */
+                infusionReady: {
+                    /** Format: date-time */
+                    p10: string;
+                    /** Format: date-time */
+                    p50: string;
+                    /** Format: date-time */
+                    p90: string;
+                };
+            };
+            /** @description The `chain` to send with POST /v1/batches to book this chain. */
+            enrolWith: {
+                /** Format: date */
+                collectionDay: string;
+                facilityId: string;
+            };
+        };
+        BookedChain: {
+            /** Format: uuid */
+            chainId: string;
+            version: number;
+            /** @enum {string} */
+            state: "booked" | "confirmed" | "superseded" | "released";
+            /** Format: date */
+            collectionDay: string;
+            collectionSlot: string | null;
+            facilityId: string;
+            line: string | null;
+            /** Format: date */
+            lineStartDay: string;
+            /** Format: date */
+            lineEndDay: string;
+            /** Format: date */
+            infusionDay: string;
+        };
+        CapacityException: {
+            /** Format: uuid */
+            id: string;
+            siteId: string;
+            /** @enum {string} */
+            resource: "collection" | "line" | "chair";
+            line: string | null;
+            /** Format: date */
+            fromDay: string;
+            /** Format: date */
+            toDay: string;
+            capacity: number;
+            reason: string;
+            /** @description The subject of the token that set it. */
+            setBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         BatchDetail: {
             batchId: string;
             coiId: string;
@@ -4569,105 +4680,6 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
-        };
-        SlotChainOffer: {
-            collection: {
-                apheresisCenterId: string;
-                /** Format: date */
-                day: string;
-            };
-            manufacturing: {
-                facilityId: string;
-                /**
-                 * Format: date
-                 * @description The line is held from this local day (the material's arrival)…
-                 */
-                lineStartDay: string;
-                /**
-                 * Format: date
-                 * @description …until this local day, excluded (manufacturing and QC done).
-                 */
-                lineEndDay: string;
-            };
-            infusion: {
-                treatmentCenterId: string;
-                /**
-                 * Format: date
-                 * @description The first day the product can be infused: return transit, the LD course and its rest after the line.
-                 */
-                earliestDay: string;
-                /**
-                 * Format: date
-                 * @description The last day the product's rule allows (receipt + maxDaysReceiptToInfusion).
-                 */
-                latestDay: string;
-            };
-            forecast: {
-                /**
-                 * @description empirical-baseline: quantiles of the product's past batches from collection; profile-nominal: the profile's durations with the nominal band.
-                 * @enum {string}
-                 */
-                method: "empirical-baseline" | "profile-nominal";
-                release: {
-                    /** Format: date-time */
-                    p10: string;
-                    /** Format: date-time */
-                    p50: string;
-                    /** Format: date-time */
-                    p90: string;
-                };
-                /** @description When the product is at the treatment centre. */
-                infusionReady: {
-                    /** Format: date-time */
-                    p10: string;
-                    /** Format: date-time */
-                    p50: string;
-                    /** Format: date-time */
-                    p90: string;
-                };
-            };
-            /** @description The `chain` to send with POST /v1/batches to book this chain. */
-            enrolWith: {
-                /** Format: date */
-                collectionDay: string;
-                facilityId: string;
-            };
-        };
-        BookedChain: {
-            /** Format: uuid */
-            chainId: string;
-            version: number;
-            /** @enum {string} */
-            state: "booked" | "confirmed" | "superseded" | "released";
-            /** Format: date */
-            collectionDay: string;
-            collectionSlot: string | null;
-            facilityId: string;
-            line: string | null;
-            /** Format: date */
-            lineStartDay: string;
-            /** Format: date */
-            lineEndDay: string;
-            /** Format: date */
-            infusionDay: string;
-        };
-        CapacityException: {
-            /** Format: uuid */
-            id: string;
-            siteId: string;
-            /** @enum {string} */
-            resource: "collection" | "line" | "chair";
-            line: string | null;
-            /** Format: date */
-            fromDay: string;
-            /** Format: date */
-            toDay: string;
-            capacity: number;
-            reason: string;
-            /** @description The subject of the token that set it. */
-            setBy: string;
-            /** Format: date-time */
-            createdAt: string;
         };
         CustodyChainRecord: {
             seq: number;

@@ -1,20 +1,14 @@
 import { useRef, useState } from 'react';
 import { errorMessage } from '../api';
 import { ChainTable, type ChainOffer } from '../components/chain-table';
-import { localDay } from '../components/local-day';
 import { Panel } from '../components/panel';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
 import { can } from '../session';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
-import { enrolBody, type EnrolChoice } from './enrolment-request';
+import { enrolBody, enrolledOutcome, type EnrolChoice, type Outcome } from './enrolment-request';
 import { EnrolmentChoices } from './enrolment-choices';
-
-type Outcome =
-  | { kind: 'booked'; batchId: string; coiId: string; text: string; facilityId?: string | undefined }
-  | { kind: 'waitlisted'; batchId: string; coiId: string; text: string }
-  | { kind: 'refused'; text: string };
 
 /**
  * Enrolment as the field does it: choose the product and the centres, see the slot chains that fit
@@ -64,12 +58,7 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
     if (data) {
       attempt.current = undefined;
       setPatientRef('');
-      // A 201 for a chosen chain means the database booked exactly that chain (a lost race is a 409).
-      setOutcome(
-        chain
-          ? { kind: 'booked', batchId: data.batchId, coiId: data.coiId, facilityId: chain.manufacturing.facilityId, text: `Booked: collection ${localDay(chain.collection.day)} at ${chain.collection.apheresisCenterId}, line at ${chain.manufacturing.facilityId} from ${localDay(chain.manufacturing.lineStartDay)}, infusion from ${localDay(chain.infusion.earliestDay)}.` }
-          : { kind: 'waitlisted', batchId: data.batchId, coiId: data.coiId, text: 'Enrolled on the waitlist: no slot chain fitted the horizon. The allocator books one when capacity frees.' },
-      );
+      setOutcome(enrolledOutcome(data));
     } else if (response.status === 409) {
       attempt.current = undefined;
       setOutcome({ kind: 'refused', text: `That chain was just taken by another enrolment: nothing was booked. Choose another below (the list is fresh). (${errorMessage(error, 409)})` });
