@@ -39,7 +39,7 @@ export function CapacityLegend() {
 }
 
 /** Lines down, days across: the facility's manufacturing capacity as the planner sees it. */
-export function CapacityGrid({ days, rows, caption, highlight }: { days: { date: string; label: string }[]; rows: CapacityRow[]; caption: string; highlight?: string | undefined }) {
+export function CapacityGrid({ days, rows, caption, highlight }: { days: { date: string; label: string; title: string }[]; rows: CapacityRow[]; caption: string; highlight?: string | undefined }) {
   return (
     <div className="scroll" role="region" aria-label={caption} tabIndex={0}>
       <table className="capacity">
@@ -48,7 +48,7 @@ export function CapacityGrid({ days, rows, caption, highlight }: { days: { date:
           <tr>
             <th scope="col">Line</th>
             {days.map((d) => (
-              <th scope="col" key={d.date}>
+              <th scope="col" key={d.date} title={d.title}>
                 {d.label}
               </th>
             ))}
@@ -69,13 +69,25 @@ export function CapacityGrid({ days, rows, caption, highlight }: { days: { date:
   );
 }
 
+/** A cell shows its mark; its words are there for a screen reader and on hover, so 28 days fit across. */
 function Cell({ cell, highlighted }: { cell: CapacityCell | undefined; highlighted: boolean }) {
-  if (!cell) return <td className="muted">not given</td>;
+  if (!cell) return <td className="muted">?</td>;
   const legend = CELL_LEGEND[cell.state];
   const classes = [`cell-${cell.state}`, highlighted ? 'highlighted' : ''].filter(Boolean).join(' ');
+  const words = <span className="visually-hidden">{legend.label}</span>;
   return (
-    <td className={classes} data-state={cell.state} title={legend.meaning}>
-      <span aria-hidden="true">{legend.mark}</span> {cell.batchId ? <a href={href('batch', cell.batchId)}>{legend.label}</a> : legend.label}
+    <td className={classes} data-state={cell.state} title={cell.batchId ? `${legend.label}: batch ${cell.batchId.slice(0, 8)}` : legend.meaning}>
+      {cell.batchId ? (
+        <a href={href('batch', cell.batchId)}>
+          <span aria-hidden="true">{legend.mark}</span>
+          {words}
+        </a>
+      ) : (
+        <>
+          <span aria-hidden="true">{legend.mark}</span>
+          {words}
+        </>
+      )}
     </td>
   );
 }

@@ -13,8 +13,8 @@ const bandText = (b: Band) => `${when(b.p10)} – ${when(b.p90)}`;
 const bandTitle = (b: Band, offer: ChainOffer) => `median ${when(b.p50)} · forecast from ${METHOD[offer.forecast.method]}`;
 
 /** The chains a patient can have, earliest infusion first, each with a button that books it. */
-/** Without `onBook` (a role that may not enrol) the chains are shown only. */
-export function ChainTable({ chains, onBook, busy }: { chains: ChainOffer[]; onBook?: ((chain: ChainOffer) => void) | undefined; busy: boolean }) {
+/** Without `onBook` (a role that may not enrol) the chains are shown only; `siteName` turns a site id into its name. */
+export function ChainTable({ chains, onBook, busy, siteName }: { chains: ChainOffer[]; onBook?: ((chain: ChainOffer) => void) | undefined; busy: boolean; siteName: (id: string) => string }) {
   return (
     <div className="scroll" role="region" aria-label="Feasible slot chains" tabIndex={0}>
       <table>
@@ -39,17 +39,17 @@ export function ChainTable({ chains, onBook, busy }: { chains: ChainOffer[]; onB
             <tr key={`${c.enrolWith.collectionDay}|${c.enrolWith.facilityId}`}>
               <th scope="row">
                 {localDay(c.collection.day)}
-                <div className="muted">{c.collection.apheresisCenterId}</div>
+                <div className="muted">{siteName(c.collection.apheresisCenterId)}</div>
               </th>
               <td>
                 {localDay(c.manufacturing.lineStartDay)} – {localDay(dayBefore(c.manufacturing.lineEndDay))}
-                <div className="muted">{c.manufacturing.facilityId}</div>
+                <div className="muted">{siteName(c.manufacturing.facilityId)}</div>
               </td>
               <td title={bandTitle(c.forecast.release, c)}>{bandText(c.forecast.release)}</td>
               <td title={bandTitle(c.forecast.infusionReady, c)}>{bandText(c.forecast.infusionReady)}</td>
               <td>
                 {localDay(c.infusion.earliestDay)} – {localDay(c.infusion.latestDay)}
-                <div className="muted">{c.infusion.treatmentCenterId}</div>
+                <div className="muted">{siteName(c.infusion.treatmentCenterId)}</div>
               </td>
               <td>{c.forecast.method}</td>
               {onBook && (

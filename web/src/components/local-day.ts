@@ -4,6 +4,15 @@
  */
 const dateOnly = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
+const dayColumn = new Intl.DateTimeFormat(undefined, { weekday: 'narrow', day: 'numeric', timeZone: 'UTC' });
+
+/** A grid column's short head: the weekday's letter and the day of the month. */
+export function dayColumnLabel(date: string): string {
+  const parts = dayColumn.formatToParts(new Date(`${date}T12:00:00Z`));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')}`;
+}
+
 export const localDay = (date: string | null | undefined): string => (date ? dateOnly.format(new Date(`${date}T12:00:00Z`)) : '—');
 
 /** The day before a local date: a line window ends the day before its exclusive `lineEndDay`. */

@@ -1,6 +1,6 @@
 import { CapacityExceptions } from '../components/capacity-exceptions';
 import { CapacityGrid, CapacityLegend } from '../components/capacity-grid';
-import { localDay } from '../components/local-day';
+import { dayColumnLabel, localDay } from '../components/local-day';
 import { Panel } from '../components/panel';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
@@ -58,9 +58,9 @@ export function CapacityPage({ facilityId, params }: { facilityId?: string | und
           return (
             <>
               <p className="muted">
-                {rows.length} lines · {localDay(days[0])} – {localDay(days.at(-1))} · local days at the facility ({answer.timeZone})
+                {rows.length === 1 ? '1 line' : `${rows.length} lines`} · {localDay(days[0])} – {localDay(days.at(-1))} · local days at the facility ({answer.timeZone})
               </p>
-              <CapacityGrid days={days.map((d) => ({ date: d, label: localDay(d) }))} rows={rows} caption={`Lines by day at ${facility ?? ''}`} highlight={batch} />
+              <CapacityGrid days={days.map((d) => ({ date: d, label: dayColumnLabel(d), title: localDay(d) }))} rows={rows} caption={`Lines by day at ${facility ?? ''}`} highlight={batch} />
             </>
           );
         }}

@@ -32,6 +32,8 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
   const [outcome, setOutcome] = useState<Outcome>();
   // One key per attempted enrolment: pressing again after a lost answer cannot enrol the patient twice.
   const attempt = useRef<{ body: string; key: string } | undefined>(undefined);
+  const sites = useLoad(() => api.GET('/v1/sites'), [api]);
+  const siteName = (id: string) => (sites.state === 'ok' ? sites.data.sites.find((s) => s.id === id)?.name : undefined) ?? id;
   const anyBooking = useLiveVersion((e) => e.type === 'batch.stage-changed');
   const chains = useLoad(
     () =>
@@ -82,7 +84,7 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
             return views.length > 0 ? (
               <>
                 <h2>Feasible slot chains</h2>
-                <ChainTable chains={views} busy={busy} onBook={mayEnrol ? (c) => void enrol(c) : undefined} />
+                <ChainTable chains={views} busy={busy} onBook={mayEnrol ? (c) => void enrol(c) : undefined} siteName={siteName} />
               </>
             ) : (
               <section aria-labelledby="no-chain">
