@@ -6,6 +6,7 @@ import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { sites } from '../../src/db/schema/index.js';
+import { replanChain } from '../../src/planning/capacity/index.js';
 import { joinWaitlist } from '../../src/planning/waitlist/join-waitlist.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
@@ -33,6 +34,8 @@ export interface SchedulingWorld {
    * harmless once it exists (joining twice changes nothing).
    */
   joinList: (batchId: string) => Promise<void>;
+  /** The apheresis centre proposes a later day: the re-plan the batch workflow's activity runs. */
+  replan: (batchId: string, earliestDay: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -82,6 +85,9 @@ export async function schedulingWorld(): Promise<SchedulingWorld> {
       return page;
     },
     joinList: (batchId) => joinWaitlist(database.db, batchId, new Date()),
+    async replan(batchId, earliestDay) {
+      await database.db.transaction((tx) => replanChain(tx, batchId, { earliestDay, reason: 'collection day proposed #1' }));
+    },
     async close() {
       await browser.close();
       await server.close();

@@ -9,6 +9,9 @@ import { PRODUCT, schedulingWorld, type SchedulingWorld } from './scheduling-wor
  * the line held ahead, and an order no chain fits waits on the waitlist with its position and reason.
  */
 let world: SchedulingWorld;
+/** The batch the first test books: the re-plan test moves its chain. */
+let booked1: string;
+let booked1Coi: string;
 
 beforeAll(async () => {
   world = await schedulingWorld();
@@ -38,6 +41,7 @@ describe('scheduling in the dashboard', () => {
     expect(await seriousAccessibilityProblems(page), 'axe on enrolment').toEqual([]);
     await screenshot(page, 'scheduling-enrolment');
     const batchId = await linkedBatch(booked);
+    const coiId = (await booked.getByRole('link', { name: /^Batch / }).textContent())!.replace(/^Batch /, '');
     await page.close();
 
     // The capacity view is the coordinator's: the booked batch's cells are held ahead on the one line.
@@ -50,6 +54,28 @@ describe('scheduling in the dashboard', () => {
     expect(await seriousAccessibilityProblems(coordinator), 'axe on capacity').toEqual([]);
     await screenshot(coordinator, 'scheduling-capacity');
     await coordinator.close();
+    booked1 = batchId;
+    booked1Coi = coiId;
+  });
+
+  it('shows a re-planned chain as an alert with what moved', async () => {
+    const { data: chains } = await world.api('coordinator').GET('/v1/chain-replans', { params: { query: { batchId: booked1 } } });
+    expect(chains!.replans).toEqual([]);
+    const page = await world.signedIn('coordinator', '#/waitlist');
+    await page.getByRole('heading', { name: 'Re-plans' }).waitFor();
+    // The apheresis centre proposes a day a week later: the chain is planned again under the same rules.
+    const { data: offer } = await world.api('coordinator').GET('/v1/slot-chains', { params: { query: { productId: PRODUCT, treatmentCenterId: world.ids.treatment, apheresisCenterId: world.ids.open, facilityId: world.ids.facility } } });
+    const later = offer!.chains.at(-1)!.collection.day;
+    await world.replan(booked1, later);
+    await page.reload();
+    const row = page.locator(`section[aria-labelledby="replans"] tr[data-batch="${booked1}"]`);
+    await row.waitFor();
+    expect(await row.getByRole('link', { name: booked1Coi }).count()).toBe(1);
+    await row.getByText('collection day proposed #1').waitFor();
+    expect(await row.textContent()).toMatch(/collection .+ → .+/);
+    expect(await seriousAccessibilityProblems(page), 'axe on re-plans').toEqual([]);
+    await screenshot(page, 'scheduling-replans');
+    await page.close();
   });
 
   it('says plainly when the chosen chain was taken a moment ago, and books nothing', async () => {
