@@ -5,6 +5,7 @@ import type { Database } from '../db/client.js';
 import { TASK_QUEUE, batchWorkflowId, type BatchInput } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
 import { failpoint } from './failpoint.js';
+import { releaseChain } from '../planning/capacity/index.js';
 
 /**
  * Starting a stored enrolment's workflow, and giving it up. Both hold the pending mark's row lock
@@ -90,6 +91,8 @@ export async function giveUpEnrolment(deps: ApiDeps, batchId: string, maxAttempt
         .where(and(eq(batches.id, batchId), eq(batches.stage, 'ORDERED')))
         .returning({ productId: batches.productId });
       if (batch) await tx.insert(batchStageHistory).values({ batchId, productId: batch.productId, stage: 'CANCELLED', previous: 'ORDERED', enteredAt: new Date() }).onConflictDoNothing();
+      // The slot chain booked with it goes back to the next patient.
+      await releaseChain(tx, batchId, 'enrolment abandoned');
       const message = `Enrolment of batch ${batchId} was given up: its workflow could not be started after ${mark.startAttempts} attempts (last error: ${mark.lastError ?? 'none'}). The batch is cancelled; enrol the patient again.`;
       await tx.insert(alerts).values({ key: abandonedAlertKey(batchId), batchId, severity: 'critical', kind: 'enrolment-abandoned', message }).onConflictDoNothing({ target: alerts.key });
       await tx.delete(pendingEnrolments).where(eq(pendingEnrolments.batchId, batchId));

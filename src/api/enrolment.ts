@@ -108,16 +108,16 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
   const coiId = generateCoiId((deps.randomBytes ?? nodeRandomBytes)(COI_RANDOM_BYTES));
 
   let input: BatchInput;
-  let chain: Awaited<ReturnType<typeof bookEnrolmentChain>> = null;
+  let chain: Awaited<ReturnType<typeof bookEnrolmentChain>>;
   try {
-    input = await deps.db.transaction(async (tx) => {
+    ({ input, chain } = await deps.db.transaction(async (tx) => {
       // patientRef stays in this row: the workflow input, its history, Kafka and the logs never see it.
       const [row] = await tx
         .insert(batches)
         .values({ coiId, patientRef: command.patientRef, productId: command.productId, ...siteIds, timeScale: deps.config.V2V_TIME_SCALE })
         .returning({ id: batches.id });
-      chain = await bookEnrolmentChain(tx, row!.id, chainPlan);
-      const stored: BatchInput = { batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: chain?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE };
+      const booked = await bookEnrolmentChain(tx, row!.id, chainPlan);
+      const stored: BatchInput = { batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: booked?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE };
       await tx.insert(pendingEnrolments).values({ batchId: stored.batchId, input: stored });
       if (call) {
         const claimed = await tx
@@ -128,8 +128,8 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
         if (claimed.length === 0) throw new KeyTakenMeanwhile();
       }
       await failpoint(deps, 'enrol:before-commit', { batchId: stored.batchId });
-      return stored;
-    });
+      return { input: stored, chain: booked };
+    }));
   } catch (err) {
     // A concurrent request with the same key committed first: this one rolled back and answers as a retry.
     if (err instanceof KeyTakenMeanwhile && call) return (await replayEnrolment(deps, call))!;
@@ -137,10 +137,9 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
   }
   await failpoint(deps, 'enrol:after-commit', { batchId: input.batchId });
   const started = (await startOrLeavePending(deps, input.batchId)) === 'started';
-  const booked = chain as Awaited<ReturnType<typeof bookEnrolmentChain>>;
-  const waitlisted = chainPlan.kind !== 'unplanned' && booked === null;
-  deps.logger.info({ batchId: input.batchId, coiId, productId: command.productId, started, chainId: booked?.chainId, waitlisted }, started ? 'batch enrolled' : 'batch enrolled; its workflow will be started by the reconciler');
-  return { batchId: input.batchId, coiId, started, chain: booked ? chainView(booked) : null, waitlisted };
+  const waitlisted = chainPlan.kind !== 'unplanned' && chain === null;
+  deps.logger.info({ batchId: input.batchId, coiId, productId: command.productId, started, chainId: chain?.chainId, waitlisted }, started ? 'batch enrolled' : 'batch enrolled; its workflow will be started by the reconciler');
+  return { batchId: input.batchId, coiId, started, chain: chain ? chainView(chain) : null, waitlisted };
 }
 
 /** The first answer to a key already used for an enrolment (finishing it if it is still pending), or undefined for a new key. */

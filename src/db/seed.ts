@@ -11,7 +11,12 @@ interface SiteSeed {
   timezone: string;
   infusionChairs: number;
   manufacturingLines: number;
+  /** Apheresis centres: collections a day on their open weekdays (issue 18's capacity as data). */
+  collectionsPerDay: number;
+  collectionDays: string[];
 }
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /**
  * Generic reference sites for a fresh installation, the demo and the tests: two hospitals that
@@ -19,11 +24,11 @@ interface SiteSeed {
  * that uses them (chairs at treatment centres, lines at the facility).
  */
 export const REFERENCE_SITES: readonly SiteSeed[] = [
-  { id: 'city-hospital-apheresis', kind: 'apheresis_center', name: 'City Hospital apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0 },
-  { id: 'river-clinic-apheresis', kind: 'apheresis_center', name: 'River Clinic apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0 },
-  { id: 'central-cell-facility', kind: 'manufacturing_facility', name: 'Central cell therapy facility', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 4 },
-  { id: 'city-hospital-infusion', kind: 'treatment_center', name: 'City Hospital cell therapy unit', timezone: 'UTC', infusionChairs: 4, manufacturingLines: 0 },
-  { id: 'river-clinic-infusion', kind: 'treatment_center', name: 'River Clinic cell therapy unit', timezone: 'UTC', infusionChairs: 2, manufacturingLines: 0 },
+  { id: 'city-hospital-apheresis', kind: 'apheresis_center', name: 'City Hospital apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0, collectionsPerDay: 2, collectionDays: WEEKDAYS },
+  { id: 'river-clinic-apheresis', kind: 'apheresis_center', name: 'River Clinic apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0, collectionsPerDay: 1, collectionDays: WEEKDAYS },
+  { id: 'central-cell-facility', kind: 'manufacturing_facility', name: 'Central cell therapy facility', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 4, collectionsPerDay: 0, collectionDays: [] },
+  { id: 'city-hospital-infusion', kind: 'treatment_center', name: 'City Hospital cell therapy unit', timezone: 'UTC', infusionChairs: 4, manufacturingLines: 0, collectionsPerDay: 0, collectionDays: [] },
+  { id: 'river-clinic-infusion', kind: 'treatment_center', name: 'River Clinic cell therapy unit', timezone: 'UTC', infusionChairs: 2, manufacturingLines: 0, collectionsPerDay: 0, collectionDays: [] },
 ];
 
 /**
@@ -60,9 +65,9 @@ export async function seedReferenceData(db: Database): Promise<{ products: numbe
         .values(site)
         .onConflictDoUpdate({
           target: sites.id,
-          set: { kind: site.kind, name: site.name, timezone: site.timezone, infusionChairs: site.infusionChairs, manufacturingLines: site.manufacturingLines },
-          setWhere: sql`(${sites.kind}, ${sites.name}, ${sites.timezone}, ${sites.infusionChairs}, ${sites.manufacturingLines})
-            is distinct from (excluded.kind, excluded.name, excluded.timezone, excluded.infusion_chairs, excluded.manufacturing_lines)`,
+          set: { kind: site.kind, name: site.name, timezone: site.timezone, infusionChairs: site.infusionChairs, manufacturingLines: site.manufacturingLines, collectionsPerDay: site.collectionsPerDay, collectionDays: site.collectionDays },
+          setWhere: sql`(${sites.kind}, ${sites.name}, ${sites.timezone}, ${sites.infusionChairs}, ${sites.manufacturingLines}, ${sites.collectionsPerDay}, ${sites.collectionDays})
+            is distinct from (excluded.kind, excluded.name, excluded.timezone, excluded.infusion_chairs, excluded.manufacturing_lines, excluded.collections_per_day, excluded.collection_days)`,
         });
     }
     // Equipment is edited by people once it exists (profile, maintenance state): seeding only adds what is missing.

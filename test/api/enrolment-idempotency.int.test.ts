@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { expireIdempotencyKeys, reconcileEnrolments } from '../../src/api/enrolment-reconciler.js';
 import type { Config } from '../../src/config.js';
-import { alerts, batches, batchStageHistory, idempotencyKeys, pendingEnrolments } from '../../src/db/schema/index.js';
+import { alerts, batches, batchStageHistory, collectionBookings, idempotencyKeys, pendingEnrolments, sites, slotChains } from '../../src/db/schema/index.js';
 import { pino } from 'pino';
 import { unique } from '../setup/services.js';
 import { validHandoff } from './offline-app.js';
@@ -172,9 +172,13 @@ describe('the reconciler gives up an enrolment whose start keeps failing, and on
   it('cancels the batch with a critical alert once Temporal confirms it has no workflow, and every retry of the key says so with 409', async () => {
     const patientRef = unique('never-starts');
     const key = unique('enrol-key');
+    // Room for a slot chain however many batches this file enrolled before (each holds a line for two weeks).
+    await db.update(sites).set({ manufacturingLines: 100 }).where(eq(sites.id, ids.facility));
+    await db.update(sites).set({ collectionsPerDay: 100 }).where(eq(sites.id, ids.apheresis));
     temporal.startError = new Error('payload refused');
     try {
-      const { batchId } = (await enrol(enrolBody(patientRef), keyed(key))).json();
+      const { batchId, chain } = (await enrol(enrolBody(patientRef), keyed(key))).json();
+      expect(chain).toMatchObject({ state: 'booked' });
       expect(await markOf(batchId)).toMatchObject({ startAttempts: 1 });
       await reconcile(bound);
       expect(await markOf(batchId)).toMatchObject({ startAttempts: 2 });
@@ -188,6 +192,9 @@ describe('the reconciler gives up an enrolment whose start keeps failing, and on
         expect.objectContaining({ kind: 'enrolment-abandoned', severity: 'critical', message: expect.stringContaining('after 3 attempts (last error: payload refused)') }),
       ]);
       expect(temporal.started.has(`batch:${batchId}`)).toBe(false);
+      // Its slot chain went back to the next patient: no collection or line is held for a cancelled batch.
+      expect(await db.select({ state: slotChains.state }).from(slotChains).where(eq(slotChains.batchId, batchId))).toEqual([{ state: 'released' }]);
+      expect(await db.select().from(collectionBookings).where(and(eq(collectionBookings.batchId, batchId), eq(collectionBookings.state, 'active')))).toEqual([]);
     } finally {
       temporal.startError = undefined;
     }

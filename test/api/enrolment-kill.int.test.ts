@@ -158,7 +158,10 @@ describe('enrolment survives a SIGKILL of the API at each step', () => {
       for (let i = 0; i < 2; i++) {
         const retry = await enrol(url, key, body);
         expect(retry.status).toBe(201);
-        expect(await retry.json()).toEqual({ batchId, coiId: row!.coiId, started: true });
+        // The stored batch, and the slot chain it was enrolled with (issue 18): the same on every retry.
+        const answer = await retry.json();
+        expect(answer).toMatchObject({ batchId, coiId: row!.coiId, started: true, waitlisted: false });
+        expect(answer.chain).toMatchObject({ version: 1, state: 'booked' });
       }
       expect(await rowsOf(patientRef)).toHaveLength(1);
       expect(await pollUntil('the workflow to be listed', async () => (await workflowCount(batchId)) || false, { timeoutMs: 30_000 })).toBe(1);

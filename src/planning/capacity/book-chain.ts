@@ -8,6 +8,7 @@ import type { Tx } from './db.js';
 import { collectionSlots, usableLines } from './day-capacity.js';
 import { liveChain, lockBatch, type ChainRecord } from './live-chain.js';
 import type { DatedChain } from './plan-calendar.js';
+import { tryUnit } from './try-unit.js';
 
 /**
  * Books a chain for a batch in the caller's transaction: a collection slot at the batch's apheresis
@@ -45,13 +46,8 @@ async function takeCollection(tx: Tx, batchId: string, siteId: string, day: stri
   if (!site) throw new Error(`No apheresis centre ${siteId}.`);
   const slots = collectionSlots(site, day, (await exceptionRows(tx, [siteId], day, day)).get(siteId) ?? []);
   for (const slot of slots) {
-    try {
-      // A savepoint per slot: a refused slot must not abort the transaction.
-      const [row] = await tx.transaction((sp) => sp.insert(collectionBookings).values({ batchId, siteId, day, slot }).returning({ id: collectionBookings.id }));
-      return row!.id;
-    } catch (err) {
-      if (!isUniqueViolation(err, 'collection_bookings_one_per_slot')) throw err;
-    }
+    const row = await tryUnit(tx, (sp) => sp.insert(collectionBookings).values({ batchId, siteId, day, slot }).returning({ id: collectionBookings.id }), (err) => isUniqueViolation(err, 'collection_bookings_one_per_slot'));
+    if (row) return row[0]!.id;
   }
   throw chainUnavailable('collection', `No collection slot is free at ${siteId} on ${day} (${slots.length} open that day, all taken).`);
 }
@@ -71,12 +67,8 @@ export async function linesForWindow(tx: Tx, facilityId: string, fromDay: string
 /** Inserts a slot on the first line the exclusion constraint lets through; its id, or null when none does. */
 export async function insertSlotOnAnyLine(tx: Tx, values: { batchId: string; facilityId: string; during: string; state: 'reserved-ahead' | 'reserved' }, lines: readonly string[]): Promise<string | null> {
   for (const line of lines) {
-    try {
-      const [slot] = await tx.transaction((sp) => sp.insert(manufacturingSlots).values({ ...values, line }).returning({ id: manufacturingSlots.id }));
-      return slot!.id;
-    } catch (err) {
-      if (!isExclusionViolation(err)) throw err;
-    }
+    const slot = await tryUnit(tx, (sp) => sp.insert(manufacturingSlots).values({ ...values, line }).returning({ id: manufacturingSlots.id }), isExclusionViolation);
+    if (slot) return slot[0]!.id;
   }
   return null;
 }
