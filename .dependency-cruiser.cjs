@@ -4,6 +4,13 @@
 module.exports = {
   forbidden: [
     {
+      name: 'planning-needs-only-domain',
+      severity: 'error',
+      comment: 'The planner is a pure function behind the solver: the API, the worker and the twin call it, so it imports none of them — only the domain.',
+      from: { path: '^src/planning/' },
+      to: { path: '^(src/(?!(domain|planning)/)|workflows/|activities/|web/|bench/|test/)' },
+    },
+    {
       name: 'no-cycles',
       severity: 'error',
       comment: 'A cycle makes two modules one: neither can be read, tested or moved alone.',

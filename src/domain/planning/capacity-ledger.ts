@@ -32,3 +32,13 @@ export function takeChain(ledger: CapacityLedger, order: PlanningOrder, chain: C
   for (let d = chain.lineStartDay; d < chain.lineEndDay; d++) take(ledger.lines, chain.facilityId, d);
   take(ledger.chairs, order.treatmentCenterId, chain.infusionDay);
 }
+
+/** Gives a taken chain's capacity back (the exhaustive search undoing a branch). */
+export function releaseChain(ledger: CapacityLedger, order: PlanningOrder, chain: ChainAssignment): void {
+  const give = (table: Record<string, number[]>, siteId: string, day: number) => {
+    table[siteId]![day] = table[siteId]![day]! + 1;
+  };
+  give(ledger.collections, order.apheresisCenterId, chain.collectionDay);
+  for (let d = chain.lineStartDay; d < chain.lineEndDay; d++) give(ledger.lines, chain.facilityId, d);
+  give(ledger.chairs, order.treatmentCenterId, chain.infusionDay);
+}

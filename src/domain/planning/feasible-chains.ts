@@ -6,6 +6,13 @@ import type { ChainAssignment, ChainRoute, PlanningCapacity, PlanningOrder } fro
  * enumerate chains here, so none of them can disagree about what "feasible" means.
  */
 
+/** A chain without its order: where and when the cells go. */
+export type Chain = Omit<ChainAssignment, 'orderId'>;
+
+export function chainOf(a: ChainAssignment): Chain {
+  return { collectionDay: a.collectionDay, facilityId: a.facilityId, lineStartDay: a.lineStartDay, lineEndDay: a.lineEndDay, infusionDay: a.infusionDay };
+}
+
 /** A route's offsets must be whole days; a negative transit or a zero-day line is a caller's bug, not a chain. */
 function assertRoute(order: PlanningOrder, route: ChainRoute): void {
   const fields = { arrivalDays: route.arrivalDays, lineDays: route.lineDays, infusionDays: route.infusionDays } as const;

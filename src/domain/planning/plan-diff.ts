@@ -1,7 +1,5 @@
-import type { ChainAssignment, Plan } from './problem.js';
-
-/** A chain without its order id: where and when the cells go. */
-export type Chain = Omit<ChainAssignment, 'orderId'>;
+import { chainOf, type Chain } from './feasible-chains.js';
+import type { Plan } from './problem.js';
 
 export type PlanChange =
   /** Still planned, on another chain; `infusionShiftDays` < 0 is earlier, > 0 later, 0 a same-day move (another facility or collection day). */
@@ -10,10 +8,6 @@ export type PlanChange =
   | { kind: 'now-waiting'; orderId: string; from: Chain }
   /** Planned or waiting before, absent from the new plan (infused, cancelled, or left the horizon). */
   | { kind: 'gone'; orderId: string; from: Chain | null };
-
-function chainOf(a: ChainAssignment): Chain {
-  return { collectionDay: a.collectionDay, facilityId: a.facilityId, lineStartDay: a.lineStartDay, lineEndDay: a.lineEndDay, infusionDay: a.infusionDay };
-}
 
 function sameChain(a: Chain, b: Chain): boolean {
   return a.collectionDay === b.collectionDay && a.facilityId === b.facilityId && a.lineStartDay === b.lineStartDay && a.lineEndDay === b.lineEndDay && a.infusionDay === b.infusionDay;

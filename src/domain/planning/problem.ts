@@ -76,4 +76,8 @@ export interface Plan {
   solver: PlanSolver;
   /** True when the solver proved the plan optimal (the greedy rule never claims it). */
   optimal: boolean;
+  /** A proven lower bound on the objective, when a solver found one (objective − bound is the gap). */
+  bound?: number;
+  /** Why the plan came from where it did, when not plainly from the solver (a time-out, a failure). */
+  note?: string;
 }

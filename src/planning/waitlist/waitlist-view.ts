@@ -16,15 +16,17 @@ const DAY_MS = 86_400_000;
 
 export interface WaitlistView {
   policy: StoredPolicy;
+  /** Plan day 0 as a local date (the earliest "today" among the sites planned). */
+  today: LocalDate;
   ranked: (RankedWaiting & { expectedCollectionDay: LocalDate | null })[];
 }
 
 /** The whole list in rank order, each entry with the collection day a greedy plan over today's free capacity gives it. */
 export async function waitlistView(db: Database, capacity: WaitlistCapacity, now: Date): Promise<WaitlistView> {
   const { policy, ranked } = await rankedWaitlist(db, now);
-  if (ranked.length === 0) return { policy, ranked: [] };
-  const { chainOf } = await planWaitlist(db, capacity, ranked, now);
-  return { policy, ranked: ranked.map((r) => ({ ...r, expectedCollectionDay: chainOf.get(r.entry.batchId)?.collectionDay ?? null })) };
+  if (ranked.length === 0) return { policy, today: localDateOf(now.getTime(), 'UTC'), ranked: [] };
+  const { chainOf, startDate } = await planWaitlist(db, capacity, ranked, now);
+  return { policy, today: startDate, ranked: ranked.map((r) => ({ ...r, expectedCollectionDay: chainOf.get(r.entry.batchId)?.collectionDay ?? null })) };
 }
 
 export interface BatchWaitlist {
@@ -40,7 +42,6 @@ export interface BatchWaitlist {
 export async function batchWaitlist(db: Database, capacity: WaitlistCapacity, batchId: string, now: Date): Promise<BatchWaitlist | undefined> {
   const [entry] = await db.select().from(waitlistEntries).where(eq(waitlistEntries.batchId, batchId));
   if (!entry) return undefined;
-  const today = localDateOf(now.getTime(), 'UTC');
   if (entry.state !== 'waiting') {
     const tier = (await urgencyTiers(db, [batchId])).get(batchId) ?? 'standard';
     const [allocation] = await db.select({ chain: waitlistAllocations.chain }).from(waitlistAllocations).where(eq(waitlistAllocations.batchId, batchId));
@@ -51,7 +52,7 @@ export async function batchWaitlist(db: Database, capacity: WaitlistCapacity, ba
   const view = await waitlistView(db, capacity, now);
   const mine = view.ranked.find((r) => r.entry.batchId === batchId)!;
   const history = await releaseHistory(db, now);
-  const band = collectionBand({ today, position: mine.rank.position, plannedDay: mine.expectedCollectionDay, ...history, windowDays: RELEASE_WINDOW_DAYS });
+  const band = collectionBand({ today: view.today, position: mine.rank.position, plannedDay: mine.expectedCollectionDay, ...history, windowDays: RELEASE_WINDOW_DAYS });
   return { batchId, state: 'waiting', position: mine.rank.position, total: view.ranked.length, urgencyTier: mine.tier, expectedCollection: band };
 }
 
