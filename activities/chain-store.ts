@@ -1,9 +1,9 @@
-import { confirmLineAtReceipt, releaseChain, replanChain, type ChainRecord } from '../src/planning/capacity/index.js';
+import { confirmLineAtReceipt, liveChain, releaseChain, replanChain, type ChainRecord } from '../src/planning/capacity/index.js';
 import type { SlotChain } from '../src/domain/batch/index.js';
 import type { ChainStore } from './deps.js';
 
-/** The chain as the journey holds it: its days and facility, none of the rows behind them. */
-const slotChainOf = (c: ChainRecord): SlotChain => ({
+/** The chain as the journey holds it (the batch workflow's `input.chain`): its days and facility, none of the rows behind them. */
+export const slotChainOf = (c: ChainRecord): SlotChain => ({
   version: c.version,
   facilityId: c.facilityId,
   collectionDay: c.collectionDay,
@@ -20,4 +20,8 @@ export const capacityChainStore: ChainStore = {
     return chain ? { next: slotChainOf(chain) } : null;
   },
   releaseChain: (tx, batchId, reason) => releaseChain(tx, batchId, reason),
+  async liveChain(tx, batchId) {
+    const live = await liveChain(tx, batchId);
+    return live && slotChainOf(live);
+  },
 };

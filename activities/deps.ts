@@ -36,6 +36,8 @@ export interface ChainStore {
   confirmLineAtReceipt(tx: Tx, batchId: string, window: { from: string; to: string }): Promise<unknown>;
   replanChain(tx: Tx, batchId: string, request: { earliestDay: string; reason: string }): Promise<{ next: SlotChain } | null>;
   releaseChain(tx: Tx, batchId: string, reason: string): Promise<unknown>;
+  /** The chain the batch holds now (booked or confirmed), if any. */
+  liveChain(tx: Tx, batchId: string): Promise<SlotChain | null>;
 }
 
 /** A drizzle transaction (or savepoint) handle. */

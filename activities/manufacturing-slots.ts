@@ -13,7 +13,7 @@ type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releas
  * reserving at once cannot both win a line, whatever they read before. Idempotent by batch, with
  * no key of its own: a batch holds at most one reserved slot, and asking again returns it.
  */
-export function manufacturingSlotActivities({ db }: ActivityDeps): SlotActivities {
+export function manufacturingSlotActivities({ db, afterCapacityReleased }: ActivityDeps): SlotActivities {
   return {
     async reserveManufacturingSlot({ batchId, facilityId, from, to }) {
       const start = parseInstant(from, 'from');
@@ -70,6 +70,8 @@ export function manufacturingSlotActivities({ db }: ActivityDeps): SlotActivitie
         .update(manufacturingSlots)
         .set({ state: 'released' })
         .where(and(eq(manufacturingSlots.batchId, batchId), eq(manufacturingSlots.state, 'reserved')));
+      // A line freed (release, failure, cancel) may serve a waiting patient; told on a retry too, so no release is missed.
+      await afterCapacityReleased?.({ batchId, reason: 'manufacturing line released' });
     },
   };
 }

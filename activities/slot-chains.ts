@@ -1,4 +1,4 @@
-import { slotChainSchema } from '../src/domain/batch/chain-schema.js';
+import { slotChainSchema, type SlotChain } from '../src/domain/batch/chain-schema.js';
 import { isLocalDate } from '../src/domain/calendar-day.js';
 import { capacityChainStore } from './chain-store.js';
 import type { ActivityDeps } from './deps.js';
@@ -37,7 +37,15 @@ export function slotChainActivities({ db, chains = capacityChainStore, afterCapa
 
     async replanChain({ batchId, earliestDay, reason }) {
       if (!isLocalDate(earliestDay)) throw invalidInput(`earliestDay must be a calendar date (YYYY-MM-DD), got "${earliestDay}".`);
-      const planned = await db.transaction((tx) => chains.replanChain(tx, batchId, { earliestDay, reason }));
+      let planned: { next: SlotChain } | null;
+      try {
+        planned = await db.transaction((tx) => chains.replanChain(tx, batchId, { earliestDay, reason }));
+      } catch (err) {
+        if (!isChainRefusal(err)) throw err;
+        // Refused (the cells are already on their line, say): nothing changed, so the batch keeps the chain it holds.
+        const kept = await db.transaction((tx) => chains.liveChain(tx, batchId));
+        return kept ? { chain: slotChainSchema.parse(kept) } : {};
+      }
       // The chain it held is superseded either way: its capacity may serve someone else.
       await afterCapacityReleased({ batchId, reason: `chain re-planned: ${reason}` });
       if (!planned) return {};

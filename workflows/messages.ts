@@ -46,8 +46,11 @@ export const cancelUpdate = defineUpdate<{ stage: Stage }, [CancelCommand]>('can
 export const milestoneSignal = defineSignal<[MilestoneCommand]>('milestone');
 export const excursionSignal = defineSignal<[ExcursionChange]>('excursion');
 export const equipmentRiskSignal = defineSignal<[EquipmentRiskChange]>('equipmentRisk');
-/** Allocator → a waitlisted batch: the chain booked for it (queued in workflow_signals as `chainAllocated`). The same version twice changes nothing. */
-export const chainAllocatedSignal = defineSignal<[SlotChain]>('chainAllocated');
+/**
+ * Allocator → a waitlisted batch: the chain booked for it, queued in workflow_signals under this
+ * same name (`signal = 'chain-allocated'`) and sent by ingest's signaller. The same version twice changes nothing.
+ */
+export const chainAllocatedSignal = defineSignal<[SlotChain]>('chain-allocated');
 export const statusQuery = defineQuery<BatchStatus>('status');
 /**
  * Whether reporting this milestone would record anything (false: a repeat, or the batch has ended).

@@ -90,11 +90,26 @@ export const handoffSchema = z.object({
 export type HandoffCommand = z.infer<typeof handoffSchema>;
 export const handoffRequestSchema = handoffSchema.extend({ actor: bodyActor });
 
+/**
+ * The days an apheresis centre names about a batch's slot chain: the day it proposes instead
+ * (`proposedDay`), or the chain's day it confirms (`collectionDay`). Checked at the edge, so a
+ * malformed day is a 400 naming the field rather than a report the journey quietly refuses.
+ */
+const CHAIN_DAY_KEYS = ['proposedDay', 'collectionDay'] as const;
+const milestoneData = boundedData().check((ctx) => {
+  for (const key of CHAIN_DAY_KEYS) {
+    const day = ctx.value[key];
+    if (day !== undefined && !(typeof day === 'string' && isLocalDate(day))) ctx.issues.push({ code: 'custom', message: 'must be a calendar date (YYYY-MM-DD)', path: [key], input: day });
+  }
+});
+
 export const milestoneSchema = z.object({
   milestone: z.enum(MILESTONES),
   at: isoInstant,
   source: safeText({ max: TEXT_LIMITS.source }),
-  data: boundedData().optional().describe('Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters.'),
+  data: milestoneData
+    .optional()
+    .describe('Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. For a batch with a slot chain, `proposedDay` (or `collectionDay`) is a calendar date at the apheresis centre, YYYY-MM-DD.'),
   /** Who reported it: the API's authenticated caller (optional, as older histories carry none). */
   actor: actorSchema.optional(),
 });

@@ -1,13 +1,16 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
-import { excursionSignal, TASK_QUEUE, type ExcursionChange } from '../../workflows/messages.js';
+import { chainAllocatedSignal, excursionSignal, TASK_QUEUE, type ExcursionChange, type SlotChain } from '../../workflows/messages.js';
 import type { PgRow } from '../db/pg-row.js';
 import type { workflowSignals } from '../db/schema/index.js';
 import { startTableQueue, type TableQueue } from '../db/table-queue/table-queue.js';
 import type { IngestMetrics } from './metrics.js';
 
-/** Excursion changes are the only signals queued so far: the payload is one. */
-type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id' | 'workflow_kind' | 'equipment_id'> & { payload: ExcursionChange };
+/**
+ * An excursion change (to a batch or a unit), or a slot chain the waitlist's allocator gave a batch:
+ * `signal` names it, as the workflow's signal of that name (workflows/messages.ts).
+ */
+type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id' | 'workflow_kind' | 'equipment_id' | 'signal'> & { payload: ExcursionChange | SlotChain };
 type SignalOutcome = 'delivered' | 'not_running';
 
 const PAGE_SIZE = 200;
@@ -32,10 +35,12 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
           taskQueue: TASK_QUEUE,
           args: [{ equipmentId: row.equipment_id! }],
           signal: excursionSignal,
-          signalArgs: [row.payload],
+          signalArgs: [row.payload as ExcursionChange],
         });
       } else {
-        await temporal.workflow.getHandle(row.workflow_id).signal(excursionSignal, row.payload);
+        // A batch's signal goes by the name the queue gives it: an excursion, or the allocator's chain.
+        if (row.signal === chainAllocatedSignal.name) await temporal.workflow.getHandle(row.workflow_id).signal(chainAllocatedSignal, row.payload as SlotChain);
+        else await temporal.workflow.getHandle(row.workflow_id).signal(excursionSignal, row.payload as ExcursionChange);
       }
       return 'delivered';
     } catch (err) {
@@ -47,7 +52,7 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
   return startTableQueue<SignalRow, SignalOutcome>({
     pool: options.pool,
     table: 'workflow_signals',
-    columns: ['id', 'workflow_id', 'workflow_kind', 'equipment_id', 'payload'],
+    columns: ['id', 'workflow_id', 'workflow_kind', 'equipment_id', 'signal', 'payload'],
     sentAtColumn: 'sent_at',
     outcomeColumn: 'outcome',
     log: options.log,

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CapacityRelease } from '../../activities/deps.js';
+import { manufacturingSlotActivities } from '../../activities/manufacturing-slots.js';
 import { slotChainActivities } from '../../activities/slot-chains.js';
 import { manufacturingSlots, slotChains } from '../../src/db/schema/index.js';
 import { addDays } from '../../src/domain/calendar-day.js';
@@ -11,7 +12,9 @@ import { capacityFixture } from '../planning/capacity/fixture.js';
 /** The chain activities on the real database: what the batch workflow calls when it confirms, re-plans or gives back its chain. */
 const f = capacityFixture({ apheresis: { collectionsPerDay: 2, collectionDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, facility: { manufacturingLines: 1 } });
 const released: CapacityRelease[] = [];
-const chains = slotChainActivities({ db: f.db, pool: f.pool, afterCapacityReleased: async (r) => void released.push(r) });
+const deps = { db: f.db, pool: f.pool, afterCapacityReleased: async (r: CapacityRelease) => void released.push(r) };
+const chains = slotChainActivities(deps);
+const slots = manufacturingSlotActivities(deps);
 
 // Days from today (UTC), so a re-plan's horizon (counted from now) reaches them.
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -32,8 +35,15 @@ describe('the slot-chain activities on PostgreSQL', () => {
     expect(await chains.confirmChainLine(window)).toEqual({ confirmed: true });
     expect((await slotsOf(batchId)).map((s) => s.state)).toEqual(['reserved']);
     expect((await chainRows(batchId)).map((c) => c.state)).toEqual(['confirmed']);
-    await chains.releaseChain({ batchId, reason: 'test over' });
-    await f.db.update(manufacturingSlots).set({ state: 'released' }).where(eq(manufacturingSlots.batchId, batchId));
+    // Too late to re-plan (the cells are on their line): the store refuses, and the batch keeps its chain.
+    released.length = 0;
+    expect(await chains.replanChain({ batchId, earliestDay: day(10), reason: 'collection rescheduled (re-plan 1)' })).toEqual({ chain: expect.objectContaining({ version: 1, collectionDay: day(3) }) });
+    expect(released).toEqual([]);
+    // Released at QA release (or a failure): the confirmed line is freed, and the waitlist hears of it.
+    released.length = 0;
+    await slots.releaseManufacturingSlot({ batchId });
+    expect((await slotsOf(batchId)).map((s) => s.state)).toEqual(['released']);
+    expect(released).toEqual([{ batchId, reason: 'manufacturing line released' }]);
   });
 
   it('answer a lost line (the real window no longer fits) by giving the chain back, so the batch can ask for a free line', async () => {

@@ -58,4 +58,26 @@ describe('the signaller', () => {
       await temporal.client.workflow.getHandle(equipmentWorkflowId(equipmentId)).terminate('test over').catch(() => undefined);
     }
   });
+
+  it("sends the allocator's chain to a waitlisted batch under the queue's signal name", async () => {
+    const signaller = startSignaller({ pool, temporal: temporal.client, metrics: createIngestMetrics(pool), log, pollMs: 60_000 });
+    const batchId = unique('waitlisted');
+    const workflowId = batchWorkflowId(batchId);
+    const chain = { version: 1, facilityId: 'central-cell-facility', collectionDay: '2031-03-04', lineStartDay: '2031-03-05', lineEndDay: '2031-03-19', infusionDay: '2031-03-25' };
+    // A batch workflow no worker runs: the server records the signal all the same.
+    await temporal.client.workflow.start('batchWorkflow', { taskQueue: unique('no-worker'), workflowId, args: [{ batchId }] });
+    try {
+      await pool.query(
+        `insert into workflow_signals (change_id, workflow_id, workflow_kind, equipment_id, signal, payload) values ($1, $2, 'batch', null, 'chain-allocated', $3)`,
+        [`chain-allocated:${batchId}:v1`, workflowId, JSON.stringify(chain)],
+      );
+      expect(await outcomeOf(workflowId)).toBe('delivered');
+      const { events } = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+      const signalled = events!.map((e) => e.workflowExecutionSignaledEventAttributes).find((a) => a?.signalName === 'chain-allocated');
+      expect(defaultPayloadConverter.fromPayload(signalled!.input!.payloads![0]!)).toEqual(chain);
+    } finally {
+      await signaller.stop();
+      await temporal.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    }
+  });
 });

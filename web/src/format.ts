@@ -107,5 +107,7 @@ export function awaitingText(awaiting: BatchStatus['awaiting'], time: Pick<Batch
       return `infusion booking (${time.when(awaiting.earliest)} – ${time.when(awaiting.latest)})`;
     case 'timer':
       return `${awaiting.reason} until ${time.when(awaiting.until)}`;
+    case 'chain':
+      return `slot chain (${awaiting.status}): ${awaiting.reason}`;
   }
 }

@@ -941,7 +941,7 @@ export interface paths {
                         at: string;
                         /** @description Ignored: the token names the reporter, recorded as the source. */
                         source?: string;
-                        /** @description Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. */
+                        /** @description Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. For a batch with a slot chain, `proposedDay` (or `collectionDay`) is a calendar date at the apheresis centre, YYYY-MM-DD. */
                         data?: {
                             [key: string]: unknown;
                         };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compensation } from '../../../src/domain/batch/index.js';
+import { milestoneRequestSchema } from '../../../src/domain/commands.js';
 import { chainOn, Journey, journeyInput, QA } from './journey-fixtures.js';
 
 const CHAIN = chainOn('2027-01-11');
@@ -56,6 +57,10 @@ describe('a batch holding a slot chain (decider)', () => {
     const d = scheduled(j, { proposedDay: '2027-02-30' });
     expect(d.refusal).toMatchObject({ code: 'ERR_VALIDATION', message: expect.stringContaining('data.proposedDay') });
     expect(j.state).toBe(before);
+    // The API refuses it at the edge, with the same schema.
+    const body = milestoneRequestSchema.safeParse({ milestone: 'collection-rescheduled', at: '2027-01-05T09:00:00Z', data: { proposedDay: 'next monday' } });
+    expect(body.success).toBe(false);
+    expect(body.error?.issues.map((i) => i.path.join('.'))).toEqual(['data.proposedDay']);
   });
 
   it('a slip after scheduling re-plans; with no chain left the batch is waitlisted until the allocator gives it one', () => {
