@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { FEATURES } from '../forecast/features/feature-list.js';
@@ -20,6 +20,8 @@ export interface DemoModelsSpec {
   scenario: string;
   /** Boosting rounds per quantile model (undefined: the trainer's default). */
   rounds?: number;
+  /** Backtest origins of each turnaround model (undefined: the trainer's default, 3). */
+  folds?: number;
   /** Registry scopes served: the worker serves `network` for turnaround and the kind for maintenance; tests use their own. */
   turnaroundScope: string;
   maintenanceScope: string;
@@ -27,20 +29,36 @@ export interface DemoModelsSpec {
 
 /** Bumped when the way the demo builds its models changes in a way the inputs below do not show. */
 const DEMO_MODELS_RECIPE = 1;
-const TRAINER_SCRIPT = path.join(repoRoot, 'src', 'forecast', 'trainer', 'train.py');
+/**
+ * The code that decides the models: the twin that writes the history, the forecast code (features,
+ * labels, trainer, calibration) and the product profiles. Any change there trains again; a change
+ * elsewhere (the API, the dashboard) does not.
+ */
+const MODEL_CODE = [path.join('src', 'sim'), path.join('src', 'forecast'), path.join('src', 'domain', 'profiles.ts')];
+
+/** The files under `relative` (a file or a folder), sorted, so the hash does not depend on the file system's order. */
+function sourceFiles(relative: string): string[] {
+  const full = path.join(repoRoot, relative);
+  if (!existsSync(full)) return [];
+  if (!statSync(full).isDirectory()) return [relative];
+  return readdirSync(full, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(relative, e.name)) : /\.(ts|py)$/.test(e.name) ? [path.join(relative, e.name)] : []));
+}
 
 const scenarioPath = (spec: Pick<DemoModelsSpec, 'scenario'>) => path.resolve(repoRoot, spec.scenario);
 
 /**
  * The cache key: a hash of the spec, the scenario's contents and the code's version as far as it
- * decides the models (the feature lists, the trainer script and its pinned packages, the recipe).
+ * decides the models (the feature lists, the twin's and the forecast code's sources, the trainer's
+ * pinned packages, the recipe).
  */
 export function demoModelsKey(spec: DemoModelsSpec): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ recipe: DEMO_MODELS_RECIPE, ...spec, scenario: undefined }));
   hash.update(readFileSync(scenarioPath(spec)));
   hash.update(JSON.stringify([FEATURES.map((f) => f.name), MAINTENANCE_FEATURES]));
-  hash.update(readFileSync(TRAINER_SCRIPT));
+  for (const file of MODEL_CODE.flatMap(sourceFiles)) hash.update(file).update(readFileSync(path.join(repoRoot, file)));
   hash.update(readFileSync(forecastRequirements));
   return hash.digest('hex').slice(0, 16);
 }
@@ -66,6 +84,14 @@ export function readManifest(stackRoot: string, key: string): DemoModelsManifest
   } catch {
     return undefined;
   }
+}
+
+/** Every model an earlier finished build registered, under any key: the demo's own, which a newer build may replace. */
+export function demoBuiltModelIds(stackRoot: string): Set<string> {
+  const dir = demoModelsDir(stackRoot);
+  if (!existsSync(dir)) return new Set();
+  const keys = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  return new Set(keys.flatMap((key) => readManifest(stackRoot, key)?.models.map((m) => m.id) ?? []));
 }
 
 /** Written only once the build has finished, and atomically, so an interrupted build is never taken for a cached one. */

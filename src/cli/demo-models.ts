@@ -5,7 +5,7 @@ import { activeModel, findModel, NETWORK_SCOPE, type ModelRow, type ModelTarget 
 import { promoteIfBetter, trainCandidate } from '../forecast/training/index.js';
 import { trainMaintenanceCandidates } from '../forecast/maintenance/index.js';
 import { describeHistoryRun, runHistory } from '../sim/history/run-history.js';
-import { demoModelsKey, readManifest, writeManifest, type DemoModelsManifest, type DemoModelsSpec } from './demo-models-cache.js';
+import { demoBuiltModelIds, demoModelsKey, readManifest, writeManifest, type DemoModelsManifest, type DemoModelsSpec } from './demo-models-cache.js';
 
 /**
  * The demo's models: a twin history of the baseline network under a seed of its own, the two
@@ -36,19 +36,28 @@ export interface DemoModels {
  * Builds the demo's models once per key and makes them the served ones; a later call with the same
  * key reuses them. Every step prints a line, and the slow ones their own progress.
  */
-export async function ensureDemoModels(o: { stackRoot: string; databaseUrl: string; print: (line: string) => void; spec?: DemoModelsSpec }): Promise<DemoModels> {
+export async function ensureDemoModels(o: {
+  /** The stack's root: the trainer's Python lives there, and by default the cache. */
+  stackRoot: string;
+  databaseUrl: string;
+  print: (line: string) => void;
+  spec?: DemoModelsSpec;
+  /** Where the cache's manifests go (default: the stack's root); a test keeps its own. */
+  cacheRoot?: string;
+}): Promise<DemoModels> {
   const spec = o.spec ?? DEMO_MODELS;
+  const cacheRoot = o.cacheRoot ?? o.stackRoot;
   const started = performance.now();
   const key = demoModelsKey(spec);
   const { db, pool } = createDatabase(o.databaseUrl, { max: 3 });
   try {
-    const cached = readManifest(o.stackRoot, key);
+    const cached = readManifest(cacheRoot, key);
     const reused = cached !== undefined && (await stillRegistered(db, cached));
     if (reused) o.print(`forecast models: reusing the demo's models built ${cached.builtAt} (cache ${key} in .stack/demo-models; built in ${cached.seconds.toFixed(0)} s)`);
     else {
       o.print(`forecast models: none built for this code yet (cache ${key}); building a twin history and training on it, once (a minute or two)…`);
-      const models = await build(db, pool, spec, o.stackRoot, o.print);
-      writeManifest(o.stackRoot, { key, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000, models });
+      const models = await build(db, pool, spec, { stackRoot: o.stackRoot, cacheRoot }, o.print);
+      writeManifest(cacheRoot, { key, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000, models });
     }
     const serving = await servingNow(db, spec);
     for (const s of serving) o.print(`  ${s.target.padEnd(22)} served by ${s.id ?? 'no model (the baseline)'}`);
@@ -63,14 +72,14 @@ async function stillRegistered(db: Database, manifest: DemoModelsManifest): Prom
   return rows.every((row) => row !== undefined);
 }
 
-async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool'], spec: DemoModelsSpec, stackRoot: string, print: (line: string) => void) {
+async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool'], spec: DemoModelsSpec, roots: { stackRoot: string; cacheRoot: string }, print: (line: string) => void) {
   const step = (n: number, text: string) => print(`  [${n}/4] ${text}`);
   const timed = async <T>(work: () => Promise<T>): Promise<[T, string]> => {
     const t0 = performance.now();
     const value = await work();
     return [value, `${((performance.now() - t0) / 1000).toFixed(1)} s`];
   };
-  const python = await ensureForecastPython(stackRoot, print);
+  const python = await ensureForecastPython(roots.stackRoot, print);
 
   step(1, `twin history: ${spec.batches} batches of ${spec.scenario}, seed ${spec.seed} (v2v simulate history)…`);
   const [history, historyTime] = await timed(() => runHistory(pool, { scenarioFile: spec.scenario, batches: spec.batches, seed: spec.seed }));
@@ -79,7 +88,7 @@ async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool
   const registered: ModelRow[] = [];
   for (const [i, target] of TURNAROUND_TARGETS.entries()) {
     step(2 + i, `turnaround model ${target} (v2v forecast train --target ${target} --seed ${spec.seed})…`);
-    const options = { target, source: 'simulated' as const, seed: spec.seed, scope: spec.turnaroundScope, python, ...(spec.rounds ? { rounds: spec.rounds } : {}) };
+    const options = { target, source: 'simulated' as const, seed: spec.seed, scope: spec.turnaroundScope, python, ...(spec.rounds ? { rounds: spec.rounds } : {}), ...(spec.folds ? { folds: spec.folds } : {}) };
     const [{ model, metrics }, time] = await timed(() => trainCandidate(db, { ...options, progress: (line) => print(`        ${line}`) }));
     print(`        ${model.id}: P50 MAE ${metrics.backtest.overall.p50Mae.toFixed(2)} days, [P10, P90] coverage ${(100 * metrics.backtest.overall.coverage).toFixed(1)} % in the backtest; ${time}`);
     registered.push(model);
@@ -91,10 +100,15 @@ async function build(db: Database, pool: ReturnType<typeof createDatabase>['pool
   print(`        ${maintenance.failure.id} and ${maintenance.rul.id}; ${maintenanceTime}`);
   registered.push(maintenance.failure, maintenance.rul);
 
-  // The promotion rule decides, as for any candidate: a model the user promoted may stay.
+  // A model an earlier demo build promoted is replaced by this one (trained by newer code on the
+  // same history, the rule would find no newer cases to judge it on and keep the old one); any other
+  // active model, one the user promoted, stays unless the promotion rule finds the candidate better.
+  const earlierBuilds = demoBuiltModelIds(roots.cacheRoot);
   for (const model of registered) {
-    const decision = await promoteIfBetter(db, model.id);
-    print(`        ${decision.reason}`);
+    const active = await activeModel(db, model.target as ModelTarget, model.scope);
+    const replacesEarlierBuild = active !== undefined && earlierBuilds.has(active.id);
+    const decision = await promoteIfBetter(db, model.id, { force: replacesEarlierBuild });
+    print(`        ${replacesEarlierBuild ? `${model.id} replaces the demo's earlier ${active.id}.` : decision.reason}`);
   }
   return registered.map((m) => ({ id: m.id, target: m.target, scope: m.scope }));
 }

@@ -147,7 +147,8 @@ describe('assessEquipment', () => {
     const features = (stored!.details as { features: Record<string, number> }).features;
     expect(features.max_stddev_ratio_30d).toBeGreaterThan(FALLBACK_RULE.rule.threshold);
     expect(features.ph_drift_7d).toBeLessThan(0);
-    expect(features.out_of_range_minutes_1d).toBeGreaterThan(0);
+    // pH 6.7 (below 6.8) for one second of the 4-second window: a quarter of that clock's day, 360 minutes as a model trained on real days reads it.
+    expect(features.out_of_range_minutes_1d).toBeCloseTo(360, 6);
     // A quiet window before it: no ticket (its last whole day is the fifth quiet one).
     const quiet = await assess({ equipmentId: unitId, at: new Date(start + 5 * dayMs + 500).toISOString(), dayMs });
     expect(quiet).toMatchObject({ failureProbability7d: FALLBACK_RULE.probabilityOtherwise, ticketId: null });

@@ -13,6 +13,8 @@ export const stageLabel = (stage: string) => stage.toLowerCase().replace(/_/g, '
 export const span = (ms: number) => (ms >= 2 * DAY_MS ? `${(ms / DAY_MS).toFixed(1)} days` : `${(ms / HOUR_MS).toFixed(1)} h`);
 
 type Band = Forecast['release'];
+/** A forecast band in real time: P10–P90. */
+export const band = (b: Band | undefined) => (b ? `${when(b.p10)} – ${when(b.p90)}` : '—');
 
 /**
  * How the dashboard shows one batch's instants and durations: the one place that decides it. A batch
@@ -62,7 +64,7 @@ function makeBatchTime(batch: { timeScale?: number | undefined; createdAt: strin
   const clock = batchClock({ timeScale });
   const origin = Date.parse(batch.createdAt);
   if (clock.realTime) {
-    return { compressed: false, timeScale, note: null, when, day, duration: span, band: (b) => (b ? `${when(b.p10)} – ${when(b.p90)}` : '—'), simulatedAt: (ms) => ms, wallClockAt: (ms) => ms, dayMs: DAY_MS };
+    return { compressed: false, timeScale, note: null, when, day, duration: span, band, simulatedAt: (ms) => ms, wallClockAt: (ms) => ms, dayMs: DAY_MS };
   }
   const simulated = (iso: string) => clock.simulatedAt(origin, Date.parse(iso));
   const journeyDay = (iso: string) => Math.floor((simulated(iso) - origin) / DAY_MS);
@@ -88,8 +90,6 @@ export function listTime(batches: readonly { timeScale?: number | undefined }[])
   return `compressed clock ×${scales.map((s) => s.toLocaleString('en')).join(', ×')}: each batch's dates are simulated from its own enrolment`;
 }
 
-/** A forecast band as the board shows it, in real time: P10–P90. */
-export const band = (b: Band | undefined) => batchTime({ createdAt: new Date(0).toISOString() }).band(b);
 
 /** What the batch waits for, in words, its instants in the batch's time. */
 export function awaitingText(awaiting: BatchStatus['awaiting'], time: Pick<BatchTime, 'when'> = { when }): string {

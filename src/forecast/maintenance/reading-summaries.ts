@@ -52,7 +52,10 @@ export async function windowSummariesFromReadings(
       from readings x left join limits l on l.metric = x.metric
      group by 1, 2
      order by 2, 1`);
-  return result.rows.map((r) => ({ equipmentId: unit.id, index: Number(r.idx), metric: r.metric, n: r.n, mean: r.mean, min: r.min, max: r.max, stddev: r.stddev, minutesOutOfRange: r.minutes_out }));
+  // A window stands for a day: its minutes out of range count as the share of a day they are, the
+  // figure a model trained on real days reads (a second out of a 4 s window is six hours of a day).
+  const dayMinutesPerMinute = DAY_MS / dayMs;
+  return result.rows.map((r) => ({ equipmentId: unit.id, index: Number(r.idx), metric: r.metric, n: r.n, mean: r.mean, min: r.min, max: r.max, stddev: r.stddev, minutesOutOfRange: r.minutes_out * dayMinutesPerMinute }));
 }
 
 /**

@@ -1,4 +1,6 @@
+import { BOOKABLE_STAGES } from '../../../src/domain/batch/journey';
 import { DAY_MS } from '../../../src/domain/durations';
+import type { Stage } from '../../../src/domain/stages';
 import type { Schemas } from '../api';
 import type { BatchTime } from '../format';
 import { href } from '../router';
@@ -15,7 +17,10 @@ const MAX_DAYS = 42;
  * chair is free then; the workflow still decides the booking (LD rule, window, chair) and a refusal
  * comes back with its sentence.
  */
-export function BatchDays({ slots, batchId, time, canBook, onDone }: { slots: Slots; batchId: string; time: BatchTime; canBook: boolean; onDone: (ok: boolean, text: string) => void }) {
+export function BatchDays(props: { slots: Slots; batchId: string; stage: Stage; time: BatchTime; canBook: boolean; onDone: (ok: boolean, text: string) => void }) {
+  const { slots, batchId, time, canBook, onDone } = props;
+  // Without an awaited window, only a released batch can be booked (or moved); the workflow still decides.
+  const bookable = slots.window !== null || BOOKABLE_STAGES.includes(props.stage);
   const earliest = slots.window ? Date.parse(slots.window.earliest) : Date.parse(slots.from);
   const latest = slots.window ? Date.parse(slots.window.latest) : earliest + MAX_DAYS * time.dayMs;
   // The first simulated midnight at or before the window opens, then one batch day after another.
@@ -61,8 +66,8 @@ export function BatchDays({ slots, batchId, time, canBook, onDone }: { slots: Sl
               <td>
                 {free}/{slots.chairs.length}
               </td>
-              <td className={inWindow && freeForBatch > 0 ? 'feasible' : 'infeasible'}>
-                {!inWindow ? 'outside the allowed window' : freeForBatch === 0 ? 'no chair free' : canBook ? <BookingActions batchId={batchId} date={new Date(start).toISOString()} label={label} time={time} booked={own} onDone={onDone} /> : 'feasible'}
+              <td className={bookable && inWindow && freeForBatch > 0 ? 'feasible' : 'infeasible'}>
+                {!bookable ? 'not bookable before release' : !inWindow ? 'outside the allowed window' : freeForBatch === 0 ? 'no chair free' : canBook ? <BookingActions batchId={batchId} date={new Date(start).toISOString()} label={label} time={time} booked={own} onDone={onDone} /> : 'feasible'}
               </td>
             </tr>
           );

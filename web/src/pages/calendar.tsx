@@ -52,7 +52,7 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
   // A batch on a compressed clock is shown in its own simulated days; without one chosen, the page says the rows are real days.
   const chosen = batches.state === 'ok' ? batches.data.batches.find((b) => b.batchId === batchId) : undefined;
   const time = chosen ? batchTime(chosen) : undefined;
-  const clockNote = time?.note ?? (batches.state === 'ok' && listTime(batches.data.batches) ? `${listTime(batches.data.batches)}; the rows below are real calendar days: choose a batch to see its own days.` : null);
+  const clockNote = time ? time.note : (batches.state === 'ok' && listTime(batches.data.batches) ? `${listTime(batches.data.batches)}; the rows below are real calendar days: choose a batch to see its own days.` : null);
 
   return (
     <>
@@ -115,9 +115,9 @@ export function CalendarPage({ siteId, batchId }: { siteId?: string | undefined;
                   {...(time ? { time } : {})}
                 />
               )}
-              {batchId && time?.compressed ? (
+              {batchId && chosen && time?.compressed ? (
                 <div className="board" role="region" aria-label="Chairs by simulated day" tabIndex={0}>
-                  <BatchDays slots={s} batchId={batchId} time={time} canBook={can.book(session.identity.role)} onDone={(ok, text) => { setOutcome({ ok, text }); slots.reload(); }} />
+                  <BatchDays slots={s} batchId={batchId} stage={chosen.stage} time={time} canBook={can.book(session.identity.role)} onDone={(ok, text) => { setOutcome({ ok, text }); slots.reload(); }} />
                 </div>
               ) : (
               <div className="board" role="region" aria-label="Chairs by day" tabIndex={0}>
