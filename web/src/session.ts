@@ -88,4 +88,6 @@ export const can = {
   seeBatches: roleIn('coordinator', 'qa', 'scheduler', 'admin'),
   seeCapacity: roleIn('coordinator', 'admin'),
   enrol: roleIn('coordinator', 'admin'),
+  /** The treating physician signs an urgency tier; the scheduler role stands for the physician until one exists. */
+  signUrgency: roleIn('scheduler'),
 };

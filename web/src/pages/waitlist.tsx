@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import type { Schemas } from '../api';
 import { dayBand, localDay } from '../components/local-day';
 import { Panel } from '../components/panel';
 import { ReplanAlerts } from '../components/replan-alerts';
+import { UrgencyForm } from '../components/urgency-form';
 import { useLiveVersion } from '../live';
 import { href } from '../router';
+import { can } from '../session';
 import { useSession } from '../session-context';
 import { useLoad } from '../use-load';
 
@@ -20,6 +23,8 @@ export function WaitlistPage({ centre }: { centre?: string | undefined }) {
   const version = useLiveVersion((e) => e.type === 'batch.stage-changed' || e.type === 'alert.raised' || e.batchId !== undefined);
   const list = useLoad(() => api.GET('/v1/waitlist', { params: { query: centre ? { treatmentCenterId: centre } : {} } }), [api, centre, version]);
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
+  const [notice, setNotice] = useState<string>();
+  const mayUrge = can.signUrgency(session.identity.role);
   const scoped = session.identity.sites.length > 0;
   const treatmentCentres = sites.state === 'ok' ? sites.data.sites.filter((s) => s.kind === 'treatment_center') : [];
   // The filter offers the caller's own centres (the API answers only for those anyway).
@@ -42,6 +47,11 @@ export function WaitlistPage({ centre }: { centre?: string | undefined }) {
           </select>
         </label>
       </form>
+      {notice && (
+        <p role="status" className="verified">
+          {notice}
+        </p>
+      )}
       <Panel loaded={list} label="waitlist">
         {(w) => (
           <>
@@ -69,7 +79,19 @@ export function WaitlistPage({ centre }: { centre?: string | undefined }) {
                   </thead>
                   <tbody>
                     {w.entries.map((e) => (
-                      <WaitingRow key={e.batchId} entry={e} centre={siteName(e.treatmentCenterId)} />
+                      <WaitingRow
+                        key={e.batchId}
+                        entry={e}
+                        centre={siteName(e.treatmentCenterId)}
+                        onUrgencySigned={
+                          mayUrge
+                            ? (text) => {
+                                setNotice(text);
+                                list.reload();
+                              }
+                            : undefined
+                        }
+                      />
                     ))}
                   </tbody>
                 </table>
@@ -84,7 +106,7 @@ export function WaitlistPage({ centre }: { centre?: string | undefined }) {
 }
 
 /** One waiting order; its expected collection band is the batch's own forecast (one request per row). */
-function WaitingRow({ entry, centre }: { entry: Entry; centre: string }) {
+function WaitingRow({ entry, centre, onUrgencySigned }: { entry: Entry; centre: string; onUrgencySigned?: ((text: string) => void) | undefined }) {
   const { api } = useSession();
   const place = useLoad(() => api.GET('/v1/batches/{id}/waitlist', { params: { path: { id: entry.batchId } } }), [api, entry.batchId, entry.position]);
   return (
@@ -95,7 +117,15 @@ function WaitingRow({ entry, centre }: { entry: Entry; centre: string }) {
         <div className="muted">{entry.productId}</div>
       </td>
       <td>{centre}</td>
-      <td>{entry.urgencyTier}</td>
+      <td>
+        {entry.urgencyTier}
+        {onUrgencySigned && (
+          <details>
+            <summary>Set urgency</summary>
+            <UrgencyForm batchId={entry.batchId} current={entry.urgencyTier} onSigned={onUrgencySigned} />
+          </details>
+        )}
+      </td>
       <td>{entry.waitedDays} d</td>
       <td>{entry.weight.toFixed(2)}</td>
       <td>
