@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { issueLocalToken } from '../../src/api/auth/local-keys.js';
 import type { Principal } from '../../src/api/auth/principal.js';
+import { addUser } from '../../src/api/auth/users.js';
 import { createApiClient } from '../../src/api/client/index.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
@@ -20,6 +21,7 @@ import { launchChromium } from './browser.js';
  *  - `closed`: never collects (no collection days), so an order there can have no chain and waits.
  */
 export const PRODUCT = 'autologous-cd19-fresh';
+export const SIGNING_PASSWORD = 'correct horse battery';
 
 export interface SchedulingWorld {
   ids: { open: string; closed: string; treatment: string; otherTreatment: string; facility: string };
@@ -63,8 +65,9 @@ export async function schedulingWorld(): Promise<SchedulingWorld> {
   const all = Object.values(ids);
   const tokens = {
     coordinator: await issueLocalToken(root, person('coordinator', 'C. Ordinator', all)),
-    // The hospital's scheduler sees one treatment centre (and the apheresis centres it sends to).
-    scheduler: await issueLocalToken(root, person('scheduler', 'S. Cheduler', [ids.treatment, ids.open, ids.closed])),
+    // The hospital's scheduler sees one treatment centre (and the apheresis centres it sends to); a real
+    // user with a signing password, as `v2v users add` makes one, since the scheduler signs urgency tiers.
+    scheduler: (await addUser(database.db, root, { name: 'S. Cheduler', role: 'scheduler', sites: [ids.treatment, ids.open, ids.closed], signingPassword: SIGNING_PASSWORD })).token,
   };
   const server = await startApiServer({ config, logger: pino({ level: 'silent' }), port: 0 });
   const browser = await launchChromium();

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, seriousAccessibilityProblems } from './browser.js';
-import { PRODUCT, schedulingWorld, type SchedulingWorld } from './scheduling-world.js';
+import { PRODUCT, schedulingWorld, SIGNING_PASSWORD, type SchedulingWorld } from './scheduling-world.js';
 
 /**
  * The scheduling pages in a real browser against the real stack (issue 18): enrolment offers the
@@ -12,6 +12,8 @@ let world: SchedulingWorld;
 /** The batch the first test books: the re-plan test moves its chain. */
 let booked1: string;
 let booked1Coi: string;
+/** The order the waitlist test leaves waiting: the urgency test signs its tier. */
+let waiting: string;
 
 beforeAll(async () => {
   world = await schedulingWorld();
@@ -128,5 +130,25 @@ describe('scheduling in the dashboard', () => {
     expect(await seriousAccessibilityProblems(scheduler), 'axe on waitlist').toEqual([]);
     await screenshot(scheduler, 'scheduling-waitlist');
     await scheduler.close();
+    waiting = batchId;
+  });
+
+  it("signs a waiting order's urgency tier: a wrong signing password is refused, the right one changes the tier", async () => {
+    const page = await world.signedIn('scheduler', '#/waitlist');
+    const row = page.locator(`tr[data-batch="${waiting}"]`);
+    await row.getByText('Set urgency').click();
+    await row.getByLabel('critical').check();
+    await row.getByLabel('Clinical justification').fill('rapid progression on bridging therapy');
+    await row.getByLabel('Signing password (re-enter to sign)').fill('not the password');
+    await row.getByRole('button', { name: 'Sign as S. Cheduler' }).click();
+    expect(await row.getByRole('alert').textContent()).toMatch(/password/i);
+
+    await row.getByLabel('Signing password (re-enter to sign)').fill(SIGNING_PASSWORD);
+    await row.getByRole('button', { name: 'Sign as S. Cheduler' }).click();
+    await page.getByRole('status').filter({ hasText: 'Urgency critical signed by S. Cheduler' }).waitFor();
+    const { data } = await world.api('scheduler').GET('/v1/batches/{id}/waitlist', { params: { path: { id: waiting } } });
+    expect(data!.urgencyTier).toBe('critical');
+    await row.getByRole('cell', { name: /^critical/ }).waitFor();
+    await page.close();
   });
 });
