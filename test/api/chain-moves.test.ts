@@ -15,7 +15,7 @@ describe('chainMoves', () => {
     const after = chain({ version: 2, collectionDay: '2027-03-08', lineStartDay: '2027-03-09', lineEndDay: '2027-03-23', infusionDay: '2027-03-29' });
     expect(chainMoves(before, after, { before: 'line-1', after: 'line-1' })).toEqual([
       { step: 'collection', from: '2027-03-01', to: '2027-03-08' },
-      { step: 'line', from: 'line-1 from 2027-03-02', to: 'line-1 from 2027-03-09' },
+      { step: 'line-start', from: '2027-03-02', to: '2027-03-09' },
       { step: 'infusion', from: '2027-03-22', to: '2027-03-29' },
     ]);
   });
@@ -23,7 +23,7 @@ describe('chainMoves', () => {
   it('sees a move to another facility or another line on the same days', () => {
     expect(chainMoves(chain({}), chain({ version: 2, facilityId: 'fac-b' }), { before: 'line-1', after: 'line-2' })).toEqual([
       { step: 'facility', from: 'fac-a', to: 'fac-b' },
-      { step: 'line', from: 'line-1 from 2027-03-02', to: 'line-2 from 2027-03-02' },
+      { step: 'line', from: 'line-1', to: 'line-2' },
     ]);
   });
 

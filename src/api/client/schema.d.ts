@@ -3879,10 +3879,11 @@ export interface components {
                 /** Format: date */
                 infusionDay: string;
             };
-            /** @description Each step whose day (or facility, or line) changed; the line window is moved by its start day. */
+            /** @description Each step whose day, facility or line changed; the line window moves with its start day (line-start). */
             moved: {
                 /** @enum {string} */
-                step: "collection" | "facility" | "line" | "infusion";
+                step: "collection" | "facility" | "line" | "line-start" | "infusion";
+                /** @description A local date (YYYY-MM-DD), except for facility and line: their ids. */
                 from: string;
                 to: string;
             }[];
@@ -4815,10 +4816,11 @@ export interface components {
                 /** Format: date */
                 infusionDay: string;
             };
-            /** @description Each step whose day (or facility, or line) changed; the line window is moved by its start day. */
+            /** @description Each step whose day, facility or line changed; the line window moves with its start day (line-start). */
             moved: {
                 /** @enum {string} */
-                step: "collection" | "facility" | "line" | "infusion";
+                step: "collection" | "facility" | "line" | "line-start" | "infusion";
+                /** @description A local date (YYYY-MM-DD), except for facility and line: their ids. */
                 from: string;
                 to: string;
             }[];

@@ -15,7 +15,8 @@ export function chainMoves(before: Chain, after: Chain, lines: { before: string 
   const pairs: [Move['step'], string | null, string | null][] = [
     ['collection', before.collectionDay, after.collectionDay],
     ['facility', before.facilityId, after.facilityId],
-    ['line', `${lines.before ?? '?'} from ${before.lineStartDay}`, `${lines.after ?? '?'} from ${after.lineStartDay}`],
+    ['line', lines.before, lines.after],
+    ['line-start', before.lineStartDay, after.lineStartDay],
     ['infusion', before.infusionDay, after.infusionDay],
   ];
   return pairs.filter(([, from, to]) => from !== to).map(([step, from, to]) => ({ step, from: from ?? '—', to: to ?? '—' }));

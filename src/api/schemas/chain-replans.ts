@@ -17,11 +17,11 @@ const chainDays = z.object({
   infusionDay: z.iso.date(),
 });
 
-export const REPLAN_STEPS = ['collection', 'facility', 'line', 'infusion'] as const;
+export const REPLAN_STEPS = ['collection', 'facility', 'line', 'line-start', 'infusion'] as const;
 
 export const chainMoveSchema = z.object({
   step: z.enum(REPLAN_STEPS),
-  from: z.string(),
+  from: z.string().describe('A local date (YYYY-MM-DD), except for facility and line: their ids.'),
   to: z.string(),
 });
 
@@ -34,7 +34,7 @@ export const chainReplanSchema = z
     reason: z.string().describe('The slip that moved it, as the re-plan recorded it.'),
     before: chainDays,
     after: chainDays,
-    moved: z.array(chainMoveSchema).describe('Each step whose day (or facility, or line) changed; the line window is moved by its start day.'),
+    moved: z.array(chainMoveSchema).describe('Each step whose day, facility or line changed; the line window moves with its start day (line-start).'),
   })
   .meta({ id: 'ChainReplan' });
 

@@ -13,7 +13,7 @@ type Move = Replan['moved'][number];
 /** The workflow's alerts that a chain could not be kept: sent to the waitlist, a line held ahead lost. */
 const CHAIN_ALERT_KINDS: Record<string, string> = { waitlist: 'sent to the waitlist', capacity: 'no line free, or the line held ahead lost' };
 
-const STEP: Record<Move['step'], string> = { collection: 'collection', facility: 'facility', line: 'line', infusion: 'infusion' };
+const STEP: Record<Move['step'], string> = { collection: 'collection', facility: 'facility', line: 'line', 'line-start': 'line from', infusion: 'infusion' };
 const asDay = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? localDay(value) : value);
 const moveText = (m: Move) => `${STEP[m.step]} ${asDay(m.from)} → ${asDay(m.to)}`;
 

@@ -130,12 +130,12 @@ function WaitingRow({ entry, centre, onUrgencySigned }: { entry: Entry; centre: 
       <td>{entry.weight.toFixed(2)}</td>
       <td>
         {entry.rule}
-        {entry.reasons.some((r) => r !== entry.rule) && <div className="muted">{entry.reasons.join('; ')}</div>}
+        {entry.reasons.some((r) => !entry.rule.includes(r)) && <div className="muted">{entry.reasons.join('; ')}</div>}
       </td>
       <td>
         {entry.expectedCollectionDay ? localDay(entry.expectedCollectionDay) : 'none in the horizon'}
         <div className="muted">
-          {place.state === 'ok' ? <ExpectedBand expected={place.data.expectedCollection} /> : place.state === 'error' ? 'band not available' : 'band…'}
+          {place.state === 'ok' ? <ExpectedBand expected={place.data.expectedCollection} /> : place.state === 'error' ? (place.status === 403 ? 'band: for its own sites only' : `band not available: ${place.message}`) : 'band…'}
         </div>
       </td>
     </tr>
