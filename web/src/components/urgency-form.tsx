@@ -19,26 +19,30 @@ export function UrgencyForm({ batchId, current, onSigned }: { batchId: string; c
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const key = useRef<string | undefined>(undefined);
+  // The key of the signature being attempted, with what it signs: a changed tier or text is a new signature.
+  const attempt = useRef<{ signs: string; key: string } | undefined>(undefined);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    key.current ??= crypto.randomUUID();
+    const signs = JSON.stringify([tier, justification.trim()]);
+    if (attempt.current?.signs !== signs) attempt.current = { signs, key: crypto.randomUUID() };
     setBusy(true);
     setProblem(undefined);
-    const answer = await api.POST('/v1/batches/{id}/urgency', {
-      params: { path: { id: batchId }, header: { 'idempotency-key': key.current } },
-      body: { tier, justification: justification.trim(), signingPassword: password },
-    });
-    setPassword('');
-    setBusy(false);
-    if (answer.data) {
-      key.current = undefined;
-      onSigned(`Urgency ${answer.data.tier} signed by ${answer.data.signer.name}.`);
-    } else {
-      // A refused signature is final for that attempt: the next one is a new signature.
-      key.current = undefined;
-      setProblem(errorMessage(answer.error, answer.response.status));
+    try {
+      const answer = await api.POST('/v1/batches/{id}/urgency', {
+        params: { path: { id: batchId }, header: { 'idempotency-key': attempt.current.key } },
+        body: { tier, justification: justification.trim(), signingPassword: password },
+      });
+      // Answered either way: the next press is a new signature with a new key.
+      attempt.current = undefined;
+      if (answer.data) onSigned(`Urgency ${answer.data.tier} signed by ${answer.data.signer.name}.`);
+      else setProblem(errorMessage(answer.error, answer.response.status));
+    } catch (err) {
+      // No answer: the key is kept, so signing the same again cannot record the signature twice.
+      setProblem(`No answer from V2V (${err instanceof Error ? err.message : String(err)}): sign again.`);
+    } finally {
+      setPassword('');
+      setBusy(false);
     }
   };
 

@@ -55,20 +55,25 @@ export function EnrolmentPage({ params }: { params: URLSearchParams }) {
     if (attempt.current?.body !== text) attempt.current = { body: text, key: crypto.randomUUID() };
     setBusy(true);
     setOutcome(undefined);
-    const { data, error, response } = await api.POST('/v1/batches', { params: { header: { 'idempotency-key': attempt.current.key } }, body });
-    setBusy(false);
-    if (data) {
-      attempt.current = undefined;
-      setPatientRef('');
-      setOutcome(enrolledOutcome(data));
-    } else if (response.status === 409) {
-      attempt.current = undefined;
-      setOutcome({ kind: 'refused', text: `That chain was just taken by another enrolment: nothing was booked. Choose another below (the list is fresh). (${errorMessage(error, 409)})` });
-      chains.reload();
-    } else {
-      setOutcome({ kind: 'refused', text: `Refused: ${errorMessage(error, response.status)}` });
+    try {
+      const { data, error, response } = await api.POST('/v1/batches', { params: { header: { 'idempotency-key': attempt.current.key } }, body });
+      if (data) {
+        attempt.current = undefined;
+        setPatientRef('');
+        setOutcome(enrolledOutcome(data));
+      } else if (chain && response.status === 409) {
+        attempt.current = undefined;
+        setOutcome({ kind: 'refused', text: `That chain was just taken by another enrolment: nothing was booked. Choose another below (the list is fresh). (${errorMessage(error, 409)})` });
+        chains.reload();
+      } else {
+        setOutcome({ kind: 'refused', text: `Refused: ${errorMessage(error, response.status)}` });
+      }
+    } catch (err) {
+      // No answer: the enrolment may or may not have been stored. The same key makes pressing again harmless.
+      setOutcome({ kind: 'refused', text: `No answer from V2V (${err instanceof Error ? err.message : String(err)}): press again; the same request cannot enrol twice.` });
+    } finally {
+      setBusy(false);
     }
-    return;
   };
 
   return (
