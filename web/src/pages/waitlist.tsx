@@ -19,8 +19,8 @@ type Entry = Schemas['WaitlistEntry'];
  */
 export function WaitlistPage({ centre }: { centre?: string | undefined }) {
   const { api, session } = useSession();
-  // Any batch moving may change the list (an allocation, a cancel); so may a re-plan alert.
-  const version = useLiveVersion((e) => e.type === 'batch.stage-changed' || e.type === 'alert.raised' || e.batchId !== undefined);
+  // A batch moving (an allocation, a cancel) or an alert (sent to the waitlist) may change the list.
+  const version = useLiveVersion((e) => e.type === 'batch.stage-changed' || e.type === 'alert.raised');
   const list = useLoad(() => api.GET('/v1/waitlist', { params: { query: centre ? { treatmentCenterId: centre } : {} } }), [api, centre, version]);
   const sites = useLoad(() => api.GET('/v1/sites'), [api]);
   const [notice, setNotice] = useState<string>();
