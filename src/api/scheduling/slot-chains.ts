@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { baselineQuantiles } from '../../../activities/forecast-baseline.js';
 import { productProfiles, sites } from '../../db/schema/index.js';
@@ -8,7 +8,7 @@ import { iso } from '../../domain/instant.js';
 import { productProfileSchema, type ProductProfile } from '../../domain/profile.js';
 import type { SiteKind } from '../../domain/stages.js';
 import { TARGETS } from '../../forecast/features/index.js';
-import { chainOffsets, offerChains, type DatedChain } from '../../planning/capacity/index.js';
+import { chainOffsets, offerChains, realFacilities, type DatedChain } from '../../planning/capacity/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { SLOT_CHAIN_LIMIT, type slotChainsQuery } from '../schemas/capacity.js';
@@ -51,7 +51,7 @@ export async function slotChainOffers(deps: ApiDeps, query: Query, now = Date.no
     { field: 'treatmentCenterId', id: query.treatmentCenterId, kind: 'treatment_center' },
     ...(query.facilityId ? [{ field: 'facilityId', id: query.facilityId, kind: 'manufacturing_facility' as const }] : []),
   ]);
-  const facilityIds = query.facilityId ? [query.facilityId] : await realFacilityIds(deps);
+  const facilityIds = query.facilityId ? [query.facilityId] : await realFacilities(deps.db);
   const offer = await offerChains(deps.db, { profile, apheresisCenterId: query.apheresisCenterId, treatmentCenterId: query.treatmentCenterId, facilityIds, from: now, horizonDays: query.horizonDays, earliestDay: query.from });
   const forecast = await forecastFromCollection(deps, profile);
   const offsets = chainOffsets(profile);
@@ -61,11 +61,6 @@ export async function slotChainOffers(deps: ApiDeps, query: Query, now = Date.no
     horizonDays: query.horizonDays,
     chains: offer.chains.slice(0, SLOT_CHAIN_LIMIT).map((chain) => offerView(chain, query, forecast, startOfDay(chain.collectionDay, apheresisZone), offsets?.latestInfusionAfterDays ?? 0)),
   };
-}
-
-async function realFacilityIds(deps: ApiDeps): Promise<string[]> {
-  const rows = await deps.db.select({ id: sites.id }).from(sites).where(and(eq(sites.kind, 'manufacturing_facility'), eq(sites.simulated, false)));
-  return rows.map((r) => r.id);
 }
 
 type Quantiles = Awaited<ReturnType<typeof baselineQuantiles>>;

@@ -4,7 +4,7 @@ export { chainOffsets, chainRoutes, type ChainOffsets } from './chain-routes.js'
 export { datedChain, dateOfDay, dayOfDate, type DatedChain, type PlanCalendar } from './plan-calendar.js';
 export { bookChain } from './book-chain.js';
 export { releaseChain, type ReleasedChain } from './release-chain.js';
-export { replanChain, REPLAN_HORIZON_DAYS, type Replan, type ReplanRequest } from './replan-chain.js';
+export { realFacilities, replanChain, REPLAN_HORIZON_DAYS, type Replan, type ReplanRequest } from './replan-chain.js';
 export { confirmLineAtReceipt, type ConfirmedLine } from './confirm-line.js';
 export { bookFirstAvailable, offerChains, type ChainOffer, type ChainQuery } from './offer-chains.js';
 export { chainHistory, liveChain, type ChainRecord } from './live-chain.js';

@@ -3,7 +3,7 @@ import { productProfiles, sites } from '../../db/schema/index.js';
 import type { LocalDate } from '../../domain/calendar-day.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import { CHAIN_ERR, ChainError } from './chain-errors.js';
-import type { Tx } from './db.js';
+import type { Db, Tx } from './db.js';
 import { liveChain, lockBatch, type ChainRecord } from './live-chain.js';
 import { bookFirstAvailable, offerChains } from './offer-chains.js';
 import { releaseChain } from './release-chain.js';
@@ -56,7 +56,8 @@ export async function replanChain(tx: Tx, batchId: string, request: ReplanReques
   return { previous: released?.chain ?? null, chain };
 }
 
-export async function realFacilities(db: Tx | Parameters<typeof offerChains>[0]): Promise<string[]> {
+/** The real (not simulated) facilities, by id. */
+export async function realFacilities(db: Db): Promise<string[]> {
   const rows = await db.select({ id: sites.id }).from(sites).where(and(eq(sites.kind, 'manufacturing_facility'), eq(sites.simulated, false)));
   return rows.map((r) => r.id).sort();
 }
