@@ -2,7 +2,8 @@ import type { MilestoneCommand } from '../commands.js';
 import { iso } from '../instant.js';
 import { localDaySchema } from './chain-schema.js';
 import { batchClock, manufacturingDays } from './journey.js';
-import type { Awaiting, ChainHold, JourneyEvent, JourneyInput, JourneyState } from './types.js';
+import { isEndState } from '../transitions.js';
+import type { Awaiting, ChainHold, JourneyCommand, JourneyEvent, JourneyInput, JourneyState } from './types.js';
 
 /**
  * The slot chain's rules in the journey (issue 18, DESIGN §3 "Capacity and the slot chain"). A
@@ -54,7 +55,9 @@ export function collectionReport(m: MilestoneCommand, s: JourneyState, at: strin
   // A re-collection is planned when the journey reaches it (progress), from the day it names.
   if (m.milestone === 'recollection-scheduled') return undefined;
   const before = rescheduled ? ['ORDERED', 'APHERESIS_SCHEDULED'] : ['ORDERED'];
-  if (!before.includes(s.stage)) return rescheduled ? { events: [] } : undefined;
+  // A hold keeps the stage it left: a day proposed meanwhile is still a proposal, not a confirmation kept for later.
+  const stage = s.stage === 'ON_HOLD' ? s.heldFrom : s.stage;
+  if (!stage || !before.includes(stage)) return rescheduled ? { events: [] } : undefined;
   // Nothing to confirm or move until the batch has a chain again.
   if (s.chain.status !== 'held') return { events: [] };
   if (day === undefined || day === s.chain.current?.collectionDay) return rescheduled ? { events: [] } : undefined;
@@ -76,6 +79,18 @@ export function recollectionReplan(s: JourneyState, m: MilestoneCommand, at: str
   const day = proposedDay(m);
   const earliestDay = typeof day === 'string' && localDaySchema.safeParse(day).success ? day : iso(Date.parse(m.at)).slice(0, 10);
   return { type: 'chain-replan-requested', earliestDay, reason: replanReason(s, `re-collection ${s.attempt + 1}`), at };
+}
+
+/**
+ * A chain the batch is told of (already checked against its schema): the re-plan's answer, taken
+ * only while it is re-planned, or the allocator's, taken only while it is waitlisted, so the same
+ * chain told again (or a late one) changes nothing.
+ */
+export function chainTold(c: Extract<JourneyCommand, { type: 'chain-answer' | 'chain-allocated' }>, s: JourneyState): JourneyEvent[] {
+  if (isEndState(s.stage)) return [];
+  if (c.type === 'chain-allocated') return s.chain?.status === 'waitlisted' ? [{ type: 'chain-allocated', chain: c.chain, at: c.at }] : [];
+  if (s.chain?.status !== 'replanning') return [];
+  return [c.chain ? { type: 'chain-replanned', chain: c.chain, at: c.at } : { type: 'chain-waitlisted', at: c.at }];
 }
 
 /** The line held ahead, confirmed for the whole manufacturing and QC time from receipt. */

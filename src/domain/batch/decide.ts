@@ -4,7 +4,7 @@ import { ERR } from '../errors.js';
 import { verifyScan } from '../handoff.js';
 import { checkBooking } from '../ld-window.js';
 import { awaiting, escalationDue, isEnded } from './awaiting.js';
-import { collectionReport, facilityOf } from './chain.js';
+import { chainTold, collectionReport, facilityOf } from './chain.js';
 import { slotChainSchema } from './chain-schema.js';
 import { compensation } from './compensation.js';
 import { evolve } from './evolve.js';
@@ -85,12 +85,8 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
       if (c.granted) return accept({ type: 'slot-reserved', at: c.at });
       return accept({ type: 'slot-refused', retryAt: iso(Date.parse(c.at) + batchClock(s.input).hours(SLOT_RETRY_HOURS)), first: !s.timeline.some((t) => t.event === 'no-manufacturing-line'), at: c.at });
     case 'chain-answer':
-      if (isEnded(s) || s.chain?.status !== 'replanning') return accept();
-      if (!c.chain) return accept({ type: 'chain-waitlisted', at: c.at });
-      return invalid(slotChainSchema, c.chain) ?? accept({ type: 'chain-replanned', chain: c.chain, at: c.at });
     case 'chain-allocated':
-      // Only a waitlisted batch takes a chain: the same chain told again (or a late one) changes nothing.
-      return invalid(slotChainSchema, c.chain) ?? (!isEnded(s) && s.chain?.status === 'waitlisted' ? accept({ type: 'chain-allocated', chain: c.chain, at: c.at }) : accept());
+      return (c.chain && invalid(slotChainSchema, c.chain)) || accept(...chainTold(c, s));
     case 'timer-fired':
       return decideTimer(c.at, s);
     case 'excursion':

@@ -51,6 +51,16 @@ describe('a batch holding a slot chain (decider)', () => {
     expect(types(scheduled(j))).toEqual(['milestone-reported', 'milestone-reached', 'stage-changed']);
   });
 
+  it('a day proposed while the batch is held is still a proposal: after the hold, the batch waits for the new chain', () => {
+    const j = chained();
+    j.send({ type: 'excursion', change: { excursionId: 'x1', change: 'opened', kind: 'excursion', deviceId: 'd', at: j.iso() } });
+    expect(j.state.stage).toBe('ON_HOLD');
+    expect(types(scheduled(j, { proposedDay: '2027-01-14' }))).toEqual(['chain-replan-requested']);
+    j.send({ type: 'assess', assessment: { excursionId: 'x1', impact: 'none', signer: QA, meaning: 'no impact' } });
+    expect(j.state.stage).toBe('ORDERED');
+    expect(j.awaiting).toMatchObject({ kind: 'chain', status: 'replanning' });
+  });
+
   it('a malformed proposed day is refused, naming the field and the rule, and changes nothing', () => {
     const j = chained();
     const before = j.state;

@@ -88,6 +88,11 @@ describe('the journey decider under random command sequences (property)', () => 
           if (e.type === 'recollection-started') lineLost = false;
           // A batch holding its chain confirms the line held ahead; it asks for any free line only once that line is lost.
           if (e.type === 'slot-requested' && before.chain?.status === 'held') expect(lineLost, `seed ${seed}: a line requested while the chain's line stands`).toBe(true);
+          // A batch holding a chain is scheduled only on its chain's own day: another day is a proposal, never a confirmation.
+          if (e.type === 'milestone-reached' && e.milestone.milestone === 'apheresis-scheduled' && j.state.chain) {
+            const day = e.milestone.data?.proposedDay ?? e.milestone.data?.collectionDay;
+            if (day !== undefined) expect(day, `seed ${seed}: scheduled on a day not the chain's`).toBe(j.state.chain.current?.collectionDay);
+          }
           // No collection without a chain whose day stands.
           if (e.type === 'handoff-verified' && e.scan.step === 'collection' && before.chain) expect(before.chain.status, `seed ${seed}`).toBe('held');
           if (e.type === 'stage-changed') {
