@@ -3359,6 +3359,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chain-replans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Slot chains planned again (a proposed day, a slip, a re-collection): before, after and what moved, newest first, limited to the caller's batches */
+        get: {
+            parameters: {
+                query?: {
+                    batchId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replans: components["schemas"]["ChainReplan"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3790,6 +3840,53 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
+        };
+        ChainReplanInput: {
+            /** Format: uuid */
+            batchId: string;
+            coiId: string;
+            treatmentCenterId: string;
+            /**
+             * Format: date-time
+             * @description When the new chain was booked.
+             */
+            at: string;
+            /** @description The slip that moved it, as the re-plan recorded it. */
+            reason: string;
+            before: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            after: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            /** @description Each step whose day, facility or line changed; the line window moves with its start day (line-start). */
+            moved: {
+                /** @enum {string} */
+                step: "collection" | "facility" | "line" | "line-start" | "infusion";
+                /** @description A local date (YYYY-MM-DD), except for facility and line: their ids. */
+                from: string;
+                to: string;
+            }[];
         };
         CustodyChainRecordInput: {
             seq: number;
@@ -4680,6 +4777,53 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
+        };
+        ChainReplan: {
+            /** Format: uuid */
+            batchId: string;
+            coiId: string;
+            treatmentCenterId: string;
+            /**
+             * Format: date-time
+             * @description When the new chain was booked.
+             */
+            at: string;
+            /** @description The slip that moved it, as the re-plan recorded it. */
+            reason: string;
+            before: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            after: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            /** @description Each step whose day, facility or line changed; the line window moves with its start day (line-start). */
+            moved: {
+                /** @enum {string} */
+                step: "collection" | "facility" | "line" | "line-start" | "infusion";
+                /** @description A local date (YYYY-MM-DD), except for facility and line: their ids. */
+                from: string;
+                to: string;
+            }[];
         };
         CustodyChainRecord: {
             seq: number;
