@@ -8,7 +8,6 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createDatabase } from '../../src/db/client.js';
 import { sites } from '../../src/db/schema/index.js';
 import { replanChain } from '../../src/planning/capacity/index.js';
-import { joinWaitlist } from '../../src/planning/waitlist/join-waitlist.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { launchChromium } from './browser.js';
@@ -30,12 +29,6 @@ export interface SchedulingWorld {
   tokens: { coordinator: string; scheduler: string };
   api: (role: 'coordinator' | 'scheduler') => ReturnType<typeof createApiClient>;
   signedIn: (role: 'coordinator' | 'scheduler', hash: string) => Promise<Page>;
-  /**
-   * Puts a batch that enrolment answered `waitlisted: true` on the list. Enrolment (g18-chain) and the
-   * list (g18-waitlist) are not joined yet on this branch; this does what that join will do, and is
-   * harmless once it exists (joining twice changes nothing).
-   */
-  joinList: (batchId: string) => Promise<void>;
   /** The apheresis centre proposes a later day: the re-plan the batch workflow's activity runs. */
   replan: (batchId: string, earliestDay: string) => Promise<void>;
   close: () => Promise<void>;
@@ -87,7 +80,6 @@ export async function schedulingWorld(): Promise<SchedulingWorld> {
       }, hash);
       return page;
     },
-    joinList: (batchId) => joinWaitlist(database.db, batchId, new Date()),
     async replan(batchId, earliestDay) {
       await database.db.transaction((tx) => replanChain(tx, batchId, { earliestDay, reason: 'collection day proposed #1' }));
     },

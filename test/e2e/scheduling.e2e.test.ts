@@ -109,8 +109,6 @@ describe('scheduling in the dashboard', () => {
     // Another centre's waiting order: the coordinator's list has it, this centre's scheduler's does not.
     const other = await world.api('coordinator').POST('/v1/batches', { body: { productId: PRODUCT, treatmentCenterId: world.ids.otherTreatment, apheresisCenterId: world.ids.closed, patientRef: 'e2e-waiting-2' } });
     expect(other.data?.waitlisted).toBe(true);
-    await world.joinList(batchId);
-    await world.joinList(other.data!.batchId);
 
     await status.getByRole('link', { name: 'See the waitlist' }).click();
     const row = (p: Page, id: string) => p.locator(`tr[data-batch="${id}"]`);
