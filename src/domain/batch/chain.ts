@@ -94,7 +94,10 @@ export function chainTold(c: Extract<JourneyCommand, { type: 'chain-answer' | 'c
     return movableChain(s, c.chain.version - 1) ? [{ type: 'chain-moved', chain: c.chain, why: 'a newer chain', at: c.at }] : [];
   }
   if (s.chain?.status !== 'replanning') return [];
-  return [c.chain ? { type: 'chain-replanned', chain: c.chain, at: c.at } : { type: 'chain-waitlisted', at: c.at }];
+  if (!c.chain) return [{ type: 'chain-waitlisted', at: c.at }];
+  // A disruption that moved the chain after this re-plan committed is newer than its answer: the moved chain stands.
+  const current = s.chain.current;
+  return [{ type: 'chain-replanned', chain: current && current.version > c.chain.version ? current : c.chain, at: c.at }];
 }
 
 /**
@@ -106,6 +109,9 @@ export function chainTold(c: Extract<JourneyCommand, { type: 'chain-answer' | 'c
  */
 export function chainMoved(c: Extract<JourneyCommand, { type: 'chain-moved' }>, s: JourneyState): JourneyEvent[] {
   if (isEndState(s.stage) || !movableChain(s, c.move.from)) return [];
+  // While a re-plan runs, its answer decides a move to the waitlist (known weakness: a move to the
+  // waitlist committed after the re-plan is then missed); a moved chain is kept until the answer, which takes the newer.
+  if (s.chain?.status === 'replanning' && !c.move.chain) return [];
   return [{ type: 'chain-moved', chain: c.move.chain, why: c.move.why, at: c.at }];
 }
 

@@ -98,7 +98,8 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
     case 'chain-allocated':
       return { ...s, chain: { status: 'held', current: e.chain }, timeline: note(s, e.at, 'chain-allocated', `collection ${e.chain.collectionDay} at ${e.chain.facilityId}`) };
     case 'chain-moved':
-      return { ...s, chain: e.chain ? { status: 'held', current: e.chain } : { status: 'waitlisted' }, timeline: note(s, e.at, 'chain-replanned', moveNote(s.chain, e.chain, e.why)) };
+      // During a re-plan the batch keeps waiting for its answer, holding the moved chain meanwhile.
+      return { ...s, chain: e.chain ? { status: s.chain?.status === 'replanning' ? 'replanning' : 'held', current: e.chain } : { status: 'waitlisted' }, timeline: note(s, e.at, 'chain-replanned', moveNote(s.chain, e.chain, e.why)) };
     case 'chain-released':
       return { ...s, chain: { ...s.chain!, status: 'released' }, timeline: note(s, e.at, 'chain-released', e.reason) };
     case 'qa-disposed':

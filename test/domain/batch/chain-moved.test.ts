@@ -58,3 +58,23 @@ describe('a disruption moves a booked chain (decider)', () => {
     expect(j.state.chain?.current).toEqual(CHAIN);
   });
 });
+
+describe('a move told while a slip re-plans the chain (decider)', () => {
+  it('the answer takes the newer of its chain and the moved one, whichever committed last', () => {
+    // The move committed after the slip's re-plan: it moved the answer's chain (v2 → v3).
+    const late = chained();
+    late.milestone('apheresis-scheduled', { proposedDay: '2027-01-14' });
+    const moved = chainOn('2027-01-16', 3);
+    expect(types(late.send(lineDown(moved, 2)))).toEqual(['chain-moved']);
+    expect(late.awaiting).toMatchObject({ kind: 'chain', status: 'replanning' });
+    late.send({ type: 'chain-answer', chain: chainOn('2027-01-14', 2) });
+    expect(late.state.chain).toEqual({ status: 'held', current: moved });
+    // The move committed first: the slip's re-plan superseded the moved chain (v2 → v3).
+    const early = chained();
+    early.milestone('apheresis-scheduled', { proposedDay: '2027-01-14' });
+    early.send(lineDown(chainOn('2027-01-12', 2)));
+    const answer = chainOn('2027-01-14', 3);
+    early.send({ type: 'chain-answer', chain: answer });
+    expect(early.state.chain).toEqual({ status: 'held', current: answer });
+  });
+});
