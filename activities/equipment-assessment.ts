@@ -21,6 +21,9 @@ export interface EquipmentActivityOptions {
   scopeOf?: (kind: EquipmentKind) => string;
 }
 
+/** Who moves the chains off a line under maintenance: the assessment opens the ticket, no person does. */
+const MAINTENANCE = { name: 'V2V equipment assessment', role: 'system' } as const;
+
 /** The features look back 30 days; one more covers the day being assessed. */
 const LOOKBACK_DAYS = 31;
 
@@ -116,6 +119,6 @@ async function openTicket(tx: Tx, unit: Unit, a: EquipmentAssessment, log: Activ
   // The booked chains holding the line ahead move with the ticket, in its transaction (each with its alert and its workflow's signal).
   if (unit.kind !== 'bioreactor' || !unit.line) return { id: opened.id, moved: 0 };
   const affected = await chainsHoldingLine(tx, unit.siteId, unit.line);
-  const { moved } = await replanDisrupted(tx, { key: `maintenance-ticket:${opened.id}`, why: 'line under maintenance', affected, now: new Date() });
+  const { moved } = await replanDisrupted(tx, { key: `maintenance-ticket:${opened.id}`, why: 'line under maintenance', affected, actor: MAINTENANCE, now: new Date() });
   return { id: opened.id, moved: moved.length };
 }

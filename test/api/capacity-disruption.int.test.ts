@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { verifyCustodyChains } from '../../src/db/audit.js';
-import { alerts, capacityExceptions, slotChains, waitlistEntries, workflowSignals } from '../../src/db/schema/index.js';
+import { alerts, capacityExceptions, custodyEvents, slotChains, waitlistEntries, workflowSignals } from '../../src/db/schema/index.js';
 import type { ChainMove, SlotChain } from '../../src/domain/batch/chain-schema.js';
 import { Journey, journeyInput } from '../domain/batch/journey-fixtures.js';
 import { stackApp } from './stack-app.js';
@@ -67,6 +67,9 @@ describe('a capacity exception that closes the lines booked chains hold', () => 
       const move = moves[0]!.payload as ChainMove;
       expect(journey.send({ type: 'chain-moved', move }).events.map((e) => e.type)).toEqual(['chain-moved']);
       expect(journey.state.chain).toEqual(move.chain ? { status: 'held', current: move.chain } : { status: 'waitlisted' });
+      // The move is on the batch's custody chain, by the coordinator who set the exception, and the chain still verifies.
+      const records = await db.select().from(custodyEvents).where(and(eq(custodyEvents.batchId, m.batchId), eq(custodyEvents.kind, 'chain-moved')));
+      expect(records).toEqual([expect.objectContaining({ actorName: coordinator.name, actorRole: 'coordinator' })]);
       expect((await verifyCustodyChains(pool, m.batchId)).breaks).toEqual([]);
     }
 
@@ -76,6 +79,7 @@ describe('a capacity exception that closes the lines booked chains hold', () => 
       alerts: (await db.select().from(alerts).where(inArray(alerts.batchId, batchIds))).length,
       chains: (await db.select().from(slotChains).where(inArray(slotChains.batchId, batchIds))).length,
       signals: (await db.select().from(workflowSignals).where(inArray(workflowSignals.workflowId, batchIds.map((id) => `batch:${id}`)))).length,
+      records: (await db.select().from(custodyEvents).where(inArray(custodyEvents.batchId, batchIds))).length,
     });
     const before = await counts();
     const retry = await app.inject({ method: 'POST', url: exceptionsUrl, payload: body, headers });

@@ -39,7 +39,7 @@ const capacityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }
         response: { 201: capacityExceptionCreatedSchema, 400: errorBodySchema, ...accessErrors, 404: errorBodySchema, 422: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await addCapacityException(deps, request.params.siteId, request.body, request.principal!.subject, request.headers['idempotency-key'])),
+    async (request, reply) => reply.status(201).send(await addCapacityException(deps, request.params.siteId, request.body, request.principal!, request.headers['idempotency-key'])),
   );
 
   app.get(

@@ -27,7 +27,11 @@ const bodyIssue = (field: string, code: string, message: string, status = 400) =
 /** The disruption's words in the timeline and the alert, by what it closes. */
 const WHY = { collection: 'collection day closed', line: 'line down', chair: 'chairs reduced' } as const;
 
-export async function addCapacityException(deps: ApiDeps, siteId: string, body: Body, setBy: string, idempotencyKey?: string) {
+/** The caller who sets the exception: its subject is recorded on the exception, its name and role on each move's custody record. */
+interface Caller { subject: string; name: string; role: string }
+
+export async function addCapacityException(deps: ApiDeps, siteId: string, body: Body, caller: Caller, idempotencyKey?: string) {
+  const setBy = caller.subject;
   const [site] = await deps.db.select({ kind: sites.kind, timezone: sites.timezone, lines: sites.manufacturingLines }).from(sites).where(eq(sites.id, siteId));
   if (!site) throw notFound(`No site ${siteId}.`);
   if (body.toDay < body.fromDay) throw bodyIssue('toDay', 'invalid_range', `toDay (${body.toDay}) must not be before fromDay (${body.fromDay}).`);
@@ -50,7 +54,7 @@ export async function addCapacityException(deps: ApiDeps, siteId: string, body: 
     // The same key committed by a concurrent first try: this one changes nothing and answers as it did.
     if (!row) return null;
     const affected = await affectedChains(tx, siteId, site.timezone, body);
-    const { moved, kept } = await replanDisrupted(tx, { key: `capacity-exception:${row.id}`, why: WHY[body.resource], affected, now });
+    const { moved, kept } = await replanDisrupted(tx, { key: `capacity-exception:${row.id}`, why: WHY[body.resource], affected, actor: { name: caller.name, role: caller.role }, now });
     const outcome = { affected, moved, kept };
     await tx.update(capacityExceptions).set({ outcome }).where(eq(capacityExceptions.id, row.id));
     deps.logger.info({ siteId, exceptionId: row.id, resource: body.resource, line: body.line, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, affected: affected.length, moved: moved.length, kept: kept.length }, 'capacity exception set');

@@ -3,6 +3,7 @@ import { batchWorkflowId } from '../../../workflows/messages.js';
 import { alerts, batches, workflowSignals } from '../../db/schema/index.js';
 import type { ChainMove } from '../../domain/batch/chain-schema.js';
 import { liveChain, replanChain, slotChainOf, type ChainRecord, type Tx } from '../capacity/index.js';
+import { appendBatchRecord } from '../waitlist/batch-record.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { chainMoveChange, type DisruptionMove } from './move-change.js';
 
@@ -19,6 +20,8 @@ export interface Disruption {
   why: string;
   /** The chains that lost capacity (batch and the chain version that lost it). */
   affected: readonly { batchId: string; version: number }[];
+  /** Who set the disruption, for each move's custody record: the authenticated caller, or the system that opened a ticket. */
+  actor: { name: string; role: string };
   now: Date;
 }
 
@@ -63,6 +66,11 @@ async function moveOne(tx: Tx, before: ChainRecord, d: Disruption): Promise<Disr
   const key = `${d.key}:${before.batchId}`;
   await tx.insert(alerts).values({ key: `chain-replanned:${key}`, batchId: before.batchId, severity: 'warning', kind: 'chain-replanned', message: `Chain re-planned (${d.why}): ${change.message}` })
     .onConflictDoNothing({ target: alerts.key });
+  // The move is an audit record on the batch's custody chain, as an allocation is (same key: written once).
+  await appendBatchRecord(tx, {
+    key: `chain-moved:${key}`, batchId: before.batchId, kind: 'chain-moved', actor: d.actor, occurredAt: d.now.toISOString(),
+    meaning: `slot chain re-planned (${d.why})`, data: { disruption: d.key, from: change.from, to: change.to },
+  });
   await tx.insert(workflowSignals).values({ changeId: `chain-moved:${key}`, workflowId: batchWorkflowId(before.batchId), workflowKind: 'batch', signal: CHAIN_MOVED_SIGNAL, payload: move })
     .onConflictDoNothing();
   return change;
