@@ -1880,11 +1880,14 @@ export interface paths {
             };
         };
         put?: never;
-        /** Change a site's capacity on given local days (a line down, a holiday); returns the live chains it affects */
+        /** Change a site's capacity on given local days (a line down, a holiday); re-plans the booked chains it takes and says what moved */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Repeat a command safely: a retry with the same key gets the first answer instead of acting twice. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     siteId: string;
                 };
@@ -1919,7 +1922,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             exception: components["schemas"]["CapacityException"];
-                            /** @description Live chains holding capacity the exception removes: they are not dropped; a re-plan must move them. */
+                            /** @description Live chains holding capacity the exception removes. */
                             affected: {
                                 /** Format: uuid */
                                 batchId: string;
@@ -1927,6 +1930,36 @@ export interface paths {
                                 chainId: string;
                                 version: number;
                                 /** @description What the exception takes from this chain. */
+                                reason: string;
+                            }[];
+                            /** @description Booked chains re-planned in the same transaction, earliest collection first (each also has an alert, kind chain-replanned). */
+                            moved: {
+                                /** Format: uuid */
+                                batchId: string;
+                                from: {
+                                    version: number;
+                                    facilityId: string;
+                                    /** Format: date */
+                                    collectionDay: string;
+                                    /** Format: date */
+                                    infusionDay: string;
+                                };
+                                /** @description The chain booked instead; null: none fits the horizon and the batch is on the waitlist. */
+                                to: {
+                                    version: number;
+                                    facilityId: string;
+                                    /** Format: date */
+                                    collectionDay: string;
+                                    /** Format: date */
+                                    infusionDay: string;
+                                } | null;
+                                /** @description What moved, as the batch's alert says it. */
+                                message: string;
+                            }[];
+                            /** @description Affected chains not moved (the cells are collected, or the batch is on hold): a person decides. */
+                            kept: {
+                                /** Format: uuid */
+                                batchId: string;
                                 reason: string;
                             }[];
                         };
@@ -3448,6 +3481,11 @@ export interface components {
             lineEndDay: string;
             infusionDay: string;
         };
+        ChainMoveInput: {
+            from: number;
+            chain: components["schemas"]["SlotChainInput"] | null;
+            why: string;
+        };
         InfusionBookingInput: {
             infusionDate: string;
             ldStart: string;
@@ -4384,6 +4422,11 @@ export interface components {
             lineStartDay: string;
             lineEndDay: string;
             infusionDay: string;
+        };
+        ChainMove: {
+            from: number;
+            chain: components["schemas"]["SlotChain"] | null;
+            why: string;
         };
         InfusionBooking: {
             infusionDate: string;
