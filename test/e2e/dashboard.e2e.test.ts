@@ -25,7 +25,8 @@ import { launchChromium, screenshot, seriousAccessibilityProblems } from './brow
  * so the board shows exactly the batches enrolled here.
  */
 const config = stackConfig();
-const ids = { apheresis: unique('e2e-apheresis'), treatment: unique('e2e-treatment'), facility: 'central-cell-facility' };
+// Its own facility too: the shared reference facility's lines are held ahead by other files' slot chains.
+const ids = { apheresis: unique('e2e-apheresis'), treatment: unique('e2e-treatment'), facility: unique('e2e-facility') };
 const SIGNING_PASSWORD = 'correct horse battery';
 const PRODUCT = 'autologous-cd19-fresh';
 const person = (role: Principal['role'], name: string): Principal => ({ subject: unique(role), kind: 'user', name, role, sites: [ids.apheresis, ids.treatment] });
@@ -43,6 +44,7 @@ beforeAll(async () => {
   await database.db.insert(sites).values([
     { id: ids.apheresis, kind: 'apheresis_center', name: 'E2E apheresis unit' },
     { id: ids.treatment, kind: 'treatment_center', name: 'E2E cell therapy unit', infusionChairs: 2 },
+    { id: ids.facility, kind: 'manufacturing_facility', name: 'E2E cell therapy facility', manufacturingLines: 4 },
   ]);
   const root = stackPaths(config).root;
   tokens.coordinator = await issueLocalToken(root, person('coordinator', 'C. Ordinator'));
