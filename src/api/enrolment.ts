@@ -7,7 +7,7 @@ import { productProfileSchema, type ProductProfile } from '../domain/profile.js'
 import type { SiteKind } from '../domain/stages.js';
 import type { BatchInput } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
-import { bookEnrolmentChain, chainView, planEnrolmentChain } from './enrolment-chain.js';
+import { bookEnrolmentChain, chainView, enrolmentClock, planEnrolmentChain } from './enrolment-chain.js';
 import { startEnrolled } from './enrolment-start.js';
 import { liveChain, slotChainOf } from '../planning/capacity/index.js';
 import { joinWaitlist } from '../planning/waitlist/join-waitlist.js';
@@ -161,7 +161,7 @@ async function replayEnrolment(deps: ApiDeps, call: IdempotentCall): Promise<Enr
     throw new ApiError(409, ENROLMENT_ABANDONED, `The enrolment under this Idempotency-Key (batch ${row.id}) was given up: its workflow could not be started, and the batch is cancelled. Enrol the patient again with a new key.`);
   }
   const chain = await liveChain(deps.db, row.id);
-  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started', chain: chain ? chainView(chain) : null, waitlisted: row.timeScale === 1 && chain === null };
+  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started', chain: chain ? chainView(chain) : null, waitlisted: enrolmentClock(deps, row.timeScale) !== undefined && chain === null };
 }
 
 /** 409 to every retry of a key whose enrolment the reconciler gave up (src/api/enrolment-start.ts). */
