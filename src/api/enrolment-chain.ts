@@ -1,7 +1,7 @@
-import { planClock, type PlanClock } from '../domain/batch/journey.js';
+import type { PlanClock } from '../domain/batch/journey.js';
 import type { EnrolCommand } from '../domain/commands.js';
 import type { ProductProfile } from '../domain/profile.js';
-import { bookFirstAvailable, CHAIN_ERR, offerChains, type ChainRecord, type DatedChain, type Tx } from '../planning/capacity/index.js';
+import { bookFirstAvailable, CHAIN_ERR, installationClock, offerChains, type ChainRecord, type DatedChain, type Tx } from '../planning/capacity/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, unprocessableField } from './errors.js';
 
@@ -23,8 +23,7 @@ export type EnrolmentChainPlan =
   | { kind: 'chosen' | 'earliest'; candidates: DatedChain[]; clock: PlanClock };
 
 /** The calendar this installation plans chains in for a batch of `timeScale`, or undefined (none is planned). */
-export const enrolmentClock = (deps: ApiDeps, timeScale = deps.config.V2V_TIME_SCALE): PlanClock | undefined =>
-  planClock(timeScale, deps.config.V2V_CLOCK_ORIGIN === undefined ? undefined : Date.parse(deps.config.V2V_CLOCK_ORIGIN));
+export const enrolmentClock = (deps: ApiDeps, timeScale = deps.config.V2V_TIME_SCALE): PlanClock | undefined => installationClock(deps.config, timeScale);
 
 export async function planEnrolmentChain(deps: ApiDeps, command: EnrolCommand, profile: ProductProfile, facilityId: string, now = Date.now()): Promise<EnrolmentChainPlan> {
   const clock = enrolmentClock(deps);

@@ -73,9 +73,9 @@ export interface EnrolResult {
   coiId: string;
   /** False when the batch is stored but its workflow could not be started yet: the reconciler will. */
   started: boolean;
-  /** The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock). */
+  /** The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock without V2V_CLOCK_ORIGIN). */
   chain: ReturnType<typeof chainView> | null;
-  /** True when no chain fitted the horizon: the batch waits for one (a real-clock batch without a live chain). */
+  /** True when no chain fitted the horizon: the batch waits for one (a batch on a planning clock without a live chain). */
   waitlisted: boolean;
 }
 
@@ -123,6 +123,7 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
       const stored: BatchInput = {
         batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: booked?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE,
         ...(booked ? { chain: slotChainOf(booked) } : waitlisted ? { waitlisted: true as const } : {}),
+        ...(chainPlan.kind !== 'unplanned' && chainPlan.clock.originMs !== undefined ? { clockOriginMs: chainPlan.clock.originMs } : {}),
       };
       if (waitlisted) await joinWaitlist(tx, row!.id, new Date());
       await tx.insert(pendingEnrolments).values({ batchId: stored.batchId, input: stored });

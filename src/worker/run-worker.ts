@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { capacityChainStoreOn } from '../../activities/chain-store.js';
 import { createBatchActivities } from '../../activities/index.js';
+import { installationClock } from '../planning/capacity/index.js';
+import { databaseCapacityOn } from '../planning/waitlist/database-capacity.js';
 import { retrainActivities } from '../../activities/retrain.js';
 import { ensureForecastPython } from '../forecast/python-env.js';
 import { stackPaths } from '../stack/paths.js';
@@ -49,7 +52,9 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
 
   let publisher: { stop(): Promise<void> } | undefined;
   let stopCheckpoints: (() => Promise<void>) | undefined;
-  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }));
+  // Chains are planned and allocated in the installation's calendar (a compressed clock's simulated days, given an origin).
+  const clock = installationClock(config);
+  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), undefined, databaseCapacityOn(clock));
   const releasedToWaitlist = async (release: { batchId: string; reason: string }) => void (await allocate(release));
   let stopAllocator: (() => Promise<void>) | undefined;
   try {
@@ -60,7 +65,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       workflowsPath,
       activities: {
         // Capacity a batch gives back (a chain released or re-planned, a line lost) goes to the waitlist at once.
-        ...createBatchActivities({ db, pool, log, afterCapacityReleased: releasedToWaitlist }),
+        ...createBatchActivities({ db, pool, log, chains: capacityChainStoreOn(clock), afterCapacityReleased: releasedToWaitlist }),
         ...retrainActivities({ db, log, python: () => ensureForecastPython(stackPaths(config).root, (line) => log(line)) }),
       },
       // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.

@@ -13,7 +13,7 @@ import { stackApp } from './stack-app.js';
  */
 const TIME_SCALE = 60;
 const origin = new Date(Date.now() - 3_600_000).toISOString();
-const { app, db, ids, enrolBody } = stackApp({ V2V_TIME_SCALE: TIME_SCALE, V2V_CLOCK_ORIGIN: origin });
+const { app, db, enrolBody } = stackApp({ V2V_TIME_SCALE: TIME_SCALE, V2V_CLOCK_ORIGIN: origin });
 const clock = planClock(TIME_SCALE, Date.parse(origin))!;
 /** One line, closed from simulated day 22 to well past the horizon: room for a single chain. */
 const oneLine = unique('one-line-facility');

@@ -66,6 +66,8 @@ export interface PlanClock {
   simulatedAt: (realMs: number) => number;
   /** The real instant of a simulated one (what capacity rows hold, so exclusion constraints compare real time). */
   realAt: (simulatedMs: number) => number;
+  /** The compressed calendar's origin (epoch ms); undefined on the real clock. */
+  originMs: number | undefined;
 }
 
 /**
@@ -79,11 +81,11 @@ export function planClock(timeScale: number, originMs: number | undefined): Plan
   if (timeScale === 1) return REAL_CLOCK;
   if (originMs === undefined) return undefined;
   const clock = batchClock({ timeScale });
-  return { simulatedAt: (ms) => clock.simulatedAt(originMs, ms), realAt: (ms) => clock.wallClockAt(originMs, ms) };
+  return { simulatedAt: (ms) => clock.simulatedAt(originMs, ms), realAt: (ms) => clock.wallClockAt(originMs, ms), originMs };
 }
 
 /** The real clock's calendar: instants are their own. */
-export const REAL_CLOCK: PlanClock = { simulatedAt: (ms) => ms, realAt: (ms) => ms };
+export const REAL_CLOCK: PlanClock = { simulatedAt: (ms) => ms, realAt: (ms) => ms, originMs: undefined };
 
 /** How long the line is held: every manufacturing step plus QC, in the product's nominal days. */
 export function manufacturingDays(input: Pick<JourneyInput, 'profile'>): number {
