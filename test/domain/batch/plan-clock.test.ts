@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { batchClock, planClock, REAL_CLOCK } from '../../src/domain/batch/journey.js';
-import { DAY_MS } from '../../src/domain/durations.js';
+import { recollectionReplan } from '../../../src/domain/batch/chain.js';
+import { batchClock, planClock, REAL_CLOCK } from '../../../src/domain/batch/journey.js';
+import type { MilestoneCommand } from '../../../src/domain/commands.js';
+import { chainOn, Journey, journeyInput } from './journey-fixtures.js';
+import { DAY_MS } from '../../../src/domain/durations.js';
 
 const origin = Date.parse('2027-03-10T09:30:00Z');
 
@@ -31,5 +34,22 @@ describe('planClock: the shared simulated calendar of a compressed clock', () =>
     expect(planClock(1, undefined)).toBe(REAL_CLOCK);
     expect(planClock(1, origin)!.simulatedAt(origin + 5)).toBe(origin + 5);
     expect(planClock(60, undefined)).toBeUndefined();
+  });
+});
+
+describe('a compressed batch names plan days in the shared calendar', () => {
+  const reported = (at: number) => ({ milestone: 'recollection-scheduled', at: new Date(at).toISOString(), actor: { id: 'apheresis-1', role: 'apheresis' } }) as unknown as MilestoneCommand;
+
+  it('a re-collection with no day named is re-planned from the simulated date of the report', () => {
+    const input = { ...journeyInput(undefined, { chain: chainOn('2027-03-10') }), timeScale: 1440, clockOriginMs: origin };
+    const j = new Journey(input);
+    // Three real minutes after the origin is three simulated days after it.
+    const event = recollectionReplan(j.state, reported(origin + 3 * 60_000), new Date().toISOString());
+    expect(event).toMatchObject({ type: 'chain-replan-requested', earliestDay: '2027-03-13' });
+  });
+
+  it("on the real clock the report's own date, as before", () => {
+    const j = new Journey(journeyInput(undefined, { chain: chainOn('2027-03-10') }));
+    expect(recollectionReplan(j.state, reported(origin + 3 * 60_000), new Date().toISOString())).toMatchObject({ earliestDay: '2027-03-10' });
   });
 });
