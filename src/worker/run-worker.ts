@@ -17,7 +17,8 @@ import { ensureRetrainSchedule, RETRAIN_SCHEDULE_ID } from '../forecast/retrain/
 import { createKafka } from '../kafka-client.js';
 import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
 import { allocateOnRelease } from '../planning/waitlist/on-capacity-released.js';
-import { startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
+import { ALLOCATOR_EVERY_MS, startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
+import { DAY_MS } from '../domain/durations.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -54,7 +55,10 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   let stopCheckpoints: (() => Promise<void>) | undefined;
   // Chains are planned and allocated in the installation's calendar (a compressed clock's simulated days, given an origin).
   const clock = installationClock(config);
-  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), undefined, databaseCapacityOn(clock));
+  const capacity = databaseCapacityOn(clock);
+  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), undefined, capacity);
+  // On a compressed calendar a new plan day comes every simulated day: the periodic run keeps up with it.
+  const allocatorEveryMs = clock?.originMs === undefined ? ALLOCATOR_EVERY_MS : Math.min(ALLOCATOR_EVERY_MS, DAY_MS / config.V2V_TIME_SCALE);
   const releasedToWaitlist = async (release: { batchId: string; reason: string }) => void (await allocate(release));
   let stopAllocator: (() => Promise<void>) | undefined;
   try {
@@ -80,7 +84,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     });
 
     stopCheckpoints = startCheckpointTimer(pool, config, logger);
-    stopAllocator = startAllocatorTimer(db, logger);
+    stopAllocator = startAllocatorTimer(db, logger, undefined, allocatorEveryMs, capacity);
 
     const stop = () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
