@@ -8,6 +8,8 @@ import { fillMissingSummaries, windowSummariesFromReadings } from '../src/foreca
 import { loadMaintenanceModels, type FailureArtifact, type MaintenanceModels, type RulArtifact } from '../src/forecast/maintenance/maintenance-model.js';
 import { unitHistories, withWindowTelemetry } from '../src/forecast/maintenance/unit-history.js';
 import type { EquipmentKind } from '../src/domain/equipment.js';
+import { chainsHoldingLine } from '../src/planning/disruption/line-chains.js';
+import { replanDisrupted } from '../src/planning/disruption/replan-disrupted.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import type { EquipmentActivities, EquipmentAssessment } from './equipment-types.js';
 import { invalidInput, parseInstant } from './failures.js';
@@ -19,10 +21,13 @@ export interface EquipmentActivityOptions {
   scopeOf?: (kind: EquipmentKind) => string;
 }
 
+/** Who moves the chains off a line under maintenance: the assessment opens the ticket, no person does. */
+const MAINTENANCE = { name: 'V2V equipment assessment', role: 'system' } as const;
+
 /** The features look back 30 days; one more covers the day being assessed. */
 const LOOKBACK_DAYS = 31;
 
-export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind) => kind }: EquipmentActivityOptions = {}): EquipmentActivities {
+export function equipmentActivities({ db, log, afterCapacityReleased = async () => undefined }: ActivityDeps, { scopeOf = (kind) => kind }: EquipmentActivityOptions = {}): EquipmentActivities {
   // Parsed boosters by model ids: a promotion changes the ids, so a stale entry is never served.
   const loaded = new Map<string, MaintenanceModels>();
   async function servedModels(kind: EquipmentKind): Promise<{ models: MaintenanceModels; failure: ModelRow; rul: ModelRow } | undefined> {
@@ -54,7 +59,7 @@ export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind
       const assessment = assessUnitDay(history, day, served?.models, dayMs);
       const key = `${equipmentId}:assessment:${asOf.toISOString()}`;
 
-      return db.transaction(async (tx) => {
+      const assessed = await db.transaction(async (tx) => {
         const [inserted] = await tx
           .insert(equipmentAssessments)
           .values({
@@ -74,9 +79,13 @@ export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind
           equipmentId, at: asOf.toISOString(), failureProbability7d: stored.failureProbability7d, rulDays: stored.rulDays,
           method: stored.method as AssessmentMethod, threshold, ticketId: null,
         };
-        if (result.failureProbability7d < threshold) return result;
-        return { ...result, ticketId: await openTicket(tx, unit, result, log) };
+        if (result.failureProbability7d < threshold) return { result, moved: 0 };
+        const ticket = await openTicket(tx, unit, result, log);
+        return { result: { ...result, ticketId: ticket.id }, moved: ticket.moved };
       });
+      // The moved chains' lines are free again: the waitlist may take them (the worker's timer runs it again if this fails).
+      if (assessed.moved > 0) await afterCapacityReleased({ batchId: `equipment:${equipmentId}`, reason: `chains moved off a line under maintenance (${equipmentId})` });
+      return assessed.result;
     },
   };
 }
@@ -85,7 +94,7 @@ export function equipmentActivities({ db, log }: ActivityDeps, { scopeOf = (kind
  * The unit's one open ticket: opened now (with its alert) unless one is open already. The partial
  * unique index decides, not a read before the write: two assessments at once cannot open two.
  */
-async function openTicket(tx: Tx, unit: Unit, a: EquipmentAssessment, log: ActivityDeps['log']): Promise<string> {
+async function openTicket(tx: Tx, unit: Unit, a: EquipmentAssessment, log: ActivityDeps['log']): Promise<{ id: string; moved: number }> {
   const key = `${unit.id}:ticket:${a.at}`;
   const rul = a.rulDays === null ? '' : `, RUL about ${a.rulDays.toFixed(0)} days`;
   const reason = `7-day failure probability ${a.failureProbability7d.toFixed(2)} ≥ ${a.threshold.toFixed(2)} (${a.method}${rul})`;
@@ -101,11 +110,15 @@ async function openTicket(tx: Tx, unit: Unit, a: EquipmentAssessment, log: Activ
       .from(maintenanceTickets)
       .where(or(and(eq(maintenanceTickets.equipmentId, unit.id), eq(maintenanceTickets.state, 'open')), eq(maintenanceTickets.key, key)))
       .limit(1);
-    return open!.id;
+    return { id: open!.id, moved: 0 };
   }
   const line = unit.line ? `; new manufacturing slots skip ${unit.line}` : '';
   const message = `${unit.kind} ${unit.id}: maintenance ticket opened, ${reason}${line}.`;
   await tx.insert(alerts).values({ key: `${key}:alert`, equipmentId: unit.id, severity: 'warning', kind: 'maintenance-ticket', message }).onConflictDoNothing({ target: alerts.key });
   log?.('alert', { key: `${key}:alert`, equipmentId: unit.id, kind: 'maintenance-ticket', message });
-  return opened.id;
+  // The booked chains holding the line ahead move with the ticket, in its transaction (each with its alert and its workflow's signal).
+  if (unit.kind !== 'bioreactor' || !unit.line) return { id: opened.id, moved: 0 };
+  const affected = await chainsHoldingLine(tx, unit.siteId, unit.line);
+  const { moved } = await replanDisrupted(tx, { key: `maintenance-ticket:${opened.id}`, why: 'line under maintenance', affected, actor: MAINTENANCE, now: new Date() });
+  return { id: opened.id, moved: moved.length };
 }

@@ -131,6 +131,7 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
     // The chain was booked by the re-plan or the allocator before the batch was told of it.
     case 'chain-replanned':
     case 'chain-allocated':
+    case 'chain-moved':
       break;
     default:
       log.error('unknown journey event', { event: (e satisfies never) as unknown });

@@ -9,6 +9,7 @@ import {
   cancelBookingByUpdate,
   cancelUpdate,
   chainAllocatedSignal,
+  chainMovedSignal,
   equipmentRiskSignal,
   excursionSignal,
   handoffUpdate,
@@ -70,4 +71,5 @@ export function registerBatchHandlers(run: BatchRun) {
   setHandler(legOverdueSignal, ({ shipmentId, leg, at: when }) => fact({ type: 'leg-overdue', shipmentId, leg, at: when }));
   setHandler(equipmentRiskSignal, (risk) => fact({ type: 'equipment-risk', risk, at: at() }));
   setHandler(chainAllocatedSignal, (chain) => fact({ type: 'chain-allocated', chain, at: at() }));
+  setHandler(chainMovedSignal, (move) => fact({ type: 'chain-moved', move, at: at() }));
 }

@@ -23,6 +23,7 @@ import type {
   Awaiting,
   BatchStatus,
   Booking,
+  ChainMove,
   EquipmentRiskChange,
   ExcursionChange,
   Forecast,
@@ -33,7 +34,7 @@ import type {
   SlotChain,
   TimelineEntry,
 } from '../src/domain/batch/index.js';
-export type { Awaiting, BatchStatus, Booking, BatchInput, EquipmentRiskChange, ExcursionChange, Forecast, ForecastBand, Issue, ShipmentRef, SlotChain, TimelineEntry };
+export type { Awaiting, BatchStatus, Booking, BatchInput, ChainMove, EquipmentRiskChange, ExcursionChange, Forecast, ForecastBand, Issue, ShipmentRef, SlotChain, TimelineEntry };
 
 export const handoffUpdate = defineUpdate<{ stage: Stage }, [HandoffCommand]>('handoff');
 export const qaDispositionUpdate = defineUpdate<{ stage: Stage }, [QaDispositionCommand]>('qaDisposition');
@@ -51,6 +52,11 @@ export const equipmentRiskSignal = defineSignal<[EquipmentRiskChange]>('equipmen
  * same name (`signal = 'chain-allocated'`) and sent by ingest's signaller. The same version twice changes nothing.
  */
 export const chainAllocatedSignal = defineSignal<[SlotChain]>('chain-allocated');
+/**
+ * Server → a batch holding a booked chain: a disruption (a capacity exception) moved it, queued in
+ * workflow_signals under this name and sent by ingest's signaller. Told twice, it changes nothing.
+ */
+export const chainMovedSignal = defineSignal<[ChainMove]>('chain-moved');
 export const statusQuery = defineQuery<BatchStatus>('status');
 /**
  * Whether reporting this milestone would record anything (false: a repeat, or the batch has ended).

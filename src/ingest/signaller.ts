@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
-import { chainAllocatedSignal, excursionSignal, TASK_QUEUE, type ExcursionChange, type SlotChain } from '../../workflows/messages.js';
+import { chainAllocatedSignal, chainMovedSignal, excursionSignal, TASK_QUEUE, type ChainMove, type ExcursionChange, type SlotChain } from '../../workflows/messages.js';
 import type { PgRow } from '../db/pg-row.js';
 import type { workflowSignals } from '../db/schema/index.js';
 import { startTableQueue, type TableQueue } from '../db/table-queue/table-queue.js';
@@ -10,7 +10,7 @@ import type { IngestMetrics } from './metrics.js';
  * An excursion change (to a batch or a unit), or a slot chain the waitlist's allocator gave a batch:
  * `signal` names it, as the workflow's signal of that name (workflows/messages.ts).
  */
-type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id' | 'workflow_kind' | 'equipment_id' | 'signal'> & { payload: ExcursionChange | SlotChain };
+type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id' | 'workflow_kind' | 'equipment_id' | 'signal'> & { payload: ExcursionChange | SlotChain | ChainMove };
 type SignalOutcome = 'delivered' | 'not_running';
 
 const PAGE_SIZE = 200;
@@ -38,8 +38,9 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
           signalArgs: [row.payload as ExcursionChange],
         });
       } else {
-        // A batch's signal goes by the name the queue gives it: an excursion, or the allocator's chain.
+        // A batch's signal goes by the name the queue gives it: an excursion, the allocator's chain, or a disruption's move.
         if (row.signal === chainAllocatedSignal.name) await temporal.workflow.getHandle(row.workflow_id).signal(chainAllocatedSignal, row.payload as SlotChain);
+        else if (row.signal === chainMovedSignal.name) await temporal.workflow.getHandle(row.workflow_id).signal(chainMovedSignal, row.payload as ChainMove);
         else await temporal.workflow.getHandle(row.workflow_id).signal(excursionSignal, row.payload as ExcursionChange);
       }
       return 'delivered';

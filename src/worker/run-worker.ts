@@ -19,6 +19,8 @@ import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
 import { allocateOnRelease } from '../planning/waitlist/on-capacity-released.js';
 import { ALLOCATOR_EVERY_MS, startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
 import { DAY_MS } from '../domain/durations.js';
+import { loadPlanner } from '../planning/planner.js';
+import type { PlanningProblem } from '../domain/planning/problem.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -53,10 +55,13 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
 
   let publisher: { stop(): Promise<void> } | undefined;
   let stopCheckpoints: (() => Promise<void>) | undefined;
+  // The waitlist is planned by the MIP on HiGHS (the greedy rule when it runs out of time, or fails to load).
+  const solver = await loadPlanner().catch((err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'));
+  const planner = solver ? (problem: PlanningProblem) => solver.plan(problem, { timeLimitMs: 1000 }) : undefined;
   // Chains are planned and allocated in the installation's calendar (a compressed clock's simulated days, given an origin).
   const clock = installationClock(config);
   const capacity = databaseCapacityOn(clock);
-  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), undefined, capacity);
+  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), planner, capacity);
   // On a compressed calendar a new plan day comes every simulated day: the periodic run keeps up with it.
   const allocatorEveryMs = clock?.originMs === undefined ? ALLOCATOR_EVERY_MS : Math.min(ALLOCATOR_EVERY_MS, DAY_MS / config.V2V_TIME_SCALE);
   const releasedToWaitlist = async (release: { batchId: string; reason: string }) => void (await allocate(release));
@@ -84,7 +89,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     });
 
     stopCheckpoints = startCheckpointTimer(pool, config, logger);
-    stopAllocator = startAllocatorTimer(db, logger, undefined, allocatorEveryMs, capacity);
+    stopAllocator = startAllocatorTimer(db, logger, planner, allocatorEveryMs, capacity);
 
     const stop = () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -12,11 +12,12 @@ const { app, db, pool, temporal, config, ids, profile, enrolBody, enrolled } = s
 const enrol = (payload: object) => app.inject({ method: 'POST', url: '/v1/batches', payload });
 
 describe('POST /v1/batches', () => {
-  it('stores the batch and starts its workflow with the right id and input, never the patient reference', async () => {
+  it('stores the batch and starts its workflow with the right id and input (the slot chain it booked), never the patient reference', async () => {
     const patientRef = unique('hospital-ref');
     const res = await enrol(enrolBody(patientRef));
     expect(res.statusCode).toBe(201);
-    const { batchId, coiId } = res.json();
+    const { batchId, coiId, chain } = res.json();
+    expect(chain).toMatchObject({ version: 1, facilityId: ids.facility });
     expect(res.headers.location).toBe(`/v1/batches/${batchId}`);
     expect(isCoiId(coiId)).toBe(true);
 
@@ -35,6 +36,10 @@ describe('POST /v1/batches', () => {
         facilityId: ids.facility,
         treatmentCenterId: ids.treatment,
         timeScale: config.V2V_TIME_SCALE,
+        chain: {
+          version: 1, facilityId: ids.facility, collectionDay: chain.collectionDay,
+          lineStartDay: chain.lineStartDay, lineEndDay: chain.lineEndDay, infusionDay: chain.infusionDay,
+        },
       },
     ]);
     expect(JSON.stringify(start)).not.toContain(patientRef);

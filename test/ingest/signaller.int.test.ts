@@ -80,4 +80,25 @@ describe('the signaller', () => {
       await temporal.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
     }
   });
+
+  it("sends a disruption's move to a batch under its own signal name", async () => {
+    const signaller = startSignaller({ pool, temporal: temporal.client, metrics: createIngestMetrics(pool), log, pollMs: 60_000 });
+    const batchId = unique('moved');
+    const workflowId = batchWorkflowId(batchId);
+    const move = { from: 1, chain: { version: 2, facilityId: 'central-cell-facility', collectionDay: '2031-03-06', lineStartDay: '2031-03-07', lineEndDay: '2031-03-21', infusionDay: '2031-03-27' }, why: 'line down' };
+    await temporal.client.workflow.start('batchWorkflow', { taskQueue: unique('no-worker'), workflowId, args: [{ batchId }] });
+    try {
+      await pool.query(
+        `insert into workflow_signals (change_id, workflow_id, workflow_kind, equipment_id, signal, payload) values ($1, $2, 'batch', null, 'chain-moved', $3)`,
+        [`chain-moved:test:${batchId}`, workflowId, JSON.stringify(move)],
+      );
+      expect(await outcomeOf(workflowId)).toBe('delivered');
+      const { events } = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+      const signalled = events!.map((e) => e.workflowExecutionSignaledEventAttributes).find((a) => a?.signalName === 'chain-moved');
+      expect(defaultPayloadConverter.fromPayload(signalled!.input!.payloads![0]!)).toEqual(move);
+    } finally {
+      await signaller.stop();
+      await temporal.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    }
+  });
 });

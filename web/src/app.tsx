@@ -5,9 +5,12 @@ import { AlertsPage } from './pages/alerts';
 import { BatchPage } from './pages/batch';
 import { BoardPage } from './pages/board';
 import { CalendarPage } from './pages/calendar';
+import { CapacityPage } from './pages/capacity';
+import { EnrolmentPage } from './pages/enrolment';
 import { EquipmentPage } from './pages/equipment';
 import { QaPage } from './pages/qa';
 import { SignInPage } from './pages/sign-in';
+import { WaitlistPage } from './pages/waitlist';
 import { href, useRoute, type Page } from './router';
 import { can, currentSession, expiredNotice, signOut, type Session } from './session';
 import { SessionContext } from './session-context';
@@ -17,6 +20,9 @@ const NAV: { page: Page; label: string; shown: (role: string) => boolean }[] = [
   { page: 'calendar', label: 'Infusion calendar', shown: can.book },
   { page: 'qa', label: 'QA queue', shown: can.seeQaQueue },
   { page: 'equipment', label: 'Equipment health', shown: can.seeEquipment },
+  { page: 'enrolment', label: 'Enrolment', shown: can.book },
+  { page: 'waitlist', label: 'Waitlist', shown: can.book },
+  { page: 'capacity', label: 'Facility capacity', shown: can.seeCapacity },
   { page: 'alerts', label: 'Alerts', shown: () => true },
 ];
 
@@ -81,6 +87,9 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
         {route.page === 'qa' && <QaPage />}
         {route.page === 'equipment' && <EquipmentPage unitId={route.id} />}
         {route.page === 'alerts' && <AlertsPage />}
+        {route.page === 'enrolment' && <EnrolmentPage params={route.params} />}
+        {route.page === 'capacity' && <CapacityPage facilityId={route.id} params={route.params} />}
+        {route.page === 'waitlist' && <WaitlistPage centre={route.params.get('centre') ?? undefined} />}
       </main>
     </SessionContext.Provider>
   );

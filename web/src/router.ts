@@ -4,12 +4,12 @@ import { useEffect, useState } from 'react';
  * Hash routes (`#/board`, `#/batch/<id>`, …): the API serves one index.html, and a hash never reaches
  * the server, so no fallback is needed and a link works in the dev server and in `v2v api` alike.
  */
-export const PAGES = ['board', 'batch', 'calendar', 'qa', 'equipment', 'alerts'] as const;
+export const PAGES = ['board', 'batch', 'calendar', 'qa', 'equipment', 'alerts', 'enrolment', 'capacity', 'waitlist'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface Route {
   page: Page;
-  /** The rest of the path: a batch id for `batch`, a site id for `calendar`. */
+  /** The rest of the path: a batch id for `batch`, a site id for `calendar` and `capacity`. */
   id?: string;
   params: URLSearchParams;
 }

@@ -86,4 +86,8 @@ export const can = {
   seeEquipment: roleIn('coordinator', 'qa', 'gateway-admin', 'admin'),
   seeTelemetry: roleIn('coordinator', 'qa', 'gateway-admin', 'admin'),
   seeBatches: roleIn('coordinator', 'qa', 'scheduler', 'admin'),
+  seeCapacity: roleIn('coordinator', 'admin'),
+  enrol: roleIn('coordinator', 'admin'),
+  /** The treating physician signs an urgency tier; the scheduler role stands for the physician until one exists. */
+  signUrgency: roleIn('scheduler'),
 };

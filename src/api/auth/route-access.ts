@@ -69,6 +69,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
   'POST /v1/sites/:siteId/capacity-exceptions': { roles: ['coordinator', 'admin'], site: 'path-site' },
   'GET /v1/sites/:siteId/capacity-exceptions': { roles: ['coordinator', 'scheduler', 'admin'], site: 'path-site' },
   'GET /v1/sites/:siteId/capacity': { roles: ['coordinator', 'admin'], site: 'path-site' },
+  'GET /v1/chain-replans': { roles: ['coordinator', 'scheduler', 'admin'], site: 'list' },
 
   'POST /v1/devices': { roles: ['gateway-admin', 'admin'], site: 'device-binding' },
   // A device moves between shipments and sites, and its detail holds no patient data: the roles

@@ -1880,11 +1880,14 @@ export interface paths {
             };
         };
         put?: never;
-        /** Change a site's capacity on given local days (a line down, a holiday); returns the live chains it affects */
+        /** Change a site's capacity on given local days (a line down, a holiday); re-plans the booked chains it takes and says what moved */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Repeat a command safely: a retry with the same key gets the first answer instead of acting twice. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     siteId: string;
                 };
@@ -1919,7 +1922,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             exception: components["schemas"]["CapacityException"];
-                            /** @description Live chains holding capacity the exception removes: they are not dropped; a re-plan must move them. */
+                            /** @description Live chains holding capacity the exception removes. */
                             affected: {
                                 /** Format: uuid */
                                 batchId: string;
@@ -1927,6 +1930,36 @@ export interface paths {
                                 chainId: string;
                                 version: number;
                                 /** @description What the exception takes from this chain. */
+                                reason: string;
+                            }[];
+                            /** @description Booked chains re-planned in the same transaction, earliest collection first (each also has an alert, kind chain-replanned). */
+                            moved: {
+                                /** Format: uuid */
+                                batchId: string;
+                                from: {
+                                    version: number;
+                                    facilityId: string;
+                                    /** Format: date */
+                                    collectionDay: string;
+                                    /** Format: date */
+                                    infusionDay: string;
+                                };
+                                /** @description The chain booked instead; null: none fits the horizon and the batch is on the waitlist. */
+                                to: {
+                                    version: number;
+                                    facilityId: string;
+                                    /** Format: date */
+                                    collectionDay: string;
+                                    /** Format: date */
+                                    infusionDay: string;
+                                } | null;
+                                /** @description What moved, as the batch's alert says it. */
+                                message: string;
+                            }[];
+                            /** @description Affected chains not moved (the cells are collected, or the batch is on hold): a person decides. */
+                            kept: {
+                                /** Format: uuid */
+                                batchId: string;
                                 reason: string;
                             }[];
                         };
@@ -3359,6 +3392,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chain-replans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Slot chains planned again (a proposed day, a slip, a re-collection): before, after and what moved, newest first, limited to the caller's batches */
+        get: {
+            parameters: {
+                query?: {
+                    batchId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replans: components["schemas"]["ChainReplan"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3397,6 +3480,11 @@ export interface components {
             lineStartDay: string;
             lineEndDay: string;
             infusionDay: string;
+        };
+        ChainMoveInput: {
+            from: number;
+            chain: components["schemas"]["SlotChainInput"] | null;
+            why: string;
         };
         InfusionBookingInput: {
             infusionDate: string;
@@ -3790,6 +3878,53 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
+        };
+        ChainReplanInput: {
+            /** Format: uuid */
+            batchId: string;
+            coiId: string;
+            treatmentCenterId: string;
+            /**
+             * Format: date-time
+             * @description When the new chain was booked.
+             */
+            at: string;
+            /** @description The slip that moved it, as the re-plan recorded it. */
+            reason: string;
+            before: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            after: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            /** @description Each step whose day, facility or line changed; the line window moves with its start day (line-start). */
+            moved: {
+                /** @enum {string} */
+                step: "collection" | "facility" | "line" | "line-start" | "infusion";
+                /** @description A local date (YYYY-MM-DD), except for facility and line: their ids. */
+                from: string;
+                to: string;
+            }[];
         };
         CustodyChainRecordInput: {
             seq: number;
@@ -4288,6 +4423,11 @@ export interface components {
             lineEndDay: string;
             infusionDay: string;
         };
+        ChainMove: {
+            from: number;
+            chain: components["schemas"]["SlotChain"] | null;
+            why: string;
+        };
         InfusionBooking: {
             infusionDate: string;
             ldStart: string;
@@ -4680,6 +4820,53 @@ export interface components {
             timeZone?: string;
             /** @description When the day ends: the next local midnight, 23–25 hours later. */
             until?: string;
+        };
+        ChainReplan: {
+            /** Format: uuid */
+            batchId: string;
+            coiId: string;
+            treatmentCenterId: string;
+            /**
+             * Format: date-time
+             * @description When the new chain was booked.
+             */
+            at: string;
+            /** @description The slip that moved it, as the re-plan recorded it. */
+            reason: string;
+            before: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            after: {
+                version: number;
+                facilityId: string;
+                line: string | null;
+                /** Format: date */
+                collectionDay: string;
+                /** Format: date */
+                lineStartDay: string;
+                /** Format: date */
+                lineEndDay: string;
+                /** Format: date */
+                infusionDay: string;
+            };
+            /** @description Each step whose day, facility or line changed; the line window moves with its start day (line-start). */
+            moved: {
+                /** @enum {string} */
+                step: "collection" | "facility" | "line" | "line-start" | "infusion";
+                /** @description A local date (YYYY-MM-DD), except for facility and line: their ids. */
+                from: string;
+                to: string;
+            }[];
         };
         CustodyChainRecord: {
             seq: number;

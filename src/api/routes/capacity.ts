@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../deps.js';
 import { accessErrors, errorBodySchema } from '../errors.js';
+import { idempotencyHeaders } from '../schemas/batch.js';
 import { addCapacityException, listCapacityExceptions } from '../scheduling/capacity-exceptions.js';
 import { facilityCapacity } from '../scheduling/capacity-view.js';
 import { slotChainOffers } from '../scheduling/slot-chains.js';
@@ -31,13 +32,14 @@ const capacityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }
     {
       schema: {
         tags: ['scheduling'],
-        summary: "Change a site's capacity on given local days (a line down, a holiday); returns the live chains it affects",
+        summary: "Change a site's capacity on given local days (a line down, a holiday); re-plans the booked chains it takes and says what moved",
         params: siteParams,
+        headers: idempotencyHeaders,
         body: capacityExceptionBody,
         response: { 201: capacityExceptionCreatedSchema, 400: errorBodySchema, ...accessErrors, 404: errorBodySchema, 422: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await addCapacityException(deps, request.params.siteId, request.body, request.principal!.subject)),
+    async (request, reply) => reply.status(201).send(await addCapacityException(deps, request.params.siteId, request.body, request.principal!, request.headers['idempotency-key'])),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import alertRoutes from './alerts.js';
 import batchRoutes from './batches.js';
 import bookingRoutes from './bookings.js';
 import capacityRoutes from './capacity.js';
+import chainReplanRoutes from './chain-replans.js';
 import commandRoutes from './commands.js';
 import custodyRoutes from './custody.js';
 import deviceRoutes from './devices.js';
@@ -40,4 +41,5 @@ export const ROUTE_PLUGINS: FastifyPluginAsyncZod<RouteOptions>[] = [
   eventRoutes,
   telemetryRoutes,
   waitlistRoutes,
+  chainReplanRoutes,
 ];

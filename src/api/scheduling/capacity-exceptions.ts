@@ -5,7 +5,10 @@ import { startOfDay, addDays } from '../../domain/calendar-day.js';
 import { ERR } from '../../domain/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
-import type { capacityExceptionBody } from '../schemas/capacity.js';
+import { IDEMPOTENCY_ERR, requestHash } from '../idempotency.js';
+import { exceptionOutcomeSchema, type capacityExceptionBody } from '../schemas/capacity.js';
+import { replanDisrupted } from '../../planning/disruption/replan-disrupted.js';
+import { allocateOnRelease } from '../../planning/waitlist/on-capacity-released.js';
 
 /**
  * Capacity exceptions: a line down for a week, a holiday, an extra clinic day. Set by a coordinator
@@ -21,7 +24,14 @@ const MAX_EXCEPTION_DAYS = 366;
 
 const bodyIssue = (field: string, code: string, message: string, status = 400) => new ApiError(status, ERR.VALIDATION, message, [{ in: 'body', path: [field], code, message }]);
 
-export async function addCapacityException(deps: ApiDeps, siteId: string, body: Body, setBy: string) {
+/** The disruption's words in the timeline and the alert, by what it closes. */
+const WHY = { collection: 'collection day closed', line: 'line down', chair: 'chairs reduced' } as const;
+
+/** The caller who sets the exception: its subject is recorded on the exception, its name and role on each move's custody record. */
+interface Caller { subject: string; name: string; role: string }
+
+export async function addCapacityException(deps: ApiDeps, siteId: string, body: Body, caller: Caller, idempotencyKey?: string) {
+  const setBy = caller.subject;
   const [site] = await deps.db.select({ kind: sites.kind, timezone: sites.timezone, lines: sites.manufacturingLines }).from(sites).where(eq(sites.id, siteId));
   if (!site) throw notFound(`No site ${siteId}.`);
   if (body.toDay < body.fromDay) throw bodyIssue('toDay', 'invalid_range', `toDay (${body.toDay}) must not be before fromDay (${body.fromDay}).`);
@@ -32,12 +42,47 @@ export async function addCapacityException(deps: ApiDeps, siteId: string, body: 
   if (body.line !== undefined && body.resource !== 'line') throw bodyIssue('line', 'not_allowed', 'line names one manufacturing line: only with resource "line".');
   if (body.line !== undefined && body.capacity !== 0) throw bodyIssue('capacity', 'invalid_value', 'An exception on one line can only close it: capacity must be 0.');
 
-  return deps.db.transaction(async (tx) => {
-    const [row] = await tx.insert(capacityExceptions).values({ siteId, resource: body.resource, line: body.line ?? null, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, reason: body.reason, setBy }).returning();
+  const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, hash: requestHash({ siteId, ...body }) };
+  const replay = key && (await answered(deps, key, setBy));
+  if (replay) return replay;
+  const now = new Date();
+  const created = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.insert(capacityExceptions)
+      .values({ siteId, resource: body.resource, line: body.line ?? null, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, reason: body.reason, setBy, idempotencyKey: key?.key ?? null, requestHash: key?.hash ?? null })
+      .onConflictDoNothing({ target: capacityExceptions.idempotencyKey })
+      .returning();
+    // The same key committed by a concurrent first try: this one changes nothing and answers as it did.
+    if (!row) return null;
     const affected = await affectedChains(tx, siteId, site.timezone, body);
-    deps.logger.info({ siteId, resource: body.resource, line: body.line, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, affected: affected.length }, 'capacity exception set');
-    return { exception: view(row!), affected };
+    const { moved, kept } = await replanDisrupted(tx, { key: `capacity-exception:${row.id}`, why: WHY[body.resource], affected, actor: { name: caller.name, role: caller.role }, now });
+    const outcome = { affected, moved, kept };
+    await tx.update(capacityExceptions).set({ outcome }).where(eq(capacityExceptions.id, row.id));
+    deps.logger.info({ siteId, exceptionId: row.id, resource: body.resource, line: body.line, fromDay: body.fromDay, toDay: body.toDay, capacity: body.capacity, affected: affected.length, moved: moved.length, kept: kept.length }, 'capacity exception set');
+    return { exception: view(row), ...outcome };
   });
+  if (!created) return (await answered(deps, key!, setBy))!;
+  // The superseded chains' capacity (and any the moves left) goes to the waitlist now; the worker's timer runs it again if this fails.
+  if (created.moved.length > 0) await allocateAfter(deps, created.exception.id);
+  return created;
+}
+
+/** The first answer to a request with this key, or undefined; a key used by another caller or with another body is refused. */
+async function answered(deps: ApiDeps, key: { key: string; hash: string }, setBy: string) {
+  const [row] = await deps.db.select().from(capacityExceptions).where(eq(capacityExceptions.idempotencyKey, key.key));
+  if (!row) return undefined;
+  if (row.setBy !== setBy || row.requestHash !== key.hash) {
+    const message = 'This Idempotency-Key was already used by another caller or with a different body; a retry must repeat the first request exactly, a new request needs a new key.';
+    throw new ApiError(409, IDEMPOTENCY_ERR.CONFLICT, message, [{ in: 'headers', path: ['idempotency-key'], code: 'key_reused', message }]);
+  }
+  return { exception: view(row), ...exceptionOutcomeSchema.parse(row.outcome) };
+}
+
+async function allocateAfter(deps: ApiDeps, exceptionId: string) {
+  try {
+    await allocateOnRelease(deps.db, deps.logger)({ batchId: 'capacity-exception', reason: `chains moved by capacity exception ${exceptionId}` });
+  } catch (err) {
+    deps.logger.error({ err, exceptionId }, 'waitlist allocation after a capacity exception failed; the worker runs it again at its next tick');
+  }
 }
 
 type Tx = Parameters<Parameters<ApiDeps['db']['transaction']>[0]>[0];
@@ -79,7 +124,7 @@ async function affectedChains(tx: Tx, siteId: string, timezone: string, body: Bo
   });
 }
 
-const view = (row: typeof capacityExceptions.$inferSelect) => ({ ...row, createdAt: row.createdAt.toISOString() });
+const view = ({ idempotencyKey: _key, requestHash: _hash, outcome: _outcome, ...row }: typeof capacityExceptions.$inferSelect) => ({ ...row, createdAt: row.createdAt.toISOString() });
 
 export async function listCapacityExceptions(deps: ApiDeps, siteId: string) {
   const [site] = await deps.db.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId));

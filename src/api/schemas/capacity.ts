@@ -104,10 +104,21 @@ export const capacityExceptionSchema = z
 
 export const affectedChainSchema = z.object({ batchId: z.uuid(), chainId: z.uuid(), version: z.number().int(), reason: z.string().describe('What the exception takes from this chain.') });
 
-export const capacityExceptionCreatedSchema = z.object({
-  exception: capacityExceptionSchema,
-  affected: z.array(affectedChainSchema).describe('Live chains holding capacity the exception removes: they are not dropped; a re-plan must move them.'),
+const movedChainSchema = z.object({ version: z.number().int(), facilityId: z.string(), collectionDay: calendarDate, infusionDay: calendarDate });
+
+/** What the exception did: the live chains it took capacity from, those it moved (or put on the waitlist), those it could not move. */
+export const exceptionOutcomeSchema = z.object({
+  affected: z.array(affectedChainSchema).describe('Live chains holding capacity the exception removes.'),
+  moved: z.array(z.object({
+    batchId: z.uuid(),
+    from: movedChainSchema,
+    to: movedChainSchema.nullable().describe('The chain booked instead; null: none fits the horizon and the batch is on the waitlist.'),
+    message: z.string().describe("What moved, as the batch's alert says it."),
+  })).describe('Booked chains re-planned in the same transaction, earliest collection first (each also has an alert, kind chain-replanned).'),
+  kept: z.array(z.object({ batchId: z.uuid(), reason: z.string() })).describe('Affected chains not moved (the cells are collected, or the batch is on hold): a person decides.'),
 });
+
+export const capacityExceptionCreatedSchema = z.object({ exception: capacityExceptionSchema }).extend(exceptionOutcomeSchema.shape);
 
 export const capacityExceptionListSchema = z.object({ exceptions: z.array(capacityExceptionSchema) });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
 import { batches, manufacturingSlots } from './batches.js';
 import { sites } from './reference.js';
@@ -30,9 +30,16 @@ export const capacityExceptions = pgTable('capacity_exceptions', {
   reason: text('reason').notNull(),
   /** The authenticated caller's subject, never a name from a body. */
   setBy: text('set_by').notNull(),
+  /** The request's `Idempotency-Key`, if it had one: a retry finds this row and gets `outcome` again. */
+  idempotencyKey: text('idempotency_key'),
+  /** SHA-256 of the request body the key first came with (a key reused with another body is refused). */
+  requestHash: text('request_hash'),
+  /** What the exception did, as first answered: the chains it affected and the ones it moved. */
+  outcome: jsonb('outcome'),
   createdAt: createdAt(),
 }, (t) => [
   index('capacity_exceptions_site_idx').on(t.siteId, t.fromDay),
+  uniqueIndex('capacity_exceptions_idempotency_key_idx').on(t.idempotencyKey),
   check('capacity_exceptions_days_check', sql`to_day >= from_day`),
   check('capacity_exceptions_capacity_check', sql`capacity >= 0`),
   check('capacity_exceptions_resource_check', sql.raw(`resource in (${CAPACITY_RESOURCES.map((r) => `'${r}'`).join(', ')})`)),

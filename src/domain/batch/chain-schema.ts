@@ -34,3 +34,15 @@ export type SlotChain = z.output<typeof slotChainSchema>;
 /** Where the batch stands with its chain: held, being re-planned, waiting for one, or given back. */
 export const CHAIN_STATUSES = ['held', 'replanning', 'waitlisted', 'released'] as const;
 export type ChainStatus = (typeof CHAIN_STATUSES)[number];
+
+/**
+ * A disruption moved the batch's chain (a line down, a collection day closed): the version it held
+ * (`from`), the chain booked instead, or null when none fits and the batch now waits. `why` is the
+ * disruption in a few words ("line down"), for the timeline; it names no patient.
+ */
+export const chainMoveSchema = z.object({
+  from: z.number().int().positive(),
+  chain: slotChainSchema.nullable(),
+  why: z.string().min(1).max(200),
+}).meta({ id: 'ChainMove' });
+export type ChainMove = z.output<typeof chainMoveSchema>;

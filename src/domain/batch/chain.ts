@@ -91,9 +91,44 @@ export function recollectionReplan(s: JourneyState, m: MilestoneCommand, at: str
  */
 export function chainTold(c: Extract<JourneyCommand, { type: 'chain-answer' | 'chain-allocated' }>, s: JourneyState): JourneyEvent[] {
   if (isEndState(s.stage)) return [];
-  if (c.type === 'chain-allocated') return s.chain?.status === 'waitlisted' ? [{ type: 'chain-allocated', chain: c.chain, at: c.at }] : [];
+  if (c.type === 'chain-allocated') {
+    if (s.chain?.status === 'waitlisted') return [{ type: 'chain-allocated', chain: c.chain, at: c.at }];
+    // A newer version than the booked chain the batch holds: the server moved it (the newest chain it booked wins).
+    return movableChain(s, c.chain.version - 1) ? [{ type: 'chain-moved', chain: c.chain, why: 'a newer chain', at: c.at }] : [];
+  }
   if (s.chain?.status !== 'replanning') return [];
-  return [c.chain ? { type: 'chain-replanned', chain: c.chain, at: c.at } : { type: 'chain-waitlisted', at: c.at }];
+  if (!c.chain) return [{ type: 'chain-waitlisted', at: c.at }];
+  // A disruption that moved the chain after this re-plan committed is newer than its answer: the moved chain stands.
+  const current = s.chain.current;
+  return [{ type: 'chain-replanned', chain: current && current.version > c.chain.version ? current : c.chain, at: c.at }];
+}
+
+/**
+ * A disruption moved the chain on the server (DESIGN §3: a line down re-plans the booked chains it
+ * takes). Taken only while the batch holds, or is re-planning, a chain no newer than the one the
+ * move superseded, and before collection: the cells collected, the batch keeps its chain (the server
+ * moves no chain past collection either). Told again, the batch holds the newer chain or waits, so
+ * nothing changes.
+ */
+export function chainMoved(c: Extract<JourneyCommand, { type: 'chain-moved' }>, s: JourneyState): JourneyEvent[] {
+  if (isEndState(s.stage) || !movableChain(s, c.move.from)) return [];
+  // While a re-plan runs, its answer decides a move to the waitlist (known weakness: a move to the
+  // waitlist committed after the re-plan is then missed); a moved chain is kept until the answer, which takes the newer.
+  if (s.chain?.status === 'replanning' && !c.move.chain) return [];
+  return [{ type: 'chain-moved', chain: c.move.chain, why: c.move.why, at: c.at }];
+}
+
+/** Whether a move superseding version `from` applies: a booked chain at most that old, before collection. */
+function movableChain(s: JourneyState, from: number): boolean {
+  const current = s.chain?.current;
+  if (!current || (s.chain?.status !== 'held' && s.chain?.status !== 'replanning')) return false;
+  const stage = s.stage === 'ON_HOLD' ? s.heldFrom : s.stage;
+  return (stage === 'ORDERED' || stage === 'APHERESIS_SCHEDULED') && current.version <= from;
+}
+
+/** The timeline's note of a move: "chain re-planned (line down): collection D1 → D2", or "… now waiting". */
+export function moveNote(before: ChainHold | undefined, after: { collectionDay: string } | null, why: string): string {
+  return `chain re-planned (${why}): ${after ? replanNote(before, after) : `collection ${before?.current?.collectionDay ?? 'none'} → now waiting`}`;
 }
 
 /** The line held ahead, confirmed for the whole manufacturing and QC time from receipt. */

@@ -4,8 +4,8 @@ import { ERR } from '../errors.js';
 import { verifyScan } from '../handoff.js';
 import { checkBooking } from '../ld-window.js';
 import { awaiting, escalationDue, isEnded } from './awaiting.js';
-import { chainTold, collectionReport, facilityOf } from './chain.js';
-import { slotChainSchema } from './chain-schema.js';
+import { chainMoved, chainTold, collectionReport, facilityOf } from './chain.js';
+import { chainMoveSchema, slotChainSchema } from './chain-schema.js';
 import { compensation } from './compensation.js';
 import { evolve } from './evolve.js';
 import { iso } from '../instant.js';
@@ -87,6 +87,8 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
     case 'chain-answer':
     case 'chain-allocated':
       return (c.chain && invalid(slotChainSchema, c.chain)) || accept(...chainTold(c, s));
+    case 'chain-moved':
+      return invalid(chainMoveSchema, c.move) || accept(...chainMoved(c, s));
     case 'timer-fired':
       return decideTimer(c.at, s);
     case 'excursion':
@@ -109,7 +111,7 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
 }
 
 /** Facts from elsewhere (signals) are never refused: after the end they are simply not recorded. */
-const SIGNALS = new Set<JourneyCommand['type']>(['milestone', 'excursion', 'leg-overdue', 'equipment-risk', 'slot-answer', 'chain-answer', 'chain-allocated', 'timer-fired', 'effect-refused']);
+const SIGNALS = new Set<JourneyCommand['type']>(['milestone', 'excursion', 'leg-overdue', 'equipment-risk', 'slot-answer', 'chain-answer', 'chain-allocated', 'chain-moved', 'timer-fired', 'effect-refused']);
 
 /** A milestone this attempt has already reported: a repeat changes nothing and records nothing. */
 export function alreadyReported(s: JourneyState, milestone: Milestone): boolean {

@@ -1,5 +1,5 @@
 import { humanStepKey } from './awaiting.js';
-import { facilityOf, initialChain, replanNote } from './chain.js';
+import { facilityOf, initialChain, moveNote, replanNote } from './chain.js';
 import { MANUFACTURING_STEPS } from './journey.js';
 import type { JourneyEvent, JourneyInput, JourneyState, TimelineEntry } from './types.js';
 
@@ -97,6 +97,9 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
       return { ...s, chain: { status: 'waitlisted' }, timeline: note(s, e.at, 'chain-waitlisted', 'no chain fits the horizon: the batch waits for capacity') };
     case 'chain-allocated':
       return { ...s, chain: { status: 'held', current: e.chain }, timeline: note(s, e.at, 'chain-allocated', `collection ${e.chain.collectionDay} at ${e.chain.facilityId}`) };
+    case 'chain-moved':
+      // During a re-plan the batch keeps waiting for its answer, holding the moved chain meanwhile.
+      return { ...s, chain: e.chain ? { status: s.chain?.status === 'replanning' ? 'replanning' : 'held', current: e.chain } : { status: 'waitlisted' }, timeline: note(s, e.at, 'chain-replanned', moveNote(s.chain, e.chain, e.why)) };
     case 'chain-released':
       return { ...s, chain: { ...s.chain!, status: 'released' }, timeline: note(s, e.at, 'chain-released', e.reason) };
     case 'qa-disposed':

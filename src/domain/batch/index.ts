@@ -8,7 +8,7 @@ export { awaiting, escalationDue, humanStepKey, isEnded, nextDeadline, unassesse
 export { BOOKABLE_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays, planClock, REAL_CLOCK, type PlanClock } from './journey.js';
 export { compensation } from './compensation.js';
 export { chainAwaiting, facilityOf, holdsChain, initialChain } from './chain.js';
-export { CHAIN_STATUSES, type ChainStatus } from './chain-schema.js';
+export { CHAIN_STATUSES, type ChainMove, type ChainStatus } from './chain-schema.js';
 export { stillAhead } from './still-ahead.js';
 export { custodyRecordOf, SCHEDULER_ACTOR, SYSTEM_ACTOR, type CustodyContent } from './custody.js';
 export {

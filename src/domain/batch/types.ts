@@ -12,7 +12,7 @@ import type { ErrorType } from '../errors.js';
 import { EXCURSION_KINDS, type ExcursionKind } from '../excursions/types.js';
 import type { ProductProfile } from '../profile.js';
 import type { Leg, Stage } from '../stages.js';
-import type { SlotChain } from './chain-schema.js';
+import type { ChainMove, SlotChain } from './chain-schema.js';
 import type { Awaiting, ChainHold, InfusionBooking, Issue, ShipmentRef, TimelineEntry } from './status.js';
 
 /** The status shapes the journey state holds are written once, as schemas (status.ts, chain-schema.ts). */
@@ -139,6 +139,8 @@ export type JourneyCommand =
   | { type: 'chain-answer'; chain?: SlotChain; at: string }
   /** The allocator gives a waitlisted batch a chain (signal; the same version twice changes nothing). */
   | { type: 'chain-allocated'; chain: SlotChain; at: string }
+  /** A disruption re-planned the batch's chain on the server (signal; told twice, it changes nothing the second time). */
+  | { type: 'chain-moved'; move: ChainMove; at: string }
   /** A deadline of `deadlines(state)` has passed. */
   | { type: 'timer-fired'; at: string }
   | { type: 'excursion'; change: ExcursionChange; at: string }
@@ -170,6 +172,8 @@ export type JourneyEvent =
   | { type: 'chain-replanned'; chain: SlotChain; at: string }
   | { type: 'chain-waitlisted'; at: string }
   | { type: 'chain-allocated'; chain: SlotChain; at: string }
+  /** A booked chain replaced before collection by a newer one (null: the batch now waits), and why. */
+  | { type: 'chain-moved'; chain: SlotChain | null; why: string; at: string }
   /** The collection booking and the line held ahead are given back (cancel, failure). */
   | { type: 'chain-released'; reason: 'batch cancelled' | 'batch failed'; at: string }
   | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }

@@ -40,18 +40,25 @@ export function diffPlans(before: Plan, after: Plan): PlanChange[] {
   return changes;
 }
 
-/** One line per change for an alert, e.g. "o-7: infusion day 12 → 15 (3 days later) at fac-b". */
-export function describeChange(change: PlanChange): string {
+/**
+ * One line per change for an alert, e.g. "o-7: infusion day 12 → 15 (3 days later) at fac-b". Given
+ * `dateOf` (plan day → calendar date), the days are dates and a move names its collection days too:
+ * "b-1: collection 2027-01-11 → 2027-01-14, infusion 2027-02-02 → 2027-02-05 (3 days later) at fac-b".
+ */
+export function describeChange(change: PlanChange, dateOf?: (day: number) => string): string {
+  const day = (d: number) => (dateOf ? dateOf(d) : `day ${d}`);
   switch (change.kind) {
     case 'moved': {
       const shift = change.infusionShiftDays;
       const when = shift === 0 ? 'same infusion day' : `${Math.abs(shift)} day${Math.abs(shift) === 1 ? '' : 's'} ${shift < 0 ? 'earlier' : 'later'}`;
-      return `${change.orderId}: infusion day ${change.from.infusionDay} → ${change.to.infusionDay} (${when}) at ${change.to.facilityId}`;
+      const collection = dateOf ? `collection ${dateOf(change.from.collectionDay)} → ${dateOf(change.to.collectionDay)}, ` : '';
+      const to = dateOf ? dateOf(change.to.infusionDay) : String(change.to.infusionDay);
+      return `${change.orderId}: ${collection}infusion ${day(change.from.infusionDay)} → ${to} (${when}) at ${change.to.facilityId}`;
     }
     case 'newly-planned':
-      return `${change.orderId}: now planned, infusion day ${change.to.infusionDay} at ${change.to.facilityId}`;
+      return `${change.orderId}: now planned, infusion ${day(change.to.infusionDay)} at ${change.to.facilityId}`;
     case 'now-waiting':
-      return `${change.orderId}: lost its chain (was infusion day ${change.from.infusionDay} at ${change.from.facilityId}); waiting`;
+      return `${change.orderId}: lost its chain (was infusion ${day(change.from.infusionDay)} at ${change.from.facilityId}); waiting`;
     case 'gone':
       return `${change.orderId}: no longer in the plan`;
   }

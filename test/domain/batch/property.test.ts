@@ -52,7 +52,12 @@ function chainCommand(j: Journey, random: () => number): Untimed {
   if (r < 0.25) return { type: 'milestone', milestone: { milestone: 'apheresis-scheduled', at: j.iso(), source: 'partner', ...(random() < 0.5 ? { data: { proposedDay: day } } : {}) } };
   if (r < 0.4) return { type: 'milestone', milestone: { milestone: 'collection-rescheduled', at: j.iso(), source: 'partner', data: { proposedDay: day } } };
   if (r < 0.6) return { type: 'chain-answer', ...(random() < 0.6 ? { chain: chainOn(day, (held?.version ?? 1) + 1) } : {}) };
-  if (r < 0.8) return { type: 'chain-allocated', chain: held && random() < 0.5 ? held : chainOn(day, (held?.version ?? 1) + 1) };
+  if (r < 0.7) return { type: 'chain-allocated', chain: held && random() < 0.5 ? held : chainOn(day, (held?.version ?? 1) + 1) };
+  if (r < 0.85) {
+    // A disruption on the server: it superseded the version held (or an older one, told late), booking another or none.
+    const from = Math.max(1, (held?.version ?? 1) - (random() < 0.2 ? 1 : 0));
+    return { type: 'chain-moved', move: { from, chain: random() < 0.7 ? chainOn(day, from + 1) : null, why: 'line down' } };
+  }
   return { type: 'slot-answer', granted: random() < 0.6 };
 }
 
@@ -82,9 +87,17 @@ describe('the journey decider under random command sequences (property)', () => 
         let din = before.din;
         // An allocation of the chain already held (a redelivered signal) changes nothing.
         if (command.type === 'chain-allocated' && before.chain?.status === 'held' && command.chain === before.chain.current) expect(decision.events).toEqual([]);
+        // A move told twice changes nothing the second time.
+        if (command.type === 'chain-moved') {
+          const once = j.state;
+          expect(j.send(command).events, `seed ${seed}: a move applied twice`).toEqual([]);
+          expect(j.state).toBe(once);
+        }
         for (const e of decision.events) {
           if (e.type.startsWith('chain-') || e.type === 'line-confirm-requested') chainEvents.add(e.type);
           if (e.type === 'chain-line-lost') lineLost = true;
+          // A batch past collection keeps its chain: a move lands only before the cells are collected.
+          if (e.type === 'chain-moved') expect(['ORDERED', 'APHERESIS_SCHEDULED'], `seed ${seed}: moved at ${before.stage}`).toContain(before.stage === 'ON_HOLD' ? before.heldFrom : before.stage);
           if (e.type === 'recollection-started') lineLost = false;
           // A batch holding its chain confirms the line held ahead; it asks for any free line only once that line is lost.
           if (e.type === 'slot-requested' && before.chain?.status === 'held') expect(lineLost, `seed ${seed}: a line requested while the chain's line stands`).toBe(true);
@@ -120,7 +133,7 @@ describe('the journey decider under random command sequences (property)', () => 
     // The property means something only if the random journeys went far and often.
     expect(handoffs).toBeGreaterThan(500);
     for (const stage of ['ON_HOLD', 'FAILED', 'CANCELLED', 'RELEASED', 'COMPLETED']) expect(reached, stage).toContain(stage);
-    for (const event of ['line-confirm-requested', 'chain-line-lost', 'chain-replan-requested', 'chain-replanned', 'chain-waitlisted', 'chain-allocated', 'chain-released']) {
+    for (const event of ['line-confirm-requested', 'chain-line-lost', 'chain-replan-requested', 'chain-replanned', 'chain-waitlisted', 'chain-allocated', 'chain-moved', 'chain-released']) {
       expect(chainEvents, event).toContain(event);
     }
   });

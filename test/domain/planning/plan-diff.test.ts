@@ -31,4 +31,11 @@ describe('diffPlans', () => {
     expect(describeChange(later!)).toBe('o-7: infusion day 12 → 15 (3 days later) at fac-b');
     expect(describeChange(lost!)).toBe('o-8: lost its chain (was infusion day 6 at fac-a); waiting');
   });
+
+  it("words a change in calendar dates, collection days included, given the plan's dates", () => {
+    const [later, lost] = diffPlans(plan([chain('o-7', 6), chain('o-8', 0)], []), plan([chain('o-7', 9, 'fac-b')], ['o-8']));
+    const dateOf = (day: number) => `2027-01-${String(11 + day).padStart(2, '0')}`;
+    expect(describeChange(later!, dateOf)).toBe('o-7: collection 2027-01-17 → 2027-01-20, infusion 2027-01-23 → 2027-01-26 (3 days later) at fac-b');
+    expect(describeChange(lost!, dateOf)).toBe('o-8: lost its chain (was infusion 2027-01-17 at fac-a); waiting');
+  });
 });
