@@ -28,6 +28,12 @@ export const configSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   API_URL: z.url().optional(),
   V2V_TIME_SCALE: z.coerce.number().positive().default(1),
+  /**
+   * Where the compressed clock's shared calendar starts (an ISO instant; `v2v demo` sets its own start):
+   * simulated = origin + (real − origin) × V2V_TIME_SCALE, so slot chains are planned in simulated days.
+   * Unset, a compressed clock plans no chains (batches ask for a line at receipt).
+   */
+  V2V_CLOCK_ORIGIN: z.iso.datetime({ offset: true }).optional(),
   V2V_STACK_DIR: z.string().min(1).optional(),
   V2V_PG_PORT: port.default(54329),
   V2V_KAFKA_PORT: port.default(19092),

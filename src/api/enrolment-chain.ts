@@ -1,6 +1,7 @@
+import type { PlanClock } from '../domain/batch/journey.js';
 import type { EnrolCommand } from '../domain/commands.js';
 import type { ProductProfile } from '../domain/profile.js';
-import { bookFirstAvailable, CHAIN_ERR, offerChains, type ChainRecord, type DatedChain, type Tx } from '../planning/capacity/index.js';
+import { bookFirstAvailable, CHAIN_ERR, installationClock, offerChains, type ChainRecord, type DatedChain, type Tx } from '../planning/capacity/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, unprocessableField } from './errors.js';
 
@@ -11,28 +12,32 @@ import { ApiError, unprocessableField } from './errors.js';
  * chosen chain the earliest that still fits is booked; when none fits the horizon the batch is
  * enrolled without one: it is waitlisted, which is exactly "a real-clock batch with no live chain".
  *
- * On a compressed clock (V2V_TIME_SCALE > 1, the demo) no chain is booked: plans are in calendar
- * days, which a journey of simulated weeks lasting minutes never meets; the batch asks for its line
- * at receipt, as before.
+ * On a compressed clock (V2V_TIME_SCALE > 1, the demo) chains are planned in the shared simulated
+ * calendar that V2V_CLOCK_ORIGIN starts (planClock) and held in real time; without an origin no
+ * chain is booked and the batch asks for its line at receipt, as before.
  */
 export const ENROL_HORIZON_DAYS = 90;
 
 export type EnrolmentChainPlan =
   | { kind: 'unplanned' }
-  | { kind: 'chosen' | 'earliest'; candidates: DatedChain[] };
+  | { kind: 'chosen' | 'earliest'; candidates: DatedChain[]; clock: PlanClock };
+
+/** The calendar this installation plans chains in for a batch of `timeScale`, or undefined (none is planned). */
+export const enrolmentClock = (deps: ApiDeps, timeScale = deps.config.V2V_TIME_SCALE): PlanClock | undefined => installationClock(deps.config, timeScale);
 
 export async function planEnrolmentChain(deps: ApiDeps, command: EnrolCommand, profile: ProductProfile, facilityId: string, now = Date.now()): Promise<EnrolmentChainPlan> {
-  if (deps.config.V2V_TIME_SCALE !== 1) {
-    if (command.chain) throw unprocessableField('chain', `Slot chains are booked in calendar days on the real clock; this installation runs a compressed clock (V2V_TIME_SCALE=${deps.config.V2V_TIME_SCALE}). Enrol without a chain.`);
+  const clock = enrolmentClock(deps);
+  if (!clock) {
+    if (command.chain) throw unprocessableField('chain', `Slot chains are booked in calendar days; this installation runs a compressed clock (V2V_TIME_SCALE=${deps.config.V2V_TIME_SCALE}) with no V2V_CLOCK_ORIGIN. Enrol without a chain.`);
     return { kind: 'unplanned' };
   }
   // The facility enrolment resolved (the chain's, the one named, or the default): GET /v1/slot-chains offers the others.
-  const offer = await offerChains(deps.db, { profile, apheresisCenterId: command.apheresisCenterId, treatmentCenterId: command.treatmentCenterId, facilityIds: [facilityId], from: now, horizonDays: ENROL_HORIZON_DAYS });
-  if (!command.chain) return { kind: 'earliest', candidates: offer.chains };
+  const offer = await offerChains(deps.db, { profile, apheresisCenterId: command.apheresisCenterId, treatmentCenterId: command.treatmentCenterId, facilityIds: [facilityId], from: now, horizonDays: ENROL_HORIZON_DAYS, clock });
+  if (!command.chain) return { kind: 'earliest', candidates: offer.chains, clock };
   const { collectionDay } = command.chain;
   const chosen = offer.chains.find((c) => c.collectionDay === collectionDay && c.facilityId === facilityId);
   if (!chosen) throw chainGone(collectionDay, facilityId);
-  return { kind: 'chosen', candidates: [chosen] };
+  return { kind: 'chosen', candidates: [chosen], clock };
 }
 
 const chainGone = (collectionDay: string, facilityId: string) =>
@@ -43,7 +48,7 @@ const chainGone = (collectionDay: string, facilityId: string) =>
 /** Inside the enrolment's transaction: the chain booked, or null (waitlisted, or no plan on a compressed clock). */
 export async function bookEnrolmentChain(tx: Tx, batchId: string, plan: EnrolmentChainPlan): Promise<ChainRecord | null> {
   if (plan.kind === 'unplanned') return null;
-  const chain = await bookFirstAvailable(tx, batchId, plan.candidates, 'enrolment');
+  const chain = await bookFirstAvailable(tx, batchId, plan.candidates, 'enrolment', plan.clock);
   if (!chain && plan.kind === 'chosen') throw chainGone(plan.candidates[0]!.collectionDay, plan.candidates[0]!.facilityId);
   return chain;
 }

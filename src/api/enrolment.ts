@@ -7,7 +7,7 @@ import { productProfileSchema, type ProductProfile } from '../domain/profile.js'
 import type { SiteKind } from '../domain/stages.js';
 import type { BatchInput } from '../../workflows/messages.js';
 import type { ApiDeps } from './deps.js';
-import { bookEnrolmentChain, chainView, planEnrolmentChain } from './enrolment-chain.js';
+import { bookEnrolmentChain, chainView, enrolmentClock, planEnrolmentChain } from './enrolment-chain.js';
 import { startEnrolled } from './enrolment-start.js';
 import { liveChain, slotChainOf } from '../planning/capacity/index.js';
 import { joinWaitlist } from '../planning/waitlist/join-waitlist.js';
@@ -73,9 +73,9 @@ export interface EnrolResult {
   coiId: string;
   /** False when the batch is stored but its workflow could not be started yet: the reconciler will. */
   started: boolean;
-  /** The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock). */
+  /** The slot chain booked with the batch; null when none was (waitlisted, or a compressed clock without V2V_CLOCK_ORIGIN). */
   chain: ReturnType<typeof chainView> | null;
-  /** True when no chain fitted the horizon: the batch waits for one (a real-clock batch without a live chain). */
+  /** True when no chain fitted the horizon: the batch waits for one (a batch on a planning clock without a live chain). */
   waitlisted: boolean;
 }
 
@@ -123,6 +123,7 @@ export async function enrolBatch(deps: ApiDeps, command: EnrolCommand, keyed?: E
       const stored: BatchInput = {
         batchId: row!.id, coiId, productId: command.productId, profile, ...siteIds, facilityId: booked?.facilityId ?? siteIds.facilityId, timeScale: deps.config.V2V_TIME_SCALE,
         ...(booked ? { chain: slotChainOf(booked) } : waitlisted ? { waitlisted: true as const } : {}),
+        ...(chainPlan.kind !== 'unplanned' && chainPlan.clock.originMs !== undefined ? { clockOriginMs: chainPlan.clock.originMs } : {}),
       };
       if (waitlisted) await joinWaitlist(tx, row!.id, new Date());
       await tx.insert(pendingEnrolments).values({ batchId: stored.batchId, input: stored });
@@ -161,7 +162,7 @@ async function replayEnrolment(deps: ApiDeps, call: IdempotentCall): Promise<Enr
     throw new ApiError(409, ENROLMENT_ABANDONED, `The enrolment under this Idempotency-Key (batch ${row.id}) was given up: its workflow could not be started, and the batch is cancelled. Enrol the patient again with a new key.`);
   }
   const chain = await liveChain(deps.db, row.id);
-  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started', chain: chain ? chainView(chain) : null, waitlisted: row.timeScale === 1 && chain === null };
+  return { batchId: row.id, coiId: row.coiId, started: outcome === 'started', chain: chain ? chainView(chain) : null, waitlisted: enrolmentClock(deps, row.timeScale) !== undefined && chain === null };
 }
 
 /** 409 to every retry of a key whose enrolment the reconciler gave up (src/api/enrolment-start.ts). */

@@ -74,6 +74,7 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
       patients: options.patients,
       seed: options.seed,
       timeScale: options.timeScale,
+      clockOriginMs: config.V2V_CLOCK_ORIGIN === undefined ? undefined : Date.parse(config.V2V_CLOCK_ORIGIN),
       sensorTimeScale: options.sensorTimeScale,
       incidents,
       ...(scenario ? { pace: scenarioPace(scenario) } : {}),

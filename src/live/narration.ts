@@ -9,6 +9,8 @@ export type LiveEvent =
   | (About & { type: 'incident'; incident: Incident['kind']; detail: string })
   | (About & { type: 'held'; kind: string; reason: string; issueId: string })
   | (About & { type: 'assessed'; issueId: string; impact: string; signer: string })
+  | (About & { type: 'waitlisted' })
+  | (About & { type: 'chain'; collectionDay: string; facilityId: string })
   | (About & { type: 'finished'; batchId: string; stage: BatchDetail['stage']; simulatedDays: number; custodyRecords: number; holds: number });
 
 /** One line per event, for a terminal: the patient, the product and what happened. */
@@ -27,6 +29,10 @@ export function describe(event: LiveEvent): string {
       return `${who} ! held for QA: ${event.kind} (${event.reason})`;
     case 'assessed':
       return `${who} ✓ QA (${event.signer}) assessed ${event.issueId}: impact ${event.impact}`;
+    case 'waitlisted':
+      return `${who} waitlisted: no slot chain fits the horizon yet`;
+    case 'chain':
+      return `${who} slot chain: collection on ${event.collectionDay} (simulated), line at ${event.facilityId}`;
     case 'finished':
       return `${who} ${event.stage} after about ${event.simulatedDays.toFixed(0)} simulated days; ${event.custodyRecords} custody records, hash-chained`;
   }

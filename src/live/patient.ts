@@ -1,5 +1,5 @@
 import type { Leg } from '../domain/stages.js';
-import { batchClock, HANDOFFS } from '../domain/batch/index.js';
+import { batchClock, HANDOFFS, planClock } from '../domain/batch/index.js';
 import type { ProductProfile } from '../domain/profile.js';
 import type { LiveIdentities } from './identities.js';
 import { expectOk, type AwaitingStep, type BatchDetail } from './v2v-api.js';
@@ -19,6 +19,8 @@ export interface LiveWorld {
   pace: Pace;
   seed: number;
   timeScale: number;
+  /** V2V_CLOCK_ORIGIN (epoch ms): the compressed clock's shared calendar, in which chains are planned. */
+  clockOriginMs?: number | undefined;
   sensorTimeScale: number;
   incidents: readonly Incident[];
   narrate: (event: LiveEvent) => void;
@@ -79,6 +81,12 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
     onIncident: (detail) => narrate({ type: 'incident', patient, productId, incident: atRisk.kind, detail }),
   });
   const pickedUpAt = new Map<string, number>();
+  const calendar = planClock(timeScale, world.clockOriginMs);
+  /** The real instant of simulated noon on the chain's collection day (noon: inside that day in any zone within ±12 h). */
+  const chainDayAt = (detail: BatchDetail) => {
+    const day = detail.chain?.status === 'held' ? detail.chain.current?.collectionDay : undefined;
+    return day && calendar ? calendar.realAt(Date.parse(`${day}T12:00:00Z`)) : undefined;
+  };
   const seen = new SeenChanges(patient, productId, narrate);
 
   // A courier's arrival is decided at pickup: the transit time, or past the stability window when the script makes it late.
@@ -98,6 +106,8 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
       // A booking's window is computed for now; the scheduler books at once rather than let it slide.
       if (awaiting.kind === 'infusion-booking') return Date.now();
       const paced = Date.now() + pace.days(profile, awaiting, random) * clock.dayMs;
+      // The apheresis centre collects on the chain's day, not before it.
+      if (awaiting.kind === 'handoff' && awaiting.step === 'collection') return Math.max(paced, chainDayAt(detail) ?? 0);
       // The scripted slip: the booking was made just before, on the same read (onStatus runs first).
       return slipping && detail.attempt === 1 && awaiting.kind === 'handoff' && awaiting.step === 'return-pickup' ? slipping.pickupAt(paced) : paced;
     },
@@ -127,6 +137,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
 class SeenChanges {
   private stage = '';
   private readonly issues = new Map<string, boolean>();
+  private chain = '';
   holds = 0;
 
   constructor(
@@ -147,6 +158,12 @@ class SeenChanges {
         this.narrate({ type: 'assessed', patient, productId, issueId: issue.id, impact: issue.assessment.impact, signer: issue.assessment.signer.name });
       }
       this.issues.set(issue.id, issue.assessment !== undefined);
+    }
+    const chain = detail.chain?.status === 'held' ? `chain:${detail.chain.current?.collectionDay}` : detail.chain?.status === 'waitlisted' ? 'waitlisted' : '';
+    if (chain !== this.chain) {
+      this.chain = chain;
+      if (detail.chain?.status === 'waitlisted') this.narrate({ type: 'waitlisted', patient, productId });
+      else if (chain) this.narrate({ type: 'chain', patient, productId, collectionDay: detail.chain!.current!.collectionDay, facilityId: detail.chain!.current!.facilityId });
     }
     if (detail.stage !== this.stage) {
       this.stage = detail.stage;

@@ -21,6 +21,8 @@ export interface LiveRunOptions {
   seed: number;
   /** The batches' clock: it must be the API's V2V_TIME_SCALE, which enrolment gives each batch. */
   timeScale: number;
+  /** V2V_CLOCK_ORIGIN (epoch ms), when the API plans chains on the compressed clock. */
+  clockOriginMs?: number | undefined;
   /** The clock `v2v ingest` judges readings on (its V2V_TIME_SCALE): how long out of range is too long. */
   sensorTimeScale: number;
   incidents?: Incident[];
@@ -58,7 +60,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const gateway = new SensorGateway(options.kafka, options.topic, options.tickMs ?? 200);
   await gateway.start();
   const world = {
-    identities: options.identities, gateway, seed, timeScale, incidents,
+    identities: options.identities, gateway, seed, timeScale, incidents, clockOriginMs: options.clockOriginMs,
     sensorTimeScale: options.sensorTimeScale,
     pace: options.pace ?? profilePace,
     narrate: options.narrate ?? (() => undefined),

@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { capacityChainStoreOn } from '../../activities/chain-store.js';
 import { createBatchActivities } from '../../activities/index.js';
+import { installationClock } from '../planning/capacity/index.js';
+import { databaseCapacityOn } from '../planning/waitlist/database-capacity.js';
 import { retrainActivities } from '../../activities/retrain.js';
 import { ensureForecastPython } from '../forecast/python-env.js';
 import { stackPaths } from '../stack/paths.js';
@@ -14,7 +17,8 @@ import { ensureRetrainSchedule, RETRAIN_SCHEDULE_ID } from '../forecast/retrain/
 import { createKafka } from '../kafka-client.js';
 import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
 import { allocateOnRelease } from '../planning/waitlist/on-capacity-released.js';
-import { startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
+import { ALLOCATOR_EVERY_MS, startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
+import { DAY_MS } from '../domain/durations.js';
 import { loadPlanner } from '../planning/planner.js';
 import type { PlanningProblem } from '../domain/planning/problem.js';
 
@@ -54,7 +58,12 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   // The waitlist is planned by the MIP on HiGHS (the greedy rule when it runs out of time, or fails to load).
   const solver = await loadPlanner().catch((err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'));
   const planner = solver ? (problem: PlanningProblem) => solver.plan(problem, { timeLimitMs: 1000 }) : undefined;
-  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), planner);
+  // Chains are planned and allocated in the installation's calendar (a compressed clock's simulated days, given an origin).
+  const clock = installationClock(config);
+  const capacity = databaseCapacityOn(clock);
+  const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), planner, capacity);
+  // On a compressed calendar a new plan day comes every simulated day: the periodic run keeps up with it.
+  const allocatorEveryMs = clock?.originMs === undefined ? ALLOCATOR_EVERY_MS : Math.min(ALLOCATOR_EVERY_MS, DAY_MS / config.V2V_TIME_SCALE);
   const releasedToWaitlist = async (release: { batchId: string; reason: string }) => void (await allocate(release));
   let stopAllocator: (() => Promise<void>) | undefined;
   try {
@@ -65,7 +74,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       workflowsPath,
       activities: {
         // Capacity a batch gives back (a chain released or re-planned, a line lost) goes to the waitlist at once.
-        ...createBatchActivities({ db, pool, log, afterCapacityReleased: releasedToWaitlist }),
+        ...createBatchActivities({ db, pool, log, chains: capacityChainStoreOn(clock), afterCapacityReleased: releasedToWaitlist }),
         ...retrainActivities({ db, log, python: () => ensureForecastPython(stackPaths(config).root, (line) => log(line)) }),
       },
       // A custody write or a booking in flight finishes rather than being cut and retried elsewhere.
@@ -80,7 +89,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     });
 
     stopCheckpoints = startCheckpointTimer(pool, config, logger);
-    stopAllocator = startAllocatorTimer(db, logger, planner);
+    stopAllocator = startAllocatorTimer(db, logger, planner, allocatorEveryMs, capacity);
 
     const stop = () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

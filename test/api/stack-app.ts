@@ -5,6 +5,7 @@ import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { productProfiles, sites } from '../../src/db/schema/index.js';
 import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
+import type { Config } from '../../src/config.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { recordingTemporal } from './recording-temporal.js';
 import { testIdentities, withDefaultIdentity } from './tokens.js';
@@ -14,8 +15,8 @@ import { testIdentities, withDefaultIdentity } from './tokens.js';
  * real worker's journey is the end-to-end test's job). Each file gets its own product and sites
  * under fresh ids, so files never see each other's rows. Tokens are signed by the file's own key set.
  */
-export function stackApp() {
-  const config = stackConfig();
+export function stackApp(overrides: Partial<Config> = {}) {
+  const config = { ...stackConfig(), ...overrides };
   const { db, pool } = createDatabase(config.DATABASE_URL!, { max: 4 });
   const temporal = recordingTemporal();
   const identities = testIdentities();

@@ -8,7 +8,7 @@ import { iso } from '../../domain/instant.js';
 import { productProfileSchema, type ProductProfile } from '../../domain/profile.js';
 import type { SiteKind } from '../../domain/stages.js';
 import { TARGETS } from '../../forecast/features/index.js';
-import { chainOffsets, offerChains, realFacilities, type DatedChain } from '../../planning/capacity/index.js';
+import { chainOffsets, installationClock, offerChains, realFacilities, type DatedChain } from '../../planning/capacity/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { SLOT_CHAIN_LIMIT, type slotChainsQuery } from '../schemas/capacity.js';
@@ -52,7 +52,8 @@ export async function slotChainOffers(deps: ApiDeps, query: Query, now = Date.no
     ...(query.facilityId ? [{ field: 'facilityId', id: query.facilityId, kind: 'manufacturing_facility' as const }] : []),
   ]);
   const facilityIds = query.facilityId ? [query.facilityId] : await realFacilities(deps.db);
-  const offer = await offerChains(deps.db, { profile, apheresisCenterId: query.apheresisCenterId, treatmentCenterId: query.treatmentCenterId, facilityIds, from: now, horizonDays: query.horizonDays, earliestDay: query.from });
+  // In the calendar enrolment books in (a compressed clock's simulated days, given an origin), so an offer can be enrolled with.
+  const offer = await offerChains(deps.db, { profile, apheresisCenterId: query.apheresisCenterId, treatmentCenterId: query.treatmentCenterId, facilityIds, from: now, horizonDays: query.horizonDays, earliestDay: query.from, clock: installationClock(deps.config) });
   const forecast = await forecastFromCollection(deps, profile);
   const offsets = chainOffsets(profile);
   const apheresisZone = zones.get(query.apheresisCenterId)!;

@@ -1,7 +1,7 @@
 import type { MilestoneCommand } from '../commands.js';
 import { iso } from '../instant.js';
 import { localDaySchema } from './chain-schema.js';
-import { batchClock, manufacturingDays } from './journey.js';
+import { batchClock, manufacturingDays, planClock } from './journey.js';
 import { isEndState } from '../transitions.js';
 import type { Awaiting, ChainHold, JourneyCommand, JourneyEvent, JourneyInput, JourneyState } from './types.js';
 
@@ -77,7 +77,10 @@ function replanReason(s: JourneyState, why: string): string {
 /** A re-collection plans the chain again from the day the centre names, else from the day it reported. */
 export function recollectionReplan(s: JourneyState, m: MilestoneCommand, at: string): JourneyEvent {
   const day = proposedDay(m);
-  const earliestDay = typeof day === 'string' && localDaySchema.safeParse(day).success ? day : iso(Date.parse(m.at)).slice(0, 10);
+  // A compressed batch's report date is the simulated one: its chain is planned in simulated days.
+  const calendar = planClock(s.input.timeScale, s.input.clockOriginMs);
+  const reportedMs = calendar ? calendar.simulatedAt(Date.parse(m.at)) : Date.parse(m.at);
+  const earliestDay = typeof day === 'string' && localDaySchema.safeParse(day).success ? day : iso(reportedMs).slice(0, 10);
   return { type: 'chain-replan-requested', earliestDay, reason: replanReason(s, `re-collection ${s.attempt + 1}`), at };
 }
 

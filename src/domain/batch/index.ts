@@ -5,7 +5,7 @@ export type { BatchStatus, Forecast, ForecastBand, InfusionBooking } from './sta
 export { alreadyReported, decide } from './decide.js';
 export { evolve, initialState } from './evolve.js';
 export { awaiting, escalationDue, humanStepKey, isEnded, nextDeadline, unassessedBlocking } from './awaiting.js';
-export { BOOKABLE_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays } from './journey.js';
+export { BOOKABLE_STAGES, HANDOFFS, MANUFACTURING_STEPS, MAX_ESCALATIONS, SLOT_RETRY_HOURS, batchClock, handoffAwaitedIn, manufacturingDays, planClock, REAL_CLOCK, type PlanClock } from './journey.js';
 export { compensation } from './compensation.js';
 export { chainAwaiting, facilityOf, holdsChain, initialChain } from './chain.js';
 export { CHAIN_STATUSES, type ChainMove, type ChainStatus } from './chain-schema.js';

@@ -60,6 +60,33 @@ export function batchClock(input: Pick<JourneyInput, 'timeScale'>) {
   };
 }
 
+/** Simulated instants to real ones and back: the calendar plans, bookings and the dashboard share. */
+export interface PlanClock {
+  /** The simulated instant a real one stands for. */
+  simulatedAt: (realMs: number) => number;
+  /** The real instant of a simulated one (what capacity rows hold, so exclusion constraints compare real time). */
+  realAt: (simulatedMs: number) => number;
+  /** The compressed calendar's origin (epoch ms); undefined on the real clock. */
+  originMs: number | undefined;
+}
+
+/**
+ * The one calendar every compressed batch of an installation plans in (issue 18): simulated instant
+ * = origin + (real − origin) × timeScale, with one origin for all (V2V_CLOCK_ORIGIN), so two batches
+ * enrolled a minute apart compete for the same simulated days. The real clock is its own calendar.
+ * A compressed clock without an origin has no calendar (undefined): such batches get no chain.
+ * (batchClock's simulatedAt counts from each batch's enrolment: what the dashboard shows per batch.)
+ */
+export function planClock(timeScale: number, originMs: number | undefined): PlanClock | undefined {
+  if (timeScale === 1) return REAL_CLOCK;
+  if (originMs === undefined) return undefined;
+  const clock = batchClock({ timeScale });
+  return { simulatedAt: (ms) => clock.simulatedAt(originMs, ms), realAt: (ms) => clock.wallClockAt(originMs, ms), originMs };
+}
+
+/** The real clock's calendar: instants are their own. */
+export const REAL_CLOCK: PlanClock = { simulatedAt: (ms) => ms, realAt: (ms) => ms, originMs: undefined };
+
 /** How long the line is held: every manufacturing step plus QC, in the product's nominal days. */
 export function manufacturingDays(input: Pick<JourneyInput, 'profile'>): number {
   const { manufacturingDays: days, qcDays } = input.profile;

@@ -29,6 +29,11 @@ export interface JourneyInput {
   treatmentCenterId: string;
   /** V2V_TIME_SCALE at enrolment: every profile duration is divided by it, for this batch only. */
   timeScale: number;
+  /**
+   * V2V_CLOCK_ORIGIN at enrolment (epoch ms), on a compressed clock that plans chains: the shared
+   * simulated calendar's origin (planClock), so the journey names plan days (a re-collection's) in it.
+   */
+  clockOriginMs?: number;
   /** The slot chain booked at enrolment (issue 18); without one (and not waitlisted) the batch asks for a line at receipt, as before. */
   chain?: SlotChain;
   /** Enrolled with no chain that fits the horizon: the batch waits, ORDERED, for the allocator's chain. */

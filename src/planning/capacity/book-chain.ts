@@ -1,5 +1,6 @@
 import { eq, max } from 'drizzle-orm';
 import { batches, collectionBookings, manufacturingSlots, slotChains } from '../../db/schema/index.js';
+import { REAL_CLOCK, type PlanClock } from '../../domain/batch/journey.js';
 import { datesFrom, addDays, startOfDay } from '../../domain/calendar-day.js';
 import { isExclusionViolation, isUniqueViolation } from '../../db/sql-state.js';
 import { exceptionRows, maintenanceLines, siteRows } from './capacity-rows.js';
@@ -18,7 +19,7 @@ import { tryUnit } from './try-unit.js';
  * written (the whole booking is itself a savepoint). Idempotent: a batch already holding this chain
  * gets it back; holding another one is a conflict (re-plan instead).
  */
-export async function bookChain(tx: Tx, batchId: string, chain: DatedChain, reason: string): Promise<ChainRecord> {
+export async function bookChain(tx: Tx, batchId: string, chain: DatedChain, reason: string, clock: PlanClock = REAL_CLOCK): Promise<ChainRecord> {
   if (chain.collectionDay > chain.lineStartDay || chain.lineStartDay >= chain.lineEndDay || chain.infusionDay < chain.lineEndDay) {
     throw new RangeError(`A chain runs collection ≤ line start < line end ≤ infusion (got ${JSON.stringify(chain)}).`);
   }
@@ -30,7 +31,7 @@ export async function bookChain(tx: Tx, batchId: string, chain: DatedChain, reas
   }
   await tx.transaction(async (sp) => {
     const collectionBookingId = await takeCollection(sp, batchId, batch.apheresisCenterId, chain.collectionDay);
-    const manufacturingSlotId = await takeLineAhead(sp, batchId, chain);
+    const manufacturingSlotId = await takeLineAhead(sp, batchId, chain, clock);
     const [last] = await sp.select({ version: max(slotChains.version) }).from(slotChains).where(eq(slotChains.batchId, batchId));
     await sp.insert(slotChains).values({ batchId, version: (last?.version ?? 0) + 1, ...chain, collectionBookingId, manufacturingSlotId, reason });
     if (batch.facilityId !== chain.facilityId) await sp.update(batches).set({ facilityId: chain.facilityId }).where(eq(batches.id, batchId));
@@ -73,10 +74,12 @@ export async function insertSlotOnAnyLine(tx: Tx, values: { batchId: string; fac
   return null;
 }
 
-async function takeLineAhead(tx: Tx, batchId: string, chain: DatedChain): Promise<string> {
+async function takeLineAhead(tx: Tx, batchId: string, chain: DatedChain, clock: PlanClock): Promise<string> {
   const { lines, timezone } = await linesForWindow(tx, chain.facilityId, chain.lineStartDay, chain.lineEndDay);
-  // The window runs from the facility's local midnight on the first day to its local midnight after the last.
-  const during = `[${new Date(startOfDay(chain.lineStartDay, timezone)).toISOString()},${new Date(startOfDay(chain.lineEndDay, timezone)).toISOString()})`;
+  // The window runs from the facility's local midnight on the first day to its local midnight after the last,
+  // in the plan's calendar, held in real time (a compressed clock's simulated window / its time scale).
+  const edge = (day: string) => new Date(clock.realAt(startOfDay(day, timezone))).toISOString();
+  const during = `[${edge(chain.lineStartDay)},${edge(chain.lineEndDay)})`;
   const slotId = await insertSlotOnAnyLine(tx, { batchId, facilityId: chain.facilityId, during, state: 'reserved-ahead' }, lines);
   if (slotId) return slotId;
   throw chainUnavailable('line', `No line at ${chain.facilityId} is free from ${chain.lineStartDay} to ${chain.lineEndDay} (${lines.length} usable, all held).`);

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { manufacturingSlots, slotChains } from '../../db/schema/index.js';
+import { REAL_CLOCK, type PlanClock } from '../../domain/batch/journey.js';
 import { addDays, localDateOf } from '../../domain/calendar-day.js';
 import { isExclusionViolation } from '../../db/sql-state.js';
 import { insertSlotOnAnyLine, linesForWindow } from './book-chain.js';
@@ -21,7 +22,7 @@ export interface ConfirmedLine {
  * another usable line is tried under the exclusion constraint; if none is free, a clear
  * ERR_CHAIN_UNAVAILABLE and nothing changed. Idempotent: a confirmed chain returns its line.
  */
-export async function confirmLineAtReceipt(tx: Tx, batchId: string, window: { from: string | Date; to: string | Date }): Promise<ConfirmedLine> {
+export async function confirmLineAtReceipt(tx: Tx, batchId: string, window: { from: string | Date; to: string | Date }, clock: PlanClock = REAL_CLOCK): Promise<ConfirmedLine> {
   const [from, to] = [new Date(window.from), new Date(window.to)];
   if (!(to.getTime() > from.getTime())) throw new RangeError(`A line window must end after it starts (${String(window.from)} → ${String(window.to)}).`);
   await lockBatch(tx, batchId);
@@ -42,7 +43,9 @@ export async function confirmLineAtReceipt(tx: Tx, batchId: string, window: { fr
     await sp.update(manufacturingSlots).set({ state: 'released' }).where(and(eq(manufacturingSlots.id, slotId), eq(manufacturingSlots.state, 'reserved-ahead')));
     const [facility] = await siteRows(sp, [live.facilityId]);
     const zone = facility!.timezone;
-    const { lines } = await linesForWindow(sp, live.facilityId, localDateOf(from.getTime(), zone), addDays(localDateOf(to.getTime() - 1, zone), 1));
+    // The window is real; the days whose exceptions rule a line out are the plan's (simulated on a compressed clock).
+    const dateOf = (ms: number) => localDateOf(clock.simulatedAt(ms), zone);
+    const { lines } = await linesForWindow(sp, live.facilityId, dateOf(from.getTime()), addDays(dateOf(to.getTime() - 1), 1));
     const moved = await insertSlotOnAnyLine(sp, { batchId, facilityId: live.facilityId, during, state: 'reserved' }, lines);
     if (!moved) throw chainUnavailable('line', `No line at ${live.facilityId} is free for batch ${batchId}'s real window ${from.toISOString()} → ${to.toISOString()}; its line held ahead stays as it was.`);
     const [row] = await sp.select({ line: manufacturingSlots.line }).from(manufacturingSlots).where(eq(manufacturingSlots.id, moved));

@@ -1,3 +1,4 @@
+import { REAL_CLOCK, type PlanClock } from '../../domain/batch/journey.js';
 import { localDateOf, localDay, type LocalDate } from '../../domain/calendar-day.js';
 import type { PlanningCapacity } from '../../domain/planning/problem.js';
 import { exceptionRows, heldChairs, heldCollections, heldLines, maintenanceLines, plannedInfusions, siteRows, type SiteRow } from './capacity-rows.js';
@@ -17,6 +18,8 @@ export interface CapacityRequest {
   horizonDays: number;
   /** Sites of any kind: apheresis centres, facilities, treatment centres (others are ignored). */
   sites: readonly string[];
+  /** The calendar the days are read in (a compressed clock's simulated days); the real one by default. */
+  clock?: PlanClock | undefined;
 }
 
 export interface LoadedCapacity {
@@ -32,9 +35,16 @@ export async function loadPlanningCapacity(db: Db, request: CapacityRequest): Pr
   if (!Number.isInteger(request.horizonDays) || request.horizonDays < 1 || request.horizonDays > MAX_HORIZON_DAYS) {
     throw new RangeError(`horizonDays must be a whole number from 1 to ${MAX_HORIZON_DAYS} (got ${request.horizonDays}).`);
   }
+  const clock = request.clock ?? REAL_CLOCK;
+  // Days are simulated dates; rows hold real instants, so a day's edges are mapped to real time to meet them.
+  const realDay = (date: LocalDate, timeZone: string) => {
+    const day = localDay(date, timeZone);
+    return { start: clock.realAt(day.start), end: clock.realAt(day.end) };
+  };
+  const today = clock.simulatedAt(now);
   const rows = await siteRows(db, [...new Set(request.sites)]);
-  const todayOf = new Map(rows.map((s) => [s.id, localDateOf(now, s.timezone)]));
-  const startDate = [...todayOf.values()].sort()[0] ?? localDateOf(now, 'UTC');
+  const todayOf = new Map(rows.map((s) => [s.id, localDateOf(today, s.timezone)]));
+  const startDate = [...todayOf.values()].sort()[0] ?? localDateOf(today, 'UTC');
   const calendar: PlanCalendar = { startDate, horizonDays: request.horizonDays };
   const dates = Array.from({ length: request.horizonDays }, (_, d) => dateOfDay(calendar, d));
   const end = lastDate(calendar);
@@ -42,8 +52,8 @@ export async function loadPlanningCapacity(db: Db, request: CapacityRequest): Pr
   const [apheresis, facilities, centres] = [ofKind('apheresis_center'), ofKind('manufacturing_facility'), ofKind('treatment_center')];
 
   // Instants wide enough to cover every zone's version of the span (zones lie within ±14 h of UTC).
-  const spanFrom = Date.parse(`${startDate}T00:00:00Z`) - 86_400_000;
-  const spanTo = Date.parse(`${end}T00:00:00Z`) + 2 * 86_400_000;
+  const spanFrom = clock.realAt(Date.parse(`${startDate}T00:00:00Z`) - 86_400_000);
+  const spanTo = clock.realAt(Date.parse(`${end}T00:00:00Z`) + 2 * 86_400_000);
   // One after the other: inside a transaction every query shares one connection.
   const exceptions = await exceptionRows(db, rows.map((s) => s.id), startDate, end);
   const maintenance = await maintenanceLines(db, facilities.map((s) => s.id));
@@ -64,14 +74,14 @@ export async function loadPlanningCapacity(db: Db, request: CapacityRequest): Pr
   }
   for (const site of facilities) {
     capacity.lines[site.id] = perDay(site, (date) => {
-      const { start, end: dayEnd } = localDay(date, site.timezone);
+      const { start, end: dayEnd } = realDay(date, site.timezone);
       const held = new Set(lines.filter((l) => l.siteId === site.id && l.from < dayEnd && l.to > start).map((l) => l.line));
       return usableLines(site, date, exceptionsOf(site), maintenance.get(site.id) ?? new Set()).filter((line) => !held.has(line)).length;
     });
   }
   for (const site of centres) {
     capacity.chairs[site.id] = perDay(site, (date) => {
-      const { start, end: dayEnd } = localDay(date, site.timezone);
+      const { start, end: dayEnd } = realDay(date, site.timezone);
       const booked = new Set(chairs.filter((c) => c.siteId === site.id && c.from < dayEnd && c.to > start).map((c) => c.chair)).size;
       const plannedThatDay = planned.filter((p) => p.siteId === site.id && p.day === date).length;
       return chairCapacity(site, date, exceptionsOf(site)) - booked - plannedThatDay;

@@ -1,3 +1,4 @@
+import type { PlanClock } from '../../domain/batch/journey.js';
 import { localDateOf, type LocalDate } from '../../domain/calendar-day.js';
 import { feasibleChains } from '../../domain/planning/feasible-chains.js';
 import type { PlanningOrder } from '../../domain/planning/problem.js';
@@ -20,6 +21,8 @@ export interface ChainQuery {
   horizonDays: number;
   /** No collection before this local date (a washout, a slipped collection). */
   earliestDay?: LocalDate | undefined;
+  /** The calendar planned in (a compressed clock's simulated days); the real one by default. */
+  clock?: PlanClock | undefined;
 }
 
 export interface ChainOffer {
@@ -29,13 +32,13 @@ export interface ChainOffer {
 
 export async function offerChains(db: Db, query: ChainQuery): Promise<ChainOffer> {
   const sites = [query.apheresisCenterId, query.treatmentCenterId, ...query.facilityIds];
-  const { capacity, calendar } = await loadPlanningCapacity(db, { from: query.from, horizonDays: query.horizonDays, sites });
+  const { capacity, calendar } = await loadPlanningCapacity(db, { from: query.from, horizonDays: query.horizonDays, sites, clock: query.clock });
   const order: PlanningOrder = {
     orderId: 'offer',
     treatmentCenterId: query.treatmentCenterId,
     apheresisCenterId: query.apheresisCenterId,
     productId: query.profile.id,
-    orderedDay: dayOfDate(calendar, localDateOf(query.from, 'UTC')),
+    orderedDay: dayOfDate(calendar, localDateOf(query.clock ? query.clock.simulatedAt(query.from) : query.from, 'UTC')),
     earliestCollectionDay: query.earliestDay ? Math.max(0, dayOfDate(calendar, query.earliestDay)) : 0,
     weight: 1,
     routes: chainRoutes(query.profile, query.facilityIds),
@@ -47,10 +50,10 @@ export async function offerChains(db: Db, query: ChainQuery): Promise<ChainOffer
 const BOOKING_TRIES = 5;
 
 /** Books the first offered chain the database lets through; null when none does (the batch waits). */
-export async function bookFirstAvailable(tx: Tx, batchId: string, chains: readonly DatedChain[], reason: string): Promise<ChainRecord | null> {
+export async function bookFirstAvailable(tx: Tx, batchId: string, chains: readonly DatedChain[], reason: string, clock?: PlanClock): Promise<ChainRecord | null> {
   for (const chain of chains.slice(0, BOOKING_TRIES)) {
     try {
-      return await bookChain(tx, batchId, chain, reason);
+      return await bookChain(tx, batchId, chain, reason, clock);
     } catch (err) {
       if (!(err instanceof ChainError && err.code === CHAIN_ERR.UNAVAILABLE)) throw err;
     }

@@ -1,4 +1,5 @@
 import { addDays, daysBetween, type LocalDate } from '../../domain/calendar-day.js';
+import { planClock, type PlanClock } from '../../domain/batch/journey.js';
 import type { ChainAssignment } from '../../domain/planning/problem.js';
 
 /**
@@ -34,6 +35,11 @@ export function datedChain(calendar: PlanCalendar, chain: Omit<ChainAssignment, 
     lineEndDay: dateOfDay(calendar, chain.lineEndDay),
     infusionDay: dateOfDay(calendar, chain.infusionDay),
   };
+}
+
+/** The calendar an installation plans chains in (V2V_TIME_SCALE, V2V_CLOCK_ORIGIN), or undefined: no chains on its clock. */
+export function installationClock(config: { V2V_TIME_SCALE: number; V2V_CLOCK_ORIGIN?: string | undefined }, timeScale = config.V2V_TIME_SCALE): PlanClock | undefined {
+  return planClock(timeScale, config.V2V_CLOCK_ORIGIN === undefined ? undefined : Date.parse(config.V2V_CLOCK_ORIGIN));
 }
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;

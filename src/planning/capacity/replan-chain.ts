@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { productProfiles, sites } from '../../db/schema/index.js';
+import type { PlanClock } from '../../domain/batch/journey.js';
 import type { LocalDate } from '../../domain/calendar-day.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import { CHAIN_ERR, ChainError } from './chain-errors.js';
@@ -15,6 +16,8 @@ export interface ReplanRequest {
   reason: string;
   now?: number;
   horizonDays?: number;
+  /** The calendar planned in (a compressed clock's simulated days); the real one by default. */
+  clock?: PlanClock | undefined;
 }
 
 export interface Replan {
@@ -51,8 +54,9 @@ export async function replanChain(tx: Tx, batchId: string, request: ReplanReques
     from: request.now ?? Date.now(),
     horizonDays: request.horizonDays ?? REPLAN_HORIZON_DAYS,
     earliestDay: request.earliestDay,
+    clock: request.clock,
   });
-  const chain = await bookFirstAvailable(tx, batchId, offer.chains, request.reason);
+  const chain = await bookFirstAvailable(tx, batchId, offer.chains, request.reason, request.clock);
   return { previous: released?.chain ?? null, chain };
 }
 

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { batches, productProfiles } from '../../db/schema/index.js';
+import type { PlanClock } from '../../domain/batch/journey.js';
 import { productProfileSchema } from '../../domain/profile.js';
 import { bookChain, chainRoutes, loadPlanningCapacity } from '../capacity/index.js';
 import { realFacilities } from '../capacity/replan-chain.js';
@@ -9,9 +10,9 @@ import type { WaitlistCapacity } from './capacity-port.js';
  * The waitlist's capacity on the database: g18-chain's capacity reads and booking. A batch already
  * bound to a facility keeps it (its workflow was started for it); otherwise every real facility.
  */
-export const databaseCapacity: WaitlistCapacity = {
+export const databaseCapacityOn = (clock?: PlanClock): WaitlistCapacity => ({
   async load(db, request) {
-    const { capacity, calendar } = await loadPlanningCapacity(db, request);
+    const { capacity, calendar } = await loadPlanningCapacity(db, { ...request, clock });
     return { capacity, startDate: calendar.startDate };
   },
   async routes(db, { batchId, productId }) {
@@ -22,7 +23,10 @@ export const databaseCapacity: WaitlistCapacity = {
     return chainRoutes(productProfileSchema.parse(product.profile), facilities);
   },
   async book(tx, { batchId, chain, reason }) {
-    const booked = await bookChain(tx, batchId, chain, reason);
+    const booked = await bookChain(tx, batchId, chain, reason, clock);
     return { version: booked.version, slotChainId: booked.chainId };
   },
-};
+});
+
+/** On the real clock; a compressed installation allocates in its simulated calendar (databaseCapacityOn). */
+export const databaseCapacity: WaitlistCapacity = databaseCapacityOn();
