@@ -14,7 +14,7 @@ module.exports = {
       name: 'capacity-store-below-its-callers',
       severity: 'error',
       comment: 'Capacity, chains and the waitlist on the database are called by the API, the activities and the worker; they import none of those.',
-      from: { path: '^src/planning/(capacity|waitlist)/' },
+      from: { path: '^src/planning/(capacity|waitlist|disruption)/' },
       to: { path: '^(src/(api|worker|ingest|sim|live|cli|stack)/|workflows/(?!messages\\.ts$)|web/|bench/|test/)' },
     },
     {

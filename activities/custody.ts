@@ -9,36 +9,43 @@ import type { BatchActivities, CustodyRecordInput } from './types.js';
 export function custodyActivities({ db }: ActivityDeps): Pick<BatchActivities, 'appendCustodyRecord'> {
   return {
     async appendCustodyRecord(input: CustodyRecordInput) {
-      parseInstant(input.occurredAt, 'occurredAt');
+      const occurredAt = parseInstant(input.occurredAt, 'occurredAt');
       return db.transaction(async (tx) => {
-        // Lock first, then look: a retry racing its own first attempt waits here and then finds it.
-        await lockBatch(tx, input.batchId);
-        const [existing] = await tx
-          .select({ batchId: custodyEvents.batchId, seq: custodyEvents.seq, hash: custodyEvents.hash })
-          .from(custodyEvents)
-          .where(eq(custodyEvents.recordKey, input.key));
-        if (existing && existing.batchId !== input.batchId) {
-          throw invalidInput(`Custody record key ${input.key} already belongs to another batch.`);
-        }
-        if (existing) return { seq: existing.seq, hash: existing.hash };
-
-        const [last] = await tx
-          .select({ seq: custodyEvents.seq, hash: custodyEvents.hash })
-          .from(custodyEvents)
-          .where(eq(custodyEvents.batchId, input.batchId))
-          .orderBy(desc(custodyEvents.seq))
-          .limit(1);
-        // The server's clock, not the caller's, and inside the hash: when V2V learnt of the event is evidence too.
-        const record = custodyContent(input, last, new Date());
-        const hash = custodyHash(record);
-        const occurredAt = new Date(record.occurredAt);
-        const recordedAt = new Date(record.recordedAt);
-        await tx.insert(custodyEvents).values({ ...record, recordKey: input.key, occurredAt, recordedAt, hash });
-        if (input.kind === 'excursion-assessment') await recordAssessment(tx, input, occurredAt);
-        return { seq: record.seq, hash };
+        const { seq, hash, existed } = await appendCustodyInTransaction(tx, input);
+        if (!existed && input.kind === 'excursion-assessment') await recordAssessment(tx, input, occurredAt);
+        return { seq, hash };
       });
     },
   };
+}
+
+/**
+ * The one way a record joins a batch's hash chain, inside the caller's transaction (the workflow's
+ * activity above; the waitlist's urgency and allocation records and a disruption's chain moves), so
+ * the record and the row it attests commit together. The batch row is locked first, then the key is
+ * looked up: a retry racing its own first attempt waits and then finds it, and every writer takes its
+ * turn on the chain's seq. A key already written returns that record (`existed`).
+ */
+export async function appendCustodyInTransaction(tx: Tx, input: CustodyRecordInput): Promise<{ seq: number; hash: string; existed: boolean }> {
+  await lockBatch(tx, input.batchId);
+  const [existing] = await tx
+    .select({ batchId: custodyEvents.batchId, seq: custodyEvents.seq, hash: custodyEvents.hash })
+    .from(custodyEvents)
+    .where(eq(custodyEvents.recordKey, input.key));
+  if (existing && existing.batchId !== input.batchId) throw invalidInput(`Custody record key ${input.key} already belongs to another batch.`);
+  if (existing) return { seq: existing.seq, hash: existing.hash, existed: true };
+
+  const [last] = await tx
+    .select({ seq: custodyEvents.seq, hash: custodyEvents.hash })
+    .from(custodyEvents)
+    .where(eq(custodyEvents.batchId, input.batchId))
+    .orderBy(desc(custodyEvents.seq))
+    .limit(1);
+  // The server's clock, not the caller's, and inside the hash: when V2V learnt of the event is evidence too.
+  const record = custodyContent(input, last, new Date());
+  const hash = custodyHash(record);
+  await tx.insert(custodyEvents).values({ ...record, recordKey: input.key, occurredAt: new Date(record.occurredAt), recordedAt: new Date(record.recordedAt), hash });
+  return { seq: record.seq, hash, existed: false };
 }
 
 /**

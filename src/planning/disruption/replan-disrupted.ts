@@ -3,7 +3,7 @@ import { batchWorkflowId } from '../../../workflows/messages.js';
 import { alerts, batches, workflowSignals } from '../../db/schema/index.js';
 import type { ChainMove } from '../../domain/batch/chain-schema.js';
 import { liveChain, replanChain, slotChainOf, type ChainRecord, type Tx } from '../capacity/index.js';
-import { appendBatchRecord } from '../waitlist/batch-record.js';
+import { appendCustodyInTransaction } from '../../../activities/custody.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { chainMoveChange, type DisruptionMove } from './move-change.js';
 
@@ -67,7 +67,7 @@ async function moveOne(tx: Tx, before: ChainRecord, d: Disruption): Promise<Disr
   await tx.insert(alerts).values({ key: `chain-replanned:${key}`, batchId: before.batchId, severity: 'warning', kind: 'chain-replanned', message: `Chain re-planned (${d.why}): ${change.message}` })
     .onConflictDoNothing({ target: alerts.key });
   // The move is an audit record on the batch's custody chain, as an allocation is (same key: written once).
-  await appendBatchRecord(tx, {
+  await appendCustodyInTransaction(tx, {
     key: `chain-moved:${key}`, batchId: before.batchId, kind: 'chain-moved', actor: d.actor, occurredAt: d.now.toISOString(),
     meaning: `slot chain re-planned (${d.why})`, data: { disruption: d.key, from: change.from, to: change.to },
   });

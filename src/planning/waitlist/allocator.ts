@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.js';
 import { waitlistAllocations, waitlistEntries, workflowSignals } from '../../db/schema/index.js';
 import { batchWorkflowId } from '../../../workflows/messages.js';
 import { ChainError } from '../capacity/index.js';
-import { appendBatchRecord } from './batch-record.js';
+import { appendCustodyInTransaction } from '../../../activities/custody.js';
 import type { AllocatedChain, WaitlistCapacity } from './capacity-port.js';
 import { passedOverFor, type PassedOver } from './passed-over.js';
 import { rankedWaitlist, type RankedWaiting } from './ranked-waitlist.js';
@@ -88,7 +88,7 @@ async function allocateOne(db: Database, capacity: WaitlistCapacity, a: OneAlloc
         batchId, chainVersion: booked.version, slotChainId: booked.slotChainId, policyRowId: a.policy.id, policyId: a.policy.policyId,
         policyVersion: a.policy.version, position, weight, rule, chain: a.chain, passedOver: a.passedOver, reason: a.reason, allocatedAt: a.now,
       });
-      await appendBatchRecord(tx, {
+      await appendCustodyInTransaction(tx, {
         key: `allocation:${batchId}:v${booked.version}`, batchId, kind: 'allocation', actor: ALLOCATOR, occurredAt: a.now.toISOString(),
         meaning: `allocated a slot chain by policy ${a.policy.policyId} v${a.policy.version}`,
         data: { policyRowId: a.policy.id, policyId: a.policy.policyId, policyVersion: a.policy.version, position, weight, rule, chainVersion: booked.version, chain: { ...a.chain },

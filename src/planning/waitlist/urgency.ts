@@ -5,7 +5,7 @@ import { urgencyAssessments } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/commands.js';
 import { canonicalJson } from '../../domain/custody-chain.js';
 import type { UrgencyTier } from '../../domain/planning/policy.js';
-import { appendBatchRecord } from './batch-record.js';
+import { appendCustodyInTransaction } from '../../../activities/custody.js';
 
 export interface UrgencySigning {
   batchId: string;
@@ -50,7 +50,7 @@ export async function signUrgency(db: Database, input: UrgencySigning): Promise<
       signerName: input.signer.name, signerRole: input.signer.role, meaning: input.meaning, signedAt: signedAt.toISOString(),
     };
     const signatureHash = urgencySignatureHash(content);
-    const appended = await appendBatchRecord(tx, {
+    const appended = await appendCustodyInTransaction(tx, {
       key, batchId: input.batchId, kind: 'urgency', actor: input.signer, meaning: input.meaning, occurredAt: content.signedAt,
       data: { tier: input.tier, signatureHash, justificationSha256: sha256(input.justification), userId: input.signer.userId },
     });
