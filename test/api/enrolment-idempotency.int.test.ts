@@ -19,7 +19,8 @@ const rowsOf = async (patientRef: string) => db.select().from(batches).where(eq(
 const startsOf = (batchId: string) => temporal.calls.filter((c) => c.kind === 'start' && c.workflowId === `batch:${batchId}`);
 /** The reconciler as a fresh API process would run it, with no grace period, so it sees every pending mark. */
 const depsWith = (overrides: Partial<Config> = {}) => ({ temporal: temporal.client, db, pool, config: { ...config, ...overrides }, logger: pino({ level: 'silent' }), verifyToken: identities.verifyToken });
-const reconcile = (overrides: Partial<Config> = {}) => reconcileEnrolments(depsWith(overrides), { graceMs: 0 });
+// A second ahead of now: a mark written a moment ago in the same millisecond (the database keeps microseconds) counts too.
+const reconcile = (overrides: Partial<Config> = {}) => reconcileEnrolments(depsWith(overrides), { graceMs: 0, now: new Date(Date.now() + 1_000) });
 const markOf = async (batchId: string) => (await db.select().from(pendingEnrolments).where(eq(pendingEnrolments.batchId, batchId)))[0];
 const alertsOf = (batchId: string) => db.select().from(alerts).where(eq(alerts.batchId, batchId));
 
@@ -176,8 +177,11 @@ describe('the reconciler gives up an enrolment whose start keeps failing, and on
     await db.update(sites).set({ manufacturingLines: 100 }).where(eq(sites.id, ids.facility));
     await db.update(sites).set({ collectionsPerDay: 100 }).where(eq(sites.id, ids.apheresis));
     temporal.startError = new Error('payload refused');
+    let batchId = '';
     try {
-      const { batchId, chain } = (await enrol(enrolBody(patientRef), keyed(key))).json();
+      const first = (await enrol(enrolBody(patientRef), keyed(key))).json();
+      batchId = first.batchId;
+      const { chain } = first;
       expect(chain).toMatchObject({ state: 'booked' });
       expect(await markOf(batchId)).toMatchObject({ startAttempts: 1 });
       await reconcile(bound);
@@ -204,7 +208,8 @@ describe('the reconciler gives up an enrolment whose start keeps failing, and on
       expect(retry.statusCode).toBe(409);
       expect(retry.json().error).toMatchObject({ code: 'ERR_ENROLMENT_ABANDONED', message: expect.stringContaining('new key') });
     }
-    expect(temporal.calls.filter((c) => c.kind === 'start')).toHaveLength(3);
+    // Its own starts only: the reconciler also tries other files' marks (a browser test's enrolment in flight, say).
+    expect(startsOf(batchId)).toHaveLength(3);
     expect(await rowsOf(patientRef)).toHaveLength(1);
   });
 
