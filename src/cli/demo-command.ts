@@ -50,7 +50,9 @@ export function demoCommand(config: () => Config): Command {
 export async function runDemo(base: Config, options: z.infer<typeof demoOptionsSchema> & { apiPort?: number }, print: (line: string) => void): Promise<void> {
   const ctx = stackContext(base);
   print(formatTable(await stackUp(ctx)));
-  const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const };
+  // One planning calendar from the demo's start (its worker, API and patients share it): compressed
+  // enrolments book slot chains in simulated days, or wait on the waitlist when none fits.
+  const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const, V2V_CLOCK_ORIGIN: new Date().toISOString() };
   await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(resolved)));
   await ensureDashboardBuilt(print);
   if (options.models) {
@@ -58,10 +60,11 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
     const { ensureDemoModels } = await import('./demo-models.js');
     await ensureDemoModels({ stackRoot: ctx.paths.root, databaseUrl: requireDatabaseUrl(resolved.DATABASE_URL), print });
   }
-  const [{ liveSession, REFERENCE_LIVE_SITES }, { dashboardSignIns, SIGN_IN_ROLES }, { DEMO_INCIDENTS }] = await Promise.all([
+  const [{ liveSession, REFERENCE_LIVE_SITES }, { dashboardSignIns, SIGN_IN_ROLES }, { DEMO_INCIDENTS }, { serviceReferenceBioreactors }] = await Promise.all([
     import('../live/live-session.js'),
     import('../live/dashboard-sign-in.js'),
     import('../live/demo-script.js'),
+    import('../live/service-reference-units.js'),
   ]);
   const logFile = peopleFirstLogFile(process.stdout.isTTY, ctx.paths.logs, 'demo');
   if (logFile) print(`log (JSON, warnings and errors of the worker, ingest and API): ${logFile}`);
@@ -87,6 +90,8 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
         ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
         signal: interrupt.signal,
         onStarted: async ({ apiUrl, identities }) => {
+          const serviced = await serviceReferenceBioreactors(identities.admin.api);
+          if (serviced.length > 0) print(`serviced ${serviced.join(', ')}: maintenance tickets left open by earlier runs' drifting bioreactor`);
           const links = await dashboardSignIns({ apiUrl, stackRoot: ctx.paths.root, sites: REFERENCE_LIVE_SITES, identities, run: `live-${DEMO_PACE.seed}` });
           print(`\nDashboard, signed in as (the token is in the link's #fragment, valid 12 h):`);
           for (const role of SIGN_IN_ROLES) print(`  ${role.padEnd(14)} ${links[role]}`);

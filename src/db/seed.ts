@@ -19,6 +19,13 @@ interface SiteSeed {
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /**
+ * The reference facility's lines. Eight, so that the demo's pace (a patient every 2.5 simulated
+ * days, 14 to 27 days on a line) runs near capacity and a few patients wait for a slot chain, with
+ * a line out for its drifting bioreactor's ticket; four made every other patient wait for weeks.
+ */
+const REFERENCE_LINES = 8;
+
+/**
  * Generic reference sites for a fresh installation, the demo and the tests: two hospitals that
  * both collect and infuse, and one manufacturing facility. Capacities only matter for the kind
  * that uses them (chairs at treatment centres, lines at the facility).
@@ -26,7 +33,7 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 export const REFERENCE_SITES: readonly SiteSeed[] = [
   { id: 'city-hospital-apheresis', kind: 'apheresis_center', name: 'City Hospital apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0, collectionsPerDay: 2, collectionDays: WEEKDAYS },
   { id: 'river-clinic-apheresis', kind: 'apheresis_center', name: 'River Clinic apheresis unit', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 0, collectionsPerDay: 1, collectionDays: WEEKDAYS },
-  { id: 'central-cell-facility', kind: 'manufacturing_facility', name: 'Central cell therapy facility', timezone: 'UTC', infusionChairs: 0, manufacturingLines: 4, collectionsPerDay: 0, collectionDays: [] },
+  { id: 'central-cell-facility', kind: 'manufacturing_facility', name: 'Central cell therapy facility', timezone: 'UTC', infusionChairs: 0, manufacturingLines: REFERENCE_LINES, collectionsPerDay: 0, collectionDays: [] },
   { id: 'city-hospital-infusion', kind: 'treatment_center', name: 'City Hospital cell therapy unit', timezone: 'UTC', infusionChairs: 4, manufacturingLines: 0, collectionsPerDay: 0, collectionDays: [] },
   { id: 'river-clinic-infusion', kind: 'treatment_center', name: 'River Clinic cell therapy unit', timezone: 'UTC', infusionChairs: 2, manufacturingLines: 0, collectionsPerDay: 0, collectionDays: [] },
 ];
@@ -35,7 +42,7 @@ export const REFERENCE_SITES: readonly SiteSeed[] = [
  * The reference facility's bioreactors, one per manufacturing line, so that a fresh installation's
  * probes (and live mode's) have equipment to bind to. Rules come from the kind's defaults.
  */
-export const REFERENCE_BIOREACTORS: readonly { id: string; siteId: string; line: string }[] = Array.from({ length: 4 }, (_, i) => ({
+export const REFERENCE_BIOREACTORS: readonly { id: string; siteId: string; line: string }[] = Array.from({ length: REFERENCE_LINES }, (_, i) => ({
   id: `central-cell-facility-bioreactor-${i + 1}`,
   siteId: 'central-cell-facility',
   line: `line-${i + 1}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createApiClient, type V2vApiClient } from '../api/client/index.js';
 import { issueToken, type Principal, type Role, type UserRole } from '../api/auth/identities.js';
+import { politeFetch } from './polite-fetch.js';
 
 /** The sites a live run acts for, by kind: who works where follows from them. */
 export interface LiveSites {
@@ -55,7 +56,7 @@ export async function mintLiveIdentities(o: MintOptions): Promise<LiveIdentities
   const all = [...o.sites.apheresis, ...o.sites.treatment, ...o.sites.facility];
   const identity = async (principal: Principal): Promise<LiveIdentity> => {
     const token = await issueToken(o.stackRoot, principal, o.expiresIn ? { expiresIn: o.expiresIn } : {});
-    return { principal, token, api: createApiClient({ baseUrl: o.apiUrl, token }) };
+    return { principal, token, api: createApiClient({ baseUrl: o.apiUrl, token, fetch: politeFetch }) };
   };
   const machine = (role: Role, name: string, sites: string[]) => identity({ subject: `${o.run}-${role}`, kind: 'machine', name, role, sites });
   const user = (role: Role, name: string, sites: string[], key: string = role) => identity({ subject: `${o.run}-${key}`, kind: 'user', name, role, sites });
@@ -77,7 +78,7 @@ export async function mintLiveIdentities(o: MintOptions): Promise<LiveIdentities
   ]);
   return {
     courier, manufacturing, qcLab, coordinators, schedulers, gatewayAdmin, admin,
-    qa: { principal: { subject: qa.id, kind: 'user', name: qaName, role: 'qa', sites: all }, token: qa.token, api: createApiClient({ baseUrl: o.apiUrl, token: qa.token }), signingPassword },
+    qa: { principal: { subject: qa.id, kind: 'user', name: qaName, role: 'qa', sites: all }, token: qa.token, api: createApiClient({ baseUrl: o.apiUrl, token: qa.token, fetch: politeFetch }), signingPassword },
   };
 }
 

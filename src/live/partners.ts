@@ -67,6 +67,12 @@ export interface PartnerOptions {
   signal?: AbortSignal;
   /** How often the status is read while nothing is due (a Temporal query each time). */
   pollMs?: number;
+  /**
+   * How often the status is read while the batch waits for days, not moments: for a slot chain
+   * (the waitlist), or for its collection day. The API's rate limit counts per identity, and a
+   * site's coordinator reads for all of its waiting patients.
+   */
+  waitingPollMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,7 +90,7 @@ export const stepKey = (detail: BatchDetail, a: AwaitingStep) =>
 
 /** Answers whatever the batch awaits until it ends (or `stopAt`); returns the final detail. */
 export async function answerUntilDone(partners: BatchPartners, batchId: string, coiId: string, options: PartnerOptions = {}): Promise<BatchDetail> {
-  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, signal, timeoutMs = 120_000, pollMs = 100 } = options;
+  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, signal, timeoutMs = 120_000, pollMs = 100, waitingPollMs = 500 } = options;
   const deadline = Date.now() + timeoutMs;
   const due = new Map<string, number>();
   let staleInARow = 0;
@@ -105,7 +111,7 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
     }
     // A slot chain comes from the allocator or a re-plan, not from a partner.
     if (awaiting.kind === 'chain') {
-      await sleep(pollMs);
+      await untilChainTold(partners.reader, batchId, { intervalMs: waitingPollMs, deadline, onStatus, signal });
       continue;
     }
     const key = stepKey(detail, awaiting);
@@ -113,7 +119,9 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
     const wait = due.get(key)! - Date.now();
     // Waiting in short naps, so a hold that comes meanwhile is seen and answered first.
     if (wait > 0 || (mayAnswer && !(await mayAnswer(awaiting, detail)))) {
-      await sleep(Math.min(Math.max(wait, pollMs), 500));
+      // Before collection no shipment can be held: the collection day is waited for at the slow pace.
+      const nap = awaiting.kind === 'handoff' && awaiting.step === 'collection' ? waitingPollMs : 500;
+      await sleep(Math.min(Math.max(wait, pollMs), nap));
       continue;
     }
     const res = await answer(partners, detail, coiId, awaiting, milestoneData);
@@ -173,6 +181,24 @@ async function untilAwaitingChanges(api: V2vApiClient, batchId: string, before: 
     intervalMs: pollMs / 2,
     timeoutMs: 15_000,
   }).catch((err: unknown) => {
+    if (!(err instanceof PollTimeout)) throw err;
+  });
+}
+
+/** The batch waits for a slot chain (allocator or re-plan): reads at the slow pace until it has one; the caller reads again after. */
+async function untilChainTold(api: V2vApiClient, batchId: string, o: { intervalMs: number; deadline: number; onStatus: PartnerOptions['onStatus']; signal: AbortSignal | undefined }) {
+  await sleep(o.intervalMs);
+  await pollUntil(
+    `batch ${batchId} to get a slot chain`,
+    async () => {
+      o.signal?.throwIfAborted();
+      const detail = await readBatch(api, batchId);
+      await o.onStatus?.(detail);
+      return detail.awaiting?.kind !== 'chain';
+    },
+    { intervalMs: o.intervalMs, timeoutMs: Math.max(o.deadline - Date.now(), 0) },
+  ).catch((err: unknown) => {
+    // Out of time: the caller's loop ends and says which batch did not finish.
     if (!(err instanceof PollTimeout)) throw err;
   });
 }

@@ -99,6 +99,8 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
 
   const done = await answerUntilDone(partners, batchId, coiId, {
     timeoutMs: world.timeoutMs,
+    // Waiting for capacity or a collection day lasts simulated days: a read every half simulated day, at most every 2 s.
+    waitingPollMs: Math.min(clock.hours(12), 2_000),
     ...(world.signal ? { signal: world.signal } : {}),
     answerAt: (awaiting, detail) => {
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;

@@ -64,7 +64,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     sensorTimeScale: options.sensorTimeScale,
     pace: options.pace ?? profilePace,
     narrate: options.narrate ?? (() => undefined),
-    timeoutMs: options.timeoutMs ?? 300_000,
+    // From enrolment: a patient may wait for a slot chain (the calendar's horizon is 90 days) before its journey of a month or two.
+    timeoutMs: options.timeoutMs ?? Math.max(300_000, 180 * batchClock({ timeScale }).dayMs),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   try {

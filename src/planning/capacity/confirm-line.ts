@@ -5,6 +5,7 @@ import { addDays, localDateOf } from '../../domain/calendar-day.js';
 import { isExclusionViolation } from '../../db/sql-state.js';
 import { insertSlotOnAnyLine, linesForWindow } from './book-chain.js';
 import { siteRows } from './capacity-rows.js';
+import { slotWhenALineFrees } from './later-line.js';
 import { CHAIN_ERR, ChainError, chainUnavailable } from './chain-errors.js';
 import type { Tx } from './db.js';
 import { liveChain, lockBatch } from './live-chain.js';
@@ -19,8 +20,9 @@ export interface ConfirmedLine {
 /**
  * The cells have arrived: the line held ahead becomes 'reserved' for the real window [from, to).
  * If that window no longer fits its line (the cells came late and a neighbour holds the days),
- * another usable line is tried under the exclusion constraint; if none is free, a clear
- * ERR_CHAIN_UNAVAILABLE and nothing changed. Idempotent: a confirmed chain returns its line.
+ * another usable line is tried under the exclusion constraint, then the first window on any line
+ * once a held slot ends (the cells wait for it); if none is free, a clear ERR_CHAIN_UNAVAILABLE and
+ * nothing changed. Idempotent: a confirmed chain returns its line.
  */
 export async function confirmLineAtReceipt(tx: Tx, batchId: string, window: { from: string | Date; to: string | Date }, clock: PlanClock = REAL_CLOCK): Promise<ConfirmedLine> {
   const [from, to] = [new Date(window.from), new Date(window.to)];
@@ -46,7 +48,10 @@ export async function confirmLineAtReceipt(tx: Tx, batchId: string, window: { fr
     // The window is real; the days whose exceptions rule a line out are the plan's (simulated on a compressed clock).
     const dateOf = (ms: number) => localDateOf(clock.simulatedAt(ms), zone);
     const { lines } = await linesForWindow(sp, live.facilityId, dateOf(from.getTime()), addDays(dateOf(to.getTime() - 1), 1));
-    const moved = await insertSlotOnAnyLine(sp, { batchId, facilityId: live.facilityId, during, state: 'reserved' }, lines);
+    const moved =
+      (await insertSlotOnAnyLine(sp, { batchId, facilityId: live.facilityId, during, state: 'reserved' }, lines)) ??
+      // No line takes the cells now: they queue for the first line that frees, ahead of any chain not yet booked.
+      (await slotWhenALineFrees(sp, { batchId, facilityId: live.facilityId, from, lengthMs: to.getTime() - from.getTime() }, dateOf))?.slotId;
     if (!moved) throw chainUnavailable('line', `No line at ${live.facilityId} is free for batch ${batchId}'s real window ${from.toISOString()} → ${to.toISOString()}; its line held ahead stays as it was.`);
     const [row] = await sp.select({ line: manufacturingSlots.line }).from(manufacturingSlots).where(eq(manufacturingSlots.id, moved));
     return { slotId: moved, line: row!.line, moved: true };
