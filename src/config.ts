@@ -34,6 +34,12 @@ export const configSchema = z.object({
    * Unset, a compressed clock plans no chains (batches ask for a line at receipt).
    */
   V2V_CLOCK_ORIGIN: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * How far ahead a slot chain may be booked (days): enrolment books the earliest chain within it, the
+   * waitlist is planned over it, and an order for which none fits waits on the list. The demo sets a
+   * short one so that its demand makes a waitlist appear within minutes.
+   */
+  V2V_BOOKING_HORIZON_DAYS: z.coerce.number().int().min(7, 'at least 7 days: a chain spans collection, transit, manufacturing and infusion').max(180).default(90),
   V2V_STACK_DIR: z.string().min(1).optional(),
   V2V_PG_PORT: port.default(54329),
   V2V_KAFKA_PORT: port.default(19092),

@@ -16,11 +16,9 @@ import { ApiError, unprocessableField } from './errors.js';
  * calendar that V2V_CLOCK_ORIGIN starts (planClock) and held in real time; without an origin no
  * chain is booked and the batch asks for its line at receipt, as before.
  */
-export const ENROL_HORIZON_DAYS = 90;
-
 export type EnrolmentChainPlan =
   | { kind: 'unplanned' }
-  | { kind: 'chosen' | 'earliest'; candidates: DatedChain[]; clock: PlanClock };
+  | { kind: 'chosen' | 'earliest'; candidates: DatedChain[]; clock: PlanClock; horizonDays: number };
 
 /** The calendar this installation plans chains in for a batch of `timeScale`, or undefined (none is planned). */
 export const enrolmentClock = (deps: ApiDeps, timeScale = deps.config.V2V_TIME_SCALE): PlanClock | undefined => installationClock(deps.config, timeScale);
@@ -32,16 +30,17 @@ export async function planEnrolmentChain(deps: ApiDeps, command: EnrolCommand, p
     return { kind: 'unplanned' };
   }
   // The facility enrolment resolved (the chain's, the one named, or the default): GET /v1/slot-chains offers the others.
-  const offer = await offerChains(deps.db, { profile, apheresisCenterId: command.apheresisCenterId, treatmentCenterId: command.treatmentCenterId, facilityIds: [facilityId], from: now, horizonDays: ENROL_HORIZON_DAYS, clock });
-  if (!command.chain) return { kind: 'earliest', candidates: offer.chains, clock };
+  const horizonDays = deps.config.V2V_BOOKING_HORIZON_DAYS;
+  const offer = await offerChains(deps.db, { profile, apheresisCenterId: command.apheresisCenterId, treatmentCenterId: command.treatmentCenterId, facilityIds: [facilityId], from: now, horizonDays, clock });
+  if (!command.chain) return { kind: 'earliest', candidates: offer.chains, clock, horizonDays };
   const { collectionDay } = command.chain;
   const chosen = offer.chains.find((c) => c.collectionDay === collectionDay && c.facilityId === facilityId);
-  if (!chosen) throw chainGone(collectionDay, facilityId);
-  return { kind: 'chosen', candidates: [chosen], clock };
+  if (!chosen) throw chainGone(collectionDay, facilityId, horizonDays);
+  return { kind: 'chosen', candidates: [chosen], clock, horizonDays };
 }
 
-const chainGone = (collectionDay: string, facilityId: string) =>
-  new ApiError(409, CHAIN_ERR.UNAVAILABLE, `No slot chain collecting on ${collectionDay} through ${facilityId} is free any more (taken, closed, or outside the ${ENROL_HORIZON_DAYS}-day horizon): ask GET /v1/slot-chains again and choose another. Nothing was enrolled.`, [
+const chainGone = (collectionDay: string, facilityId: string, horizonDays: number) =>
+  new ApiError(409, CHAIN_ERR.UNAVAILABLE, `No slot chain collecting on ${collectionDay} through ${facilityId} is free any more (taken, closed, or outside the ${horizonDays}-day horizon): ask GET /v1/slot-chains again and choose another. Nothing was enrolled.`, [
     { in: 'body', path: ['chain'], code: 'chain_unavailable', message: `The chain collecting on ${collectionDay} through ${facilityId} is gone.` },
   ]);
 
@@ -49,7 +48,7 @@ const chainGone = (collectionDay: string, facilityId: string) =>
 export async function bookEnrolmentChain(tx: Tx, batchId: string, plan: EnrolmentChainPlan): Promise<ChainRecord | null> {
   if (plan.kind === 'unplanned') return null;
   const chain = await bookFirstAvailable(tx, batchId, plan.candidates, 'enrolment', plan.clock);
-  if (!chain && plan.kind === 'chosen') throw chainGone(plan.candidates[0]!.collectionDay, plan.candidates[0]!.facilityId);
+  if (!chain && plan.kind === 'chosen') throw chainGone(plan.candidates[0]!.collectionDay, plan.candidates[0]!.facilityId, plan.horizonDays);
   return chain;
 }
 

@@ -15,13 +15,16 @@ import { configWithStack } from './stack-env.js';
  * The demo's clocks and pace: a simulated day lasts four seconds, so a journey takes about two
  * minutes; a patient is enrolled every 2.5 simulated days on average, so twenty arrive over about
  * three minutes and a dozen are on the board at once. The sensors' clock runs ten minutes a second.
+ * Slot chains are booked at most six weeks ahead: at this pace the reference facility's lines are
+ * then short, and patients wait on the waitlist until a line frees (issue 18's scarcity, in minutes).
  */
-export const DEMO_PACE = { seed: 1, timeScale: 21_600, sensorTimeScale: 600, arrivalDays: 2.5 };
+export const DEMO_PACE = { seed: 1, timeScale: 21_600, sensorTimeScale: 600, arrivalDays: 2.5, bookingHorizonDays: 42 };
 
 const demoOptionsSchema = z.object({
   patients: z.coerce.number().int().min(3, 'at least 3: the three scripted stories are patients 1-3').max(200),
   timeScale: z.coerce.number().positive(),
   arrivalDays: z.coerce.number().positive(),
+  bookingHorizonDays: z.coerce.number().int().min(7).max(180),
   exitWhenDone: z.boolean().default(false),
   models: z.boolean().default(true),
 });
@@ -37,6 +40,7 @@ export function demoCommand(config: () => Config): Command {
     .option('--patients <n>', 'patients to enrol (at least 3: the scripted events are patients 1-3)', '20')
     .option('--time-scale <s>', "the batches' clock: 21600 makes a day last four seconds", String(DEMO_PACE.timeScale))
     .option('--arrival-days <d>', 'mean simulated days between enrolments', String(DEMO_PACE.arrivalDays))
+    .option('--booking-horizon-days <d>', 'how far ahead a slot chain may be booked (simulated days); shorter makes the waitlist longer', String(DEMO_PACE.bookingHorizonDays))
     .option('--exit-when-done', 'stop once every patient has finished instead of staying up until Ctrl-C (for CI)')
     .option('--no-models', "skip building and training the demo's forecast models (forecasts then come from the baseline)")
     .action(async (raw: Record<string, unknown>) => {
@@ -52,7 +56,7 @@ export async function runDemo(base: Config, options: z.infer<typeof demoOptionsS
   print(formatTable(await stackUp(ctx)));
   // One planning calendar from the demo's start (its worker, API and patients share it): compressed
   // enrolments book slot chains in simulated days, or wait on the waitlist when none fits.
-  const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const, V2V_CLOCK_ORIGIN: new Date().toISOString() };
+  const resolved = { ...configWithStack(ctx.config), LOG_LEVEL: 'warn' as const, V2V_CLOCK_ORIGIN: new Date().toISOString(), V2V_BOOKING_HORIZON_DAYS: options.bookingHorizonDays };
   await prepareDatabase(requireDatabaseUrl(databaseOwnerUrl(resolved)));
   await ensureDashboardBuilt(print);
   if (options.models) {

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { capacityChainStoreOn } from '../../activities/chain-store.js';
 import { createBatchActivities } from '../../activities/index.js';
 import { installationClock } from '../planning/capacity/index.js';
-import { databaseCapacityOn } from '../planning/waitlist/database-capacity.js';
+import { installationCapacity } from '../planning/waitlist/database-capacity.js';
 import { retrainActivities } from '../../activities/retrain.js';
 import { ensureForecastPython } from '../forecast/python-env.js';
 import { stackPaths } from '../stack/paths.js';
@@ -60,7 +60,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   const planner = solver ? (problem: PlanningProblem) => solver.plan(problem, { timeLimitMs: 1000 }) : undefined;
   // Chains are planned and allocated in the installation's calendar (a compressed clock's simulated days, given an origin).
   const clock = installationClock(config);
-  const capacity = databaseCapacityOn(clock);
+  const capacity = installationCapacity(config);
   const allocate = allocateOnRelease(db, logger.child({ component: 'waitlist' }), planner, capacity);
   // On a compressed calendar a new plan day comes every simulated day: the periodic run keeps up with it.
   const allocatorEveryMs = clock?.originMs === undefined ? ALLOCATOR_EVERY_MS : Math.min(ALLOCATOR_EVERY_MS, DAY_MS / config.V2V_TIME_SCALE);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { allocationPolicySchema } from '../../domain/planning/policy.js';
-import { databaseCapacity } from '../../planning/waitlist/database-capacity.js';
+import { installationCapacity } from '../../planning/waitlist/database-capacity.js';
 import { activatePolicy, addPolicyVersion, listPolicies } from '../../planning/waitlist/policy-store.js';
 import { signUrgency } from '../../planning/waitlist/urgency.js';
 import { batchWaitlist } from '../../planning/waitlist/waitlist-view.js';
@@ -84,7 +84,7 @@ const waitlistRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }
     },
   }, async (request) => {
     await requireBatch(deps, request.params.id);
-    const place = await batchWaitlist(deps.db, databaseCapacity, request.params.id, new Date());
+    const place = await batchWaitlist(deps.db, installationCapacity(deps.config), request.params.id, new Date());
     if (!place) throw notFound(`Batch ${request.params.id} has never been on the waitlist.`);
     return place;
   });

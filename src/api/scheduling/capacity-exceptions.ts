@@ -9,6 +9,7 @@ import { IDEMPOTENCY_ERR, requestHash } from '../idempotency.js';
 import { exceptionOutcomeSchema, type capacityExceptionBody } from '../schemas/capacity.js';
 import { replanDisrupted } from '../../planning/disruption/replan-disrupted.js';
 import { allocateOnRelease } from '../../planning/waitlist/on-capacity-released.js';
+import { installationCapacity } from '../../planning/waitlist/database-capacity.js';
 
 /**
  * Capacity exceptions: a line down for a week, a holiday, an extra clinic day. Set by a coordinator
@@ -79,7 +80,7 @@ async function answered(deps: ApiDeps, key: { key: string; hash: string }, setBy
 
 async function allocateAfter(deps: ApiDeps, exceptionId: string) {
   try {
-    await allocateOnRelease(deps.db, deps.logger)({ batchId: 'capacity-exception', reason: `chains moved by capacity exception ${exceptionId}` });
+    await allocateOnRelease(deps.db, deps.logger, undefined, installationCapacity(deps.config))({ batchId: 'capacity-exception', reason: `chains moved by capacity exception ${exceptionId}` });
   } catch (err) {
     deps.logger.error({ err, exceptionId }, 'waitlist allocation after a capacity exception failed; the worker runs it again at its next tick');
   }

@@ -1,4 +1,4 @@
-import { databaseCapacity } from '../../planning/waitlist/database-capacity.js';
+import { installationCapacity } from '../../planning/waitlist/database-capacity.js';
 import type { StoredPolicy } from '../../planning/waitlist/policy-store.js';
 import { waitlistView } from '../../planning/waitlist/waitlist-view.js';
 import type { Principal } from '../auth/principal.js';
@@ -14,8 +14,8 @@ export const policyView = (p: StoredPolicy) => ({
  * (a scheduler) only the entries of their own treatment centres — but with the positions those hold
  * in the whole list, since that is what their patients' waits depend on.
  */
-export async function visibleWaitlist(deps: Pick<ApiDeps, 'db'>, principal: Principal, treatmentCenterId: string | undefined, now: Date) {
-  const view = await waitlistView(deps.db, databaseCapacity, now);
+export async function visibleWaitlist(deps: Pick<ApiDeps, 'db' | 'config'>, principal: Principal, treatmentCenterId: string | undefined, now: Date) {
+  const view = await waitlistView(deps.db, installationCapacity(deps.config), now);
   const mine = principal.role === 'coordinator' ? undefined : siteFilter(principal);
   const shown = view.ranked.filter(({ entry }) =>
     (mine === undefined || mine.includes(entry.treatmentCenterId)) && (treatmentCenterId === undefined || entry.treatmentCenterId === treatmentCenterId));

@@ -15,16 +15,21 @@ export type UrgencyTier = (typeof URGENCY_TIERS)[number];
 export const ALLOCATION_RULES = ['first-come', 'urgency', 'ageing', 'fair-share'] as const;
 export type AllocationRule = (typeof ALLOCATION_RULES)[number];
 
+/** The largest weight a policy may give (a tier, or ageing per week). */
+const MAX_WEIGHT = 1000;
+const tierWeight = z.number().positive().max(MAX_WEIGHT);
+
 export const allocationPolicySchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
-    version: z.number().int().positive(),
+    id: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
+    version: z.number().int().positive().max(1_000_000),
     rules: z.array(z.enum(ALLOCATION_RULES)).min(1).refine((r) => new Set(r).size === r.length, { message: 'a rule is listed twice' }),
-    urgencyWeights: z.object({ standard: z.number().positive(), urgent: z.number().positive(), critical: z.number().positive() }).strict(),
+    // Bounded, so that no weight, however aged, overflows to Infinity and ties every order.
+    urgencyWeights: z.object({ standard: tierWeight, urgent: tierWeight, critical: tierWeight }).strict(),
     /** Added to the weight per 7 days already waited (`ageing`). */
-    ageingPerWeek: z.number().min(0),
+    ageingPerWeek: z.number().min(0).max(MAX_WEIGHT),
     /** Allocations counted for `fair-share`, and how strongly a centre above its share is held back (0…1). */
-    fairShareWindowDays: z.number().int().positive(),
+    fairShareWindowDays: z.number().int().positive().max(3650),
     fairShareStrength: z.number().min(0).max(1),
   })
   .strict();

@@ -9,6 +9,8 @@ import type { ChainRoute, PlanningCapacity } from '../../domain/planning/problem
  * start-up; tests pass a fixed capacity and a booking that writes the slot_chains row.
  */
 export interface WaitlistCapacity {
+  /** How far ahead the waitlist looks for a chain (days): the installation's booking horizon. */
+  horizonDays: number;
   /** Free capacity of the named sites from `from`, and the local date of plan day 0. */
   load(db: Database, request: { from: Date; horizonDays: number; sites: readonly string[] }): Promise<{ capacity: PlanningCapacity; startDate: LocalDate }>;
   /** The routes a batch's cells may take (facility and the chain's offsets through it); a batch bound to a facility keeps it. */

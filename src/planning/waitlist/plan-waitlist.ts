@@ -6,9 +6,6 @@ import type { AllocatedChain, WaitlistCapacity } from './capacity-port.js';
 import type { RankedWaiting } from './ranked-waitlist.js';
 import { datedChain, waitlistProblem } from './waitlist-problem.js';
 
-/** How far ahead the waitlist looks for a chain (days). */
-export const WAITLIST_HORIZON_DAYS = 90;
-
 export type Planner = (problem: PlanningProblem) => Plan | Promise<Plan>;
 
 export interface WaitlistPlan {
@@ -29,7 +26,7 @@ export async function planWaitlist(db: Database, capacity: WaitlistCapacity, ran
   );
   const facilities = [...routes.values()].flat().map((r) => r.facilityId);
   const sites = [...new Set([...ranked.flatMap((r) => [r.entry.apheresisCenterId, r.entry.treatmentCenterId]), ...facilities])];
-  const loaded = await capacity.load(db, { from: now, horizonDays: WAITLIST_HORIZON_DAYS, sites });
+  const loaded = await capacity.load(db, { from: now, horizonDays: capacity.horizonDays, sites });
   const plan = await planner(waitlistProblem(ranked, loaded.capacity, loaded.startDate, (batchId) => routes.get(batchId) ?? []));
   const chainOf = new Map(plan.assignments.map((a) => [a.orderId, datedChain(loaded.startDate, a)]));
   return { plan, startDate: loaded.startDate, chainOf };
