@@ -87,10 +87,11 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
     });
     const holds = run.outcomes.reduce((n, o) => n + o.holds, 0);
     const custody = run.outcomes.reduce((n, o) => n + o.custodyRecords, 0);
+    const waited = run.outcomes.filter((o) => o.waitlisted).length;
     const byStage = new Map<string, number>();
     for (const o of run.outcomes) byStage.set(o.stage, (byStage.get(o.stage) ?? 0) + 1);
     const ends = [...byStage].map(([stage, n]) => `${n} ${stage}`);
-    print(`\n${run.outcomes.length} patients: ${ends.join(', ')}; ${holds} hold${holds === 1 ? '' : 's'} assessed by QA; ${custody} custody records; ${run.readingsPublished} sensor readings published`);
+    print(`\n${run.outcomes.length} patients: ${ends.join(', ')}; ${holds} hold${holds === 1 ? '' : 's'} assessed by QA; ${waited} waited on the waitlist for a slot chain; ${custody} custody records; ${run.readingsPublished} sensor readings published`);
     await hooks.afterRun?.(run);
     return run;
   } finally {

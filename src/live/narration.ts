@@ -10,7 +10,7 @@ export type LiveEvent =
   | (About & { type: 'held'; kind: string; reason: string; issueId: string })
   | (About & { type: 'assessed'; issueId: string; impact: string; signer: string })
   | (About & { type: 'waitlisted' })
-  | (About & { type: 'chain'; collectionDay: string; facilityId: string })
+  | (About & { type: 'chain'; collectionDay: string; facilityId: string; fromWaitlist: boolean })
   | (About & { type: 'finished'; batchId: string; stage: BatchDetail['stage']; simulatedDays: number; custodyRecords: number; holds: number });
 
 /** One line per event, for a terminal: the patient, the product and what happened. */
@@ -32,7 +32,7 @@ export function describe(event: LiveEvent): string {
     case 'waitlisted':
       return `${who} waitlisted: no slot chain fits the horizon yet`;
     case 'chain':
-      return `${who} slot chain: collection on ${event.collectionDay} (simulated), line at ${event.facilityId}`;
+      return `${who} slot chain${event.fromWaitlist ? ' from the waitlist' : ''}: collection on ${event.collectionDay} (simulated), line at ${event.facilityId}`;
     case 'finished':
       return `${who} ${event.stage} after about ${event.simulatedDays.toFixed(0)} simulated days; ${event.custodyRecords} custody records, hash-chained`;
   }

@@ -46,6 +46,8 @@ export interface PatientOutcome {
   simulatedDays: number;
   custodyRecords: number;
   holds: number;
+  /** Whether it waited on the waitlist for a slot chain. */
+  waitlisted: boolean;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
   });
   seen.note(done);
   const simulatedDays = (Date.parse(done.timeline.at(-1)!.at) - Date.parse(done.timeline[0]!.at)) / clock.dayMs;
-  const outcome = { patient, productId, batchId, stage: done.stage, simulatedDays, custodyRecords: done.custody.length, holds: seen.holds };
+  const outcome = { patient, productId, batchId, stage: done.stage, simulatedDays, custodyRecords: done.custody.length, holds: seen.holds, waitlisted: seen.waitlisted };
   narrate({ type: 'finished', ...outcome });
   return outcome;
 }
@@ -141,6 +143,7 @@ class SeenChanges {
   private readonly issues = new Map<string, boolean>();
   private chain = '';
   holds = 0;
+  waitlisted = false;
 
   constructor(
     private readonly patient: number,
@@ -164,8 +167,13 @@ class SeenChanges {
     const chain = detail.chain?.status === 'held' ? `chain:${detail.chain.current?.collectionDay}` : detail.chain?.status === 'waitlisted' ? 'waitlisted' : '';
     if (chain !== this.chain) {
       this.chain = chain;
-      if (detail.chain?.status === 'waitlisted') this.narrate({ type: 'waitlisted', patient, productId });
-      else if (chain) this.narrate({ type: 'chain', patient, productId, collectionDay: detail.chain!.current!.collectionDay, facilityId: detail.chain!.current!.facilityId });
+      if (detail.chain?.status === 'waitlisted') {
+        this.waitlisted = true;
+        this.narrate({ type: 'waitlisted', patient, productId });
+      } else if (chain) {
+        const { collectionDay, facilityId } = detail.chain!.current!;
+        this.narrate({ type: 'chain', patient, productId, collectionDay, facilityId, fromWaitlist: this.waitlisted });
+      }
     }
     if (detail.stage !== this.stage) {
       this.stage = detail.stage;
