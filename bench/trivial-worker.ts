@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig, temporalAddress } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import { temporalTransport } from '../src/transport.js';
 import { TRIVIAL_TASK_QUEUE, type TrivialActivities } from './trivial-workflow.js';
 
 /**
@@ -10,7 +11,7 @@ import { TRIVIAL_TASK_QUEUE, type TrivialActivities } from './trivial-workflow.j
  */
 const config = loadConfig();
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const connection = await NativeConnection.connect(temporalTransport(config));
 const activities: TrivialActivities = { async noop() {} };
 const worker = await Worker.create({
   connection,

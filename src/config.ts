@@ -23,7 +23,26 @@ export const configSchema = z.object({
     .string()
     .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
+  /**
+   * Transport security to Kafka (src/transport.ts): TLS (with a private CA's certificate, else the
+   * system's), and SASL/SCRAM credentials. A managed Kafka asks for both; the dev stack for neither.
+   */
+  KAFKA_TLS: z.enum(['0', '1']).default('0'),
+  KAFKA_TLS_CA_FILE: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  /**
+   * Transport security to Temporal: TLS (a private CA, and mTLS with a client certificate and key, as
+   * a self-hosted cluster asks) or an API key over TLS (as Temporal Cloud asks).
+   */
+  TEMPORAL_TLS: z.enum(['0', '1']).default('0'),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   API_URL: z.url().optional(),
@@ -144,6 +163,18 @@ export type Config = z.infer<typeof configSchema>;
 
 /** A remote key set is trusted only for a named issuer and audience: either alone would accept any token of that provider. */
 const checkedConfigSchema = configSchema
+  .refine((c) => !c.KAFKA_SASL_MECHANISM || (c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD), {
+    message: 'SASL needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
+    path: ['KAFKA_SASL_MECHANISM'],
+  })
+  .refine((c) => !(c.KAFKA_SASL_USERNAME || c.KAFKA_SASL_PASSWORD) || c.KAFKA_SASL_MECHANISM, {
+    message: 'Kafka credentials need a mechanism: set KAFKA_SASL_MECHANISM (scram-sha-256 or scram-sha-512)',
+    path: ['KAFKA_SASL_MECHANISM'],
+  })
+  .refine((c) => !c.TEMPORAL_TLS_CERT_FILE === !c.TEMPORAL_TLS_KEY_FILE, {
+    message: 'a client certificate and its key go together: set both TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE, or neither',
+    path: ['TEMPORAL_TLS_CERT_FILE'],
+  })
   .refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
     message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
     path: ['V2V_AUTH_JWKS_URL'],

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
+import { kafkaTransport } from './transport.js';
 
 /*
  * Beside config.ts and logging.ts, not in a process's folder: the worker (the outbox), ingest and the
@@ -25,6 +26,8 @@ export function createKafka(config: Config, logger: Logger, clientId: string): K
   return new Kafka({
     clientId,
     brokers: config.KAFKA_BROKERS.split(','),
+    // TLS and SASL/SCRAM when the installation's Kafka asks for them (a managed Kafka, the production topology).
+    ...kafkaTransport(config),
     // kafkajs's INFO lines are connection churn; warnings and errors are what an operator acts on.
     logLevel: config.LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.WARN,
     logCreator:

@@ -9,7 +9,11 @@ export type { Logger };
  * Pseudonymous as it is, the hospital's patient reference identifies a person to the hospital, so
  * it must never reach a log line, even when a careless caller passes a whole body or row as a field.
  */
-const REDACTED_PATHS = ['patientRef', '*.patientRef', '*.*.patientRef', 'patient_ref', '*.patient_ref', '*.*.patient_ref'];
+const REDACTED_PATHS = [
+  'patientRef', '*.patientRef', '*.*.patientRef', 'patient_ref', '*.patient_ref', '*.*.patient_ref',
+  // Transport secrets (src/transport.ts), should a config or a client's options ever be logged.
+  'KAFKA_SASL_PASSWORD', '*.KAFKA_SASL_PASSWORD', 'TEMPORAL_API_KEY', '*.TEMPORAL_API_KEY', 'sasl.password', '*.sasl.password', 'apiKey', '*.apiKey',
+];
 
 /**
  * One JSON logger per process; `name` says which process (api, worker, ingest, cli) wrote a line.

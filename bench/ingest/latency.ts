@@ -14,7 +14,7 @@ import { log } from '../workflows/log.js';
 import { percentile, sortNum } from '../workflows/percentiles.js';
 import type { Device } from './fleet.js';
 import { startIngestProcess, startV2vChild, untilReady } from './ingest-process.js';
-import { temporalAddress } from '../../src/config.js';
+import { temporalTransport } from '../../src/transport.js';
 import { config, flags, PARTITIONS, RUN } from './parameters.js';
 import { connectedProducer, createTopic } from './topic.js';
 
@@ -62,7 +62,7 @@ export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<Late
   const worker = await startV2vChild('worker', /worker started/, { V2V_TIME_SCALE: String(WORKER_SCALE) });
   const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: `${RUN}-live`, V2V_TIME_SCALE: String(INGEST_SCALE) });
   const server = await startApiServer({ config: { ...config, V2V_TIME_SCALE: WORKER_SCALE }, logger: pino({ level: 'silent' }), port: 0 });
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+  const connection = await Connection.connect(temporalTransport(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const producer = await connectedProducer();
   const identities = await liveIdentities(config, server.url, RUN);

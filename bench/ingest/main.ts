@@ -12,7 +12,7 @@ import { copyRows, naiveConsumer, noopConsumer, scratchTable } from './limits.js
 import { Client, Connection } from '@temporalio/client';
 import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { latencyPhase, terminateFleetWorkflows } from './latency.js';
-import { temporalAddress } from '../../src/config.js';
+import { temporalTransport } from '../../src/transport.js';
 import { config, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
@@ -51,7 +51,7 @@ async function forgetFleetWorkflows(pool: pg.Pool, devices: Device[]) {
   await pool.query("update workflow_signals set sent_at = now(), outcome = 'not_running' where sent_at is null and workflow_id = any($1::text[])", [
     devices.map((d) => equipmentWorkflowId(d.equipmentId)),
   ]);
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+  const connection = await Connection.connect(temporalTransport(config));
   try {
     await terminateFleetWorkflows(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), devices);
   } finally {

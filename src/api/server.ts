@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporalAddress, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { temporalTransport } from '../transport.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import type { Logger } from '../logging.js';
 import { buildApp } from './app.js';
@@ -21,7 +22,7 @@ export async function startApiServer(options: { config: Config; logger: Logger; 
   const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: temporalAddress(config) });
+    connection = await Connection.connect(temporalTransport(config));
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     // Signature and lifetime first, then whether the token was revoked or its user disabled (a row read per request).
     const verifyToken = checkedVerifier(await tokenVerifierFromConfig(config), db);

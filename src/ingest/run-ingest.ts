@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporalAddress, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { temporalTransport } from '../transport.js';
 import { requireDatabaseUrl } from '../db/client.js';
 import type { Logger } from '../logging.js';
 import { createKafka } from '../kafka-client.js';
@@ -29,7 +30,7 @@ export async function startIngest(options: { config: Config; logger: Logger; por
   // Node. The query in flight still fails, so its transaction rolls back and is retried.
   pool.on('error', (err) => logger.warn({ error: err.message }, 'ingest: a PostgreSQL connection was lost'));
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const connection = await Connection.connect({ address: temporalAddress(config) }).catch(async (err: unknown) => {
+  const connection = await Connection.connect(temporalTransport(config)).catch(async (err: unknown) => {
     await pool.end();
     throw err;
   });

@@ -8,7 +8,8 @@ import { installationCapacity } from '../planning/waitlist/database-capacity.js'
 import { retrainActivities } from '../../activities/retrain.js';
 import { ensureForecastPython } from '../forecast/python-env.js';
 import { stackPaths } from '../stack/paths.js';
-import { temporalAddress, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { temporalTransport } from '../transport.js';
 import { createDatabase, requireDatabaseUrl } from '../db/client.js';
 import { installTemporalLogging, type Logger } from '../logging.js';
 import { startOutboxPublisher } from '../outbox/publisher.js';
@@ -46,7 +47,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
   const activityLog = logger.child({ component: 'activities' });
   const log = (msg: string, fields?: object) => activityLog.info(fields ?? {}, msg);
-  const connection = await NativeConnection.connect({ address: temporalAddress(config) }).catch(
+  const connection = await NativeConnection.connect(temporalTransport(config)).catch(
     async (err: unknown) => {
       await pool.end();
       throw err;
@@ -116,7 +117,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
 
 /** The weekly retraining Schedule, brought to this code's spec by every worker that starts. */
 async function ensureSchedule(config: Config, logger: Logger): Promise<void> {
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+  const connection = await Connection.connect(temporalTransport(config));
   try {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const outcome = await ensureRetrainSchedule(client, { taskQueue: TASK_QUEUE, source: config.V2V_FORECAST_TRAINING_SOURCE });
