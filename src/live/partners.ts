@@ -124,7 +124,7 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
       await sleep(Math.min(Math.max(wait, pollMs), nap));
       continue;
     }
-    const res = await answer(partners, detail, coiId, awaiting, milestoneData);
+    const res = await answer(partners, detail, coiId, awaiting, milestoneData, staleInARow);
     const code = refusalCode(res);
     if (code !== undefined && STALE.has(code) && ++staleInARow <= MAX_STALE_IN_A_ROW) {
       await sleep(pollMs);
@@ -139,7 +139,7 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
   throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
 }
 
-function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData']) {
+function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData'], refusedBefore: number) {
   const path = { id: detail.batchId };
   const at = new Date().toISOString();
   const { api: qa, signingPassword } = partners.qa;
@@ -169,7 +169,9 @@ function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awa
       });
     case 'infusion-booking':
       return partners.scheduler.POST('/v1/batches/{id}/infusion-booking', {
-        params: { path }, body: { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500).toISOString() },
+        // Half a second after the earliest, more after each refusal: on a compressed clock a busy
+        // machine's request can take longer than the margin, and the window's start passes meanwhile.
+        params: { path }, body: { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500 * (1 + refusedBefore)).toISOString() },
       });
   }
 }
