@@ -29,8 +29,13 @@ export interface PlanningMip {
   offset: number;
   /** The incumbent as a start vector, when every one of its chains is in the model. */
   start: Float64Array | undefined;
+  /** Any plan's assignments as a column vector, or undefined if one of its chains is not a column. */
+  startOf(assignments: readonly ChainAssignment[]): Float64Array | undefined;
   /** Decodes a column vector into assignments (rounding y to whole chains). */
   decode(colValue: ArrayLike<number>): ChainAssignment[];
+  /** The order classes, and the y columns: which class takes which chain (the s columns are implied). */
+  classes: readonly OrderClass[];
+  chainColumns: readonly ChainColumn[];
   /** Chains enumerated, and how many were left out by the incumbent bound. */
   stats: { chains: number; pruned: number; classes: number };
 }
@@ -47,7 +52,15 @@ function cannotBeatIncumbent(lowerBound: number, cheapestOfOrder: number, costOf
   return lowerBound - cheapestOfOrder + costOfChain > incumbent + tolerance;
 }
 
-export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): PlanningMip {
+/** A y column: `col` counts the orders of class `cls` (an index into `classes`) that take `chain`. */
+export interface ChainColumn {
+  col: number;
+  cls: number;
+  chain: Chain;
+}
+
+/** The model of `problem`; with `keep`, only the chains it keeps (a neighbourhood: see neighbourhood.ts). */
+export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan, keep?: (cls: number, chain: Chain) => boolean): PlanningMip {
   const { capacity } = problem;
   const classes = orderClasses(problem.orders);
   const chainsOf = classes.map((c) => feasibleChains(c.representative, capacity));
@@ -62,7 +75,7 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
   const chairRows = new SiteDayRows(capacity.horizonDays);
   const linkRows = new SiteDayRows(capacity.horizonDays);
   const lineRows = new SiteDayRows(capacity.horizonDays);
-  const ys: { col: number; cls: number; chain: Chain }[] = [];
+  const ys: ChainColumn[] = [];
   const starts: { facilityId: string; day: number; lineDays: number; link: number; ys: number[] }[] = [];
   let pruned = 0;
   let offset = 0;
@@ -73,6 +86,7 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
     offset += cls.orders.reduce((sum, o) => sum + waitingCost(o, capacity), 0);
     const classRow = rows.upTo(n);
     for (const chain of chainsOf[i]!.map(chainOf)) {
+      if (keep && !keep(i, chain)) continue;
       if (cannotBeatIncumbent(lowerBound, cheapestOfRepresentative[i]!, chainCost(rep, chain), incumbent.objective)) { pruned++; continue; }
       const collections = freeOn(capacity.collections, rep.apheresisCenterId, chain.collectionDay);
       const chairs = freeOn(capacity.chairs, rep.treatmentCenterId, chain.infusionDay);
@@ -110,7 +124,10 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
     matrix: cols.csc(rows.count),
     integrality: cols.integrality(),
     offset,
-    start: incumbentStart(incumbent, classes, ys, starts, sCols, cols.count),
+    start: startVector(incumbent.assignments, classes, ys, starts, sCols, cols.count),
+    startOf: (assignments) => startVector(assignments, classes, ys, starts, sCols, cols.count),
+    classes,
+    chainColumns: ys,
     stats: { chains: ys.length + pruned, pruned, classes: classes.length },
     decode(colValue) {
       const taken = classes.map(() => [] as Chain[]);
@@ -128,11 +145,11 @@ export function buildPlanningMip(problem: PlanningProblem, incumbent: Plan): Pla
 const sameChain = (a: Chain, b: Chain) =>
   a.collectionDay === b.collectionDay && a.facilityId === b.facilityId && a.lineStartDay === b.lineStartDay && a.lineEndDay === b.lineEndDay && a.infusionDay === b.infusionDay;
 
-/** The incumbent's chains as y and s values, or undefined if one of its chains is not a column. */
-function incumbentStart(
-  incumbent: Plan,
+/** A plan's chains as y and s values, or undefined if one of its chains is not a column. */
+function startVector(
+  assignments: readonly ChainAssignment[],
   classes: OrderClass[],
-  ys: readonly { col: number; cls: number; chain: Chain }[],
+  ys: readonly ChainColumn[],
   starts: readonly { ys: number[] }[],
   sCols: readonly number[],
   numCols: number,
@@ -141,7 +158,7 @@ function incumbentStart(
   const colsOfClass = classes.map(() => [] as { col: number; chain: Chain }[]);
   for (const y of ys) colsOfClass[y.cls]!.push(y);
   const x = new Float64Array(numCols);
-  for (const assignment of incumbent.assignments) {
+  for (const assignment of assignments) {
     const chain = chainOf(assignment);
     const y = colsOfClass[classOf.get(assignment.orderId) ?? -1]?.find((c) => sameChain(c.chain, chain));
     if (!y) return undefined;

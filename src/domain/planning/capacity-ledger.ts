@@ -26,6 +26,14 @@ function take(table: Record<string, number[]>, siteId: string, day: number): voi
   days[day] = days[day]! - 1;
 }
 
+/** Whether one chain's collection, line days and chair are all still free. */
+export function chainFits(ledger: CapacityLedger, order: PlanningOrder, chain: ChainAssignment): boolean {
+  const free = (table: Record<string, number[]>, siteId: string, day: number) => (table[siteId]?.[day] ?? 0) > 0;
+  if (!free(ledger.collections, order.apheresisCenterId, chain.collectionDay) || !free(ledger.chairs, order.treatmentCenterId, chain.infusionDay)) return false;
+  for (let d = chain.lineStartDay; d < chain.lineEndDay; d++) if (!free(ledger.lines, chain.facilityId, d)) return false;
+  return true;
+}
+
 /** Spends one chain's collection, line days and chair; throws if any is already gone (a planner's bug). */
 export function takeChain(ledger: CapacityLedger, order: PlanningOrder, chain: ChainAssignment): void {
   take(ledger.collections, order.apheresisCenterId, chain.collectionDay);
