@@ -3,7 +3,7 @@ import Fastify, { type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import authenticate from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { frameworkErrors } from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
 import metrics from './plugins/metrics.js';
 import { addressLimit, callerLimit } from './plugins/rate-limits.js';
@@ -35,6 +35,8 @@ export function buildApp(deps: ApiDeps) {
     // above the longest wait for the workflow (30 s) and the event stream's 15 s heartbeat.
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: CONNECTION_TIMEOUT_MS,
+    // The router's refusals (a bad percent-encoding, a path parameter too long) in the error envelope.
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

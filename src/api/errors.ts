@@ -10,6 +10,8 @@ export const API_ERR = {
   TIMEOUT: 'ERR_TIMEOUT',
   UNAVAILABLE: 'ERR_UNAVAILABLE',
   INTERNAL: 'ERR_INTERNAL',
+  /** 414: a path parameter longer than any id V2V issues. */
+  URI_TOO_LONG: 'ERR_URI_TOO_LONG',
   /** 401: no token, or one that is expired, forged, or meant for another issuer or audience. */
   UNAUTHENTICATED: 'ERR_UNAUTHENTICATED',
   /** 403: the identity's role or sites do not reach this route or this batch. */

@@ -43,8 +43,9 @@ function utcMidnight(date: LocalDate): number | undefined {
   const m = DATE.exec(date);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
+  // Not Date.UTC: it reads the years 0–99 as 1900–1999, so 0045-08-05 would fail the check below.
+  const back = new Date(0);
+  const ms = back.setUTCFullYear(y, mo - 1, d);
   return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? ms : undefined;
 }
 
@@ -67,7 +68,9 @@ export const daysBetween = (from: LocalDate, to: LocalDate): number => Math.roun
 /** Wall-clock time in the zone, read as if it were UTC (so subtracting the instant gives the offset). */
 function wallClock(instant: number, timeZone: string): number {
   const p = Object.fromEntries(formatIn(timeZone).formatToParts(new Date(instant)).map((x) => [x.type, Number(x.value)]));
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const wall = new Date(0);
+  wall.setUTCFullYear(p.year!, p.month! - 1, p.day!);
+  return wall.setUTCHours(p.hour!, p.minute!, p.second!);
 }
 
 /** Local time minus UTC at an instant, in milliseconds (+1 h in Paris in winter, +2 h in summer). */

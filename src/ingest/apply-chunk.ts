@@ -91,16 +91,28 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
   }
 
   const devices = await loadRegistrations(client, [...new Set(accepted.map((a) => a.readings[0]!.deviceId))], deps.timeScale);
+  const clashes = await storedWithOtherTimes(client, accepted.flatMap((a) => a.readings));
+  // eventId → event time (ms) of the readings this chunk stores, so a later message of the chunk cannot reuse one either.
+  const taken = new Map<string, number>();
   const rows: ReadingRow[] = [];
   for (const { message, readings } of accepted) {
     const { deviceId, gatewayId } = readings[0]!;
     const device = devices.get(deviceId);
+    const reused = readings.find((r) => {
+      const id = r.eventId.toLowerCase();
+      return clashes.has(id) || (taken.has(id) && taken.get(id) !== Date.parse(r.eventTime));
+    });
     if (!device) {
       deadLetters.push({ message, reason: 'unknown_device', detail: `device ${deviceId} is not registered` });
     } else if (device.gatewayId !== gatewayId) {
       deadLetters.push({ message, reason: 'unauthorised_gateway', detail: `device ${deviceId} is registered to gateway ${device.gatewayId}, not ${gatewayId}` });
+    } else if (reused) {
+      deadLetters.push({ message, reason: 'reused_event_id', detail: `eventId ${reused.eventId} is already stored with another eventTime than ${reused.eventTime}` });
     } else {
-      for (const reading of readings) rows.push(toRow(reading, bindingAt(device, Date.parse(reading.eventTime))?.id ?? null));
+      for (const reading of readings) {
+        taken.set(reading.eventId.toLowerCase(), Date.parse(reading.eventTime));
+        rows.push(toRow(reading, bindingAt(device, Date.parse(reading.eventTime))?.id ?? null));
+      }
     }
   }
 
@@ -132,6 +144,22 @@ function toRow(r: SensorReading, bindingId: string | null): ReadingRow {
   if (r.metric === 'location') return { ...common, value: null, text: JSON.stringify(r.value) };
   if (r.metric === 'lid_open') return { ...common, value: r.value ? 1 : 0, text: null };
   return { ...common, value: r.value, text: null };
+}
+
+/**
+ * The eventIds among `readings` already stored with another event time. The primary key is
+ * (event_id, event_time), as the table is partitioned by time, so it alone would store such a
+ * reading a second time. Two partitions reusing one eventId in the same instant can still both pass:
+ * a gateway's ids are its own device's, and one device stays in one partition.
+ */
+async function storedWithOtherTimes(client: pg.PoolClient, readings: SensorReading[]): Promise<Set<string>> {
+  if (readings.length === 0) return new Set();
+  const { rows } = await client.query<{ event_id: string }>(
+    `select distinct s.event_id from unnest($1::uuid[], $2::timestamptz[]) as u(event_id, event_time)
+     join sensor_readings s on s.event_id = u.event_id and s.event_time <> u.event_time`,
+    [readings.map((r) => r.eventId.toLowerCase()), readings.map((r) => r.eventTime)],
+  );
+  return new Set(rows.map((r) => r.event_id));
 }
 
 /**

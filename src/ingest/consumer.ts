@@ -1,4 +1,4 @@
-import { Partitioners, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import { applyChunk, type ChunkDeps, type ChunkOutcome, type DeadLetter } from './apply-chunk.js';
 import { DLQ_HEADERS, dlqTopicOf, INGEST_GROUP, READINGS_TOPIC } from './contract.js';
@@ -143,6 +143,9 @@ function record(metrics: IngestMetrics, outcome: Extract<ChunkOutcome, { kind: '
 async function sendDeadLetters(producer: Producer, topic: string, partition: number, letters: DeadLetter[]): Promise<void> {
   await producer.send({
     topic: dlqTopicOf(topic),
+    // A dead letter is the message as sent: an oversize one arrived compressed and must leave so, or
+    // the broker refuses it (its 1 MB limit) and the partition waits for ever.
+    compression: CompressionTypes.GZIP,
     messages: letters.map(({ message, reason, detail }) => ({
       key: message.key,
       value: message.value,

@@ -51,6 +51,10 @@ export const readingBatchSchema = z
   .refine((b) => b.readings.every((r) => r.deviceId === b.readings[0]!.deviceId), {
     message: 'a batch carries the readings of one device (the message key)',
     path: ['readings'],
+  })
+  .refine((b) => new Set(b.readings.map((r) => r.eventId.toLowerCase())).size === b.readings.length, {
+    message: 'each reading of a batch has its own eventId',
+    path: ['readings'],
   });
 
 /** One message on the topic: a single reading, or a gateway's batch of one device's readings. */
@@ -65,6 +69,8 @@ export const DEAD_LETTER_REASONS = [
   'impossible_timestamp',
   'unknown_device',
   'unauthorised_gateway',
+  /** An eventId already stored (or earlier in the same chunk) with another eventTime: not a re-send, a clash. */
+  'reused_event_id',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { iso } from '../../src/domain/instant.js';
-import { addDays, datesFrom, isLocalDate, isTimeZone, localDateOf, localDay, startOfDay, zoneOffsetAt } from '../../src/domain/calendar-day.js';
+import { addDays, datesFrom, daysBetween, isLocalDate, isTimeZone, localDateOf, localDay, startOfDay, zoneOffsetAt } from '../../src/domain/calendar-day.js';
 import { ldCourseForDay, resolveBookingDay } from '../../src/domain/ld-window.js';
 import { productProfile } from '../../src/domain/profiles.js';
 
@@ -40,6 +40,12 @@ describe('a calendar day at a site, in its time zone', () => {
     expect(localDateOf(Date.parse('2027-03-13T23:30:00Z'), 'Europe/Paris')).toBe('2027-03-14');
     expect(localDateOf(Date.parse('2027-03-14T03:30:00Z'), 'America/New_York')).toBe('2027-03-13');
     expect(zoneOffsetAt(Date.parse('2027-07-01T12:00:00Z'), 'Europe/Paris')).toBe(2 * HOUR);
+  });
+
+  it('keeps the years 0–99 as they are, not as 1900–1999 (a fuzzed query once made a 500 of it)', () => {
+    expect(isLocalDate('0045-08-05')).toBe(true);
+    expect(daysBetween('0045-08-05', '0045-08-06')).toBe(1);
+    expect(localDateOf(Date.parse('0045-08-05T12:00:00Z'), 'Europe/Paris')).toBe('0045-08-05');
   });
 
   it('validates dates and zones', () => {

@@ -45,6 +45,17 @@ function send(reply: FastifyReply, status: number, body: ErrorBody) {
   return reply.status(status).send(body);
 }
 
+/**
+ * The router's own refusals, before any route or hook runs (a path that is not valid percent-encoding,
+ * 400; a path parameter over Fastify's 100 characters, 414), in the same envelope as every other error.
+ * Given to Fastify as its `frameworkErrors` option; the path is cut so a long one is not echoed whole.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode ?? 400;
+  const message = err.message.length > 300 ? `${err.message.slice(0, 300)}…` : err.message;
+  return send(reply, status, { error: { code: status === 414 ? API_ERR.URI_TOO_LONG : ERR.VALIDATION, message } });
+}
+
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply) => {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { ApiError, API_ERR } from '../errors.js';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -52,7 +53,8 @@ export default fp<{ metricsToken?: string | undefined }>(
       }
     });
 
-    app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (request, reply) => {
+    const exposition = { description: 'The Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } };
+    app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', response: { 200: exposition } } }, async (request, reply) => {
       if (!metricsToken) throw new ApiError(403, API_ERR.FORBIDDEN, 'Metrics are not served: set V2V_METRICS_TOKEN and scrape with that bearer token.');
       if (!bearerMatches(request.headers.authorization, metricsToken)) {
         const error = new ApiError(401, API_ERR.UNAUTHENTICATED, 'GET /metrics needs Authorization: Bearer <V2V_METRICS_TOKEN>.');

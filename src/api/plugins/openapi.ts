@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { addEnrolmentLinks, withEdgeResponses } from '../openapi-conventions.js';
 
 /**
  * The OpenAPI document is generated from the same zod schemas that validate requests, so the
@@ -36,12 +37,17 @@ export default fp(
         ],
       },
       // Every /v1 route requires the token; the public ones (health, metrics, documents) do not.
+      // Every route also answers the edge's errors (401, 403, 429, 400, 414, …) without naming them.
       transform: (input) => {
-        const transformed = jsonSchemaTransform(input);
+        const transformed = jsonSchemaTransform({ ...input, schema: withEdgeResponses(input.url, input.schema) ?? input.schema });
         if (!input.url.startsWith('/v1/')) return transformed;
         return { ...transformed, schema: { ...transformed.schema, security: [{ bearer: [] }] } };
       },
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (input) => {
+        const document = jsonSchemaTransformObject(input);
+        addEnrolmentLinks((document as { paths?: Parameters<typeof addEnrolmentLinks>[0] }).paths ?? {});
+        return document;
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

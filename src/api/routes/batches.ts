@@ -70,7 +70,7 @@ const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) =
         tags: ['batches'],
         summary: "A batch's live status, what it awaits, timeline and custody chain",
         params: batchIdParams,
-        response: { 200: batchDetailSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
+        response: { 200: batchDetailSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema, 504: errorBodySchema },
       },
     },
     async (request) => detail(deps, request.params.id, request.principal!),

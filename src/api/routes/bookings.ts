@@ -25,7 +25,7 @@ const bookings: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
         summary: "A treatment centre's days (local dates) with free chairs, each judged for a batch, and its chairs' bookings",
         params: slotsParams,
         querystring: slotsQuery,
-        response: { 200: slotsResultSchema, 400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema },
+        response: { 200: slotsResultSchema, 400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 503: errorBodySchema, 504: errorBodySchema },
       },
     },
     async (request) => infusionSlots(deps, { siteId: request.params.siteId, ...request.query }),
