@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isLocalDate } from './calendar-day.js';
 import { PLAIN_ID } from './ids.js';
 import { zonedInstant } from './instant.js';
+import { textRefSchema } from './command-text.js';
 import { boundedData, safeText, TEXT_LIMITS } from './text.js';
 
 /**
@@ -112,11 +113,16 @@ export const milestoneSchema = z.object({
     .describe('Partner-defined JSON: at most 4096 bytes, 4 levels deep, keys up to 64 characters. For a batch with a slot chain, `proposedDay` (or `collectionDay`) is a calendar date at the apheresis centre, YYYY-MM-DD.'),
   /** Who reported it: the API's authenticated caller (optional, as older histories carry none). */
   actor: actorSchema.optional(),
+  /**
+   * The full partner data, kept in PostgreSQL by the API: the signal's `data` then holds only the
+   * keys the journey reads (MILESTONE_FACT_KEYS). Older histories carry the whole data and no reference.
+   */
+  dataRef: textRefSchema.optional(),
 });
 export type MilestoneCommand = z.infer<typeof milestoneSchema>;
 /** The HTTP body: `source` and `actor` are the token's (the API sets both); a body's `source` is ignored. */
 export const milestoneRequestSchema = milestoneSchema
-  .omit({ actor: true })
+  .omit({ actor: true, dataRef: true })
   .extend({ source: z.string().optional().describe('Ignored: the token names the reporter, recorded as the source.') });
 
 const qaDispositionFields = z.object({
@@ -171,9 +177,17 @@ export type BookingCommand = z.infer<typeof bookingPayloadSchema>;
 export const cancelBookingSchema = z.object({ actor: actorSchema.optional() });
 export type CancelBookingCommand = z.infer<typeof cancelBookingSchema>;
 
-export const cancelSchema = z.object({
-  reason: safeText({ max: TEXT_LIMITS.reason, multiline: true }),
-  actor: actorSchema,
-});
+const cancelReason = safeText({ max: TEXT_LIMITS.reason, multiline: true });
+/**
+ * The cancel Update's payload: a reference to the reason the API stored (`reasonRef`), or the
+ * reason itself in older histories and from the workflow's own withdrawal ('workflow cancelled').
+ */
+export const cancelSchema = z
+  .object({
+    reason: cancelReason.optional(),
+    reasonRef: textRefSchema.optional(),
+    actor: actorSchema,
+  })
+  .refine((c) => c.reason !== undefined || c.reasonRef !== undefined, { message: 'a reason (or a reference to the stored reason) is required', path: ['reason'] });
 export type CancelCommand = z.infer<typeof cancelSchema>;
-export const cancelRequestSchema = cancelSchema.extend({ actor: bodyActor });
+export const cancelRequestSchema = z.object({ reason: cancelReason, actor: bodyActor });

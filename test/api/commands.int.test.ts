@@ -1,7 +1,7 @@
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { batches, infusionBookings } from '../../src/db/schema/index.js';
+import { batches, commandTexts, infusionBookings } from '../../src/db/schema/index.js';
 import { ERR } from '../../src/domain/errors.js';
 import type { BatchStatus } from '../../workflows/messages.js';
 import { validHandoff } from './offline-app.js';
@@ -65,6 +65,19 @@ describe('commands on a batch', () => {
     ]);
   });
 
+  it("signals only the keys the journey reads from a milestone's data, and keeps the whole data behind a reference", async () => {
+    const { batchId } = await enrolled();
+    const data = { passed: false, note: 'free text a partner wrote', lims: { sample: 'S-1' } };
+    const body = { milestone: 'qc-complete', at: new Date().toISOString(), data };
+    expect((await post(`/v1/batches/${batchId}/milestones`, body, await as(qcLab))).statusCode).toBe(202);
+    const signal = temporal.calls.find((c) => c.kind === 'signal')!;
+    const { dataRef, ...sent } = signal.args[0] as { dataRef: { id: string; sha256: string } };
+    expect(sent).toEqual({ milestone: 'qc-complete', at: body.at, data: { passed: false }, source: qcLab.name, actor: { name: qcLab.name, role: 'qc-lab' } });
+    const [row] = await db.select().from(commandTexts).where(eq(commandTexts.id, dataRef.id));
+    expect(row).toMatchObject({ batchId, kind: 'milestone-data', sha256: dataRef.sha256 });
+    expect(JSON.parse(row!.body)).toEqual(data);
+  });
+
   it('acknowledges a milestone the batch already has (202, duplicate) without signalling, so its history does not grow', async () => {
     const { batchId } = await enrolled();
     temporal.milestoneNews = false;
@@ -94,8 +107,14 @@ describe('commands on a batch', () => {
     expect(temporal.calls.map((c) => [c.name, c.args])).toEqual([
       ['qaDisposition', [{ ...qa, signer }]],
       ['excursionAssessment', [{ ...assessment, signer, excursionId: 'exc-7' }]],
-      ['cancel', [{ ...cancel, actor: adminActor }]],
+      ['cancel', [{ reasonRef: expect.objectContaining({ id: expect.any(String) }), actor: adminActor }]],
     ]);
+    // The reason stays in PostgreSQL; the update carries its reference, and a retry finds the same row.
+    const { reasonRef } = temporal.calls[2]!.args[0] as { reasonRef: { id: string; sha256: string } };
+    const [row] = await db.select().from(commandTexts).where(eq(commandTexts.id, reasonRef.id));
+    expect(row).toMatchObject({ batchId, kind: 'cancel-reason', body: cancel.reason, sha256: reasonRef.sha256 });
+    expect((await post(`/v1/batches/${batchId}/cancel`, cancel)).statusCode).toBe(200);
+    expect(temporal.calls[3]!.args[0]).toEqual({ reasonRef, actor: adminActor });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { batches, custodyEvents, infusionBookings, productProfiles, sites } from '../../src/db/schema/index.js';
+import { batches, commandTexts, custodyEvents, infusionBookings, productProfiles, sites } from '../../src/db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { stackConfig, unique } from '../setup/services.js';
 
@@ -66,6 +66,16 @@ describe('schema v1 in the real PostgreSQL', () => {
     });
     const [still] = await db.select().from(custodyEvents).where(eq(custodyEvents.id, record!.id));
     expect(still!.actorName).toBe('A. Nurse');
+  });
+
+  it("lets the processes append and read a command's text, never change or remove it", async () => {
+    const { batch } = await seedBatch();
+    const id = crypto.randomUUID();
+    await db.insert(commandTexts).values({ id, batchId: batch.id, kind: 'cancel-reason', body: 'withdrawn', sha256: 'a'.repeat(64), createdBy: 'test' });
+    await expect(db.update(commandTexts).set({ body: 'something else' }).where(eq(commandTexts.id, id))).rejects.toMatchObject({ cause: { message: expect.stringContaining('permission denied') } });
+    await expect(db.delete(commandTexts).where(eq(commandTexts.id, id))).rejects.toMatchObject({ cause: { message: expect.stringContaining('permission denied') } });
+    const [still] = await db.select().from(commandTexts).where(eq(commandTexts.id, id));
+    expect(still!.body).toBe('withdrawn');
   });
 
   it('stores readings in the partitioned table', async () => {

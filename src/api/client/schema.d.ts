@@ -4992,6 +4992,10 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             prevHash: string | null;
+            /** @description The stored texts the data references (a cancellation’s `reasonRef` → `reason`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to. */
+            texts?: {
+                [key: string]: string;
+            };
         };
         CustodyVerificationInput: {
             /** @constant */
@@ -5934,6 +5938,10 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             prevHash: string | null;
+            /** @description The stored texts the data references (a cancellation’s `reasonRef` → `reason`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to. */
+            texts?: {
+                [key: string]: string;
+            };
         };
         CustodyVerification: {
             /** @constant */

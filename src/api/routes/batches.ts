@@ -6,6 +6,7 @@ import type { BatchStatus } from '../../../workflows/messages.js';
 import type { Principal } from '../auth/principal.js';
 import { seesPatientRef, visibleBatches } from '../auth/site-scope.js';
 import { queryStatus, requireBatch, type BatchRow } from '../batch-workflow.js';
+import { textsOfRecords } from '../command-texts.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { enrolBatch } from '../enrolment.js';
 import { latestForecasts } from '../latest-forecasts.js';
@@ -99,7 +100,7 @@ function summary(row: BatchRow, principal: Principal) {
 
 async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   const row = await requireBatch(deps, batchId);
-  const [live, custody] = await Promise.all([queryStatus(deps, batchId), custodyChain(deps, batchId)]);
+  const [live, { custody, cancelReason }] = await Promise.all([queryStatus(deps, batchId), custodyChain(deps, batchId)]);
   const status: BatchStatus = live ?? {
     batchId,
     coiId: row.coiId,
@@ -115,6 +116,8 @@ async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   };
   return {
     ...status,
+    // The workflow holds only the reason's reference: the reason itself is read back here.
+    timeline: status.timeline.map((t) => (t.event === 'cancelled' && t.detail === undefined && cancelReason !== undefined ? { ...t, detail: cancelReason } : t)),
     ...patientRefFor(row, principal),
     apheresisCenterId: row.apheresisCenterId,
     treatmentCenterId: row.treatmentCenterId,
@@ -127,9 +130,12 @@ async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   };
 }
 
+/** The chain as the detail shows it, and the cancellation's stored reason (its record holds only the reference). */
 async function custodyChain(deps: ApiDeps, batchId: string) {
   const rows = await deps.db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batchId)).orderBy(asc(custodyEvents.seq));
-  return rows.map((r) => ({
+  const cancellations = rows.filter((r) => r.kind === 'cancellation');
+  const [texts] = await textsOfRecords(deps, batchId, cancellations.slice(-1));
+  const custody = rows.map((r) => ({
     seq: r.seq,
     kind: r.kind,
     step: r.step,
@@ -139,6 +145,7 @@ async function custodyChain(deps: ApiDeps, batchId: string) {
     occurredAt: r.occurredAt.toISOString(),
     hash: r.hash,
   }));
+  return { custody, cancelReason: texts?.['reason'] };
 }
 
 export default batchRoutes;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { milestoneFacts } from '../../domain/command-text.js';
 import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
 import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneNewsQuery, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requireFacilityEquipment, requireReporter } from '../auth/reporting.js';
 import { signerOf } from '../auth/signatures.js';
-import { queryBatch, signalBatch, updateBatch } from '../batch-workflow.js';
+import { queryBatch, requireBatch, signalBatch, updateBatch } from '../batch-workflow.js';
+import { storeCommandText } from '../command-texts.js';
 import { requireClientTime } from '../client-time.js';
 import type { RouteOptions } from '../deps.js';
 import { commandErrors } from '../errors.js';
@@ -70,10 +72,15 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       await requireClientTime(deps, row, request.body.at);
       // The reporter is the token's identity: a body's `source` (older clients) is not evidence.
       const { milestone, at, data } = request.body;
-      const reported = { milestone, at, ...(data ? { data } : {}), source: caller.name, actor: actorOf(caller) };
+      // The workflow gets only the keys it reads (ids, days, a verdict); the partner's data stays in PostgreSQL.
+      const facts = data ? milestoneFacts(data) : {};
+      const reported = { milestone, at, ...(Object.keys(facts).length > 0 ? { data: facts } : {}), source: caller.name, actor: actorOf(caller) };
       // A repeat is acknowledged without a signal, so no partner can grow the batch's history.
       const news = await queryBatch(deps, id, milestoneNewsQuery, reported);
-      if (news) await signalBatch(deps, id, milestoneSignal, reported);
+      if (news) {
+        const dataRef = data ? await storeCommandText(deps, { batchId: id, kind: 'milestone-data', body: JSON.stringify(data), createdBy: caller.subject }) : undefined;
+        await signalBatch(deps, id, milestoneSignal, { ...reported, ...(dataRef ? { dataRef } : {}) });
+      }
       return reply.status(202).header('location', `/v1/batches/${id}`).send({ batchId: id, milestone, duplicate: !news });
     },
   );
@@ -134,8 +141,12 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       },
     },
     async (request) => {
-      const command = { ...request.body, actor: actorOf(callerOf(request)) };
-      return updateBatch(deps, request.params.id, cancelUpdate, [command], request.headers['idempotency-key']);
+      const { id } = request.params;
+      const caller = callerOf(request);
+      await requireBatch(deps, id);
+      // The reason stays in PostgreSQL; the workflow and the custody record carry its reference.
+      const reasonRef = await storeCommandText(deps, { batchId: id, kind: 'cancel-reason', body: request.body.reason, createdBy: caller.subject });
+      return updateBatch(deps, id, cancelUpdate, [{ reasonRef, actor: actorOf(caller) }], request.headers['idempotency-key']);
     },
   );
 };

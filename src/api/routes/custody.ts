@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { verifyCustodyChains } from '../../db/audit.js';
 import { custodyEvents } from '../../db/schema/index.js';
 import { requireBatch } from '../batch-workflow.js';
+import { textsOfRecords } from '../command-texts.js';
 import type { RouteOptions } from '../deps.js';
 import { errorBodySchema } from '../errors.js';
 import { batchIdParams } from '../schemas/batch.js';
@@ -29,11 +30,13 @@ const custodyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps })
         verifyCustodyChains(deps.pool, batchId),
       ]);
       const broken = audit.breaks[0];
+      const texts = await textsOfRecords(deps, batchId, rows);
       return {
         batchId,
-        records: rows.map((r) => ({
+        records: rows.map((r, i) => ({
           seq: r.seq, kind: r.kind, step: r.step, actor: { name: r.actorName, role: r.actorRole }, location: r.location, meaning: r.meaning,
           data: r.data, occurredAt: r.occurredAt.toISOString(), recordedAt: r.recordedAt.toISOString(), prevHash: r.prevHash, hash: r.hash,
+          ...(texts[i] ? { texts: texts[i] } : {}),
         })),
         verification: broken
           ? { verified: false as const, brokenAt: { seq: broken.seq, recordId: broken.recordId, problem: broken.problem } }

@@ -8,6 +8,10 @@ export const custodyChainRecordSchema = custodyRecordSchema
     data: z.unknown().describe('What the record attests (a decision, an assessment, a handoff’s details).'),
     recordedAt: instant,
     prevHash: z.string().nullable(),
+    texts: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('The stored texts the data references (a cancellation’s `reasonRef` → `reason`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to.'),
   })
   .meta({ id: 'CustodyChainRecord' });
 

@@ -8,3 +8,4 @@ export * from './identity.js';
 export * from './idempotency.js';
 export * from './capacity.js';
 export * from './waitlist.js';
+export * from './command-texts.js';

@@ -91,8 +91,11 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
         kind: 'infusion-booking-cancelled', actor: e.actor, meaning: `infusion booking for ${dayOf(s.booking)} cancelled; chair freed`,
         data: { infusionDate: s.booking.infusionDate, ...(s.booking.date ? { date: s.booking.date } : {}), chair: s.booking.chair }, occurredAt: e.at,
       };
-    case 'cancellation-requested':
-      return { kind: 'cancellation', actor: e.command.actor, meaning: 'batch withdrawn', data: { reason: e.command.reason }, occurredAt: e.at };
+    case 'cancellation-requested': {
+      // The reference to the stored reason, whose hash commits the record to the text; older histories carry the text.
+      const { reason, reasonRef } = e.command;
+      return { kind: 'cancellation', actor: e.command.actor, meaning: 'batch withdrawn', data: reasonRef ? { reasonRef } : { reason }, occurredAt: e.at };
+    }
     default:
       return undefined;
   }

@@ -160,6 +160,7 @@ function apply(s: JourneyState, e: JourneyEvent): JourneyState {
         timeline: note(s, e.at, 'infusion-booking-cancelled'),
       };
     case 'cancellation-requested':
+      // A stored reason is not in the state: the API's read path shows it beside this entry.
       return { ...s, cancelled: e.command, timeline: note(s, e.at, 'cancelled', e.command.reason) };
     case 'equipment-risk-noted':
       return { ...s, timeline: note(s, e.at, 'equipment-risk', `${e.risk.equipmentId} ${e.risk.crossed} ${e.risk.threshold}`) };
