@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapacityRelease } from '../../activities/deps.js';
 import { manufacturingSlotActivities } from '../../activities/manufacturing-slots.js';
 import { slotChainActivities } from '../../activities/slot-chains.js';
-import { manufacturingSlots, slotChains } from '../../src/db/schema/index.js';
+import { capacityExceptions, manufacturingSlots, slotChains } from '../../src/db/schema/index.js';
 import { addDays } from '../../src/domain/calendar-day.js';
 import { bookChain, type DatedChain } from '../../src/planning/capacity/index.js';
 import { capacityFixture } from '../planning/capacity/fixture.js';
@@ -24,6 +24,8 @@ const chainFrom = (n: number, lineDays = 14): DatedChain => ({
 });
 const midday = (n: number) => `${day(n)}T12:00:00.000Z`;
 const slotsOf = (batchId: string) => f.db.select({ state: manufacturingSlots.state }).from(manufacturingSlots).where(eq(manufacturingSlots.batchId, batchId));
+/** A tstzrange's two ends, as epoch ms. */
+const bounds = (range: unknown) => [...String(range).matchAll(/"?([^",[\]()]+)"?/g)].map((m) => Date.parse(m[1]!));
 const chainRows = (batchId: string) => f.db.select({ version: slotChains.version, state: slotChains.state }).from(slotChains).where(eq(slotChains.batchId, batchId));
 
 describe('the slot-chain activities on PostgreSQL', () => {
@@ -46,18 +48,40 @@ describe('the slot-chain activities on PostgreSQL', () => {
     expect(released).toEqual([{ batchId, reason: 'manufacturing line released' }]);
   });
 
-  it('answer a lost line (the real window no longer fits) by giving the chain back, so the batch can ask for a free line', async () => {
+  it('queue cells too late for their line for the first line that frees, ahead of chains not yet collected', async () => {
     const late = await f.batch();
     const next = await f.batch();
     await f.db.transaction((tx) => bookChain(tx, late, chainFrom(30), 'enrolment'));
     // The only line is held ahead by the next patient from the day the late batch's line was to end.
     await f.db.transaction((tx) => bookChain(tx, next, { ...chainFrom(44), lineStartDay: day(45) }, 'enrolment'));
     released.length = 0;
-    expect(await chains.confirmChainLine({ batchId: late, from: midday(40), to: midday(54) })).toEqual({ confirmed: false });
-    expect((await slotsOf(late)).map((s) => s.state)).toEqual(['released']);
-    expect((await slotsOf(next)).map((s) => s.state)).toEqual(['reserved-ahead']);
-    expect(released).toEqual([{ batchId: late, reason: 'line held ahead lost at receipt' }]);
+    expect(await chains.confirmChainLine({ batchId: late, from: midday(40), to: midday(54) })).toEqual({ confirmed: true });
+    const [nextSlot] = await f.db.select({ during: manufacturingSlots.during }).from(manufacturingSlots).where(eq(manufacturingSlots.batchId, next));
+    const lateSlots = await f.db.select({ state: manufacturingSlots.state, during: manufacturingSlots.during }).from(manufacturingSlots).where(eq(manufacturingSlots.batchId, late));
+    const queued = lateSlots.find((s) => s.state === 'reserved')!;
+    // It starts when the next patient's line held ahead ends.
+    expect(bounds(queued.during)[0]).toBe(bounds(nextSlot!.during)[1]);
+    expect(released).toEqual([]);
+    await slots.releaseManufacturingSlot({ batchId: late });
     await chains.releaseChain({ batchId: next, reason: 'test over' });
+  });
+
+  it("answer a lost line (no line frees: the facility's only line is closed) by giving the chain back, so the batch can ask for a free line", async () => {
+    const late = await f.batch();
+    const next = await f.batch();
+    await f.db.transaction((tx) => bookChain(tx, late, chainFrom(30), 'enrolment'));
+    await f.db.transaction((tx) => bookChain(tx, next, { ...chainFrom(44), lineStartDay: day(45) }, 'enrolment'));
+    // After the next patient's line held ahead, the line is closed: no line frees for the late cells.
+    const [closed] = await f.db.insert(capacityExceptions).values({ siteId: f.ids.facility, resource: 'line', line: 'line-1', fromDay: day(55), toDay: day(300), capacity: 0, reason: 'test: requalification', setBy: 'test' }).returning();
+    released.length = 0;
+    try {
+      expect(await chains.confirmChainLine({ batchId: late, from: midday(40), to: midday(54) })).toEqual({ confirmed: false });
+      expect((await slotsOf(late)).map((s) => s.state)).toEqual(['released']);
+      expect(released).toEqual([{ batchId: late, reason: 'line held ahead lost at receipt' }]);
+    } finally {
+      await f.db.delete(capacityExceptions).where(eq(capacityExceptions.id, closed!.id));
+      await chains.releaseChain({ batchId: next, reason: 'test over' });
+    }
   });
 
   it('re-plan from a later day once per slip, and say when nothing fits (the batch is waitlisted)', async () => {

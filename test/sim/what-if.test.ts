@@ -6,7 +6,8 @@ import { baselineJson, baselineScenario } from './twin-fixtures.js';
 
 const figure = (report: WhatIfReport, key: string) => report.figures.find((f) => f.key === key)!;
 
-describe('what-if replications', () => {
+// Each case simulates months of a network several times over: seconds of CPU, more on a loaded machine.
+describe('what-if replications', { timeout: 60_000 }, () => {
   const baseline = baselineScenario();
 
   it('compare a scenario with itself to the last digit: the same seeds give the same patients', async () => {

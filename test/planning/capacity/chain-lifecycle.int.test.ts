@@ -77,13 +77,14 @@ describe('a slot chain on the database', () => {
     expect(rows.slots.map((s) => s.state)).toEqual(['reserved']);
     expect(rows.chains.map((c) => c.state)).toEqual(['confirmed']);
 
-    // A late arrival whose window runs into the next chain's days on the only line: a clear refusal, nothing changed.
+    // A late arrival whose window runs into the next chain's days on the only line: it still fits, on time.
     const next = await f.batch();
     await tx((t) => bookChain(t, next, chainOn('2031-04-20', '2031-04-21', '2031-05-05', '2031-05-11'), 'enrolment'));
     await expect(tx((t) => confirmLineAtReceipt(t, next, { from: '2031-04-21T10:00:00Z', to: '2031-05-06T10:00:00Z' }))).resolves.toMatchObject({ moved: false });
     const late = await f.batch();
     await tx((t) => bookChain(t, late, chainOn('2031-05-10', '2031-05-11', '2031-05-25', '2031-05-31'), 'enrolment'));
-    await expect(tx((t) => confirmLineAtReceipt(t, late, { from: '2031-05-06T00:00:00Z', to: '2031-05-20T00:00:00Z' }))).rejects.toMatchObject({ code: CHAIN_ERR.UNAVAILABLE, resource: 'line' });
-    expect((await rowsOf(late)).slots.map((s) => s.state)).toEqual(['reserved-ahead']);
+    // Its cells queue for the first line that frees: the one line, when the next chain's real window ends.
+    await expect(tx((t) => confirmLineAtReceipt(t, late, { from: '2031-05-06T00:00:00Z', to: '2031-05-20T00:00:00Z' }))).resolves.toMatchObject({ line: 'line-1', moved: true });
+    expect((await rowsOf(late)).slots.map((s) => s.state).sort()).toEqual(['released', 'reserved']);
   });
 });
