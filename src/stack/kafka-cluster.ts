@@ -59,7 +59,6 @@ function clusterId(paths: StackPaths): string {
 
 async function startBroker(ctx: StackContext, broker: BrokerPorts, all: BrokerPorts[]) {
   const name = brokerName(broker);
-  if (daemonPid(ctx.paths, name) !== undefined) return;
   await assertPortFree(broker.port, `Kafka broker ${broker.id}`, broker.id === 1 ? 'V2V_KAFKA_PORT' : 'V2V_KAFKA_PORT (the others are derived from it)');
   await assertPortFree(broker.controller, `Kafka controller ${broker.id}`, 'V2V_KAFKA_CONTROLLER_PORT');
   const dir = path.join(home(ctx.paths), name);
@@ -88,11 +87,12 @@ export const kafkaCluster: StackPart = {
       return { rows: [{ service: 'kafka', address: given, state: 'up', source: 'env' }], env: { KAFKA_BROKERS: given } };
     }
     const { brokers } = productionPorts(ctx.config);
-    if (brokers.some((b) => daemonPid(ctx.paths, brokerName(b)) === undefined)) {
+    const stopped = brokers.filter((b) => daemonPid(ctx.paths, brokerName(b)) === undefined);
+    if (stopped.length > 0) {
       requireJava();
       await ensureJars(ctx);
-      for (const b of brokers) await startBroker(ctx, b, brokers);
-      ctx.progress(`Kafka: ${brokers.length} brokers starting (${brokers.map((b) => b.port).join(', ')})`);
+      for (const b of stopped) await startBroker(ctx, b, brokers);
+      ctx.progress(`Kafka: ${stopped.map((b) => `${brokerName(b)} (${b.port})`).join(', ')} starting`);
     }
     const all = clusterBrokers(ctx);
     // The controllers elect a leader once two of three voters meet; until then no broker registers.

@@ -86,12 +86,12 @@ export const v2vProcessesPart: StackPart = {
     const { prepareDatabase } = await import('../db/prepare.js');
     await prepareDatabase(owner);
     const processes = v2vProcesses(ctx);
-    for (const p of processes) {
-      if (daemonPid(ctx.paths, daemonName(p)) !== undefined) continue;
+    const stopped = processes.filter((p) => daemonPid(ctx.paths, daemonName(p)) === undefined);
+    for (const p of stopped) {
       if (p.port && p.port.value !== 0) await assertPortFree(p.port.value, p.name, `${p.port.variable} (the second process takes it + 2)`);
       startDaemon(ctx.paths, { name: daemonName(p), command: process.execPath, args: [V2V_BIN, p.command], cwd: repoRoot, env: processEnv(before, p) });
     }
-    ctx.progress(`V2V: ${processes.map((p) => p.name).join(', ')} starting`);
+    if (stopped.length > 0) ctx.progress(`V2V: ${stopped.map((p) => p.name).join(', ')} starting`);
     const rows = await Promise.all(
       processes.map(async (p) => {
         const log = logFile(ctx.paths, daemonName(p));
