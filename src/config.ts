@@ -6,6 +6,13 @@ export const FAILPOINTS = ['enrol:before-commit', 'enrol:after-commit', 'enrol:a
 export type Failpoint = (typeof FAILPOINTS)[number];
 
 /**
+ * What `v2v stack up` starts on this machine: `dev` (one of each service, the Temporal CLI's dev
+ * server) or `production` (README, "Production topology").
+ */
+export const TOPOLOGIES = ['dev', 'production'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
+/**
  * The one place that reads process.env. Every process of V2V (CLI, worker, ingest, api, tests)
  * calls loadConfig() once at start-up; a bad value stops it with a sentence naming the variable.
  */
@@ -60,6 +67,11 @@ export const configSchema = z.object({
    */
   V2V_BOOKING_HORIZON_DAYS: z.coerce.number().int().min(7, 'at least 7 days: a chain spans collection, transit, manufacturing and infusion').max(180).default(90),
   V2V_STACK_DIR: z.string().min(1).optional(),
+  /**
+   * The stack's topology (`v2v stack up --topology` sets it). Unset, the stack keeps the one it is up
+   * with, else `dev`. In `production` the further ports are derived from the ones below (src/stack/production-ports.ts).
+   */
+  V2V_TOPOLOGY: z.enum(TOPOLOGIES).optional(),
   V2V_PG_PORT: port.default(54329),
   V2V_KAFKA_PORT: port.default(19092),
   V2V_KAFKA_CONTROLLER_PORT: port.default(19093),

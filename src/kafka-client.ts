@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
 import { kafkaTransport } from './transport.js';
@@ -37,4 +37,16 @@ export function createKafka(config: Config, logger: Logger, clientId: string): K
         kafkaLogger[LEVELS[level] ?? 'info']({ namespace, ...fields }, message);
       },
   });
+}
+
+/** acks=all: a write is acknowledged once every in-sync replica has it (with min.insync.replicas 2, at least two brokers). */
+export const ACKS_ALL = -1;
+
+/**
+ * Every producer of V2V: idempotent, so the broker drops the duplicates of its own retries, with one
+ * request in flight, so retries never reorder. kafkajs refuses any acks but ACKS_ALL on an
+ * idempotent producer, so no send can ask for less.
+ */
+export function durableProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

@@ -1,20 +1,11 @@
 import { Command } from 'commander';
 import { databaseOwnerUrl, type Config } from '../config.js';
-import { createDatabase, requireDatabaseUrl } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
-import { seedReferenceData } from '../db/seed.js';
+import { requireDatabaseUrl } from '../db/client.js';
+import { prepareDatabase } from '../db/prepare.js';
 import { configWithStack } from './stack-env.js';
 
-/** Migrations, then the product profiles and reference sites: what every V2V database needs. As the owner (DATABASE_OWNER_URL). */
-export async function prepareDatabase(url: string) {
-  await migrateDatabase(url);
-  const { db, pool } = createDatabase(url, { max: 1 });
-  try {
-    return await seedReferenceData(db);
-  } finally {
-    await pool.end();
-  }
-}
+// The production stack prepares the database too (src/stack/v2v-processes.ts), so it lives in src/db.
+export { prepareDatabase };
 
 export function migrateCommand(config: () => Config): Command {
   return new Command('migrate')

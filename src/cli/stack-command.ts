@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import type { Config } from '../config.js';
+import { Command, Option } from 'commander';
+import { TOPOLOGIES, type Config, type Topology } from '../config.js';
 import { formatExports, formatTable, readStackEnv, stackContext, stackDown, stackStatus, stackUp } from '../stack/stack.js';
 
 export function stackCommand(config: () => Config): Command {
@@ -8,9 +8,13 @@ export function stackCommand(config: () => Config): Command {
   stack
     .command('up')
     .description('start what is missing and wait until every service answers (idempotent)')
-    .action(async () => {
-      const ctx = stackContext(config());
+    .addOption(
+      new Option('--topology <topology>', 'dev: one of each service; production: the Temporal server on PostgreSQL, three Kafka brokers, two of each V2V process (default: $V2V_TOPOLOGY, else what is up, else dev)').choices(TOPOLOGIES),
+    )
+    .action(async (options: { topology?: Topology }) => {
+      const ctx = stackContext({ ...config(), ...(options.topology ? { V2V_TOPOLOGY: options.topology } : {}) });
       const rows = await stackUp(ctx);
+      if (ctx.topology !== 'dev') console.log(`topology: ${ctx.topology}\n`);
       console.log(formatTable(rows));
       console.log(`\nexports written to ${ctx.paths.envFile}; load them with: eval "$(npx v2v stack env)"`);
     });
@@ -28,7 +32,9 @@ export function stackCommand(config: () => Config): Command {
     .description('check that each service answers')
     .option('--json', 'print the status as JSON')
     .action(async (options: { json?: boolean }) => {
-      const rows = await stackStatus(stackContext(config()));
+      const ctx = stackContext(config());
+      const rows = await stackStatus(ctx);
+      if (!options.json && ctx.topology !== 'dev') console.log(`topology: ${ctx.topology}\n`);
       console.log(options.json ? JSON.stringify(rows) : formatTable(rows));
       if (rows.some((r) => r.state !== 'up')) process.exitCode = 1;
     });

@@ -1,4 +1,5 @@
-import { CompressionTypes, Partitioners, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import { ACKS_ALL, durableProducer } from '../kafka-client.js';
 import type pg from 'pg';
 import { applyChunk, type ChunkDeps, type ChunkOutcome, type DeadLetter } from './apply-chunk.js';
 import { DLQ_HEADERS, dlqTopicOf, INGEST_GROUP, READINGS_TOPIC } from './contract.js';
@@ -39,7 +40,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   const { kafka, pool, metrics, log } = options;
   const groupId = options.groupId ?? INGEST_GROUP;
   const chunkSize = options.chunkSize ?? 5_000;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = durableProducer(kafka);
   // A 15 s session (kafkajs: 30 s) hands a dead consumer's partitions over sooner; the retry loop
   // heart-beats at least every 5 s, so a long PostgreSQL outage does not cost the partitions.
   const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 3_000, maxBytesPerPartition: 2 * 1024 * 1024 });
@@ -142,6 +143,7 @@ function record(metrics: IngestMetrics, outcome: Extract<ChunkOutcome, { kind: '
 /** The original bytes and key, with why and where from (DESIGN §5). */
 async function sendDeadLetters(producer: Producer, topic: string, partition: number, letters: DeadLetter[]): Promise<void> {
   await producer.send({
+    acks: ACKS_ALL,
     topic: dlqTopicOf(topic),
     // A dead letter is the message as sent: an oversize one arrived compressed and must leave so, or
     // the broker refuses it (its 1 MB limit) and the partition waits for ever.

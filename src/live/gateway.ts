@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { type Kafka, type Producer } from 'kafkajs';
+import { ACKS_ALL, durableProducer } from '../kafka-client.js';
 import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../ingest/contract.js';
 import type { Channel } from './sensor-values.js';
 
@@ -31,7 +32,7 @@ export class SensorGateway {
     private readonly tickMs: number,
   ) {
     // The default partitioner hashes the key, so one device's readings stay in order on one partition.
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    this.producer = durableProducer(kafka);
   }
 
   async start(): Promise<void> {
@@ -80,7 +81,7 @@ export class SensorGateway {
       readingCount += readings.length;
     }
     if (messages.length === 0) return;
-    await this.producer.send({ topic: this.topic, messages });
+    await this.producer.send({ topic: this.topic, messages, acks: ACKS_ALL });
     this.published += readingCount;
   }
 }

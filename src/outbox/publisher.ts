@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { type Kafka, type Message } from 'kafkajs';
+import { ACKS_ALL, durableProducer } from '../kafka-client.js';
 import type pg from 'pg';
 import type { PgRow } from '../db/pg-row.js';
 import type { outbox } from '../db/schema/index.js';
@@ -38,7 +39,7 @@ const BATCH_EVENTS: OutboundTopic = { topic: BATCH_EVENTS_TOPIC, partitions: 3 }
  */
 export function startOutboxPublisher(options: OutboxPublisherOptions): TableQueue {
   const { kafka, batchSize = 500 } = options;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = durableProducer(kafka);
   let connected = false;
 
   const queue = startTableQueue<OutboxRow>({
@@ -55,7 +56,7 @@ export function startOutboxPublisher(options: OutboxPublisherOptions): TableQueu
         await producer.connect();
         connected = true;
       }
-      await producer.sendBatch({ topicMessages: byTopic(rows) });
+      await producer.sendBatch({ topicMessages: byTopic(rows), acks: ACKS_ALL });
     },
   });
 

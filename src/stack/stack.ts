@@ -1,57 +1,101 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { kafka, localBrokers } from './kafka.js';
+import { clusterBrokers } from './kafka-cluster.js';
+import { localBrokers } from './kafka.js';
 import { stackPaths } from './paths.js';
-import { localAppUrl, localUrl, postgres } from './postgres.js';
-import type { ServiceStatus, StackContext, StackService } from './service.js';
-import { localAddress, temporal } from './temporal.js';
-
-const services: StackService[] = [postgres, kafka, temporal];
+import { localAppUrl, localUrl } from './postgres.js';
+import { portClashes, productionPorts } from './production-ports.js';
+import type { ServiceStatus, StackContext, StackPart } from './service.js';
+import { localAddress } from './temporal.js';
+import { forgetTopology, rememberTopology, resolveTopology, runningTopology, topologyStages } from './topology.js';
 
 export function stackContext(config: Config, progress: (m: string) => void = (m) => console.error(m)): StackContext {
-  return { config: withoutOwnAddresses(config), paths: stackPaths(config), progress };
+  const paths = stackPaths(config);
+  return { config: withoutOwnAddresses(config), paths, topology: resolveTopology(config, paths), progress };
 }
 
 /**
  * After `eval "$(npx v2v stack env)"` the shell names the stack's own services; they are still this
  * stack's to start and stop, not services "given by the environment". An address counts as given only
- * when it is not the one this stack serves that service on.
+ * when it is not the one this stack serves that service on (in either topology).
  */
 export function withoutOwnAddresses(config: Config): Config {
   const own = { DATABASE_URL: localAppUrl({ config }), DATABASE_OWNER_URL: localUrl({ config }), KAFKA_BROKERS: localBrokers({ config }), TEMPORAL_ADDRESS: localAddress({ config }) };
   // Before least privilege the stack's DATABASE_URL was the owner's: a shell that still names it is this stack's too.
-  const mine = (Object.keys(own) as (keyof typeof own)[]).filter((k) => config[k] === own[k] || (k === 'DATABASE_URL' && config[k] === own.DATABASE_OWNER_URL));
+  const isOwn = (k: keyof typeof own) =>
+    config[k] === own[k] || (k === 'DATABASE_URL' && config[k] === own.DATABASE_OWNER_URL) || (k === 'KAFKA_BROKERS' && config[k] === clusterBrokers({ config }));
+  const mine = (Object.keys(own) as (keyof typeof own)[]).filter(isOwn);
   if (mine.length === 0) return config;
   const copy = { ...config };
   for (const k of mine) delete copy[k];
   return copy;
 }
 
-/** Starts what is missing, in parallel (downloads overlap), and writes .stack/env. Idempotent. */
+type Up = Awaited<ReturnType<StackPart['up']>>;
+
+/**
+ * Starts what is missing and writes .stack/env. Idempotent. Within a stage the parts start in
+ * parallel (downloads and builds overlap); a failure names its part and ends the start there.
+ */
 export async function stackUp(ctx: StackContext): Promise<ServiceStatus[]> {
   mkdirSync(ctx.paths.root, { recursive: true });
-  const results = await Promise.allSettled(services.map((s) => s.up(ctx)));
-  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${services[i]!.name}: ${message(r.reason)}`] : []));
-  if (failures.length > 0) throw new Error(failures.join('\n'));
-  const ups = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<StackService['up']>>>).value);
+  const running = runningTopology(ctx.paths);
+  if (running && running !== ctx.topology) {
+    throw new Error(`The stack in ${ctx.paths.root} is up with the ${running} topology: stop it first (npx v2v stack down), then start the ${ctx.topology} one.`);
+  }
+  if (ctx.topology === 'production') {
+    const clashes = portClashes(productionPorts(ctx.config));
+    if (clashes.length > 0) throw new Error(`The production topology's ports clash: ${clashes.join('; ')}. Choose V2V_*_PORT values further apart.`);
+  }
+  rememberTopology(ctx.paths, ctx.topology);
+  const stages = topologyStages(ctx.topology);
+  const parts = stages.flat();
+  // Builds need nothing running, so they overlap the first stage and fail it if they fail.
+  const prepared = parts.filter((p) => p.prepare).map((p) => ({ name: p.name, run: p.prepare!(ctx) }));
   const env: Record<string, string> = {
     TEMPORAL_NAMESPACE: ctx.config.TEMPORAL_NAMESPACE,
     API_URL: ctx.config.API_URL ?? `http://127.0.0.1:${ctx.config.V2V_API_PORT}`,
-    ...Object.assign({}, ...ups.map((u) => u.env)),
   };
+  const rows: ServiceStatus[] = [];
+  for (const [index, stage] of stages.entries()) {
+    const before = { ...env };
+    const runs = [...stage.map((p) => ({ name: p.name, run: p.up(ctx, before) })), ...(index === 0 ? prepared : [])];
+    const results = await Promise.allSettled(runs.map((r) => r.run));
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${runs[i]!.name}: ${message(r.reason)}`] : []));
+    if (failures.length > 0) throw new Error(failures.join('\n'));
+    for (const up of results.slice(0, stage.length) as PromiseFulfilledResult<Up>[]) {
+      Object.assign(env, up.value.env);
+      rows.push(...up.value.rows);
+    }
+  }
   writeStackEnv(ctx.paths.envFile, env);
-  return ups.map((u) => u.status);
+  return rows;
 }
 
-/** Stops the named services (all by default); the env file goes only when all of them do. */
+/**
+ * Stops the named services (all by default), later stages first: V2V's processes drain while Kafka,
+ * Temporal and PostgreSQL still answer. The env file and the remembered topology go only when all do.
+ */
 export async function stackDown(ctx: StackContext, only?: string[]): Promise<void> {
-  const chosen = services.filter((s) => !only || only.includes(s.name));
-  await Promise.all(chosen.map((s) => s.down(ctx)));
-  if (chosen.length === services.length) rmSync(ctx.paths.envFile, { force: true });
+  const stages = topologyStages(runningTopology(ctx.paths) ?? ctx.topology);
+  const all = stages.flat();
+  const chosen = only ? await partsNamed(ctx, all, only) : all;
+  for (const stage of [...stages].reverse()) await Promise.all(stage.filter((p) => chosen.includes(p)).map((p) => p.down(ctx)));
+  if (chosen.length === all.length) {
+    rmSync(ctx.paths.envFile, { force: true });
+    forgetTopology(ctx.paths);
+  }
 }
 
-export function stackStatus(ctx: StackContext): Promise<ServiceStatus[]> {
-  return Promise.all(services.map((s) => s.status(ctx)));
+/** The parts named by themselves or by one of their rows (a test setup names the rows that were down). */
+async function partsNamed(ctx: StackContext, parts: StackPart[], names: string[]): Promise<StackPart[]> {
+  const rows = await Promise.all(parts.map((p) => (names.includes(p.name) ? [] : p.status(ctx))));
+  return parts.filter((p, i) => names.includes(p.name) || rows[i]!.some((row) => names.includes(row.service)));
+}
+
+export async function stackStatus(ctx: StackContext): Promise<ServiceStatus[]> {
+  const rows = await Promise.all(topologyStages(ctx.topology).flat().map((p) => p.status(ctx)));
+  return rows.flat();
 }
 
 export function readStackEnv(ctx: StackContext): Record<string, string> | undefined {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { kafkaClusterId } from '../../src/stack/kafka.js';
+import { kafkaClusterId } from '../../src/stack/kafka-node.js';
 
 describe('Kafka cluster id', () => {
   it('draws again when the id would begin with "-", which the storage tool reads as an option', () => {
