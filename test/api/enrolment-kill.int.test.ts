@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { pollUntil } from '../../src/poll-until.js';
 import { stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
-import { startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
+import { freePort, startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
 import { ADMIN } from './tokens.js';
 
 /**
@@ -48,14 +47,6 @@ afterAll(async () => {
   for (const id of workflowsSeen) await temporal.client.workflow.getHandle(id).terminate('enrolment kill test done').catch(() => undefined);
   await pool.end();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startApi(env: Record<string, string>): Promise<{ url: string; process: V2vProcess }> {
   const port = await freePort();

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, issueToken, type Principal } from '../../src/api/auth/identities.js';
@@ -7,7 +6,7 @@ import { REFERENCE_SITES } from '../../src/db/seed.js';
 import { repoRoot, stackPaths } from '../../src/stack/paths.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
-import { startV2vProcess, startWorkerProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
+import { freePort, startV2vProcess, startWorkerProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
 import { ensureFuzzPython, runSchemathesis, type FuzzOutcome } from './schemathesis.js';
 
 /**
@@ -58,14 +57,6 @@ let worker: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
 const startedAt = new Date();
 const tokens = new Map<string, string>();
 const outcomes: FuzzOutcome[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   python = await ensureFuzzPython(stackRoot, (line) => console.error(line));

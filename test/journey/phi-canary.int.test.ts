@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka-client.js';
@@ -7,7 +6,7 @@ import type { LiveIdentities } from '../../src/live/identities.js';
 import { testIdentities } from '../setup/journey-services.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
-import { startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
+import { freePort, startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
 
 /**
  * A careless client puts patient-identifying text (a name, a date of birth, a record number) into
@@ -30,14 +29,6 @@ let worker: V2vProcess | undefined;
 let apiUrl = '';
 let who: LiveIdentities;
 const filled: string[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function call(token: string, method: string, path: string, body?: unknown, field?: string) {
   const response = await fetch(`${apiUrl}${path}`, {

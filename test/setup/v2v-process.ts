@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inject } from 'vitest';
 import { V2V_BIN } from './cli.js';
@@ -55,3 +56,12 @@ export async function stopV2vProcess(child: ChildProcess, signal: NodeJS.Signals
 }
 
 export const stopWorkerProcess = stopV2vProcess;
+
+/** A port free on this machine now (the OS picks it), for a process the test starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
