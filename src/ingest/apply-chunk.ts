@@ -91,6 +91,9 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
   }
 
   const devices = await loadRegistrations(client, [...new Set(accepted.map((a) => a.readings[0]!.deviceId))], deps.timeScale);
+  // The months' partitions first: their DDL runs on another connection and waits for any lock this
+  // transaction holds on sensor_readings, so nothing here may read the table before it.
+  await deps.ensurePartitions([...new Set(accepted.flatMap((a) => a.readings.map((r) => r.eventTime.slice(0, 7))))]);
   const clashes = await storedWithOtherTimes(client, accepted.flatMap((a) => a.readings));
   // eventId → event time (ms) of the readings this chunk stores, so a later message of the chunk cannot reuse one either.
   const taken = new Map<string, number>();
@@ -116,7 +119,6 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
     }
   }
 
-  await deps.ensurePartitions([...new Set(rows.map((r) => r.eventTime.slice(0, 7)))]);
   const inserted = await insertReadings(client, rows);
   const stored = inserted.size;
   const work = new Map<string, BindingWork>();
