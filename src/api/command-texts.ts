@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { nameUuid } from '../domain/name-uuid.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { commandTexts } from '../db/schema/index.js';
 import { textRefSchema, type CommandTextKind, type TextRef } from '../domain/command-text.js';
@@ -10,18 +11,9 @@ import type { ApiDeps } from './deps.js';
  */
 const sha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex');
 
-/** A UUID from a name (the layout of a version-8 UUID): the same batch, kind and text, the same row. */
-function uuidOf(name: string): string {
-  const bytes = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /** Keeps a command's text and returns its reference; a retry (same batch, kind and text) finds the first row. */
 export async function storeCommandText(deps: ApiDeps, text: { batchId: string; kind: CommandTextKind; body: string; createdBy: string }): Promise<TextRef> {
-  const ref = { id: uuidOf(`v2v:command-text:${text.batchId}:${text.kind}:${sha256(text.body)}`), sha256: sha256(text.body) };
+  const ref = { id: nameUuid(`v2v:command-text:${text.batchId}:${text.kind}:${sha256(text.body)}`), sha256: sha256(text.body) };
   await deps.db.insert(commandTexts).values({ ...text, ...ref }).onConflictDoNothing({ target: commandTexts.id });
   return ref;
 }

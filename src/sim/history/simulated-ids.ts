@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameUuid } from '../../domain/name-uuid.js';
 
 /**
  * The ids a simulated history is written under. They follow from the seed and the twin's own ids
@@ -23,18 +23,11 @@ export function simulatedIds(seed: number): SimulatedIds {
   const text = (id: string) => (id.startsWith(prefix) ? id : `${prefix}${id}`);
   return {
     seed,
-    batch: (id) => hashUuid(`v2v-sim:${seed}:batch:${id}`),
-    row: (kind, id, n) => hashUuid(`v2v-sim:${seed}:${kind}:${id}:${n}`),
+    batch: (id) => nameUuid(`v2v-sim:${seed}:batch:${id}`),
+    row: (kind, id, n) => nameUuid(`v2v-sim:${seed}:${kind}:${id}:${n}`),
     site: text,
     equipment: text,
     shipment: text,
   };
 }
 
-function hashUuid(name: string): string {
-  const bytes = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
