@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { V2vApiClient } from '../api/client/index.js';
 import { HANDOFF_REPORTERS, MILESTONE_REPORTERS, type Party } from '../domain/batch/reporters.js';
 import type { HandoffStep, Milestone } from '../domain/commands.js';
 import { isEndState } from '../domain/transitions.js';
 import { at, type LiveIdentities } from './identities.js';
 import { pollUntil, PollTimeout } from '../poll-until.js';
-import { readBatch, refusalCode, type AwaitingStep, type BatchDetail } from './v2v-api.js';
+import { isNetworkError, isTransientStatus, readBatch, refusalCode, TRANSIENT_PATIENCE_MS, type Answer, type AwaitingStep, type BatchDetail } from './v2v-api.js';
 
 /**
  * The partners behind the API: apheresis centre, couriers, manufacturing, QC, QA and the hospital
@@ -81,7 +82,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Refusals that mean the batch moved between reading `awaiting` and answering it (an excursion held
  * it, or a booking window slid): read it again and answer what it waits for now.
  */
-const STALE = new Set(['ERR_ON_HOLD', 'ERR_OUT_OF_TURN', 'ERR_BOOKING_OUTSIDE_WINDOW']);
+// ERR_UNKNOWN_ISSUE: the excursion was assessed meanwhile (an earlier answer whose reply was lost).
+const STALE = new Set(['ERR_ON_HOLD', 'ERR_OUT_OF_TURN', 'ERR_BOOKING_OUTSIDE_WINDOW', 'ERR_UNKNOWN_ISSUE']);
 const MAX_STALE_IN_A_ROW = 20;
 
 /** One key per awaited step and attempt: a step that comes back after a hold keeps its time. */
@@ -94,6 +96,9 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
   const deadline = Date.now() + timeoutMs;
   const due = new Map<string, number>();
   let staleInARow = 0;
+  /** Since when answers have met a passing failure (no answer, or a 5xx), if they do. */
+  let failingSince: number | undefined;
+  let resend: { key: string; send: () => Promise<Answer> } | undefined;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
     const detail = await readBatch(partners.reader, batchId);
@@ -124,7 +129,26 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
       await sleep(Math.min(Math.max(wait, pollMs), nap));
       continue;
     }
-    const res = await answer(partners, detail, coiId, awaiting, milestoneData, staleInARow);
+    // A request that met a passing failure is sent again as it was, with its Idempotency-Key, while
+    // the batch still awaits the same step: V2V applies it once and answers the retry as the first.
+    const send = resend?.key === key ? resend.send : prepareAnswer(partners, detail, coiId, awaiting, milestoneData, staleInARow);
+    resend = undefined;
+    const res = await send().catch((err: unknown) => {
+      if (isNetworkError(err)) return undefined;
+      throw err;
+    });
+    // Then the batch is read again: a step that was applied meanwhile is no longer awaited, and the
+    // journey refuses a step out of turn, so nothing is recorded twice.
+    if (res === undefined || isTransientStatus(res.response.status)) {
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince < TRANSIENT_PATIENCE_MS) {
+        resend = { key, send };
+        await sleep(250);
+        continue;
+      }
+    }
+    if (res === undefined) throw new Error(`batch ${batchId}: ${JSON.stringify(awaiting)} found no API process for ${TRANSIENT_PATIENCE_MS / 1000} s`);
+    failingSince = undefined;
     const code = refusalCode(res);
     if (code !== undefined && STALE.has(code) && ++staleInARow <= MAX_STALE_IN_A_ROW) {
       await sleep(pollMs);
@@ -139,40 +163,46 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
   throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
 }
 
-function answer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData'], refusedBefore: number) {
+/**
+ * The request that answers `awaiting`, made once and sent by the returned function (again, unchanged,
+ * after a passing failure). Commands carry a fresh Idempotency-Key; a milestone is a signal, which
+ * the journey takes once however often it comes.
+ */
+function prepareAnswer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData'], refusedBefore: number): () => Promise<Answer> {
   const path = { id: detail.batchId };
+  const header = { 'idempotency-key': randomUUID() };
   const at = new Date().toISOString();
   const { api: qa, signingPassword } = partners.qa;
   switch (awaiting.kind) {
     case 'handoff':
       // No actor in the body: the token says who scans.
-      return partners.handoff(awaiting.step).POST('/v1/batches/{id}/handoffs', {
-        params: { path }, body: { step: awaiting.step, coiId, din: VALID_DIN, location: `${awaiting.step} point` },
+      return () => partners.handoff(awaiting.step).POST('/v1/batches/{id}/handoffs', {
+        params: { path, header }, body: { step: awaiting.step, coiId, din: VALID_DIN, location: `${awaiting.step} point` },
       });
     case 'milestone': {
       const data = { ...(awaiting.milestone === 'qc-complete' ? { passed: true } : {}), ...milestoneData?.(awaiting.milestone) };
-      return partners.milestone(awaiting.milestone).POST('/v1/batches/{id}/milestones', {
+      return () => partners.milestone(awaiting.milestone).POST('/v1/batches/{id}/milestones', {
         params: { path }, body: { milestone: awaiting.milestone, at, source: 'partner system', ...(Object.keys(data).length > 0 ? { data } : {}) },
       });
     }
     case 'qa-disposition':
       // A quarantined batch can only be released conditionally, with the treating physician's acceptance.
-      return qa.POST('/v1/batches/{id}/qa-disposition', {
-        params: { path },
+      return () => qa.POST('/v1/batches/{id}/qa-disposition', {
+        params: { path, header },
         body: detail.quarantined
           ? { decision: 'conditional-release', signingPassword, meaning: 'released on condition of physician acceptance', reason: 'quarantined after an assessed excursion' }
           : { decision: 'release', signingPassword, meaning: 'released for infusion' },
       });
     case 'excursion-assessment':
-      return qa.POST('/v1/batches/{id}/excursions/{excursionId}/assessment', {
-        params: { path: { ...path, excursionId: awaiting.excursionId } }, body: { impact: 'none', signingPassword, meaning: 'no impact on product quality' },
+      return () => qa.POST('/v1/batches/{id}/excursions/{excursionId}/assessment', {
+        params: { path: { ...path, excursionId: awaiting.excursionId }, header }, body: { impact: 'none', signingPassword, meaning: 'no impact on product quality' },
       });
-    case 'infusion-booking':
-      return partners.scheduler.POST('/v1/batches/{id}/infusion-booking', {
-        // Half a second after the earliest, more after each refusal: on a compressed clock a busy
-        // machine's request can take longer than the margin, and the window's start passes meanwhile.
-        params: { path }, body: { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500 * (1 + refusedBefore)).toISOString() },
-      });
+    case 'infusion-booking': {
+      // Half a second after the earliest, more after each refusal: on a compressed clock a busy
+      // machine's request can take longer than the margin, and the window's start passes meanwhile.
+      const body = { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500 * (1 + refusedBefore)).toISOString() };
+      return () => partners.scheduler.POST('/v1/batches/{id}/infusion-booking', { params: { path, header }, body });
+    }
   }
 }
 

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Leg } from '../domain/stages.js';
 import { batchClock, HANDOFFS, planClock } from '../domain/batch/index.js';
 import type { ProductProfile } from '../domain/profile.js';
 import type { LiveIdentities } from './identities.js';
-import { expectOk, type AwaitingStep, type BatchDetail } from './v2v-api.js';
+import { expectOk, untilAnswered, type AwaitingStep, type BatchDetail } from './v2v-api.js';
 import type { SensorGateway } from './gateway.js';
 import { incidentFor, type Incident } from './incidents.js';
 import type { LiveEvent } from './narration.js';
@@ -25,8 +26,17 @@ export interface LiveWorld {
   incidents: readonly Incident[];
   narrate: (event: LiveEvent) => void;
   timeoutMs: number;
+  /** How often a partner reads a batch while nothing is due yet (100 ms unless given). */
+  pollMs?: number;
   /** The run was interrupted (Ctrl-C): partners stop answering. */
   signal?: AbortSignal;
+  /** Who keeps the books on the run (the reliability tests): each batch enrolled, each answer V2V accepted. */
+  observer?: LiveObserver;
+}
+
+export interface LiveObserver {
+  enrolled(batchId: string): void;
+  answered(batchId: string, awaiting: AwaitingStep, detail: BatchDetail): void;
 }
 
 export interface PatientPlan {
@@ -60,13 +70,19 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
   const { patient, productId, profile } = plan;
   const partners = batchPartners(world.identities, plan);
   // The apheresis centre's coordinator enrols the patient.
+  // With an Idempotency-Key, so that an enrolment whose answer was lost (an API process restarting) is asked again and made once.
+  const idempotencyKey = randomUUID();
   const { batchId, coiId } = expectOk(
     `patient ${patient}: enrolment`,
-    await partners.reader.POST('/v1/batches', {
-      body: { productId, apheresisCenterId: plan.apheresisCenterId, treatmentCenterId: plan.treatmentCenterId, patientRef: `live-${world.seed}-${patient}` },
-    }),
+    await untilAnswered(() =>
+      partners.reader.POST('/v1/batches', {
+        params: { header: { 'idempotency-key': idempotencyKey } },
+        body: { productId, apheresisCenterId: plan.apheresisCenterId, treatmentCenterId: plan.treatmentCenterId, patientRef: `live-${world.seed}-${patient}` },
+      }),
+    ),
   );
   narrate({ type: 'enrolled', patient, productId, batchId, coiId });
+  world.observer?.enrolled(batchId);
 
   // Each patient's partners draw from their own stream, its sensors from another: patients run
   // concurrently, and neither who asks first nor how many readings were taken may change the pace.
@@ -101,6 +117,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
 
   const done = await answerUntilDone(partners, batchId, coiId, {
     timeoutMs: world.timeoutMs,
+    ...(world.pollMs ? { pollMs: world.pollMs } : {}),
     // Waiting for capacity or a collection day lasts simulated days: a read every half simulated day, at most every 2 s.
     waitingPollMs: Math.min(clock.hours(12), 2_000),
     ...(world.signal ? { signal: world.signal } : {}),
@@ -125,7 +142,8 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
       await slipping?.follow(detail);
     },
     milestoneData: (milestone) => (milestone === 'manufacturing-started' && plan.bioreactorId ? { equipmentId: plan.bioreactorId } : undefined),
-    onAnswered: (awaiting) => {
+    onAnswered: (awaiting, detail) => {
+      world.observer?.answered(batchId, awaiting, detail);
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;
       if (leg?.action === 'start') pickedUpAt.set(leg.leg, Date.now());
     },

@@ -8,7 +8,7 @@ import { SensorGateway } from './gateway.js';
 import { checkIncidents, type Incident } from './incidents.js';
 import type { LiveEvent } from './narration.js';
 import { profilePace, type Pace } from './pace.js';
-import { livePatient, type PatientOutcome, type PatientPlan } from './patient.js';
+import { livePatient, type LiveObserver, type PatientOutcome, type PatientPlan } from './patient.js';
 import { Random } from '../domain/random.js';
 
 export interface LiveRunOptions {
@@ -40,8 +40,11 @@ export interface LiveRunOptions {
   tickMs?: number;
   /** Real milliseconds one patient may take from enrolment to the end. */
   timeoutMs?: number;
+  /** How often a partner reads its batch while nothing is due: more patients on a small machine want it slower. */
+  pollMs?: number;
   /** Interrupts the run: no more enrolments, partners stop answering, and runLive rejects with the reason. */
   signal?: AbortSignal;
+  observer?: LiveObserver;
 }
 
 export interface LiveRun {
@@ -67,6 +70,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     // From enrolment: a patient may wait for a slot chain (the calendar's horizon is 90 days) before its journey of a month or two.
     timeoutMs: options.timeoutMs ?? Math.max(300_000, 180 * batchClock({ timeScale }).dayMs),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   };
   try {
     // Enrolments arrive as a Poisson process on the batches' clock, from the run's own seed.
