@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { StackPaths } from './paths.js';
 import type { StackContext } from './service.js';
@@ -31,10 +32,45 @@ export function serverBinaries(paths: StackPaths): ServerBinaries {
   return { server: path.join(bin, 'server'), sql: path.join(bin, 'sql') };
 }
 
+/**
+ * The same build, kept for every stack of this user, as Go keeps its caches in the home directory:
+ * a second clone (or CI's fresh one) copies the binaries instead of linking them again.
+ */
+const machineCache = () => path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'v2v', 'temporal-server', TEMPORAL_SERVER_VERSION);
+const BINARIES = ['server', 'sql'] as const;
+
+/** Copies the binaries from `from` to `to` through a partial directory: either both arrive or neither. */
+function copyBinaries(from: string, to: string) {
+  const partial = `${to}.partial-copy`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  for (const name of BINARIES) copyFileSync(path.join(from, name), path.join(partial, name));
+  rmSync(to, { recursive: true, force: true });
+  renameSync(partial, to);
+}
+
+const hasBinaries = (dir: string) => BINARIES.every((name) => existsSync(path.join(dir, name)));
+
 /** Builds both binaries unless both are there; a build that fails or is interrupted leaves nothing behind. */
 export async function ensureServerBinaries(ctx: StackContext): Promise<ServerBinaries> {
   const binaries = serverBinaries(ctx.paths);
   if (existsSync(binaries.server) && existsSync(binaries.sql)) return binaries;
+  if (hasBinaries(machineCache())) {
+    ctx.progress(`Temporal server: ${TEMPORAL_SERVER_VERSION} copied from ${machineCache()}, built there before`);
+    copyBinaries(machineCache(), binDir(ctx.paths));
+    return binaries;
+  }
+  await buildServerBinaries(ctx);
+  // Best effort: a cache that cannot be written costs the next clone a build, nothing more.
+  try {
+    copyBinaries(binDir(ctx.paths), machineCache());
+  } catch (err) {
+    ctx.progress(`Temporal server: not kept in ${machineCache()} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return binaries;
+}
+
+async function buildServerBinaries(ctx: StackContext): Promise<void> {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) throw new Error(NO_GO);
   const bin = binDir(ctx.paths);
   const partial = `${bin}.partial`;
@@ -74,5 +110,4 @@ export async function ensureServerBinaries(ctx: StackContext): Promise<ServerBin
   rmSync(bin, { recursive: true, force: true });
   renameSync(partial, bin);
   tell(`built in ${seconds()} s (${compiled} packages), in ${bin}`);
-  return binaries;
 }
