@@ -55,6 +55,12 @@ export const configSchema = z.object({
   API_URL: z.url().optional(),
   V2V_TIME_SCALE: z.coerce.number().positive().default(1),
   /**
+   * The clock ingest judges readings on, when it is not the batches' (live mode runs sensors at 600×
+   * while batches run at 86400×): the production stack gives it to its ingest processes as their
+   * V2V_TIME_SCALE. Unset, ingest runs on V2V_TIME_SCALE like the rest.
+   */
+  V2V_SENSOR_TIME_SCALE: z.coerce.number().positive().optional(),
+  /**
    * Where the compressed clock's shared calendar starts (an ISO instant; `v2v demo` sets its own start):
    * simulated = origin + (real − origin) × V2V_TIME_SCALE, so slot chains are planned in simulated days.
    * Unset, a compressed clock plans no chains (batches ask for a line at receipt).

@@ -70,8 +70,10 @@ async function check(ctx: StackContext, env: Record<string, string | undefined>,
 }
 
 /** The stack's exports for the processes, without the owner's URL: they run as the least-privileged login. */
-function processEnv(before: Record<string, string>, p: V2vProcess): NodeJS.ProcessEnv {
+function processEnv(ctx: StackContext, before: Record<string, string>, p: V2vProcess): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...before, ...(p.port ? { [p.port.variable]: String(p.port.value) } : {}) };
+  const sensors = ctx.config.V2V_SENSOR_TIME_SCALE;
+  if (p.command === 'ingest' && sensors !== undefined) env.V2V_TIME_SCALE = String(sensors);
   delete env.DATABASE_OWNER_URL;
   return env;
 }
@@ -89,7 +91,7 @@ export const v2vProcessesPart: StackPart = {
     const stopped = processes.filter((p) => daemonPid(ctx.paths, daemonName(p)) === undefined);
     for (const p of stopped) {
       if (p.port && p.port.value !== 0) await assertPortFree(p.port.value, p.name, `${p.port.variable} (the second process takes it + 2)`);
-      startDaemon(ctx.paths, { name: daemonName(p), command: process.execPath, args: [V2V_BIN, p.command], cwd: repoRoot, env: processEnv(before, p) });
+      startDaemon(ctx.paths, { name: daemonName(p), command: process.execPath, args: [V2V_BIN, p.command], cwd: repoRoot, env: processEnv(ctx, before, p) });
     }
     if (stopped.length > 0) ctx.progress(`V2V: ${stopped.map((p) => p.name).join(', ')} starting`);
     const rows = await Promise.all(
