@@ -31,8 +31,11 @@ function cpuSeconds(pid: number | undefined): number {
   return ticks / CLK_TCK;
 }
 
-/** The local stack's PostgreSQL and Temporal server, when `v2v stack up` started them (their pid files). */
-function stackPid(service: 'postgres' | 'temporal'): number | undefined {
+/**
+ * The local stack's PostgreSQL and Temporal, when `v2v stack up` started them (their pid files): the
+ * dev server is `temporal`, the production topology's server `temporal-server`.
+ */
+function stackPid(service: 'postgres' | 'temporal' | 'temporal-server'): number | undefined {
   try {
     return Number(readFileSync(path.join(stackPaths(config).run, `${service}.pid`), 'utf8').trim()) || undefined;
   } catch {
@@ -58,7 +61,7 @@ export interface CpuMark {
 export const cpuMark = (workerPid: number): CpuMark => ({
   machine: machineBusySeconds(),
   worker: cpuSeconds(workerPid),
-  temporal: cpuSeconds(stackPid('temporal')),
+  temporal: cpuSeconds(stackPid('temporal') ?? stackPid('temporal-server')),
   postgres: cpuSeconds(stackPid('postgres')),
   client: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
 });

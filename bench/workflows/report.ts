@@ -33,7 +33,7 @@ export function writeReport(out: (s?: string) => void, batch: BatchPhaseResult, 
 
   out('V2V workflow benchmark');
   out(`command: ${COMMAND}`);
-  out(`machine: ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; Temporal dev server ${TEMPORAL_ADDRESS}, namespace ${NAMESPACE}`);
+  out(`machine: ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; Temporal at ${TEMPORAL_ADDRESS} (${process.env.V2V_TOPOLOGY ?? 'dev'} topology), namespace ${NAMESPACE}`);
   out(`parameters: ${N} batches, concurrency ${CONCURRENCY}, time scale ${TIME_SCALE} (a day lasts ${fmt(DAY / 1000, 3)} s), phase timeout ${flags['phase-timeout-min']} min`);
   out(`sites: ${flags['reference-sites'] ? 'the seeded reference sites and products' : `bench-${RUN}-* (facility lines and chairs: ${CONCURRENCY + 10}), products ${batch.setup.products.map((p) => p.id).join(', ')}`}`);
   out();
