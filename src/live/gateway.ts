@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Kafka, type Producer } from 'kafkajs';
-import { ACKS_ALL, durableProducer } from '../kafka-client.js';
+import type { Kafka } from 'kafkajs';
+import { ACKS_ALL, durableProducer, type DurableProducer } from '../kafka-client.js';
 import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../ingest/contract.js';
 import type { Channel } from './sensor-values.js';
 
@@ -18,13 +18,16 @@ export interface SensorStream {
  * gateway batch of that device's readings, event time = now).
  */
 export class SensorGateway {
-  private readonly producer: Producer;
+  private readonly producer: DurableProducer;
   private readonly streams = new Map<string, SensorStream>();
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
   private failure: unknown;
   /** Readings published so far. */
   published = 0;
+  /** Ticks' messages Kafka has not taken yet, oldest first. */
+  private readonly unsent: { messages: { key: string; value: string }[]; readings: number }[] = [];
+  private failingSince: number | undefined;
 
   constructor(
     kafka: Kafka,
@@ -80,8 +83,23 @@ export class SensorGateway {
       messages.push({ key: stream.deviceId, value: JSON.stringify(message) });
       readingCount += readings.length;
     }
-    if (messages.length === 0) return;
-    await this.producer.send({ topic: this.topic, messages, acks: ACKS_ALL });
-    this.published += readingCount;
+    // What Kafka did not take is sent again with the next tick, as a gateway's buffer would, for
+    // as long as a broker's failover takes; only a failure that outlasts it fails the run.
+    this.unsent.push({ messages, readings: readingCount });
+    const batch = this.unsent.splice(0);
+    const all = batch.flatMap((b) => b.messages);
+    if (all.length === 0) return;
+    try {
+      await this.producer.send({ topic: this.topic, messages: all, acks: ACKS_ALL });
+      this.published += batch.reduce((n, b) => n + b.readings, 0);
+      this.failingSince = undefined;
+    } catch (err) {
+      this.unsent.unshift(...batch);
+      this.failingSince ??= now;
+      if (now - this.failingSince > UNSENT_PATIENCE_MS) throw err;
+    }
   }
 }
+
+/** How long a gateway keeps resending before it gives up: longer than a broker's failover (about 12 s here). */
+const UNSENT_PATIENCE_MS = 60_000;

@@ -87,8 +87,13 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     });
     const settled = await Promise.allSettled(runs);
     options.signal?.throwIfAborted();
-    gateway.check();
+    // Every failure is told, the gateway's and each patient's: one must not hide the others.
     const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`patient ${i + 1}: ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`] : []));
+    try {
+      gateway.check();
+    } catch (err) {
+      failed.unshift(err instanceof Error ? err.message : String(err));
+    }
     if (failed.length > 0) throw new Error(`the live run did not finish: ${failed.join('; ')}`);
     return { outcomes: settled.map((s) => (s as PromiseFulfilledResult<PatientOutcome>).value), readingsPublished: gateway.published };
   } finally {
