@@ -17,12 +17,12 @@ import { ensureFuzzPython, runSchemathesis, type FuzzOutcome } from './schemathe
  * `v2v worker`. Rate limits are off for this API process: the fuzzer is one caller sending
  * thousands of requests, which the limits exist to refuse.
  *
- * Bounded for CI (V2V_FUZZ_EXAMPLES per operation, 8 by default; V2V_FUZZ_SEED); `npm run test:fuzz`
+ * Bounded for CI (V2V_FUZZ_EXAMPLES per operation, 4 by default; V2V_FUZZ_SEED); `npm run test:fuzz`
  * runs it with more. Each role's full output is in test-results/fuzz/.
  */
 const config = stackConfig();
 const stackRoot = stackPaths(config).root;
-const examples = Number(process.env.V2V_FUZZ_EXAMPLES ?? 8);
+const examples = Number(process.env.V2V_FUZZ_EXAMPLES ?? 4);
 const seed = Number(process.env.V2V_FUZZ_SEED ?? 19_004);
 const reportDir = path.join(repoRoot, 'test-results', 'fuzz');
 const temporal = useTemporalClient();
