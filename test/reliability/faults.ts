@@ -120,7 +120,7 @@ export const FAULTS: Fault[] = [
   },
 ];
 
-/** The short form CI runs: one of each kind of process lost (a worker, a consumer, a broker). */
+/** The short form: one of each kind of process lost (a worker, a consumer, a broker). */
 export const SHORT_FORM = ['worker-kill', 'consumer-kill', 'broker-kill'];
 
 /** The soak's faults: a worker or a consumer, picked at random, SIGKILLed and restarted. */

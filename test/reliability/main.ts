@@ -1,9 +1,8 @@
 /**
  * `npm run test:reliability [-- --short | --faults a,b | --soak 10m] [--keep]`: the production
  * topology, twin-driven load and each fault in turn; prints the table and exits 1 unless every row
- * is zero. The short form is what CI runs (test/reliability/short-form.int.test.ts); the full form
- * and the soak (5,000 readings/s, a patient every half simulated day, a worker or a consumer killed
- * every 20–60 s) run by hand.
+ * is zero. The short form strikes a worker, a consumer and a broker; the soak runs 5,000 readings/s
+ * and a patient every half simulated day while a worker or a consumer is killed every 20–60 s.
  */
 import { parseArgs } from 'node:util';
 import { FAULTS, SHORT_FORM } from './faults.js';
