@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type ProducerBatch, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
 import { kafkaTransport } from './transport.js';
@@ -47,46 +47,6 @@ export const ACKS_ALL = -1;
  * request in flight, so retries never reorder. kafkajs refuses any acks but ACKS_ALL on an
  * idempotent producer, so no send can ask for less.
  */
-export function durableProducer(kafka: Kafka): DurableProducer {
-  const make = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  let producer = make();
-  let connected = false;
-  /**
-   * After a send fails, the producer is replaced before the next one. kafkajs's idempotent producer
-   * can lose step with a partition's new leader after a broker dies (OUT_OF_ORDER_SEQUENCE_NUMBER)
-   * and then refuses every later send: found by `npm run test:reliability`'s broker kill, where one
-   * refused all 127,770 readings after it. A fresh producer gets a fresh producer id and sequence;
-   * the caller retries what failed, as it would any failed send.
-   */
-  const replaceAfterFailure = async <T>(send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (err) {
-      const broken = producer;
-      producer = make();
-      await broken.disconnect().catch(() => undefined);
-      if (connected) await producer.connect().catch(() => undefined);
-      throw err;
-    }
-  };
-  return {
-    async connect() {
-      connected = true;
-      await producer.connect();
-    },
-    async disconnect() {
-      connected = false;
-      await producer.disconnect();
-    },
-    send: (record) => replaceAfterFailure(() => producer.send(record)),
-    sendBatch: (batch) => replaceAfterFailure(() => producer.sendBatch(batch)),
-  };
-}
-
-/** What V2V sends with: a producer that never stays broken after a failed send. */
-export interface DurableProducer {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  send(record: ProducerRecord): Promise<RecordMetadata[]>;
-  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
+export function durableProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

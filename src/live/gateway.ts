@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
-import { ACKS_ALL, durableProducer, type DurableProducer } from '../kafka-client.js';
+import type { Kafka, Producer } from 'kafkajs';
+import { ACKS_ALL, durableProducer } from '../kafka-client.js';
 import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../ingest/contract.js';
 import type { Channel } from './sensor-values.js';
 
@@ -18,7 +18,7 @@ export interface SensorStream {
  * gateway batch of that device's readings, event time = now).
  */
 export class SensorGateway {
-  private readonly producer: DurableProducer;
+  private readonly producer: Producer;
   private readonly streams = new Map<string, SensorStream>();
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();

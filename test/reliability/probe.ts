@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Device } from '../../bench/ingest/fleet.js';
 import { createApiClient } from '../../src/api/client/index.js';
-import { ACKS_ALL, durableProducer, type DurableProducer } from '../../src/kafka-client.js';
+import { ACKS_ALL, durableProducer } from '../../src/kafka-client.js';
 import { sleep } from '../../src/stack/daemon.js';
 import { fleetReading } from './readings-load.js';
 
@@ -17,7 +17,7 @@ const ROUND_LIMIT_MS = 10_000;
  */
 export class RecoveryProbe {
   readonly canaries: { id: string; at: number }[] = [];
-  private producer: DurableProducer | undefined;
+  private producer: Producer | undefined;
   /** Why the last round failed, for the error when none passes. */
   private lastFailure = 'no round ran';
 
@@ -52,15 +52,12 @@ export class RecoveryProbe {
   }
 
   private async readingStored(deadline: number): Promise<boolean> {
-    if (!this.producer) {
-      this.producer = durableProducer(this.o.kafka);
-      await this.producer.connect();
-    }
-    const producer = this.producer;
+    this.producer ??= durableProducer(this.o.kafka);
+    await this.producer.connect();
     const id = randomUUID();
     const at = Date.now();
     const sent = await Promise.race([
-      producer.send({ topic: this.o.topic, acks: ACKS_ALL, messages: [{ key: this.o.device.id, value: JSON.stringify(fleetReading(this.o.device, at, id)) }] }).then(() => {
+      this.producer.send({ topic: this.o.topic, acks: ACKS_ALL, messages: [{ key: this.o.device.id, value: JSON.stringify(fleetReading(this.o.device, at, id)) }] }).then(() => {
         this.canaries.push({ id, at });
         return true;
       }, () => false),
