@@ -136,6 +136,12 @@ export const configSchema = z.object({
   /** A message above this size goes to the dead-letter topic as `oversize`. */
   V2V_INGEST_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   /**
+   * The secret each gateway's signing key is derived from (src/ingest/gateway-signature.ts). Set,
+   * ingest stores a reading only when the device's own gateway signed its message; unset (the dev
+   * stack), it takes the gatewayId a message declares. The production topology always sets it.
+   */
+  V2V_GATEWAY_KEY_SECRET: z.string().min(32, 'V2V_GATEWAY_KEY_SECRET must be at least 32 characters').optional(),
+  /**
    * What the weekly retraining learns from: `real` batches, or `simulated` history (`v2v simulate
    * history`), for a new installation whose own outcomes are still too few.
    */

@@ -13,6 +13,7 @@ const REDACTED_PATHS = [
   'patientRef', '*.patientRef', '*.*.patientRef', 'patient_ref', '*.patient_ref', '*.*.patient_ref',
   // Transport secrets (src/transport.ts), should a config or a client's options ever be logged.
   'KAFKA_SASL_PASSWORD', '*.KAFKA_SASL_PASSWORD', 'TEMPORAL_API_KEY', '*.TEMPORAL_API_KEY', 'sasl.password', '*.sasl.password', 'apiKey', '*.apiKey',
+  'V2V_GATEWAY_KEY_SECRET', '*.V2V_GATEWAY_KEY_SECRET',
 ];
 
 /**

@@ -1,17 +1,20 @@
+import type { IHeaders } from 'kafkajs';
 import type pg from 'pg';
 import type { PgRow } from '../db/pg-row.js';
 import type { consumerOffsets, sensorReadings } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
 import type { EngineReading } from '../domain/excursions/types.js';
-import { bindingAt, loadRegistrations } from './bindings.js';
+import { bindingAt, loadRegistrations, type DeviceRegistration } from './bindings.js';
 import type { DeadLetterReason, SensorReading } from './contract.js';
 import { decodeMessage, type DecodeLimits } from './decode.js';
 import { evaluateBindings, type BindingWork } from './engine-store.js';
+import type { GatewayVerifier } from './gateway-signature.js';
 
 export interface RawMessage {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  headers?: IHeaders;
 }
 
 export interface DeadLetter {
@@ -29,6 +32,8 @@ export interface ChunkDeps {
   sendDeadLetters(topic: string, partition: number, letters: DeadLetter[]): Promise<void>;
   /** Creates the monthly readings partitions for these months (`YYYY-MM`) if it can. */
   ensurePartitions(months: string[]): Promise<void>;
+  /** Checks that the device's registered gateway signed the message; absent, the gatewayId the message declares is taken as said. */
+  verifyGateway?: GatewayVerifier;
 }
 
 export type ChunkOutcome =
@@ -99,23 +104,18 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
   const taken = new Map<string, number>();
   const rows: ReadingRow[] = [];
   for (const { message, readings } of accepted) {
-    const { deviceId, gatewayId } = readings[0]!;
-    const device = devices.get(deviceId);
-    const reused = readings.find((r) => {
+    const device = devices.get(readings[0]!.deviceId);
+    const refused = refusal(deps, message, readings, device, (r) => {
       const id = r.eventId.toLowerCase();
       return clashes.has(id) || (taken.has(id) && taken.get(id) !== Date.parse(r.eventTime));
     });
-    if (!device) {
-      deadLetters.push({ message, reason: 'unknown_device', detail: `device ${deviceId} is not registered` });
-    } else if (device.gatewayId !== gatewayId) {
-      deadLetters.push({ message, reason: 'unauthorised_gateway', detail: `device ${deviceId} is registered to gateway ${device.gatewayId}, not ${gatewayId}` });
-    } else if (reused) {
-      deadLetters.push({ message, reason: 'reused_event_id', detail: `eventId ${reused.eventId} is already stored with another eventTime than ${reused.eventTime}` });
-    } else {
-      for (const reading of readings) {
-        taken.set(reading.eventId.toLowerCase(), Date.parse(reading.eventTime));
-        rows.push(toRow(reading, bindingAt(device, Date.parse(reading.eventTime))?.id ?? null));
-      }
+    if (refused) {
+      deadLetters.push({ message, ...refused });
+      continue;
+    }
+    for (const reading of readings) {
+      taken.set(reading.eventId.toLowerCase(), Date.parse(reading.eventTime));
+      rows.push(toRow(reading, bindingAt(device!, Date.parse(reading.eventTime))?.id ?? null));
     }
   }
 
@@ -135,6 +135,30 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
 
   if (deadLetters.length > 0) await deps.sendDeadLetters(topic, partition, deadLetters);
   return { stored, duplicates: rows.length - stored, deadLetters, changes, tooLate };
+}
+
+/**
+ * Why a decoded message may not be stored, in the order the checks cost and matter: the device, the
+ * gateway it declares, the signature of the gateway it is registered to, then its eventIds.
+ */
+function refusal(
+  deps: ChunkDeps,
+  message: RawMessage,
+  readings: SensorReading[],
+  device: DeviceRegistration | undefined,
+  isReused: (r: SensorReading) => boolean,
+): Omit<DeadLetter, 'message'> | undefined {
+  const { deviceId, gatewayId } = readings[0]!;
+  if (!device) return { reason: 'unknown_device', detail: `device ${deviceId} is not registered` };
+  if (device.gatewayId !== gatewayId) {
+    return { reason: 'unauthorised_gateway', detail: `device ${deviceId} is registered to gateway ${device.gatewayId}, not ${gatewayId}` };
+  }
+  // The key is the registered gateway's, never one the message names. Decoded, so the value is there.
+  const unverified = deps.verifyGateway?.(device.gatewayId, message.value!, message.headers);
+  if (unverified) return { reason: 'unverified_gateway', detail: `${unverified} (device ${deviceId})` };
+  const reused = readings.find(isReused);
+  if (reused) return { reason: 'reused_event_id', detail: `eventId ${reused.eventId} is already stored with another eventTime than ${reused.eventTime}` };
+  return undefined;
 }
 
 /** A reading as inserted; its event time stays the gateway's text, which names its month's partition. */

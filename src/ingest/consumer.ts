@@ -3,6 +3,7 @@ import { ACKS_ALL, durableProducer } from '../kafka-client.js';
 import type pg from 'pg';
 import { applyChunk, type ChunkDeps, type ChunkOutcome, type DeadLetter } from './apply-chunk.js';
 import { DLQ_HEADERS, dlqTopicOf, INGEST_GROUP, READINGS_TOPIC } from './contract.js';
+import { gatewayVerifier } from './gateway-signature.js';
 import type { IngestMetrics } from './metrics.js';
 import { monthlyPartitions } from './partitions.js';
 
@@ -19,6 +20,8 @@ export interface IngestConsumerOptions {
   /** Messages per PostgreSQL transaction. */
   chunkSize?: number;
   partitionsConsumedConcurrently?: number;
+  /** V2V_GATEWAY_KEY_SECRET: set, a message must be signed by the device's gateway (`unverified_gateway` otherwise). */
+  gatewaySecret?: string | undefined;
 }
 
 export interface IngestConsumer {
@@ -61,6 +64,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     limits: { maxBytes: options.maxMessageBytes, maxFutureMs: MAX_FUTURE_MS },
     sendDeadLetters: (topic, partition, letters) => sendDeadLetters(producer, topic, partition, letters),
     ensurePartitions: monthlyPartitions(pool, (msg, fields) => log('warn', msg, fields)),
+    ...(options.gatewaySecret ? { verifyGateway: gatewayVerifier(options.gatewaySecret) } : {}),
   };
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {

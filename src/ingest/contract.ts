@@ -17,9 +17,12 @@ export const MAX_READINGS_PER_MESSAGE = 500;
 
 const ref = z.string().min(1).max(64).regex(PLAIN_ID, 'letters, digits, . _ : - only');
 
+/** A gateway's id, in a message and wherever one is named (`v2v gateway issue`). */
+export const gatewayIdSchema = ref.describe('The gateway that publishes; it must be the one the device is registered to.');
+
 const common = {
   eventId: z.uuid().describe('Unique per reading; a re-sent reading keeps its eventId and is stored once.'),
-  gatewayId: ref.describe('The gateway that publishes; it must be the one the device is registered to.'),
+  gatewayId: gatewayIdSchema,
   deviceId: ref.describe('The sensor; also the Kafka message key, so one device stays in order in one partition.'),
   unit: safeText({ max: TEXT_LIMITS.unit }).describe('At most 16 characters; no NUL, lone surrogate or control character.'),
   eventTime: zonedInstant().describe('When the sensor measured (ISO 8601 with a zone, its offset within ±15:59); excursions run on this time.'),
@@ -71,6 +74,11 @@ export const DEAD_LETTER_REASONS = [
   'unauthorised_gateway',
   /** An eventId already stored (or earlier in the same chunk) with another eventTime: not a re-send, a clash. */
   'reused_event_id',
+  /**
+   * Where gateway signatures are checked (V2V_GATEWAY_KEY_SECRET set): the message carries no
+   * signature, or one not made with the key of the gateway the device is registered to.
+   */
+  'unverified_gateway',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

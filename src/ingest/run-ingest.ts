@@ -42,6 +42,9 @@ export async function startIngest(options: { config: Config; logger: Logger; por
     const kafka = createKafka(config, logger, 'v2v-ingest');
     const topics = await ensureIngestTopics(kafka, config.V2V_INGEST_TOPIC, config.V2V_INGEST_PARTITIONS);
     logger.info(topics, 'ingest: topics ready');
+    if (!config.V2V_GATEWAY_KEY_SECRET) {
+      logger.warn('ingest: V2V_GATEWAY_KEY_SECRET is not set, so a reading is taken from the gateway it names, signed or not (the dev stack; never an installation)');
+    }
     const metrics = createIngestMetrics(pool);
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const signaller = startSignaller({ pool, temporal, metrics, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
@@ -57,6 +60,7 @@ export async function startIngest(options: { config: Config; logger: Logger; por
       maxMessageBytes: config.V2V_INGEST_MAX_MESSAGE_BYTES,
       topic: config.V2V_INGEST_TOPIC,
       groupId: config.V2V_INGEST_GROUP,
+      gatewaySecret: config.V2V_GATEWAY_KEY_SECRET,
     });
     stops.push(() => consumer.stop());
     const ops = await startOpsServer({ pool, metrics, joined: consumer.joined, port: options.port ?? config.V2V_INGEST_PORT });

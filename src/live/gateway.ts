@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { ACKS_ALL, durableProducer } from '../kafka-client.js';
 import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../ingest/contract.js';
+import { gatewaySigner } from '../ingest/gateway-signature.js';
 import type { Channel } from './sensor-values.js';
 
 /** One device's readings, published every tick until `until` (real ms since the epoch). */
@@ -15,10 +16,12 @@ export interface SensorStream {
 /**
  * The simulated sensor gateways: every tick, each live device's channels are read and published
  * to the readings topic as the ingest contract says (one message per device, key = deviceId, a
- * gateway batch of that device's readings, event time = now).
+ * gateway batch of that device's readings, event time = now), each message signed with its
+ * gateway's key when the installation checks signatures (V2V_GATEWAY_KEY_SECRET).
  */
 export class SensorGateway {
   private readonly producer: Producer;
+  private readonly sign: ((gatewayId: string, value: string) => IHeaders) | undefined;
   private readonly streams = new Map<string, SensorStream>();
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
@@ -26,16 +29,18 @@ export class SensorGateway {
   /** Readings published so far. */
   published = 0;
   /** Ticks' messages Kafka has not taken yet, oldest first. */
-  private readonly unsent: { messages: { key: string; value: string }[]; readings: number }[] = [];
+  private readonly unsent: { messages: { key: string; value: string; headers?: IHeaders }[]; readings: number }[] = [];
   private failingSince: number | undefined;
 
   constructor(
     kafka: Kafka,
     private readonly topic: string,
     private readonly tickMs: number,
+    gatewaySecret?: string,
   ) {
     // The default partitioner hashes the key, so one device's readings stay in order on one partition.
     this.producer = durableProducer(kafka);
+    this.sign = gatewaySecret === undefined ? undefined : gatewaySigner(gatewaySecret);
   }
 
   async start(): Promise<void> {
@@ -80,7 +85,8 @@ export class SensorGateway {
         eventId: randomUUID(), gatewayId: stream.gatewayId, deviceId: stream.deviceId, metric: c.metric, value: c.value(now), unit: c.unit, eventTime,
       }));
       const message: SensorMessage = { gatewayId: stream.gatewayId, readings };
-      messages.push({ key: stream.deviceId, value: JSON.stringify(message) });
+      const value = JSON.stringify(message);
+      messages.push({ key: stream.deviceId, value, ...(this.sign ? { headers: this.sign(stream.gatewayId, value) } : {}) });
       readingCount += readings.length;
     }
     // What Kafka did not take is sent again with the next tick, as a gateway's buffer would, for

@@ -71,6 +71,7 @@ export async function liveSession(config: Config, logger: Logger, options: LiveS
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       kafka: createKafka(config, logger, 'v2v-live'),
       topic: services.topic,
+      gatewaySecret: config.V2V_GATEWAY_KEY_SECRET,
       patients: options.patients,
       seed: options.seed,
       timeScale: options.timeScale,

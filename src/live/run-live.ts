@@ -38,6 +38,8 @@ export interface LiveRunOptions {
   arrivalDays?: number;
   /** Real milliseconds between two readings of a sensor. */
   tickMs?: number;
+  /** V2V_GATEWAY_KEY_SECRET, when ingest checks that a device's gateway signed its readings. */
+  gatewaySecret?: string | undefined;
   /** Real milliseconds one patient may take from enrolment to the end. */
   timeoutMs?: number;
   /** How often a partner reads its batch while nothing is due: more patients on a small machine want it slower. */
@@ -60,7 +62,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const { patients, seed, timeScale, incidents = [] } = options;
   checkIncidents(incidents, patients);
   const plans = await planPatients(options.identities.admin.api, patients, options);
-  const gateway = new SensorGateway(options.kafka, options.topic, options.tickMs ?? 200);
+  const gateway = new SensorGateway(options.kafka, options.topic, options.tickMs ?? 200, options.gatewaySecret);
   await gateway.start();
   const world = {
     identities: options.identities, gateway, seed, timeScale, incidents, clockOriginMs: options.clockOriginMs,
