@@ -102,7 +102,7 @@ export function readStackEnv(ctx: StackContext): Record<string, string> | undefi
   if (!existsSync(ctx.paths.envFile)) return undefined;
   const pairs = readFileSync(ctx.paths.envFile, 'utf8')
     .split('\n')
-    .map((line) => /^export ([A-Z_]+)='(.*)'$/.exec(line))
+    .map((line) => /^export ([A-Z][A-Z0-9_]*)='(.*)'$/.exec(line))
     .filter((m) => m !== null)
     .map((m) => [m[1]!, m[2]!.replaceAll(`'\\''`, `'`)]);
   return Object.fromEntries(pairs);

@@ -6,10 +6,10 @@ import { loadConfig } from '../../src/config.js';
 import { formatExports, formatTable, readStackEnv, stackContext } from '../../src/stack/stack.js';
 
 describe('stack env file', () => {
-  it('round-trips values, quotes included, as shell export lines', () => {
+  it('round-trips values, quotes included, and names with digits, as shell export lines', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'v2v-env-'));
     const ctx = stackContext(loadConfig({ V2V_STACK_DIR: dir }));
-    const env = { DATABASE_URL: "postgres://u:p'w@127.0.0.1:1/db", KAFKA_BROKERS: '127.0.0.1:9092' };
+    const env = { DATABASE_URL: "postgres://u:p'w@127.0.0.1:1/db", KAFKA_BROKERS: '127.0.0.1:9092', V2V_GATEWAY_KEY_SECRET: 'k'.repeat(43) };
     writeFileSync(ctx.paths.envFile, formatExports(env));
     expect(readStackEnv(ctx)).toEqual(env);
     expect(formatExports(env)).toContain(`export DATABASE_URL='postgres://u:p'\\''w@127.0.0.1:1/db'`);
