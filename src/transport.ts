@@ -18,7 +18,7 @@ function readPem(setting: string, file: string): Buffer {
   }
 }
 
-type KafkaTransport = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+export type KafkaTransport = Pick<KafkaConfig, 'ssl' | 'sasl'>;
 
 /** kafkajs's `ssl` and `sasl` options for this installation (empty for the dev stack). */
 export function kafkaTransport(config: Pick<Config, 'KAFKA_TLS' | 'KAFKA_TLS_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): KafkaTransport {

@@ -5,6 +5,7 @@ import { liveIdentities } from '../../src/live/live-session.js';
 import { answerUntilDone, batchPartners, type BatchPartners } from '../../src/live/partners.js';
 import { expectOk } from '../../src/live/v2v-api.js';
 import { productionPorts } from '../../src/stack/production-ports.js';
+import { temporalTransport } from '../../src/transport.js';
 import { batchWorkflowId } from '../../workflows/messages.js';
 
 const SITES = { apheresisCenterId: 'river-clinic-apheresis', treatmentCenterId: 'river-clinic-infusion' };
@@ -36,7 +37,7 @@ export function driveUntil(journeys: Journey[], stage?: string): Promise<string[
 
 /** The pids of the workers that took a workflow or activity task of these batches (the SDK's identity is <pid>@<host>). */
 export async function workersThatTookTasks(config: Config, journeys: Journey[]): Promise<Set<string>> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
+  const connection = await Connection.connect(temporalTransport(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const pids = new Set<string>();
   try {

@@ -17,6 +17,7 @@ import { brokerName } from '../../src/stack/kafka-cluster.js';
 import { productionPorts } from '../../src/stack/production-ports.js';
 import { readStackEnv, stackContext, stackDown, stackUp } from '../../src/stack/stack.js';
 import { runningTopology } from '../../src/stack/topology.js';
+import { kafkaTransport } from '../../src/transport.js';
 import { doubledHandoffs, driveUntil, enrolThroughEachApi, workersThatTookTasks } from './journeys.js';
 import { consumeAll, isrCounts } from './kafka-probes.js';
 
@@ -45,7 +46,7 @@ const rows = await step('stack up --topology production', () => stackUp(ctx));
 const config: Config = loadConfigOver(readStackEnv(ctx)!);
 // Until the controllers fence a killed broker (broker.session.timeout.ms, 9 s) its partitions have no
 // leader to write to: the client's retries must outlast that, and retry often enough to say how long it took.
-const kafka = new Kafka({ clientId: 'v2v-production-check', brokers: config.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 2_000 } });
+const kafka = new Kafka({ clientId: 'v2v-production-check', brokers: config.KAFKA_BROKERS!.split(','), ...kafkaTransport(config), logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 2_000 } });
 const workerPids = new Set(rows.filter((r) => r.service.startsWith('worker-')).map((r) => /pid (\d+)/.exec(r.address)![1]!));
 
 const run = `check-${Date.now().toString(36)}`;

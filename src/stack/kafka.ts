@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pollUntil } from '../poll-until.js';
 import { daemonPid, logFile, serviceWait, stopDaemon } from './daemon.js';
 import { answers, ensureJars, formatStorage, kafkaClusterId, requireJava, startNode, writeProperties } from './kafka-node.js';
+import { kafkaTransport } from '../transport.js';
 import type { StackPaths } from './paths.js';
 import { assertPortFree } from './ports.js';
 import type { ServiceStatus, StackContext, StackService } from './service.js';
@@ -53,7 +54,7 @@ export const kafka: StackService = {
   async up(ctx) {
     const given = ctx.config.KAFKA_BROKERS;
     if (given) {
-      await pollUntil('Kafka at KAFKA_BROKERS to answer', () => answers(given).then(() => true), serviceWait(10_000));
+      await pollUntil('Kafka at KAFKA_BROKERS to answer', () => answers(given, { transport: kafkaTransport(ctx.config) }).then(() => true), serviceWait(10_000));
       return { status: { service: NAME, address: given, state: 'up', source: 'env' }, env: { KAFKA_BROKERS: given } };
     }
     const { home, data, properties } = dirs(ctx.paths);
@@ -64,7 +65,7 @@ export const kafka: StackService = {
       await ensureJars(ctx);
       mkdirSync(home, { recursive: true });
       writeProperties(properties, settings(ctx, data));
-      formatStorage(ctx, properties, data, kafkaClusterId());
+      await formatStorage(ctx, properties, data, kafkaClusterId());
       startNode(ctx, NAME, properties);
     }
     const brokers = localBrokers(ctx);
@@ -73,7 +74,7 @@ export const kafka: StackService = {
     const probe = async () => {
       // A broker that died on a bad config or a locked data directory will never answer: say so now.
       if (daemonPid(ctx.paths, NAME) === undefined) exited = true;
-      else await answers(brokers, 2_000, true);
+      else await answers(brokers, { groups: true });
       return true;
     };
     await pollUntil('Kafka to answer', probe, serviceWait(90_000, log));
@@ -83,7 +84,7 @@ export const kafka: StackService = {
 
   async status(ctx): Promise<ServiceStatus> {
     const brokers = ctx.config.KAFKA_BROKERS ?? localBrokers(ctx);
-    const state = await answers(brokers).then(() => 'up' as const, () => 'down' as const);
+    const state = await answers(brokers, ctx.config.KAFKA_BROKERS ? { transport: kafkaTransport(ctx.config) } : {}).then(() => 'up' as const, () => 'down' as const);
     return { service: NAME, address: brokers, state, source: ctx.config.KAFKA_BROKERS ? 'env' : 'local' };
   },
 

@@ -1,4 +1,5 @@
 import type { TemporalPorts } from './production-ports.js';
+import type { Certificate } from './stack-tls.js';
 
 /** Where the Temporal server persists: two databases on one PostgreSQL, as its own login. */
 export interface TemporalDatabases {
@@ -41,12 +42,47 @@ function service(name: string, ports: { grpc: number; membership: number }): str
   return [`  ${name}:`, `    rpc:`, `      grpcPort: ${ports.grpc}`, `      membershipPort: ${ports.membership}`, `      bindOnLocalHost: true`].join('\n');
 }
 
+/** Mutual TLS everywhere the server listens for gRPC: its certificate, the CA it trusts, the name its certificate carries. */
+export interface TemporalTls {
+  ca: string;
+  server: Certificate;
+  serverName: string;
+}
+
+/**
+ * The frontend, and the services among themselves (internode), each ask for a client certificate
+ * signed by the stack's CA: the server presents its own to itself (internode, its system workers),
+ * V2V's processes theirs. Ringpop's membership traffic has no TLS in Temporal; it stays on loopback.
+ */
+function tlsSection(tls: TemporalTls): string {
+  const server = [
+    `        certFile: ${quote(tls.server.cert)}`,
+    `        keyFile: ${quote(tls.server.key)}`,
+    `        requireClientAuth: true`,
+    `        clientCaFiles: [${quote(tls.ca)}]`,
+  ];
+  const client = [`        serverName: ${quote(tls.serverName)}`, `        rootCaFiles: [${quote(tls.ca)}]`];
+  return [
+    `  tls:`,
+    `    internode:`,
+    `      server:`, ...server,
+    `      client:`, ...client,
+    `    frontend:`,
+    `      server:`, ...server,
+    `      client:`, ...client,
+    `    systemWorker:`,
+    `      certFile: ${quote(tls.server.cert)}`,
+    `      keyFile: ${quote(tls.server.key)}`,
+    `      client:`, ...client,
+  ].join('\n');
+}
+
 /**
  * The server's static configuration: all four services in one process, each on its own ports,
- * persisting to PostgreSQL (plugin postgres12, default and visibility stores), no metrics listener,
- * no pprof, no archival. Written on every start, so changed ports take effect.
+ * persisting to PostgreSQL (plugin postgres12, default and visibility stores), mutual TLS (above), no
+ * metrics listener, no pprof, no archival. Written on every start, so changed ports take effect.
  */
-export function temporalServerConfig(options: { ports: TemporalPorts; db: TemporalDatabases; dynamicConfigFile: string; logLevel: string }): string {
+export function temporalServerConfig(options: { ports: TemporalPorts; db: TemporalDatabases; dynamicConfigFile: string; logLevel: string; tls: TemporalTls }): string {
   const { ports, db } = options;
   return `# Written by v2v stack up --topology production; edits are overwritten.
 log:
@@ -67,6 +103,7 @@ global:
   membership:
     maxJoinDuration: 30s
     broadcastAddress: "127.0.0.1"
+${tlsSection(options.tls)}
 
 services:
 ${service('frontend', ports.frontend)}

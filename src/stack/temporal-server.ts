@@ -6,10 +6,12 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import pg from 'pg';
 import { localTemporalAddress } from '../config.js';
 import { pollUntil } from '../poll-until.js';
+import { temporalTransport, type TemporalTransport } from '../transport.js';
 import { daemonPid, logFile, serviceWait, startDaemon, stopDaemon } from './daemon.js';
 import { assertPortFree } from './ports.js';
 import { productionPorts } from './production-ports.js';
 import type { ServiceStatus, StackContext, StackPart } from './service.js';
+import { ensureStackCertificates, SERVER_NAME, stackCertificates, type StackCertificates } from './stack-tls.js';
 import { ensureServerBinaries, serverHome, type ServerBinaries } from './temporal-server-build.js';
 import { TEMPORAL_DATABASES, TEMPORAL_DYNAMIC_CONFIG, temporalServerConfig, type TemporalDatabases } from './temporal-server-config.js';
 
@@ -64,6 +66,17 @@ function updateSchema(ctx: StackContext, sql: string, db: TemporalDatabases) {
   ctx.progress(`Temporal server: schemas of ${db.main} and ${db.visibility} up to date`);
 }
 
+/** What V2V's processes connect to the stack's Temporal server with: mutual TLS with the stack's client certificate. */
+function temporalClientEnv(certs: StackCertificates) {
+  return { TEMPORAL_TLS: '1', TEMPORAL_TLS_CA_FILE: certs.ca, TEMPORAL_TLS_CERT_FILE: certs.client.cert, TEMPORAL_TLS_KEY_FILE: certs.client.key, TEMPORAL_TLS_SERVER_NAME: SERVER_NAME } as const;
+}
+
+/** How the stack itself reaches Temporal (namespace, probes): as the environment says when given, else as V2V's processes do. */
+export function stackTemporalTransport(ctx: Pick<StackContext, 'config' | 'paths'>): TemporalTransport {
+  if (ctx.config.TEMPORAL_ADDRESS) return temporalTransport(ctx.config);
+  return temporalTransport({ V2V_TEMPORAL_PORT: ctx.config.V2V_TEMPORAL_PORT, ...temporalClientEnv(stackCertificates(ctx.paths)) });
+}
+
 function writeConfig(ctx: StackContext, db: TemporalDatabases): string {
   const dir = path.join(serverHome(ctx.paths), 'config');
   mkdirSync(dir, { recursive: true });
@@ -71,7 +84,9 @@ function writeConfig(ctx: StackContext, db: TemporalDatabases): string {
   writeFileSync(dynamicConfigFile, TEMPORAL_DYNAMIC_CONFIG);
   const file = path.join(dir, 'production.yaml');
   const logLevel = ctx.config.LOG_LEVEL === 'debug' ? 'info' : 'warn';
-  writeFileSync(file, temporalServerConfig({ ports: productionPorts(ctx.config).temporal, db, dynamicConfigFile, logLevel }), { mode: 0o600 });
+  const certs = ensureStackCertificates(ctx.paths);
+  const tls = { ca: certs.ca, server: certs.temporalServer, serverName: SERVER_NAME };
+  writeFileSync(file, temporalServerConfig({ ports: productionPorts(ctx.config).temporal, db, dynamicConfigFile, logLevel, tls }), { mode: 0o600 });
   return file;
 }
 
@@ -93,8 +108,8 @@ async function start(ctx: StackContext, binaries: ServerBinaries, ownerUrl: stri
 }
 
 /** One connection per call, always closed. */
-async function withConnection<T>(address: string, timeoutMs: number, call: (c: Connection) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+export async function withConnection<T>(transport: TemporalTransport, timeoutMs: number, call: (c: Connection) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ ...transport, connectTimeout: timeoutMs });
   try {
     return await connection.withDeadline(Date.now() + timeoutMs, () => call(connection));
   } finally {
@@ -103,7 +118,7 @@ async function withConnection<T>(address: string, timeoutMs: number, call: (c: C
 }
 
 /** Registers the namespace unless it exists, then waits until the frontend serves it. */
-async function ensureNamespace(ctx: StackContext, address: string) {
+async function ensureNamespace(ctx: StackContext, address: TemporalTransport) {
   const namespace = ctx.config.TEMPORAL_NAMESPACE;
   const registered = await withConnection(address, 5_000, async (c) => {
     try {
@@ -129,7 +144,7 @@ async function ensureNamespace(ctx: StackContext, address: string) {
   );
 }
 
-async function serves(address: string, namespace: string): Promise<boolean> {
+async function serves(address: TemporalTransport, namespace: string): Promise<boolean> {
   return withConnection(address, 2_000, (c) => c.workflowService.describeNamespace({ namespace })).then(() => true, () => false);
 }
 
@@ -143,8 +158,9 @@ export const temporalServer: StackPart = {
   async up(ctx, before) {
     const namespace = ctx.config.TEMPORAL_NAMESPACE;
     const given = ctx.config.TEMPORAL_ADDRESS;
+    const transport = stackTemporalTransport(ctx);
     if (given) {
-      await pollUntil(`Temporal at TEMPORAL_ADDRESS=${given} to answer`, () => serves(given, namespace).then((up) => up || undefined), serviceWait(15_000));
+      await pollUntil(`Temporal at TEMPORAL_ADDRESS=${given} to answer`, () => serves(transport, namespace).then((up) => up || undefined), serviceWait(15_000));
       return { rows: [{ service: 'temporal', address: given, state: 'up', source: 'env' }], env: { TEMPORAL_ADDRESS: given, TEMPORAL_NAMESPACE: namespace } };
     }
     const address = localTemporalAddress(ctx.config);
@@ -157,18 +173,19 @@ export const temporalServer: StackPart = {
     // The frontend answers once history and matching have joined the membership ring.
     const outcome = await pollUntil(
       `the Temporal server on ${address} to answer`,
-      async () => (daemonPid(ctx.paths, NAME) === undefined ? 'exited' : withConnection(address, 2_000, (c) => c.workflowService.getSystemInfo({})).then(() => 'up' as const)),
+      async () => (daemonPid(ctx.paths, NAME) === undefined ? 'exited' : withConnection(transport, 2_000, (c) => c.workflowService.getSystemInfo({})).then(() => 'up' as const)),
       serviceWait(120_000, log),
     );
     if (outcome === 'exited') throw new Error(`The Temporal server exited while starting; see ${log}`);
-    await ensureNamespace(ctx, address);
-    return { rows: [{ service: NAME, address, state: 'up', source: 'local' }], env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace } };
+    await ensureNamespace(ctx, transport);
+    const env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, ...temporalClientEnv(stackCertificates(ctx.paths)) };
+    return { rows: [{ service: NAME, address, state: 'up', source: 'local' }], env };
   },
 
   async status(ctx): Promise<ServiceStatus[]> {
     const given = ctx.config.TEMPORAL_ADDRESS;
     const address = given ?? localTemporalAddress(ctx.config);
-    const up = (given || daemonPid(ctx.paths, NAME) !== undefined) && (await serves(address, ctx.config.TEMPORAL_NAMESPACE));
+    const up = (given || daemonPid(ctx.paths, NAME) !== undefined) && (await serves(stackTemporalTransport(ctx), ctx.config.TEMPORAL_NAMESPACE));
     return [{ service: given ? 'temporal' : NAME, address, state: up ? 'up' : 'down', source: given ? 'env' : 'local' }];
   },
 

@@ -1,13 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { TASK_QUEUE } from '../../workflows/messages.js';
-import { temporalAddress } from '../config.js';
 import { pollUntil } from '../poll-until.js';
+import type { TemporalTransport } from '../transport.js';
 import { daemonPid, logFile, serviceWait, startDaemon, stopDaemon } from './daemon.js';
 import { repoRoot } from './paths.js';
 import { assertPortFree } from './ports.js';
 import { productionPorts, REPLICAS } from './production-ports.js';
 import type { ServiceStatus, StackContext, StackPart } from './service.js';
+import { stackTemporalTransport, withConnection } from './temporal-server.js';
 
 /**
  * V2V's own processes in the production topology: two workers, two ingest consumers and two APIs,
@@ -45,28 +47,32 @@ async function ready(port: number): Promise<boolean> {
 }
 
 /** A worker is up when its pid polls the task queue (the SDK's identity is `<pid>@<host>`). */
-async function polling(address: string, namespace: string, pid: number): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-  try {
-    const { pollers } = await connection.withDeadline(Date.now() + 2_000, () =>
-      connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: TASK_QUEUE } }),
-    );
-    return (pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
-  } finally {
-    await connection.close();
-  }
+async function polling(transport: TemporalTransport, namespace: string, pid: number): Promise<boolean> {
+  const { pollers } = await withConnection(transport, 2_000, (c) => c.workflowService.describeTaskQueue({ namespace, taskQueue: { name: TASK_QUEUE } }));
+  return (pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
 }
 
-async function check(ctx: StackContext, env: Record<string, string | undefined>, p: V2vProcess): Promise<ServiceStatus> {
+async function check(ctx: StackContext, p: V2vProcess): Promise<ServiceStatus> {
   const pid = daemonPid(ctx.paths, daemonName(p));
   const address = p.port && p.port.value !== 0 ? `127.0.0.1:${p.port.value}` : `pid ${pid ?? '-'}`;
   const row = (up: boolean): ServiceStatus => ({ service: p.name, address, state: up ? 'up' : 'down', source: 'local' });
   if (pid === undefined) return row(false);
   if (p.command === 'worker') {
-    const up = await polling(env.TEMPORAL_ADDRESS!, env.TEMPORAL_NAMESPACE ?? 'default', pid).catch(() => false);
+    const up = await polling(stackTemporalTransport(ctx), ctx.config.TEMPORAL_NAMESPACE, pid).catch(() => false);
     return { ...row(up), address: `pid ${pid}, task queue ${TASK_QUEUE}` };
   }
   return row(p.port!.value === 0 ? true : await ready(p.port!.value).catch(() => false));
+}
+
+/**
+ * The secret the gateways' signing keys are derived from, drawn at the first `stack up` and kept
+ * (mode 0600), so keys issued with `v2v gateway issue` stay valid across restarts. The environment's wins.
+ */
+function gatewayKeySecret(ctx: StackContext): string {
+  if (ctx.config.V2V_GATEWAY_KEY_SECRET) return ctx.config.V2V_GATEWAY_KEY_SECRET;
+  const file = path.join(ctx.paths.root, 'gateway-key-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** The stack's exports for the processes, without the owner's URL: they run as the least-privileged login. */
@@ -89,9 +95,11 @@ export const v2vProcessesPart: StackPart = {
     await prepareDatabase(owner);
     const processes = v2vProcesses(ctx);
     const stopped = processes.filter((p) => daemonPid(ctx.paths, daemonName(p)) === undefined);
+    // The production topology always checks who sent a reading (src/ingest/gateway-signature.ts).
+    const env = { V2V_GATEWAY_KEY_SECRET: gatewayKeySecret(ctx) };
     for (const p of stopped) {
       if (p.port && p.port.value !== 0) await assertPortFree(p.port.value, p.name, `${p.port.variable} (the second process takes it + 2)`);
-      startDaemon(ctx.paths, { name: daemonName(p), command: process.execPath, args: [V2V_BIN, p.command], cwd: repoRoot, env: processEnv(ctx, before, p) });
+      startDaemon(ctx.paths, { name: daemonName(p), command: process.execPath, args: [V2V_BIN, p.command], cwd: repoRoot, env: processEnv(ctx, { ...before, ...env }, p) });
     }
     if (stopped.length > 0) ctx.progress(`V2V: ${stopped.map((p) => p.name).join(', ')} starting`);
     const rows = await Promise.all(
@@ -99,19 +107,18 @@ export const v2vProcessesPart: StackPart = {
         const log = logFile(ctx.paths, daemonName(p));
         const probe = async () => {
           if (daemonPid(ctx.paths, daemonName(p)) === undefined) throw new Error(`${p.name} exited; see ${log}`);
-          const row = await check(ctx, before, p);
+          const row = await check(ctx, p);
           return row.state === 'up' ? row : undefined;
         };
         // Two workers bundling their workflows at once on a small machine take a while.
         return pollUntil(`V2V ${p.name} to be ready`, probe, { ...serviceWait(240_000, log), retryErrors: false });
       }),
     );
-    return { rows, env: {} };
+    return { rows, env };
   },
 
   async status(ctx) {
-    const env = { TEMPORAL_ADDRESS: temporalAddress(ctx.config), TEMPORAL_NAMESPACE: ctx.config.TEMPORAL_NAMESPACE };
-    return Promise.all(v2vProcesses(ctx).map((p) => check(ctx, env, p)));
+    return Promise.all(v2vProcesses(ctx).map((p) => check(ctx, p)));
   },
 
   async down(ctx) {

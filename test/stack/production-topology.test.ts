@@ -31,19 +31,29 @@ describe('the production topology’s ports', () => {
 });
 
 describe('the Temporal server’s configuration', () => {
+  const yaml = temporalServerConfig({
+    ports: productionPorts(loadConfig({ V2V_TEMPORAL_PORT: '17259' })).temporal,
+    db: { host: '127.0.0.1', port: 54359, user: 'temporal', password: 'temporal', main: 'temporal', visibility: 'temporal_visibility' },
+    dynamicConfigFile: '/stack/temporal-server/config/dynamic.yaml',
+    logLevel: 'warn',
+    tls: { ca: '/tls/ca.pem', server: { cert: '/tls/server.pem', key: '/tls/server-key.pem' }, serverName: 'localhost' },
+  });
+
   it('persists to both PostgreSQL databases with the postgres12 plugin and puts each service on its derived ports', () => {
-    const yaml = temporalServerConfig({
-      ports: productionPorts(loadConfig({ V2V_TEMPORAL_PORT: '17259' })).temporal,
-      db: { host: '127.0.0.1', port: 54359, user: 'temporal', password: 'temporal', main: 'temporal', visibility: 'temporal_visibility' },
-      dynamicConfigFile: '/stack/temporal-server/config/dynamic.yaml',
-      logLevel: 'warn',
-    });
     expect(yaml.match(/pluginName: "postgres12"/g)).toHaveLength(2);
     expect(yaml).toContain('databaseName: "temporal_visibility"');
     expect(yaml).toContain('connectAddr: "127.0.0.1:54359"');
     expect(yaml).toMatch(/frontend:\n {4}rpc:\n {6}grpcPort: 17259\n {6}membershipPort: 17263/);
     expect(yaml).toMatch(/worker:\n {4}rpc:\n {6}grpcPort: 17262\n {6}membershipPort: 17266/);
     expect(yaml).toContain('rpcAddress: "127.0.0.1:17259"');
+  });
+
+  it('asks every gRPC client, outside (frontend) and inside (internode), for a certificate of the stack’s CA, and presents its own to itself', () => {
+    const mutual = /server:\n {8}certFile: "\/tls\/server.pem"\n {8}keyFile: "\/tls\/server-key.pem"\n {8}requireClientAuth: true\n {8}clientCaFiles: \["\/tls\/ca.pem"\]/g;
+    expect(yaml.match(mutual)).toHaveLength(2);
+    expect(yaml).toMatch(/ {4}internode:\n {6}server:/);
+    expect(yaml).toMatch(/ {4}frontend:\n {6}server:/);
+    expect(yaml).toMatch(/systemWorker:\n {6}certFile: "\/tls\/server.pem"\n {6}keyFile: "\/tls\/server-key.pem"\n {6}client:\n {8}serverName: "localhost"\n {8}rootCaFiles: \["\/tls\/ca.pem"\]/);
   });
 });
 
