@@ -11,6 +11,7 @@ import { simulateCommand } from './simulate-command.js';
 import { forecastCommand } from './forecast-command.js';
 import { usersCommand } from './users-command.js';
 import { tokenCommand } from './token-command.js';
+import { gatewayCommand } from './gateway-command.js';
 
 const program = new Command('v2v')
   .description('V2V: the open vein-to-vein orchestrator for autologous cell therapy')
@@ -27,6 +28,7 @@ program.addCommand(simulateCommand(loadConfigOrExit));
 program.addCommand(forecastCommand(loadConfigOrExit));
 program.addCommand(usersCommand(loadConfigOrExit));
 program.addCommand(tokenCommand(loadConfigOrExit));
+program.addCommand(gatewayCommand(loadConfigOrExit));
 
 function loadConfigOrExit() {
   try {

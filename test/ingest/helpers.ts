@@ -226,9 +226,12 @@ export async function excursionRows(pool: pg.Pool, deviceIds: string[]): Promise
   return rows;
 }
 
-/** Every message of a topic from the beginning, read by a group of its own, up to `count` (dead letters may be megabytes). */
-export async function readTopic(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: unique('it-topic-reader'), maxBytesPerPartition: 2 * 1024 * 1024 });
+/**
+ * Every message of a topic from the beginning, read by a group of its own, up to `count` (dead letters
+ * may be megabytes). On a Kafka with ACLs, the group's name must be one the reader may use.
+ */
+export async function readTopic(kafka: Kafka, topic: string, count: number, groupId = unique('it-topic-reader')): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 2 * 1024 * 1024 });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
   try {
