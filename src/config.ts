@@ -199,6 +199,12 @@ const checkedConfigSchema = configSchema
     message: 'a client certificate and its key go together: set both TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE, or neither',
     path: ['TEMPORAL_TLS_CERT_FILE'],
   })
+  .superRefine((c, ctx) => {
+    for (const setting of ['DATABASE_URL', 'DATABASE_OWNER_URL'] as const) {
+      const weak = weakDatabaseTls(c[setting]);
+      if (weak) ctx.addIssue({ code: 'custom', message: weak, path: [setting] });
+    }
+  })
   .refine((c) => !c.V2V_AUTH_JWKS_URL || (c.V2V_AUTH_ISSUER && c.V2V_AUTH_AUDIENCE), {
     message: 'V2V_AUTH_JWKS_URL needs V2V_AUTH_ISSUER and V2V_AUTH_AUDIENCE',
     path: ['V2V_AUTH_JWKS_URL'],
@@ -212,6 +218,21 @@ const checkedConfigSchema = configSchema
     message: 'must be https (plain http is accepted only for a loopback host: localhost, 127.0.0.1, [::1])',
     path: ['V2V_AUTH_JWKS_URL'],
   });
+
+/**
+ * PostgreSQL's TLS is in its URL, read by node-postgres: `sslmode=verify-full` (with `sslrootcert`
+ * for a private CA, `sslcert` and `sslkey` for a client certificate) or `disable`. The modes in
+ * between mean verify-full in node-postgres 8 but libpq's weaker checks from version 9 on, and
+ * `no-verify` checks nothing: each is refused, so a URL means the same under every driver version.
+ */
+function weakDatabaseTls(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const params = new URL(url).searchParams;
+  const mode = params.get('sslmode');
+  if (params.has('uselibpqcompat')) return 'uselibpqcompat changes what sslmode means: leave it out and use sslmode=verify-full';
+  if (mode === null || mode === 'disable' || mode === 'verify-full') return undefined;
+  return `sslmode=${mode} is refused: use sslmode=verify-full (with sslrootcert=<CA file> for a private CA), or disable`;
+}
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);

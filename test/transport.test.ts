@@ -47,6 +47,22 @@ describe('transport security from the config module', () => {
     expect(() => loadConfig(env)).toThrow(sentence);
   });
 
+  it('hands PostgreSQL’s TLS, from the URL, to node-postgres: verified against the CA file it names', async () => {
+    const url = `postgres://v2v_process:pw@db.example:5432/v2v?sslmode=verify-full&sslrootcert=${ca}`;
+    const config = loadConfig({ DATABASE_URL: url, DATABASE_OWNER_URL: url.replace('v2v_process', 'v2v') });
+    const { default: pg } = await import('pg');
+    // What the driver will connect with (its parsed parameters are not in its types).
+    const client = new pg.Client({ connectionString: config.DATABASE_URL }) as unknown as { connectionParameters: { ssl: unknown } };
+    expect(client.connectionParameters.ssl).toEqual({ ca: 'CA' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://v2v:v2v@127.0.0.1:54329/v2v?sslmode=disable' }).DATABASE_URL).toContain('sslmode=disable');
+  });
+
+  it.each(['require', 'prefer', 'verify-ca', 'no-verify'])('refuses sslmode=%s, which node-postgres reads differently across versions or checks nothing with', (mode) => {
+    expect(() => loadConfig({ DATABASE_URL: `postgres://u:p@db.example/v2v?sslmode=${mode}` })).toThrow(`DATABASE_URL: sslmode=${mode} is refused: use sslmode=verify-full`);
+    expect(() => loadConfig({ DATABASE_OWNER_URL: `postgres://u:p@db.example/v2v?sslmode=${mode}` })).toThrow(`DATABASE_OWNER_URL: sslmode=${mode} is refused`);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db.example/v2v?sslmode=require&uselibpqcompat=true' })).toThrow('DATABASE_URL: uselibpqcompat changes what sslmode means');
+  });
+
   it('names the setting whose file cannot be read', () => {
     expect(() => temporalTransport(loadConfig({ TEMPORAL_TLS_CA_FILE: join(dir, 'missing.pem') }))).toThrow(/TEMPORAL_TLS_CA_FILE: cannot read .*missing\.pem \(ENOENT\)/);
   });
