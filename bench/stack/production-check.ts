@@ -3,10 +3,12 @@
  * proves what it stands for. A batch goes through each API; the worker running them is killed and
  * the other one finishes them, nothing recorded twice; the outbox's events reach the three brokers; both ingest consumers are in their group; a
  * topic of replication factor 3 keeps taking acks=all writes while one broker is killed, and has
- * three in-sync replicas again once `stack up` restarts it. Then `stack down` leaves no process.
+ * three in-sync replicas again once `stack up` restarts it. Kafka refuses a client without a login
+ * and Temporal one without a certificate. Then `stack down` leaves no process.
  * Each step's time is printed; a failed step ends the check (the stack is left up to be looked at).
  */
 import { readdirSync } from 'node:fs';
+import { Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig, loadConfigOver, type Config } from '../../src/config.js';
 import { ACKS_ALL, durableProducer } from '../../src/kafka-client.js';
@@ -17,7 +19,7 @@ import { brokerName } from '../../src/stack/kafka-cluster.js';
 import { productionPorts } from '../../src/stack/production-ports.js';
 import { readStackEnv, stackContext, stackDown, stackUp } from '../../src/stack/stack.js';
 import { runningTopology } from '../../src/stack/topology.js';
-import { kafkaTransport } from '../../src/transport.js';
+import { kafkaTransport, temporalTransport } from '../../src/transport.js';
 import { doubledHandoffs, driveUntil, enrolThroughEachApi, workersThatTookTasks } from './journeys.js';
 import { consumeAll, isrCounts } from './kafka-probes.js';
 
@@ -48,6 +50,17 @@ const config: Config = loadConfigOver(readStackEnv(ctx)!);
 // leader to write to: the client's retries must outlast that, and retry often enough to say how long it took.
 const kafka = new Kafka({ clientId: 'v2v-production-check', brokers: config.KAFKA_BROKERS!.split(','), ...kafkaTransport(config), logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 2_000 } });
 const workerPids = new Set(rows.filter((r) => r.service.startsWith('worker-')).map((r) => /pid (\d+)/.exec(r.address)![1]!));
+
+await step('Kafka refuses a client without a login, Temporal one without a client certificate', async () => {
+  const quick = { logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 3_000, requestTimeout: 3_000 };
+  const anonymous = new Kafka({ clientId: 'v2v-production-check-anonymous', brokers: config.KAFKA_BROKERS!.split(','), ssl: kafkaTransport(config).ssl!, ...quick }).admin();
+  const kafkaAnswered = await anonymous.connect().then(() => anonymous.listTopics()).then(() => true, () => false);
+  await anonymous.disconnect();
+  const { address, tls } = temporalTransport(config);
+  const withoutCertificate = { address, tls: { ...(tls === true ? {} : tls), clientCertPair: undefined }, connectTimeout: 3_000 };
+  const temporalAnswered = await Connection.connect(withoutCertificate).then((c) => c.withDeadline(Date.now() + 3_000, () => c.workflowService.getSystemInfo({})).finally(() => c.close())).then(() => true, () => false);
+  if (kafkaAnswered || temporalAnswered) throw new Error(`answered without credentials: ${kafkaAnswered ? 'Kafka ' : ''}${temporalAnswered ? 'Temporal' : ''}`);
+});
 
 const run = `check-${Date.now().toString(36)}`;
 const journeys = await step('a batch enrolled through each API, driven to MANUFACTURING', async () => {
