@@ -158,6 +158,8 @@ export const temporalServer: StackPart = {
   async up(ctx, before) {
     const namespace = ctx.config.TEMPORAL_NAMESPACE;
     const given = ctx.config.TEMPORAL_ADDRESS;
+    // The certificates first: with a Kafka given by the environment, nothing has made them yet.
+    if (!given) ensureStackCertificates(ctx.paths);
     const transport = stackTemporalTransport(ctx);
     if (given) {
       await pollUntil(`Temporal at TEMPORAL_ADDRESS=${given} to answer`, () => serves(transport, namespace).then((up) => up || undefined), serviceWait(15_000));
