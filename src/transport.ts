@@ -30,6 +30,17 @@ export function kafkaTransport(config: Pick<Config, 'KAFKA_TLS' | 'KAFKA_TLS_CA_
   return { ...ssl, ...sasl };
 }
 
+/** Every transport setting, for a child process whose environment is given explicitly (the benches' workers). */
+const TRANSPORT_SETTINGS = [
+  'KAFKA_TLS', 'KAFKA_TLS_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD',
+  'TEMPORAL_TLS', 'TEMPORAL_TLS_CA_FILE', 'TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY',
+] as const satisfies readonly (keyof Config)[];
+
+/** The transport settings that are set, as environment variables. */
+export function transportEnv(config: Pick<Config, (typeof TRANSPORT_SETTINGS)[number]>): Record<string, string> {
+  return Object.fromEntries(TRANSPORT_SETTINGS.flatMap((name) => (config[name] === undefined ? [] : [[name, config[name]]])));
+}
+
 export interface TemporalTransport {
   address: string;
   tls?: { serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer }; serverNameOverride?: string } | true;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { kafkaTransport, temporalTransport } from '../src/transport.js';
+import { kafkaTransport, temporalTransport, transportEnv } from '../src/transport.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'v2v-transport-'));
 const pem = (name: string, body: string) => {
@@ -61,6 +61,14 @@ describe('transport security from the config module', () => {
     expect(() => loadConfig({ DATABASE_URL: `postgres://u:p@db.example/v2v?sslmode=${mode}` })).toThrow(`DATABASE_URL: sslmode=${mode} is refused: use sslmode=verify-full`);
     expect(() => loadConfig({ DATABASE_OWNER_URL: `postgres://u:p@db.example/v2v?sslmode=${mode}` })).toThrow(`DATABASE_OWNER_URL: sslmode=${mode} is refused`);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db.example/v2v?sslmode=require&uselibpqcompat=true' })).toThrow('DATABASE_URL: uselibpqcompat changes what sslmode means');
+  });
+
+  it('passes on the transport settings that are set, and only those, to a child process configured explicitly', () => {
+    const config = loadConfig({ KAFKA_TLS_CA_FILE: ca, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'v2v', KAFKA_SASL_PASSWORD: 'p', TEMPORAL_TLS: '1', TEMPORAL_TLS_CA_FILE: ca, DATABASE_URL: 'postgres://u:p@h/db' });
+    expect(transportEnv(config)).toEqual({
+      KAFKA_TLS: '0', KAFKA_TLS_CA_FILE: ca, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'v2v', KAFKA_SASL_PASSWORD: 'p', TEMPORAL_TLS: '1', TEMPORAL_TLS_CA_FILE: ca,
+    });
+    expect(loadConfig(transportEnv(config))).toMatchObject(transportEnv(config));
   });
 
   it('names the setting whose file cannot be read', () => {

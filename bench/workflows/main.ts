@@ -7,12 +7,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { createDatabase } from '../../src/db/client.js';
+import { temporalTransport } from '../../src/transport.js';
 import { baselinePhase } from './baseline-phase.js';
 import { batchPhase } from './batch-phase.js';
 import { handoffLatencies } from './driver-tally.js';
 import { log } from './log.js';
 import { ensureNamespace } from './namespace.js';
-import { CONCURRENCY, DATABASE_URL, flags, N, NAMESPACE, TEMPORAL_ADDRESS, TIME_SCALE } from './parameters.js';
+import { CONCURRENCY, config, DATABASE_URL, flags, N, NAMESPACE, TIME_SCALE } from './parameters.js';
 import { isAborted, markAborted, PhaseTimeout } from './phase-timeout.js';
 import { writeReport } from './report.js';
 import { running, stopAll } from './worker-process.js';
@@ -22,7 +23,7 @@ let clientForSignals: Client | undefined;
 
 async function main() {
   const benchStarted = Date.now();
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalTransport(config));
   const client = new Client({ connection, namespace: NAMESPACE });
   clientForSignals = client;
   const { db, pool: pgPool } = createDatabase(DATABASE_URL, { max: 4 });

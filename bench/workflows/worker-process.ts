@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@temporalio/client';
 import { repoRoot } from '../../src/stack/paths.js';
+import { transportEnv } from '../../src/transport.js';
 import { log } from './log.js';
 import { config, DATABASE_URL, NAMESPACE, TEMPORAL_ADDRESS } from './parameters.js';
 import { procStatus } from './proc-stats.js';
@@ -29,6 +30,8 @@ export function childEnv(extra: Record<string, string>): Record<string, string> 
     TEMPORAL_NAMESPACE: NAMESPACE,
     DATABASE_URL,
     LOG_LEVEL: 'warn',
+    // TLS, SASL or mTLS, as the stack (the production topology) or the caller configured them.
+    ...transportEnv(config),
     ...extra,
   };
   if (config.KAFKA_BROKERS) env.KAFKA_BROKERS = config.KAFKA_BROKERS;

@@ -5,7 +5,7 @@ import type { Device } from '../../bench/ingest/fleet.js';
 import { createApiClient } from '../../src/api/client/index.js';
 import { ACKS_ALL, durableProducer } from '../../src/kafka-client.js';
 import { sleep } from '../../src/stack/daemon.js';
-import { fleetReading } from './readings-load.js';
+import { fleetMessage, type FleetSigner } from './readings-load.js';
 
 /** A round's limit: a reading waits behind whatever backlog the fault left, as any reading would. */
 const ROUND_LIMIT_MS = 10_000;
@@ -22,7 +22,7 @@ export class RecoveryProbe {
   private lastFailure = 'no round ran';
 
   constructor(
-    private readonly o: { kafka: Kafka; topic: string; device: Device; db: pg.Pool; apiUrl: string; token: string; batchToRead: () => string | undefined },
+    private readonly o: { kafka: Kafka; topic: string; device: Device; db: pg.Pool; apiUrl: string; token: string; batchToRead: () => string | undefined; sign: FleetSigner },
   ) {}
 
   /** One round; true when both halves answered within the round's limit. */
@@ -57,7 +57,7 @@ export class RecoveryProbe {
     const id = randomUUID();
     const at = Date.now();
     const sent = await Promise.race([
-      this.producer.send({ topic: this.o.topic, acks: ACKS_ALL, messages: [{ key: this.o.device.id, value: JSON.stringify(fleetReading(this.o.device, at, id)) }] }).then(() => {
+      this.producer.send({ topic: this.o.topic, acks: ACKS_ALL, messages: [fleetMessage(this.o.device, at, this.o.sign, id)] }).then(() => {
         this.canaries.push({ id, at });
         return true;
       }, () => false),

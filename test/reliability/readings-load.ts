@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import type pg from 'pg';
 import { registerFleet, retireFleet, type Device } from '../../bench/ingest/fleet.js';
+import type { gatewaySigner } from '../../src/ingest/gateway-signature.js';
 import { ACKS_ALL, durableProducer } from '../../src/kafka-client.js';
 import { sleep } from '../../src/stack/daemon.js';
 
@@ -20,6 +21,15 @@ export function fleetReading(device: Device, at: number, eventId: string = rando
   return { eventId, gatewayId: device.gatewayId, deviceId: device.id, metric: spec.metric, value: spec.nominal, unit: spec.unit, eventTime: new Date(at).toISOString() };
 }
 
+/** Signs as the fleet's gateways would, where the installation checks signatures (the production topology does). */
+export type FleetSigner = ReturnType<typeof gatewaySigner> | undefined;
+
+/** A fleet reading as its gateway sends it: keyed by its device, signed when there is a signer. */
+export function fleetMessage(device: Device, at: number, sign: FleetSigner, eventId?: string): Message {
+  const value = JSON.stringify(fleetReading(device, at, eventId));
+  return { key: device.id, value, ...(sign ? { headers: sign(device.gatewayId, value) } : {}) };
+}
+
 export class ReadingsLoad {
   /** Readings Kafka acknowledged (acks=all), by their event time (one per request): a fault window is charged by it. */
   readonly acknowledged: { at: number; count: number }[] = [];
@@ -35,11 +45,12 @@ export class ReadingsLoad {
     private readonly topic: string,
     readonly devices: Device[],
     private readonly perSecond: number,
+    private readonly sign: FleetSigner,
   ) {}
 
-  static async start(o: { kafka: Kafka; topic: string; owner: pg.Pool; run: string; devices: number; perSecond: number }): Promise<ReadingsLoad> {
+  static async start(o: { kafka: Kafka; topic: string; owner: pg.Pool; run: string; devices: number; perSecond: number; sign: FleetSigner }): Promise<ReadingsLoad> {
     const devices = await registerFleet(o.owner, o.run, o.devices);
-    const load = new ReadingsLoad(o.kafka, o.topic, devices, o.perSecond);
+    const load = new ReadingsLoad(o.kafka, o.topic, devices, o.perSecond, o.sign);
     await load.begin();
     return load;
   }
@@ -58,10 +69,7 @@ export class ReadingsLoad {
         }
         const count = Math.min(due, PER_REQUEST);
         const at = Date.now();
-        const messages = Array.from({ length: count }, (_, i) => {
-          const device = this.devices[(this.sent + i) % this.devices.length]!;
-          return { key: device.id, value: JSON.stringify(fleetReading(device, at)) };
-        });
+        const messages = Array.from({ length: count }, (_, i) => fleetMessage(this.devices[(this.sent + i) % this.devices.length]!, at, this.sign));
         this.sent += count;
         try {
           await producer.send({ topic: this.topic, messages, acks: ACKS_ALL });

@@ -7,6 +7,7 @@ import { REFERENCE_BIOREACTORS, REFERENCE_SITES } from '../../src/db/seed.js';
 import { PRODUCT_PROFILES } from '../../src/domain/profiles.js';
 import { createKafka } from '../../src/kafka-client.js';
 import { liveIdentities } from '../../src/live/live-session.js';
+import { gatewaySigner } from '../../src/ingest/gateway-signature.js';
 import { runLive } from '../../src/live/run-live.js';
 import { createLogger } from '../../src/logging.js';
 import { sleep } from '../../src/stack/daemon.js';
@@ -82,7 +83,9 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
   const run = `rel-${Date.now().toString(36)}`;
   try {
     const identities = await liveIdentities(config, balancer.url, run);
-    const readings = await ReadingsLoad.start({ kafka, topic: config.V2V_INGEST_TOPIC, owner, run, devices: 60, perSecond: o.readingsPerSecond });
+    // The production topology checks who sent each reading: the fleet's gateways sign, as the live patients' do.
+    const sign = config.V2V_GATEWAY_KEY_SECRET === undefined ? undefined : gatewaySigner(config.V2V_GATEWAY_KEY_SECRET);
+    const readings = await ReadingsLoad.start({ kafka, topic: config.V2V_INGEST_TOPIC, owner, run, devices: 60, perSecond: o.readingsPerSecond, sign });
     const [canaryDevice] = await registerFleet(owner, `${run}c`, 1);
     const ledger = new Ledger();
     const ended = new Set<string>();
@@ -95,7 +98,7 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
       },
     };
     const inFlight = () => [...ledger.batches.keys()].filter((id) => !ended.has(id));
-    const probe = new RecoveryProbe({ kafka, topic: config.V2V_INGEST_TOPIC, device: canaryDevice!, db, apiUrl: balancer.url, token: identities.admin.token, batchToRead: () => inFlight().at(-1) });
+    const probe = new RecoveryProbe({ kafka, topic: config.V2V_INGEST_TOPIC, device: canaryDevice!, db, apiUrl: balancer.url, token: identities.admin.token, batchToRead: () => inFlight().at(-1), sign });
 
     // Enough patients that enrolments go on through every fault (or the soak) and the tail.
     const loadSeconds = (o.soakMs ? o.soakMs / 1000 : faults.length * 45) + o.tailSeconds + 20;
@@ -103,7 +106,7 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
     const abort = new AbortController();
     o.progress(`load: ${patients} patients, one every ${o.arrivalDays} simulated days (s), ${o.readingsPerSecond} fleet readings/s`);
     const live = runLive({
-      identities, kafka, topic: config.V2V_INGEST_TOPIC, patients, seed: o.seed, timeScale: RELIABILITY_CLOCK.timeScale,
+      identities, kafka, topic: config.V2V_INGEST_TOPIC, gatewaySecret: config.V2V_GATEWAY_KEY_SECRET, patients, seed: o.seed, timeScale: RELIABILITY_CLOCK.timeScale,
       clockOriginMs: Date.parse(config.V2V_CLOCK_ORIGIN!), sensorTimeScale: RELIABILITY_CLOCK.sensorTimeScale,
       products: PRODUCT_PROFILES.map((p) => p.id), sites: REFERENCE_SITES.map((s) => s.id), bioreactors: REFERENCE_BIOREACTORS.map((b) => b.id),
       arrivalDays: o.arrivalDays, observer, signal: abort.signal,
