@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type pg from 'pg';
+import pg from 'pg';
 import { chainAllocatedSignal, chainMovedSignal, excursionSignal, TASK_QUEUE, type ChainMove, type ExcursionChange, type SlotChain } from '../../workflows/messages.js';
 import type { PgRow } from '../db/pg-row.js';
-import type { workflowSignals } from '../db/schema/index.js';
+import { SIGNALLED_WORKFLOW_KINDS, type workflowSignals } from '../db/schema/index.js';
 import { startTableQueue, type TableQueue } from '../db/table-queue/table-queue.js';
 import type { IngestMetrics } from './metrics.js';
 
@@ -15,6 +15,14 @@ type SignalOutcome = 'delivered' | 'not_running';
 
 const PAGE_SIZE = 200;
 
+interface SignallerOptions {
+  pool: pg.Pool;
+  temporal: Client;
+  metrics: IngestMetrics;
+  log: (msg: string, fields?: object) => void;
+  pollMs?: number;
+}
+
 /**
  * Sends the queued workflow signals (workflow_signals) as a table queue (src/db/table-queue/),
  * woken by the table's insert notification, so an excursion reaches its workflow as soon as the
@@ -23,8 +31,21 @@ const PAGE_SIZE = 200;
  * (each workflow's rows one after another; different workflows in parallel). A batch workflow
  * that has ended is recorded as `not_running`; an equipment workflow is started by its first
  * signal (equipment lives for years; nothing else starts it).
+ *
+ * Each workflow kind is a lane of its own, drained by its own loop: a batch's signal never waits
+ * behind a backlog of equipment signals (a fleet of freezers catching up after an outage), and a
+ * workflow's rows, all of one kind, still go in order.
  */
-export function startSignaller(options: { pool: pg.Pool; temporal: Client; metrics: IngestMetrics; log: (msg: string, fields?: object) => void; pollMs?: number }): TableQueue {
+export function startSignaller(options: SignallerOptions): TableQueue {
+  const lanes = SIGNALLED_WORKFLOW_KINDS.map((kind) => startLane(options, kind));
+  return {
+    async stop() {
+      await Promise.all(lanes.map((lane) => lane.stop()));
+    },
+  };
+}
+
+function startLane(options: SignallerOptions, kind: SignalRow['workflow_kind']): TableQueue {
   const { temporal, metrics } = options;
 
   const sendOne = async (row: SignalRow): Promise<SignalOutcome> => {
@@ -56,6 +77,7 @@ export function startSignaller(options: { pool: pg.Pool; temporal: Client; metri
     columns: ['id', 'workflow_id', 'workflow_kind', 'equipment_id', 'signal', 'payload'],
     sentAtColumn: 'sent_at',
     outcomeColumn: 'outcome',
+    where: `workflow_kind = ${pg.escapeLiteral(kind)}`,
     log: options.log,
     pageSize: PAGE_SIZE,
     ...(options.pollMs === undefined ? {} : { pacing: { pollMs: options.pollMs } }),
