@@ -14,6 +14,11 @@ type SignalRow = Pick<PgRow<typeof workflowSignals>, 'id' | 'workflow_id' | 'wor
 type SignalOutcome = 'delivered' | 'not_running';
 
 const PAGE_SIZE = 200;
+/**
+ * Workflows signalled at once per lane. Each equipment signal may start a workflow on the worker, so
+ * a backlog of them sent all at once would crowd Temporal and the worker that batches need too.
+ */
+const LANE_CONCURRENCY: Record<SignalRow['workflow_kind'], number> = { batch: 64, equipment: 4 };
 
 interface SignallerOptions {
   pool: pg.Pool;
@@ -85,9 +90,12 @@ function startLane(options: SignallerOptions, kind: SignalRow['workflow_kind']):
       const byWorkflow = new Map<string, SignalRow[]>();
       for (const row of rows) byWorkflow.set(row.workflow_id, [...(byWorkflow.get(row.workflow_id) ?? []), row]);
       const outcomes = new Map<string, SignalOutcome>();
+      const queues = [...byWorkflow.values()];
       await Promise.all(
-        [...byWorkflow.values()].map(async (queue) => {
-          for (const row of queue) outcomes.set(row.id, await sendOne(row));
+        Array.from({ length: Math.min(LANE_CONCURRENCY[kind], queues.length) }, async () => {
+          for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
+            for (const row of queue) outcomes.set(row.id, await sendOne(row));
+          }
         }),
       );
       return rows.map((row) => outcomes.get(row.id)!);
