@@ -24,7 +24,8 @@ export interface IngestProcess {
  */
 export async function startIngest(options: { config: Config; logger: Logger; port?: number }): Promise<IngestProcess> {
   const { config, logger } = options;
-  const pool = new pg.Pool({ connectionString: requireDatabaseUrl(config.DATABASE_URL), max: 8 });
+  // The partitions' chunks, the signaller's two lanes (batch and equipment), the gap sweeper and /readyz, none waiting for another.
+  const pool = new pg.Pool({ connectionString: requireDatabaseUrl(config.DATABASE_URL), max: 12 });
   // A lost PostgreSQL connection must cost retries, not the process: pg emits the socket's error on
   // the pool (idle client) or on the client (checked out), and an 'error' nobody listens to kills
   // Node. The query in flight still fails, so its transaction rolls back and is retried.
