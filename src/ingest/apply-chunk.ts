@@ -4,6 +4,7 @@ import type { consumerOffsets } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
 import type { EngineReading } from '../domain/excursions/types.js';
 import { bindingAt, loadRegistrations } from './bindings.js';
+import { stageClock, type ChunkStage, type StageMs } from './chunk-stages.js';
 import type { DeadLetterReason, SensorReading } from './contract.js';
 import { decodeMessage, type DecodeLimits } from './decode.js';
 import { evaluateBindings, type BindingWork } from './engine-store.js';
@@ -44,6 +45,7 @@ export type ChunkOutcome =
       deadLetters: DeadLetter[];
       changes: number;
       tooLate: number;
+      stageMs: StageMs;
     }
   /** Kafka handed us messages beyond what PostgreSQL has applied: go back and fetch from here. */
   | { kind: 'seek'; offset: string };
@@ -55,12 +57,14 @@ export type ChunkOutcome =
  * a rebalance, a zombie consumer) and are skipped, so each message takes effect exactly once.
  */
 export async function applyChunk(deps: ChunkDeps, topic: string, partition: number, messages: RawMessage[]): Promise<ChunkOutcome> {
-  return inTransaction(deps.pool, async (client): Promise<ChunkOutcome> => {
+  const clock = stageClock();
+  const outcome = await inTransaction(deps.pool, async (client): Promise<ChunkOutcome> => {
     const stored = await lockOffset(client, deps.groupId, topic, partition);
+    clock.lap('begin');
     // Nothing written yet, so committing this transaction changes nothing.
     if (stored !== undefined && BigInt(messages[0]!.offset) > stored) return { kind: 'seek', offset: stored.toString() };
     const fresh = stored === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= stored);
-    const outcome = await applyMessages(client, deps, fresh, topic, partition);
+    const applied = await applyMessages(client, deps, fresh, topic, partition, clock.lap);
     const nextOffset = (BigInt(messages.at(-1)!.offset) + 1n).toString();
     if (fresh.length > 0) {
       await client.query({
@@ -70,8 +74,11 @@ export async function applyChunk(deps: ChunkDeps, topic: string, partition: numb
         values: [deps.groupId, topic, partition, nextOffset],
       });
     }
-    return { kind: 'applied', nextOffset, replayed: messages.length - fresh.length, ...outcome };
+    clock.lap('offsets');
+    return { kind: 'applied', nextOffset, replayed: messages.length - fresh.length, ...applied, stageMs: clock.ms };
   });
+  clock.lap('commit');
+  return outcome;
 }
 
 async function lockOffset(client: pg.PoolClient, groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
@@ -84,7 +91,7 @@ async function lockOffset(client: pg.PoolClient, groupId: string, topic: string,
   return rows[0] === undefined ? undefined : BigInt(rows[0].next_offset);
 }
 
-async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: RawMessage[], topic: string, partition: number) {
+async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: RawMessage[], topic: string, partition: number, lap: (stage: ChunkStage) => void) {
   const deadLetters: DeadLetter[] = [];
   const accepted: { message: RawMessage; readings: SensorReading[]; eventMs: number[] }[] = [];
   const limits = { ...deps.limits, now: Date.now() };
@@ -93,11 +100,13 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
     if (decoded.ok) accepted.push({ message, readings: decoded.readings, eventMs: decoded.eventMs });
     else deadLetters.push({ message, reason: decoded.reason, detail: decoded.detail });
   }
+  lap('decode');
 
   const devices = await loadRegistrations(client, [...new Set(accepted.map((a) => a.readings[0]!.deviceId))], deps.timeScale);
   // The months' partitions first: their DDL runs on another connection and waits for any lock this
   // transaction holds on sensor_readings, so nothing here may read the table before it.
   await deps.ensurePartitions([...new Set(accepted.flatMap((a) => a.readings.map((r) => r.eventTime.slice(0, 7))))]);
+  lap('devices');
   const clashes = await storedWithOtherTimes(client, accepted.flatMap((a) => a.readings));
   // eventId → event time (ms) of the readings this chunk stores, so a later message of the chunk cannot reuse one either.
   const taken = new Map<string, number>();
@@ -124,7 +133,9 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
     }
   }
 
+  lap('reused');
   const inserted = await insertReadings(client, rows);
+  lap('insert');
   const stored = inserted.size;
   const work = new Map<string, BindingWork>();
   for (const row of rows) {
@@ -139,7 +150,9 @@ async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: R
     entry.readings.push({ metric: row.metric as EngineReading['metric'], value: row.value, eventTime: row.eventMs });
   }
   const { changes, tooLate } = await evaluateBindings(client, [...work.values()], deps.timeScale);
+  lap('engine');
 
   if (deadLetters.length > 0) await deps.sendDeadLetters(topic, partition, deadLetters);
+  lap('dead_letters');
   return { stored, duplicates: rows.length - stored, deadLetters, changes, tooLate };
 }

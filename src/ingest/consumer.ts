@@ -138,6 +138,7 @@ function record(metrics: IngestMetrics, outcome: Extract<ChunkOutcome, { kind: '
   for (const letter of outcome.deadLetters) metrics.deadLetters.inc({ reason: letter.reason });
   metrics.lateReadings.inc(outcome.tooLate);
   metrics.changes.inc(outcome.changes);
+  for (const [stage, ms] of Object.entries(outcome.stageMs)) metrics.chunkStageSeconds.inc({ stage }, ms / 1000);
 }
 
 /** The original bytes and key, with why and where from (DESIGN §5). */
