@@ -18,11 +18,15 @@ import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
 import { ingestPhase } from './throughput.js';
 import { preloadReadings } from './preload.js';
+import { PARTITIONS_AT_ONCE } from '../../src/ingest/consumer.js';
+
+/** The COPY limit writes on as many connections as ingest applies partitions at once. */
+const COPY_STREAMS = PARTITIONS_AT_ONCE;
 
 async function main() {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   // The scratch tables of (b) and (c2) are created and dropped by the tables' owner: the processes' role may not.
-  const owner = new pg.Pool({ connectionString: DATABASE_OWNER_URL, max: 2 });
+  const owner = new pg.Pool({ connectionString: DATABASE_OWNER_URL, max: COPY_STREAMS });
   // As the owner too: only a table's owner may ANALYZE it, and the preload ends with one.
   if (Number(flags.preload) > 0) await preloadReadings(owner, Number(flags.preload));
   const devices = await registerFleet(pool, RUN, DEVICES);
@@ -95,7 +99,7 @@ async function throughputPhases(pool: pg.Pool, owner: pg.Pool, devices: Device[]
     const naive = await naiveConsumer(owner, topic, `${RUN}-naive`, table('naive'), Number(flags['naive-seconds']), READINGS);
     log('(c2) PostgreSQL COPY of the same rows');
     await scratchTable(owner, table('copy'));
-    const copy = await copyRows(owner, table('copy'), values.map((v) => v.value));
+    const copy = await copyRows(owner, table('copy'), values.map((v) => v.value), COPY_STREAMS);
     return { noop, ingest, naive, copy };
   } finally {
     for (const name of ['naive', 'copy']) await owner.query(`drop table if exists ${table(name)}`);

@@ -37,7 +37,7 @@ function throughputLines({ noop, ingest, naive, copy }: Throughput): string[] {
     `| (a) V2V ingest: consumed, stored, evaluated, offsets committed | ${fmt(a)} | ${fmt(READINGS)} readings in ${ingest.seconds.toFixed(1)} s |`,
     `| (b) naive: eachMessage, one INSERT per reading | ${fmt(b)} | ${fmt(naive.rows)} readings in ${naive.seconds.toFixed(1)} s |`,
     `| (c1) limit: kafkajs consumer doing nothing | ${fmt(c1)} | ${fmt(READINGS)} in ${noop.seconds.toFixed(1)} s |`,
-    `| (c2) limit: PostgreSQL COPY of the same rows | ${fmt(c2)} | ${fmt(READINGS)} in ${copy.seconds.toFixed(1)} s |`,
+    `| (c2) limit: PostgreSQL COPY of the same rows, six streams | ${fmt(c2)} | ${fmt(READINGS)} in ${copy.seconds.toFixed(1)} s |`,
     '',
     `a/b = ${(a / b).toFixed(1)}   a/min(c) = ${(a / Math.min(c1, c2)).toFixed(2)}   ingest peak RSS ${ingest.peakRssMiB} MiB`,
     `ingest chunk time by stage (wall, summed over concurrent partitions): ${stageSplit(ingest.metrics)}`,
