@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { maintainPartitions } from '../../src/ingest/partitions.js';
-import { stackConfig } from '../setup/services.js';
+import { applyChunk, type DeadLetter } from '../../src/ingest/apply-chunk.js';
+import { maintainPartitions, monthlyPartitions } from '../../src/ingest/partitions.js';
+import { stackConfig, unique } from '../setup/services.js';
 
 const url = stackConfig().DATABASE_URL!;
 // The processes' role maintains the partitions; only the owner may drop the detached table afterwards.
@@ -82,5 +83,37 @@ describe('readings partitions', () => {
   it('keeps every partition when retention is 0', async () => {
     const done = await maintainPartitions(pool, { monthsAhead: 0, retentionMonths: 0 }, '2001-06-15');
     expect(done.filter((d) => d.action === 'detached')).toEqual([]);
+  });
+
+  // The chunk's own months are made on another connection (src/ingest/partitions.ts); read
+  // sensor_readings first, and that DDL waits for the chunk's lock while the chunk waits for it.
+  it("applies a chunk of a month that has no partition yet, and stores it in that month's new partition", async () => {
+    const gatewayId = unique('gw');
+    const deviceId = unique('probe');
+    const siteId = unique('site');
+    await pool.query(`insert into sites (id, kind, name) values ($1, 'manufacturing_facility', 'Partition test facility')`, [siteId]);
+    await pool.query('insert into gateways (id, name, site_id) values ($1, $1, $2)', [gatewayId, siteId]);
+    await pool.query(`insert into devices (id, gateway_id, kind) values ($1, $2, 'freezer_probe')`, [deviceId, gatewayId]);
+    const eventId = randomUUID();
+    const reading = { eventId, gatewayId, deviceId, metric: 'temperature_c', value: -80.5, unit: 'Cel', eventTime: '2001-09-10T08:00:00Z' };
+    const letters: DeadLetter[] = [];
+    const chunk = applyChunk(
+      {
+        pool,
+        groupId: unique('it-partitions'),
+        timeScale: 1,
+        limits: { maxBytes: 262_144, maxFutureMs: 300_000 },
+        sendDeadLetters: async (_topic, _partition, sent) => void letters.push(...sent),
+        ensurePartitions: monthlyPartitions(pool, () => undefined),
+      },
+      unique('it.partitions'),
+      0,
+      [{ offset: '0', key: Buffer.from(deviceId), value: Buffer.from(JSON.stringify(reading)) }],
+    );
+    const hung = new Promise((_, reject) => setTimeout(() => reject(new Error('the chunk waited on its own partition DDL')), 20_000).unref());
+    expect(await Promise.race([chunk, hung])).toMatchObject({ kind: 'applied', stored: 1 });
+    expect(letters).toEqual([]);
+    const { rows } = await pool.query<{ partition: string }>('select tableoid::regclass::text as partition from sensor_readings where event_id = $1', [eventId]);
+    expect(rows).toEqual([{ partition: 'sensor_readings_2001_09' }]);
   });
 });
