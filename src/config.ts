@@ -133,6 +133,13 @@ export const configSchema = z.object({
    */
   V2V_INGEST_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'a Kafka topic name').default('v2v.sensor.readings.v1'),
   V2V_INGEST_GROUP: z.string().min(1).default('v2v-ingest'),
+  /** Monthly readings partitions made ahead of the current month, when ingest starts and every hour. */
+  V2V_READINGS_MONTHS_AHEAD: z.coerce.number().int().min(0).max(24).default(2),
+  /**
+   * The retention rule: the current month's readings partition and those of this many months before
+   * it stay attached; older ones are detached (kept as tables of their own, not dropped). 0 keeps all.
+   */
+  V2V_READINGS_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(24),
   /** A message above this size goes to the dead-letter topic as `oversize`. */
   V2V_INGEST_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   /**

@@ -67,7 +67,7 @@ export async function untilReady(opsUrl: string) {
 }
 
 /** `v2v ingest` on the benchmark's own topic and group; its operations URL comes from its log. */
-export async function startIngestProcess(env: Record<string, string>) {
-  const ingest = await startV2vChild('ingest', /"opsUrl":"([^"]+)"/, env);
+export async function startIngestProcess(env: Record<string, string>, nodeArgs: readonly string[] = []) {
+  const ingest = await startV2vChild('ingest', /"opsUrl":"([^"]+)"/, env, nodeArgs);
   return { ...ingest, opsUrl: ingest.readyMatch };
 }

@@ -3,7 +3,7 @@
  * V2V's ingest and by the baseline and limit consumers in the same run; then excursion latency
  * under background load.
  *
- *   npx tsx bench/ingest/main.ts [--readings 1000000] [--devices 500] [--partitions 12]
+ *   npx tsx bench/ingest/main.ts [--readings 1000000] [--devices 500] [--partitions 12] [--preload 20000000]
  */
 import pg from 'pg';
 import { log } from '../workflows/log.js';
@@ -13,17 +13,26 @@ import { Client, Connection } from '@temporalio/client';
 import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { latencyPhase, terminateFleetWorkflows } from './latency.js';
 import { temporalTransport } from '../../src/transport.js';
-import { config, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
+import { config, DATABASE_OWNER_URL, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
 import { ingestPhase } from './throughput.js';
+import { preloadReadings } from './preload.js';
+import { PARTITIONS_AT_ONCE } from '../../src/ingest/consumer.js';
+
+/** The COPY limit writes on as many connections as ingest applies partitions at once. */
+const COPY_STREAMS = PARTITIONS_AT_ONCE;
 
 async function main() {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+  // The scratch tables of (b) and (c2) are created and dropped by the tables' owner: the processes' role may not.
+  const owner = new pg.Pool({ connectionString: DATABASE_OWNER_URL, max: COPY_STREAMS });
+  // As the owner too: only a table's owner may ANALYZE it, and the preload ends with one.
+  if (Number(flags.preload) > 0) await preloadReadings(owner, Number(flags.preload));
   const devices = await registerFleet(pool, RUN, DEVICES);
   try {
     // Each part is printed as soon as it is measured, so a failure later does not lose it.
-    if (!flags['skip-throughput']) console.log(writeReport({ throughput: await throughputPhases(pool, devices) }));
+    if (!flags['skip-throughput']) console.log(writeReport({ throughput: await throughputPhases(pool, owner, devices) }));
     if (!flags['skip-latency']) {
       // A fleet of its own: the first fleet's engine state was judged on the unscaled clock, and
       // re-judging its pending readings on the compressed one would find a gap between each pair.
@@ -39,6 +48,7 @@ async function main() {
     await retireFleet(pool, devices);
     await forgetFleetWorkflows(pool, devices);
     await pool.end();
+    await owner.end();
   }
 }
 
@@ -60,7 +70,7 @@ async function forgetFleetWorkflows(pool: pg.Pool, devices: Device[]) {
 }
 
 /** The same pre-produced messages through V2V's ingest, the naive baseline and the two limits. */
-async function throughputPhases(pool: pg.Pool, devices: Device[]) {
+async function throughputPhases(pool: pg.Pool, owner: pg.Pool, devices: Device[]) {
   const topic = `${RUN}.readings`;
   const table = (name: string) => `${RUN.replace('-', '_')}_${name}`;
   log(`run ${RUN}: ${READINGS} readings from ${DEVICES} devices into ${PARTITIONS} partitions`);
@@ -85,14 +95,14 @@ async function throughputPhases(pool: pg.Pool, devices: Device[]) {
     log('(a) v2v ingest');
     const ingest = await ingestPhase(pool, topic, `${RUN}-ingest`, READINGS);
     log(`(b) naive consumer, one INSERT per reading, for at most ${flags['naive-seconds']} s`);
-    await scratchTable(pool, table('naive'));
-    const naive = await naiveConsumer(pool, topic, `${RUN}-naive`, table('naive'), Number(flags['naive-seconds']), READINGS);
+    await scratchTable(owner, table('naive'));
+    const naive = await naiveConsumer(owner, topic, `${RUN}-naive`, table('naive'), Number(flags['naive-seconds']), READINGS);
     log('(c2) PostgreSQL COPY of the same rows');
-    await scratchTable(pool, table('copy'));
-    const copy = await copyRows(pool, table('copy'), values.map((v) => v.value));
+    await scratchTable(owner, table('copy'));
+    const copy = await copyRows(owner, table('copy'), values.map((v) => v.value), COPY_STREAMS);
     return { noop, ingest, naive, copy };
   } finally {
-    for (const name of ['naive', 'copy']) await pool.query(`drop table if exists ${table(name)}`);
+    for (const name of ['naive', 'copy']) await owner.query(`drop table if exists ${table(name)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config.js';
+import { databaseOwnerUrl, loadConfig } from '../../src/config.js';
 import { configWithStack } from '../../src/cli/stack-env.js';
 import { requireDatabaseUrl } from '../../src/db/client.js';
 
@@ -15,6 +15,8 @@ export const { values: flags } = parseArgs({
     batches: { type: 'string', default: '25' },
     'skip-latency': { type: 'boolean', default: false },
     'skip-throughput': { type: 'boolean', default: false },
+    preload: { type: 'string', default: '0' },
+    profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -28,12 +30,15 @@ if (flags.help) {
   --excursions E        excursions timed in the latency phase, default 200
   --batches B           batch workflows they are spread over, default 25
   --skip-latency        only the throughput phases
-  --skip-throughput     only the latency phase`);
+  --skip-throughput     only the latency phase
+  --preload N           make sure sensor_readings holds at least N readings first (kept between runs)
+  --profile DIR         run (a)'s ingest under node --cpu-prof, profiles written to DIR`);
   process.exit(0);
 }
 
 export const config = configWithStack(loadConfig());
 export const DATABASE_URL = requireDatabaseUrl(config.DATABASE_URL);
+export const DATABASE_OWNER_URL = databaseOwnerUrl(config) ?? DATABASE_URL;
 export const BROKERS = (config.KAFKA_BROKERS ?? '').split(',');
 export const READINGS = Number(flags.readings);
 export const DEVICES = Number(flags.devices);

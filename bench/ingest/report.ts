@@ -37,10 +37,18 @@ function throughputLines({ noop, ingest, naive, copy }: Throughput): string[] {
     `| (a) V2V ingest: consumed, stored, evaluated, offsets committed | ${fmt(a)} | ${fmt(READINGS)} readings in ${ingest.seconds.toFixed(1)} s |`,
     `| (b) naive: eachMessage, one INSERT per reading | ${fmt(b)} | ${fmt(naive.rows)} readings in ${naive.seconds.toFixed(1)} s |`,
     `| (c1) limit: kafkajs consumer doing nothing | ${fmt(c1)} | ${fmt(READINGS)} in ${noop.seconds.toFixed(1)} s |`,
-    `| (c2) limit: PostgreSQL COPY of the same rows | ${fmt(c2)} | ${fmt(READINGS)} in ${copy.seconds.toFixed(1)} s |`,
+    `| (c2) limit: PostgreSQL COPY of the same rows, six streams | ${fmt(c2)} | ${fmt(READINGS)} in ${copy.seconds.toFixed(1)} s |`,
     '',
     `a/b = ${(a / b).toFixed(1)}   a/min(c) = ${(a / Math.min(c1, c2)).toFixed(2)}   ingest peak RSS ${ingest.peakRssMiB} MiB`,
+    `ingest chunk time by stage (wall, summed over concurrent partitions): ${stageSplit(ingest.metrics)}`,
     `ingest counters: stored ${fmt(metricValue(ingest.metrics, 'v2v_ingest_readings_total'))}, episode changes ${fmt(metricValue(ingest.metrics, 'v2v_ingest_episode_changes_total'))}, dead letters ${fmt(metricValue(ingest.metrics, 'v2v_ingest_dead_letters_total'))}, transient failures ${fmt(metricValue(ingest.metrics, 'v2v_ingest_transient_failures_total'))}`,
   ];
   return lines;
+}
+
+/** The chunk-stage counter as shares of its total, e.g. `insert 41 %, engine 22 %, …`. */
+function stageSplit(metrics: string): string {
+  const stages = [...metrics.matchAll(/^v2v_ingest_chunk_stage_seconds_total\{stage="(\w+)"\} (\S+)$/gm)].map(([, stage, s]) => ({ stage: stage!, s: Number(s) }));
+  const total = stages.reduce((sum, x) => sum + x.s, 0);
+  return stages.map((x) => `${x.stage} ${Math.round((100 * x.s) / total)} %`).join(', ') + ` (${total.toFixed(1)} s)`;
 }

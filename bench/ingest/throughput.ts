@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { startIngestProcess, untilReady } from './ingest-process.js';
 import { log } from '../workflows/log.js';
+import { flags } from './parameters.js';
 
 /**
  * (a) V2V's ingest, end to end: from the moment its consumer has joined the group to the moment
@@ -8,7 +9,8 @@ import { log } from '../workflows/log.js';
  * every message on the topic.
  */
 export async function ingestPhase(pool: pg.Pool, topic: string, group: string, total: number) {
-  const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: group });
+  const profile = flags.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', flags.profile];
+  const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: group }, profile);
   try {
     await untilReady(ingest.opsUrl);
     const started = performance.now();

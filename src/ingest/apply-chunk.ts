@@ -1,14 +1,16 @@
 import type { IHeaders } from 'kafkajs';
 import type pg from 'pg';
 import type { PgRow } from '../db/pg-row.js';
-import type { consumerOffsets, sensorReadings } from '../db/schema/index.js';
+import type { consumerOffsets } from '../db/schema/index.js';
 import { inTransaction } from '../db/transaction.js';
 import type { EngineReading } from '../domain/excursions/types.js';
 import { bindingAt, loadRegistrations, type DeviceRegistration } from './bindings.js';
+import { stageClock, type ChunkStage, type StageMs } from './chunk-stages.js';
 import type { DeadLetterReason, SensorReading } from './contract.js';
 import { decodeMessage, type DecodeLimits } from './decode.js';
 import { evaluateBindings, type BindingWork } from './engine-store.js';
 import type { GatewayVerifier } from './gateway-signature.js';
+import { insertReadings, storedWithOtherTimes, toRow, type ReadingRow } from './stored-readings.js';
 
 export interface RawMessage {
   offset: string;
@@ -48,6 +50,7 @@ export type ChunkOutcome =
       deadLetters: DeadLetter[];
       changes: number;
       tooLate: number;
+      stageMs: StageMs;
     }
   /** Kafka handed us messages beyond what PostgreSQL has applied: go back and fetch from here. */
   | { kind: 'seek'; offset: string };
@@ -59,81 +62,98 @@ export type ChunkOutcome =
  * a rebalance, a zombie consumer) and are skipped, so each message takes effect exactly once.
  */
 export async function applyChunk(deps: ChunkDeps, topic: string, partition: number, messages: RawMessage[]): Promise<ChunkOutcome> {
-  return inTransaction(deps.pool, async (client): Promise<ChunkOutcome> => {
+  const clock = stageClock();
+  const outcome = await inTransaction(deps.pool, async (client): Promise<ChunkOutcome> => {
     const stored = await lockOffset(client, deps.groupId, topic, partition);
+    clock.lap('begin');
     // Nothing written yet, so committing this transaction changes nothing.
     if (stored !== undefined && BigInt(messages[0]!.offset) > stored) return { kind: 'seek', offset: stored.toString() };
     const fresh = stored === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= stored);
-    const outcome = await applyMessages(client, deps, fresh, topic, partition);
+    const applied = await applyMessages(client, deps, fresh, topic, partition, clock.lap);
     const nextOffset = (BigInt(messages.at(-1)!.offset) + 1n).toString();
     if (fresh.length > 0) {
-      await client.query(
-        `insert into consumer_offsets (group_id, topic, partition, next_offset, updated_at) values ($1, $2, $3, $4, now())
+      await client.query({
+        name: 'ingest-store-offset',
+        text: `insert into consumer_offsets (group_id, topic, partition, next_offset, updated_at) values ($1, $2, $3, $4, now())
          on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset, updated_at = now()`,
-        [deps.groupId, topic, partition, nextOffset],
-      );
+        values: [deps.groupId, topic, partition, nextOffset],
+      });
     }
-    return { kind: 'applied', nextOffset, replayed: messages.length - fresh.length, ...outcome };
+    clock.lap('offsets');
+    return { kind: 'applied', nextOffset, replayed: messages.length - fresh.length, ...applied, stageMs: clock.ms };
   });
+  clock.lap('commit');
+  return outcome;
 }
 
 async function lockOffset(client: pg.PoolClient, groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
-  const { rows } = await client.query<Pick<PgRow<typeof consumerOffsets>, 'next_offset'>>(
-    'select next_offset from consumer_offsets where group_id = $1 and topic = $2 and partition = $3 for update',
-    [groupId, topic, partition],
-  );
+  // Named, like the chunk's other statements (src/ingest/stored-readings.ts).
+  const { rows } = await client.query<Pick<PgRow<typeof consumerOffsets>, 'next_offset'>>({
+    name: 'ingest-lock-offset',
+    text: 'select next_offset from consumer_offsets where group_id = $1 and topic = $2 and partition = $3 for update',
+    values: [groupId, topic, partition],
+  });
   return rows[0] === undefined ? undefined : BigInt(rows[0].next_offset);
 }
 
-async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: RawMessage[], topic: string, partition: number) {
+async function applyMessages(client: pg.PoolClient, deps: ChunkDeps, messages: RawMessage[], topic: string, partition: number, lap: (stage: ChunkStage) => void) {
   const deadLetters: DeadLetter[] = [];
-  const accepted: { message: RawMessage; readings: SensorReading[] }[] = [];
+  const accepted: { message: RawMessage; readings: SensorReading[]; eventMs: number[] }[] = [];
   const limits = { ...deps.limits, now: Date.now() };
   for (const message of messages) {
     const decoded = decodeMessage(message.value, message.key, limits);
-    if (decoded.ok) accepted.push({ message, readings: decoded.readings });
+    if (decoded.ok) accepted.push({ message, readings: decoded.readings, eventMs: decoded.eventMs });
     else deadLetters.push({ message, reason: decoded.reason, detail: decoded.detail });
   }
+  lap('decode');
 
   const devices = await loadRegistrations(client, [...new Set(accepted.map((a) => a.readings[0]!.deviceId))], deps.timeScale);
   // The months' partitions first: their DDL runs on another connection and waits for any lock this
   // transaction holds on sensor_readings, so nothing here may read the table before it.
   await deps.ensurePartitions([...new Set(accepted.flatMap((a) => a.readings.map((r) => r.eventTime.slice(0, 7))))]);
+  lap('devices');
   const clashes = await storedWithOtherTimes(client, accepted.flatMap((a) => a.readings));
   // eventId → event time (ms) of the readings this chunk stores, so a later message of the chunk cannot reuse one either.
   const taken = new Map<string, number>();
   const rows: ReadingRow[] = [];
-  for (const { message, readings } of accepted) {
+  for (const { message, readings, eventMs } of accepted) {
     const device = devices.get(readings[0]!.deviceId);
-    const refused = refusal(deps, message, readings, device, (r) => {
+    const refused = refusal(deps, message, readings, device, (r, i) => {
       const id = r.eventId.toLowerCase();
-      return clashes.has(id) || (taken.has(id) && taken.get(id) !== Date.parse(r.eventTime));
+      return clashes.has(id) || (taken.has(id) && taken.get(id) !== eventMs[i]);
     });
     if (refused) {
       deadLetters.push({ message, ...refused });
       continue;
     }
-    for (const reading of readings) {
-      taken.set(reading.eventId.toLowerCase(), Date.parse(reading.eventTime));
-      rows.push(toRow(reading, bindingAt(device!, Date.parse(reading.eventTime))?.id ?? null));
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!;
+      taken.set(reading.eventId.toLowerCase(), eventMs[i]!);
+      rows.push(toRow(reading, eventMs[i]!, bindingAt(device!, eventMs[i]!) ?? null));
     }
   }
 
+  lap('reused');
   const inserted = await insertReadings(client, rows);
+  lap('insert');
   const stored = inserted.size;
   const work = new Map<string, BindingWork>();
   for (const row of rows) {
     // delete, not has: a reading sent twice within the chunk reaches the engine once.
-    if (!inserted.delete(row.eventId) || row.bindingId === null || row.value === null) continue;
-    const binding = devices.get(row.deviceId)!.bindings.find((b) => b.id === row.bindingId)!;
-    if (binding.rules === null) continue;
-    const entry = work.get(binding.id) ?? { deviceId: row.deviceId, binding: { ...binding, rules: binding.rules }, readings: [] };
-    entry.readings.push({ metric: row.metric as EngineReading['metric'], value: row.value, eventTime: Date.parse(row.eventTime) });
-    work.set(binding.id, entry);
+    const { binding } = row;
+    if (!inserted.delete(row.eventId) || binding?.rules == null || row.value === null) continue;
+    let entry = work.get(binding.id);
+    if (entry === undefined) {
+      entry = { deviceId: row.deviceId, binding: { ...binding, rules: binding.rules }, readings: [] };
+      work.set(binding.id, entry);
+    }
+    entry.readings.push({ metric: row.metric as EngineReading['metric'], value: row.value, eventTime: row.eventMs });
   }
   const { changes, tooLate } = await evaluateBindings(client, [...work.values()], deps.timeScale);
+  lap('engine');
 
   if (deadLetters.length > 0) await deps.sendDeadLetters(topic, partition, deadLetters);
+  lap('dead_letters');
   return { stored, duplicates: rows.length - stored, deadLetters, changes, tooLate };
 }
 
@@ -146,7 +166,7 @@ function refusal(
   message: RawMessage,
   readings: SensorReading[],
   device: DeviceRegistration | undefined,
-  isReused: (r: SensorReading) => boolean,
+  isReused: (r: SensorReading, i: number) => boolean,
 ): Omit<DeadLetter, 'message'> | undefined {
   const { deviceId, gatewayId } = readings[0]!;
   if (!device) return { reason: 'unknown_device', detail: `device ${deviceId} is not registered` };
@@ -159,49 +179,4 @@ function refusal(
   const reused = readings.find(isReused);
   if (reused) return { reason: 'reused_event_id', detail: `eventId ${reused.eventId} is already stored with another eventTime than ${reused.eventTime}` };
   return undefined;
-}
-
-/** A reading as inserted; its event time stays the gateway's text, which names its month's partition. */
-type ReadingRow = Omit<typeof sensorReadings.$inferSelect, 'eventTime' | 'ingestedAt'> & { eventTime: string };
-
-/** Booleans are stored as 0/1 (the engine can put limits on them); a location is kept as JSON text. */
-function toRow(r: SensorReading, bindingId: string | null): ReadingRow {
-  const common = { eventId: r.eventId.toLowerCase(), eventTime: r.eventTime, deviceId: r.deviceId, gatewayId: r.gatewayId, metric: r.metric, unit: r.unit, seq: r.seq ?? null, bindingId };
-  if (r.metric === 'location') return { ...common, value: null, text: JSON.stringify(r.value) };
-  if (r.metric === 'lid_open') return { ...common, value: r.value ? 1 : 0, text: null };
-  return { ...common, value: r.value, text: null };
-}
-
-/**
- * The eventIds among `readings` already stored with another event time. The primary key is
- * (event_id, event_time), as the table is partitioned by time, so it alone would store such a
- * reading a second time. Two partitions reusing one eventId in the same instant can still both pass:
- * a gateway's ids are its own device's, and one device stays in one partition.
- */
-async function storedWithOtherTimes(client: pg.PoolClient, readings: SensorReading[]): Promise<Set<string>> {
-  if (readings.length === 0) return new Set();
-  const { rows } = await client.query<{ event_id: string }>(
-    `select distinct s.event_id from unnest($1::uuid[], $2::timestamptz[]) as u(event_id, event_time)
-     join sensor_readings s on s.event_id = u.event_id and s.event_time <> u.event_time`,
-    [readings.map((r) => r.eventId.toLowerCase()), readings.map((r) => r.eventTime)],
-  );
-  return new Set(rows.map((r) => r.event_id));
-}
-
-/**
- * One multi-row insert for the chunk. A reading already stored (same eventId and eventTime: a
- * re-sent or replayed message) is skipped by the primary key; only the rows returned are new, and
- * only those reach the engine.
- */
-async function insertReadings(client: pg.PoolClient, rows: ReadingRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const column = <K extends keyof ReadingRow>(k: K) => rows.map((r) => r[k]);
-  const { rows: inserted } = await client.query<Pick<PgRow<typeof sensorReadings>, 'event_id'>>(
-    `insert into sensor_readings (event_id, event_time, device_id, gateway_id, metric, value, text_value, unit, seq, binding_id)
-     select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::int8[], $10::uuid[])
-     on conflict do nothing
-     returning event_id`,
-    [column('eventId'), column('eventTime'), column('deviceId'), column('gatewayId'), column('metric'), column('value'), column('text'), column('unit'), column('seq'), column('bindingId')],
-  );
-  return new Set(inserted.map((r) => r.event_id));
 }

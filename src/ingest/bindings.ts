@@ -49,8 +49,10 @@ type OrNull<T> = { [K in keyof T]: T[K] | null };
  * or from the equipment's kind and profile, compressed by the clock's time scale.
  */
 export async function loadRegistrations(client: pg.PoolClient, deviceIds: string[], timeScale: number): Promise<Map<string, DeviceRegistration>> {
-  const { rows } = await client.query<BindingRow>(
-    `select d.id as device_id, d.gateway_id, b.id as binding_id,
+  // Named, so each connection plans the join once (src/ingest/stored-readings.ts says why).
+  const { rows } = await client.query<BindingRow>({
+    name: 'ingest-registrations',
+    text: `select d.id as device_id, d.gateway_id, b.id as binding_id,
             (extract(epoch from lower(b.during)) * 1000)::bigint as from_ms,
             case when upper_inf(b.during) then null else (extract(epoch from upper(b.during)) * 1000)::bigint end as to_ms,
             b.shipment_id, b.equipment_id, s.batch_id, s.leg, p.profile,
@@ -62,8 +64,8 @@ export async function loadRegistrations(client: pg.PoolClient, deviceIds: string
        left join product_profiles p on p.id = bt.product_id
        left join equipment e on e.id = b.equipment_id
       where d.id = any($1::text[])`,
-    [deviceIds],
-  );
+    values: [deviceIds],
+  });
   const devices = new Map<string, DeviceRegistration>();
   for (const row of rows) {
     const device = devices.get(row.device_id) ?? { gatewayId: row.gateway_id, bindings: [] };

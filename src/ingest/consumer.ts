@@ -32,6 +32,9 @@ export interface IngestConsumer {
 
 const MAX_FUTURE_MS = 5 * 60_000;
 
+/** Partitions whose chunks one process applies at once, each a transaction on a connection of its own. */
+export const PARTITIONS_AT_ONCE = 6;
+
 /**
  * The `v2v-ingest` consumer group on the readings topic. Each batch of a partition is applied in
  * chunks, each chunk one transaction with its offsets (see applyChunk), and only then resolved and
@@ -91,7 +94,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   await consumer.subscribe({ topic: options.topic ?? READINGS_TOPIC, fromBeginning: true });
   await consumer.run({
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE,
     eachBatch,
   });
   return {
@@ -142,6 +145,7 @@ function record(metrics: IngestMetrics, outcome: Extract<ChunkOutcome, { kind: '
   for (const letter of outcome.deadLetters) metrics.deadLetters.inc({ reason: letter.reason });
   metrics.lateReadings.inc(outcome.tooLate);
   metrics.changes.inc(outcome.changes);
+  for (const [stage, ms] of Object.entries(outcome.stageMs)) metrics.chunkStageSeconds.inc({ stage }, ms / 1000);
 }
 
 /** The original bytes and key, with why and where from (DESIGN §5). */

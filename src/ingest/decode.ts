@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { readingBatchSchema, sensorReadingSchema, type DeadLetterReason, type SensorReading } from './contract.js';
 
-export type Decoded = { ok: true; readings: SensorReading[] } | { ok: false; reason: DeadLetterReason; detail: string };
+/** `eventMs`: each reading's event time as epoch milliseconds, parsed once here. */
+export type Decoded = { ok: true; readings: SensorReading[]; eventMs: number[] } | { ok: false; reason: DeadLetterReason; detail: string };
 
 export interface DecodeLimits {
   maxBytes: number;
@@ -50,13 +51,15 @@ export function decodeMessage(value: Buffer | null, key: Buffer | null, limits: 
   if (keyText !== undefined && keyText !== readings[0]!.deviceId) {
     return { ok: false, reason: 'schema_violation', detail: `deviceId "${readings[0]!.deviceId}" differs from the message key "${keyText}"` };
   }
+  const eventMs: number[] = [];
   for (const reading of readings) {
     const at = Date.parse(reading.eventTime);
     if (at > limits.now + limits.maxFutureMs || at < EARLIEST_EVENT_TIME) {
       return { ok: false, reason: 'impossible_timestamp', detail: `eventTime ${reading.eventTime} of ${reading.eventId} is ${at < EARLIEST_EVENT_TIME ? 'before 2000' : 'in the future'}` };
     }
+    eventMs.push(at);
   }
-  return { ok: true, readings };
+  return { ok: true, readings, eventMs };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -75,10 +75,11 @@ interface SavedState {
 
 async function lockStates(client: pg.PoolClient, bindingIds: string[]): Promise<Map<string, EngineState>> {
   // In id order, so two transactions that share bindings cannot deadlock.
-  const { rows } = await client.query<Pick<EngineStateRow, 'binding_id' | 'state'>>(
-    'select binding_id, state from engine_state where binding_id = any($1::uuid[]) order by binding_id for update',
-    [bindingIds],
-  );
+  const { rows } = await client.query<Pick<EngineStateRow, 'binding_id' | 'state'>>({
+    name: 'ingest-lock-states',
+    text: 'select binding_id, state from engine_state where binding_id = any($1::uuid[]) order by binding_id for update',
+    values: [bindingIds],
+  });
   return new Map(rows.map((r) => [r.binding_id, r.state]));
 }
 
@@ -94,13 +95,17 @@ async function saveStates(client: pg.PoolClient, saved: SavedState[], timeScale:
     const both = Math.max(due, heardAt + s.binding.rules.gapAfterMs);
     return both >= s.binding.to ? null : new Date(both).toISOString();
   };
-  await client.query(
-    `insert into engine_state (binding_id, device_id, state, gap_due_at, time_scale, updated_at)
-     select b, d, s, g, $5, now() from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) as t(b, d, s, g)
+  // The states as one JSON document rather than a jsonb[]: an array literal would escape every quote of every state.
+  await client.query({
+    name: 'ingest-save-states',
+    text: `insert into engine_state (binding_id, device_id, state, gap_due_at, time_scale, updated_at)
+     select t.b, t.d, s.s, t.g, $5, now()
+       from unnest($1::uuid[], $2::text[], $4::timestamptz[]) with ordinality as t(b, d, g, i)
+       join jsonb_array_elements($3::jsonb) with ordinality as s(s, i) on s.i = t.i
      on conflict (binding_id) do update
        set state = excluded.state, gap_due_at = excluded.gap_due_at, time_scale = excluded.time_scale, updated_at = now()`,
-    [saved.map((s) => s.binding.id), saved.map((s) => s.deviceId), saved.map((s) => JSON.stringify(s.state)), saved.map(dueAt), timeScale],
-  );
+    values: [saved.map((s) => s.binding.id), saved.map((s) => s.deviceId), JSON.stringify(saved.map((s) => s.state)), saved.map(dueAt), timeScale],
+  });
 }
 
 /**

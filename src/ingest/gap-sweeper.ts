@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction.js';
 import { sweepDueGaps } from './engine-store.js';
+import { repeatEvery } from './repeat-every.js';
 
 /**
  * Silence cannot announce itself: a telemetry gap opens on the wall clock, when a bound device has
@@ -8,9 +9,6 @@ import { sweepDueGaps } from './engine-store.js';
  */
 export function startGapSweeper(options: { pool: pg.Pool; timeScale: number; log: (msg: string, fields?: object) => void; intervalMs?: number }) {
   const { pool, timeScale, log, intervalMs = 1_000 } = options;
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-
   const sweep = async () => {
     try {
       // PostgreSQL being away at a tick is a failed sweep, retried at the next one, not a crash.
@@ -19,18 +17,5 @@ export function startGapSweeper(options: { pool: pg.Pool; timeScale: number; log
       log('gap sweep failed; retried at the next tick', { error: err instanceof Error ? err.message : String(err) });
     }
   };
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = sweep().finally(() => {
-      if (!stopping) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  timer = setTimeout(tick, intervalMs);
-  return {
-    async stop() {
-      stopping = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return repeatEvery(intervalMs, sweep);
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PgRow } from '../db/pg-row.js';
 import type { excursions } from '../db/schema/index.js';
+import { CHUNK_STAGES } from './chunk-stages.js';
 
 /** What an operator watches on the ingest process (GET /metrics); rates come from the counters. */
 export function createIngestMetrics(pool: pg.Pool) {
@@ -22,6 +23,12 @@ export function createIngestMetrics(pool: pg.Pool) {
     deadLetters: new Counter({ name: 'v2v_ingest_dead_letters_total', help: 'Messages sent to the dead-letter topic, by reason', labelNames: ['reason'], registers }),
     lateReadings: new Counter({ name: 'v2v_ingest_too_late_readings_total', help: 'Readings later than the allowed lateness: stored, not evaluated', registers }),
     changes: new Counter({ name: 'v2v_ingest_episode_changes_total', help: 'Excursion and telemetry-gap state changes', registers }),
+    chunkStageSeconds: new Counter({
+      name: 'v2v_ingest_chunk_stage_seconds_total',
+      help: `Wall time of applied chunks by stage (${CHUNK_STAGES.join(', ')}), PostgreSQL's share included`,
+      labelNames: ['stage'],
+      registers,
+    }),
     transientFailures: new Counter({ name: 'v2v_ingest_transient_failures_total', help: 'Chunks that failed for a transient reason and were retried', registers }),
     signals: new Counter({ name: 'v2v_ingest_signals_total', help: 'Workflow signals sent, by outcome', labelNames: ['outcome'], registers }),
     openEpisodes: new Gauge({

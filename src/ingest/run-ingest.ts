@@ -8,6 +8,7 @@ import { startIngestConsumer } from './consumer.js';
 import { startGapSweeper } from './gap-sweeper.js';
 import { createIngestMetrics } from './metrics.js';
 import { startOpsServer } from './ops-server.js';
+import { startPartitionMaintenance } from './partitions.js';
 import { startSignaller } from './signaller.js';
 import { ensureIngestTopics } from './topics.js';
 import pg from 'pg';
@@ -19,12 +20,14 @@ export interface IngestProcess {
 
 /**
  * One ingest process: the consumer (readings → PostgreSQL → engine), the gap sweeper, the signaller
- * (engine changes → workflows) and the operations server. Run more of them to scale out: the
- * consumer group splits the partitions, and the sweeper and signaller share their queues.
+ * (engine changes → workflows), the readings partitions' maintenance and the operations server.
+ * Run more of them to scale out: the consumer group splits the partitions, and the sweeper and
+ * signaller share their queues.
  */
 export async function startIngest(options: { config: Config; logger: Logger; port?: number }): Promise<IngestProcess> {
   const { config, logger } = options;
-  const pool = new pg.Pool({ connectionString: requireDatabaseUrl(config.DATABASE_URL), max: 8 });
+  // The partitions' chunks, the signaller's two lanes (batch and equipment), the gap sweeper and /readyz, none waiting for another.
+  const pool = new pg.Pool({ connectionString: requireDatabaseUrl(config.DATABASE_URL), max: 12 });
   // A lost PostgreSQL connection must cost retries, not the process: pg emits the socket's error on
   // the pool (idle client) or on the client (checked out), and an 'error' nobody listens to kills
   // Node. The query in flight still fails, so its transaction rolls back and is retried.
@@ -49,6 +52,13 @@ export async function startIngest(options: { config: Config; logger: Logger; por
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const signaller = startSignaller({ pool, temporal, metrics, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
     stops.push(() => signaller.stop());
+    // Before the consumer: the coming months' partitions exist before their first readings arrive.
+    const partitions = await startPartitionMaintenance({
+      pool,
+      rule: { monthsAhead: config.V2V_READINGS_MONTHS_AHEAD, retentionMonths: config.V2V_READINGS_RETENTION_MONTHS },
+      log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+    });
+    stops.push(() => partitions.stop());
     const sweeper = startGapSweeper({ pool, timeScale: config.V2V_TIME_SCALE, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
     stops.push(() => sweeper.stop());
     const consumer = await startIngestConsumer({

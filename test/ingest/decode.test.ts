@@ -21,7 +21,7 @@ const decode = (v: unknown, key: string | null = 'dev-1') => decodeMessage(bytes
 
 describe('decodeMessage', () => {
   it('accepts one reading and a gateway batch of one device', () => {
-    expect(decode(reading)).toEqual({ ok: true, readings: [reading] });
+    expect(decode(reading)).toEqual({ ok: true, readings: [reading], eventMs: [Date.parse(reading.eventTime)] });
     const batch = { gatewayId: 'gw-1', readings: [reading, { ...reading, eventId: '3f1c2a9e-6b0d-4c1e-9a57-0d2f7b1e8c42', metric: 'lid_open', value: true }] };
     const decoded = decode(batch);
     expect(decoded.ok && decoded.readings.map((r) => r.metric)).toEqual(['temperature_c', 'lid_open']);

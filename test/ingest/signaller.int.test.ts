@@ -101,4 +101,32 @@ describe('the signaller', () => {
       await temporal.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
     }
   });
+
+  it("sends a batch's signal at once, while a backlog of equipment signals is still being sent", async () => {
+    const units = Array.from({ length: 5 }, () => unique('freezer'));
+    // A fleet catching up after an outage: 1,000 equipment signals, 200 per unit, each unit's in order.
+    await pool.query(
+      `insert into workflow_signals (change_id, workflow_id, workflow_kind, equipment_id, signal, payload)
+       select u || ':' || n, 'equipment:' || u, 'equipment', u, 'excursion', $2::jsonb || jsonb_build_object('excursionId', gen_random_uuid())
+         from generate_series(1, 200) n, unnest($1::text[]) u order by n, u`,
+      [units, JSON.stringify({ change: 'opened', kind: 'excursion', deviceId: unique('probe'), at: new Date().toISOString() })],
+    );
+    const batchId = unique('in-transit');
+    await queue({ workflowId: batchWorkflowId(batchId), kind: 'batch', equipmentId: null, payload: change() });
+    const signaller = startSignaller({ pool, temporal: temporal.client, metrics: createIngestMetrics(pool), log, pollMs: 60_000 });
+    try {
+      expect(await outcomeOf(batchWorkflowId(batchId))).toBe('not_running');
+      const { rows } = await pool.query<{ after: number }>(
+        `select count(*)::int as after from workflow_signals e, workflow_signals b
+          where e.workflow_id = any($1::text[]) and b.workflow_id = $2 and (e.sent_at is null or e.sent_at > b.sent_at)`,
+        [units.map(equipmentWorkflowId), batchWorkflowId(batchId)],
+      );
+      // Queued last, sent while most of the backlog was still due.
+      expect(rows[0]!.after).toBeGreaterThan(500);
+    } finally {
+      await signaller.stop();
+      await pool.query("update workflow_signals set sent_at = now(), outcome = 'not_running' where sent_at is null and workflow_id = any($1::text[])", [units.map(equipmentWorkflowId)]);
+      for (const unit of units) await temporal.client.workflow.getHandle(equipmentWorkflowId(unit)).terminate('test over').catch(() => undefined);
+    }
+  });
 });

@@ -49,7 +49,8 @@ export const workflowSignals = pgTable('workflow_signals', {
   /** `delivered`, or `not_running` when the workflow had already ended (nothing to tell). */
   outcome: text('outcome'),
 }, (t) => [
-  index('workflow_signals_unsent_idx').on(t.id).where(sql`sent_at is null`),
+  // Each workflow kind is drained as a lane of its own (src/ingest/signaller.ts): its due rows in id order.
+  index('workflow_signals_unsent_idx').on(t.workflowKind, t.id).where(sql`sent_at is null`),
   check('workflow_signals_kind_check', sql.raw(`workflow_kind in (${SIGNALLED_WORKFLOW_KINDS.map((k) => `'${k}'`).join(', ')})`)),
   check('workflow_signals_equipment_id_check', sql`(workflow_kind = 'equipment') = (equipment_id is not null)`),
 ]);

@@ -17,6 +17,11 @@ export interface TableQueueOptions<Row extends QueueRow, Outcome extends string>
   columns: readonly (keyof Row & string)[];
   /** Null while a row is due; stamped with the time it was sent. */
   sentAtColumn: string;
+  /**
+   * Only the rows this SQL condition holds for (a constant written in code, never input): one table
+   * drained as separate lanes, so a backlog in one never delays another.
+   */
+  where?: string;
   /** Where each row's outcome goes, when `send` reports one per row. */
   outcomeColumn?: string;
   /**
@@ -55,7 +60,7 @@ export function startTableQueue<Row extends QueueRow, Outcome extends string = n
   const pacing = { ...DEFAULT_PACING, ...options.pacing };
   const alarm = new Alarm();
   const claimSql = `select ${options.columns.map((c) => pg.escapeIdentifier(c)).join(', ')} from ${pg.escapeIdentifier(table)}
-    where ${pg.escapeIdentifier(options.sentAtColumn)} is null order by id limit $1 for update skip locked`;
+    where ${pg.escapeIdentifier(options.sentAtColumn)} is null${options.where === undefined ? '' : ` and (${options.where})`} order by id limit $1 for update skip locked`;
   const listener = listen({ pool, channel: table, onNotify: () => alarm.ring(), log });
   let stopping = false;
 
