@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type ProducerBatch, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
 import { kafkaTransport } from './transport.js';
@@ -46,7 +46,62 @@ export const ACKS_ALL = -1;
  * Every producer of V2V: idempotent, so the broker drops the duplicates of its own retries, with one
  * request in flight, so retries never reorder. kafkajs refuses any acks but ACKS_ALL on an
  * idempotent producer, so no send can ask for less.
+ *
+ * A producer whose send failed is replaced before the next send. kafkajs's idempotent producer can
+ * lose step with a partition's new leader after a broker dies (OUT_OF_ORDER_SEQUENCE_NUMBER) and
+ * then refuses every later send: `npm run test:reliability`'s broker kill found one that refused all
+ * 127,770 sends after it. A fresh producer has a fresh producer id and sequence; the caller retries
+ * what failed, as it would any failed send. The failure is thrown at once: the new producer
+ * connects on the next send, not in the failed one's path, so a send to an unreachable Kafka fails
+ * after one round of kafkajs's retries, not two.
  */
-export function durableProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+export function durableProducer(kafka: Kafka): DurableProducer {
+  const make = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  let producer = make();
+  /** The caller connected (and has not disconnected since). */
+  let wanted = false;
+  /** The current producer is connected: false after a replacement until the next send connects it. */
+  let live = false;
+
+  const replace = () => {
+    const broken = producer;
+    producer = make();
+    live = false;
+    // Not awaited: a broken producer's disconnect may wait on an unreachable broker.
+    broken.disconnect().catch(() => undefined);
+  };
+  const guarded = async <T>(send: () => Promise<T>): Promise<T> => {
+    try {
+      if (wanted && !live) {
+        await producer.connect();
+        live = true;
+      }
+      return await send();
+    } catch (err) {
+      replace();
+      throw err;
+    }
+  };
+  return {
+    async connect() {
+      wanted = true;
+      await producer.connect();
+      live = true;
+    },
+    async disconnect() {
+      wanted = false;
+      live = false;
+      await producer.disconnect();
+    },
+    send: (record) => guarded(() => producer.send(record)),
+    sendBatch: (batch) => guarded(() => producer.sendBatch(batch)),
+  };
+}
+
+/** What V2V sends with: a producer that never stays broken after a failed send. */
+export interface DurableProducer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
 }

@@ -1,5 +1,5 @@
-import { CompressionTypes, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
-import { ACKS_ALL, durableProducer } from '../kafka-client.js';
+import { CompressionTypes, type EachBatchPayload, type Kafka } from 'kafkajs';
+import { ACKS_ALL, durableProducer, type DurableProducer } from '../kafka-client.js';
 import type pg from 'pg';
 import { applyChunk, type ChunkDeps, type ChunkOutcome, type DeadLetter } from './apply-chunk.js';
 import { DLQ_HEADERS, dlqTopicOf, INGEST_GROUP, READINGS_TOPIC } from './contract.js';
@@ -149,7 +149,7 @@ function record(metrics: IngestMetrics, outcome: Extract<ChunkOutcome, { kind: '
 }
 
 /** The original bytes and key, with why and where from (DESIGN §5). */
-async function sendDeadLetters(producer: Producer, topic: string, partition: number, letters: DeadLetter[]): Promise<void> {
+async function sendDeadLetters(producer: DurableProducer, topic: string, partition: number, letters: DeadLetter[]): Promise<void> {
   await producer.send({
     acks: ACKS_ALL,
     topic: dlqTopicOf(topic),

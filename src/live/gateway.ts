@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
-import { ACKS_ALL, durableProducer } from '../kafka-client.js';
+import type { IHeaders, Kafka } from 'kafkajs';
+import { ACKS_ALL, durableProducer, type DurableProducer } from '../kafka-client.js';
 import { MAX_READINGS_PER_MESSAGE, type SensorMessage } from '../ingest/contract.js';
 import { gatewaySigner } from '../ingest/gateway-signature.js';
 import type { Channel } from './sensor-values.js';
@@ -20,7 +20,7 @@ export interface SensorStream {
  * gateway's key when the installation checks signatures (V2V_GATEWAY_KEY_SECRET).
  */
 export class SensorGateway {
-  private readonly producer: Producer;
+  private readonly producer: DurableProducer;
   private readonly sign: ((gatewayId: string, value: string) => IHeaders) | undefined;
   private readonly streams = new Map<string, SensorStream>();
   private timer: NodeJS.Timeout | undefined;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Device } from '../../bench/ingest/fleet.js';
 import { createApiClient } from '../../src/api/client/index.js';
-import { ACKS_ALL, durableProducer } from '../../src/kafka-client.js';
+import { ACKS_ALL, durableProducer, type DurableProducer } from '../../src/kafka-client.js';
 import { sleep } from '../../src/stack/daemon.js';
 import { fleetMessage, type FleetSigner } from './readings-load.js';
 
@@ -17,7 +17,7 @@ const ROUND_LIMIT_MS = 10_000;
  */
 export class RecoveryProbe {
   readonly canaries: { id: string; at: number }[] = [];
-  private producer: Producer | undefined;
+  private producer: DurableProducer | undefined;
   /** Why the last round failed, for the error when none passes. */
   private lastFailure = 'no round ran';
 
