@@ -123,6 +123,13 @@ export const FAULTS: Fault[] = [
 /** The short form: one of each kind of process lost (a worker, a consumer, a broker). */
 export const SHORT_FORM = ['worker-kill', 'consumer-kill', 'broker-kill'];
 
+/**
+ * CI's form (test/reliability/ci-form.int.test.ts): a worker mid-journey and a broker under ingest
+ * and outbound publishing, the two that found bugs; the consumer kill stays in the short form, and
+ * test/ingest/exactly-once.int.test.ts kills consumers mid-chunk in CI.
+ */
+export const CI_FORM = ['worker-kill', 'broker-kill'];
+
 /** The soak's faults: a worker or a consumer, picked at random, SIGKILLed and restarted. */
 export function randomKill(random: () => number): Fault {
   const kind = random() < 0.5 ? 'worker' : 'ingest';

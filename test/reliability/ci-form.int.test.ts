@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { CI_FORM } from './faults.js';
+import { NO_DAMAGE } from './ledger.js';
+import { formatReport } from './report.js';
+import { runReliability } from './run.js';
+
+/**
+ * CI's form of `npm run test:reliability`: the production topology in a stack of its own (beside
+ * the integration tests' dev stack), twin-driven load, and the faults of CI_FORM. The full form and
+ * the soak run by hand (docs/reliability.md).
+ */
+describe('the production topology under faults (CI form)', () => {
+  it('loses, doubles and strands nothing, and the custody trail verifies', async () => {
+    const report = await runReliability({
+      faults: CI_FORM,
+      readingsPerSecond: 150,
+      arrivalDays: 6,
+      tailSeconds: 10,
+      seed: 19,
+      progress: () => undefined,
+    });
+    // The table as the by-hand run prints it, so a failure in CI's log reads like one.
+    console.log(formatReport(report));
+    for (const { fault, when, recoverMs: _recover, restoredMs: _restored, ...damage } of report.rows) {
+      expect({ fault, when, ...damage }).toEqual({ fault, when, ...NO_DAMAGE });
+    }
+    expect(report.findings).toEqual([]);
+    expect(report.auditVerify).toMatchObject({ ok: true });
+    expect(report.batches).toBeGreaterThan(0);
+  }, 20 * 60_000);
+});
