@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type ProducerBatch, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type PartitionMetadata, type ProducerBatch, type ProducerRecord, type RecordMetadata, type TopicMessages } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
 import { kafkaTransport } from './transport.js';
@@ -45,38 +45,64 @@ export const ACKS_ALL = -1;
 /**
  * Every producer of V2V: idempotent, so the broker drops the duplicates of its own retries, with one
  * request in flight, so retries never reorder. kafkajs refuses any acks but ACKS_ALL on an
- * idempotent producer, so no send can ask for less.
+ * idempotent producer, so no send can ask for less. Two faults of kafkajs 2.2.4, both found by
+ * `npm run test:reliability`'s broker kill, are worked around here:
  *
- * A producer whose send failed is replaced before the next send. kafkajs's idempotent producer can
- * lose step with a partition's new leader after a broker dies (OUT_OF_ORDER_SEQUENCE_NUMBER) and
- * then refuses every later send: `npm run test:reliability`'s broker kill found one that refused all
- * 127,770 sends after it. A fresh producer has a fresh producer id and sequence; the caller retries
- * what failed, as it would any failed send. The failure is thrown at once: the new producer
- * connects on the next send, not in the failed one's path, so a send to an unreachable Kafka fails
- * after one round of kafkajs's retries, not two.
+ * - **A send that spans brokers can lose messages and still succeed.** kafkajs keeps each broker's
+ *   answer across its retries and, on a retry, sends only to brokers without one. When a killed
+ *   broker's partitions move to a broker that already answered, their messages are never sent, and
+ *   the send resolves: 2 of 11 acknowledged readings were never stored. So each send kafkajs sees
+ *   holds one partition, and so one broker, and a retry cannot skip it. The partition is the one
+ *   kafkajs's own default partitioner picks, so keys keep their partitions and their order.
+ * - **A producer can stay broken.** After a broker dies its idempotent producer can lose step with a
+ *   partition's new leader (OUT_OF_ORDER_SEQUENCE_NUMBER) and refuse every later send (127,770 in
+ *   one run). A producer whose send failed is replaced; the caller retries what failed, as after any
+ *   failed send. The failure is thrown at once: the new producer connects on the next send, not in
+ *   the failed one's path, so a send to an unreachable Kafka fails after one round of retries.
  */
 export function durableProducer(kafka: Kafka): DurableProducer {
   const make = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const partitioner = Partitioners.DefaultPartitioner();
   let producer = make();
   /** The caller connected (and has not disconnected since). */
   let wanted = false;
   /** The current producer is connected: false after a replacement until the next send connects it. */
   let live = false;
+  let admin: Admin | undefined;
+  const partitionsByTopic = new Map<string, PartitionMetadata[]>();
 
+  const partitionsOf = async (topic: string) => {
+    const known = partitionsByTopic.get(topic);
+    if (known) return known;
+    if (!admin) {
+      const connecting = kafka.admin();
+      await connecting.connect();
+      admin = connecting;
+    }
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+    if (partitions.length === 0) throw new Error(`Kafka reports no partitions for topic ${topic}`);
+    partitionsByTopic.set(topic, partitions);
+    return partitions;
+  };
   const replace = () => {
     const broken = producer;
     producer = make();
     live = false;
+    // A partition count may have changed since: asked again on the next send.
+    partitionsByTopic.clear();
     // Not awaited: a broken producer's disconnect may wait on an unreachable broker.
     broken.disconnect().catch(() => undefined);
   };
-  const guarded = async <T>(send: () => Promise<T>): Promise<T> => {
+  const send = async ({ topicMessages = [], ...options }: ProducerBatch): Promise<RecordMetadata[]> => {
     try {
       if (wanted && !live) {
         await producer.connect();
         live = true;
       }
-      return await send();
+      const parts = await onePartitionEach(topicMessages, partitionsOf, partitioner);
+      const sender = producer;
+      return (await Promise.all(parts.map((part) => sender.send({ ...options, ...part })))).flat();
     } catch (err) {
       replace();
       throw err;
@@ -91,11 +117,38 @@ export function durableProducer(kafka: Kafka): DurableProducer {
     async disconnect() {
       wanted = false;
       live = false;
-      await producer.disconnect();
+      await Promise.all([producer.disconnect(), admin?.disconnect()]);
+      admin = undefined;
     },
-    send: (record) => guarded(() => producer.send(record)),
-    sendBatch: (batch) => guarded(() => producer.sendBatch(batch)),
+    send: ({ topic, messages, ...options }) => send({ ...options, topicMessages: [{ topic, messages }] }),
+    sendBatch: send,
   };
+}
+
+/**
+ * The messages split into one send per topic and partition, each message given the partition the
+ * partitioner picks for it; the messages of a partition keep their order.
+ */
+export async function onePartitionEach(
+  topicMessages: TopicMessages[],
+  partitionsOf: (topic: string) => Promise<PartitionMetadata[]>,
+  partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
+): Promise<TopicMessages[]> {
+  const parts = new Map<string, TopicMessages>();
+  for (const { topic, messages } of topicMessages) {
+    const partitionMetadata = await partitionsOf(topic);
+    for (const message of messages) {
+      const partition = partitioner({ topic, partitionMetadata, message });
+      const id = `${topic}\u0000${partition}`;
+      let part = parts.get(id);
+      if (!part) {
+        part = { topic, messages: [] };
+        parts.set(id, part);
+      }
+      part.messages.push({ ...message, partition } satisfies Message);
+    }
+  }
+  return [...parts.values()];
 }
 
 /** What V2V sends with: a producer that never stays broken after a failed send. */

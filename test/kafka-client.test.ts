@@ -1,13 +1,17 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type PartitionMetadata, type Producer, type ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { durableProducer } from '../src/kafka-client.js';
+import { durableProducer, onePartitionEach } from '../src/kafka-client.js';
 
 interface Made {
   options: unknown;
   connects: number;
   sends: number;
+  records: ProducerRecord[];
   disconnected: boolean;
 }
+
+const PARTITIONS = 6;
+const partitionMetadata: PartitionMetadata[] = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: (partitionId % 3) + 1, replicas: [1, 2, 3], isr: [1, 2, 3] }));
 
 /**
  * kafkajs's side of the wrapper, as pure bookkeeping: the producers made, in order, and a script of
@@ -19,10 +23,11 @@ function scriptedKafka(script: { refusesSends: (index: number) => boolean; refus
   const kafka = {
     producer(options: unknown) {
       const index = made.length;
-      const state: Made = { options, connects: 0, sends: 0, disconnected: false };
+      const state: Made = { options, connects: 0, sends: 0, records: [], disconnected: false };
       made.push(state);
-      const send = async () => {
+      const send = async (record: ProducerRecord) => {
         state.sends++;
+        state.records.push(record);
         if (script.refusesSends(index)) throw Object.assign(new Error('The broker received an out of order sequence number'), { type: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
         return [];
       };
@@ -37,9 +42,13 @@ function scriptedKafka(script: { refusesSends: (index: number) => boolean; refus
           return new Promise<void>(() => undefined);
         },
         send,
-        sendBatch: send,
       } as unknown as Producer;
     },
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({ topics: topics.map((name) => ({ name, partitions: partitionMetadata })) }),
+    }),
   } as unknown as Kafka;
   return { kafka, made };
 }
@@ -88,5 +97,39 @@ describe('durableProducer', () => {
     void producer.disconnect();
     await producer.send(record);
     expect(made[0]!.connects).toBe(1);
+  });
+});
+
+describe('one partition per send', () => {
+  const keys = Array.from({ length: 40 }, (_, i) => `device-${i}`);
+  const messages = keys.flatMap((key) => [1, 2].map((n) => ({ key, value: `${key}#${n}` })));
+
+  it("gives every message the partition kafkajs's default partitioner picks for its key, and keeps each partition's order", async () => {
+    const parts = await onePartitionEach([{ topic: 'readings', messages }], async () => partitionMetadata, Partitioners.DefaultPartitioner());
+    const expected = Partitioners.DefaultPartitioner();
+    for (const part of parts) {
+      const partitions = new Set(part.messages.map((m) => m.partition));
+      expect(partitions.size).toBe(1);
+      for (const m of part.messages) expect(m.partition).toBe(expected({ topic: 'readings', partitionMetadata, message: { key: m.key, value: m.value } }));
+      // A key's two messages in the order given.
+      const values = part.messages.map((m) => String(m.value));
+      for (const key of new Set(part.messages.map((m) => m.key))) expect(values.filter((v) => v.startsWith(`${String(key)}#`))).toEqual([`${String(key)}#1`, `${String(key)}#2`]);
+    }
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.flatMap((p) => p.messages)).toHaveLength(messages.length);
+  });
+
+  it('sends each partition of a multi-topic batch on its own, so no kafkajs send spans two brokers', async () => {
+    const { kafka, made } = scriptedKafka({ refusesSends: () => false });
+    const producer = durableProducer(kafka);
+    await producer.connect();
+    await producer.sendBatch({ topicMessages: [{ topic: 'a', messages }, { topic: 'b', messages: messages.slice(0, 3) }], acks: -1 });
+    const records = made[0]!.records;
+    for (const r of records) {
+      expect(r.acks).toBe(-1);
+      expect(new Set(r.messages.map((m) => m.partition)).size).toBe(1);
+    }
+    expect(new Set(records.map((r) => `${r.topic}/${r.messages[0]!.partition}`)).size).toBe(records.length);
+    expect(records.reduce((n, r) => n + r.messages.length, 0)).toBe(messages.length + 3);
   });
 });
