@@ -17,6 +17,7 @@ import { FAULTS, randomKill, type Fault } from './faults.js';
 import { RssSampler, type RssTrend } from './rss.js';
 import { Random } from '../../src/domain/random.js';
 import { Ledger, NO_DAMAGE, type Damage } from './ledger.js';
+import { startMaintenanceCrew } from './maintenance-crew.js';
 import { RecoveryProbe } from './probe.js';
 import { ReadingsLoad } from './readings-load.js';
 import { apiPorts, daemons, RELIABILITY_CLOCK, reliabilitySettings, startReliabilityStack } from './stack.js';
@@ -98,6 +99,7 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
       },
     };
     const inFlight = () => [...ledger.batches.keys()].filter((id) => !ended.has(id));
+    const crew = startMaintenanceCrew(balancer.url, identities.admin.token);
     const probe = new RecoveryProbe({ kafka, topic: config.V2V_INGEST_TOPIC, device: canaryDevice!, db, apiUrl: balancer.url, token: identities.admin.token, batchToRead: () => inFlight().at(-1), sign });
 
     // Enough patients that enrolments go on through every fault (or the soak) and the tail.
@@ -154,6 +156,8 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
     await sleep(o.tailSeconds * 1000);
     const liveEnd = await Promise.race([live, sleep(900_000).then(() => ({ error: 'the patients did not finish within 15 minutes', published: 0 }))]);
     abort.abort(new Error('the reliability run is over'));
+    await crew.stop();
+    o.progress(`the maintenance crew serviced ${crew.serviced()} bioreactors`);
     await readings.stop(owner);
     await untilConsumed(kafka, config.V2V_INGEST_GROUP, config.V2V_INGEST_TOPIC, o.progress);
 
