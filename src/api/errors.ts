@@ -20,6 +20,8 @@ export const API_ERR = {
   SIGNATURE_REJECTED: 'ERR_SIGNATURE_REJECTED',
   /** 403: three signatures failed in a row; an administrator must unlock the signer. */
   SIGNER_LOCKED: 'ERR_SIGNER_LOCKED',
+  /** 503 with Retry-After: as many of the signer's signatures are being checked as it has attempts left; nothing was signed or counted. */
+  SIGNING_BUSY: 'ERR_SIGNING_BUSY',
 } as const;
 
 /** A problem with one field: where it was (`body`, `querystring`, `params`), its path and why. */

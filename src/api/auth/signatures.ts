@@ -50,16 +50,28 @@ export async function signerOf(deps: ApiDeps, principal: Principal, signingPassw
   return { name: claimed.name, role: claimed.role, userId: claimed.id };
 }
 
+/** Longer than any comparison takes: attempts counted longer ago than this are not being compared any more. */
+const SIGNING_CHECK_MS = 60_000;
+
 /**
  * No attempt could be counted: the signer is locked or disabled, or has as many attempts out as it
- * has left. Those still being compared count as failures until they answer, so the last case locks
- * too — more parallel guesses than attempts left is what a brute force looks like, not a person.
+ * has left. While those may still be being compared (one was counted within SIGNING_CHECK_MS), this
+ * one is refused as busy, to be sent again: a QA reviewer releasing several batches at once signs in
+ * parallel with the right password, and locking them for it (as V2V did, found by the reliability
+ * run) took their signing away. Guessing gains nothing: at most three comparisons run at once, and
+ * each wrong one counts and locks when it answers. Counts older than that were left by attempts that
+ * never answered (a process died between count and compare): they are failures, and lock.
  */
 async function refuseUnclaimed(deps: ApiDeps, userId: string): Promise<never> {
-  const lockedNow = await lockIfExhausted(deps.db, userId, SIGNING_ATTEMPTS);
-  if (lockedNow) await raiseLockAlert(deps, lockedNow.id, lockedNow.name, lockedNow.role, lockedNow.lockedAt!);
   const user = await findUser(deps.db, userId);
   if (user?.disabledAt) throw rejected('Your user is disabled, so it cannot sign.');
+  if (user && !user.lockedAt && user.signingClaimedAt && Date.now() - user.signingClaimedAt.getTime() < SIGNING_CHECK_MS) {
+    const busy = new ApiError(503, API_ERR.SIGNING_BUSY, `${SIGNING_ATTEMPTS} of your signatures are being checked right now; nothing was signed or counted. Send this one again in a moment.`);
+    busy.headers = { 'retry-after': '1' };
+    throw busy;
+  }
+  const lockedNow = await lockIfExhausted(deps.db, userId, SIGNING_ATTEMPTS);
+  if (lockedNow) await raiseLockAlert(deps, lockedNow.id, lockedNow.name, lockedNow.role, lockedNow.lockedAt!);
   throw locked('Signing is locked for you after repeated wrong signing passwords; an administrator must unlock you.');
 }
 

@@ -92,7 +92,7 @@ export async function unlockUser(db: Database, id: string): Promise<UserRow> {
 export async function claimSigningAttempt(db: Database, id: string, lockAfter: number): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
-    .set({ failedSignatures: sql`${users.failedSignatures} + 1` })
+    .set({ failedSignatures: sql`${users.failedSignatures} + 1`, signingClaimedAt: sql`now()` })
     .where(and(eq(users.id, id), isNull(users.lockedAt), isNull(users.disabledAt), lt(users.failedSignatures, lockAfter)))
     .returning();
   return row;

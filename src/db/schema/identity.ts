@@ -20,6 +20,8 @@ export const users = pgTable(
     signingPasswordHash: text('signing_password_hash'),
     failedSignatures: integer('failed_signatures').notNull().default(0),
     lockedAt: at('locked_at'),
+    /** When the last signing attempt was counted: attempts counted within a minute may still be being compared (src/api/auth/signatures.ts). */
+    signingClaimedAt: at('signing_claimed_at'),
     /** Set by `v2v users disable`: every token of the user is refused from then on, and it cannot sign. */
     disabledAt: at('disabled_at'),
     /**

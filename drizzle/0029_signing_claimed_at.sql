@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "signing_claimed_at" timestamp with time zone;
