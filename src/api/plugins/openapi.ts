@@ -21,7 +21,7 @@ export default fp(
             'Enrol autologous cell-therapy batches, record custody hand-offs, QA decisions and infusion bookings. ' +
             'Every error is `{ error: { code, message, details? } }`. Every /v1 route requires a bearer token (JWT): ' +
             '401 ERR_UNAUTHENTICATED without a valid one, 403 ERR_FORBIDDEN when the role or the sites do not reach the call. ' +
-            'QA signatures re-enter the signing password: 403 ERR_SIGNATURE_REJECTED when wrong, ERR_SIGNER_LOCKED after three failures.',
+            'QA signatures re-enter the signing password: 403 ERR_SIGNATURE_REJECTED when wrong, ERR_SIGNER_LOCKED after three failures; 503 ERR_SIGNING_BUSY (with Retry-After) while three of the signer’s signatures are being checked.',
         },
         components: {
           securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
