@@ -63,6 +63,8 @@ export interface PartnerOptions {
   milestoneData?: (milestone: Milestone) => Record<string, unknown> | undefined;
   /** After a step was answered and accepted. */
   onAnswered?: (awaiting: AwaitingStep, detail: BatchDetail) => void;
+  /** After the coordinator withdrew a batch whose product can no longer be infused in its window. */
+  onWithdrawn?: (detail: BatchDetail) => void;
   timeoutMs?: number;
   /** Stops answering (the run was interrupted): the loop throws the signal's reason at its next turn. */
   signal?: AbortSignal;
@@ -92,7 +94,7 @@ export const stepKey = (detail: BatchDetail, a: AwaitingStep) =>
 
 /** Answers whatever the batch awaits until it ends (or `stopAt`); returns the final detail. */
 export async function answerUntilDone(partners: BatchPartners, batchId: string, coiId: string, options: PartnerOptions = {}): Promise<BatchDetail> {
-  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, milestoneData, signal, timeoutMs = 120_000, pollMs = 100, waitingPollMs = 500 } = options;
+  const { stopAt, answerAt, mayAnswer, onStatus, onAnswered, onWithdrawn, milestoneData, signal, timeoutMs = 120_000, pollMs = 100, waitingPollMs = 500 } = options;
   const deadline = Date.now() + timeoutMs;
   const due = new Map<string, number>();
   let staleInARow = 0;
@@ -156,7 +158,8 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
     }
     if (!res.response.ok) throw new Error(`batch ${batchId}: ${JSON.stringify(awaiting)} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
     staleInARow = 0;
-    onAnswered?.(awaiting, detail);
+    if (awaiting.kind === 'infusion-booking' && windowClosed(awaiting)) onWithdrawn?.(detail);
+    else onAnswered?.(awaiting, detail);
     // A milestone is a signal (202): the batch moves a moment later, so wait for it before reading again.
     if (awaiting.kind === 'milestone') await untilAwaitingChanges(partners.reader, batchId, detail, pollMs);
   }
@@ -198,12 +201,23 @@ function prepareAnswer(partners: BatchPartners, detail: BatchDetail, coiId: stri
         params: { path: { ...path, excursionId: awaiting.excursionId }, header }, body: { impact: 'none', signingPassword, meaning: 'no impact on product quality' },
       });
     case 'infusion-booking': {
+      // No infusion can be booked any more: the product's coordinator withdraws the batch, as a
+      // treating site does with a product it can no longer give (V2V refuses every booking).
+      if (windowClosed(awaiting)) {
+        const body = { reason: `The product's infusion window closed (latest ${awaiting.latest}) before an infusion could be booked.` };
+        return () => partners.reader.POST('/v1/batches/{id}/cancel', { params: { path, header }, body });
+      }
       // Half a second after the earliest, more after each refusal: on a compressed clock a busy
       // machine's request can take longer than the margin, and the window's start passes meanwhile.
       const body = { infusionDate: new Date(Math.max(Date.parse(awaiting.earliest), Date.now()) + 500 * (1 + refusedBefore)).toISOString() };
       return () => partners.scheduler.POST('/v1/batches/{id}/infusion-booking', { params: { path, header }, body });
     }
   }
+}
+
+/** The product must be infused by `latest`, and nothing can be infused before `earliest` (or now). */
+function windowClosed(awaiting: Extract<AwaitingStep, { kind: 'infusion-booking' }>): boolean {
+  return Date.parse(awaiting.latest) < Math.max(Date.parse(awaiting.earliest), Date.now());
 }
 
 /** A milestone's effect arrives a moment after the 202; on a busy machine it may take a while, after which the loop reads again anyway. */

@@ -37,6 +37,8 @@ export interface LiveWorld {
 export interface LiveObserver {
   enrolled(batchId: string): void;
   answered(batchId: string, awaiting: AwaitingStep, detail: BatchDetail): void;
+  /** The coordinator withdrew the batch: its product's infusion window had closed. */
+  withdrawn?(batchId: string, detail: BatchDetail): void;
 }
 
 export interface PatientPlan {
@@ -142,6 +144,7 @@ export async function livePatient(world: LiveWorld, plan: PatientPlan): Promise<
       await slipping?.follow(detail);
     },
     milestoneData: (milestone) => (milestone === 'manufacturing-started' && plan.bioreactorId ? { equipmentId: plan.bioreactorId } : undefined),
+    onWithdrawn: (detail) => world.observer?.withdrawn?.(batchId, detail),
     onAnswered: (awaiting, detail) => {
       world.observer?.answered(batchId, awaiting, detail);
       const leg = awaiting.kind === 'handoff' ? HANDOFFS[awaiting.step].leg : undefined;

@@ -50,6 +50,12 @@ export interface ReliabilityReport {
   rows: FaultRow[];
   /** Each discrepancy found, with the fault it is charged to. */
   findings: string[];
+  /**
+   * Batches their coordinator withdrew because the product's infusion window closed, with the fault
+   * window it closed in. Not a record lost: V2V refused every booking, as it must. On a clock where
+   * a second is a simulated day, a fault's seconds of delay are days of a product's shelf life.
+   */
+  withdrawn: string[];
   batches: number;
   readings: number;
   auditVerify: { ok: boolean; output: string };
@@ -91,12 +97,14 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
     const ledger = new Ledger();
     const ended = new Set<string>();
     const bookingWaiters: (() => void)[] = [];
+    const withdrawnAt: { batchId: string; at: number }[] = [];
     const observer = {
       enrolled: (batchId: string) => ledger.enrolled(batchId),
       answered: (...args: Parameters<Ledger['answered']>) => {
         ledger.answered(...args);
         if (args[1].kind === 'infusion-booking') for (const wake of bookingWaiters.splice(0)) wake();
       },
+      withdrawn: (batchId: string) => void withdrawnAt.push({ batchId, at: Date.now() }),
     };
     const inFlight = () => [...ledger.batches.keys()].filter((id) => !ended.has(id));
     const crew = startMaintenanceCrew(balancer.url, identities.admin.token);
@@ -180,6 +188,7 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
     return {
       rows: windows.map((w) => ({ fault: w.fault?.title ?? 'none (warm-up)', when: w.fault?.when ?? 'load starting', recoverMs: w.recoverMs, restoredMs: w.restoredMs, ...damage.get(w)! })),
       findings,
+      withdrawn: withdrawnAt.map((w) => `${w.batchId} (${charge(w.at).fault?.id ?? 'no fault'})`),
       batches: ledger.batches.size,
       readings: readings.total + probe.canaries.length,
       auditVerify,
