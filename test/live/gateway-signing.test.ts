@@ -5,10 +5,12 @@ import { SensorGateway } from '../../src/live/gateway.js';
 
 const SECRET = 'the-live-driver-secret-of-32-characters-or-more';
 
-/** A Kafka whose one producer keeps what it is given. */
+/** A Kafka of one partition whose one producer keeps what it is given (V2V's producers send each partition on its own). */
 function recordingKafka(sent: ProducerRecord[]): Kafka {
   const producer = { connect: async () => undefined, disconnect: async () => undefined, send: async (record: ProducerRecord) => void sent.push(record) };
-  return { producer: () => producer } as unknown as Kafka;
+  const partitions = [{ partitionErrorCode: 0, partitionId: 0, leader: 1, replicas: [1], isr: [1] }];
+  const admin = { connect: async () => undefined, disconnect: async () => undefined, fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({ topics: topics.map((name) => ({ name, partitions })) }) };
+  return { producer: () => producer, admin: () => admin } as unknown as Kafka;
 }
 
 async function publishOnce(secret?: string): Promise<ProducerRecord['messages']> {
