@@ -14,8 +14,9 @@ describe('the production topology under faults (CI form)', () => {
     const report = await runReliability({
       faults: CI_FORM,
       readingsPerSecond: 150,
-      arrivalDays: 6,
-      tailSeconds: 10,
+      // A patient every 10 simulated days (s) and a short tail: about 13 batches, 4–5 minutes in all.
+      arrivalDays: 10,
+      tailSeconds: 5,
       seed: 19,
       progress: (line) => console.error(line),
     });
