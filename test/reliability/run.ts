@@ -137,7 +137,8 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
     const strike = async (fault: Fault) => {
       o.progress(`fault ${fault.id}: ${fault.title}, ${fault.when}`);
       const restore = await fault.strike(stack, moment);
-      const at = Date.now();
+      // From the blow itself, not from when strike() returned (a kill waits for its process to die).
+      const at = stack.struckAt ?? Date.now();
       const window: (typeof windows)[number] = { fault, from: at };
       windows.push(window);
       const [recoverMs] = await Promise.all([probe.recoveredAfter(at), restore().then(() => (window.restoredMs = Date.now() - at))]);

@@ -30,6 +30,8 @@ export interface ReliabilityStack {
   ctx: StackContext;
   /** The stack's exports, read back as a Config: what V2V's processes run with. */
   config: Config;
+  /** When the last kill, pause or stop was done: a fault's window starts there, so what was sent as it struck is charged to it. */
+  struckAt: number | undefined;
   /** The processes' names in `.stack/run` (worker-1 → `v2v-worker-1`, kafka-2, postgres, temporal-server). */
   pid(name: string): number | undefined;
   /** SIGKILL a daemon's whole process group and wait until it is gone. */
@@ -86,24 +88,31 @@ export async function startReliabilityStack(settings: Record<string, string>, pr
     if (found === undefined) throw new Error(`${name} is not running in ${ctx.paths.root}`);
     return found;
   };
-  return {
+  const stack: ReliabilityStack = {
     ctx,
     config: loadConfig({ ...settings, ...exported }),
+    struckAt: undefined,
     pid,
     async kill(name) {
       const target = mustPid(name);
+      stack.struckAt = Date.now();
       process.kill(-target, 'SIGKILL');
       await pollUntil(`${name} to die`, async () => !isAlive(target), { timeoutMs: 10_000 });
     },
-    pause: (name) => process.kill(-mustPid(name), 'SIGSTOP'),
+    pause: (name) => {
+      stack.struckAt = Date.now();
+      process.kill(-mustPid(name), 'SIGSTOP');
+    },
     resume: (name) => process.kill(-mustPid(name), 'SIGCONT'),
     async stop(name) {
+      stack.struckAt = Date.now();
       if (name === 'postgres') await stopDaemon(ctx.paths, 'postgres', 'SIGINT');
       else await stopDaemon(ctx.paths, 'temporal-server');
     },
     restore: async () => void (await stackUp(ctx)),
     down: () => stackDown(ctx),
   };
+  return stack;
 }
 
 /** The daemon names of the parts a fault picks from. */
