@@ -27,6 +27,7 @@ export function formatReport(report: ReliabilityReport): string {
     ...lines,
     '',
     `${report.batches} batches, ${report.readings} readings owed; v2v audit verify: ${report.auditVerify.ok ? 'intact' : 'BROKEN'} (${report.auditVerify.output.split('\n').at(-1)})`,
+    `${report.refusedReadings.count} fleet readings refused by Kafka (not acknowledged, so not owed; a gateway sends them again)${report.refusedReadings.lastReason ? `, the last: ${report.refusedReadings.lastReason}` : ''}`,
     `${report.withdrawn.length} batches withdrawn by their coordinator after the product's infusion window closed${report.withdrawn.length > 0 ? `: ${report.withdrawn.join(', ')}` : ''}`,
     `at most ${report.peakInFlight} batches in flight; stack up ${report.stackUpSeconds.toFixed(0)} s; whole run ${report.wallSeconds.toFixed(0)} s`,
     '',

@@ -56,6 +56,11 @@ export interface ReliabilityReport {
    * a second is a simulated day, a fault's seconds of delay are days of a product's shelf life.
    */
   withdrawn: string[];
+  /**
+   * Fleet readings Kafka did not acknowledge (a dead broker's partitions before their new leader is
+   * known), with the last reason. Not owed, so not a loss: a gateway sends them again.
+   */
+  refusedReadings: { count: number; lastReason: string | undefined };
   batches: number;
   readings: number;
   auditVerify: { ok: boolean; output: string };
@@ -182,13 +187,13 @@ export async function runReliability(o: ReliabilityOptions): Promise<Reliability
     await auditReadings(db, `${run}-dev-%`, readings.acknowledged, note);
     await auditReadings(db, `${run}c-dev-%`, probe.canaries.map((c) => ({ at: c.at, count: 1 })), note);
     if (liveEnd.error) findings.push(`live run: ${liveEnd.error}`);
-    if (readings.refused > 0) findings.push(`Kafka refused ${readings.refused} fleet readings (not owed; the gateway would resend): ${readings.lastRefusal}`);
     const auditVerify = verifyCustody(stack.ctx.paths.root, config);
     await probe.close();
     clearInterval(peakTimer);
     return {
       rows: windows.map((w) => ({ fault: w.fault?.title ?? 'none (warm-up)', when: w.fault?.when ?? 'load starting', recoverMs: w.recoverMs, restoredMs: w.restoredMs, ...damage.get(w)! })),
       findings,
+      refusedReadings: { count: readings.refused, lastReason: readings.lastRefusal },
       withdrawn: withdrawnAt.map((w) => `${w.batchId} (${charge(w.at).fault?.id ?? 'no fault'})`),
       batches: ledger.batches.size,
       readings: readings.total + probe.canaries.length,
