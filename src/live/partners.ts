@@ -100,7 +100,7 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
   let staleInARow = 0;
   /** Since when answers have met a passing failure (no answer, or a 5xx), if they do. */
   let failingSince: number | undefined;
-  let resend: { key: string; send: () => Promise<Answer> } | undefined;
+  let resend: { key: string; send: PreparedAnswer } | undefined;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
     const detail = await readBatch(partners.reader, batchId);
@@ -158,7 +158,8 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
     }
     if (!res.response.ok) throw new Error(`batch ${batchId}: ${JSON.stringify(awaiting)} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
     staleInARow = 0;
-    if (awaiting.kind === 'infusion-booking' && windowClosed(awaiting)) onWithdrawn?.(detail);
+    // Decided once, when the request was made: the window may close while a booking is under way.
+    if (send.withdraws) onWithdrawn?.(detail);
     else onAnswered?.(awaiting, detail);
     // A milestone is a signal (202): the batch moves a moment later, so wait for it before reading again.
     if (awaiting.kind === 'milestone') await untilAwaitingChanges(partners.reader, batchId, detail, pollMs);
@@ -166,12 +167,15 @@ export async function answerUntilDone(partners: BatchPartners, batchId: string, 
   throw new Error(`batch ${batchId} did not finish in ${timeoutMs / 1000} s`);
 }
 
+/** A request ready to send (again, unchanged); `withdraws` when it cancels the batch instead of answering. */
+type PreparedAnswer = (() => Promise<Answer>) & { withdraws?: boolean };
+
 /**
  * The request that answers `awaiting`, made once and sent by the returned function (again, unchanged,
  * after a passing failure). Commands carry a fresh Idempotency-Key; a milestone is a signal, which
  * the journey takes once however often it comes.
  */
-function prepareAnswer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData'], refusedBefore: number): () => Promise<Answer> {
+function prepareAnswer(partners: BatchPartners, detail: BatchDetail, coiId: string, awaiting: Exclude<AwaitingStep, { kind: 'timer' | 'chain' }>, milestoneData: PartnerOptions['milestoneData'], refusedBefore: number): PreparedAnswer {
   const path = { id: detail.batchId };
   const header = { 'idempotency-key': randomUUID() };
   const at = new Date().toISOString();
@@ -205,7 +209,7 @@ function prepareAnswer(partners: BatchPartners, detail: BatchDetail, coiId: stri
       // treating site does with a product it can no longer give (V2V refuses every booking).
       if (windowClosed(awaiting)) {
         const body = { reason: `The product's infusion window closed (latest ${awaiting.latest}) before an infusion could be booked.` };
-        return () => partners.reader.POST('/v1/batches/{id}/cancel', { params: { path, header }, body });
+        return Object.assign(() => partners.reader.POST('/v1/batches/{id}/cancel', { params: { path, header }, body }), { withdraws: true });
       }
       // Half a second after the earliest, more after each refusal: on a compressed clock a busy
       // machine's request can take longer than the margin, and the window's start passes meanwhile.
