@@ -3,6 +3,8 @@ import { createDatabase } from '../../src/db/client.js';
 import type { LiveIdentities } from '../../src/live/identities.js';
 import { liveSession } from '../../src/live/live-session.js';
 import { DEMO_INCIDENTS } from '../../src/live/demo-script.js';
+import type { Incident } from '../../src/live/incidents.js';
+import { verifyCustodyChains } from '../../src/db/audit.js';
 import { expectOk, readBatch } from '../../src/live/v2v-api.js';
 import { BASELINE_SCENARIO } from '../../src/cli/simulate-live-command.js';
 import { REFERENCE_BIOREACTORS } from '../../src/db/seed.js';
@@ -14,11 +16,13 @@ import { stackConfig, unique } from '../setup/services.js';
  * (worker, ingest on its own topic, API), a day a second, then checked through the API as the
  * dashboard would read it: the excursion in transit opened and assessed, the booking flagged at
  * risk (its alert) and moved, the bioreactor's drift an equipment excursion and, assessed on the
- * run's clock, a maintenance ticket with its alert.
+ * run's clock, a maintenance ticket with its alert. Patient 1's courier is also late past the chilled
+ * leg's stability window (a deviation QA assesses), a story the demo does not tell.
  */
 const config = { ...stackConfig(), V2V_INGEST_TOPIC: unique('demo-readings'), V2V_INGEST_GROUP: unique('demo-ingest') };
 const { pool } = createDatabase(config.DATABASE_URL!, { max: 1 });
 afterAll(() => pool.end());
+const INCIDENTS: Incident[] = [...DEMO_INCIDENTS, { kind: 'late-courier', patient: 1, leg: 'outbound', lateHours: 6 }];
 /** Patient 1 grows in the reference facility's first bioreactor (live mode takes them in turn). */
 const degrading = REFERENCE_BIOREACTORS[0]!.id;
 
@@ -54,7 +58,7 @@ describe('the demo', () => {
     const run = await liveSession(
       config,
       pino({ level: 'silent' }),
-      { patients: 3, seed: 11, timeScale: 86_400, sensorTimeScale: 600, arrivalDays: 0.5, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: DEMO_INCIDENTS },
+      { patients: 3, seed: 11, timeScale: 86_400, sensorTimeScale: 600, arrivalDays: 0.5, external: false, scenario: BASELINE_SCENARIO, randomIncidents: false, incidents: INCIDENTS },
       (line) => lines.push(line),
       {
         apiPort: 0,
@@ -87,6 +91,15 @@ describe('the demo', () => {
     expect(ticket, JSON.stringify(unit.assessments.slice(0, 5))).toMatchObject({ reason: expect.stringContaining('7-day failure probability') });
     expect(unitAlerts.some((a) => Date.parse(a.createdAt) >= startedAt)).toBe(true);
 
+    // Patient 1's late courier: the leg outlived its stability window, a deviation QA assessed.
+    expect(first.detail.issues.find((i) => i.kind === 'deviation')).toMatchObject({ blocking: true, assessment: { impact: 'none' } });
+
     expect(run.outcomes.map((o) => o.stage)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    // Every batch has its six hand-offs in a custody chain that still verifies.
+    for (const { detail } of [first, second, third]) expect(detail.custody.filter((r) => r.kind === 'handoff')).toHaveLength(6);
+    for (const outcome of run.outcomes) expect(await verifyCustodyChains(pool, outcome.batchId)).toMatchObject({ batches: 1, breaks: [] });
+    // Patient references name the run, never a person.
+    const { rows: refs } = await pool.query<{ patient_ref: string }>('select patient_ref from batches where id = any($1::uuid[]) order by patient_ref', [run.outcomes.map((o) => o.batchId)]);
+    expect(refs.map((r) => r.patient_ref)).toEqual(['live-11-1', 'live-11-2', 'live-11-3']);
   });
 });
