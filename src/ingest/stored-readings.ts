@@ -28,18 +28,16 @@ export function toRow(r: SensorReading, eventMs: number, binding: Binding | null
 }
 
 /**
- * The eventIds among `readings` already stored with another event time. The primary key is
- * (event_id, event_time), as the table is partitioned by time, so it alone would store such a
- * reading a second time; with event_id first, each partition answers from its key's index. Two
- * partitions reusing one eventId in the same instant can still both pass: a gateway's ids are its
- * own device's, and one device stays in one partition.
+ * The eventIds among `readings` already stored with another event time, asked of reading_event_ids
+ * (src/db/schema/telemetry.ts): one probe of its key per reading, where sensor_readings, whose key
+ * (event_id, event_time) is unique only within a month's partition, would be asked in every month.
  */
 export async function storedWithOtherTimes(client: pg.PoolClient, readings: SensorReading[]): Promise<Set<string>> {
   if (readings.length === 0) return new Set();
   const { rows } = await client.query<[string]>({
     name: 'ingest-reused-event-ids',
-    text: `select distinct s.event_id from unnest($1::uuid[], $2::timestamptz[]) as u(event_id, event_time)
-     join sensor_readings s on s.event_id = u.event_id and s.event_time <> u.event_time`,
+    text: `select distinct i.event_id from unnest($1::uuid[], $2::timestamptz[]) as u(event_id, event_time)
+     join reading_event_ids i on i.event_id = u.event_id and i.event_time <> u.event_time`,
     values: [plainArray(readings.map((r) => r.eventId.toLowerCase())), plainArray(readings.map((r) => r.eventTime))],
     rowMode: 'array',
   });
@@ -47,9 +45,13 @@ export async function storedWithOtherTimes(client: pg.PoolClient, readings: Sens
 }
 
 /**
- * One multi-row insert for the chunk, its columns as array literals (src/db/pg-array.ts). A reading
- * already stored (same eventId and eventTime: a re-sent or replayed message) is skipped by the
- * primary key; only the rows returned are new, and only those reach the engine.
+ * One statement for the chunk, its columns as array literals (src/db/pg-array.ts): the eventIds
+ * into reading_event_ids, then the readings whose eventId that took. A reading already stored
+ * (same eventId and eventTime: a re-sent or replayed message) is skipped there; one sent twice
+ * within the chunk, by sensor_readings' key. Only the rows returned are new, and only those reach
+ * the engine. The ids' key also settles a race the lookup before it cannot see: two partitions'
+ * chunks storing one eventId with two times at once. The second waits for the first to commit,
+ * then stores nothing (counted a duplicate, not dead-lettered): never two readings under one id.
  */
 export async function insertReadings(client: pg.PoolClient, rows: ReadingRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -57,8 +59,14 @@ export async function insertReadings(client: pg.PoolClient, rows: ReadingRow[]):
   const text = (pick: (r: ReadingRow) => string | null) => textArray(rows.map(pick));
   const { rows: inserted } = await client.query<[string]>({
     name: 'ingest-insert-readings',
-    text: `insert into sensor_readings (event_id, event_time, device_id, gateway_id, metric, value, text_value, unit, seq, binding_id)
-     select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::int8[], $10::uuid[])
+    text: `with ids as (
+       insert into reading_event_ids (event_id, event_time) select * from unnest($1::uuid[], $2::timestamptz[])
+       on conflict do nothing
+       returning event_id
+     )
+     insert into sensor_readings (event_id, event_time, device_id, gateway_id, metric, value, text_value, unit, seq, binding_id)
+     select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::int8[], $10::uuid[]) as r(event_id, event_time, device_id, gateway_id, metric, value, text_value, unit, seq, binding_id)
+     where r.event_id in (select event_id from ids)
      on conflict do nothing
      returning event_id`,
     values: [

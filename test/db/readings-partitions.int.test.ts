@@ -20,6 +20,7 @@ async function forget2001() {
   const { rows } = await owner.pool.query<{ name: string }>(`select relname as name from pg_class where relkind in ('r', 'p') and relname ~ '^sensor_readings_2001_\\d{2}$'`);
   for (const { name } of rows) await owner.pool.query(`drop table ${name}`);
   await owner.pool.query(`delete from sensor_readings where event_time >= '2001-01-01' and event_time < '2002-01-01'`);
+  await owner.pool.query(`delete from reading_event_ids where event_time >= '2001-01-01' and event_time < '2002-01-01'`);
 }
 
 beforeAll(async () => {
@@ -40,8 +41,10 @@ const partitionsOf = async (names: string[]) => {
   return rows.map((r) => r.name).sort();
 };
 
+/** A reading as ingest stores it: in sensor_readings, and its eventId in reading_event_ids. */
 async function insertReading(eventTime: string) {
   const eventId = randomUUID();
+  await pool.query('insert into reading_event_ids (event_id, event_time) values ($1, $2)', [eventId, eventTime]);
   await pool.query(
     `insert into sensor_readings (event_id, event_time, device_id, gateway_id, metric, value, unit) values ($1, $2, 'retention-probe', 'retention-gw', 'temperature_c', 4, 'Cel')`,
     [eventId, eventTime],
@@ -75,6 +78,9 @@ describe('readings partitions', () => {
     expect(gone.rowCount).toBe(0);
     const archived = await owner.pool.query('select 1 from sensor_readings_2001_01 where event_id = $1', [old]);
     expect(archived.rowCount).toBe(1);
+    // Its eventIds left with it; the kept month's stay.
+    const ids = await pool.query<{ event_id: string }>('select event_id from reading_event_ids where event_id = any($1::uuid[])', [[old, kept]]);
+    expect(ids.rows.map((r) => r.event_id)).toEqual([kept]);
 
     // Run again: nothing left to do for that day.
     expect(await maintainPartitions(pool, { monthsAhead: 2, retentionMonths: 3 }, '2001-06-15')).toEqual([]);
