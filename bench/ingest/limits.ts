@@ -37,7 +37,7 @@ export async function noopConsumer(topic: string, group: string, total: number):
  */
 export async function scratchTable(pool: pg.Pool, name: string) {
   await pool.query(`create table ${name} (like sensor_readings including defaults) partition by range (event_time)`);
-  await pool.query(`alter table ${name} add primary key (event_id, event_time)`);
+  await pool.query(`alter table ${name} add primary key (event_time, event_id)`);
   await pool.query(`create index on ${name} (device_id, event_time)`);
   await pool.query(`create table ${name}_default partition of ${name} default`);
 }

@@ -66,7 +66,7 @@ export class RecoveryProbe {
     // A send still pending past the round goes on in the background: if Kafka acknowledges it, it is owed.
     if (!sent) return false;
     while (Date.now() < deadline) {
-      const { rowCount } = await this.o.db.query('select 1 from sensor_readings where event_id = $1', [id]);
+      const { rowCount } = await this.o.db.query('select 1 from sensor_readings where event_time = $1 and event_id = $2', [new Date(at), id]);
       if (rowCount) return true;
       await sleep(100);
     }

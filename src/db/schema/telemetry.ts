@@ -69,7 +69,9 @@ export const sensorReadings = pgTable('sensor_readings', {
   bindingId: uuid('binding_id'),
   ingestedAt: at('ingested_at').notNull().defaultNow(),
 }, (t) => [
-  primaryKey({ columns: [t.eventId, t.eventTime] }),
+  // Time first: readings arrive in about event-time order, so the key grows at its right edge. An
+  // eventId alone is looked up in reading_event_ids, never here (migration 0031).
+  primaryKey({ columns: [t.eventTime, t.eventId] }),
   index('sensor_readings_device_time_idx').on(t.deviceId, t.eventTime),
 ]);
 
