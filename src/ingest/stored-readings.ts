@@ -30,7 +30,7 @@ export function toRow(r: SensorReading, eventMs: number, binding: Binding | null
 /**
  * The eventIds among `readings` already stored with another event time, asked of reading_event_ids
  * (src/db/schema/telemetry.ts): one probe of its key per reading, where sensor_readings, whose key
- * (event_id, event_time) is unique only within a month's partition, would be asked in every month.
+ * (event_time, event_id) is unique only within a month's partition, would be asked in every month.
  */
 export async function storedWithOtherTimes(client: pg.PoolClient, readings: SensorReading[]): Promise<Set<string>> {
   if (readings.length === 0) return new Set();
