@@ -85,7 +85,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * it, or a booking window slid): read it again and answer what it waits for now.
  */
 // ERR_UNKNOWN_ISSUE: the excursion was assessed meanwhile (an earlier answer whose reply was lost).
-const STALE = new Set(['ERR_ON_HOLD', 'ERR_OUT_OF_TURN', 'ERR_BOOKING_OUTSIDE_WINDOW', 'ERR_UNKNOWN_ISSUE']);
+// ERR_SLOT_TAKEN: every chair of the treatment centre is taken that day; the scheduler tries a
+// later one, as the refusal asks (the date moves on with each refusal in a row, prepareAnswer).
+const STALE = new Set(['ERR_ON_HOLD', 'ERR_OUT_OF_TURN', 'ERR_BOOKING_OUTSIDE_WINDOW', 'ERR_SLOT_TAKEN', 'ERR_UNKNOWN_ISSUE']);
 const MAX_STALE_IN_A_ROW = 20;
 
 /** One key per awaited step and attempt: a step that comes back after a hold keeps its time. */

@@ -32,3 +32,29 @@ describe('answerUntilDone while the batch waits for a slot chain', () => {
     await expect(run).resolves.toMatchObject({ stage: 'COMPLETED' });
   });
 });
+
+describe('answerUntilDone when a booking finds every chair taken', () => {
+  it('books a later date, as the 409 asks, instead of giving up', async () => {
+    const earliest = Date.now() + 60_000;
+    let detail: Record<string, unknown> = {
+      batchId: 'b', stage: 'RECEIVED_AT_SITE', attempt: 1,
+      awaiting: { kind: 'infusion-booking', earliest: new Date(earliest).toISOString(), latest: new Date(earliest + 600_000).toISOString() },
+    };
+    const reader = { GET: () => Promise.resolve({ data: detail, response: { ok: true, status: 200 } }) } as unknown as V2vApiClient;
+    const dates: number[] = [];
+    const scheduler = {
+      POST: (_path: string, init: { body: { infusionDate: string } }) => {
+        dates.push(Date.parse(init.body.infusionDate));
+        if (dates.length === 1) {
+          return Promise.resolve({ error: { error: { code: 'ERR_SLOT_TAKEN', message: 'every chair is taken that day; choose another day.' } }, response: { ok: false, status: 409 } });
+        }
+        detail = { batchId: 'b', stage: 'COMPLETED', attempt: 1, awaiting: null };
+        return Promise.resolve({ data: {}, response: { ok: true, status: 200 } });
+      },
+    } as unknown as V2vApiClient;
+
+    await expect(answerUntilDone({ reader, scheduler, qa: { api: reader, signingPassword: 'unused' } } as unknown as BatchPartners, 'b', 'coi', { pollMs: 1, timeoutMs: 5_000 })).resolves.toMatchObject({ stage: 'COMPLETED' });
+    expect(dates).toHaveLength(2);
+    expect(dates[1]!).toBeGreaterThan(dates[0]!);
+  });
+});
