@@ -52,7 +52,8 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
       break;
     }
     case 'scan-refused':
-      await alert('critical', 'coi-mismatch', `${e.scan.step} scan refused (${e.code}) at ${e.scan.location}`);
+      // The location is a stored text only the custody trail shows (a caller's free text may name a patient).
+      await alert('critical', 'coi-mismatch', `${e.scan.step} scan refused (${e.code})`);
       break;
     case 'milestone-reached': {
       const { equipmentId } = run.state.manufacturing;

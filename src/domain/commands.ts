@@ -80,16 +80,33 @@ export const enrolSchema = z.object({
 });
 export type EnrolCommand = z.infer<typeof enrolSchema>;
 
-export const handoffSchema = z.object({
+const scanLocation = safeText({ max: TEXT_LIMITS.location });
+
+/**
+ * The handoff Update's payload: a reference to the location the API stored (`locationRef`), as a
+ * caller's free text may name a patient; or the location itself in older histories and from the
+ * twin, which names sites by id.
+ */
+export const handoffSchema = z
+  .object({
+    step: z.enum(HANDOFF_STEPS),
+    coiId: safeText({ max: TEXT_LIMITS.code }),
+    din: safeText({ max: TEXT_LIMITS.code }),
+    actor: actorSchema,
+    location: scanLocation.optional(),
+    locationRef: textRefSchema.optional(),
+    at: isoInstant.optional(),
+  })
+  .refine((c) => c.location !== undefined || c.locationRef !== undefined, { message: 'a location (or a reference to the stored location) is required', path: ['location'] });
+export type HandoffCommand = z.infer<typeof handoffSchema>;
+export const handoffRequestSchema = z.object({
   step: z.enum(HANDOFF_STEPS),
   coiId: safeText({ max: TEXT_LIMITS.code }),
   din: safeText({ max: TEXT_LIMITS.code }),
-  actor: actorSchema,
-  location: safeText({ max: TEXT_LIMITS.location }),
+  actor: bodyActor,
+  location: scanLocation,
   at: isoInstant.optional(),
 });
-export type HandoffCommand = z.infer<typeof handoffSchema>;
-export const handoffRequestSchema = handoffSchema.extend({ actor: bodyActor });
 
 /**
  * The days an apheresis centre names about a batch's slot chain: the day it proposes instead

@@ -29,7 +29,12 @@ describe('commands on a batch', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ stage: 'COLLECTED' });
     const actor = { name: collector.name, role: 'coordinator' };
-    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...body, actor }], options: { updateId: key } }]);
+    // The location stays in PostgreSQL (free text may name a patient); the update carries its reference.
+    const { location, ...scanned } = body;
+    const { locationRef } = temporal.calls[0]!.args[0] as { locationRef: { id: string; sha256: string } };
+    expect(temporal.calls).toEqual([{ kind: 'update', workflowId: `batch:${batchId}`, name: 'handoff', args: [{ ...scanned, locationRef, actor }], options: { updateId: key } }]);
+    const [row] = await db.select().from(commandTexts).where(eq(commandTexts.id, locationRef.id));
+    expect(row).toMatchObject({ batchId, kind: 'handoff-location', body: location, sha256: locationRef.sha256 });
   });
 
   it('answers a COI mismatch raised by the workflow with 409 ERR_COI_MISMATCH and its sentence', async () => {

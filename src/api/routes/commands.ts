@@ -41,7 +41,11 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
     async (request) => {
       const row = await requireReporter(deps, callerOf(request), request.params.id, { kind: 'handoff', step: request.body.step });
       if (request.body.at !== undefined) await requireClientTime(deps, row, request.body.at);
-      const scan = { ...request.body, actor: actorOf(callerOf(request)) };
+      // The location stays in PostgreSQL; the workflow and the custody record carry its reference.
+      const { location, ...scanned } = request.body;
+      const caller = callerOf(request);
+      const locationRef = await storeCommandText(deps, { batchId: request.params.id, kind: 'handoff-location', body: location, createdBy: caller.subject });
+      const scan = { ...scanned, locationRef, actor: actorOf(caller) };
       return updateBatch(deps, request.params.id, handoffUpdate, [scan], request.headers['idempotency-key']);
     },
   );

@@ -1,4 +1,4 @@
-import type { Actor } from '../commands.js';
+import type { Actor, HandoffCommand } from '../commands.js';
 import type { Booking, JourneyEvent, JourneyState } from './types.js';
 
 /** The system itself as the actor of records nobody signed (escalations, deviations it detected). */
@@ -37,6 +37,9 @@ export interface CustodyContent {
   key?: string;
 }
 
+/** The stored location a scan names by reference: readers of the trail are shown its text beside the record. */
+const locationRefOf = (scan: HandoffCommand) => (scan.locationRef ? { locationRef: scan.locationRef } : {});
+
 /**
  * The custody record an event adds to the batch's chain, if any: hand-offs, deviations, QA
  * dispositions, assessments, escalations, bookings and cancellations. `s` is the state before the
@@ -47,12 +50,12 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
     case 'handoff-verified':
       return {
         kind: 'handoff', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
-        meaning: 'custody transferred; identity verified', data: { coiId: s.input.coiId, din: e.din }, occurredAt: e.scan.at ?? e.at,
+        meaning: 'custody transferred; identity verified', data: { coiId: s.input.coiId, din: e.din, ...locationRefOf(e.scan) }, occurredAt: e.scan.at ?? e.at,
       };
     case 'scan-refused':
       return {
         kind: 'deviation', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
-        meaning: 'identity check failed: material not accepted', data: { code: e.code }, occurredAt: e.scan.at ?? e.at,
+        meaning: 'identity check failed: material not accepted', data: { code: e.code, ...locationRefOf(e.scan) }, occurredAt: e.scan.at ?? e.at,
       };
     case 'qa-disposed':
       return {

@@ -45,7 +45,7 @@ export function CustodySection({ batchId, version, time }: { batchId: string; ve
                       <td>
                         {r.actor.name} ({r.actor.role})
                       </td>
-                      <td>{r.location ?? ''}</td>
+                      <td>{r.location ?? r.texts?.location ?? ''}</td>
                     </tr>
                   ))}
                 </tbody>
