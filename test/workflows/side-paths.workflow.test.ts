@@ -54,8 +54,10 @@ describe('side paths of the batch workflow', () => {
     const input = batchInput(FRESH, 102);
     const handle = await startBatch(env, input);
     await drive(env, handle, input, (s) => s.stage === 'MANUFACTURING');
+    // What it awaits before the signal: read after it, it may already be the answer.
+    const manufacturing = (await handle.query(statusQuery)).awaiting;
     await handle.signal(excursionSignal, { excursionId: 'exc-2', change: 'opened', kind: 'excursion', deviceId: 'bioreactor-1', metric: 'ph', at: new Date().toISOString() });
-    await waitUntilAwaitingChanges(handle, (await handle.query(statusQuery)).awaiting);
+    await waitUntilAwaitingChanges(handle, manufacturing);
     await handle.executeUpdate(assessmentUpdate, { args: [{ excursionId: 'exc-2', impact: 'reject', signer: QA, meaning: 'pH excursion: product unusable' }] });
     let status = await handle.query(statusQuery);
     expect(status.stage).toBe('FAILED');
@@ -75,8 +77,9 @@ describe('side paths of the batch workflow', () => {
     const input = batchInput(FRESH, 103);
     const handle = await startBatch(env, input);
     await drive(env, handle, input, (s) => s.stage === 'MANUFACTURING');
+    const manufacturing = (await handle.query(statusQuery)).awaiting;
     await handle.signal(milestoneSignal, { milestone: 'manufacturing-failed', at: new Date().toISOString(), source: 'MES', data: { cause: 'insufficient expansion' } });
-    await waitUntilAwaitingChanges(handle, (await handle.query(statusQuery)).awaiting);
+    await waitUntilAwaitingChanges(handle, manufacturing);
     expect((await handle.query(statusQuery)).stage).toBe('FAILED');
     await handle.executeUpdate('cancel', { args: [{ reason: 'patient no longer eligible', actor: { name: 'Dr. Treating', role: 'physician' } }] });
     expect((await handle.result()).stage).toBe('CANCELLED');
