@@ -1,7 +1,7 @@
-import { log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { batchClock, custodyRecordOf, facilityOf, stillAhead, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
 import { ERR } from '../src/domain/errors.js';
-import { activities, raisedFailure } from './activities-proxy.js';
+import { activities } from './activities-proxy.js';
 import type { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import { assignEquipment } from './equipment-link.js';
@@ -25,7 +25,7 @@ export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect>
   // A booking's record names the chair, which only the treatment centre's answer tells.
   const { applied, followUp } = await act(run, e);
   const record = custodyRecordOf(applied, run.state);
-  if (record) await activities().appendCustodyRecord({ ...record, key: record.key ?? run.custodyKey(), batchId });
+  if (record) await activities.appendCustodyRecord({ ...record, key: record.key ?? run.custodyKey(), batchId });
   return { applied, followUp };
 }
 
@@ -37,18 +37,18 @@ export async function runEffect(run: BatchRun, e: JourneyEvent): Promise<Effect>
 export async function forecastAtLandmark(run: BatchRun, events: readonly JourneyEvent[]): Promise<void> {
   const landmark = events.find((e) => e.type === 'stage-changed' || e.type === 'milestone-reached');
   if (!landmark || !stillAhead(run.state, 'RECEIVED_AT_SITE')) return;
-  run.forecast = await activities().forecastTurnaround({ state: run.state, at: landmark.at });
+  run.forecast = await activities.forecastTurnaround({ state: run.state, at: landmark.at });
 }
 
 async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
   const { batchId, coiId, productId, timeScale, treatmentCenterId } = run.input;
   const facilityId = facilityOf(run.state);
   const alert = (severity: AlertSeverity, kind: string, message: string) =>
-    activities().notify({ key: run.alertKey(), batchId, severity, kind, message });
+    activities.notify({ key: run.alertKey(), batchId, severity, kind, message });
 
   switch (e.type) {
     case 'stage-changed': {
-      await activities().recordStageChange({ eventId: run.stageEventId(), batchId, coiId, productId, stage: e.to, previous: e.from, at: e.at });
+      await activities.recordStageChange({ eventId: run.stageEventId(), batchId, coiId, productId, stage: e.to, previous: e.from, at: e.at });
       break;
     }
     case 'scan-refused':
@@ -69,7 +69,7 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
       await finishLeg(run, e.shipmentId);
       break;
     case 'legs-cancelled':
-      await Promise.all([activities().cancelOpenShipments({ batchId, at: e.at }), cancelLegs(run, e.shipmentIds)]);
+      await Promise.all([activities.cancelOpenShipments({ batchId, at: e.at }), cancelLegs(run, e.shipmentIds)]);
       break;
     case 'slot-requested':
       return { applied: e, followUp: { type: 'slot-answer', granted: await reserveLine(batchId, facilityId, e), at: nowIso() } };
@@ -77,24 +77,24 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
       if (e.first) await alert('warning', 'capacity', `no manufacturing line free at ${facilityId}; retrying hourly`);
       break;
     case 'line-confirm-requested': {
-      const { confirmed } = await activities().confirmChainLine({ batchId, from: e.from, to: e.to });
+      const { confirmed } = await activities.confirmChainLine({ batchId, from: e.from, to: e.to });
       return { applied: e, followUp: { type: 'slot-answer', granted: confirmed, at: nowIso() } };
     }
     case 'chain-line-lost':
       await alert('warning', 'capacity', `the line held ahead at ${facilityId} could not be confirmed; asking for a free line`);
       break;
     case 'chain-replan-requested': {
-      const { chain } = await activities().replanChain({ batchId, earliestDay: e.earliestDay, reason: e.reason });
+      const { chain } = await activities.replanChain({ batchId, earliestDay: e.earliestDay, reason: e.reason });
       return { applied: e, followUp: { type: 'chain-answer', ...(chain ? { chain } : {}), at: nowIso() } };
     }
     case 'chain-waitlisted':
       await alert('warning', 'waitlist', `no slot chain fits the horizon for batch ${batchId}: it waits for capacity`);
       break;
     case 'chain-released':
-      await activities().releaseChain({ batchId, reason: e.reason });
+      await activities.releaseChain({ batchId, reason: e.reason });
       break;
     case 'slot-released':
-      await activities().releaseManufacturingSlot({ batchId });
+      await activities.releaseManufacturingSlot({ batchId });
       break;
     case 'issue-opened':
       if (e.issue.kind === 'excursion') await alert('warning', 'excursion', `excursion ${e.issue.id} on ${e.deviceId}`);
@@ -111,11 +111,11 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
     }
     case 'infusion-booked': {
       const { infusionDate, ldStart, chair } = e.booking;
-      const booked = await activities().bookInfusion({ batchId, siteId: treatmentCenterId, infusionDate, ldStart, chair, timeScale }).catch(failWithCause);
+      const booked = await activities.bookInfusion({ batchId, siteId: treatmentCenterId, infusionDate, ldStart, chair, timeScale }).catch(failWithCause);
       return { applied: { ...e, booking: { ...e.booking, chair: booked.chair } } };
     }
     case 'infusion-booking-cancelled':
-      await activities().cancelInfusionBooking({ batchId });
+      await activities.cancelInfusionBooking({ batchId });
       break;
     case 'equipment-risk-noted':
       if (e.risk.crossed === 'above') await alert('warning', 'equipment-risk', `equipment ${e.risk.equipmentId} risk ${e.risk.risk.toFixed(2)} is above ${e.risk.threshold}`);
@@ -143,15 +143,16 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
 /** A full facility answers ERR_SLOT_TAKEN: the decider then waits and asks again. */
 async function reserveLine(batchId: string, facilityId: string, e: Extract<JourneyEvent, { type: 'slot-requested' }>): Promise<boolean> {
   try {
-    await activities().reserveManufacturingSlot({ batchId, facilityId, from: e.from, to: e.to });
+    await activities.reserveManufacturingSlot({ batchId, facilityId, from: e.from, to: e.to });
     return true;
   } catch (err) {
-    if (raisedFailure(err)?.type === ERR.SLOT_TAKEN) return false;
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ERR.SLOT_TAKEN) return false;
     throw err;
   }
 }
 
 /** A refusal raised by an activity (a taken chair) reaches the caller with its own type and message. */
 function failWithCause(err: unknown): never {
-  throw raisedFailure(err) ?? err;
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+  throw err;
 }

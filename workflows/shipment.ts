@@ -11,7 +11,7 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentRe
   setHandler(cancelShipmentSignal, () => void (cancelled = true));
 
   const departed = Date.now();
-  await activities().createShipment({
+  await activities.createShipment({
     shipmentId: input.shipmentId, batchId: input.batchId, leg: input.leg, fromSiteId: input.fromSiteId, toSiteId: input.toSiteId,
     departedAt: new Date(departed).toISOString(), stabilityDeadline: new Date(departed + input.stabilityMs).toISOString(),
   });
@@ -28,6 +28,6 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentRe
     await condition(arrived);
   }
   const state = deliveredAt !== undefined ? 'delivered' : 'cancelled';
-  await activities().completeShipment({ shipmentId: input.shipmentId, state, at: deliveredAt ?? nowIso() });
+  await activities.completeShipment({ shipmentId: input.shipmentId, state, at: deliveredAt ?? nowIso() });
   return { state, overStabilityWindow: !inTime, transitMs: Date.now() - departed };
 }

@@ -3,9 +3,7 @@ import { pool } from './pool.js';
 import type { CpuMark } from './proc-stats.js';
 import type { StoppedWorker } from './worker-process.js';
 
-const EVENT = { WORKFLOW_TASK_COMPLETED: 7, WORKFLOW_TASK_TIMED_OUT: 8, WORKFLOW_TASK_FAILED: 9, ACTIVITY_TASK_SCHEDULED: 10, MARKER_RECORDED: 25, CHILD_WORKFLOW_EXECUTION_STARTED: 31 };
-/** The marker a local activity's result is recorded in (the SDK core's name for it). */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const EVENT = { WORKFLOW_TASK_COMPLETED: 7, WORKFLOW_TASK_TIMED_OUT: 8, WORKFLOW_TASK_FAILED: 9, ACTIVITY_TASK_SCHEDULED: 10, CHILD_WORKFLOW_EXECUTION_STARTED: 31 };
 
 interface HistoryCount {
   events: number;
@@ -24,7 +22,6 @@ async function countHistory(client: Client, workflowId: string): Promise<History
     if (type === EVENT.WORKFLOW_TASK_COMPLETED) c.workflowTasks++;
     else if (type === EVENT.WORKFLOW_TASK_FAILED || type === EVENT.WORKFLOW_TASK_TIMED_OUT) c.workflowTaskProblems++;
     else if (type === EVENT.ACTIVITY_TASK_SCHEDULED) c.activities++;
-    else if (type === EVENT.MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) c.activities++;
     else if (type === EVENT.CHILD_WORKFLOW_EXECUTION_STARTED) {
       const id = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
       if (id) c.children.push(id);
