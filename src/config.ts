@@ -79,6 +79,12 @@ export const configSchema = z.object({
    */
   V2V_TOPOLOGY: z.enum(TOPOLOGIES).optional(),
   V2V_PG_PORT: port.default(54329),
+  /**
+   * The stack's PostgreSQL buffer cache (its `shared_buffers`). A managed PostgreSQL gives it about a
+   * quarter of the memory; PostgreSQL's own default (128MB) is smaller than the readings' eventId key
+   * once it holds a few million readings (bench/README.md, "Ingest").
+   */
+  V2V_PG_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, 'a size such as 512MB or 2GB').default('1GB'),
   V2V_KAFKA_PORT: port.default(19092),
   V2V_KAFKA_CONTROLLER_PORT: port.default(19093),
   V2V_TEMPORAL_PORT: port.default(17233),

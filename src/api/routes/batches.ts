@@ -130,22 +130,25 @@ async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   };
 }
 
-/** The chain as the detail shows it, and the cancellation's stored reason (its record holds only the reference). */
+/**
+ * The chain as the detail shows it: a hand-off's stored location where its record holds only the
+ * reference, and the cancellation's stored reason.
+ */
 async function custodyChain(deps: ApiDeps, batchId: string) {
   const rows = await deps.db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batchId)).orderBy(asc(custodyEvents.seq));
-  const cancellations = rows.filter((r) => r.kind === 'cancellation');
-  const [texts] = await textsOfRecords(deps, batchId, cancellations.slice(-1));
-  const custody = rows.map((r) => ({
+  const texts = await textsOfRecords(deps, batchId, rows);
+  const cancellation = rows.map((r) => r.kind).lastIndexOf('cancellation');
+  const custody = rows.map((r, i) => ({
     seq: r.seq,
     kind: r.kind,
     step: r.step,
     actor: { name: r.actorName, role: r.actorRole },
-    location: r.location,
+    location: r.location ?? texts[i]?.['location'] ?? null,
     meaning: r.meaning,
     occurredAt: r.occurredAt.toISOString(),
     hash: r.hash,
   }));
-  return { custody, cancelReason: texts?.['reason'] };
+  return { custody, cancelReason: cancellation < 0 ? undefined : texts[cancellation]?.['reason'] };
 }
 
 export default batchRoutes;
