@@ -116,11 +116,11 @@ export const postgres: StackService = {
           '-c', 'max_connections=200',
           // Sized as a managed PostgreSQL is, not as its defaults: with 128MB of buffers and a checkpoint
           // per GB of WAL, storing a reading evicted a page of the eventId key and wrote a full-page
-          // image of it (bench/README.md, "Ingest"); compressed images write less.
+          // image of it (bench/README.md, "Ingest"); compressed images write less (this build has pglz, not lz4).
           '-c', `shared_buffers=${ctx.config.V2V_PG_SHARED_BUFFERS}`,
           '-c', 'max_wal_size=8GB',
           '-c', 'checkpoint_timeout=15min',
-          '-c', 'wal_compression=lz4',
+          '-c', 'wal_compression=pglz',
         ],
         ...postgresAccount(),
       });
