@@ -114,9 +114,9 @@ export const postgres: StackService = {
           // No Unix socket: its default directory may not be writable here, and clients use TCP.
           '-c', 'unix_socket_directories=',
           '-c', 'max_connections=200',
-          // Sized as a managed PostgreSQL is, not as its defaults: with 128MB of buffers and a checkpoint
-          // per GB of WAL, storing a reading evicted a page of the eventId key and wrote a full-page
-          // image of it (bench/README.md, "Ingest"); compressed images write less (this build has pglz, not lz4).
+          // Sized as a managed PostgreSQL is, not as its defaults: with a checkpoint per GB of WAL,
+          // every new eventId wrote a full-page image of its page of the key, about 40 MB of WAL per
+          // 5,000; spaced out, about 1 MB (bench/README.md, "Ingest"). This build has pglz, not lz4.
           '-c', `shared_buffers=${ctx.config.V2V_PG_SHARED_BUFFERS}`,
           '-c', 'max_wal_size=8GB',
           '-c', 'checkpoint_timeout=15min',
