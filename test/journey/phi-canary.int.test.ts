@@ -80,7 +80,11 @@ describe('a PHI canary in every free-text field', () => {
 
     // A milestone's partner data and a hand-off's people and place, as the apheresis centre reports them.
     await call(coordinator, 'POST', `/v1/batches/${batchId}/milestones`, { milestone: 'apheresis-scheduled', at: new Date().toISOString(), data: { note: canary('milestone.data'), patient: { name: canary('milestone.data.nested') } } }, 'milestone data');
-    await call(coordinator, 'POST', `/v1/batches/${batchId}/handoffs`, { step: 'collection', coiId, din: 'W000026000001A', actor: { name: canary('handoff.actor.name'), role: 'apheresis-nurse' }, location: canary('handoff.location') }, 'hand-off actor name, location');
+    // The hand-off must reach the workflow (its wrong DIN recorded as a deviation), not be refused before it for coming early.
+    const awaitsCollection = async () => ((await call(admin, 'GET', `/v1/batches/${batchId}`)).body['awaiting'] as { step?: string } | null)?.step === 'collection';
+    await pollUntil('the batch awaits the collection', awaitsCollection, { timeoutMs: 60_000, intervalMs: 250 });
+    const scanned = await call(coordinator, 'POST', `/v1/batches/${batchId}/handoffs`, { step: 'collection', coiId, din: 'W000026000001A', actor: { name: canary('handoff.actor.name'), role: 'apheresis-nurse' }, location: canary('handoff.location') }, 'hand-off actor name, location');
+    expect(scanned.body).toMatchObject({ error: { code: 'ERR_INVALID_DIN' } });
     // A capacity exception's reason, and the cancellation's reason.
     const day = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
     await call(admin, 'POST', `/v1/sites/${ids.facility}/capacity-exceptions`, { resource: 'line', line: 'line-1', fromDay: day, toDay: day, capacity: 0, reason: canary('capacityException.reason') }, 'capacity exception reason');
@@ -93,6 +97,7 @@ describe('a PHI canary in every free-text field', () => {
     const custody = (await call(admin, 'GET', `/v1/batches/${batchId}/custody`)).body as { records: { kind: string; data: unknown; texts?: Record<string, string> }[]; verification: { verified: boolean } };
     const cancellation = custody.records.find((r) => r.kind === 'cancellation');
     expect(cancellation?.texts).toEqual({ reason: canary('cancel.reason') });
+    expect(custody.records.find((r) => r.kind === 'deviation')?.texts).toEqual({ location: canary('handoff.location') });
     expect(JSON.stringify(cancellation?.data)).not.toContain('Quixwort');
     expect(custody.verification.verified).toBe(true);
     const timeline = (await call(admin, 'GET', `/v1/batches/${batchId}`)).body['timeline'] as { event: string; detail?: string }[];
