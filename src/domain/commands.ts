@@ -81,6 +81,12 @@ export const enrolSchema = z.object({
 export type EnrolCommand = z.infer<typeof enrolSchema>;
 
 const scanLocation = safeText({ max: TEXT_LIMITS.location });
+/** What a scan names besides who, where and when: the step, the bag's COI id and DIN. */
+const scanned = {
+  step: z.enum(HANDOFF_STEPS),
+  coiId: safeText({ max: TEXT_LIMITS.code }),
+  din: safeText({ max: TEXT_LIMITS.code }),
+};
 
 /**
  * The handoff Update's payload: a reference to the location the API stored (`locationRef`), as a
@@ -89,9 +95,7 @@ const scanLocation = safeText({ max: TEXT_LIMITS.location });
  */
 export const handoffSchema = z
   .object({
-    step: z.enum(HANDOFF_STEPS),
-    coiId: safeText({ max: TEXT_LIMITS.code }),
-    din: safeText({ max: TEXT_LIMITS.code }),
+    ...scanned,
     actor: actorSchema,
     location: scanLocation.optional(),
     locationRef: textRefSchema.optional(),
@@ -100,9 +104,7 @@ export const handoffSchema = z
   .refine((c) => c.location !== undefined || c.locationRef !== undefined, { message: 'a location (or a reference to the stored location) is required', path: ['location'] });
 export type HandoffCommand = z.infer<typeof handoffSchema>;
 export const handoffRequestSchema = z.object({
-  step: z.enum(HANDOFF_STEPS),
-  coiId: safeText({ max: TEXT_LIMITS.code }),
-  din: safeText({ max: TEXT_LIMITS.code }),
+  ...scanned,
   actor: bodyActor,
   location: scanLocation,
   at: isoInstant.optional(),
