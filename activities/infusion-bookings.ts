@@ -2,8 +2,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { infusionBookings, sites } from '../src/db/schema/index.js';
 import type { ActivityDeps, Tx } from './deps.js';
 import { judgeNewBooking } from './forecast-risk.js';
+import { takeTurnAt } from '../src/planning/capacity/take-turn.js';
 import { heldDay } from './held-day.js';
-import { isDeadlock, isExclusionViolation } from '../src/db/sql-state.js';
+import { isExclusionViolation } from '../src/db/sql-state.js';
+import { tryUnit } from '../src/planning/capacity/try-unit.js';
 import { invalidInput, lockBatch, parseInstant, requireTimeScale, slotTaken } from './failures.js';
 import type { BatchActivities } from './types.js';
 
@@ -14,8 +16,9 @@ type BookingActivities = Pick<BatchActivities, 'bookInfusion' | 'cancelInfusionB
  * treatment centre that `infusionDate` begins: [infusionDate, the next local midnight in the site's
  * time zone), 23 or 25 hours on a daylight-saving change. On a compressed clock it is one day of the
  * batch's own time scale, [infusionDate, infusionDate + DAY_MS / timeScale) (from its input, so every
- * worker books the same day whatever clock its process runs on). The exclusion constraint `infusion_bookings_no_overlap` decides who gets a
- * chair when two bookings race; a unique index keeps one active booking per batch. Idempotent by
+ * worker books the same day whatever clock its process runs on). Bookings at one centre take turns
+ * (takeTurnAt), and the exclusion constraint `infusion_bookings_no_overlap` still decides who gets a
+ * chair; a unique index keeps one active booking per batch. Idempotent by
  * batch, with no key of its own: the same booking asked again is returned, another one replaces it.
  * A new or moved booking is judged at once against the batch's latest forecast (at risk or not).
  */
@@ -30,6 +33,7 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
         await lockBatch(tx, batchId);
         const [site] = await tx.select({ chairs: sites.infusionChairs, timeZone: sites.timezone }).from(sites).where(eq(sites.id, siteId));
         if (!site) throw invalidInput(`Treatment centre ${siteId} does not exist.`);
+        await takeTurnAt(tx, 'chairs', siteId);
         const day = heldDay(start.getTime(), timeScale, site.timeZone);
         const during = `[${start.toISOString()},${new Date(day.end).toISOString()})`;
         const current = await activeBooking(tx, batchId);
@@ -45,22 +49,12 @@ export function infusionBookingActivities({ db }: ActivityDeps): BookingActiviti
 
         let booking: { bookingId: string; chair: string } | undefined;
         for (const candidate of chair ? [chair] : all) {
-          for (let attempt = 1; !booking; attempt++) {
-            try {
-              // A savepoint per try: a refused chair must not abort the whole transaction.
-              [booking] = await tx.transaction((sp) =>
-                sp
-                  .insert(infusionBookings)
-                  .values({ batchId, siteId, chair: candidate, during, ldStart: ld })
-                  .returning({ bookingId: infusionBookings.id, chair: infusionBookings.chair }),
-              );
-            } catch (err) {
-              // The loser of a simultaneous insert is aborted as a deadlock: ask again, now behind the winner.
-              if (isDeadlock(err) && attempt < 3) continue;
-              if (!isExclusionViolation(err)) throw err;
-              break;
-            }
-          }
+          const inserted = await tryUnit(
+            tx,
+            (sp) => sp.insert(infusionBookings).values({ batchId, siteId, chair: candidate, during, ldStart: ld }).returning({ bookingId: infusionBookings.id, chair: infusionBookings.chair }),
+            isExclusionViolation,
+          );
+          booking = inserted?.[0];
           if (booking) break;
         }
         if (!booking) {

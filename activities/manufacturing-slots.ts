@@ -3,6 +3,8 @@ import { equipment, maintenanceTickets, manufacturingSlots, sites } from '../src
 import type { ActivityDeps } from './deps.js';
 import { isExclusionViolation } from '../src/db/sql-state.js';
 import { invalidInput, lockBatch, parseInstant, slotTaken } from './failures.js';
+import { takeTurnAt } from '../src/planning/capacity/take-turn.js';
+import { tryUnit } from '../src/planning/capacity/try-unit.js';
 import type { BatchActivities } from './types.js';
 
 type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releaseManufacturingSlot'>;
@@ -10,7 +12,8 @@ type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releas
 /**
  * A facility makes one batch per line at a time. The exclusion constraint
  * `manufacturing_slots_no_overlap` is the arbiter, not a read-then-write check: two workers
- * reserving at once cannot both win a line, whatever they read before. Idempotent by batch, with
+ * reserving at once cannot both win a line, whatever they read before. Reservations at one facility
+ * take turns (takeTurnAt), so they do not deadlock on it under load. Idempotent by batch, with
  * no key of its own: a batch holds at most one reserved slot, and asking again returns it.
  */
 export function manufacturingSlotActivities({ db, afterCapacityReleased }: ActivityDeps): SlotActivities {
@@ -43,21 +46,16 @@ export function manufacturingSlotActivities({ db, afterCapacityReleased }: Activ
               .where(and(eq(equipment.siteId, facilityId), eq(equipment.kind, 'bioreactor')))
           ).map((r) => r.line),
         );
+        await takeTurnAt(tx, 'lines', facilityId);
         for (let n = 1; n <= facility.lines; n++) {
           const line = `line-${n}`;
           if (underMaintenance.has(line)) continue;
-          try {
-            // A savepoint per attempt: a refused line must not abort the whole transaction.
-            const [slot] = await tx.transaction((sp) =>
-              sp
-                .insert(manufacturingSlots)
-                .values({ facilityId, line, batchId, during })
-                .returning({ slotId: manufacturingSlots.id, line: manufacturingSlots.line }),
-            );
-            return slot!;
-          } catch (err) {
-            if (!isExclusionViolation(err)) throw err;
-          }
+          const slot = await tryUnit(
+            tx,
+            (sp) => sp.insert(manufacturingSlots).values({ facilityId, line, batchId, during }).returning({ slotId: manufacturingSlots.id, line: manufacturingSlots.line }),
+            isExclusionViolation,
+          );
+          if (slot) return slot[0]!;
         }
         const closed = underMaintenance.size ? ` (${[...underMaintenance].sort().join(', ')} under maintenance)` : '';
         throw slotTaken(`No manufacturing line at ${facilityId} is free from ${from} to ${to}${closed}.`);

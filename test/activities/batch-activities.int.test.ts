@@ -135,6 +135,35 @@ describe('batch activities on the real PostgreSQL', () => {
     expect(race.find((r) => r.status === 'rejected')).toMatchObject({ reason: { type: ERR.SLOT_TAKEN } });
   });
 
+  it('takes a storm of bookings for one day released at once: each chair to one batch, every other batch told the day is full', async () => {
+    // A connection per booking, so all of them really are in PostgreSQL at the same moment. A booking
+    // slow to commit holds chair-1 meanwhile, so the storm queues behind it and is released at once,
+    // as the workflow bench's 100 batches in flight were (their inserts then deadlocked for minutes).
+    const storm = createDatabase(url, { max: 12 });
+    const slow = await storm.pool.connect();
+    try {
+      const racing = createBatchActivities({ db: storm.db, pool: storm.pool, log: () => undefined });
+      const first = await setup({ chairs: 5 });
+      const ids = await Promise.all(Array.from({ length: 10 }, async () => (await createBatch(db, { ...first, productId: first.product.id })).id));
+      const day = { siteId: first.infusion, infusionDate: '2026-06-05T00:00:00.000Z', ldStart: '2026-06-04T00:00:00.000Z', timeScale: 1_440 };
+      await slow.query('begin');
+      await slow.query(`insert into infusion_bookings (batch_id, site_id, chair, during, ld_start) values ($1, $2, 'chair-1', tstzrange($3::timestamptz, $3::timestamptz + interval '1 minute'), $4)`, [
+        first.batch.id, first.infusion, day.infusionDate, day.ldStart,
+      ]);
+      const answers = Promise.allSettled(ids.map((batchId) => racing.bookInfusion({ ...day, batchId })));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await slow.query('commit');
+      const settled = await answers;
+      const refusals = settled.flatMap((a) => (a.status === 'rejected' ? [(a.reason as { type?: string }).type ?? String(a.reason)] : []));
+      expect(refusals).toEqual(Array.from({ length: ids.length - 4 }, () => ERR.SLOT_TAKEN));
+      const chairs = settled.flatMap((a) => (a.status === 'fulfilled' ? [a.value.chair] : []));
+      expect(chairs.sort()).toEqual(['chair-2', 'chair-3', 'chair-4', 'chair-5']);
+    } finally {
+      slow.release();
+      await storm.pool.end();
+    }
+  });
+
   it('logs an alert once, when it is first stored', async () => {
     const { batch } = await setup();
     const alert = { key: `${batch.id}:alert:1`, batchId: batch.id, severity: 'critical' as const, kind: 'coi-mismatch', message: 'The scanned COI does not match the batch.' };

@@ -9,6 +9,7 @@ import type { Tx } from './db.js';
 import { collectionSlots, usableLines } from './day-capacity.js';
 import { liveChain, lockBatch, type ChainRecord } from './live-chain.js';
 import type { DatedChain } from './plan-calendar.js';
+import { takeTurnAt } from './take-turn.js';
 import { tryUnit } from './try-unit.js';
 
 /**
@@ -65,8 +66,9 @@ export async function linesForWindow(tx: Tx, facilityId: string, fromDay: string
   return { lines, timezone: site.timezone };
 }
 
-/** Inserts a slot on the first line the exclusion constraint lets through; its id, or null when none does. */
+/** Inserts a slot on the first line the exclusion constraint lets through, taking turns with the facility's other bookings; its id, or null when none does. */
 export async function insertSlotOnAnyLine(tx: Tx, values: { batchId: string; facilityId: string; during: string; state: 'reserved-ahead' | 'reserved' }, lines: readonly string[]): Promise<string | null> {
+  await takeTurnAt(tx, 'lines', values.facilityId);
   for (const line of lines) {
     const slot = await tryUnit(tx, (sp) => sp.insert(manufacturingSlots).values({ ...values, line }).returning({ id: manufacturingSlots.id }), isExclusionViolation);
     if (slot) return slot[0]!.id;
