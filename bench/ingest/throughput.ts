@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { cpuProfileArgs } from '../cpu-profile.js';
 import { startIngestProcess, untilReady } from './ingest-process.js';
 import { log } from '../workflows/log.js';
 import { flags } from './parameters.js';
@@ -9,8 +10,7 @@ import { flags } from './parameters.js';
  * every message on the topic.
  */
 export async function ingestPhase(pool: pg.Pool, topic: string, group: string, total: number) {
-  const profile = flags.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', flags.profile];
-  const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: group }, profile);
+  const ingest = await startIngestProcess({ V2V_INGEST_TOPIC: topic, V2V_INGEST_GROUP: group }, cpuProfileArgs(flags.profile));
   try {
     await untilReady(ingest.opsUrl);
     const started = performance.now();

@@ -8,7 +8,8 @@ import { drive } from './batch-driver.js';
 import { handoffLatencies } from './driver-tally.js';
 import { countAll, type PhaseFigures } from './history-stats.js';
 import { log } from './log.js';
-import { CONCURRENCY, N, RUN, TIME_SCALE } from './parameters.js';
+import { cpuProfileArgs } from '../cpu-profile.js';
+import { CONCURRENCY, flags, N, RUN, TIME_SCALE } from './parameters.js';
 import { bounded, isAborted } from './phase-timeout.js';
 import { pool } from './pool.js';
 import { cpuMark, cpuSince } from './proc-stats.js';
@@ -21,7 +22,7 @@ export async function batchPhase(client: Client, connection: Connection, db: Ret
   const setup = await prepareReferenceData(db);
   const cases = await insertBatches(db, setup);
   log(`${cases.length} batch rows inserted (run ${RUN}); starting the V2V worker`);
-  const worker = await startWorker('v2v worker', [path.join(repoRoot, 'bin/v2v.js'), 'worker'], childEnv({ V2V_TIME_SCALE: String(TIME_SCALE) }), TASK_QUEUE, connection);
+  const worker = await startWorker('v2v worker', [...cpuProfileArgs(flags.profile), path.join(repoRoot, 'bin/v2v.js'), 'worker'], childEnv({ V2V_TIME_SCALE: String(TIME_SCALE) }), TASK_QUEUE, connection);
   const cpuAtStart = cpuMark(worker.pid);
   const started = performance.now();
   let done = 0;

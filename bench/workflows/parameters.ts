@@ -16,6 +16,7 @@ export const { values: flags } = parseArgs({
     'phase-timeout-min': { type: 'string', default: '20' },
     'reference-sites': { type: 'boolean', default: false },
     'skip-baseline': { type: 'boolean', default: false },
+    profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -27,7 +28,8 @@ if (flags.help) {
   --namespace NS         Temporal namespace, registered if missing, default v2v-bench
   --phase-timeout-min M  abort a phase that runs longer, default 20
   --reference-sites      use the seeded sites and products (4 manufacturing lines, 6 chairs) instead of bench ones
-  --skip-baseline        run the batch phase only`);
+  --skip-baseline        run the batch phase only
+  --profile DIR          run the V2V worker under node --cpu-prof, profiles written to DIR`);
   process.exit(0);
 }
 const positiveInt = (name: string, v: string) => {
