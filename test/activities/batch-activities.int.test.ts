@@ -137,8 +137,9 @@ describe('batch activities on the real PostgreSQL', () => {
 
   it('takes a storm of bookings for one day released at once: each chair to one batch, every other batch told the day is full', async () => {
     // A connection per booking, so all of them really are in PostgreSQL at the same moment. A booking
-    // slow to commit holds chair-1 meanwhile, so the storm queues behind it and is released at once,
-    // as the workflow bench's 100 batches in flight were (their inserts then deadlocked for minutes).
+    // slow to commit holds chair-1 meanwhile, so the storm queues behind it and is released at once.
+    // (Here, on a quiet machine, the racers did not deadlock even before bookings took turns; under
+    // the workflow bench's load they did, for minutes: bench/README.md, "Bookings racing for chairs".)
     const storm = createDatabase(url, { max: 12 });
     const slow = await storm.pool.connect();
     try {
