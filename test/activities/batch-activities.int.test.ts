@@ -7,6 +7,7 @@ import { createDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { alerts, batches, batchStageHistory, custodyEvents, devices, excursions, gateways, infusionBookings, outbox, shipments } from '../../src/db/schema/index.js';
 import { seedReferenceData } from '../../src/db/seed.js';
+import { takeTurnAt } from '../../src/planning/capacity/take-turn.js';
 import { ERR } from '../../src/domain/errors.js';
 import { DAY_MS } from '../../src/domain/durations.js';
 import { stackConfig, unique } from '../setup/services.js';
@@ -163,6 +164,30 @@ describe('batch activities on the real PostgreSQL', () => {
       slow.release();
       await storm.pool.end();
     }
+  });
+
+  it("waits for the centre's turn: no chair is taken while another booking there holds it, and the booking goes through once it ends", async () => {
+    const { batch, infusion } = await setup();
+    const day = { batchId: batch.id, siteId: infusion, infusionDate: '2026-06-06T00:00:00.000Z', ldStart: '2026-06-01T00:00:00.000Z', timeScale: 1 };
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    // Another booking at the centre, mid-way: it has its turn and has not committed yet.
+    const other = db.transaction(async (tx) => {
+      await takeTurnAt(tx, 'chairs', infusion);
+      holding();
+      await released;
+    });
+    await held;
+    let settled = false;
+    const booking = activities.bookInfusion(day).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const whileHeld = { settled, rows: await rowsOf(infusionBookings, eq(infusionBookings.batchId, batch.id)) };
+    release();
+    await other;
+    expect(whileHeld).toEqual({ settled: false, rows: 0 });
+    expect(await booking).toMatchObject({ chair: 'chair-1' });
   });
 
   it('logs an alert once, when it is first stored', async () => {
