@@ -1,10 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { equipment, maintenanceTickets, manufacturingSlots, sites } from '../src/db/schema/index.js';
 import type { ActivityDeps } from './deps.js';
-import { isExclusionViolation } from '../src/db/sql-state.js';
 import { invalidInput, lockBatch, parseInstant, slotTaken } from './failures.js';
-import { takeTurnAt } from '../src/planning/capacity/take-turn.js';
-import { tryUnit } from '../src/planning/capacity/try-unit.js';
+import { insertSlotOnAnyLine } from '../src/planning/capacity/book-chain.js';
 import type { BatchActivities } from './types.js';
 
 type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releaseManufacturingSlot'>;
@@ -13,7 +11,7 @@ type SlotActivities = Pick<BatchActivities, 'reserveManufacturingSlot' | 'releas
  * A facility makes one batch per line at a time. The exclusion constraint
  * `manufacturing_slots_no_overlap` is the arbiter, not a read-then-write check: two workers
  * reserving at once cannot both win a line, whatever they read before. Reservations at one facility
- * take turns (takeTurnAt), so they do not deadlock on it under load. Idempotent by batch, with
+ * take turns (insertSlotOnAnyLine, as the chains' lines do), so they do not deadlock on it under load. Idempotent by batch, with
  * no key of its own: a batch holds at most one reserved slot, and asking again returns it.
  */
 export function manufacturingSlotActivities({ db, afterCapacityReleased }: ActivityDeps): SlotActivities {
@@ -46,17 +44,9 @@ export function manufacturingSlotActivities({ db, afterCapacityReleased }: Activ
               .where(and(eq(equipment.siteId, facilityId), eq(equipment.kind, 'bioreactor')))
           ).map((r) => r.line),
         );
-        await takeTurnAt(tx, 'lines', facilityId);
-        for (let n = 1; n <= facility.lines; n++) {
-          const line = `line-${n}`;
-          if (underMaintenance.has(line)) continue;
-          const slot = await tryUnit(
-            tx,
-            (sp) => sp.insert(manufacturingSlots).values({ facilityId, line, batchId, during }).returning({ slotId: manufacturingSlots.id, line: manufacturingSlots.line }),
-            isExclusionViolation,
-          );
-          if (slot) return slot[0]!;
-        }
+        const lines = Array.from({ length: facility.lines }, (_, n) => `line-${n + 1}`).filter((line) => !underMaintenance.has(line));
+        const slot = await insertSlotOnAnyLine(tx, { batchId, facilityId, during, state: 'reserved' }, lines);
+        if (slot) return slot;
         const closed = underMaintenance.size ? ` (${[...underMaintenance].sort().join(', ')} under maintenance)` : '';
         throw slotTaken(`No manufacturing line at ${facilityId} is free from ${from} to ${to}${closed}.`);
       });

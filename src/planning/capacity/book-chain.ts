@@ -66,12 +66,16 @@ export async function linesForWindow(tx: Tx, facilityId: string, fromDay: string
   return { lines, timezone: site.timezone };
 }
 
-/** Inserts a slot on the first line the exclusion constraint lets through, taking turns with the facility's other bookings; its id, or null when none does. */
-export async function insertSlotOnAnyLine(tx: Tx, values: { batchId: string; facilityId: string; during: string; state: 'reserved-ahead' | 'reserved' }, lines: readonly string[]): Promise<string | null> {
+/** Inserts a slot on the first of `lines` the exclusion constraint lets through, taking turns with the facility's other bookings; the slot, or null when none does. */
+export async function insertSlotOnAnyLine(
+  tx: Tx,
+  values: { batchId: string; facilityId: string; during: string; state: 'reserved-ahead' | 'reserved' },
+  lines: readonly string[],
+): Promise<{ slotId: string; line: string } | null> {
   await takeTurnAt(tx, 'lines', values.facilityId);
   for (const line of lines) {
-    const slot = await tryUnit(tx, (sp) => sp.insert(manufacturingSlots).values({ ...values, line }).returning({ id: manufacturingSlots.id }), isExclusionViolation);
-    if (slot) return slot[0]!.id;
+    const slot = await tryUnit(tx, (sp) => sp.insert(manufacturingSlots).values({ ...values, line }).returning({ slotId: manufacturingSlots.id, line: manufacturingSlots.line }), isExclusionViolation);
+    if (slot) return slot[0]!;
   }
   return null;
 }
@@ -82,7 +86,7 @@ async function takeLineAhead(tx: Tx, batchId: string, chain: DatedChain, clock: 
   // in the plan's calendar, held in real time (a compressed clock's simulated window / its time scale).
   const edge = (day: string) => new Date(clock.realAt(startOfDay(day, timezone))).toISOString();
   const during = `[${edge(chain.lineStartDay)},${edge(chain.lineEndDay)})`;
-  const slotId = await insertSlotOnAnyLine(tx, { batchId, facilityId: chain.facilityId, during, state: 'reserved-ahead' }, lines);
-  if (slotId) return slotId;
+  const slot = await insertSlotOnAnyLine(tx, { batchId, facilityId: chain.facilityId, during, state: 'reserved-ahead' }, lines);
+  if (slot) return slot.slotId;
   throw chainUnavailable('line', `No line at ${chain.facilityId} is free from ${chain.lineStartDay} to ${chain.lineEndDay} (${lines.length} usable, all held).`);
 }

@@ -49,7 +49,7 @@ export async function confirmLineAtReceipt(tx: Tx, batchId: string, window: { fr
     const dateOf = (ms: number) => localDateOf(clock.simulatedAt(ms), zone);
     const { lines } = await linesForWindow(sp, live.facilityId, dateOf(from.getTime()), addDays(dateOf(to.getTime() - 1), 1));
     const moved =
-      (await insertSlotOnAnyLine(sp, { batchId, facilityId: live.facilityId, during, state: 'reserved' }, lines)) ??
+      (await insertSlotOnAnyLine(sp, { batchId, facilityId: live.facilityId, during, state: 'reserved' }, lines))?.slotId ??
       // No line takes the cells now: they queue for the first line that frees, ahead of any chain not yet booked.
       (await slotWhenALineFrees(sp, { batchId, facilityId: live.facilityId, from, lengthMs: to.getTime() - from.getTime() }, dateOf))?.slotId;
     if (!moved) throw chainUnavailable('line', `No line at ${live.facilityId} is free for batch ${batchId}'s real window ${from.toISOString()} → ${to.toISOString()}; its line held ahead stays as it was.`);

@@ -31,8 +31,8 @@ export async function slotWhenALineFrees(
     const to = new Date(from.getTime() + values.lengthMs);
     const { lines } = await linesForWindow(tx, values.facilityId, dateOf(from.getTime()), addDays(dateOf(to.getTime() - 1), 1));
     const during = `[${from.toISOString()},${to.toISOString()})`;
-    const slotId = await insertSlotOnAnyLine(tx, { batchId: values.batchId, facilityId: values.facilityId, during, state: 'reserved' }, lines);
-    if (slotId) return { slotId, from, to };
+    const slot = await insertSlotOnAnyLine(tx, { batchId: values.batchId, facilityId: values.facilityId, during, state: 'reserved' }, lines);
+    if (slot) return { slotId: slot.slotId, from, to };
   }
   return null;
 }
