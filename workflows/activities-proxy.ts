@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { BatchActivities } from '../activities/types.js';
 
 /**
@@ -9,3 +9,8 @@ export const activities = proxyActivities<BatchActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/** The failure an activity raised on purpose (a taken slot, data refused for good), unwrapped from its ActivityFailure. */
+export function raisedFailure(err: unknown): ApplicationFailure | undefined {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+}

@@ -1,7 +1,7 @@
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import { batchClock, custodyRecordOf, facilityOf, stillAhead, type JourneyCommand, type JourneyEvent } from '../src/domain/batch/index.js';
 import { ERR } from '../src/domain/errors.js';
-import { activities } from './activities-proxy.js';
+import { activities, raisedFailure } from './activities-proxy.js';
 import type { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import { assignEquipment } from './equipment-link.js';
@@ -146,13 +146,12 @@ async function reserveLine(batchId: string, facilityId: string, e: Extract<Journ
     await activities.reserveManufacturingSlot({ batchId, facilityId, from: e.from, to: e.to });
     return true;
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ERR.SLOT_TAKEN) return false;
+    if (raisedFailure(err)?.type === ERR.SLOT_TAKEN) return false;
     throw err;
   }
 }
 
 /** A refusal raised by an activity (a taken chair) reaches the caller with its own type and message. */
 function failWithCause(err: unknown): never {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
-  throw err;
+  throw raisedFailure(err) ?? err;
 }

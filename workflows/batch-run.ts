@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure, log, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, log, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { raisedFailure } from './activities-proxy.js';
 import { ERR } from '../src/domain/errors.js';
 import {
   awaiting,
@@ -66,8 +67,8 @@ export class BatchRun {
    * command applied before the refusal stay applied; the deviation says which command it was.
    */
   private async recordUncurable(command: JourneyCommand, err: unknown): Promise<never> {
-    const failure = err instanceof ActivityFailure ? err.cause : undefined;
-    if (!(failure instanceof ApplicationFailure) || failure.type !== ERR.UNPROCESSABLE || command.type === 'effect-refused') throw err;
+    const failure = raisedFailure(err);
+    if (failure?.type !== ERR.UNPROCESSABLE || command.type === 'effect-refused') throw err;
     await this.decideAndApply({ type: 'effect-refused', command: command.type, reason: failure.message, at: nowIso() }).catch((again: unknown) =>
       log.error('deviation for an unprocessable command not recorded', { command: command.type, error: String(again) }),
     );
