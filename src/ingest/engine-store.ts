@@ -88,6 +88,7 @@ async function saveStates(client: pg.PoolClient, saved: SavedState[], timeScale:
   // Silence is judged on both clocks: no reading newer than the gap time (event time) and nothing
   // heard for the gap time (arrival). A backfill of old readings, or ingest running behind, keeps
   // arriving, so it is not mistaken for a silent device and no gap opens and withdraws per chunk.
+  // Ingest that stalls hears nothing at all: the sweeper's watermark covers that (src/ingest/heard-through.ts).
   const heardAt = Date.now();
   const dueAt = (s: SavedState) => {
     const due = gapDueAt(s.state, s.binding.rules);

@@ -29,6 +29,11 @@ export function createIngestMetrics(pool: pg.Pool) {
       labelNames: ['stage'],
       registers,
     }),
+    gapsJudgedBehindSeconds: new Gauge({
+      name: 'v2v_ingest_gaps_judged_behind_seconds',
+      help: 'How long ago ingest last had every published reading applied: telemetry gaps are judged up to then, not past it',
+      registers,
+    }),
     transientFailures: new Counter({ name: 'v2v_ingest_transient_failures_total', help: 'Chunks that failed for a transient reason and were retried', registers }),
     signals: new Counter({ name: 'v2v_ingest_signals_total', help: 'Workflow signals sent, by outcome', labelNames: ['outcome'], registers }),
     openEpisodes: new Gauge({

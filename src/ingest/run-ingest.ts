@@ -6,6 +6,7 @@ import type { Logger } from '../logging.js';
 import { createKafka } from '../kafka-client.js';
 import { startIngestConsumer } from './consumer.js';
 import { startGapSweeper } from './gap-sweeper.js';
+import { heardThroughClock } from './heard-through.js';
 import { createIngestMetrics } from './metrics.js';
 import { startOpsServer } from './ops-server.js';
 import { startPartitionMaintenance } from './partitions.js';
@@ -59,7 +60,11 @@ export async function startIngest(options: { config: Config; logger: Logger; por
       log: (level, msg, fields) => logger[level](fields ?? {}, msg),
     });
     stops.push(() => partitions.stop());
-    const sweeper = startGapSweeper({ pool, timeScale: config.V2V_TIME_SCALE, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
+    const admin = kafka.admin();
+    await admin.connect();
+    stops.push(() => admin.disconnect());
+    const heard = heardThroughClock({ admin, pool, topic: config.V2V_INGEST_TOPIC, groupId: config.V2V_INGEST_GROUP });
+    const sweeper = startGapSweeper({ pool, timeScale: config.V2V_TIME_SCALE, heard, metrics, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
     stops.push(() => sweeper.stop());
     const consumer = await startIngestConsumer({
       kafka,
