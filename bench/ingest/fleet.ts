@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Metric } from '../../src/domain/excursions/types.js';
 
@@ -55,18 +55,36 @@ export async function retireFleet(pool: pg.Pool, devices: Device[]) {
   await pool.query("update device_bindings set during = tstzrange(lower(during), now()) where device_id = any($1::text[])", [devices.map((d) => d.id)]);
 }
 
+/** How the fleet's gateways make eventIds: random (version 4), or time-ordered (version 7), which the contract allows as well. */
+export const EVENT_ID_VERSIONS = ['v4', 'v7'] as const;
+export type EventIdVersion = (typeof EVENT_ID_VERSIONS)[number];
+
+/**
+ * A version 7 UUID (RFC 9562): the event time's Unix milliseconds in the first 48 bits, then random
+ * bits. Ids made in time order land at one end of an index instead of anywhere in it.
+ */
+function uuidV7(ms: number): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Reading `n` of a device (deterministic but for its eventId), as the gateway would send it. */
-export function reading(device: Device, n: number, startMs: number) {
+export function reading(device: Device, n: number, startMs: number, ids: EventIdVersion = 'v4') {
   const { spec } = device;
+  const eventMs = startMs + n * EVENT_SPACING_MS;
   const inExcursion = n % EXCURSION_EVERY >= EXCURSION_EVERY - EXCURSION_LENGTH;
   const wobble = Math.sin(n / 7 + device.id.length) * spec.noise;
   return {
-    eventId: randomUUID(),
+    eventId: ids === 'v7' ? uuidV7(eventMs) : randomUUID(),
     gatewayId: device.gatewayId,
     deviceId: device.id,
     metric: spec.metric,
     value: Math.round((inExcursion ? spec.out : spec.nominal + wobble) * 1000) / 1000,
     unit: spec.unit,
-    eventTime: new Date(startMs + n * EVENT_SPACING_MS).toISOString(),
+    eventTime: new Date(eventMs).toISOString(),
   };
 }

@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { latencyPhase, terminateFleetWorkflows } from './latency.js';
 import { temporalTransport } from '../../src/transport.js';
-import { config, DATABASE_OWNER_URL, DATABASE_URL, DEVICES, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
+import { config, DATABASE_OWNER_URL, DATABASE_URL, DEVICES, EVENT_IDS, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
 import { ingestPhase } from './throughput.js';
@@ -73,7 +73,7 @@ async function forgetFleetWorkflows(pool: pg.Pool, devices: Device[]) {
 async function throughputPhases(pool: pg.Pool, owner: pg.Pool, devices: Device[]) {
   const topic = `${RUN}.readings`;
   const table = (name: string) => `${RUN.replace('-', '_')}_${name}`;
-  log(`run ${RUN}: ${READINGS} readings from ${DEVICES} devices into ${PARTITIONS} partitions`);
+  log(`run ${RUN}: ${READINGS} readings from ${DEVICES} devices into ${PARTITIONS} partitions, eventIds ${EVENT_IDS}`);
   await createTopic(topic, PARTITIONS);
   const perDevice = Math.ceil(READINGS / DEVICES);
   const startMs = Date.now() - perDevice * EVENT_SPACING_MS - 60_000;
@@ -81,7 +81,7 @@ async function throughputPhases(pool: pg.Pool, owner: pg.Pool, devices: Device[]
   for (let n = 0; values.length < READINGS; n++) {
     for (const device of devices) {
       if (values.length === READINGS) break;
-      values.push({ key: device.id, value: JSON.stringify(reading(device, n, startMs)) });
+      values.push({ key: device.id, value: JSON.stringify(reading(device, n, startMs, EVENT_IDS)) });
     }
   }
   const producer = await connectedProducer();

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { databaseOwnerUrl, loadConfig } from '../../src/config.js';
 import { configWithStack } from '../../src/cli/stack-env.js';
 import { requireDatabaseUrl } from '../../src/db/client.js';
+import { EVENT_ID_VERSIONS, type EventIdVersion } from './fleet.js';
 
 /** The run's parameters: the command-line flags, read once, and the stack's configuration. */
 export const { values: flags } = parseArgs({
@@ -16,6 +17,7 @@ export const { values: flags } = parseArgs({
     'skip-latency': { type: 'boolean', default: false },
     'skip-throughput': { type: 'boolean', default: false },
     preload: { type: 'string', default: '0' },
+    'event-ids': { type: 'string', default: 'v4' },
     profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -32,9 +34,16 @@ if (flags.help) {
   --skip-latency        only the throughput phases
   --skip-throughput     only the latency phase
   --preload N           make sure sensor_readings holds at least N readings first (kept between runs)
+  --event-ids v4|v7     how the throughput phases' gateways make eventIds: random (v4) or time-ordered (v7), default v4
   --profile DIR         run (a)'s ingest under node --cpu-prof, profiles written to DIR`);
   process.exit(0);
 }
+
+if (!(EVENT_ID_VERSIONS as readonly string[]).includes(flags['event-ids'])) {
+  console.error(`--event-ids must be one of ${EVENT_ID_VERSIONS.join(', ')} (got ${flags['event-ids']})`);
+  process.exit(2);
+}
+export const EVENT_IDS = flags['event-ids'] as EventIdVersion;
 
 export const config = configWithStack(loadConfig());
 export const DATABASE_URL = requireDatabaseUrl(config.DATABASE_URL);
