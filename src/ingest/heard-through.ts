@@ -4,11 +4,7 @@ import type { PgRow } from '../db/pg-row.js';
 import type { consumerOffsets } from '../db/schema/index.js';
 
 /** One partition of the readings topic as the broker held it: its first offset and its end (the next offset to be written). */
-export interface PartitionEnds {
-  partition: number;
-  low: string;
-  high: string;
-}
+export type PartitionEnds = Pick<Awaited<ReturnType<Admin['fetchTopicOffsets']>>[number], 'partition' | 'low' | 'high'>;
 
 /** Next offset to apply, by partition, as ingest stored it with the readings; a partition never applied is absent. */
 export type AppliedOffsets = ReadonlyMap<number, string>;

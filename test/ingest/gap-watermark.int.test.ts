@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { pollUntil } from '../../src/poll-until.js';
+import { sleep } from '../../src/stack/daemon.js';
 import { asMessage, excursionRows, ingestTestbed, metricSample, reading, INGEST_WAIT, type Device } from './helpers.js';
 
 const bed = ingestTestbed('gap-watermark');
 const GAP_MS = 3_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A freezer probe whose gap is 3 s, on the wall clock. Ingest is made to fall behind by holding the
