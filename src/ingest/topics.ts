@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { pollUntil } from '../poll-until.js';
 import { dlqTopicOf } from './contract.js';
 
 /**
@@ -15,9 +16,38 @@ export async function ensureIngestTopics(kafka: Kafka, topic: string, partitions
       { topic: dlqTopicOf(topic), numPartitions: Math.min(partitions, 3) },
     ].filter((t) => !existing.has(t.topic));
     if (wanted.length > 0) await admin.createTopics({ topics: wanted, waitForLeaders: true });
-    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    return { created: wanted.map((t) => t.topic), partitions: metadata?.partitions.length ?? partitions };
+    return { created: wanted.map((t) => t.topic), partitions: await partitionsLed(admin, topic) };
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A broker's answers while a topic it is told of is not yet known to it or has partitions without a leader. */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** The broker's error code name, on the error or, when kafkajs gave up retrying it, on its cause. */
+function protocolErrorType(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  if ('type' in err && typeof err.type === 'string') return err.type;
+  return protocolErrorType(err.cause);
+}
+
+/**
+ * The topic's partition count, once every partition has a leader. Two ingest processes starting
+ * together both find the topic missing; the one whose create loses is told it exists (kafkajs then
+ * does not wait for leaders), and for a moment the broker it asks next may not know it yet: on the
+ * three-broker topology that ended ingest-2 with "This server does not host this topic-partition".
+ */
+export async function partitionsLed(admin: Pick<Admin, 'fetchTopicMetadata'>, topic: string, timeoutMs = 30_000): Promise<number> {
+  const probe = async () => {
+    try {
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      const led = metadata !== undefined && metadata.partitions.length > 0 && metadata.partitions.every((p) => p.leader >= 0);
+      return led ? metadata.partitions.length : undefined;
+    } catch (err) {
+      if (NOT_YET.has(protocolErrorType(err) ?? '')) return undefined;
+      throw err;
+    }
+  };
+  return pollUntil(`every partition of ${topic} to have a leader`, probe, { timeoutMs, intervalMs: 200 });
 }
