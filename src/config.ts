@@ -52,6 +52,12 @@ export const configSchema = z.object({
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
+  /**
+   * A workflow bundle made by `v2v worker --write-bundle <file>` from this same code. Set, the worker
+   * loads it instead of bundling workflows/ at every start (seconds of CPU per worker): how a
+   * deployment ships its workers, and how the stack and the tests start theirs.
+   */
+  V2V_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   API_URL: z.url().optional(),
   V2V_TIME_SCALE: z.coerce.number().positive().default(1),
   /**

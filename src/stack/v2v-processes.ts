@@ -75,6 +75,20 @@ function gatewayKeySecret(ctx: StackContext): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * Workers load one bundle of the workflows, made here from the code as it is now, as a deployment
+ * ships them: two workers bundling at once took most of a 2-core machine for tens of seconds, and
+ * a worker restarted under load took longer still. A bundle the environment names is used as given.
+ */
+async function workflowBundleFor(ctx: StackContext, starting: V2vProcess[]): Promise<{ V2V_WORKFLOW_BUNDLE?: string }> {
+  if (ctx.config.V2V_WORKFLOW_BUNDLE || !starting.some((p) => p.command === 'worker')) return {};
+  // Imported here: webpack and the Temporal worker are not needed to start or stop the other services.
+  const { writeWorkflowBundle } = await import('../worker/workflow-bundle.js');
+  const file = await writeWorkflowBundle(path.join(ctx.paths.root, 'workflow-bundle.js'));
+  ctx.progress(`V2V: workflows bundled into ${path.relative(process.cwd(), file)}`);
+  return { V2V_WORKFLOW_BUNDLE: file };
+}
+
 /** The stack's exports for the processes, without the owner's URL: they run as the least-privileged login. */
 function processEnv(ctx: StackContext, before: Record<string, string>, p: V2vProcess): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...before, ...(p.port ? { [p.port.variable]: String(p.port.value) } : {}) };
@@ -96,7 +110,7 @@ export const v2vProcessesPart: StackPart = {
     const processes = v2vProcesses(ctx);
     const stopped = processes.filter((p) => daemonPid(ctx.paths, daemonName(p)) === undefined);
     // The production topology always checks who sent a reading (src/ingest/gateway-signature.ts).
-    const env = { V2V_GATEWAY_KEY_SECRET: gatewayKeySecret(ctx) };
+    const env = { V2V_GATEWAY_KEY_SECRET: gatewayKeySecret(ctx), ...(await workflowBundleFor(ctx, stopped)) };
     for (const p of stopped) {
       if (p.port && p.port.value !== 0) await assertPortFree(p.port.value, p.name, `${p.port.variable} (the second process takes it + 2)`);
       startDaemon(ctx.paths, { name: daemonName(p), command: process.execPath, args: [V2V_BIN, p.command], cwd: repoRoot, env: processEnv(ctx, { ...before, ...env }, p) });

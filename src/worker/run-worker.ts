@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { capacityChainStoreOn } from '../../activities/chain-store.js';
@@ -22,9 +21,7 @@ import { ALLOCATOR_EVERY_MS, startAllocatorTimer } from '../planning/waitlist/al
 import { DAY_MS } from '../domain/durations.js';
 import { loadPlanner } from '../planning/planner.js';
 import type { PlanningProblem } from '../domain/planning/problem.js';
-
-/** The workflow bundle's entry: batch, shipment and equipment workflows. */
-export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+import { workflowCode } from './workflow-bundle.js';
 
 export interface RunWorkerOptions {
   config: Config;
@@ -72,7 +69,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: TASK_QUEUE,
-      workflowsPath,
+      ...workflowCode(config),
       activities: {
         // Capacity a batch gives back (a chain released or re-planned, a line lost) goes to the waitlist at once.
         ...createBatchActivities({ db, pool, log, chains: capacityChainStoreOn(clock), afterCapacityReleased: releasedToWaitlist }),

@@ -8,7 +8,7 @@ import { ensureForecastPython } from '../../src/forecast/python-env.js';
 import { activeModel } from '../../src/forecast/registry/index.js';
 import { clearSeed, runHistory } from '../../src/sim/history/run-history.js';
 import { repoRoot, stackPaths } from '../../src/stack/paths.js';
-import { workflowsPath } from '../../src/worker/run-worker.js';
+import { workflowsUnderTest } from '../workflows/worker.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
 
@@ -34,7 +34,7 @@ describe('the weekly retraining workflow, on a real worker', () => {
     const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
     const python = await ensureForecastPython(stackPaths(loadConfig()).root, (line) => console.error(line));
     const worker = await Worker.create({
-      connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, workflowsPath,
+      connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, ...workflowsUnderTest(),
       activities: retrainActivities({ db, python: async () => python }),
     });
     const run = (week: number) =>

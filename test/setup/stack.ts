@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../../src/cli/migrate-command.js';
 import { loadConfig } from '../../src/config.js';
 import { readStackEnv, stackContext, stackDown, stackStatus, stackUp } from '../../src/stack/stack.js';
+import { provideWorkflowBundle } from './workflow-bundle.js';
 
 /**
  * Integration tests run against the real services: the ones `v2v stack up` already runs (or that
@@ -19,8 +20,11 @@ export default async function setup(project: TestProject) {
   if (!env) throw new Error('stack up wrote no .stack/env');
   // Every file may be the first on a fresh database: the schema and reference data are there before any runs.
   await prepareDatabase(env.DATABASE_OWNER_URL ?? env.DATABASE_URL ?? ctx.config.DATABASE_OWNER_URL ?? ctx.config.DATABASE_URL!);
-  project.provide('stackEnv', env);
+  // The workers the tests start (`v2v worker`, Worker.create) load the run's one bundle.
+  const bundle = await provideWorkflowBundle(project);
+  project.provide('stackEnv', { ...env, V2V_WORKFLOW_BUNDLE: bundle.file });
   return async () => {
+    bundle.remove();
     if (started.length > 0) await stackDown(ctx, started);
     await containers?.stop();
   };

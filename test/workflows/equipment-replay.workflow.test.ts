@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowsPath } from './worker.js';
+import { workflowsUnderTest } from './worker.js';
 
 // Recorded once with the equipment workflow as it was before units assessed themselves on a timer
 // (commit 4caddd3): a batch assigned, a risk above the threshold told to it (a command the new timer
@@ -11,6 +11,6 @@ const history = historyFromJSON(JSON.parse(readFileSync(new URL('../fixtures/equ
 
 describe('an equipment workflow that started before scheduled assessments', () => {
   it('replays against the current code without a non-determinism error', async () => {
-    await expect(Worker.runReplayHistory({ workflowsPath }, history, 'equipment:bioreactor-before-assessments')).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory(workflowsUnderTest(), history, 'equipment:bioreactor-before-assessments')).resolves.toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowsPath } from './worker.js';
+import { workflowsUnderTest } from './worker.js';
 
 const folder = new URL('../fixtures/histories/', import.meta.url);
 const fixtures = readdirSync(folder).filter((f) => f.endsWith('.json'));
@@ -13,9 +13,9 @@ const histories = () =>
     history: historyFromJSON(JSON.parse(readFileSync(new URL(file, folder), 'utf8'))),
   }));
 
-async function replayFailures(path: string) {
+async function replayFailures(code: ReturnType<typeof workflowsUnderTest> | { workflowsPath: string }) {
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: path }, histories())) {
+  for await (const result of Worker.runReplayHistories(code, histories())) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;
@@ -27,12 +27,12 @@ describe('replaying recorded histories against the current workflow code', () =>
   });
 
   it('replays every one without a non-determinism error', async () => {
-    expect(await replayFailures(workflowsPath)).toEqual([]);
+    expect(await replayFailures(workflowsUnderTest())).toEqual([]);
   });
 
   it('fails every one against a non-deterministic edit of the workflow', async () => {
     const edited = fileURLToPath(new URL('../fixtures/nondeterministic-workflows.ts', import.meta.url));
-    const failures = await replayFailures(edited);
+    const failures = await replayFailures({ workflowsPath: edited });
     expect(failures).toHaveLength(fixtures.length);
     expect(failures.join('\n')).toMatch(/[Nn]ondeterminism/);
   });

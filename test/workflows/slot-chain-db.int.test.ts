@@ -13,7 +13,7 @@ import { cancelUpdate, handoffUpdate, milestoneSignal, statusQuery, type BatchIn
 import { capacityFixture } from '../planning/capacity/fixture.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { scan } from './journey-driver.js';
-import { workflowsPath } from './worker.js';
+import { workflowsUnderTest } from './worker.js';
 
 /**
  * The batch workflow holding a chain booked on the real database, run by a worker with the real
@@ -29,7 +29,7 @@ const ctx = {} as { connection: Connection; client: Client; worker: Worker; runn
 beforeAll(async () => {
   const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
   const activities = createBatchActivities({ db: f.db, pool: f.pool, afterCapacityReleased: async (r) => void released.push(r) });
-  ctx.worker = await Worker.create({ connection: native, namespace: config.TEMPORAL_NAMESPACE, taskQueue, workflowsPath, activities });
+  ctx.worker = await Worker.create({ connection: native, namespace: config.TEMPORAL_NAMESPACE, taskQueue, ...workflowsUnderTest(), activities });
   ctx.running = ctx.worker.run();
   ctx.connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
   ctx.client = new Client({ connection: ctx.connection, namespace: config.TEMPORAL_NAMESPACE });

@@ -1,0 +1,26 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { workflowCode, workflowsPath } from '../../src/worker/workflow-bundle.js';
+import { runV2v } from '../setup/cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'v2v-bundle-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('v2v worker --write-bundle: the workflows bundled once, for V2V_WORKFLOW_BUNDLE', () => {
+  it('writes a bundle a worker replays a recorded history with', async () => {
+    const file = path.join(dir, 'nested', 'workflow-bundle.js');
+    expect(runV2v('worker', '--write-bundle', file)).toContain(`workflow bundle written to ${file}`);
+    const history = historyFromJSON(JSON.parse(readFileSync(new URL('../fixtures/equipment-histories/equipment-before-assessments.json', import.meta.url), 'utf8')));
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: file } }, history, 'equipment:bioreactor-before-assessments')).resolves.toBeUndefined();
+  });
+
+  it('is what a worker loads when the config names one, and workflows/ bundled at start when not', () => {
+    expect(workflowCode(loadConfig({ V2V_WORKFLOW_BUNDLE: '/srv/v2v/workflow-bundle.js' }))).toEqual({ workflowBundle: { codePath: '/srv/v2v/workflow-bundle.js' } });
+    expect(workflowCode(loadConfig({}))).toEqual({ workflowsPath });
+  });
+});
