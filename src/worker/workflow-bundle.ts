@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 /**
- * Bundles workflows/ (webpack, about 3.5 s of CPU here) into `file`, whole or not at all: a worker
+ * Bundles workflows/ (webpack: seconds of CPU) into `file`, whole or not at all: a worker
  * starting meanwhile never reads half a bundle.
  */
 export async function writeWorkflowBundle(file: string): Promise<string> {
