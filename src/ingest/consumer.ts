@@ -6,6 +6,7 @@ import { DLQ_HEADERS, dlqTopicOf, INGEST_GROUP, READINGS_TOPIC } from './contrac
 import { gatewayVerifier } from './gateway-signature.js';
 import type { IngestMetrics } from './metrics.js';
 import { monthlyPartitions } from './partitions.js';
+import { whileTopicSettles } from './topics.js';
 
 export interface IngestConsumerOptions {
   kafka: Kafka;
@@ -91,7 +92,8 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
 
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topic: options.topic ?? READINGS_TOPIC, fromBeginning: true });
+  const topic = options.topic ?? READINGS_TOPIC;
+  await whileTopicSettles(`this broker to know ${topic}`, async () => (await consumer.subscribe({ topic, fromBeginning: true }), true));
   await consumer.run({
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE,

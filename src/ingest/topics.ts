@@ -39,15 +39,27 @@ function protocolErrorType(err: unknown): string | undefined {
  * three-broker topology that ended ingest-2 with "This server does not host this topic-partition".
  */
 export async function partitionsLed(admin: Pick<Admin, 'fetchTopicMetadata'>, topic: string, timeoutMs = 30_000): Promise<number> {
+  return whileTopicSettles(`every partition of ${topic} to have a leader`, async () => {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const led = metadata !== undefined && metadata.partitions.length > 0 && metadata.partitions.every((p) => p.leader >= 0);
+    return led ? metadata.partitions.length : undefined;
+  }, timeoutMs);
+}
+
+/**
+ * Tries `attempt` every 200 ms until it answers (anything but undefined), while a broker says the
+ * topic is not known or led yet: every broker learns a new topic from the controllers' log, not all
+ * at the same moment, so the broker the consumer's subscribe asks may be a step behind the one that
+ * answered partitionsLed. Any other error is thrown at once.
+ */
+export async function whileTopicSettles<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const probe = async () => {
     try {
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      const led = metadata !== undefined && metadata.partitions.length > 0 && metadata.partitions.every((p) => p.leader >= 0);
-      return led ? metadata.partitions.length : undefined;
+      return await attempt();
     } catch (err) {
       if (NOT_YET.has(protocolErrorType(err) ?? '')) return undefined;
       throw err;
     }
   };
-  return pollUntil(`every partition of ${topic} to have a leader`, probe, { timeoutMs, intervalMs: 200 });
+  return pollUntil(what, probe, { timeoutMs, intervalMs: 200 });
 }

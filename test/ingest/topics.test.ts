@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { partitionsLed } from '../../src/ingest/topics.js';
+import { partitionsLed, whileTopicSettles } from '../../src/ingest/topics.js';
 
 // kafkajs's errors are spread into its CommonJS exports, which Node's ESM import cannot name.
 const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded } = createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs');
@@ -39,5 +39,19 @@ describe('partitionsLed: waiting for a topic another process has just created', 
 
   it('gives up with the topic named when leaders never come', async () => {
     await expect(partitionsLed(broker(partitions(-1)), 'readings', 300)).rejects.toThrow('every partition of readings to have a leader');
+  });
+});
+
+describe("whileTopicSettles: a consumer subscribing on a broker a step behind", () => {
+  it('subscribes again while the broker does not know the topic, and only then', async () => {
+    const answers: (Error | 'subscribed')[] = [protocolError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition'), 'subscribed'];
+    let calls = 0;
+    const subscribe = async () => {
+      const answer = answers[calls++]!;
+      if (answer instanceof Error) throw answer;
+      return true;
+    };
+    await expect(whileTopicSettles('the broker to know readings', subscribe)).resolves.toBe(true);
+    expect(calls).toBe(2);
   });
 });
