@@ -41,6 +41,7 @@ export interface RunWorkerOptions {
  */
 export async function runWorker({ config, logger, signal, onReady }: RunWorkerOptions): Promise<void> {
   installTemporalLogging(logger);
+  const code = workflowCode(config);
   const { db, pool } = createDatabase(requireDatabaseUrl(config.DATABASE_URL));
   const activityLog = logger.child({ component: 'activities' });
   const log = (msg: string, fields?: object) => activityLog.info(fields ?? {}, msg);
@@ -69,7 +70,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: TASK_QUEUE,
-      ...workflowCode(config),
+      ...code,
       activities: {
         // Capacity a batch gives back (a chain released or re-planned, a line lost) goes to the waitlist at once.
         ...createBatchActivities({ db, pool, log, chains: capacityChainStoreOn(clock), afterCapacityReleased: releasedToWaitlist }),

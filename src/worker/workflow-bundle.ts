@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
@@ -13,16 +13,31 @@ export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', i
  */
 export async function writeWorkflowBundle(file: string): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
-  mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, code);
-  renameSync(partial, file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(partial, code);
+    renameSync(partial, file);
+  } catch (err) {
+    if (existsSync(partial)) rmSync(partial);
+    throw new Error(`cannot write the workflow bundle to ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return file;
 }
 
-/** The workflow code a worker runs: the prebuilt bundle the config names, else workflows/ bundled now. */
+/**
+ * The workflow code a worker runs: the prebuilt bundle the config names, else workflows/ bundled
+ * now. A named bundle that cannot be read stops the worker here, before it connects to anything.
+ */
 export function workflowCode(config: Pick<Config, 'V2V_WORKFLOW_BUNDLE'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  return config.V2V_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.V2V_WORKFLOW_BUNDLE } } : { workflowsPath };
+  const file = config.V2V_WORKFLOW_BUNDLE;
+  if (!file) return { workflowsPath };
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    throw new Error(`V2V_WORKFLOW_BUNDLE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); write it with \`v2v worker --write-bundle ${file}\`, or unset it`);
+  }
+  return { workflowBundle: { codePath: file } };
 }
 
 /** webpack's progress lines are noise in a CLI's or a test's output; its warnings and errors are not. */

@@ -20,7 +20,18 @@ describe('v2v worker --write-bundle: the workflows bundled once, for V2V_WORKFLO
   });
 
   it('is what a worker loads when the config names one, and workflows/ bundled at start when not', () => {
-    expect(workflowCode(loadConfig({ V2V_WORKFLOW_BUNDLE: '/srv/v2v/workflow-bundle.js' }))).toEqual({ workflowBundle: { codePath: '/srv/v2v/workflow-bundle.js' } });
+    const file = path.join(dir, 'nested', 'workflow-bundle.js');
+    expect(workflowCode(loadConfig({ V2V_WORKFLOW_BUNDLE: file }))).toEqual({ workflowBundle: { codePath: file } });
     expect(workflowCode(loadConfig({}))).toEqual({ workflowsPath });
+  });
+
+  it('stops a worker whose named bundle cannot be read, naming the setting and the cure', () => {
+    const missing = path.join(dir, 'missing.js');
+    expect(() => workflowCode(loadConfig({ V2V_WORKFLOW_BUNDLE: missing }))).toThrow(`V2V_WORKFLOW_BUNDLE: cannot read ${missing} (ENOENT); write it with \`v2v worker --write-bundle ${missing}\``);
+  });
+
+  it('refuses a path with a control character, and one it cannot write, naming what is wrong', () => {
+    expect(() => runV2v('worker', '--write-bundle', `${dir}/a\u0001b.js`)).toThrow(/--writeBundle: .*control character/);
+    expect(() => runV2v('worker', '--write-bundle', '/etc/hostname/bundle.js')).toThrow('cannot write the workflow bundle to /etc/hostname/bundle.js: EEXIST');
   });
 });
