@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileWhole } from '../write-whole.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { FEATURES } from '../forecast/features/feature-list.js';
@@ -98,6 +99,5 @@ export function demoBuiltModelIds(stackRoot: string): Set<string> {
 export function writeManifest(stackRoot: string, manifest: DemoModelsManifest): void {
   mkdirSync(demoModelsDir(stackRoot), { recursive: true });
   const file = manifestFile(stackRoot, manifest.key);
-  writeFileSync(`${file}.tmp`, JSON.stringify(manifest, null, 2));
-  renameSync(`${file}.tmp`, file);
+  writeFileWhole(file, JSON.stringify(manifest, null, 2));
 }

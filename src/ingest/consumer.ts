@@ -93,7 +93,10 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   await producer.connect();
   await consumer.connect();
   const topic = options.topic ?? READINGS_TOPIC;
-  await whileTopicSettles(`this broker to know ${topic}`, async () => (await consumer.subscribe({ topic, fromBeginning: true }), true));
+  await whileTopicSettles(`this broker to know ${topic}`, async () => {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    return true;
+  });
   await consumer.run({
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE,

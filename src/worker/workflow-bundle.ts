@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config.js';
+import { writeFileWhole } from '../write-whole.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -13,13 +14,10 @@ export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', i
  */
 export async function writeWorkflowBundle(file: string): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
-  const partial = `${file}.${process.pid}.partial`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(partial, code);
-    renameSync(partial, file);
+    writeFileWhole(file, code);
   } catch (err) {
-    if (existsSync(partial)) rmSync(partial);
     throw new Error(`cannot write the workflow bundle to ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return file;
