@@ -6,7 +6,7 @@ import { z } from 'zod';
  * workflow's history, the custody chain) to the exact text, without carrying the text itself.
  * Pure and free of Node modules, as the workflow bundle imports the schema.
  */
-export const COMMAND_TEXT_KINDS = ['cancel-reason', 'milestone-data', 'handoff-location'] as const;
+export const COMMAND_TEXT_KINDS = ['cancel-reason', 'milestone-data', 'handoff-location', 'qa-meaning', 'qa-reason', 'assessment-meaning'] as const;
 export type CommandTextKind = (typeof COMMAND_TEXT_KINDS)[number];
 
 export const textRefSchema = z

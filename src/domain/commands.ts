@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isLocalDate } from './calendar-day.js';
 import { PLAIN_ID } from './ids.js';
 import { zonedInstant } from './instant.js';
-import { textRefSchema } from './command-text.js';
+import { textRefSchema, type TextRef } from './command-text.js';
 import { boundedData, safeText, TEXT_LIMITS } from './text.js';
 
 /**
@@ -144,30 +144,53 @@ export const milestoneRequestSchema = milestoneSchema
   .omit({ actor: true, dataRef: true })
   .extend({ source: z.string().optional().describe('Ignored: the token names the reporter, recorded as the source.') });
 
-const qaDispositionFields = z.object({
-  decision: z.enum(['release', 'reject', 'conditional-release']),
-  signer: actorSchema,
-  meaning: safeText({ max: TEXT_LIMITS.meaning, multiline: true }),
-  reason: safeText({ max: TEXT_LIMITS.reason, multiline: true }).optional(),
-});
-const reasonGiven = (d: { decision: string; reason?: string | undefined }) => d.decision === 'release' || d.reason !== undefined;
+const QA_DECISIONS = ['release', 'reject', 'conditional-release'] as const;
+const qaMeaning = safeText({ max: TEXT_LIMITS.meaning, multiline: true });
+const qaReason = safeText({ max: TEXT_LIMITS.reason, multiline: true });
+const reasonGiven = (d: { decision: string; reason?: string | undefined; reasonRef?: TextRef | undefined }) => d.decision === 'release' || d.reason !== undefined || d.reasonRef !== undefined;
 const reasonRule = [reasonGiven, { message: 'a reason is required to reject or to release conditionally', path: ['reason'] }] as [
   typeof reasonGiven,
   { message: string; path: string[] },
 ];
-export const qaDispositionSchema = qaDispositionFields.refine(...reasonRule);
+const meaningGiven = (d: { meaning?: string | undefined; meaningRef?: TextRef | undefined }) => d.meaning !== undefined || d.meaningRef !== undefined;
+const meaningRule = [meaningGiven, { message: 'a meaning (or a reference to the stored meaning) is required', path: ['meaning'] }] as [
+  typeof meaningGiven,
+  { message: string; path: string[] },
+];
+
+/**
+ * The QA disposition Update's payload: references to the signer's meaning and reason the API
+ * stored (`meaningRef`, `reasonRef`), as a careless signer's words may name a patient; or the
+ * texts themselves in older histories and from the twin, whose words are its own.
+ */
+export const qaDispositionSchema = z
+  .object({
+    decision: z.enum(QA_DECISIONS),
+    signer: actorSchema,
+    meaning: qaMeaning.optional(),
+    meaningRef: textRefSchema.optional(),
+    reason: qaReason.optional(),
+    reasonRef: textRefSchema.optional(),
+  })
+  .refine(...meaningRule)
+  .refine(...reasonRule);
 export type QaDispositionCommand = z.infer<typeof qaDispositionSchema>;
-export const qaDispositionRequestSchema = qaDispositionFields
-  .extend({ signer: bodyActor, signingPassword: signingPasswordSchema })
+export const qaDispositionRequestSchema = z
+  .object({ decision: z.enum(QA_DECISIONS), signer: bodyActor, meaning: qaMeaning, reason: qaReason.optional(), signingPassword: signingPasswordSchema })
   .refine(...reasonRule);
 
-export const assessmentSchema = z.object({
-  impact: z.enum(['none', 'quarantine', 'reject']),
-  signer: actorSchema,
-  meaning: safeText({ max: TEXT_LIMITS.meaning, multiline: true }),
-});
+const IMPACTS = ['none', 'quarantine', 'reject'] as const;
+/** The assessment Update's payload: a reference to the signer's meaning (`meaningRef`), or the meaning itself in older histories and from the twin. */
+export const assessmentSchema = z
+  .object({
+    impact: z.enum(IMPACTS),
+    signer: actorSchema,
+    meaning: qaMeaning.optional(),
+    meaningRef: textRefSchema.optional(),
+  })
+  .refine(...meaningRule);
 export type AssessmentCommand = z.infer<typeof assessmentSchema> & { excursionId: string };
-export const assessmentRequestSchema = assessmentSchema.extend({ signer: bodyActor, signingPassword: signingPasswordSchema });
+export const assessmentRequestSchema = z.object({ impact: z.enum(IMPACTS), signer: bodyActor, meaning: qaMeaning, signingPassword: signingPasswordSchema });
 
 export const bookingSchema = z.object({
   infusionDate: z

@@ -109,17 +109,37 @@ describe('commands on a batch', () => {
     expect((await post(`/v1/batches/${batchId}/excursions/exc-7/assessment`, { ...assessment, signingPassword: 'correct horse battery' }, asQa)).statusCode).toBe(200);
     expect((await post(`/v1/batches/${batchId}/cancel`, cancel)).statusCode).toBe(200);
     // The password stops at the edge; the signer is the token's user, the actor the token's identity.
+    // The signer's words, like the reason, stay in PostgreSQL: the updates carry their references.
+    const ref = expect.objectContaining({ id: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(temporal.calls.map((c) => [c.name, c.args])).toEqual([
-      ['qaDisposition', [{ ...qa, signer }]],
-      ['excursionAssessment', [{ ...assessment, signer, excursionId: 'exc-7' }]],
-      ['cancel', [{ reasonRef: expect.objectContaining({ id: expect.any(String) }), actor: adminActor }]],
+      ['qaDisposition', [{ decision: 'release', meaningRef: ref, signer }]],
+      ['excursionAssessment', [{ impact: 'none', meaningRef: ref, signer, excursionId: 'exc-7' }]],
+      ['cancel', [{ reasonRef: ref, actor: adminActor }]],
     ]);
+    const texts = await Promise.all([0, 1].map(async (i) => {
+      const { meaningRef } = temporal.calls[i]!.args[0] as { meaningRef: { id: string } };
+      return (await db.select().from(commandTexts).where(eq(commandTexts.id, meaningRef.id)))[0];
+    }));
+    expect(texts).toMatchObject([{ batchId, kind: 'qa-meaning', body: qa.meaning }, { batchId, kind: 'assessment-meaning', body: assessment.meaning }]);
     // The reason stays in PostgreSQL; the update carries its reference, and a retry finds the same row.
     const { reasonRef } = temporal.calls[2]!.args[0] as { reasonRef: { id: string; sha256: string } };
     const [row] = await db.select().from(commandTexts).where(eq(commandTexts.id, reasonRef.id));
     expect(row).toMatchObject({ batchId, kind: 'cancel-reason', body: cancel.reason, sha256: reasonRef.sha256 });
     expect((await post(`/v1/batches/${batchId}/cancel`, cancel)).statusCode).toBe(200);
     expect(temporal.calls[3]!.args[0]).toEqual({ reasonRef, actor: adminActor });
+  });
+
+  it("keeps a rejection's reason behind its own reference, and a wrong signing password stores nothing", async () => {
+    const { batchId } = await enrolled();
+    const qaUser = await addUser(db, identities.stackRoot, { name: 'Q. A. Rejecter', role: 'qa', sites: [ids.facility], signingPassword: 'correct horse battery' });
+    const asQa = { authorization: `Bearer ${qaUser.token}` };
+    const reject = { decision: 'reject', meaning: 'rejected', reason: 'sterility test positive' };
+    expect((await post(`/v1/batches/${batchId}/qa-disposition`, { ...reject, signingPassword: 'not the password' }, asQa)).statusCode).toBe(403);
+    expect(await db.select().from(commandTexts).where(eq(commandTexts.batchId, batchId))).toEqual([]);
+    expect((await post(`/v1/batches/${batchId}/qa-disposition`, { ...reject, signingPassword: 'correct horse battery' }, asQa)).statusCode).toBe(200);
+    const { reasonRef } = temporal.calls.at(-1)!.args[0] as { reasonRef: { id: string } };
+    const [row] = await db.select().from(commandTexts).where(eq(commandTexts.id, reasonRef.id));
+    expect(row).toMatchObject({ batchId, kind: 'qa-reason', body: reject.reason });
   });
 });
 

@@ -63,7 +63,7 @@ describe('QA signatures', () => {
     const res = await release('alice', PASSWORDS.alice, { signer: { name: 'Q. A. Bob', role: 'qualified person' } });
     expect(res.statusCode).toBe(200);
     const [call] = temporal.calls;
-    expect(call!.args).toEqual([{ decision: 'release', meaning: 'released for infusion', signer: { name: 'Q. A. Alice', role: 'qa', userId: qa.alice.id } }]);
+    expect(call!.args).toEqual([{ decision: 'release', meaningRef: expect.objectContaining({ id: expect.any(String) }), signer: { name: 'Q. A. Alice', role: 'qa', userId: qa.alice.id } }]);
     expect(JSON.stringify(call)).not.toContain(PASSWORDS.alice);
   });
 
@@ -160,7 +160,7 @@ describe('the signed custody record', () => {
     const { batchId: signed } = await enrolled();
     const res = await app.inject({
       method: 'POST', url: `/v1/batches/${signed}/qa-disposition`, headers: { authorization: `Bearer ${qa.alice.token}` },
-      payload: { decision: 'release', meaning: 'released for infusion', signingPassword: PASSWORDS.alice },
+      payload: { decision: 'release', meaning: 'released: batch record reviewed', signingPassword: PASSWORDS.alice },
     });
     expect(res.statusCode).toBe(200);
     // What the workflow would record from the update it received (the recording stand-in runs no workflow).
@@ -171,13 +171,16 @@ describe('the signed custody record', () => {
     const [row] = await db.select().from(custodyEvents).where(eq(custodyEvents.batchId, signed));
     expect(row).toMatchObject({ kind: 'qa-disposition', actorName: 'Q. A. Alice', actorRole: 'qa', meaning: 'released for infusion' });
     expect(row!.occurredAt.toISOString()).toBe('2026-02-02T09:30:00.000Z');
-    expect(row!.data).toEqual({ decision: 'release', signature: { userId: qa.alice.id, method: 'signing-password' } });
+    // The signer's words are a stored text the record references; the record's meaning is the decision's.
+    expect(row!.data).toEqual({ decision: 'release', meaningRef: decision.meaningRef, signature: { userId: qa.alice.id, method: 'signing-password' } });
     expect(JSON.stringify(row)).not.toContain(PASSWORDS.alice);
     expect((await verifyCustodyChains(pool, signed)).breaks).toEqual([]);
 
     temporal.status = new WorkflowNotFoundError('gone', `batch:${signed}`, undefined);
     const detail = await app.inject({ method: 'GET', url: `/v1/batches/${signed}` });
     expect(detail.json().custody[0]).toMatchObject({ kind: 'qa-disposition', actor: { name: 'Q. A. Alice', role: 'qa' }, meaning: 'released for infusion', occurredAt: '2026-02-02T09:30:00.000Z' });
+    const trail = await app.inject({ method: 'GET', url: `/v1/batches/${signed}/custody`, headers: { authorization: `Bearer ${qa.alice.token}` } });
+    expect(trail.json().records[0]).toMatchObject({ meaning: 'released for infusion', texts: { meaning: 'released: batch record reviewed' } });
   });
 });
 

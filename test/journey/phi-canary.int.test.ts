@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka-client.js';
 import { pollUntil } from '../../src/poll-until.js';
 import type { LiveIdentities } from '../../src/live/identities.js';
-import { testIdentities } from '../setup/journey-services.js';
+import { answerUntilDone } from '../../src/live/partners.js';
+import type { AwaitingStep } from '../../src/live/v2v-api.js';
+import { partnersOf, testIdentities } from '../setup/journey-services.js';
 import { stackConfig, unique } from '../setup/services.js';
 import { useTemporalClient } from '../setup/temporal-client.js';
 import { freePort, startV2vProcess, stopV2vProcess, type V2vProcess } from '../setup/v2v-process.js';
@@ -102,7 +104,33 @@ describe('a PHI canary in every free-text field', () => {
     expect(custody.verification.verified).toBe(true);
     const timeline = (await call(admin, 'GET', `/v1/batches/${batchId}`)).body['timeline'] as { event: string; detail?: string }[];
     expect(timeline.find((t) => t.event === 'cancelled')?.detail).toBe(canary('cancel.reason'));
-    // Let the outbox publish what the batch did.
+
+    // Signatures the workflow accepts: a second batch, driven by its partners, its outbound courier
+    // late past the leg's 48 h stability window (2 s here), so QA assesses the deviation, then rejects the batch.
+    const partners = partnersOf(who);
+    const second = await call(admin, 'POST', '/v1/batches', { productId: ids.product, apheresisCenterId: ids.apheresis, treatmentCenterId: ids.treatment, facilityId: ids.facility, patientRef: `canary-${RUN}-2` });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const signed = String(second.body.batchId);
+    const lateReceipt = (a: AwaitingStep) => (a.kind === 'handoff' && a.step === 'facility-receipt' ? Date.now() + 5_000 : Date.now());
+    const drive = (stopAt: AwaitingStep['kind']) => answerUntilDone(partners, signed, String(second.body.coiId), { answerAt: lateReceipt, stopAt: (d) => d.awaiting?.kind === stopAt, timeoutMs: 150_000 });
+    const held = await drive('excursion-assessment');
+    const deviation = held.awaiting as Extract<AwaitingStep, { kind: 'excursion-assessment' }>;
+    const sign = { signingPassword: who.qa.signingPassword };
+    const assessed = await call(who.qa.token, 'POST', `/v1/batches/${signed}/excursions/${deviation.excursionId}/assessment`, { impact: 'none', meaning: canary('assessment.meaning'), ...sign }, 'assessment meaning (signed)');
+    expect(assessed.status, JSON.stringify(assessed.body)).toBe(200);
+    expect((await drive('qa-disposition')).awaiting?.kind).toBe('qa-disposition');
+    const rejected = await call(who.qa.token, 'POST', `/v1/batches/${signed}/qa-disposition`, { decision: 'reject', meaning: canary('qa.meaning.signed'), reason: canary('qa.reason.signed'), ...sign }, 'QA meaning, reason (signed)');
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    // QA reads its words beside the signed records, and the timeline names the rejection's reason.
+    const signedTrail = (await call(admin, 'GET', `/v1/batches/${signed}/custody`)).body as typeof custody;
+    expect(signedTrail.records.find((r) => r.kind === 'excursion-assessment')?.texts).toEqual({ meaning: canary('assessment.meaning') });
+    expect(signedTrail.records.find((r) => r.kind === 'qa-disposition')?.texts).toEqual({ meaning: canary('qa.meaning.signed'), reason: canary('qa.reason.signed') });
+    expect(signedTrail.verification.verified).toBe(true);
+    const failed = (await call(admin, 'GET', `/v1/batches/${signed}`)).body as { stage: string; timeline: { event: string; detail?: string }[] };
+    expect(failed.stage).toBe('FAILED');
+    expect(failed.timeline.find((t) => t.event === 'failed')?.detail).toBe(`QA rejected the batch: ${canary('qa.reason.signed')}`);
+
+    // Let the outbox publish what the batches did.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
 
     // Every workflow history since the test began.

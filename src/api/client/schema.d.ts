@@ -4992,7 +4992,7 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             prevHash: string | null;
-            /** @description The stored texts the data references (a cancellation’s `reasonRef` → `reason`, a hand-off’s `locationRef` → `location`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to. */
+            /** @description The stored texts the data references (a cancellation’s or a QA rejection’s `reasonRef` → `reason`, a hand-off’s `locationRef` → `location`, a QA signer’s own words `meaningRef` → `meaning`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to. */
             texts?: {
                 [key: string]: string;
             };
@@ -5938,7 +5938,7 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             prevHash: string | null;
-            /** @description The stored texts the data references (a cancellation’s `reasonRef` → `reason`, a hand-off’s `locationRef` → `location`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to. */
+            /** @description The stored texts the data references (a cancellation’s or a QA rejection’s `reasonRef` → `reason`, a hand-off’s `locationRef` → `location`, a QA signer’s own words `meaningRef` → `meaning`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to. */
             texts?: {
                 [key: string]: string;
             };

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, or, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { batches, custodyEvents } from '../../db/schema/index.js';
+import { QA_REJECTED } from '../../domain/batch/index.js';
 import { enrolSchema } from '../../domain/commands.js';
 import type { BatchStatus } from '../../../workflows/messages.js';
 import type { Principal } from '../auth/principal.js';
@@ -100,7 +101,7 @@ function summary(row: BatchRow, principal: Principal) {
 
 async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   const row = await requireBatch(deps, batchId);
-  const [live, { custody, cancelReason }] = await Promise.all([queryStatus(deps, batchId), custodyChain(deps, batchId)]);
+  const [live, { custody, readBack }] = await Promise.all([queryStatus(deps, batchId), custodyChain(deps, batchId)]);
   const status: BatchStatus = live ?? {
     batchId,
     coiId: row.coiId,
@@ -116,8 +117,7 @@ async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
   };
   return {
     ...status,
-    // The workflow holds only the reason's reference: the reason itself is read back here.
-    timeline: status.timeline.map((t) => (t.event === 'cancelled' && t.detail === undefined && cancelReason !== undefined ? { ...t, detail: cancelReason } : t)),
+    timeline: readBack(status.timeline),
     ...patientRefFor(row, principal),
     apheresisCenterId: row.apheresisCenterId,
     treatmentCenterId: row.treatmentCenterId,
@@ -132,12 +132,12 @@ async function detail(deps: ApiDeps, batchId: string, principal: Principal) {
 
 /**
  * The chain as the detail shows it: a hand-off's stored location where its record holds only the
- * reference, and the cancellation's stored reason.
+ * reference; and `readBack`, which puts the stored reasons into the timeline entries the workflow
+ * could only name (a cancellation, a QA rejection), as the workflow holds only their references.
  */
 async function custodyChain(deps: ApiDeps, batchId: string) {
   const rows = await deps.db.select().from(custodyEvents).where(eq(custodyEvents.batchId, batchId)).orderBy(asc(custodyEvents.seq));
   const texts = await textsOfRecords(deps, batchId, rows);
-  const cancellation = rows.map((r) => r.kind).lastIndexOf('cancellation');
   const custody = rows.map((r, i) => ({
     seq: r.seq,
     kind: r.kind,
@@ -148,7 +148,20 @@ async function custodyChain(deps: ApiDeps, batchId: string) {
     occurredAt: r.occurredAt.toISOString(),
     hash: r.hash,
   }));
-  return { custody, cancelReason: cancellation < 0 ? undefined : texts[cancellation]?.['reason'] };
+  const reasonsOf = (isIt: (r: (typeof rows)[number]) => boolean) => rows.flatMap((r, i) => (isIt(r) ? [texts[i]?.['reason']] : []));
+  const cancelReason = reasonsOf((r) => r.kind === 'cancellation').at(-1);
+  // One rejection per attempt, in order: the n-th bare failure is the n-th rejecting record's.
+  const rejectReasons = reasonsOf((r) => r.kind === 'qa-disposition' && (r.data as { decision?: unknown } | null)?.decision === 'reject');
+  const readBack = (timeline: BatchStatus['timeline']) => {
+    let rejections = 0;
+    return timeline.map((t) => {
+      if (t.event === 'cancelled' && t.detail === undefined && cancelReason !== undefined) return { ...t, detail: cancelReason };
+      if (t.event !== 'failed' || !t.detail?.startsWith(QA_REJECTED)) return t;
+      const reason = rejectReasons[rejections++];
+      return t.detail !== QA_REJECTED || reason === undefined ? t : { ...t, detail: `${QA_REJECTED}: ${reason}` };
+    });
+  };
+  return { custody, readBack };
 }
 
 export default batchRoutes;

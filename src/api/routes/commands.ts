@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { milestoneFacts } from '../../domain/command-text.js';
+import { milestoneFacts, type CommandTextKind } from '../../domain/command-text.js';
 import { assessmentRequestSchema, cancelRequestSchema, handoffRequestSchema, milestoneRequestSchema, milestoneSchema, qaDispositionRequestSchema } from '../../domain/commands.js';
 import { assessmentUpdate, cancelUpdate, handoffUpdate, milestoneNewsQuery, milestoneSignal, qaDispositionUpdate } from '../../../workflows/messages.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -9,7 +9,7 @@ import { signerOf } from '../auth/signatures.js';
 import { queryBatch, requireBatch, signalBatch, updateBatch } from '../batch-workflow.js';
 import { storeCommandText } from '../command-texts.js';
 import { requireClientTime } from '../client-time.js';
-import type { RouteOptions } from '../deps.js';
+import type { ApiDeps, RouteOptions } from '../deps.js';
 import { commandErrors } from '../errors.js';
 import { batchIdParams, idempotencyHeaders, stageResultSchema } from '../schemas/batch.js';
 
@@ -24,6 +24,8 @@ const updateResponse = { 200: stageResultSchema, ...commandErrors };
 
 /** The authentication hook has run on every /v1 route: a handler always has its caller. */
 const callerOf = (request: { principal?: Principal }) => request.principal!;
+/** Keeps a caller's free text about a batch in PostgreSQL (command_texts) and answers its reference. */
+const textsOf = (deps: ApiDeps, batchId: string, caller: Principal) => (kind: CommandTextKind, body: string) => storeCommandText(deps, { batchId, kind, body, createdBy: caller.subject });
 
 const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   app.post(
@@ -44,7 +46,7 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       // The location stays in PostgreSQL; the workflow and the custody record carry its reference.
       const { location, ...scanned } = request.body;
       const caller = callerOf(request);
-      const locationRef = await storeCommandText(deps, { batchId: request.params.id, kind: 'handoff-location', body: location, createdBy: caller.subject });
+      const locationRef = await textsOf(deps, request.params.id, caller)('handoff-location', location);
       const scan = { ...scanned, locationRef, actor: actorOf(caller) };
       return updateBatch(deps, request.params.id, handoffUpdate, [scan], request.headers['idempotency-key']);
     },
@@ -82,7 +84,7 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       // A repeat is acknowledged without a signal, so no partner can grow the batch's history.
       const news = await queryBatch(deps, id, milestoneNewsQuery, reported);
       if (news) {
-        const dataRef = data ? await storeCommandText(deps, { batchId: id, kind: 'milestone-data', body: JSON.stringify(data), createdBy: caller.subject }) : undefined;
+        const dataRef = data ? await textsOf(deps, id, caller)('milestone-data', JSON.stringify(data)) : undefined;
         await signalBatch(deps, id, milestoneSignal, { ...reported, ...(dataRef ? { dataRef } : {}) });
       }
       return reply.status(202).header('location', `/v1/batches/${id}`).send({ batchId: id, milestone, duplicate: !news });
@@ -107,7 +109,12 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       // Who may sign is checked before the password, so a refused caller costs the signer no failed attempt.
       await requireReporter(deps, callerOf(request), request.params.id, { kind: 'signature', command: 'qa-disposition' });
       const signer = await signerOf(deps, callerOf(request), signingPassword);
-      return updateBatch(deps, request.params.id, qaDispositionUpdate, [{ ...decision, signer }], request.headers['idempotency-key']);
+      // The signer's words stay in PostgreSQL, kept once the signature is good; the workflow gets their references.
+      const stored = textsOf(deps, request.params.id, callerOf(request));
+      const meaningRef = await stored('qa-meaning', decision.meaning);
+      const reasonRef = decision.reason === undefined ? undefined : await stored('qa-reason', decision.reason);
+      const command = { decision: decision.decision, signer, meaningRef, ...(reasonRef ? { reasonRef } : {}) };
+      return updateBatch(deps, request.params.id, qaDispositionUpdate, [command], request.headers['idempotency-key']);
     },
   );
 
@@ -127,7 +134,8 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       const { signingPassword, ...assessment } = request.body;
       await requireReporter(deps, callerOf(request), request.params.id, { kind: 'signature', command: 'excursion-assessment' });
       const signer = await signerOf(deps, callerOf(request), signingPassword);
-      const command = { ...assessment, signer, excursionId: request.params.excursionId };
+      const meaningRef = await textsOf(deps, request.params.id, callerOf(request))('assessment-meaning', assessment.meaning);
+      const command = { impact: assessment.impact, signer, meaningRef, excursionId: request.params.excursionId };
       return updateBatch(deps, request.params.id, assessmentUpdate, [command], request.headers['idempotency-key']);
     },
   );
@@ -149,7 +157,7 @@ const commands: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
       const caller = callerOf(request);
       await requireBatch(deps, id);
       // The reason stays in PostgreSQL; the workflow and the custody record carry its reference.
-      const reasonRef = await storeCommandText(deps, { batchId: id, kind: 'cancel-reason', body: request.body.reason, createdBy: caller.subject });
+      const reasonRef = await textsOf(deps, id, caller)('cancel-reason', request.body.reason);
       return updateBatch(deps, id, cancelUpdate, [{ reasonRef, actor: actorOf(caller) }], request.headers['idempotency-key']);
     },
   );

@@ -11,7 +11,7 @@ export const custodyChainRecordSchema = custodyRecordSchema
     texts: z
       .record(z.string(), z.string())
       .optional()
-      .describe('The stored texts the data references (a cancellation’s `reasonRef` → `reason`, a hand-off’s `locationRef` → `location`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to.'),
+      .describe('The stored texts the data references (a cancellation’s or a QA rejection’s `reasonRef` → `reason`, a hand-off’s `locationRef` → `location`, a QA signer’s own words `meaningRef` → `meaning`), each matching its reference’s SHA-256. Outside the hash: the reference in `data` is what the chain commits to.'),
   })
   .meta({ id: 'CustodyChainRecord' });
 

@@ -1,4 +1,4 @@
-import type { Actor, HandoffCommand } from '../commands.js';
+import type { Actor, AssessmentCommand, HandoffCommand, QaDispositionCommand } from '../commands.js';
 import type { Booking, JourneyEvent, JourneyState } from './types.js';
 
 /** The system itself as the actor of records nobody signed (escalations, deviations it detected). */
@@ -37,6 +37,18 @@ export interface CustodyContent {
   key?: string;
 }
 
+/**
+ * The meaning of a QA signature (§11.50) by what was signed, when the signer's own words are a
+ * stored text the record only references: the record says what the signature means, and readers
+ * of the trail are shown the signer's words beside it.
+ */
+export const QA_DECISION_MEANINGS = { release: 'released for infusion', 'conditional-release': 'released on condition of physician acceptance', reject: 'rejected' } as const satisfies Record<QaDispositionCommand['decision'], string>;
+export const IMPACT_MEANINGS = {
+  none: 'no impact on product quality',
+  quarantine: 'quarantined: conditional release only',
+  reject: 'product quality compromised',
+} as const satisfies Record<AssessmentCommand['impact'], string>;
+
 /** The stored location a scan names by reference: readers of the trail are shown its text beside the record. */
 const locationRefOf = (scan: HandoffCommand) => (scan.locationRef ? { locationRef: scan.locationRef } : {});
 
@@ -57,11 +69,14 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
         kind: 'deviation', step: e.scan.step, actor: e.scan.actor, location: e.scan.location,
         meaning: 'identity check failed: material not accepted', data: { code: e.code, ...locationRefOf(e.scan) }, occurredAt: e.scan.at ?? e.at,
       };
-    case 'qa-disposed':
+    case 'qa-disposed': {
+      const { decision, signer, meaning, meaningRef, reason, reasonRef } = e.decision;
       return {
-        kind: 'qa-disposition', actor: e.decision.signer, meaning: e.decision.meaning,
-        data: { decision: e.decision.decision, ...(e.decision.reason ? { reason: e.decision.reason } : {}), ...signatureOf(e.decision.signer) }, occurredAt: e.at,
+        kind: 'qa-disposition', actor: signer, meaning: meaning ?? QA_DECISION_MEANINGS[decision],
+        // References to the signer's words where the API stored them; older histories and the twin carry the reason itself.
+        data: { decision, ...(meaningRef ? { meaningRef } : {}), ...(reasonRef ? { reasonRef } : reason ? { reason } : {}), ...signatureOf(signer) }, occurredAt: e.at,
       };
+    }
     case 'issue-opened': {
       if (e.issue.kind === 'deviation' && e.refusedCommand) {
         return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'command not applied: the database refused its data', data: { command: e.refusedCommand, reason: e.issue.reason }, occurredAt: e.at };
@@ -72,8 +87,8 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
     }
     case 'issue-assessed':
       return {
-        kind: 'excursion-assessment', actor: e.signer, meaning: e.meaning,
-        data: { issueId: e.issueId, issueKind: e.issueKind, impact: e.impact, ...signatureOf(e.signer) }, occurredAt: e.at,
+        kind: 'excursion-assessment', actor: e.signer, meaning: e.meaning ?? IMPACT_MEANINGS[e.impact],
+        data: { issueId: e.issueId, issueKind: e.issueKind, impact: e.impact, ...(e.meaningRef ? { meaningRef: e.meaningRef } : {}), ...signatureOf(e.signer) }, occurredAt: e.at,
       };
     case 'escalated': {
       const what = e.awaiting?.kind ?? 'step';

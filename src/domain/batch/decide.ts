@@ -69,8 +69,9 @@ function decideCommand(c: JourneyCommand, s: JourneyState): Decision {
       if (!issue || issue.assessment || issue.kind === 'telemetry_gap') {
         return refuse(ERR.UNKNOWN_ISSUE, `No open excursion or deviation ${c.assessment.excursionId} awaits assessment on this batch.`);
       }
-      const { impact, signer, meaning } = c.assessment;
-      return accept({ type: 'issue-assessed', issueId: issue.id, issueKind: issue.kind, impact, signer, meaning, at: c.at });
+      const { impact, signer, meaning, meaningRef } = c.assessment;
+      const words = meaningRef ? { meaningRef } : meaning !== undefined ? { meaning } : {};
+      return accept({ type: 'issue-assessed', issueId: issue.id, issueKind: issue.kind, impact, signer, ...words, at: c.at });
     }
     case 'book':
       return decideBooking(c, s);

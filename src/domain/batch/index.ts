@@ -10,7 +10,8 @@ export { compensation } from './compensation.js';
 export { chainAwaiting, facilityOf, holdsChain, initialChain } from './chain.js';
 export { CHAIN_STATUSES, type ChainMove, type ChainStatus } from './chain-schema.js';
 export { stillAhead } from './still-ahead.js';
-export { custodyRecordOf, SCHEDULER_ACTOR, SYSTEM_ACTOR, type CustodyContent } from './custody.js';
+export { custodyRecordOf, IMPACT_MEANINGS, QA_DECISION_MEANINGS, SCHEDULER_ACTOR, SYSTEM_ACTOR, type CustodyContent } from './custody.js';
+export { QA_REJECTED } from './progress.js';
 export {
   BATCH_SITES, HANDOFF_REPORTERS, MILESTONE_REPORTERS, PARTIES, REPORTING_ROLES, SIGNATURE_REPORTERS, mayReport, partyOf, reporterOf, siteIdOf,
   type BatchSite, type BatchSiteIds, type Caller, type Party, type Report, type Reporter, type SignedCommand,

@@ -51,10 +51,16 @@ export function progress(s: JourneyState, at: string): JourneyEvent[] {
   }
 }
 
+/**
+ * A QA rejection's failure as the timeline names it: with the reason where the decision carries it
+ * (older histories, the twin), else bare, and the API adds the stored reason (routes/batches.ts).
+ */
+export const QA_REJECTED = 'QA rejected the batch';
+
 function afterQa(s: JourneyState, at: string): JourneyEvent[] {
   const decision = s.qaDecision;
   if (!decision) return [];
-  if (decision.decision === 'reject') return fail(s, `QA rejected the batch: ${decision.reason}`, at);
+  if (decision.decision === 'reject') return fail(s, decision.reason === undefined ? QA_REJECTED : `${QA_REJECTED}: ${decision.reason}`, at);
   if (decision.decision === 'conditional-release') {
     if (!s.pending['physician-acceptance']) return [];
     return [{ type: 'milestone-reached', milestone: s.pending['physician-acceptance'], at }, stage(s, 'RELEASED', at), { type: 'slot-released', at }];

@@ -1,3 +1,4 @@
+import type { TextRef } from '../command-text.js';
 import type {
   Actor,
   AssessmentCommand,
@@ -179,7 +180,7 @@ export type JourneyEvent =
   | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }
   | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; /** a command left unapplied */ refusedCommand?: string; at: string }
   | { type: 'issue-closed'; issueId: string; kind: Issue['kind']; at: string }
-  | { type: 'issue-assessed'; issueId: string; issueKind: Issue['kind']; impact: AssessmentCommand['impact']; signer: Actor; meaning: string; at: string }
+  | { type: 'issue-assessed'; issueId: string; issueKind: Issue['kind']; impact: AssessmentCommand['impact']; signer: Actor; meaning?: string; meaningRef?: TextRef; at: string }
   | { type: 'batch-failed'; reason: string; at: string }
   | { type: 'recollection-started'; attempt: number; at: string }
   | { type: 'escalated'; awaiting: Awaiting; level: number; at: string }

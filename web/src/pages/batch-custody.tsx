@@ -41,6 +41,9 @@ export function CustodySection({ batchId, version, time }: { batchId: string; ve
                         {r.kind}
                         {r.step ? `: ${r.step}` : ''}
                         {r.meaning ? ` — ${r.meaning}` : ''}
+                        {/* The signer's own words and a reason are stored texts the record references. */}
+                        {r.texts?.meaning && r.texts.meaning !== r.meaning ? ` (“${r.texts.meaning}”)` : ''}
+                        {r.texts?.reason ? `; reason: ${r.texts.reason}` : ''}
                       </td>
                       <td>
                         {r.actor.name} ({r.actor.role})

@@ -1,3 +1,4 @@
+import { IMPACT_MEANINGS } from '../../../domain/batch/index.js';
 import { HOUR_MS } from '../../../domain/durations.js';
 import { iso } from '../../../domain/instant.js';
 import type { BatchAgent, Next } from '../batch-agent.js';
@@ -38,7 +39,6 @@ export function assessIssue(agent: BatchAgent, excursionId: string, now: number)
   const { none, quarantine } = agent.world.scenario.sensors.assessmentImpact;
   const u = agent.rng.uniform();
   const impact = u < none ? 'none' : u < none + quarantine ? 'quarantine' : 'reject';
-  const meaning = { none: 'no impact on product quality', quarantine: 'quarantined: conditional release only', reject: 'product quality compromised' }[impact];
-  agent.send({ type: 'assess', assessment: { excursionId, impact, signer: ACTORS.qa, meaning }, at: iso(now) });
+  agent.send({ type: 'assess', assessment: { excursionId, impact, signer: ACTORS.qa, meaning: IMPACT_MEANINGS[impact] }, at: iso(now) });
   return 'again';
 }

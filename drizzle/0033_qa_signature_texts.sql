@@ -1,0 +1,2 @@
+ALTER TABLE "command_texts" DROP CONSTRAINT "command_texts_kind_check";--> statement-breakpoint
+ALTER TABLE "command_texts" ADD CONSTRAINT "command_texts_kind_check" CHECK (kind in ('cancel-reason', 'milestone-data', 'handoff-location', 'qa-meaning', 'qa-reason', 'assessment-meaning'));
