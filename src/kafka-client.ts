@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type PartitionMetadata, type ProducerBatch, type ProducerRecord, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type ITopicConfig, type LogEntry, type Message, type PartitionMetadata, type ProducerBatch, type ProducerRecord, type RecordMetadata, type TopicMessages } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
 import { kafkaTransport } from './transport.js';
@@ -157,4 +157,17 @@ export interface DurableProducer {
   disconnect(): Promise<void>;
   send(record: ProducerRecord): Promise<RecordMetadata[]>;
   sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
+}
+
+/**
+ * Creates the topics that are missing, asking first (kafkajs logs an error for one that exists),
+ * and answers the names it created. An existing topic is left as it is: adding partitions would
+ * move keys between partitions and break their order. Another process may create one meanwhile:
+ * its leaders may then be a moment away, which the caller waits for where it matters (partitionsLed).
+ */
+export async function createMissingTopics(admin: Pick<Admin, 'listTopics' | 'createTopics'>, topics: readonly ITopicConfig[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) await admin.createTopics({ topics: [...missing], waitForLeaders: true });
+  return missing.map((t) => t.topic);
 }

@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type PartitionMetadata, type Producer, type ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { durableProducer, onePartitionEach } from '../src/kafka-client.js';
+import { createMissingTopics, durableProducer, onePartitionEach } from '../src/kafka-client.js';
 
 interface Made {
   options: unknown;
@@ -131,5 +131,26 @@ describe('one partition per send', () => {
     }
     expect(new Set(records.map((r) => `${r.topic}/${r.messages[0]!.partition}`)).size).toBe(records.length);
     expect(records.reduce((n, r) => n + r.messages.length, 0)).toBe(messages.length + 3);
+  });
+});
+
+describe('createMissingTopics', () => {
+  /** An admin that knows `existing` and records what it is asked to create. */
+  const adminKnowing = (existing: string[]) => {
+    const created: unknown[] = [];
+    return { created, listTopics: async () => existing, createTopics: async (options: { topics: unknown[] }) => (created.push(options), true) };
+  };
+
+  it('creates only the topics that are missing, waiting for their leaders, and names them', async () => {
+    const admin = adminKnowing(['v2v.readings']);
+    const names = await createMissingTopics(admin, [{ topic: 'v2v.readings', numPartitions: 12 }, { topic: 'v2v.readings.dlq', numPartitions: 3 }]);
+    expect(names).toEqual(['v2v.readings.dlq']);
+    expect(admin.created).toEqual([{ topics: [{ topic: 'v2v.readings.dlq', numPartitions: 3 }], waitForLeaders: true }]);
+  });
+
+  it('asks for nothing when every topic exists, so no existing topic is changed', async () => {
+    const admin = adminKnowing(['a', 'b']);
+    expect(await createMissingTopics(admin, [{ topic: 'a', numPartitions: 1 }, { topic: 'b', numPartitions: 99 }])).toEqual([]);
+    expect(admin.created).toEqual([]);
   });
 });

@@ -1,22 +1,18 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { createMissingTopics } from '../kafka-client.js';
 import { pollUntil } from '../poll-until.js';
 import { dlqTopicOf } from './contract.js';
 
-/**
- * Creates the readings topic (and its dead-letter topic) when missing. An existing topic is left as
- * it is: adding partitions would move devices between partitions and break their order.
- */
+/** Creates the readings topic (and its dead-letter topic) when missing, and answers its partition count once each has a leader. */
 export async function ensureIngestTopics(kafka: Kafka, topic: string, partitions: number): Promise<{ created: string[]; partitions: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const wanted = [
+    const created = await createMissingTopics(admin, [
       { topic, numPartitions: partitions },
       { topic: dlqTopicOf(topic), numPartitions: Math.min(partitions, 3) },
-    ].filter((t) => !existing.has(t.topic));
-    if (wanted.length > 0) await admin.createTopics({ topics: wanted, waitForLeaders: true });
-    return { created: wanted.map((t) => t.topic), partitions: await partitionsLed(admin, topic) };
+    ]);
+    return { created, partitions: await partitionsLed(admin, topic) };
   } finally {
     await admin.disconnect();
   }

@@ -1,5 +1,5 @@
 import { type Kafka, type Message } from 'kafkajs';
-import { ACKS_ALL, durableProducer } from '../kafka-client.js';
+import { ACKS_ALL, createMissingTopics, durableProducer } from '../kafka-client.js';
 import type pg from 'pg';
 import type { PgRow } from '../db/pg-row.js';
 import type { outbox } from '../db/schema/index.js';
@@ -80,15 +80,12 @@ function byTopic(rows: OutboxRow[]) {
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** Creates the outbound topics that are missing (asking first: kafkajs logs an error for an existing one). */
+/** Creates the outbound topics that are missing; a send to one whose leaders are not known yet fails and is tried again with its rows. */
 async function ensureTopics(kafka: Kafka, topics: readonly OutboundTopic[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
+    await createMissingTopics(admin, topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions })));
   } finally {
     await admin.disconnect();
   }
