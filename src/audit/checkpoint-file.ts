@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectory } from '../make-directory.js';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalPayload, CHECKPOINT_FORMAT, merkleRoot, type ChainHead, type CheckpointPayload } from '../domain/audit-checkpoint.js';
@@ -35,7 +36,7 @@ export interface SignedCheckpoint {
  * (another host, a WORM bucket sync); the Kafka copy is the second witness.
  */
 export function writeCheckpointFile(dir: string, checkpoint: SignedCheckpoint): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirectory(dir, 0o700);
   const file = path.join(dir, `${checkpoint.payload.id.replaceAll(':', '')}.json`);
   const body: CheckpointFile = { payload: checkpoint.payload, signature: checkpoint.signature, heads: checkpoint.heads.map((h) => [h.batchId, h.seq, h.hash]) };
   writeFileSync(file, JSON.stringify(body), { flag: 'wx', mode: 0o400 });

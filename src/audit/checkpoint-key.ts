@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectory } from '../make-directory.js';
 
 /**
  * The checkpoint signing key: Ed25519, in a file the database never sees. The private key is
@@ -13,12 +14,12 @@ export interface CheckpointKeyFiles {
 
 export function ensureCheckpointKey(files: CheckpointKeyFiles): void {
   if (existsSync(files.privateKey)) return;
-  mkdirSync(path.dirname(files.privateKey), { recursive: true, mode: 0o700 });
+  makeDirectory(path.dirname(files.privateKey), 0o700);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   // 'wx': two processes creating it at once cannot overwrite each other's key.
   writeFileSync(files.privateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
   chmodSync(files.privateKey, 0o600);
-  mkdirSync(path.dirname(files.publicKey), { recursive: true });
+  makeDirectory(path.dirname(files.publicKey));
   writeFileSync(files.publicKey, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
 }
 

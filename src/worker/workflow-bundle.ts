@@ -1,8 +1,9 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config.js';
+import { makeDirectory } from '../make-directory.js';
 import { writeFileWhole } from '../write-whole.js';
 
 /** The workflow bundle's entry: batch, shipment and equipment workflows. */
@@ -13,12 +14,19 @@ export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', i
  * starting meanwhile never reads half a bundle.
  */
 export async function writeWorkflowBundle(file: string): Promise<string> {
+  const cannot = (err: unknown) => new Error(`cannot write the workflow bundle to ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  // Where it goes is checked first, so a path that cannot be written costs no bundling.
+  try {
+    makeDirectory(path.dirname(file));
+    accessSync(path.dirname(file), constants.W_OK);
+  } catch (err) {
+    throw cannot(err);
+  }
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
     writeFileWhole(file, code);
   } catch (err) {
-    throw new Error(`cannot write the workflow bundle to ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw cannot(err);
   }
   return file;
 }

@@ -32,6 +32,8 @@ describe('v2v worker --write-bundle: the workflows bundled once, for V2V_WORKFLO
 
   it('refuses a path with a control character, and one it cannot write, naming what is wrong', () => {
     expect(() => runV2v('worker', '--write-bundle', `${dir}/a\u0001b.js`)).toThrow(/--writeBundle: .*control character/);
-    expect(() => runV2v('worker', '--write-bundle', '/etc/hostname/bundle.js')).toThrow('cannot write the workflow bundle to /etc/hostname/bundle.js: EEXIST');
+    expect(() => runV2v('worker', '--write-bundle', '/etc/hostname/bundle.js')).toThrow("cannot write the workflow bundle to /etc/hostname/bundle.js: ENOTDIR: not a directory, mkdir '/etc/hostname'");
+    // Where Node's own recursive mkdir would spin until killed.
+    expect(() => runV2v('worker', '--write-bundle', '/proc/v2v-nope/bundle.js')).toThrow("cannot write the workflow bundle to /proc/v2v-nope/bundle.js: ENOENT: no such file or directory, mkdir '/proc/v2v-nope'");
   });
 });
