@@ -22,8 +22,9 @@ describe('makeDirectory', () => {
 
   it('throws where a level is a file', () => {
     root = mkdtempSync(path.join(tmpdir(), 'v2v-mkdir-'));
-    writeFileSync(path.join(root, 'file'), '');
-    expect(() => makeDirectory(path.join(root, 'file', 'x'))).toThrow(/ENOTDIR/);
-    expect(() => makeDirectory(path.join(root, 'file'))).toThrow(`ENOTDIR: not a directory, mkdir '${path.join(root, 'file')}'`);
+    const file = path.join(root, 'file');
+    writeFileSync(file, '');
+    expect(() => makeDirectory(path.join(file, 'x'))).toThrow(/ENOTDIR/);
+    expect(() => makeDirectory(file)).toThrow(`ENOTDIR: not a directory, mkdir '${file}'`);
   });
 });

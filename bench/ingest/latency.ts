@@ -15,7 +15,7 @@ import { percentile, sortNum } from '../workflows/percentiles.js';
 import type { Device } from './fleet.js';
 import { startIngestProcess, startV2vChild, untilReady } from './ingest-process.js';
 import { temporalTransport } from '../../src/transport.js';
-import { config, flags, PARTITIONS, RUN } from './parameters.js';
+import { BATCHES, config, EXCURSIONS, LOAD_PER_SECOND, PARTITIONS, RUN } from './parameters.js';
 import { connectedProducer, createTopic } from './topic.js';
 
 export interface LatencyResult {
@@ -49,9 +49,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function latencyPhase(pool: pg.Pool, fleet: Device[]): Promise<LatencyResult> {
   const topic = `${RUN}.live`;
-  const batchCount = Number(flags.batches);
-  const wanted = Number(flags.excursions);
-  const loadPerSecond = Number(flags['load-per-second']);
+  const batchCount = BATCHES;
+  const wanted = EXCURSIONS;
+  const loadPerSecond = LOAD_PER_SECOND;
   await createTopic(topic, PARTITIONS);
   // The bench product is the cryopreserved one with an unlimited out-of-range budget, so that every
   // excursion opens by its minimum duration and the timed reading is the one that opens it.

@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { equipmentWorkflowId } from '../../workflows/equipment-messages.js';
 import { latencyPhase, terminateFleetWorkflows } from './latency.js';
 import { temporalTransport } from '../../src/transport.js';
-import { config, DATABASE_OWNER_URL, DATABASE_URL, DEVICES, EVENT_IDS, flags, PARTITIONS, READINGS, RUN } from './parameters.js';
+import { config, DATABASE_OWNER_URL, DATABASE_URL, DEVICES, EVENT_IDS, flags, NAIVE_SECONDS, PARTITIONS, PRELOAD, READINGS, RUN } from './parameters.js';
 import { writeReport } from './report.js';
 import { connectedProducer, createTopic, sendAll } from './topic.js';
 import { ingestPhase } from './throughput.js';
@@ -28,7 +28,7 @@ async function main() {
   // The scratch tables of (b) and (c2) are created and dropped by the tables' owner: the processes' role may not.
   const owner = new pg.Pool({ connectionString: DATABASE_OWNER_URL, max: COPY_STREAMS });
   // As the owner too: only a table's owner may ANALYZE it, and the preload ends with one.
-  if (Number(flags.preload) > 0) await preloadReadings(owner, Number(flags.preload));
+  if (PRELOAD > 0) await preloadReadings(owner, PRELOAD);
   const devices = await registerFleet(pool, RUN, DEVICES);
   try {
     // Each part is printed as soon as it is measured, so a failure later does not lose it.
@@ -94,9 +94,9 @@ async function throughputPhases(pool: pg.Pool, owner: pg.Pool, devices: Device[]
     const noop = await noopConsumer(topic, `${RUN}-noop`, READINGS);
     log('(a) v2v ingest');
     const ingest = await ingestPhase(pool, topic, `${RUN}-ingest`, READINGS);
-    log(`(b) naive consumer, one INSERT per reading, for at most ${flags['naive-seconds']} s`);
+    log(`(b) naive consumer, one INSERT per reading, for at most ${NAIVE_SECONDS} s`);
     await scratchTable(owner, table('naive'));
-    const naive = await naiveConsumer(owner, topic, `${RUN}-naive`, table('naive'), Number(flags['naive-seconds']), READINGS);
+    const naive = await naiveConsumer(owner, topic, `${RUN}-naive`, table('naive'), NAIVE_SECONDS, READINGS);
     log('(c2) PostgreSQL COPY of the same rows');
     await scratchTable(owner, table('copy'));
     const copy = await copyRows(owner, table('copy'), values.map((v) => v.value), COPY_STREAMS);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { databaseOwnerUrl, loadConfig } from '../../src/config.js';
 import { configWithStack } from '../../src/cli/stack-env.js';
 import { requireDatabaseUrl } from '../../src/db/client.js';
+import { choiceFlag, countFlag } from '../flags.js';
 import { EVENT_ID_VERSIONS, type EventIdVersion } from './fleet.js';
 
 /** The run's parameters: the command-line flags, read once, and the stack's configuration. */
@@ -39,17 +40,18 @@ if (flags.help) {
   process.exit(0);
 }
 
-if (!(EVENT_ID_VERSIONS as readonly string[]).includes(flags['event-ids'])) {
-  console.error(`--event-ids must be one of ${EVENT_ID_VERSIONS.join(', ')} (got ${flags['event-ids']})`);
-  process.exit(2);
-}
-export const EVENT_IDS = flags['event-ids'] as EventIdVersion;
+export const EVENT_IDS: EventIdVersion = choiceFlag('event-ids', flags['event-ids'], EVENT_ID_VERSIONS);
 
 export const config = configWithStack(loadConfig());
 export const DATABASE_URL = requireDatabaseUrl(config.DATABASE_URL);
 export const DATABASE_OWNER_URL = databaseOwnerUrl(config) ?? DATABASE_URL;
 export const BROKERS = (config.KAFKA_BROKERS ?? '').split(',');
-export const READINGS = Number(flags.readings);
-export const DEVICES = Number(flags.devices);
-export const PARTITIONS = Number(flags.partitions);
+export const READINGS = countFlag('readings', flags.readings);
+export const DEVICES = countFlag('devices', flags.devices);
+export const PARTITIONS = countFlag('partitions', flags.partitions);
+export const NAIVE_SECONDS = countFlag('naive-seconds', flags['naive-seconds']);
+export const LOAD_PER_SECOND = countFlag('load-per-second', flags['load-per-second']);
+export const EXCURSIONS = countFlag('excursions', flags.excursions);
+export const BATCHES = countFlag('batches', flags.batches);
+export const PRELOAD = countFlag('preload', flags.preload, 0);
 export const RUN = `bench-${Date.now().toString(36)}`;

@@ -4,6 +4,7 @@ import { loadConfig, temporalAddress, type Config } from '../../src/config.js';
 import { configWithStack } from '../../src/cli/stack-env.js';
 import { requireDatabaseUrl } from '../../src/db/client.js';
 import { DAY_MS } from '../../src/domain/durations.js';
+import { countFlag } from '../flags.js';
 
 /** The run's parameters: the command-line flags, read once, and the stack's configuration. */
 
@@ -32,16 +33,11 @@ if (flags.help) {
   --profile DIR          run the V2V worker under node --cpu-prof, profiles written to DIR`);
   process.exit(0);
 }
-const positiveInt = (name: string, v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${v}".`);
-  return n;
-};
-export const N = positiveInt('batches', flags.batches);
-export const CONCURRENCY = positiveInt('concurrency', flags.concurrency);
+export const N = countFlag('batches', flags.batches);
+export const CONCURRENCY = countFlag('concurrency', flags.concurrency);
 export const TIME_SCALE = Number(flags['time-scale']);
-if (!(TIME_SCALE > 0)) throw new Error(`--time-scale must be a positive number, got "${flags['time-scale']}".`);
-export const PHASE_TIMEOUT_MS = Number(flags['phase-timeout-min']) * 60_000;
+if (!(TIME_SCALE > 0)) throw new Error(`--time-scale must be a positive number, got ${JSON.stringify(flags['time-scale'].slice(0, 40))}.`);
+export const PHASE_TIMEOUT_MS = countFlag('phase-timeout-min', flags['phase-timeout-min']) * 60_000;
 export const NAMESPACE = flags.namespace;
 export const DAY = DAY_MS / TIME_SCALE;
 export const COMMAND = ['npx tsx bench/workflows/main.ts', ...process.argv.slice(2)].join(' ');
