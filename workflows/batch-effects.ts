@@ -99,6 +99,7 @@ async function act(run: BatchRun, e: JourneyEvent): Promise<Effect> {
     case 'issue-opened':
       if (e.issue.kind === 'excursion') await alert('warning', 'excursion', `excursion ${e.issue.id} on ${e.deviceId}`);
       if (e.issue.kind === 'deviation' && e.refusedCommand) await alert('critical', 'command-not-applied', e.issue.reason);
+      if (e.cause === 'infusion-window-closed') await alert('critical', 'infusion-window-closed', `batch ${batchId}: no infusion can be booked within the product's shelf life; held for QA`);
       if (e.issue.kind === 'deviation' && e.shipmentId) {
         const leg = run.state.shipments.find((x) => x.shipmentId === e.shipmentId)?.leg;
         await alert('critical', 'stability-window', `${leg} leg ${e.shipmentId} is over its stability window`);

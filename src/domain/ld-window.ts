@@ -33,6 +33,15 @@ export function infusionWindow({ now, receivedAt, profile, dayMs }: WindowInput)
   return { earliest, latest: latestFrom + profile.maxDaysReceiptToInfusion * dayMs };
 }
 
+/**
+ * The last moment an infusion can still be booked for a product received at `receivedAt`: after
+ * it, a whole LD course and the shortest rest from now end past the product's latest infusion
+ * date, and `infusionWindow` answers an earliest after its latest.
+ */
+export function bookableUntil({ receivedAt, profile, dayMs }: Required<Pick<WindowInput, 'receivedAt'>> & Pick<WindowInput, 'profile' | 'dayMs'>): number {
+  return receivedAt + (profile.maxDaysReceiptToInfusion - profile.ld.courseDays - profile.ld.restDaysMin) * dayMs;
+}
+
 /** The LD course for an infusion: it ends the shortest rest before infusion. */
 export function ldCourseFor(infusionAt: number, profile: LdRules, dayMs: number): { ldStart: number; ldEnd: number } {
   const ldEnd = infusionAt - profile.ld.restDaysMin * dayMs;

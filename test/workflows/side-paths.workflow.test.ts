@@ -114,6 +114,22 @@ describe('side paths of the batch workflow', () => {
     expect((await drive(env, handle, input)).stage).toBe('COMPLETED');
   });
 
+  it('holds an unbooked product once no infusion can be booked in its shelf life, with a deviation and a critical alert', async () => {
+    const { env, fake } = ctx;
+    const input = batchInput(FRESH, 110);
+    const handle = await startBatch(env, input);
+    await drive(env, handle, input, (s) => s.stage === 'RECEIVED_AT_SITE');
+    const { ld, maxDaysReceiptToInfusion } = input.profile;
+    await env.sleep((maxDaysReceiptToInfusion - ld.courseDays - ld.restDaysMin) * DAY + 60_000);
+    const status = await handle.query(statusQuery);
+    expect(status.stage).toBe('ON_HOLD');
+    expect(status.awaiting).toEqual({ kind: 'excursion-assessment', excursionId: 'deviation:infusion-window:1' });
+    expect([...fake.custody.values()].some((r) => r.batchId === input.batchId && r.key === 'deviation:infusion-window:1')).toBe(true);
+    expect([...fake.alerts.values()].filter((a) => a.batchId === input.batchId && a.kind === 'infusion-window-closed')).toHaveLength(1);
+    await handle.executeUpdate(assessmentUpdate, { args: [{ excursionId: 'deviation:infusion-window:1', impact: 'reject', signer: QA, meaning: 'product expired' }] });
+    expect((await handle.query(statusQuery)).stage).toBe('FAILED');
+  });
+
   it('escalates a QA disposition that waits too long, up to three times', async () => {
     const { env, fake } = ctx;
     const input = batchInput(FRESH, 106);

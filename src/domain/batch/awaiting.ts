@@ -1,4 +1,4 @@
-import { infusionWindow } from '../ld-window.js';
+import { bookableUntil, infusionWindow } from '../ld-window.js';
 import { isEndState } from '../transitions.js';
 import { iso } from '../instant.js';
 import { chainAwaiting } from './chain.js';
@@ -70,17 +70,32 @@ export function escalationDue(s: JourneyState): number | undefined {
   return Date.parse(step.since) + (step.escalations + 1) * batchClock(s.input).hours(hours);
 }
 
+/** The deviation a product's closed infusion window opens, one per attempt. */
+export const windowClosedIssueId = (s: JourneyState) => `deviation:infusion-window:${s.attempt}`;
+
 /**
- * The next time at which the batch's own clock matters, after `now`: a slot retry or an escalation
- * falling due (then `timer-fired` decides it), or the infusion day (after which `awaiting` asks
- * for the infusion scan). Whoever runs the decider sleeps until then unless a command comes first.
+ * When a product waiting unbooked at its treatment centre can no longer be booked (`bookableUntil`),
+ * unless the deviation that says so is already open.
  */
-export function nextDeadline(s: JourneyState, now: number): number | undefined {
+export function bookingWindowClosesAt(s: JourneyState): number | undefined {
+  if (s.stage !== 'RECEIVED_AT_SITE' || !s.receivedAtSite || s.issues.some((i) => i.id === windowClosedIssueId(s))) return undefined;
+  return bookableUntil({ receivedAt: Date.parse(s.receivedAtSite), profile: s.input.profile, dayMs: batchClock(s.input).dayMs });
+}
+
+/**
+ * The next time at which the batch's own clock matters, after `now`: a slot retry, an escalation
+ * or an unbooked product's window closing falling due (then `timer-fired` decides it), or the
+ * infusion day (after which `awaiting` asks for the infusion scan). Whoever runs the decider
+ * sleeps until then unless a command comes first. `bookingWindow: false` leaves the window out,
+ * for a workflow whose history began before it was watched (workflows/batch.ts).
+ */
+export function nextDeadline(s: JourneyState, now: number, { bookingWindow = true } = {}): number | undefined {
   const infusionDay = s.stage === 'INFUSION_SCHEDULED' && s.booking ? Date.parse(s.booking.infusionDate) : undefined;
   const due = [
     s.slot.state === 'refused' ? Date.parse(s.slot.retryAt) : undefined,
     escalationDue(s),
     infusionDay !== undefined && infusionDay > now ? infusionDay : undefined,
+    bookingWindow ? bookingWindowClosesAt(s) : undefined,
   ].filter((t): t is number => t !== undefined);
   return due.length > 0 ? Math.min(...due) : undefined;
 }

@@ -81,6 +81,10 @@ export function custodyRecordOf(e: JourneyEvent, s: JourneyState): CustodyConten
       if (e.issue.kind === 'deviation' && e.refusedCommand) {
         return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'command not applied: the database refused its data', data: { command: e.refusedCommand, reason: e.issue.reason }, occurredAt: e.at };
       }
+      if (e.issue.kind === 'deviation' && e.cause === 'infusion-window-closed') {
+        const meaning = 'infusion window closed: no infusion can be booked within the product’s shelf life';
+        return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning, data: { receivedAt: s.receivedAtSite, attempt: s.attempt }, occurredAt: e.at };
+      }
       if (e.issue.kind !== 'deviation' || !e.shipmentId) return undefined;
       const leg = s.shipments.find((x) => x.shipmentId === e.shipmentId)?.leg;
       return { key: e.issue.id, kind: 'deviation', actor: SYSTEM_ACTOR, meaning: 'stability window exceeded', data: { shipmentId: e.shipmentId, leg }, occurredAt: e.at };

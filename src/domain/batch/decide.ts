@@ -3,7 +3,7 @@ import { assessmentSchema, bookingPayloadSchema, cancelSchema, handoffSchema, mi
 import { ERR } from '../errors.js';
 import { verifyScan } from '../handoff.js';
 import { checkBooking } from '../ld-window.js';
-import { awaiting, escalationDue, isEnded } from './awaiting.js';
+import { awaiting, bookingWindowClosesAt, escalationDue, isEnded, windowClosedIssueId } from './awaiting.js';
 import { chainMoved, chainTold, collectionReport, facilityOf } from './chain.js';
 import { chainMoveSchema, slotChainSchema } from './chain-schema.js';
 import { compensation } from './compensation.js';
@@ -200,6 +200,12 @@ function decideTimer(at: string, s: JourneyState): Decision {
   }
   const due = escalationDue(s);
   if (due !== undefined && due <= now) events.push({ type: 'escalated', awaiting: awaiting(s, now), level: s.humanStep!.escalations + 1, at });
+  // The product can no longer be infused in its shelf life: a deviation holds the batch for QA, who rejects it or says otherwise.
+  const closes = bookingWindowClosesAt(s);
+  if (closes !== undefined && closes <= now) {
+    const issue = { id: windowClosedIssueId(s), kind: 'deviation', reason: 'infusion window closed before an infusion was booked', blocking: true, openedAt: at, state: 'open' } as const;
+    events.push({ type: 'issue-opened', issue, cause: 'infusion-window-closed', at });
+  }
   return accept(...events);
 }
 

@@ -178,7 +178,12 @@ export type JourneyEvent =
   /** The collection booking and the line held ahead are given back (cancel, failure). */
   | { type: 'chain-released'; reason: 'batch cancelled' | 'batch failed'; at: string }
   | { type: 'qa-disposed'; decision: QaDispositionCommand; at: string }
-  | { type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string; /** a command left unapplied */ refusedCommand?: string; at: string }
+  | {
+      type: 'issue-opened'; issue: Issue; deviceId?: string; shipmentId?: string;
+      /** a command left unapplied */ refusedCommand?: string;
+      /** what the batch's own clock found (an unbooked product past the time it could still be booked) */ cause?: 'infusion-window-closed';
+      at: string;
+    }
   | { type: 'issue-closed'; issueId: string; kind: Issue['kind']; at: string }
   | { type: 'issue-assessed'; issueId: string; issueKind: Issue['kind']; impact: AssessmentCommand['impact']; signer: Actor; meaning?: string; meaningRef?: TextRef; at: string }
   | { type: 'batch-failed'; reason: string; at: string }
