@@ -19,7 +19,8 @@ import { startCheckpointTimer } from '../audit/checkpoint-timer.js';
 import { allocateOnRelease } from '../planning/waitlist/on-capacity-released.js';
 import { ALLOCATOR_EVERY_MS, startAllocatorTimer } from '../planning/waitlist/allocator-timer.js';
 import { DAY_MS } from '../domain/durations.js';
-import { loadPlanner } from '../planning/planner.js';
+import { greedyPlan } from '../domain/planning/greedy.js';
+import { startPlannerThread } from '../planning/planner-thread.js';
 import type { PlanningProblem } from '../domain/planning/problem.js';
 import { workflowCode } from './workflow-bundle.js';
 
@@ -54,9 +55,16 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
 
   let publisher: { stop(): Promise<void> } | undefined;
   let stopCheckpoints: (() => Promise<void>) | undefined;
-  // The waitlist is planned by the MIP on HiGHS (the greedy rule when it runs out of time, or fails to load).
-  const solver = await loadPlanner().catch((err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'));
-  const planner = solver ? (problem: PlanningProblem) => solver.plan(problem, { timeLimitMs: 1000 }) : undefined;
+  // The waitlist is planned by the MIP on HiGHS, in a thread of its own so that a second of solving
+  // does not stall the activities (the greedy rule when it runs out of time, or HiGHS fails).
+  const solver = await startPlannerThread().catch((err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'));
+  const planner = solver
+    ? (problem: PlanningProblem) =>
+        solver.plan(problem, { timeLimitMs: 1000 }).catch((err: unknown) => {
+          logger.warn({ err }, 'the planner thread failed; this waitlist run is planned by the greedy rule');
+          return greedyPlan(problem);
+        })
+    : undefined;
   // Chains are planned and allocated in the installation's calendar (a compressed clock's simulated days, given an origin).
   const clock = installationClock(config);
   const capacity = installationCapacity(config);
@@ -106,6 +114,7 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
     // Before the publisher: a checkpoint being taken finishes and is queued, then the publisher stops.
     await stopCheckpoints?.().catch((err: unknown) => logger.error({ err }, 'audit checkpoint timer did not stop cleanly'));
     await stopAllocator?.();
+    await solver?.close();
     await publisher?.stop().catch((err: unknown) => logger.error({ err }, 'outbox publisher did not stop cleanly'));
     await connection.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
