@@ -57,7 +57,10 @@ export async function runWorker({ config, logger, signal, onReady }: RunWorkerOp
   let stopCheckpoints: (() => Promise<void>) | undefined;
   // The waitlist is planned by the MIP on HiGHS, in a thread of its own so that a second of solving
   // does not stall the activities (the greedy rule when it runs out of time, or HiGHS fails).
-  const solver = await startPlannerThread().catch((err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'));
+  const solver = await startPlannerThread().then(
+    (thread) => (logger.info('waitlist planner ready: HiGHS in a thread of its own'), thread),
+    (err: unknown) => void logger.warn({ err }, 'HiGHS did not load; the waitlist is planned by the greedy rule'),
+  );
   const planner = solver
     ? (problem: PlanningProblem) =>
         solver.plan(problem, { timeLimitMs: 1000 }).catch((err: unknown) => {

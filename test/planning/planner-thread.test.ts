@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanner, type Planner } from '../../src/planning/planner.js';
 import { startPlannerThread, type PlannerThread } from '../../src/planning/planner-thread.js';
@@ -33,5 +34,13 @@ describe('the planner in its own thread', () => {
     const closing = await startPlannerThread();
     await closing.close();
     await expect(closing.plan(problems[0]!, TIME)).rejects.toThrow('the planner thread was closed');
+  });
+
+  it('starts where the CLI runs V2V (tsx registered by hand, another working directory), and plans with HiGHS', () => {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const script = new URL('./plan-in-thread.ts', import.meta.url).href;
+    const run = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', run], { cwd: '/', encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ solver: 'highs' });
   });
 });
