@@ -232,20 +232,36 @@ async function auditReadings(db: pg.Pool, devices: string, owed: { at: number; c
   for (const r of rows) if (r.n > r.d) note('readingsDoubled', Number(r.t), `${r.n - r.d} stored twice at ${new Date(Number(r.t)).toISOString()}`, r.n - r.d);
 }
 
-/** Waits until the ingest group has committed every message of the topic (consumer lag zero). */
+/**
+ * Waits until the ingest group has committed every message of the topic (consumer lag zero). Each
+ * look is a fresh admin client with fresh metadata, and a look a broker refuses as retriable is made
+ * again: a broker back from a kill takes its partitions' leadership back, and a client that asked
+ * before then is told "not the leader" (the CI form failed so once, after every fault had passed).
+ */
 async function untilConsumed(kafka: Kafka, groupId: string, topic: string, progress: (line: string) => void) {
+  const giveUp = Date.now() + 180_000;
+  let lag: number | string = 'unknown';
+  for (;;) {
+    lag = await lagOf(kafka, groupId, topic).catch((err: unknown) => {
+      if (!retriable(err)) throw err;
+      return `unknown (${(err as Error).message})`;
+    });
+    if (lag === 0) return progress('consumer lag 0');
+    if (Date.now() > giveUp) throw new Error(`consumer lag still ${lag} after 180 s`);
+    await sleep(1_000);
+  }
+}
+
+/** kafkajs's own verdict, on the error or, when its retries gave up, on their cause. */
+const retriable = (err: unknown): boolean => err instanceof Error && ((err as { retriable?: unknown }).retriable === true || retriable(err.cause));
+
+async function lagOf(kafka: Kafka, groupId: string, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const giveUp = Date.now() + 180_000;
-    for (;;) {
-      const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      const lag = ends.reduce((sum, p) => sum + Math.max(Number(p.high) - Math.max(at.get(p.partition) ?? 0, 0), 0), 0);
-      if (lag === 0) return progress('consumer lag 0');
-      if (Date.now() > giveUp) throw new Error(`consumer lag still ${lag} after 180 s`);
-      await sleep(1_000);
-    }
+    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((sum, p) => sum + Math.max(Number(p.high) - Math.max(at.get(p.partition) ?? 0, 0), 0), 0);
   } finally {
     await admin.disconnect();
   }
