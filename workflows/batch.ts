@@ -1,9 +1,12 @@
-import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { isEnded, nextDeadline, SYSTEM_ACTOR } from '../src/domain/batch/index.js';
 import { registerBatchHandlers } from './batch-handlers.js';
 import { BatchRun } from './batch-run.js';
 import { nowIso } from './clock.js';
 import type { BatchInput, BatchStatus } from './messages.js';
+
+/** Since this marker, a product waiting unbooked past the time it could be booked opens a deviation (nextDeadline). */
+const BOOKING_WINDOW_PATCH = 'booking-window-closes';
 
 /**
  * One patient's batch, vein to vein (DESIGN §3). The rules are the journey decider's
@@ -16,10 +19,11 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchStatus> {
   try {
     while (!isEnded(run.state)) {
       const seen = run.version;
-      const deadline = nextDeadline(run.state, Date.now());
+      // A history begun before the window was watched has no timer for it, so replays it without one.
+      const deadline = nextDeadline(run.state, Date.now(), { bookingWindow: patched(BOOKING_WINDOW_PATCH) });
       const changed = () => run.version !== seen;
       const woke = deadline === undefined ? (await condition(changed), true) : await condition(changed, Math.max(deadline - Date.now(), 1));
-      // A slot retry, an escalation or the infusion day is due.
+      // A slot retry, an escalation, the infusion day or an unbooked product's window closing is due.
       if (!woke) await run.dispatch({ type: 'timer-fired', at: nowIso() });
     }
   } catch (err) {
