@@ -122,11 +122,12 @@ describe('side paths of the batch workflow', () => {
     const { ld, maxDaysReceiptToInfusion } = input.profile;
     await env.sleep((maxDaysReceiptToInfusion - ld.courseDays - ld.restDaysMin) * DAY + 60_000);
     const status = await handle.query(statusQuery);
+    const deviation = `deviation:infusion-window:${input.batchId}:1`;
     expect(status.stage).toBe('ON_HOLD');
-    expect(status.awaiting).toEqual({ kind: 'excursion-assessment', excursionId: 'deviation:infusion-window:1' });
-    expect([...fake.custody.values()].some((r) => r.batchId === input.batchId && r.key === 'deviation:infusion-window:1')).toBe(true);
+    expect(status.awaiting).toEqual({ kind: 'excursion-assessment', excursionId: deviation });
+    expect([...fake.custody.values()].some((r) => r.batchId === input.batchId && r.key === deviation)).toBe(true);
     expect([...fake.alerts.values()].filter((a) => a.batchId === input.batchId && a.kind === 'infusion-window-closed')).toHaveLength(1);
-    await handle.executeUpdate(assessmentUpdate, { args: [{ excursionId: 'deviation:infusion-window:1', impact: 'reject', signer: QA, meaning: 'product expired' }] });
+    await handle.executeUpdate(assessmentUpdate, { args: [{ excursionId: deviation, impact: 'reject', signer: QA, meaning: 'product expired' }] });
     expect((await handle.query(statusQuery)).stage).toBe('FAILED');
   });
 

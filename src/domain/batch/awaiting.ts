@@ -70,8 +70,8 @@ export function escalationDue(s: JourneyState): number | undefined {
   return Date.parse(step.since) + (step.escalations + 1) * batchClock(s.input).hours(hours);
 }
 
-/** The deviation a product's closed infusion window opens, one per attempt. */
-export const windowClosedIssueId = (s: JourneyState) => `deviation:infusion-window:${s.attempt}`;
+/** The deviation a product's closed infusion window opens, one per batch and attempt: its id is the custody record's key, unique across batches. */
+export const windowClosedIssueId = (s: JourneyState) => `deviation:infusion-window:${s.input.batchId}:${s.attempt}`;
 
 /**
  * When a product waiting unbooked at its treatment centre can no longer be booked (`bookableUntil`),

@@ -7,6 +7,8 @@ import { DAY, Journey, QA, journeyInput } from './journey-fixtures.js';
 function unbooked() {
   return new Journey(journeyInput()).drive((j) => j.state.stage === 'RECEIVED_AT_SITE');
 }
+/** The deviation's id: the batch's own, as it is the custody record's key. */
+const deviationOf = (j: Journey) => `deviation:infusion-window:${j.state.input.batchId}:1`;
 const closesAt = (j: Journey) => bookableUntil({ receivedAt: Date.parse(j.state.receivedAtSite!), profile: j.state.input.profile, dayMs: DAY });
 
 describe("an unbooked product's infusion window closing", () => {
@@ -25,11 +27,11 @@ describe("an unbooked product's infusion window closing", () => {
     const before = j.state;
     const fired = j.send({ type: 'timer-fired' });
     const opened = fired.events.find((e) => e.type === 'issue-opened')!;
-    expect(opened).toMatchObject({ cause: 'infusion-window-closed', issue: { id: 'deviation:infusion-window:1', kind: 'deviation', blocking: true } });
-    expect(custodyRecordOf(opened, before)).toMatchObject({ key: 'deviation:infusion-window:1', kind: 'deviation', actor: { role: 'system' }, data: { receivedAt: before.receivedAtSite, attempt: 1 } });
+    expect(opened).toMatchObject({ cause: 'infusion-window-closed', issue: { id: deviationOf(j), kind: 'deviation', blocking: true } });
+    expect(custodyRecordOf(opened, before)).toMatchObject({ key: deviationOf(j), kind: 'deviation', actor: { role: 'system' }, data: { receivedAt: before.receivedAtSite, attempt: 1 } });
     expect(j.state.stage).toBe('ON_HOLD');
-    expect(j.awaiting).toEqual({ kind: 'excursion-assessment', excursionId: 'deviation:infusion-window:1' });
-    j.send({ type: 'assess', assessment: { excursionId: 'deviation:infusion-window:1', impact: 'reject', signer: QA, meaning: 'product expired' } });
+    expect(j.awaiting).toEqual({ kind: 'excursion-assessment', excursionId: deviationOf(j) });
+    j.send({ type: 'assess', assessment: { excursionId: deviationOf(j), impact: 'reject', signer: QA, meaning: 'product expired' } });
     expect(j.state.stage).toBe('FAILED');
   });
 
@@ -37,7 +39,7 @@ describe("an unbooked product's infusion window closing", () => {
     const j = unbooked();
     j.now = closesAt(j) + DAY;
     j.send({ type: 'timer-fired' });
-    j.send({ type: 'assess', assessment: { excursionId: 'deviation:infusion-window:1', impact: 'none', signer: QA, meaning: 'shelf life extended on stability data' } });
+    j.send({ type: 'assess', assessment: { excursionId: deviationOf(j), impact: 'none', signer: QA, meaning: 'shelf life extended on stability data' } });
     expect(j.state.stage).toBe('RECEIVED_AT_SITE');
     expect(nextDeadline(j.state, j.now)).toBeUndefined();
     expect(j.send({ type: 'timer-fired' }).events).toEqual([]);
