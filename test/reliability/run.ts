@@ -240,9 +240,8 @@ async function auditReadings(db: pg.Pool, devices: string, owed: { at: number; c
  */
 async function untilConsumed(kafka: Kafka, groupId: string, topic: string, progress: (line: string) => void) {
   const giveUp = Date.now() + 180_000;
-  let lag: number | string = 'unknown';
   for (;;) {
-    lag = await lagOf(kafka, groupId, topic).catch((err: unknown) => {
+    const lag = await lagOf(kafka, groupId, topic).catch((err: unknown) => {
       if (!retriable(err)) throw err;
       return `unknown (${(err as Error).message})`;
     });
